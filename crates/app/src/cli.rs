@@ -1,0 +1,566 @@
+//! The `zona` command line.
+
+use crate::lists::{self, Filters, ListName};
+use crate::{web, Config};
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use zona_core::authz::{Grant, Role};
+use zona_store::territory::{self, Deactivatable};
+use zona_store::users::{self, UserInput, UserQuery};
+use zona_store::{Actor, Db, Page};
+
+const DEFAULT_DATABASE_URL: &str = "sqlite://data/zona.db";
+
+#[derive(Parser)]
+#[command(
+    name = "zona",
+    version,
+    about = "zona: integrated social and health planning for an Italian district (Zona Distretto / ATS)",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a fresh database with the demo zone (Zona Distretto Livornese) and serve it.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, env = "ZONA_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Directory for the demo SQLite database (replaced at every start).
+        #[arg(long, default_value = "data")]
+        data_dir: PathBuf,
+        /// Use this database instead (PostgreSQL: it must be empty).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Serve the web application.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on.
+        #[arg(long, env = "ZONA_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Mark cookies Secure (set this when zona is served over HTTPS).
+        #[arg(long, env = "ZONA_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Code of the zone shown to anonymous visitors (default: the first zone).
+        #[arg(long, env = "ZONA_PUBLIC_ZONE")]
+        public_zone: Option<String>,
+    },
+    /// Apply pending database migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Export a list as CSV (Italian conventions), XLSX or JSON.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+struct DbArgs {
+    /// Database URL: sqlite://FILE or postgres://USER@HOST:PORT/DATABASE.
+    #[arg(long, env = "ZONA_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        full_name: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// Zone code (default: the only zone, when there is one).
+        #[arg(long)]
+        zone: Option<String>,
+        /// Role to grant.
+        #[arg(long, value_enum)]
+        role: Option<RoleArg>,
+        /// Unit id, for --role unit-editor.
+        #[arg(long)]
+        unit_id: Option<i64>,
+        /// Organisation id, for --role third-sector.
+        #[arg(long)]
+        organisation_id: Option<i64>,
+    },
+    /// List users.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Set a user's password, read from standard input.
+    SetPassword {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+    },
+    /// Disable a user: no more logins, open sessions end.
+    Disable {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    PlanningOffice,
+    UnitEditor,
+    ThirdSector,
+    Viewer,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::PlanningOffice => Role::PlanningOffice,
+            RoleArg::UnitEditor => Role::UnitEditor,
+            RoleArg::ThirdSector => Role::ThirdSector,
+            RoleArg::Viewer => Role::Viewer,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Csv,
+    Xlsx,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatusArg {
+    Active,
+    Inactive,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// The list: regions, zones, municipalities, organisations, units, users, audit-log.
+    list: String,
+    #[arg(long, value_enum)]
+    format: FormatArg,
+    /// Write here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Text search, as in the list's search box.
+    #[arg(long)]
+    q: Option<String>,
+    #[arg(long, value_enum)]
+    status: Option<StatusArg>,
+    /// Organisation kind: health_authority, municipality, third_sector_body, other_public_body.
+    #[arg(long)]
+    kind: Option<String>,
+    /// Role code (users): planning_office, unit_editor, third_sector, viewer.
+    #[arg(long)]
+    role: Option<String>,
+    /// Zone code; lists of zone-bound records default to the only zone.
+    #[arg(long)]
+    zone: Option<String>,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    init_tracing();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ZONA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Opens and migrates the database, creating the directory of a SQLite file.
+pub async fn open(url: &str) -> Result<Db> {
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        let file = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = std::path::Path::new(file).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create directory {}", dir.display()))?;
+            }
+        }
+    }
+    let db = Db::connect(url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow!("cannot listen on {addr}: the address is already in use (is zona already running?); choose another with --bind"),
+        std::io::ErrorKind::PermissionDenied => anyhow!("cannot listen on {addr}: permission denied; choose a port above 1024 with --bind"),
+        _ => anyhow!("cannot listen on {addr}: {e}"),
+    })
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Demo {
+            bind: addr,
+            data_dir,
+            database_url,
+        } => {
+            let listener = bind(addr).await?;
+            let url = match database_url {
+                Some(u) => u,
+                None => {
+                    std::fs::create_dir_all(&data_dir)
+                        .with_context(|| format!("cannot create {}", data_dir.display()))?;
+                    let file = data_dir.join("zona-demo.db");
+                    for suffix in ["", "-wal", "-shm"] {
+                        let p = PathBuf::from(format!("{}{suffix}", file.display()));
+                        if p.exists() {
+                            std::fs::remove_file(&p).with_context(|| {
+                                format!("cannot remove the old demo database {}", p.display())
+                            })?;
+                        }
+                    }
+                    format!("sqlite://{}", file.display())
+                }
+            };
+            let db = open(&url).await?;
+            if !db.is_empty().await? {
+                bail!("the database is not empty: the demo needs a fresh database (for PostgreSQL, create an empty one)");
+            }
+            let accounts = crate::demo::load(&db).await?;
+            let state = web::AppState {
+                db,
+                config: Arc::new(Config {
+                    bind: addr,
+                    ..Config::default()
+                }),
+            };
+            println!("zona demo: Zona Distretto Livornese");
+            println!("database: {}", redact(&url));
+            println!("open http://{}/ in a browser", listener.local_addr()?);
+            println!(
+                "demo accounts (password for all: {}):",
+                crate::demo::DEMO_PASSWORD
+            );
+            for (username, role) in accounts {
+                println!("  {username:<16} {role}");
+            }
+            web::serve(listener, state).await?;
+            Ok(())
+        }
+        Command::Serve {
+            db,
+            bind: addr,
+            secure_cookies,
+            public_zone,
+        } => {
+            let database = open(&db.database_url).await?;
+            let listener = bind(addr).await?;
+            let config = Config {
+                bind: addr,
+                secure_cookies,
+                public_zone,
+                ..Config::default()
+            };
+            tracing::info!(
+                "zona listening on http://{}/ (database {})",
+                listener.local_addr()?,
+                redact(&db.database_url)
+            );
+            web::serve(
+                listener,
+                web::AppState {
+                    db: database,
+                    config: Arc::new(config),
+                },
+            )
+            .await?;
+            Ok(())
+        }
+        Command::Migrate { db } => {
+            open(&db.database_url).await?;
+            println!("database is up to date: {}", redact(&db.database_url));
+            Ok(())
+        }
+        Command::User { command } => user(command).await,
+        Command::Export(args) => export(args).await,
+    }
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn zone_id(db: &Db, code: Option<&str>) -> Result<i64> {
+    match code {
+        Some(c) => Ok(territory::get_zone_by_code(db, c)
+            .await?
+            .ok_or_else(|| anyhow!("no zone with code {c}"))?
+            .id),
+        None => {
+            let (zones, n) = territory::list_zones(db, &Default::default(), Page::first(2)).await?;
+            match n {
+                0 => bail!("the database has no zone yet"),
+                1 => Ok(zones[0].id),
+                _ => bail!("the database has several zones: choose one with --zone CODE"),
+            }
+        }
+    }
+}
+
+/// Reads a password from standard input: hidden at a terminal, the first
+/// line otherwise (for scripts). Never from the command line.
+fn read_password(username: &str) -> Result<String> {
+    let password = if std::io::stdin().is_terminal() {
+        let p = rpassword::prompt_password("New password: ")?;
+        let again = rpassword::prompt_password("Repeat it: ")?;
+        if p != again {
+            bail!("the two passwords differ");
+        }
+        p
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\n', '\r']).to_string()
+    };
+    zona_core::org::check_new_password(&password, username)
+        .map_err(|m| anyhow!("password refused: {m}"))?;
+    Ok(password)
+}
+
+async fn user(cmd: UserCommand) -> Result<()> {
+    let cli = Actor::system("cli");
+    match cmd {
+        UserCommand::Add {
+            db,
+            username,
+            full_name,
+            email,
+            zone,
+            role,
+            unit_id,
+            organisation_id,
+        } => {
+            let db = open(&db.database_url).await?;
+            let username = zona_core::org::parse_username(&username)
+                .map_err(|m| anyhow!("username refused: {m}"))?;
+            let email = zona_core::validation::optional_email(email.as_deref().unwrap_or(""))
+                .map_err(|m| anyhow!("email refused: {m}"))?;
+            let zone_id = zone_id(&db, zone.as_deref()).await?;
+            let grant = role.map(|r| Grant {
+                role: r.into(),
+                zone_id,
+                unit_id,
+                organisation_id,
+            });
+            if let Some(g) = &grant {
+                g.check_scope().map_err(|m| anyhow!("role refused: {m}"))?;
+            }
+            let password = read_password(&username)?;
+            let hash = crate::passwords::hash(password).await?;
+            let input = UserInput {
+                username: username.clone(),
+                full_name,
+                email,
+                zone_id,
+                organisation_id: None,
+            };
+            let id = users::create_user(&db, &cli, &input, &hash, false)
+                .await
+                .map_err(|e| match e {
+                    zona_store::StoreError::Duplicate { .. } => {
+                        anyhow!("a user named {username} already exists")
+                    }
+                    other => other.into(),
+                })?;
+            if let Some(g) = grant {
+                users::add_role(&db, &cli, id, &g).await?;
+            }
+            println!("user {username} created (id {id})");
+            Ok(())
+        }
+        UserCommand::List { db } => {
+            let db = open(&db.database_url).await?;
+            let (list, _) = users::list_users(&db, &UserQuery::default(), Page::all()).await?;
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "{:<6} {:<20} {:<30} {:<8} ROLES",
+                "ID", "USERNAME", "NAME", "ACTIVE"
+            )?;
+            for u in list {
+                writeln!(
+                    out,
+                    "{:<6} {:<20} {:<30} {:<8} {}",
+                    u.id,
+                    u.username,
+                    u.full_name,
+                    if u.active { "yes" } else { "no" },
+                    u.roles.unwrap_or_default()
+                )?;
+            }
+            Ok(())
+        }
+        UserCommand::SetPassword { db, username } => {
+            let db = open(&db.database_url).await?;
+            let u = users::get_user_by_username(&db, &username.to_lowercase())
+                .await?
+                .ok_or_else(|| anyhow!("no user named {username}"))?;
+            let password = read_password(&u.username)?;
+            let hash = crate::passwords::hash(password).await?;
+            users::set_password(&db, &cli, u.id, &hash, false, None).await?;
+            println!(
+                "password of {} changed; its sessions were closed",
+                u.username
+            );
+            Ok(())
+        }
+        UserCommand::Disable { db, username } => {
+            let db = open(&db.database_url).await?;
+            let u = users::get_user_by_username(&db, &username.to_lowercase())
+                .await?
+                .ok_or_else(|| anyhow!("no user named {username}"))?;
+            territory::set_active(
+                &db,
+                &cli,
+                Deactivatable::User,
+                u.id,
+                false,
+                Some(u.zone_id),
+                &format!("l'utente «{}»", u.username),
+            )
+            .await?;
+            println!("user {} disabled", u.username);
+            Ok(())
+        }
+    }
+}
+
+async fn export(a: ExportArgs) -> Result<()> {
+    let list = ListName::from_cli(&a.list).ok_or_else(|| {
+        let names: Vec<&str> = ListName::ALL.iter().map(|l| l.cli_name()).collect();
+        anyhow!(
+            "unknown list `{}`: choose one of {}",
+            a.list,
+            names.join(", ")
+        )
+    })?;
+    let db = open(&a.db.database_url).await?;
+    let mut f = Filters {
+        text: a.q.unwrap_or_default(),
+        active: a.status.map(|s| matches!(s, StatusArg::Active)),
+        kind: a.kind,
+        role: a.role,
+        ..Default::default()
+    };
+    if let Some(k) = &f.kind {
+        if zona_core::org::OrganisationKind::from_code(k).is_none() {
+            bail!("unknown organisation kind `{k}`");
+        }
+    }
+    if let Some(r) = &f.role {
+        if Role::from_code(r).is_none() {
+            bail!("unknown role `{r}`");
+        }
+    }
+    if !matches!(list, ListName::Regions | ListName::Zones) {
+        f.zone_id = Some(zone_id(&db, a.zone.as_deref()).await?);
+    }
+    let table = lists::table(&db, list, &f).await?;
+    let format = match a.format {
+        FormatArg::Csv => zona_reports::ExportFormat::Csv,
+        FormatArg::Xlsx => zona_reports::ExportFormat::Xlsx,
+        FormatArg::Json => zona_reports::ExportFormat::Json,
+    };
+    let bytes = table.write(format)?;
+    match a.out {
+        Some(path) => {
+            std::fs::write(&path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("{} rows written to {}", table.rows.len(), path.display());
+        }
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn urls_are_redacted() {
+        assert_eq!(
+            super::redact("postgres://zona:secret@db:5432/zona"),
+            "postgres://zona:***@db:5432/zona"
+        );
+        assert_eq!(
+            super::redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(
+            super::redact("sqlite://data/zona.db"),
+            "sqlite://data/zona.db"
+        );
+    }
+}

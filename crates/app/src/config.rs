@@ -1,0 +1,34 @@
+//! Run-time configuration. Defaults, then the command line or `ZONA_*`
+//! environment variables (clap reads both).
+
+use std::net::SocketAddr;
+use time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub bind: SocketAddr,
+    /// Send cookies with `Secure` (set when zona is served over HTTPS, as it
+    /// must be in production; off for the local demo on plain HTTP).
+    pub secure_cookies: bool,
+    /// A session ends after this long without requests.
+    pub session_idle: Duration,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+    /// A request that takes longer is answered with an error.
+    pub request_timeout: std::time::Duration,
+    /// The zone shown on public pages (its code); the first zone when unset.
+    pub public_zone: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: "127.0.0.1:8080".parse().expect("valid address"),
+            secure_cookies: false,
+            session_idle: Duration::hours(8),
+            max_body_bytes: 2 * 1024 * 1024,
+            request_timeout: std::time::Duration::from_secs(30),
+            public_zone: None,
+        }
+    }
+}

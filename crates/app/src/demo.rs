@@ -1,0 +1,329 @@
+//! The demo zone: Zona Distretto Livornese, from the source documents
+//! (docs/demo-data.md says where each record comes from).
+
+use anyhow::Result;
+use zona_core::authz::{Grant, Role};
+use zona_store::organisations::{self as orgs, OrganisationInput, UnitInput};
+use zona_store::territory::{self, MunicipalityInput, Population, RegionInput, ZoneInput};
+use zona_store::users::{self, UserInput};
+use zona_store::{Actor, Db};
+
+/// The password of every demo account, printed when the demo starts.
+pub const DEMO_PASSWORD: &str = "demo-livornese-2026";
+
+/// Municipalities: name, ISTAT code, population at 31/12/2024, its source.
+const MUNICIPALITIES: &[(&str, &str, i64, &str)] = &[
+    (
+        "Livorno",
+        "049009",
+        153_154,
+        "ISTAT, popolazione residente al 31/12/2024 (scheda SOC26 2025, rigo R03)",
+    ),
+    (
+        "Collesalvetti",
+        "049008",
+        16_383,
+        "Dato dimostrativo approssimato: da verificare con ISTAT",
+    ),
+    (
+        "Capraia Isola",
+        "049002",
+        394,
+        "Dato dimostrativo approssimato: da verificare con ISTAT",
+    ),
+];
+
+/// Third-sector bodies named in the co-design table of the POA 2024, with
+/// their legal form as the table gives it.
+pub const THIRD_SECTOR_BODIES: &[&str] = &[
+    "Cooperativa Sociale Il Simbolo",
+    "Cooperativa Sociale Arnera",
+    "Fondazione Caritas Livorno ETS",
+    "Società Volontaria di Soccorso Pubblica Assistenza Livorno",
+    "Arci Livorno",
+    "APS La Solidarietà",
+    "Associazione P24 Lila Livorno ODV",
+    "Coop. Sociale Cesdi Livorno",
+    "Associazione Il Sestante Solidarietà",
+    "Associazione Diecidicembre - Arci Ragazzi Livorno APS",
+    "Mezclar22",
+    "CESDI Centro Servizi Donne Immigrate APS",
+    "Co&So, Consorzio per la Cooperazione e la Solidarietà",
+    "Odissea Cooperativa Sociale",
+    "Cooperativa Sociale Il Girasole",
+    "San Benedetto Cooperativa Sociale Onlus",
+    "Cuore Liburnia Sociale - Coop. soc. onlus",
+    "Nuovo Futuro Cooperativa Sociale",
+    "Associazione Famiglia Aperta APS",
+    "Associazione Chilenos de Sardigna ODV",
+    "Associazione Nesi C.O.R.E.A.",
+    "Fondazione Casa Papa Francesco",
+    "Associazione Progetto Strada APS",
+    "Associazione OAMI",
+    "Fondazione Luigi Scotto Onlus",
+    "APODI Livorno Onlus",
+    "Thisintegra SCS",
+    "Volaresenz'ali ODV",
+    "ANFFAS Onlus Livorno",
+    "Croce Azzurra Livornoaiuta P.A.",
+    "Venerabile Arciconfraternita della Misericordia di Livorno",
+    "In Associazione APS",
+    "Pubblica Assistenza di Collesalvetti",
+    "Auser Filo d'Argento di Livorno ODV",
+    "Confraternita di Santa Lucia VM e Misericordia di Antignano ODV",
+    "Il Nuovo Millennio APS",
+    "Anteas ODV",
+    "Auser Collesalvetti ODV",
+];
+
+/// Other public bodies named as partners in the co-design table.
+const OTHER_PUBLIC_BODIES: &[&str] = &[
+    "Prefettura di Livorno",
+    "CNR - Istituto di Fisiologia Clinica di Pisa",
+    "ANCI Toscana",
+];
+
+/// Functional units of the health authority named in the documents (services
+/// matrix of the Case della Comunità, programmes of the POA).
+const HEALTH_UNITS: &[(&str, &str)] = &[
+    (
+        "Direzione di Zona Distretto",
+        "Direzione della Zona Distretto Livornese.",
+    ),
+    ("UF Salute mentale adulti", "SMA: salute mentale adulti."),
+    (
+        "UF Salute mentale infanzia e adolescenza",
+        "SMIA: salute mentale infanzia e adolescenza.",
+    ),
+    ("UF Dipendenze (SerD)", "Servizio per le dipendenze."),
+    (
+        "UF Attività consultoriali",
+        "Consultori della zona (Consultorio Est, Consultorio Centro).",
+    ),
+    (
+        "UF Cure primarie",
+        "Medicina generale, infermieri di famiglia e comunità (IFeC), Case della Comunità.",
+    ),
+    (
+        "ACOT - Agenzia di continuità ospedale-territorio",
+        "Continuità assistenziale ospedale-territorio e cure intermedie.",
+    ),
+    ("Cure palliative", "Rete delle cure palliative."),
+];
+
+/// Municipal services named in the documents.
+const LIVORNO_SERVICES: &[(&str, &str)] = &[
+    (
+        "Settore Politiche sociali",
+        "Capofila della gestione associata socio-assistenziale della zona.",
+    ),
+    (
+        "Servizio sociale professionale",
+        "Assistenti sociali del Comune.",
+    ),
+    (
+        "Centro Affidi e Centro Adozioni",
+        "Servizio zonale in co-progettazione con il Terzo Settore.",
+    ),
+    (
+        "Ufficio di Piano",
+        "Organizza e gestisce la programmazione operativa annuale.",
+    ),
+];
+
+pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
+    let demo = Actor::system("demo");
+    let region = territory::create_region(
+        db,
+        &demo,
+        &RegionInput {
+            code: "RT".into(),
+            name: "Regione Toscana".into(),
+        },
+    )
+    .await?;
+    let zone = territory::create_zone(
+        db,
+        &demo,
+        &ZoneInput {
+            region_id: region,
+            code: "ZD-LIV".into(),
+            name: "Zona Distretto Livornese".into(),
+            lead_body: Some("Comune di Livorno".into()),
+        },
+    )
+    .await?;
+
+    for (name, istat, population, source) in MUNICIPALITIES {
+        let id = territory::create_municipality(
+            db,
+            &demo,
+            &MunicipalityInput {
+                zone_id: zone,
+                istat_code: istat.to_string(),
+                name: name.to_string(),
+            },
+        )
+        .await?;
+        territory::set_population(
+            db,
+            &demo,
+            id,
+            &Population {
+                year: 2024,
+                population: *population,
+                source: Some(source.to_string()),
+            },
+        )
+        .await?;
+    }
+
+    let org = |kind: &str, name: &str, tax: Option<&str>| OrganisationInput {
+        zone_id: zone,
+        kind: kind.into(),
+        name: name.into(),
+        tax_code: tax.map(str::to_string),
+        email: None,
+        phone: None,
+        address: None,
+    };
+    let ausl = orgs::create_organisation(
+        db,
+        &demo,
+        &org(
+            "health_authority",
+            "Azienda USL Toscana Nord-Ovest",
+            Some("02198590503"),
+        ),
+    )
+    .await?;
+    let livorno = orgs::create_organisation(
+        db,
+        &demo,
+        &org("municipality", "Comune di Livorno", Some("00104330493")),
+    )
+    .await?;
+    let collesalvetti = orgs::create_organisation(
+        db,
+        &demo,
+        &org("municipality", "Comune di Collesalvetti", None),
+    )
+    .await?;
+    let capraia = orgs::create_organisation(
+        db,
+        &demo,
+        &org("municipality", "Comune di Capraia Isola", None),
+    )
+    .await?;
+
+    let unit = |organisation_id: i64, name: &str, description: &str| UnitInput {
+        organisation_id,
+        name: name.into(),
+        description: Some(description.into()),
+        email: None,
+    };
+    let mut sma = 0;
+    for (name, description) in HEALTH_UNITS {
+        let id = orgs::create_unit(db, &demo, &unit(ausl, name, description)).await?;
+        if name.starts_with("UF Salute mentale adulti") {
+            sma = id;
+        }
+    }
+    for (name, description) in LIVORNO_SERVICES {
+        orgs::create_unit(db, &demo, &unit(livorno, name, description)).await?;
+    }
+    orgs::create_unit(
+        db,
+        &demo,
+        &unit(
+            collesalvetti,
+            "Servizi sociali",
+            "Servizi sociali del Comune di Collesalvetti.",
+        ),
+    )
+    .await?;
+    orgs::create_unit(
+        db,
+        &demo,
+        &unit(
+            capraia,
+            "Servizi sociali",
+            "Servizi sociali del Comune di Capraia Isola.",
+        ),
+    )
+    .await?;
+
+    let mut simbolo = 0;
+    for name in THIRD_SECTOR_BODIES {
+        let id =
+            orgs::create_organisation(db, &demo, &org("third_sector_body", name, None)).await?;
+        if name.contains("Il Simbolo") {
+            simbolo = id;
+        }
+    }
+    for name in OTHER_PUBLIC_BODIES {
+        orgs::create_organisation(db, &demo, &org("other_public_body", name, None)).await?;
+    }
+
+    let hash = crate::passwords::hash(DEMO_PASSWORD.to_string()).await?;
+    let accounts: [(&str, &str, Option<i64>, Grant); 4] = [
+        (
+            "ufficio.piano",
+            "Giulia Ferri (Ufficio di Piano)",
+            Some(livorno),
+            Grant {
+                role: Role::PlanningOffice,
+                zone_id: zone,
+                unit_id: None,
+                organisation_id: None,
+            },
+        ),
+        (
+            "referente.sma",
+            "Marco Lenzi (UF Salute mentale adulti)",
+            Some(ausl),
+            Grant {
+                role: Role::UnitEditor,
+                zone_id: zone,
+                unit_id: Some(sma),
+                organisation_id: None,
+            },
+        ),
+        (
+            "ets.simbolo",
+            "Sara Bini (Coop. Il Simbolo)",
+            Some(simbolo),
+            Grant {
+                role: Role::ThirdSector,
+                zone_id: zone,
+                unit_id: None,
+                organisation_id: Some(simbolo),
+            },
+        ),
+        (
+            "consultazione",
+            "Paolo Neri (consultazione)",
+            None,
+            Grant {
+                role: Role::Viewer,
+                zone_id: zone,
+                unit_id: None,
+                organisation_id: None,
+            },
+        ),
+    ];
+    let mut printed = Vec::new();
+    for (username, full_name, organisation_id, grant) in accounts {
+        let input = UserInput {
+            username: username.into(),
+            full_name: full_name.into(),
+            email: None,
+            zone_id: zone,
+            organisation_id,
+        };
+        let id = users::create_user(db, &demo, &input, &hash, false).await?;
+        users::add_role(db, &demo, id, &grant).await?;
+        printed.push((username.to_string(), grant.role.label().to_string()));
+    }
+    Ok(printed)
+}

@@ -1,0 +1,11 @@
+//! The `zona` application: command line, web server, demo data and the lists
+//! that every page and the command line export.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod lists;
+pub mod passwords;
+pub mod web;
+
+pub use config::Config;

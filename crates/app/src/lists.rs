@@ -1,0 +1,421 @@
+//! The lists of the application, one definition each, exported the same way
+//! from their page and from the command line (`zona export LIST`).
+
+use std::collections::HashMap;
+use time::{Date, OffsetDateTime, Time};
+use zona_core::authz::Role;
+use zona_core::org::OrganisationKind;
+use zona_reports::{Cell, Column, ColumnKind, Table};
+use zona_store::audit::{self, AuditQuery};
+use zona_store::organisations as orgs;
+use zona_store::territory::{self, ListQuery};
+use zona_store::users::{self, UserQuery};
+use zona_store::{Db, Page};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListName {
+    Regions,
+    Zones,
+    Municipalities,
+    Organisations,
+    Units,
+    Users,
+    AuditLog,
+}
+
+impl ListName {
+    pub const ALL: &'static [ListName] = &[
+        ListName::Regions,
+        ListName::Zones,
+        ListName::Municipalities,
+        ListName::Organisations,
+        ListName::Units,
+        ListName::Users,
+        ListName::AuditLog,
+    ];
+
+    /// The name used on the command line.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            ListName::Regions => "regions",
+            ListName::Zones => "zones",
+            ListName::Municipalities => "municipalities",
+            ListName::Organisations => "organisations",
+            ListName::Units => "units",
+            ListName::Users => "users",
+            ListName::AuditLog => "audit-log",
+        }
+    }
+
+    /// The path segment of its page under `/admin/`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ListName::Regions => "regioni",
+            ListName::Zones => "zone",
+            ListName::Municipalities => "comuni",
+            ListName::Organisations => "enti",
+            ListName::Units => "unita",
+            ListName::Users => "utenti",
+            ListName::AuditLog => "registro",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ListName::Regions => "Regioni",
+            ListName::Zones => "Zone",
+            ListName::Municipalities => "Comuni",
+            ListName::Organisations => "Enti",
+            ListName::Units => "Unità organizzative",
+            ListName::Users => "Utenti",
+            ListName::AuditLog => "Registro delle modifiche",
+        }
+    }
+
+    pub fn from_cli(s: &str) -> Option<ListName> {
+        ListName::ALL.iter().copied().find(|l| l.cli_name() == s)
+    }
+
+    pub fn from_slug(s: &str) -> Option<ListName> {
+        ListName::ALL.iter().copied().find(|l| l.slug() == s)
+    }
+
+    /// The authorisation a list needs: people's accounts and the audit log
+    /// are for the planning office; the rest for whoever reads administration.
+    pub fn action(self, zone_id: i64) -> zona_core::authz::Action {
+        use zona_core::authz::Action;
+        match self {
+            ListName::Users => Action::Administer { zone_id },
+            ListName::AuditLog => Action::ReadAudit { zone_id },
+            _ => Action::ReadAdministration { zone_id },
+        }
+    }
+}
+
+/// Filters of every list; each list reads the ones that apply to it.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    pub text: String,
+    pub active: Option<bool>,
+    pub zone_id: Option<i64>,
+    pub kind: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub role: Option<String>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub actor: Option<String>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+impl Filters {
+    /// Reads filters from a page's query string; a malformed value is an
+    /// Italian message, not a silent reset.
+    pub fn from_query(q: &HashMap<String, String>) -> Result<Filters, String> {
+        let get = |k: &str| q.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
+        let active = match get("stato") {
+            None => None,
+            Some("attivi") => Some(true),
+            Some("disattivati") => Some(false),
+            Some(_) => return Err("Filtro di stato non valido.".into()),
+        };
+        let kind = match get("tipo") {
+            None => None,
+            Some(k) if OrganisationKind::from_code(k).is_some() => Some(k.to_string()),
+            Some(_) => return Err("Tipo di ente non valido.".into()),
+        };
+        let role = match get("ruolo") {
+            None => None,
+            Some(r) if Role::from_code(r).is_some() => Some(r.to_string()),
+            Some(_) => return Err("Ruolo non valido.".into()),
+        };
+        let organisation_id = match get("ente") {
+            None => None,
+            Some(v) => Some(v.parse().map_err(|_| "Ente non valido.".to_string())?),
+        };
+        let date = |k: &str| -> Result<Option<Date>, String> {
+            get(k).map(zona_core::format::parse_date).transpose()
+        };
+        let action = match get("azione") {
+            None => None,
+            Some(a) if audit::action::ALL.contains(&a) => Some(a.to_string()),
+            Some(_) => return Err("Azione non valida.".into()),
+        };
+        let entity = match get("oggetto") {
+            None => None,
+            Some(e) if audit::entity::ALL.contains(&e) => Some(e.to_string()),
+            Some(_) => return Err("Oggetto non valido.".into()),
+        };
+        Ok(Filters {
+            text: get("q").unwrap_or("").to_string(),
+            active,
+            zone_id: None,
+            kind,
+            organisation_id,
+            role,
+            action,
+            entity,
+            actor: get("utente").map(str::to_string),
+            from: date("dal")?,
+            to: date("al")?,
+        })
+    }
+
+    pub fn list_query(&self) -> ListQuery {
+        ListQuery {
+            text: self.text.clone(),
+            active: self.active,
+            zone_id: self.zone_id,
+            kind: self.kind.clone(),
+            organisation_id: self.organisation_id,
+        }
+    }
+
+    pub fn user_query(&self) -> UserQuery {
+        UserQuery {
+            text: self.text.clone(),
+            active: self.active,
+            zone_id: self.zone_id,
+            role: self.role.clone(),
+        }
+    }
+
+    pub fn audit_query(&self) -> AuditQuery {
+        let start = |d: Date| OffsetDateTime::new_utc(d, Time::MIDNIGHT);
+        AuditQuery {
+            zone_id: self.zone_id,
+            actor: self.actor.clone(),
+            action: self.action.clone(),
+            entity: self.entity.clone(),
+            entity_id: None,
+            from: self.from.map(start),
+            // `al` is inclusive: up to the start of the next day.
+            to: self.to.and_then(|d| d.next_day()).map(start),
+            text: Some(self.text.clone()).filter(|t| !t.is_empty()),
+        }
+    }
+}
+
+fn col(key: &'static str, header: &'static str, kind: ColumnKind) -> Column {
+    Column { key, header, kind }
+}
+
+fn kind_label(code: &str) -> String {
+    OrganisationKind::from_code(code)
+        .map(|k| k.label().to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// Italian labels of a comma-separated list of role codes.
+pub fn role_labels(codes: Option<&str>) -> String {
+    codes
+        .unwrap_or("")
+        .split(',')
+        .filter_map(Role::from_code)
+        .map(Role::label)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The whole list, filtered, as an exportable table.
+pub async fn table(db: &Db, list: ListName, f: &Filters) -> anyhow::Result<Table> {
+    use ColumnKind::*;
+    let all = Page::all();
+    let t = match list {
+        ListName::Regions => {
+            let mut t = Table::new(
+                list.title(),
+                vec![
+                    col("id", "ID", Integer),
+                    col("code", "Codice", Text),
+                    col("name", "Nome", Text),
+                    col("active", "Attivo", Bool),
+                    col("updated_at", "Ultima modifica", DateTime),
+                ],
+            );
+            for r in territory::list_regions(db, &f.list_query(), all).await?.0 {
+                t.push(vec![
+                    r.id.into(),
+                    r.code.into(),
+                    r.name.into(),
+                    r.active.into(),
+                    r.updated_at.into(),
+                ]);
+            }
+            t
+        }
+        ListName::Zones => {
+            let mut t = Table::new(
+                list.title(),
+                vec![
+                    col("id", "ID", Integer),
+                    col("code", "Codice", Text),
+                    col("name", "Nome", Text),
+                    col("region", "Regione", Text),
+                    col("lead_body", "Ente capofila", Text),
+                    col("active", "Attivo", Bool),
+                    col("updated_at", "Ultima modifica", DateTime),
+                ],
+            );
+            for z in territory::list_zones(db, &f.list_query(), all).await?.0 {
+                t.push(vec![
+                    z.id.into(),
+                    z.code.into(),
+                    z.name.into(),
+                    z.region_name.into(),
+                    z.lead_body.into(),
+                    z.active.into(),
+                    z.updated_at.into(),
+                ]);
+            }
+            t
+        }
+        ListName::Municipalities => {
+            let mut t = Table::new(
+                list.title(),
+                vec![
+                    col("id", "ID", Integer),
+                    col("istat_code", "Codice ISTAT", Text),
+                    col("name", "Nome", Text),
+                    col("zone", "Zona", Text),
+                    col("population", "Popolazione residente", Integer),
+                    col("population_year", "Anno (al 31/12)", Integer),
+                    col("active", "Attivo", Bool),
+                ],
+            );
+            for m in territory::list_municipalities(db, &f.list_query(), all)
+                .await?
+                .0
+            {
+                t.push(vec![
+                    m.id.into(),
+                    m.istat_code.into(),
+                    m.name.into(),
+                    m.zone_name.into(),
+                    m.population.into(),
+                    m.population_year.into(),
+                    m.active.into(),
+                ]);
+            }
+            t
+        }
+        ListName::Organisations => {
+            let mut t = Table::new(
+                list.title(),
+                vec![
+                    col("id", "ID", Integer),
+                    col("name", "Nome", Text),
+                    col("kind", "Tipo", Text),
+                    col("tax_code", "Codice fiscale / Partita IVA", Text),
+                    col("email", "E-mail", Text),
+                    col("phone", "Telefono", Text),
+                    col("address", "Indirizzo", Text),
+                    col("units", "Unità", Integer),
+                    col("active", "Attivo", Bool),
+                ],
+            );
+            for o in orgs::list_organisations(db, &f.list_query(), all).await?.0 {
+                t.push(vec![
+                    o.id.into(),
+                    o.name.into(),
+                    kind_label(&o.kind).into(),
+                    o.tax_code.into(),
+                    o.email.into(),
+                    o.phone.into(),
+                    o.address.into(),
+                    o.unit_count.into(),
+                    o.active.into(),
+                ]);
+            }
+            t
+        }
+        ListName::Units => {
+            let mut t = Table::new(
+                list.title(),
+                vec![
+                    col("id", "ID", Integer),
+                    col("name", "Nome", Text),
+                    col("organisation", "Ente", Text),
+                    col("organisation_kind", "Tipo di ente", Text),
+                    col("description", "Descrizione", Text),
+                    col("email", "E-mail", Text),
+                    col("active", "Attivo", Bool),
+                ],
+            );
+            for u in orgs::list_units(db, &f.list_query(), all).await?.0 {
+                t.push(vec![
+                    u.id.into(),
+                    u.name.into(),
+                    u.organisation_name.into(),
+                    kind_label(&u.organisation_kind).into(),
+                    u.description.into(),
+                    u.email.into(),
+                    u.active.into(),
+                ]);
+            }
+            t
+        }
+        ListName::Users => {
+            // Never the password hash: the store's user record does not carry it.
+            let mut t = Table::new(
+                list.title(),
+                vec![
+                    col("id", "ID", Integer),
+                    col("username", "Nome utente", Text),
+                    col("full_name", "Nome e cognome", Text),
+                    col("email", "E-mail", Text),
+                    col("organisation", "Ente", Text),
+                    col("roles", "Ruoli", Text),
+                    col("active", "Attivo", Bool),
+                    col("last_login_at", "Ultimo accesso", DateTime),
+                ],
+            );
+            for u in users::list_users(db, &f.user_query(), all).await?.0 {
+                t.push(vec![
+                    u.id.into(),
+                    u.username.into(),
+                    u.full_name.into(),
+                    u.email.into(),
+                    u.organisation_name.into(),
+                    role_labels(u.roles.as_deref()).into(),
+                    u.active.into(),
+                    u.last_login_at.into(),
+                ]);
+            }
+            t
+        }
+        ListName::AuditLog => {
+            let mut t = Table::new(
+                list.title(),
+                vec![
+                    col("id", "ID", Integer),
+                    col("at", "Data e ora", DateTime),
+                    col("actor", "Utente", Text),
+                    col("action", "Azione", Text),
+                    col("entity", "Oggetto", Text),
+                    col("entity_id", "ID oggetto", Integer),
+                    col("summary", "Descrizione", Text),
+                    col("before", "Prima", Text),
+                    col("after", "Dopo", Text),
+                    col("ip", "Indirizzo IP", Text),
+                ],
+            );
+            for e in audit::list(db, &f.audit_query(), all).await?.0 {
+                t.push(vec![
+                    e.id.into(),
+                    e.at.into(),
+                    e.actor.into(),
+                    audit::action::label(&e.action).into(),
+                    audit::entity::label(&e.entity).into(),
+                    e.entity_id.into(),
+                    e.summary.into(),
+                    Cell::from(e.before_json),
+                    Cell::from(e.after_json),
+                    e.ip.into(),
+                ]);
+            }
+            t
+        }
+    };
+    Ok(t)
+}

@@ -1,0 +1,270 @@
+//! Municipalities of the zone, with their resident population by year.
+
+use super::crud::{self, Entity};
+use super::views::{CellView, Section, SectionForm, SectionRow};
+use super::*;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::Form;
+use zona_core::org::{parse_population, parse_year, IstatCode};
+use zona_core::validation::{optional_text, required_text};
+use zona_store::audit::entity;
+use zona_store::territory::{Municipality, MunicipalityInput, Population};
+use zona_store::Actor;
+
+pub struct Municipalities;
+
+impl Entity for Municipalities {
+    type Record = Municipality;
+    type Input = MunicipalityInput;
+    type Options = ();
+    const LIST: ListName = ListName::Municipalities;
+    const KIND: Deactivatable = Deactivatable::Municipality;
+    const ENTITY: &'static str = entity::MUNICIPALITY;
+    const NEW_TITLE: &'static str = "Nuovo comune";
+    const CREATED: &'static str = "Comune creato. Ora puoi registrarne la popolazione residente.";
+    const DUPLICATES: &'static [(&'static str, &'static str)] = &[
+        (
+            "istat_code",
+            "Esiste già un comune con questo codice ISTAT.",
+        ),
+        ("name", "Esiste già un comune con questo nome nella zona."),
+    ];
+
+    async fn options(_: &AppState, _: &Ctx) -> Result<(), AppError> {
+        Ok(())
+    }
+    fn fields(_: &(), values: &FormValues, errors: &FieldErrors, _: bool) -> Vec<Field> {
+        vec![
+            Field::text("istat_code", "Codice ISTAT")
+                .required()
+                .hint("6 cifre: provincia e comune (esempio: 049009 per Livorno).")
+                .bind(values, errors),
+            Field::text("name", "Nome")
+                .required()
+                .hint("Esempio: Livorno.")
+                .bind(values, errors),
+            Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors),
+        ]
+    }
+    fn parse(_: &(), ctx: &Ctx, values: &FormValues) -> Result<MunicipalityInput, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let istat = e.check(
+            "istat_code",
+            IstatCode::parse(forms::value(values, "istat_code")),
+        );
+        let name = e.check("name", required_text(forms::value(values, "name"), 120));
+        match (istat, name, ctx.zone_id()) {
+            (Some(istat), Some(name), Some(zone_id)) => Ok(MunicipalityInput {
+                zone_id,
+                istat_code: istat.as_str().to_string(),
+                name,
+            }),
+            _ => Err(e),
+        }
+    }
+    fn values_of(m: &Municipality) -> FormValues {
+        FormValues::from([
+            ("istat_code".into(), m.istat_code.clone()),
+            ("name".into(), m.name.clone()),
+            ("version".into(), m.version.to_string()),
+        ])
+    }
+    async fn load(state: &AppState, id: i64) -> Result<Option<Municipality>, StoreError> {
+        territory::get_municipality(&state.db, id).await
+    }
+    async fn create(
+        state: &AppState,
+        actor: &Actor,
+        input: &MunicipalityInput,
+    ) -> Result<i64, StoreError> {
+        territory::create_municipality(&state.db, actor, input).await
+    }
+    async fn update(
+        state: &AppState,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &MunicipalityInput,
+    ) -> Result<(), StoreError> {
+        territory::update_municipality(&state.db, actor, id, version, input).await
+    }
+    fn zone_of(m: &Municipality) -> Option<i64> {
+        Some(m.zone_id)
+    }
+    fn title(m: &Municipality) -> String {
+        format!("Comune di {}", m.name)
+    }
+    fn active(m: &Municipality) -> bool {
+        m.active
+    }
+    fn label(m: &Municipality) -> String {
+        format!("il comune «{}»", m.name)
+    }
+    async fn sections(
+        state: &AppState,
+        ctx: &Ctx,
+        m: &Municipality,
+    ) -> Result<Vec<Section>, AppError> {
+        population_section(state, ctx, m, &FormValues::new(), &FieldErrors::new()).await
+    }
+}
+
+fn population_fields(values: &FormValues, errors: &FieldErrors) -> Vec<Field> {
+    vec![
+        Field::text("year", "Anno")
+            .required()
+            .hint("La popolazione è quella residente al 31 dicembre dell'anno.")
+            .bind(values, errors),
+        Field::new(
+            "population",
+            "Popolazione residente",
+            forms::FieldKind::Number,
+        )
+        .required()
+        .hint("Numero intero, senza decimali (esempio: 153154).")
+        .bind(values, errors),
+        Field::text("source", "Fonte")
+            .hint("Esempio: ISTAT, bilancio demografico.")
+            .bind(values, errors),
+    ]
+}
+
+async fn population_section(
+    state: &AppState,
+    ctx: &Ctx,
+    m: &Municipality,
+    values: &FormValues,
+    errors: &FieldErrors,
+) -> Result<Vec<Section>, AppError> {
+    let rows = territory::populations(&state.db, m.id)
+        .await?
+        .into_iter()
+        .map(|p| SectionRow {
+            cells: vec![
+                format!("31/12/{}", p.year),
+                zona_core::format::integer(p.population),
+                p.source.unwrap_or_default(),
+            ],
+            action: None,
+        })
+        .collect();
+    let can_edit = ctx.allows(Action::Administer { zone_id: m.zone_id });
+    Ok(vec![Section {
+        id: "popolazione",
+        heading: "Popolazione residente",
+        text: String::new(),
+        headers: vec!["Al", "Abitanti", "Fonte"],
+        rows,
+        has_actions: false,
+        empty: "Nessun dato di popolazione registrato.",
+        form: can_edit.then(|| SectionForm {
+            heading: "Registra o correggi la popolazione di un anno",
+            action: format!("/admin/comuni/{}/popolazione", m.id),
+            fields: population_fields(values, errors),
+            submit_label: "Registra la popolazione",
+            errors_summary: forms::summary(errors),
+        }),
+    }])
+}
+
+pub fn routes() -> Router<AppState> {
+    crud::routes::<Municipalities>()
+        .route("/admin/comuni", get(list))
+        .route(
+            "/admin/comuni/{id}/popolazione",
+            axum::routing::post(add_population),
+        )
+}
+
+async fn add_population(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(values): Form<FormValues>,
+) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::Administer { zone_id })?;
+    let m = territory::get_municipality(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    same_zone(&ctx, m.zone_id)?;
+    let mut e = FieldErrors::new();
+    let year = e.check("year", parse_year(forms::value(&values, "year")));
+    let population = e.check(
+        "population",
+        parse_population(forms::value(&values, "population")),
+    );
+    let source = e.check(
+        "source",
+        optional_text(forms::value(&values, "source"), 200),
+    );
+    if let (Some(year), Some(population), Some(source)) = (year, population, source) {
+        let p = Population {
+            year: i64::from(year),
+            population,
+            source,
+        };
+        territory::set_population(&state.db, &ctx.actor(), id, &p).await?;
+        return Ok(with_flash(
+            Redirect::to(&format!("/admin/comuni/{id}")),
+            FlashKind::Success,
+            &format!("Popolazione al 31/12/{year} registrata."),
+        ));
+    }
+    let mut page = crud::edit_page::<Municipalities>(
+        &state,
+        &ctx,
+        &(),
+        &m,
+        id,
+        &Municipalities::values_of(&m),
+        &FieldErrors::new(),
+    )
+    .await?;
+    page.sections = population_section(&state, &ctx, &m, &values, &e).await?;
+    Ok(crud::with_status(&page, StatusCode::UNPROCESSABLE_ENTITY))
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    let l = ListName::Municipalities;
+    require(&ctx, l.action(zone_id))?;
+    let f = filters_of(&ctx, l, &q)?;
+    let page = page_number(&q);
+    let (rows, total) = territory::list_municipalities(&state.db, &f.list_query(), page).await?;
+    let rows = rows
+        .into_iter()
+        .map(|m| {
+            vec![
+                CellView::link(m.name.clone(), format!("/admin/comuni/{}", m.id))
+                    .badge(yes_no(m.active)),
+                CellView::text(m.istat_code),
+                CellView::text(
+                    m.population
+                        .map(zona_core::format::integer)
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                CellView::text(
+                    m.population_year
+                        .map(|y| format!("31/12/{y}"))
+                        .unwrap_or_else(|| "—".into()),
+                ),
+            ]
+        })
+        .collect();
+    let spec = ListSpec {
+        list: l,
+        intro: "I comuni della zona, con la popolazione residente più recente.".into(),
+        headers: vec!["Nome", "Codice ISTAT", "Popolazione", "Al"],
+        filters: vec![
+            search_filter(&q, "Cerca per nome o codice ISTAT"),
+            status_filter(&q),
+        ],
+        new_link: ctx
+            .allows(Action::Administer { zone_id })
+            .then(|| ("Nuovo comune".into(), "/admin/comuni/nuovo".into())),
+        empty_message: "Nessun comune corrisponde ai filtri.",
+    };
+    render_list(&ctx, spec, &q, page, total, rows)
+}

@@ -1,0 +1,264 @@
+//! Organisations of the zone: health authority, municipalities, third-sector
+//! bodies, other public bodies.
+
+use super::crud::{self, Entity};
+use super::views::{CellView, Section, SectionRow};
+use super::*;
+use zona_core::org::{parse_tax_code, OrganisationKind};
+use zona_core::validation::{optional_email, optional_text, required_text};
+use zona_store::audit::entity;
+use zona_store::organisations::{self as orgs, Organisation, OrganisationInput};
+use zona_store::Actor;
+
+pub struct Organisations;
+
+pub fn kind_options(with_any: Option<&str>) -> Vec<(String, String)> {
+    let mut v = vec![(
+        String::new(),
+        with_any.unwrap_or("Scegli il tipo").to_string(),
+    )];
+    v.extend(
+        OrganisationKind::ALL
+            .iter()
+            .map(|k| (k.code().to_string(), k.label().to_string())),
+    );
+    v
+}
+
+/// The contact fields a third-sector body edits on its own record.
+pub fn contact_fields(values: &FormValues, errors: &FieldErrors) -> Vec<Field> {
+    vec![
+        Field::new("email", "E-mail", forms::FieldKind::Email)
+            .autocomplete("email")
+            .bind(values, errors),
+        Field::new("phone", "Telefono", forms::FieldKind::Tel)
+            .autocomplete("tel")
+            .bind(values, errors),
+        Field::text("address", "Indirizzo")
+            .hint("Via, numero civico, CAP, comune.")
+            .bind(values, errors),
+    ]
+}
+
+/// Parses the contact fields into `(email, phone, address)`.
+pub fn parse_contacts(
+    values: &FormValues,
+    e: &mut FieldErrors,
+) -> Option<(Option<String>, Option<String>, Option<String>)> {
+    let email = e.check("email", optional_email(forms::value(values, "email")));
+    let phone = e.check("phone", optional_text(forms::value(values, "phone"), 40));
+    if let Some(Some(p)) = &phone {
+        if !p
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-/.()".contains(c))
+        {
+            e.add(
+                "phone",
+                "Numero di telefono non valido: usare cifre, spazi e il prefisso + se serve.",
+            );
+        }
+    }
+    let address = e.check(
+        "address",
+        optional_text(forms::value(values, "address"), 200),
+    );
+    match (email, phone, address) {
+        (Some(a), Some(b), Some(c)) if e.is_empty() => Some((a, b, c)),
+        _ => None,
+    }
+}
+
+impl Entity for Organisations {
+    type Record = Organisation;
+    type Input = OrganisationInput;
+    type Options = ();
+    const LIST: ListName = ListName::Organisations;
+    const KIND: Deactivatable = Deactivatable::Organisation;
+    const ENTITY: &'static str = entity::ORGANISATION;
+    const NEW_TITLE: &'static str = "Nuovo ente";
+    const CREATED: &'static str = "Ente creato.";
+    const DUPLICATES: &'static [(&'static str, &'static str)] =
+        &[("name", "Esiste già un ente con questo nome nella zona.")];
+
+    async fn options(_: &AppState, _: &Ctx) -> Result<(), AppError> {
+        Ok(())
+    }
+    fn fields(_: &(), values: &FormValues, errors: &FieldErrors, _: bool) -> Vec<Field> {
+        let mut f = vec![
+            Field::text("name", "Denominazione")
+                .required()
+                .hint("Esempio: Comune di Collesalvetti.")
+                .bind(values, errors),
+            Field::select("kind", "Tipo di ente", kind_options(None))
+                .required()
+                .bind(values, errors),
+            Field::text("tax_code", "Codice fiscale o partita IVA")
+                .hint("11 cifre (partita IVA o codice fiscale numerico) oppure 16 caratteri.")
+                .bind(values, errors),
+        ];
+        f.extend(contact_fields(values, errors));
+        f.push(Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors));
+        f
+    }
+    fn parse(_: &(), ctx: &Ctx, values: &FormValues) -> Result<OrganisationInput, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let name = e.check("name", required_text(forms::value(values, "name"), 200));
+        let kind = match OrganisationKind::from_code(forms::value(values, "kind")) {
+            Some(k) => Some(k.code().to_string()),
+            None => {
+                e.add("kind", "Scegli il tipo di ente dall'elenco.");
+                None
+            }
+        };
+        let tax = forms::value(values, "tax_code");
+        let tax_code = if tax.is_empty() {
+            Some(None)
+        } else {
+            e.check("tax_code", parse_tax_code(tax)).map(Some)
+        };
+        let contacts = parse_contacts(values, &mut e);
+        match (name, kind, tax_code, contacts, ctx.zone_id()) {
+            (
+                Some(name),
+                Some(kind),
+                Some(tax_code),
+                Some((email, phone, address)),
+                Some(zone_id),
+            ) if e.is_empty() => Ok(OrganisationInput {
+                zone_id,
+                kind,
+                name,
+                tax_code,
+                email,
+                phone,
+                address,
+            }),
+            _ => Err(e),
+        }
+    }
+    fn values_of(o: &Organisation) -> FormValues {
+        FormValues::from([
+            ("name".into(), o.name.clone()),
+            ("kind".into(), o.kind.clone()),
+            ("tax_code".into(), o.tax_code.clone().unwrap_or_default()),
+            ("email".into(), o.email.clone().unwrap_or_default()),
+            ("phone".into(), o.phone.clone().unwrap_or_default()),
+            ("address".into(), o.address.clone().unwrap_or_default()),
+            ("version".into(), o.version.to_string()),
+        ])
+    }
+    async fn load(state: &AppState, id: i64) -> Result<Option<Organisation>, StoreError> {
+        orgs::get_organisation(&state.db, id).await
+    }
+    async fn create(
+        state: &AppState,
+        actor: &Actor,
+        input: &OrganisationInput,
+    ) -> Result<i64, StoreError> {
+        orgs::create_organisation(&state.db, actor, input).await
+    }
+    async fn update(
+        state: &AppState,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &OrganisationInput,
+    ) -> Result<(), StoreError> {
+        orgs::update_organisation(&state.db, actor, id, version, input).await
+    }
+    fn zone_of(o: &Organisation) -> Option<i64> {
+        Some(o.zone_id)
+    }
+    fn title(o: &Organisation) -> String {
+        o.name.clone()
+    }
+    fn active(o: &Organisation) -> bool {
+        o.active
+    }
+    fn label(o: &Organisation) -> String {
+        format!("l'ente «{}»", o.name)
+    }
+    async fn sections(
+        state: &AppState,
+        _: &Ctx,
+        o: &Organisation,
+    ) -> Result<Vec<Section>, AppError> {
+        let q = territory::ListQuery {
+            organisation_id: Some(o.id),
+            ..Default::default()
+        };
+        let (units, _) = orgs::list_units(&state.db, &q, Page::all()).await?;
+        let kind =
+            OrganisationKind::from_code(&o.kind).unwrap_or(OrganisationKind::OtherPublicBody);
+        Ok(vec![Section {
+            id: "unita",
+            heading: "Unità organizzative",
+            text: format!("{} di questo ente.", kind.unit_label()),
+            headers: vec!["Nome", "E-mail", "Stato"],
+            rows: units
+                .into_iter()
+                .map(|u| SectionRow {
+                    cells: vec![
+                        u.name,
+                        u.email.unwrap_or_default(),
+                        if u.active {
+                            "Attiva".into()
+                        } else {
+                            "Disattivata".into()
+                        },
+                    ],
+                    action: None,
+                })
+                .collect(),
+            has_actions: false,
+            empty: "Nessuna unità registrata per questo ente.",
+            form: None,
+        }])
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    crud::routes::<Organisations>().route("/admin/enti", get(list))
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    let l = ListName::Organisations;
+    require(&ctx, l.action(zone_id))?;
+    let f = filters_of(&ctx, l, &q)?;
+    let page = page_number(&q);
+    let (rows, total) = orgs::list_organisations(&state.db, &f.list_query(), page).await?;
+    let rows = rows
+        .into_iter()
+        .map(|o| {
+            vec![
+                CellView::link(o.name.clone(), format!("/admin/enti/{}", o.id))
+                    .badge(yes_no(o.active)),
+                CellView::text(
+                    OrganisationKind::from_code(&o.kind)
+                        .map(|k| k.label())
+                        .unwrap_or(""),
+                ),
+                CellView::text(o.tax_code.unwrap_or_default()),
+                CellView::text(o.unit_count.to_string()),
+            ]
+        })
+        .collect();
+    let values: FormValues = q.clone().into_iter().collect();
+    let spec = ListSpec {
+        list: l,
+        intro: String::new(),
+        headers: vec!["Denominazione", "Tipo", "Codice fiscale / P. IVA", "Unità"],
+        filters: vec![
+            search_filter(&q, "Cerca per nome, codice fiscale, e-mail"),
+            Field::select("tipo", "Tipo di ente", kind_options(Some("Tutti i tipi")))
+                .bind(&values, &FieldErrors::new()),
+            status_filter(&q),
+        ],
+        new_link: ctx
+            .allows(Action::Administer { zone_id })
+            .then(|| ("Nuovo ente".into(), "/admin/enti/nuovo".into())),
+        empty_message: "Nessun ente corrisponde ai filtri.",
+    };
+    render_list(&ctx, spec, &q, page, total, rows)
+}

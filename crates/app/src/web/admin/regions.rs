@@ -1,0 +1,128 @@
+//! Regions: code and name.
+
+use super::crud::{self, Entity};
+use super::views::CellView;
+use super::*;
+use zona_core::org::parse_code;
+use zona_core::validation::required_text;
+use zona_store::audit::entity;
+use zona_store::territory::{Region, RegionInput};
+use zona_store::Actor;
+
+pub struct Regions;
+
+impl Entity for Regions {
+    type Record = Region;
+    type Input = RegionInput;
+    type Options = ();
+    const LIST: ListName = ListName::Regions;
+    const KIND: Deactivatable = Deactivatable::Region;
+    const ENTITY: &'static str = entity::REGION;
+    const NEW_TITLE: &'static str = "Nuova regione";
+    const CREATED: &'static str = "Regione creata.";
+    const DUPLICATES: &'static [(&'static str, &'static str)] = &[
+        ("code", "Esiste già una regione con questo codice."),
+        ("name", "Esiste già una regione con questo nome."),
+    ];
+
+    async fn options(_: &AppState, _: &Ctx) -> Result<(), AppError> {
+        Ok(())
+    }
+    fn fields(_: &(), values: &FormValues, errors: &FieldErrors, _: bool) -> Vec<Field> {
+        vec![
+            Field::text("code", "Codice")
+                .required()
+                .hint("Da 2 a 20 caratteri: lettere, cifre e trattini (esempio: RT).")
+                .bind(values, errors),
+            Field::text("name", "Nome")
+                .required()
+                .hint("Esempio: Regione Toscana.")
+                .bind(values, errors),
+            Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors),
+        ]
+    }
+    fn parse(_: &(), _: &Ctx, values: &FormValues) -> Result<RegionInput, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let code = e.check("code", parse_code(forms::value(values, "code")));
+        let name = e.check("name", required_text(forms::value(values, "name"), 120));
+        match (code, name) {
+            (Some(code), Some(name)) => Ok(RegionInput { code, name }),
+            _ => Err(e),
+        }
+    }
+    fn values_of(r: &Region) -> FormValues {
+        FormValues::from([
+            ("code".into(), r.code.clone()),
+            ("name".into(), r.name.clone()),
+            ("version".into(), r.version.to_string()),
+        ])
+    }
+    async fn load(state: &AppState, id: i64) -> Result<Option<Region>, StoreError> {
+        territory::get_region(&state.db, id).await
+    }
+    async fn create(
+        state: &AppState,
+        actor: &Actor,
+        input: &RegionInput,
+    ) -> Result<i64, StoreError> {
+        territory::create_region(&state.db, actor, input).await
+    }
+    async fn update(
+        state: &AppState,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &RegionInput,
+    ) -> Result<(), StoreError> {
+        territory::update_region(&state.db, actor, id, version, input).await
+    }
+    fn zone_of(_: &Region) -> Option<i64> {
+        None
+    }
+    fn title(r: &Region) -> String {
+        r.name.clone()
+    }
+    fn active(r: &Region) -> bool {
+        r.active
+    }
+    fn label(r: &Region) -> String {
+        format!("la regione «{}»", r.name)
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    crud::routes::<Regions>().route("/admin/regioni", get(list))
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    let l = ListName::Regions;
+    require(&ctx, l.action(zone_id))?;
+    let f = filters_of(&ctx, l, &q)?;
+    let page = page_number(&q);
+    let (rows, total) = territory::list_regions(&state.db, &f.list_query(), page).await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                CellView::link(r.name.clone(), format!("/admin/regioni/{}", r.id))
+                    .badge(yes_no(r.active)),
+                CellView::text(r.code),
+            ]
+        })
+        .collect();
+    let spec = ListSpec {
+        list: l,
+        intro: String::new(),
+        headers: vec!["Nome", "Codice"],
+        filters: vec![
+            search_filter(&q, "Cerca per nome o codice"),
+            status_filter(&q),
+        ],
+        new_link: ctx
+            .allows(Action::Administer { zone_id })
+            .then(|| ("Nuova regione".into(), "/admin/regioni/nuovo".into())),
+        empty_message: "Nessuna regione corrisponde ai filtri.",
+    };
+    render_list(&ctx, spec, &q, page, total, rows)
+}

@@ -1,0 +1,186 @@
+//! Units: the health authority's functional units and the municipalities'
+//! services, responsible for the activities of the plan.
+
+use super::crud::{self, Entity};
+use super::views::CellView;
+use super::*;
+use zona_core::org::OrganisationKind;
+use zona_core::validation::{optional_email, optional_text, required_text};
+use zona_store::audit::entity;
+use zona_store::organisations::{self as orgs, Unit, UnitInput};
+use zona_store::Actor;
+
+pub struct Units;
+
+pub struct UnitOptions {
+    organisations: Vec<(String, String)>,
+}
+
+/// The active organisations of the zone, for a select.
+pub async fn organisation_options(
+    state: &AppState,
+    ctx: &Ctx,
+    first: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    let q = territory::ListQuery {
+        zone_id: ctx.zone_id(),
+        active: Some(true),
+        ..Default::default()
+    };
+    let (list, _) = orgs::list_organisations(&state.db, &q, Page::all()).await?;
+    let mut v = vec![(String::new(), first.to_string())];
+    v.extend(list.into_iter().map(|o| (o.id.to_string(), o.name)));
+    Ok(v)
+}
+
+impl Entity for Units {
+    type Record = Unit;
+    type Input = UnitInput;
+    type Options = UnitOptions;
+    const LIST: ListName = ListName::Units;
+    const KIND: Deactivatable = Deactivatable::Unit;
+    const ENTITY: &'static str = entity::UNIT;
+    const NEW_TITLE: &'static str = "Nuova unità";
+    const CREATED: &'static str = "Unità creata.";
+    const DUPLICATES: &'static [(&'static str, &'static str)] =
+        &[("name", "Questo ente ha già un'unità con questo nome.")];
+
+    async fn options(state: &AppState, ctx: &Ctx) -> Result<UnitOptions, AppError> {
+        Ok(UnitOptions {
+            organisations: organisation_options(state, ctx, "Scegli l'ente").await?,
+        })
+    }
+    fn fields(o: &UnitOptions, values: &FormValues, errors: &FieldErrors, _: bool) -> Vec<Field> {
+        vec![
+            Field::select("organisation_id", "Ente", o.organisations.clone())
+                .required()
+                .bind(values, errors),
+            Field::text("name", "Nome")
+                .required()
+                .hint("Esempio: UF Salute mentale adulti; Servizio sociale professionale.")
+                .bind(values, errors),
+            Field::new("description", "Descrizione", forms::FieldKind::Textarea)
+                .bind(values, errors),
+            Field::new("email", "E-mail", forms::FieldKind::Email)
+                .autocomplete("email")
+                .bind(values, errors),
+            Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors),
+        ]
+    }
+    fn parse(o: &UnitOptions, _: &Ctx, values: &FormValues) -> Result<UnitInput, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let organisation_id = forms::required_id(values, "organisation_id", &mut e);
+        if let Some(id) = organisation_id {
+            if !o.organisations.iter().any(|(v, _)| *v == id.to_string()) {
+                e.add("organisation_id", "Ente non valido: scegliere dall'elenco.");
+            }
+        }
+        let name = e.check("name", required_text(forms::value(values, "name"), 200));
+        let description = e.check(
+            "description",
+            optional_text(forms::value(values, "description"), 2000),
+        );
+        let email = e.check("email", optional_email(forms::value(values, "email")));
+        match (organisation_id, name, description, email) {
+            (Some(organisation_id), Some(name), Some(description), Some(email)) if e.is_empty() => {
+                Ok(UnitInput {
+                    organisation_id,
+                    name,
+                    description,
+                    email,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+    fn values_of(u: &Unit) -> FormValues {
+        FormValues::from([
+            ("organisation_id".into(), u.organisation_id.to_string()),
+            ("name".into(), u.name.clone()),
+            (
+                "description".into(),
+                u.description.clone().unwrap_or_default(),
+            ),
+            ("email".into(), u.email.clone().unwrap_or_default()),
+            ("version".into(), u.version.to_string()),
+        ])
+    }
+    async fn load(state: &AppState, id: i64) -> Result<Option<Unit>, StoreError> {
+        orgs::get_unit(&state.db, id).await
+    }
+    async fn create(state: &AppState, actor: &Actor, input: &UnitInput) -> Result<i64, StoreError> {
+        orgs::create_unit(&state.db, actor, input).await
+    }
+    async fn update(
+        state: &AppState,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &UnitInput,
+    ) -> Result<(), StoreError> {
+        orgs::update_unit(&state.db, actor, id, version, input).await
+    }
+    fn zone_of(u: &Unit) -> Option<i64> {
+        Some(u.zone_id)
+    }
+    fn title(u: &Unit) -> String {
+        u.name.clone()
+    }
+    fn active(u: &Unit) -> bool {
+        u.active
+    }
+    fn label(u: &Unit) -> String {
+        format!("l'unità «{}»", u.name)
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    crud::routes::<Units>().route("/admin/unita", get(list))
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    let l = ListName::Units;
+    require(&ctx, l.action(zone_id))?;
+    let f = filters_of(&ctx, l, &q)?;
+    let page = page_number(&q);
+    let (rows, total) = orgs::list_units(&state.db, &f.list_query(), page).await?;
+    let rows = rows
+        .into_iter()
+        .map(|u| {
+            let kind = OrganisationKind::from_code(&u.organisation_kind)
+                .unwrap_or(OrganisationKind::OtherPublicBody);
+            vec![
+                CellView::link(u.name.clone(), format!("/admin/unita/{}", u.id))
+                    .badge(yes_no(u.active)),
+                CellView::link(
+                    u.organisation_name.clone(),
+                    format!("/admin/enti/{}", u.organisation_id),
+                ),
+                CellView::text(kind.unit_label()),
+                CellView::text(u.email.unwrap_or_default()),
+            ]
+        })
+        .collect();
+    let values: FormValues = q.clone().into_iter().collect();
+    let spec = ListSpec {
+        list: l,
+        intro: String::new(),
+        headers: vec!["Nome", "Ente", "Tipo", "E-mail"],
+        filters: vec![
+            search_filter(&q, "Cerca per nome, ente, e-mail"),
+            Field::select(
+                "ente",
+                "Ente",
+                organisation_options(&state, &ctx, "Tutti gli enti").await?,
+            )
+            .bind(&values, &FieldErrors::new()),
+            status_filter(&q),
+        ],
+        new_link: ctx
+            .allows(Action::Administer { zone_id })
+            .then(|| ("Nuova unità".into(), "/admin/unita/nuovo".into())),
+        empty_message: "Nessuna unità corrisponde ai filtri.",
+    };
+    render_list(&ctx, spec, &q, page, total, rows)
+}

@@ -1,0 +1,551 @@
+//! Users and their roles. Passwords are set here only as temporary ones: the
+//! person must change it at the first login.
+
+use super::crud::{self, Entity};
+use super::views::{CellView, RowAction, Section, SectionForm, SectionRow};
+use super::*;
+use crate::lists::role_labels;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::Form;
+use zona_core::authz::{Grant, Role};
+use zona_core::org::{check_new_password, parse_username};
+use zona_core::validation::{optional_email, required_text};
+use zona_store::audit::entity;
+use zona_store::organisations as orgs;
+use zona_store::users::{self, User, UserInput};
+use zona_store::Actor;
+
+pub struct Users;
+
+pub struct UserOptions {
+    organisations: Vec<(String, String)>,
+}
+
+pub struct NewUser {
+    input: UserInput,
+    password: Option<String>,
+}
+
+fn password_fields(values: &FormValues, errors: &FieldErrors) -> Vec<Field> {
+    vec![
+        Field::new(
+            "password",
+            "Password temporanea",
+            forms::FieldKind::Password,
+        )
+        .required()
+        .autocomplete("new-password")
+        .hint("Almeno 12 caratteri. La persona dovrà cambiarla al primo accesso.")
+        .bind(values, errors),
+        Field::new(
+            "password_confirm",
+            "Ripeti la password",
+            forms::FieldKind::Password,
+        )
+        .required()
+        .autocomplete("new-password")
+        .bind(values, errors),
+    ]
+}
+
+fn parse_password(values: &FormValues, username: &str, e: &mut FieldErrors) -> Option<String> {
+    let p = values.get("password").cloned().unwrap_or_default();
+    let c = values.get("password_confirm").cloned().unwrap_or_default();
+    if p.is_empty() {
+        e.add("password", "Campo obbligatorio.");
+        return None;
+    }
+    if let Err(m) = check_new_password(&p, username) {
+        e.add("password", m);
+        return None;
+    }
+    if p != c {
+        e.add("password_confirm", "Le due password non coincidono.");
+        return None;
+    }
+    Some(p)
+}
+
+impl Entity for Users {
+    type Record = User;
+    type Input = NewUser;
+    type Options = UserOptions;
+    const LIST: ListName = ListName::Users;
+    const KIND: Deactivatable = Deactivatable::User;
+    const ENTITY: &'static str = entity::USER;
+    const NEW_TITLE: &'static str = "Nuovo utente";
+    const CREATED: &'static str = "Utente creato. Ora assegna uno o più ruoli.";
+    const DUPLICATES: &'static [(&'static str, &'static str)] =
+        &[("username", "Questo nome utente è già in uso.")];
+
+    async fn options(state: &AppState, ctx: &Ctx) -> Result<UserOptions, AppError> {
+        Ok(UserOptions {
+            organisations: super::units::organisation_options(state, ctx, "Nessun ente").await?,
+        })
+    }
+    fn fields(
+        o: &UserOptions,
+        values: &FormValues,
+        errors: &FieldErrors,
+        editing: bool,
+    ) -> Vec<Field> {
+        let mut f = vec![
+            Field::text("username", "Nome utente")
+                .required()
+                .readonly(editing)
+                .autocomplete("username")
+                .hint("Da 3 a 40 caratteri: lettere minuscole, cifre, punto, trattino. Non si può cambiare.")
+                .bind(values, errors),
+            Field::text("full_name", "Nome e cognome").required().autocomplete("name").bind(values, errors),
+            Field::new("email", "E-mail", forms::FieldKind::Email).autocomplete("email").bind(values, errors),
+            Field::select("organisation_id", "Ente di appartenenza", o.organisations.clone()).bind(values, errors),
+        ];
+        if !editing {
+            f.extend(password_fields(values, errors));
+        }
+        f.push(Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors));
+        f
+    }
+    fn parse(o: &UserOptions, ctx: &Ctx, values: &FormValues) -> Result<NewUser, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let username = e.check("username", parse_username(forms::value(values, "username")));
+        let full_name = e.check(
+            "full_name",
+            required_text(forms::value(values, "full_name"), 120),
+        );
+        let email = e.check("email", optional_email(forms::value(values, "email")));
+        let organisation_id = forms::optional_id(values, "organisation_id", &mut e);
+        if let Some(id) = organisation_id {
+            if !o.organisations.iter().any(|(v, _)| *v == id.to_string()) {
+                e.add("organisation_id", "Ente non valido: scegliere dall'elenco.");
+            }
+        }
+        let password = if values.contains_key("password") {
+            parse_password(values, username.as_deref().unwrap_or(""), &mut e)
+        } else {
+            None
+        };
+        match (username, full_name, email, ctx.zone_id()) {
+            (Some(username), Some(full_name), Some(email), Some(zone_id)) if e.is_empty() => {
+                Ok(NewUser {
+                    input: UserInput {
+                        username,
+                        full_name,
+                        email,
+                        zone_id,
+                        organisation_id,
+                    },
+                    password,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+    fn values_of(u: &User) -> FormValues {
+        FormValues::from([
+            ("username".into(), u.username.clone()),
+            ("full_name".into(), u.full_name.clone()),
+            ("email".into(), u.email.clone().unwrap_or_default()),
+            (
+                "organisation_id".into(),
+                u.organisation_id.map(|i| i.to_string()).unwrap_or_default(),
+            ),
+            ("version".into(), u.version.to_string()),
+        ])
+    }
+    async fn load(state: &AppState, id: i64) -> Result<Option<User>, StoreError> {
+        users::get_user(&state.db, id).await
+    }
+    async fn create(state: &AppState, actor: &Actor, n: &NewUser) -> Result<i64, StoreError> {
+        let password = n.password.clone().unwrap_or_default();
+        let hash = crate::passwords::hash(password)
+            .await
+            .map_err(|e| StoreError::Config(e.to_string()))?;
+        users::create_user(&state.db, actor, &n.input, &hash, true).await
+    }
+    async fn update(
+        state: &AppState,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        n: &NewUser,
+    ) -> Result<(), StoreError> {
+        users::update_user(&state.db, actor, id, version, &n.input).await
+    }
+    fn zone_of(u: &User) -> Option<i64> {
+        Some(u.zone_id)
+    }
+    fn title(u: &User) -> String {
+        format!("{} ({})", u.full_name, u.username)
+    }
+    fn active(u: &User) -> bool {
+        u.active
+    }
+    fn label(u: &User) -> String {
+        format!("l'utente «{}»", u.username)
+    }
+    fn deactivate_text(_: &User) -> String {
+        "Un utente disattivato non può più accedere e le sue sessioni aperte terminano subito."
+            .into()
+    }
+    async fn sections(state: &AppState, ctx: &Ctx, u: &User) -> Result<Vec<Section>, AppError> {
+        user_sections(state, ctx, u, None).await
+    }
+}
+
+enum Failed<'a> {
+    Role(&'a FormValues, &'a FieldErrors),
+    Password(&'a FormValues, &'a FieldErrors),
+}
+
+async fn role_options(
+    state: &AppState,
+    ctx: &Ctx,
+) -> Result<
+    (
+        Vec<(String, String)>,
+        Vec<(String, String)>,
+        Vec<(String, String)>,
+    ),
+    AppError,
+> {
+    let mut roles = vec![(String::new(), "Scegli il ruolo".to_string())];
+    roles.extend(Role::ALL.iter().map(|r| {
+        (
+            r.code().to_string(),
+            format!("{} — {}", r.label(), r.description()),
+        )
+    }));
+    let q = territory::ListQuery {
+        zone_id: ctx.zone_id(),
+        active: Some(true),
+        ..Default::default()
+    };
+    let (units, _) = orgs::list_units(&state.db, &q, Page::all()).await?;
+    let mut unit_opts = vec![(
+        String::new(),
+        "Nessuna (solo per il ruolo Referente)".to_string(),
+    )];
+    unit_opts.extend(units.into_iter().map(|u| {
+        (
+            u.id.to_string(),
+            format!("{} — {}", u.name, u.organisation_name),
+        )
+    }));
+    let q = territory::ListQuery {
+        zone_id: ctx.zone_id(),
+        active: Some(true),
+        kind: Some("third_sector_body".into()),
+        ..Default::default()
+    };
+    let (bodies, _) = orgs::list_organisations(&state.db, &q, Page::all()).await?;
+    let mut org_opts = vec![(
+        String::new(),
+        "Nessuno (solo per il ruolo Ente del Terzo Settore)".to_string(),
+    )];
+    org_opts.extend(bodies.into_iter().map(|o| (o.id.to_string(), o.name)));
+    Ok((roles, unit_opts, org_opts))
+}
+
+async fn user_sections(
+    state: &AppState,
+    ctx: &Ctx,
+    u: &User,
+    failed: Option<Failed<'_>>,
+) -> Result<Vec<Section>, AppError> {
+    let can_edit = ctx.allows(Action::Administer { zone_id: u.zone_id });
+    let roles = users::roles(&state.db, u.id).await?;
+    let (role_opts, unit_opts, org_opts) = role_options(state, ctx).await?;
+    let empty = FormValues::new();
+    let no_errors = FieldErrors::new();
+    let (rv, re) = match &failed {
+        Some(Failed::Role(v, e)) => (*v, *e),
+        _ => (&empty, &no_errors),
+    };
+    let (pv, pe) = match &failed {
+        Some(Failed::Password(v, e)) => (*v, *e),
+        _ => (&empty, &no_errors),
+    };
+    let mut sections = vec![Section {
+        id: "ruoli",
+        heading: "Ruoli",
+        text: "Ciò che l'utente può vedere e fare dipende dai suoi ruoli.".into(),
+        headers: vec!["Ruolo", "Ambito"],
+        rows: roles
+            .iter()
+            .map(|r| SectionRow {
+                cells: vec![
+                    Role::from_code(&r.role)
+                        .map(Role::label)
+                        .unwrap_or("?")
+                        .to_string(),
+                    r.unit_name
+                        .clone()
+                        .or(r.organisation_name.clone())
+                        .unwrap_or_else(|| r.zone_name.clone()),
+                ],
+                action: can_edit.then(|| RowAction {
+                    label: "Revoca",
+                    href: format!("/admin/utenti/{}/ruoli/{}/revoca", u.id, r.id),
+                    confirm: format!("Revocare il ruolo {}?", r.describe()),
+                }),
+            })
+            .collect(),
+        has_actions: can_edit,
+        empty: "Nessun ruolo: l'utente può accedere ma non vede dati interni.",
+        form: can_edit.then(|| SectionForm {
+            heading: "Assegna un ruolo",
+            action: format!("/admin/utenti/{}/ruoli", u.id),
+            fields: vec![
+                Field::select("role", "Ruolo", role_opts)
+                    .required()
+                    .bind(rv, re),
+                Field::select("unit_id", "Unità (per il ruolo Referente)", unit_opts).bind(rv, re),
+                Field::select(
+                    "organisation_id",
+                    "Ente (per il ruolo Ente del Terzo Settore)",
+                    org_opts,
+                )
+                .bind(rv, re),
+            ],
+            submit_label: "Assegna il ruolo",
+            errors_summary: forms::summary(re),
+        }),
+    }];
+    if can_edit {
+        sections.push(Section {
+            id: "password",
+            heading: "Password",
+            text: "Imposta una password temporanea se la persona l'ha dimenticata: le sue sessioni aperte terminano e al prossimo accesso dovrà sceglierne una nuova.".into(),
+            headers: vec![],
+            rows: vec![],
+            has_actions: false,
+            empty: "",
+            form: Some(SectionForm {
+                heading: "Nuova password temporanea",
+                action: format!("/admin/utenti/{}/password", u.id),
+                fields: password_fields(pv, pe),
+                submit_label: "Imposta la password",
+                errors_summary: forms::summary(pe),
+            }),
+        });
+    }
+    Ok(sections)
+}
+
+pub fn routes() -> Router<AppState> {
+    crud::routes::<Users>()
+        .route("/admin/utenti", get(list))
+        .route("/admin/utenti/{id}/ruoli", axum::routing::post(add_role))
+        .route(
+            "/admin/utenti/{id}/ruoli/{role_id}/revoca",
+            axum::routing::post(remove_role),
+        )
+        .route(
+            "/admin/utenti/{id}/password",
+            axum::routing::post(reset_password),
+        )
+}
+
+async fn load_user(state: &AppState, ctx: &Ctx, id: i64) -> Result<User, AppError> {
+    let zone_id = zone_of(ctx)?;
+    require(ctx, Action::Administer { zone_id })?;
+    let u = users::get_user(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    same_zone(ctx, u.zone_id)?;
+    Ok(u)
+}
+
+async fn failed_page(state: &AppState, ctx: &Ctx, u: &User, failed: Failed<'_>) -> PageResult {
+    let opts = Users::options(state, ctx).await?;
+    let mut page = crud::edit_page::<Users>(
+        state,
+        ctx,
+        &opts,
+        u,
+        u.id,
+        &Users::values_of(u),
+        &FieldErrors::new(),
+    )
+    .await?;
+    page.sections = user_sections(state, ctx, u, Some(failed)).await?;
+    Ok(crud::with_status(&page, StatusCode::UNPROCESSABLE_ENTITY))
+}
+
+async fn add_role(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(values): Form<FormValues>,
+) -> PageResult {
+    let u = load_user(&state, &ctx, id).await?;
+    let mut e = FieldErrors::new();
+    let role = Role::from_code(forms::value(&values, "role"));
+    if role.is_none() {
+        e.add("role", "Scegli il ruolo dall'elenco.");
+    }
+    let unit_id = forms::optional_id(&values, "unit_id", &mut e);
+    let organisation_id = forms::optional_id(&values, "organisation_id", &mut e);
+    if let (Some(role), true) = (role, e.is_empty()) {
+        let grant = Grant {
+            role,
+            zone_id: u.zone_id,
+            unit_id,
+            organisation_id,
+        };
+        match grant.check_scope() {
+            Err(m) => {
+                let field = match role {
+                    Role::UnitEditor => "unit_id",
+                    Role::ThirdSector => "organisation_id",
+                    _ => "role",
+                };
+                e.add(field, m);
+            }
+            Ok(()) => {
+                // The unit or body must be of the same zone.
+                if let Some(uid) = unit_id {
+                    let ok = orgs::get_unit(&state.db, uid)
+                        .await?
+                        .is_some_and(|x| x.zone_id == u.zone_id);
+                    if !ok {
+                        e.add("unit_id", "Unità non valida: scegliere dall'elenco.");
+                    }
+                }
+                if let Some(oid) = organisation_id {
+                    let ok = orgs::get_organisation(&state.db, oid)
+                        .await?
+                        .is_some_and(|x| x.zone_id == u.zone_id && x.kind == "third_sector_body");
+                    if !ok {
+                        e.add(
+                            "organisation_id",
+                            "Ente non valido: scegliere un ente del Terzo Settore dall'elenco.",
+                        );
+                    }
+                }
+                if e.is_empty() {
+                    match users::add_role(&state.db, &ctx.actor(), id, &grant).await {
+                        Ok(_) => {
+                            return Ok(with_flash(
+                                Redirect::to(&format!("/admin/utenti/{id}")),
+                                FlashKind::Success,
+                                &format!("Ruolo {} assegnato.", role.label()),
+                            ))
+                        }
+                        Err(StoreError::Duplicate { .. }) => {
+                            e.add("role", "L'utente ha già questo ruolo con lo stesso ambito.")
+                        }
+                        Err(other) => return Err(other.into()),
+                    }
+                }
+            }
+        }
+    }
+    failed_page(&state, &ctx, &u, Failed::Role(&values, &e)).await
+}
+
+async fn remove_role(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, role_id)): Path<(i64, i64)>,
+) -> PageResult {
+    let u = load_user(&state, &ctx, id).await?;
+    if ctx.principal.as_ref().is_some_and(|p| p.user_id == id) {
+        let roles = users::roles(&state.db, id).await?;
+        let office = roles
+            .iter()
+            .filter(|r| r.role == Role::PlanningOffice.code())
+            .count();
+        if roles
+            .iter()
+            .any(|r| r.id == role_id && r.role == Role::PlanningOffice.code())
+            && office == 1
+        {
+            return Ok(with_flash(
+                Redirect::to(&format!("/admin/utenti/{id}")),
+                FlashKind::Danger,
+                "Non puoi revocare a te stesso l'ultimo ruolo Ufficio di Piano.",
+            ));
+        }
+    }
+    users::remove_role(&state.db, &ctx.actor(), u.id, role_id).await?;
+    Ok(with_flash(
+        Redirect::to(&format!("/admin/utenti/{id}")),
+        FlashKind::Success,
+        "Ruolo revocato.",
+    ))
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(values): Form<FormValues>,
+) -> PageResult {
+    let u = load_user(&state, &ctx, id).await?;
+    let mut e = FieldErrors::new();
+    let Some(password) = parse_password(&values, &u.username, &mut e) else {
+        return failed_page(&state, &ctx, &u, Failed::Password(&values, &e)).await;
+    };
+    let hash = crate::passwords::hash(password).await?;
+    users::set_password(&state.db, &ctx.actor(), id, &hash, true, None).await?;
+    Ok(with_flash(
+        Redirect::to(&format!("/admin/utenti/{id}")),
+        FlashKind::Success,
+        "Password temporanea impostata: comunicala alla persona per un canale sicuro.",
+    ))
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    let l = ListName::Users;
+    require(&ctx, l.action(zone_id))?;
+    let f = filters_of(&ctx, l, &q)?;
+    let page = page_number(&q);
+    let (rows, total) = users::list_users(&state.db, &f.user_query(), page).await?;
+    let rows = rows
+        .into_iter()
+        .map(|u| {
+            vec![
+                CellView::link(u.username.clone(), format!("/admin/utenti/{}", u.id))
+                    .badge(yes_no(u.active)),
+                CellView::text(u.full_name),
+                CellView::text(u.organisation_name.unwrap_or_default()),
+                CellView::text(role_labels(u.roles.as_deref())),
+                CellView::text(
+                    u.last_login_at
+                        .map(zona_core::format::datetime)
+                        .unwrap_or_else(|| "mai".into()),
+                ),
+            ]
+        })
+        .collect();
+    let values: FormValues = q.clone().into_iter().collect();
+    let mut role_opts = vec![(String::new(), "Tutti i ruoli".to_string())];
+    role_opts.extend(
+        Role::ALL
+            .iter()
+            .map(|r| (r.code().to_string(), r.label().to_string())),
+    );
+    let spec = ListSpec {
+        list: l,
+        intro: String::new(),
+        headers: vec![
+            "Nome utente",
+            "Nome e cognome",
+            "Ente",
+            "Ruoli",
+            "Ultimo accesso",
+        ],
+        filters: vec![
+            search_filter(&q, "Cerca per nome, e-mail, ente"),
+            Field::select("ruolo", "Ruolo", role_opts).bind(&values, &FieldErrors::new()),
+            status_filter(&q),
+        ],
+        new_link: Some(("Nuovo utente".into(), "/admin/utenti/nuovo".into())),
+        empty_message: "Nessun utente corrisponde ai filtri.",
+    };
+    render_list(&ctx, spec, &q, page, total, rows)
+}

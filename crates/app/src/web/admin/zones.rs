@@ -1,0 +1,173 @@
+//! Zones (Zona Distretto / Ambito Territoriale Sociale): every planning
+//! office sees the list; each edits only its own zone.
+
+use super::crud::{self, Entity};
+use super::views::CellView;
+use super::*;
+use zona_core::org::parse_code;
+use zona_core::validation::{optional_text, required_text};
+use zona_store::audit::entity;
+use zona_store::territory::{Zone, ZoneInput};
+use zona_store::Actor;
+
+pub struct Zones;
+
+/// Active regions for the select.
+pub struct ZoneOptions {
+    regions: Vec<(String, String)>,
+}
+
+impl Entity for Zones {
+    type Record = Zone;
+    type Input = ZoneInput;
+    type Options = ZoneOptions;
+    const LIST: ListName = ListName::Zones;
+    const KIND: Deactivatable = Deactivatable::Zone;
+    const ENTITY: &'static str = entity::ZONE;
+    const NEW_TITLE: &'static str = "Nuova zona";
+    const CREATED: &'static str = "Zona creata. Per amministrarla, crea con la riga di comando un utente Ufficio di Piano della nuova zona.";
+    const DUPLICATES: &'static [(&'static str, &'static str)] = &[
+        ("code", "Esiste già una zona con questo codice."),
+        ("name", "Esiste già una zona con questo nome."),
+    ];
+
+    async fn options(state: &AppState, _: &Ctx) -> Result<ZoneOptions, AppError> {
+        let q = territory::ListQuery {
+            active: Some(true),
+            ..Default::default()
+        };
+        let (regions, _) = territory::list_regions(&state.db, &q, Page::all()).await?;
+        let mut options = vec![(String::new(), "Scegli la regione".to_string())];
+        options.extend(regions.into_iter().map(|r| (r.id.to_string(), r.name)));
+        Ok(ZoneOptions { regions: options })
+    }
+    fn fields(o: &ZoneOptions, values: &FormValues, errors: &FieldErrors, _: bool) -> Vec<Field> {
+        vec![
+            Field::select("region_id", "Regione", o.regions.clone())
+                .required()
+                .bind(values, errors),
+            Field::text("code", "Codice")
+                .required()
+                .hint("Da 2 a 20 caratteri: lettere, cifre e trattini (esempio: ZD-LIV).")
+                .bind(values, errors),
+            Field::text("name", "Nome")
+                .required()
+                .hint("Esempio: Zona Distretto Livornese.")
+                .bind(values, errors),
+            Field::text("lead_body", "Ente capofila dell'ambito")
+                .hint("Esempio: Comune di Livorno.")
+                .bind(values, errors),
+            Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors),
+        ]
+    }
+    fn parse(o: &ZoneOptions, _: &Ctx, values: &FormValues) -> Result<ZoneInput, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let region_id = forms::required_id(values, "region_id", &mut e);
+        if let Some(id) = region_id {
+            if !o.regions.iter().any(|(v, _)| *v == id.to_string()) {
+                e.add("region_id", "Regione non valida: scegliere dall'elenco.");
+            }
+        }
+        let code = e.check("code", parse_code(forms::value(values, "code")));
+        let name = e.check("name", required_text(forms::value(values, "name"), 160));
+        let lead_body = e.check(
+            "lead_body",
+            optional_text(forms::value(values, "lead_body"), 160),
+        );
+        match (region_id, code, name, lead_body) {
+            (Some(region_id), Some(code), Some(name), Some(lead_body)) if e.is_empty() => {
+                Ok(ZoneInput {
+                    region_id,
+                    code,
+                    name,
+                    lead_body,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+    fn values_of(z: &Zone) -> FormValues {
+        FormValues::from([
+            ("region_id".into(), z.region_id.to_string()),
+            ("code".into(), z.code.clone()),
+            ("name".into(), z.name.clone()),
+            ("lead_body".into(), z.lead_body.clone().unwrap_or_default()),
+            ("version".into(), z.version.to_string()),
+        ])
+    }
+    async fn load(state: &AppState, id: i64) -> Result<Option<Zone>, StoreError> {
+        territory::get_zone(&state.db, id).await
+    }
+    async fn create(state: &AppState, actor: &Actor, input: &ZoneInput) -> Result<i64, StoreError> {
+        territory::create_zone(&state.db, actor, input).await
+    }
+    async fn update(
+        state: &AppState,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &ZoneInput,
+    ) -> Result<(), StoreError> {
+        territory::update_zone(&state.db, actor, id, version, input).await
+    }
+    fn zone_of(_: &Zone) -> Option<i64> {
+        None
+    }
+    fn edit_action(_: &Ctx, z: &Zone) -> Action {
+        Action::Administer { zone_id: z.id }
+    }
+    fn title(z: &Zone) -> String {
+        z.name.clone()
+    }
+    fn active(z: &Zone) -> bool {
+        z.active
+    }
+    fn label(z: &Zone) -> String {
+        format!("la zona «{}»", z.name)
+    }
+    fn intro(z: Option<&Zone>) -> String {
+        match z {
+            Some(_) => "Ogni Ufficio di Piano modifica soltanto la propria zona.".into(),
+            None => String::new(),
+        }
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    crud::routes::<Zones>().route("/admin/zone", get(list))
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    let l = ListName::Zones;
+    require(&ctx, l.action(zone_id))?;
+    let f = filters_of(&ctx, l, &q)?;
+    let page = page_number(&q);
+    let (rows, total) = territory::list_zones(&state.db, &f.list_query(), page).await?;
+    let rows = rows
+        .into_iter()
+        .map(|z| {
+            vec![
+                CellView::link(z.name.clone(), format!("/admin/zone/{}", z.id))
+                    .badge(yes_no(z.active)),
+                CellView::text(z.code),
+                CellView::text(z.region_name),
+                CellView::text(z.lead_body.unwrap_or_default()),
+            ]
+        })
+        .collect();
+    let spec = ListSpec {
+        list: l,
+        intro: String::new(),
+        headers: vec!["Nome", "Codice", "Regione", "Ente capofila"],
+        filters: vec![
+            search_filter(&q, "Cerca per nome, codice, regione"),
+            status_filter(&q),
+        ],
+        new_link: ctx
+            .allows(Action::Administer { zone_id })
+            .then(|| ("Nuova zona".into(), "/admin/zone/nuovo".into())),
+        empty_message: "Nessuna zona corrisponde ai filtri.",
+    };
+    render_list(&ctx, spec, &q, page, total, rows)
+}

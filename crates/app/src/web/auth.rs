@@ -1,0 +1,334 @@
+//! Login, logout, the user's own account and password.
+
+use super::admin::views::FormPage;
+use super::ctx::{session_cookie, with_flash, Ctx, FlashKind, SESSION_COOKIE};
+use super::forms::{self, Field, FieldKind, FormValues};
+use super::page::{render_page, PageCtx, PageResult};
+use super::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use std::collections::HashMap;
+use zona_core::authz::login_lock;
+use zona_core::org::check_new_password;
+use zona_core::FieldErrors;
+use zona_store::audit::{self, action, entity, Actor, AuditEntry};
+use zona_store::{sessions, users};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/account", get(account))
+        .route(
+            "/account/password",
+            get(password_form).post(change_password),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: PageCtx,
+    username: String,
+    next: String,
+    error: Option<String>,
+}
+
+/// Only local paths are followed after login (no open redirect).
+fn safe_next(next: Option<&String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
+        _ => "/".into(),
+    }
+}
+
+async fn login_form(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    if ctx.principal.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    Ok(render_page(&LoginPage {
+        page: PageCtx::new(&ctx, "Accedi"),
+        username: String::new(),
+        next: safe_next(q.get("next")),
+        error: None,
+    }))
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<FormValues>,
+) -> PageResult {
+    let username = forms::value(&form, "username").to_lowercase();
+    let password = form.get("password").cloned().unwrap_or_default();
+    let next = safe_next(form.get("next"));
+    let db = &state.db;
+    let refuse = |message: String, status: StatusCode| {
+        let mut r = render_page(&LoginPage {
+            page: PageCtx::new(&ctx, "Accedi"),
+            username: username.clone(),
+            next: next.clone(),
+            error: Some(message),
+        });
+        *r.status_mut() = status;
+        r
+    };
+    if username.is_empty() || password.is_empty() {
+        return Ok(refuse(
+            "Inserisci nome utente e password.".into(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    let anonymous = Actor {
+        user_id: None,
+        name: username.clone(),
+        ip: ctx.ip.clone(),
+    };
+
+    let now = zona_store::now();
+    if let Some(a) = users::login_attempts(db, &username).await? {
+        if let Some(until) = a.locked_until.filter(|u| *u > now) {
+            audit::record(
+                db,
+                &anonymous,
+                AuditEntry::new(action::LOGIN_FAILED, entity::SESSION, None).summary(format!(
+                    "Accesso rifiutato a «{username}»: sospeso dopo {} tentativi non riusciti",
+                    a.failures
+                )),
+            )
+            .await?;
+            let at = zona_core::format::datetime(until);
+            return Ok(refuse(
+                format!("Troppi tentativi non riusciti: per sicurezza l'accesso con questo nome utente è sospeso fino al {at}. Se hai dimenticato la password, rivolgiti all'Ufficio di Piano."),
+                StatusCode::TOO_MANY_REQUESTS,
+            ));
+        }
+    }
+
+    let creds = users::credentials(db, &username).await?;
+    let ok =
+        crate::passwords::verify(password, creds.as_ref().map(|c| c.password_hash.clone())).await?;
+    match creds {
+        Some(c) if ok && c.active => {
+            users::clear_login_failures(db, &username).await?;
+            let (token, _) = sessions::create(db, c.id, state.config.session_idle).await?;
+            users::touch_last_login(db, c.id).await?;
+            audit::record(
+                db,
+                &Actor::user(c.id, &c.username, ctx.ip.clone()),
+                AuditEntry::new(action::LOGIN, entity::SESSION, Some(c.id))
+                    .summary(format!("Accesso di «{}»", c.username)),
+            )
+            .await?;
+            let mut r = Redirect::to(&next).into_response();
+            let cookie = session_cookie(
+                &token,
+                state.config.secure_cookies,
+                state.config.session_idle,
+            );
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                HeaderValue::from_str(&cookie.to_string()).map_err(anyhow::Error::from)?,
+            );
+            Ok(r)
+        }
+        other => {
+            let a = users::record_login_failure(db, &username, login_lock).await?;
+            let reason = match &other {
+                Some(c) if ok && !c.active => "utente disattivato",
+                Some(_) => "password errata",
+                None => "nome utente inesistente",
+            };
+            let actor = match &other {
+                Some(c) => Actor::user(c.id, &c.username, ctx.ip.clone()),
+                None => anonymous,
+            };
+            audit::record(
+                db,
+                &actor,
+                AuditEntry::new(
+                    action::LOGIN_FAILED,
+                    entity::SESSION,
+                    other.as_ref().map(|c| c.id),
+                )
+                .summary(format!(
+                    "Accesso non riuscito per «{username}» ({reason}), tentativo n. {}",
+                    a.failures
+                )),
+            )
+            .await?;
+            // The same message whether the name exists or not.
+            let mut msg = "Nome utente o password non corretti.".to_string();
+            if let Some(until) = a.locked_until {
+                msg.push_str(&format!(
+                    " Dopo {} tentativi non riusciti l'accesso con questo nome utente è sospeso fino al {}.",
+                    a.failures,
+                    zona_core::format::datetime(until)
+                ));
+            }
+            Ok(refuse(msg, StatusCode::UNAUTHORIZED))
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    if let (Some(token), Some(p)) = (&ctx.session_token, &ctx.principal) {
+        sessions::delete(&state.db, token).await?;
+        audit::record(
+            &state.db,
+            &ctx.actor(),
+            AuditEntry::new(action::LOGOUT, entity::SESSION, Some(p.user_id))
+                .summary(format!("Uscita di «{}»", p.username)),
+        )
+        .await?;
+    }
+    let mut r = with_flash(
+        Redirect::to("/"),
+        FlashKind::Info,
+        "Sei uscito dall'applicazione.",
+    );
+    let expired = session_cookie("", state.config.secure_cookies, time::Duration::ZERO);
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&expired.to_string()).map_err(anyhow::Error::from)?,
+    );
+    let _ = SESSION_COOKIE;
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    page: PageCtx,
+    username: String,
+    full_name: String,
+    email: String,
+    organisation: String,
+    roles: Vec<String>,
+    last_login: String,
+}
+
+async fn account(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let p = ctx.principal.as_ref().ok_or(AppError::LoginRequired)?;
+    let u = users::get_user(&state.db, p.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let roles = users::roles(&state.db, p.user_id)
+        .await?
+        .iter()
+        .map(|r| r.describe())
+        .collect();
+    Ok(render_page(&AccountPage {
+        page: PageCtx::new(&ctx, "Il mio profilo"),
+        username: u.username,
+        full_name: u.full_name,
+        email: u.email.unwrap_or_else(|| "—".into()),
+        organisation: u.organisation_name.unwrap_or_else(|| "—".into()),
+        roles,
+        last_login: u
+            .last_login_at
+            .map(zona_core::format::datetime)
+            .unwrap_or_else(|| "—".into()),
+    }))
+}
+
+fn password_fields(values: &FormValues, errors: &FieldErrors) -> Vec<Field> {
+    vec![
+        Field::new("current", "Password attuale", FieldKind::Password)
+            .required()
+            .autocomplete("current-password")
+            .bind(values, errors),
+        Field::new("new", "Nuova password", FieldKind::Password)
+            .required()
+            .autocomplete("new-password")
+            .hint("Almeno 12 caratteri; una frase di più parole è sicura e facile da ricordare.")
+            .bind(values, errors),
+        Field::new("confirm", "Ripeti la nuova password", FieldKind::Password)
+            .required()
+            .autocomplete("new-password")
+            .bind(values, errors),
+    ]
+}
+
+fn password_page(ctx: &Ctx, values: &FormValues, errors: &FieldErrors) -> FormPage {
+    // Passwords are never sent back to the browser.
+    let blank: FormValues = values.keys().map(|k| (k.clone(), String::new())).collect();
+    let mut p = FormPage::new(
+        PageCtx::new(ctx, "Cambia password"),
+        "Cambia password",
+        "/account/password",
+        password_fields(&blank, errors),
+    );
+    if ctx.must_change_password {
+        p.intro = "La tua password è temporanea: scegline una nuova per continuare.".into();
+    }
+    p.submit_label = "Cambia password";
+    p.cancel_href = "/account".into();
+    p.errors_summary = forms::summary(errors);
+    p
+}
+
+async fn password_form(ctx: Ctx) -> PageResult {
+    if ctx.principal.is_none() {
+        return Err(AppError::LoginRequired);
+    }
+    Ok(render_page(&password_page(
+        &ctx,
+        &FormValues::new(),
+        &FieldErrors::new(),
+    )))
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(values): Form<FormValues>,
+) -> PageResult {
+    let p = ctx.principal.as_ref().ok_or(AppError::LoginRequired)?;
+    let creds = users::credentials_by_id(&state.db, p.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut e = FieldErrors::new();
+    let current = values.get("current").cloned().unwrap_or_default();
+    let new = values.get("new").cloned().unwrap_or_default();
+    let confirm = values.get("confirm").cloned().unwrap_or_default();
+    if current.is_empty()
+        || !crate::passwords::verify(current.clone(), Some(creds.password_hash.clone())).await?
+    {
+        e.add("current", "La password attuale non è corretta.");
+    }
+    if let Err(m) = check_new_password(&new, &p.username) {
+        e.add("new", m);
+    } else if new == current {
+        e.add(
+            "new",
+            "La nuova password deve essere diversa da quella attuale.",
+        );
+    } else if new != confirm {
+        e.add("confirm", "Le due password non coincidono.");
+    }
+    if !e.is_empty() {
+        let mut r = render_page(&password_page(&ctx, &values, &e));
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    }
+    let hash = crate::passwords::hash(new).await?;
+    users::set_password(
+        &state.db,
+        &ctx.actor(),
+        p.user_id,
+        &hash,
+        false,
+        ctx.session_token.as_deref(),
+    )
+    .await?;
+    Ok(with_flash(
+        Redirect::to("/account"),
+        FlashKind::Success,
+        "Password cambiata. Le altre sessioni aperte sono state chiuse.",
+    ))
+}

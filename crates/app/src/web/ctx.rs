@@ -1,0 +1,307 @@
+//! The request context: who is asking (from the session cookie), in which
+//! zone, the CSRF token their forms carry, and the flash message left by the
+//! previous request. Built once per request by [`load`].
+
+use super::error::ErrorInfo;
+use super::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use zona_core::authz::{allows, Action, Principal};
+use zona_store::territory::{self, Zone};
+use zona_store::{sessions, users, Actor};
+
+pub const SESSION_COOKIE: &str = "zona_session";
+pub const ANON_CSRF_COOKIE: &str = "zona_csrf";
+pub const FLASH_COOKIE: &str = "zona_flash";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlashKind {
+    Success,
+    Info,
+    Warning,
+    Danger,
+}
+
+impl FlashKind {
+    fn code(self) -> &'static str {
+        match self {
+            FlashKind::Success => "success",
+            FlashKind::Info => "info",
+            FlashKind::Warning => "warning",
+            FlashKind::Danger => "danger",
+        }
+    }
+    fn from_code(s: &str) -> Option<FlashKind> {
+        Some(match s {
+            "success" => FlashKind::Success,
+            "info" => FlashKind::Info,
+            "warning" => FlashKind::Warning,
+            "danger" => FlashKind::Danger,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub message: String,
+}
+
+impl Flash {
+    pub fn css(&self) -> &'static str {
+        self.kind.code()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub principal: Option<Principal>,
+    pub session_token: Option<String>,
+    pub csrf: String,
+    /// The user's zone, or the public zone for anonymous visitors.
+    pub zone: Option<Zone>,
+    pub flash: Option<Flash>,
+    pub ip: Option<String>,
+    pub must_change_password: bool,
+    pub path: String,
+}
+
+impl Ctx {
+    pub fn allows(&self, action: Action) -> bool {
+        allows(self.principal.as_ref(), action)
+    }
+
+    pub fn zone_id(&self) -> Option<i64> {
+        self.zone.as_ref().map(|z| z.id)
+    }
+
+    /// The audit actor of this request.
+    pub fn actor(&self) -> Actor {
+        match &self.principal {
+            Some(p) => Actor::user(p.user_id, &p.username, self.ip.clone()),
+            None => Actor {
+                user_id: None,
+                name: "anonimo".into(),
+                ip: self.ip.clone(),
+            },
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = super::AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Arc<Ctx>>()
+            .map(|c| (**c).clone())
+            .ok_or_else(|| super::AppError::Internal(anyhow::anyhow!("request context missing")))
+    }
+}
+
+/// A response that sets the flash message shown by the next page.
+pub fn with_flash(resp: impl IntoResponse, kind: FlashKind, message: &str) -> Response {
+    let mut r = resp.into_response();
+    let value = format!("{}:{}", kind.code(), urlencode(message));
+    let cookie = Cookie::build((FLASH_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .build();
+    if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("m", s)])
+        .map(|e| e[2..].to_string())
+        .unwrap_or_default()
+}
+
+fn urldecode(s: &str) -> String {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("m={s}"))
+        .ok()
+        .and_then(|v| v.into_iter().next())
+        .map(|(_, v)| v)
+        .unwrap_or_default()
+}
+
+pub fn session_cookie(token: &str, secure: bool, max_age: time::Duration) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token.to_string()))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(max_age)
+        .build()
+}
+
+fn expired(name: &'static str) -> Cookie<'static> {
+    Cookie::build((name, ""))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::ZERO)
+        .build()
+}
+
+/// Builds the [`Ctx`], runs the request, then finishes the response: error
+/// pages rendered with the layout, the flash consumed, the anonymous CSRF
+/// cookie set.
+pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let jar = CookieJar::from_headers(req.headers());
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let path = req.uri().path().to_string();
+    if path.starts_with("/static/") || path == "/healthz" {
+        return next.run(req).await;
+    }
+
+    let mut principal = None;
+    let mut session_token = None;
+    let mut csrf = None;
+    let mut must_change_password = false;
+    let mut user_zone = None;
+    let mut clear_session_cookie = false;
+    if let Some(c) = jar.get(SESSION_COOKIE) {
+        match sessions::find(&state.db, c.value(), state.config.session_idle).await {
+            Ok(Some(s)) => match load_principal(&state, s.user_id).await {
+                Ok(Some((p, must_change, zone_id))) => {
+                    principal = Some(p);
+                    session_token = Some(c.value().to_string());
+                    csrf = Some(s.csrf_token);
+                    must_change_password = must_change;
+                    user_zone = Some(zone_id);
+                }
+                Ok(None) => clear_session_cookie = true,
+                Err(e) => return super::AppError::Internal(e).into_response(),
+            },
+            Ok(None) => clear_session_cookie = true,
+            Err(e) => return super::AppError::from(e).into_response(),
+        }
+    }
+
+    let mut new_anon_csrf = None;
+    let csrf = match csrf {
+        Some(t) => t,
+        None => match jar.get(ANON_CSRF_COOKIE) {
+            Some(c) if c.value().len() == 64 => c.value().to_string(),
+            _ => {
+                let t = sessions::random_token();
+                new_anon_csrf = Some(t.clone());
+                t
+            }
+        },
+    };
+
+    let zone = match user_zone {
+        Some(id) => territory::get_zone(&state.db, id).await.ok().flatten(),
+        None => public_zone(&state).await,
+    };
+
+    let flash = jar.get(FLASH_COOKIE).and_then(|c| {
+        let (kind, msg) = c.value().split_once(':')?;
+        Some(Flash {
+            kind: FlashKind::from_code(kind)?,
+            message: urldecode(msg),
+        })
+    });
+    let had_flash = jar.get(FLASH_COOKIE).is_some();
+
+    let ctx = Arc::new(Ctx {
+        principal,
+        session_token,
+        csrf,
+        zone,
+        flash,
+        ip,
+        must_change_password,
+        path: path.clone(),
+    });
+    req.extensions_mut().insert(ctx.clone());
+
+    // A password set by an administrator must be changed before anything else.
+    let exempt = ["/account/password", "/logout"];
+    let mut resp = if ctx.must_change_password && !exempt.contains(&path.as_str()) {
+        axum::response::Redirect::to("/account/password").into_response()
+    } else {
+        next.run(req).await
+    };
+
+    if let Some(info) = resp.extensions().get::<ErrorInfo>().cloned() {
+        resp = super::error::render(&ctx, info, resp.status());
+    }
+    let mut set = Vec::new();
+    if had_flash && !resp.status().is_redirection() {
+        set.push(expired(FLASH_COOKIE));
+    }
+    if clear_session_cookie {
+        set.push(expired(SESSION_COOKIE));
+    }
+    if let Some(t) = new_anon_csrf {
+        set.push(
+            Cookie::build((ANON_CSRF_COOKIE, t))
+                .path("/")
+                .http_only(true)
+                .secure(state.config.secure_cookies)
+                .same_site(SameSite::Strict)
+                .build(),
+        );
+    }
+    for c in set {
+        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+async fn public_zone(state: &AppState) -> Option<Zone> {
+    match &state.config.public_zone {
+        Some(code) => territory::get_zone_by_code(&state.db, code)
+            .await
+            .ok()
+            .flatten(),
+        None => territory::default_zone(&state.db).await.ok().flatten(),
+    }
+}
+
+/// The signed-in user with their grants; `None` when the user is gone or inactive.
+async fn load_principal(
+    state: &AppState,
+    user_id: i64,
+) -> anyhow::Result<Option<(Principal, bool, i64)>> {
+    let Some(u) = users::get_user(&state.db, user_id).await? else {
+        return Ok(None);
+    };
+    if !u.active {
+        return Ok(None);
+    }
+    let grants = users::roles(&state.db, user_id)
+        .await?
+        .iter()
+        .filter_map(|r| r.grant())
+        .collect();
+    Ok(Some((
+        Principal {
+            user_id: u.id,
+            username: u.username,
+            full_name: u.full_name,
+            grants,
+        },
+        u.must_change_password,
+        u.zone_id,
+    )))
+}

@@ -1,0 +1,47 @@
+//! One export handler for every list: `/admin/{list}/export?format=csv|xlsx|json`
+//! with the same filters as the page.
+
+use super::admin::{filters_of, require, zone_of};
+use super::ctx::Ctx;
+use super::{AppError, AppState};
+use crate::lists::{self, ListName};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use zona_reports::ExportFormat;
+
+pub async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let list = ListName::from_slug(&slug).ok_or(AppError::NotFound)?;
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, list.action(zone_id))?;
+    let format = q
+        .get("format")
+        .and_then(|f| ExportFormat::parse(f))
+        .ok_or_else(|| {
+            AppError::BadRequest(
+                "Formato di esportazione non valido: scegliere CSV, Excel o JSON.".into(),
+            )
+        })?;
+    let filters = filters_of(&ctx, list, &q)?;
+    let table = lists::table(&state.db, list, &filters).await?;
+    let bytes = table.write(format).map_err(anyhow::Error::from)?;
+    let name = table.file_name(format, time::OffsetDateTime::now_utc().date());
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+            .map_err(anyhow::Error::from)?,
+    );
+    Ok(r)
+}

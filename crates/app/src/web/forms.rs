@@ -1,0 +1,172 @@
+//! Generic form fields: one template renders every form of the application,
+//! with its label, hint, the person's input kept and the error next to it.
+
+use std::collections::HashMap;
+use zona_core::FieldErrors;
+
+/// The submitted form, as text: nothing typed is lost when it is shown again.
+pub type FormValues = HashMap<String, String>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Email,
+    Tel,
+    Password,
+    Number,
+    Textarea,
+    Select,
+    Date,
+    Hidden,
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub value: String,
+    pub options: Vec<(String, String)>,
+    pub required: bool,
+    pub hint: &'static str,
+    pub error: Option<String>,
+    pub readonly: bool,
+    pub autocomplete: &'static str,
+}
+
+impl Field {
+    pub fn new(name: &'static str, label: &'static str, kind: FieldKind) -> Field {
+        Field {
+            name,
+            label,
+            kind,
+            value: String::new(),
+            options: Vec::new(),
+            required: false,
+            hint: "",
+            error: None,
+            readonly: false,
+            autocomplete: "off",
+        }
+    }
+    pub fn text(name: &'static str, label: &'static str) -> Field {
+        Field::new(name, label, FieldKind::Text)
+    }
+    pub fn select(
+        name: &'static str,
+        label: &'static str,
+        options: Vec<(String, String)>,
+    ) -> Field {
+        let mut f = Field::new(name, label, FieldKind::Select);
+        f.options = options;
+        f
+    }
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub fn hint(mut self, h: &'static str) -> Self {
+        self.hint = h;
+        self
+    }
+    pub fn readonly(mut self, r: bool) -> Self {
+        self.readonly = r;
+        self
+    }
+    pub fn autocomplete(mut self, a: &'static str) -> Self {
+        self.autocomplete = a;
+        self
+    }
+    /// Fills value and error from the submitted form (or the stored record).
+    pub fn bind(mut self, values: &FormValues, errors: &FieldErrors) -> Self {
+        self.value = values.get(self.name).cloned().unwrap_or_default();
+        self.error = errors.get(self.name).map(str::to_string);
+        self
+    }
+    pub fn is_selected(&self, option: &str) -> bool {
+        self.value == option
+    }
+    pub fn id(&self) -> String {
+        format!("f-{}", self.name)
+    }
+    pub fn input_type(&self) -> &'static str {
+        match self.kind {
+            FieldKind::Email => "email",
+            FieldKind::Tel => "tel",
+            FieldKind::Password => "password",
+            FieldKind::Number => "text",
+            FieldKind::Date => "date",
+            FieldKind::Hidden => "hidden",
+            _ => "text",
+        }
+    }
+    pub fn is_textarea(&self) -> bool {
+        self.kind == FieldKind::Textarea
+    }
+    pub fn is_select(&self) -> bool {
+        self.kind == FieldKind::Select
+    }
+    pub fn is_hidden(&self) -> bool {
+        self.kind == FieldKind::Hidden
+    }
+    pub fn is_numeric(&self) -> bool {
+        self.kind == FieldKind::Number
+    }
+    /// The ids the input is described by: hint and error.
+    pub fn described_by(&self) -> String {
+        let mut v = Vec::new();
+        if !self.hint.is_empty() {
+            v.push(format!("{}-hint", self.id()));
+        }
+        if self.error.is_some() {
+            v.push(format!("{}-error", self.id()));
+        }
+        v.join(" ")
+    }
+}
+
+/// Reads a value, trimmed; missing fields read as empty.
+pub fn value<'a>(form: &'a FormValues, name: &str) -> &'a str {
+    form.get(name).map(|s| s.trim()).unwrap_or("")
+}
+
+/// Reads an optional id from a select (`""` is none).
+pub fn optional_id(form: &FormValues, name: &str, errors: &mut FieldErrors) -> Option<i64> {
+    let v = value(form, name);
+    if v.is_empty() {
+        return None;
+    }
+    match v.parse::<i64>() {
+        Ok(id) => Some(id),
+        Err(_) => {
+            errors.add(name, "Valore non valido: scegliere dall'elenco.");
+            None
+        }
+    }
+}
+
+pub fn required_id(form: &FormValues, name: &str, errors: &mut FieldErrors) -> Option<i64> {
+    let r = optional_id(form, name, errors);
+    if r.is_none() && errors.get(name).is_none() {
+        errors.add(name, "Campo obbligatorio: scegliere dall'elenco.");
+    }
+    r
+}
+
+/// The version the person started editing from (optimistic concurrency).
+pub fn version(form: &FormValues) -> i64 {
+    value(form, "version").parse().unwrap_or(0)
+}
+
+/// A one-line summary for the error box at the top of a form.
+pub fn summary(errors: &FieldErrors) -> Option<String> {
+    match errors.len() {
+        0 => None,
+        1 => Some(
+            "Il modulo contiene un errore: correggi il campo indicato e salva di nuovo.".into(),
+        ),
+        n => Some(format!(
+            "Il modulo contiene {n} errori: correggi i campi indicati e salva di nuovo."
+        )),
+    }
+}

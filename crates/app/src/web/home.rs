@@ -1,0 +1,293 @@
+//! Home page (public or personal), health check, and a third-sector body's
+//! own record.
+
+use super::admin::views::FormPage;
+use super::admin::{capitalise, require};
+use super::ctx::{with_flash, Ctx, FlashKind};
+use super::forms::{self, FormValues};
+use super::page::{render_page, PageCtx, PageResult};
+use super::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use axum::{Form, Router};
+use zona_core::authz::{Action, Role};
+use zona_core::FieldErrors;
+use zona_store::audit::{self, action, AuditQuery};
+use zona_store::organisations::{self as orgs, OrganisationInput};
+use zona_store::territory::{self, ListQuery};
+use zona_store::Page;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/healthz", get(healthz))
+        .route("/ente", get(my_organisations))
+        .route(
+            "/ente/{id}",
+            get(my_organisation).post(save_my_organisation),
+        )
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.db.ping().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home_public.html")]
+struct PublicHome {
+    page: PageCtx,
+    municipalities: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    page: PageCtx,
+    full_name: String,
+    roles: String,
+    stats: Vec<(&'static str, String, &'static str)>,
+    units: Vec<(String, String)>,
+    organisations: Vec<(i64, String)>,
+    recent: Vec<(String, String, &'static str, String, String)>,
+}
+
+async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let db = &state.db;
+    let Some(p) = &ctx.principal else {
+        let q = ListQuery {
+            zone_id: ctx.zone_id(),
+            active: Some(true),
+            ..Default::default()
+        };
+        let municipalities = match ctx.zone_id() {
+            Some(_) => territory::list_municipalities(db, &q, Page::all()).await?.0,
+            None => Vec::new(),
+        };
+        return Ok(render_page(&PublicHome {
+            page: PageCtx::new(&ctx, "Home"),
+            municipalities: municipalities
+                .into_iter()
+                .map(|m| {
+                    let pop = match (m.population, m.population_year) {
+                        (Some(n), Some(y)) => {
+                            format!("{} (al 31/12/{y})", zona_core::format::integer(n))
+                        }
+                        _ => "—".into(),
+                    };
+                    (m.name, m.istat_code, pop)
+                })
+                .collect(),
+        }));
+    };
+    let zone_id = ctx.zone_id().unwrap_or(-1);
+    let mut stats = Vec::new();
+    if ctx.allows(Action::ReadAdministration { zone_id }) {
+        let q = ListQuery {
+            zone_id: Some(zone_id),
+            active: Some(true),
+            ..Default::default()
+        };
+        let one = Page::first(1);
+        let municipalities = territory::list_municipalities(db, &q, Page::all()).await?.0;
+        let population: i64 = municipalities.iter().filter_map(|m| m.population).sum();
+        stats.push(("Comuni", municipalities.len().to_string(), "/admin/comuni"));
+        stats.push((
+            "Abitanti",
+            zona_core::format::integer(population),
+            "/admin/comuni",
+        ));
+        stats.push((
+            "Enti",
+            orgs::list_organisations(db, &q, one).await?.1.to_string(),
+            "/admin/enti",
+        ));
+        stats.push((
+            "Unità",
+            orgs::list_units(db, &q, one).await?.1.to_string(),
+            "/admin/unita",
+        ));
+    }
+    let mut units = Vec::new();
+    for uid in p.unit_ids() {
+        if let Some(u) = orgs::get_unit(db, uid).await? {
+            units.push((u.name, u.organisation_name));
+        }
+    }
+    let mut organisations = Vec::new();
+    for oid in p.organisation_ids() {
+        if let Some(o) = orgs::get_organisation(db, oid).await? {
+            organisations.push((o.id, o.name));
+        }
+    }
+    let mut recent = Vec::new();
+    if ctx.allows(Action::ReadAudit { zone_id }) {
+        let q = AuditQuery {
+            zone_id: Some(zone_id),
+            ..Default::default()
+        };
+        for e in audit::list(db, &q, Page::first(5)).await?.0 {
+            recent.push((
+                zona_core::format::datetime(e.at),
+                e.actor,
+                action::label(&e.action),
+                e.summary,
+                format!("/admin/registro/{}", e.id),
+            ));
+        }
+    }
+    Ok(render_page(&Home {
+        page: PageCtx::new(&ctx, "Home"),
+        full_name: p.full_name.clone(),
+        roles: p
+            .roles()
+            .iter()
+            .map(|r: &Role| r.label())
+            .collect::<Vec<_>>()
+            .join(", "),
+        stats,
+        units,
+        organisations,
+        recent,
+    }))
+}
+
+async fn my_organisations(ctx: Ctx) -> PageResult {
+    let p = ctx.principal.as_ref().ok_or(AppError::LoginRequired)?;
+    match p.organisation_ids().first() {
+        Some(id) => Ok(Redirect::to(&format!("/ente/{id}")).into_response()),
+        None => Err(AppError::Forbidden),
+    }
+}
+
+async fn load_own(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<zona_store::organisations::Organisation, AppError> {
+    let zone_id = super::admin::zone_of(ctx)?;
+    require(
+        ctx,
+        Action::ManageOrganisation {
+            zone_id,
+            organisation_id: id,
+        },
+    )?;
+    let o = orgs::get_organisation(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::admin::same_zone(ctx, o.zone_id)?;
+    Ok(o)
+}
+
+fn own_page(
+    ctx: &Ctx,
+    o: &zona_store::organisations::Organisation,
+    values: &FormValues,
+    errors: &FieldErrors,
+) -> FormPage {
+    let mut fields = super::admin::organisation_contact_fields(values, errors);
+    fields.push(forms::Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors));
+    let mut p = FormPage::new(
+        PageCtx::new(ctx, o.name.clone()),
+        o.name.clone(),
+        format!("/ente/{}", o.id),
+        fields,
+    );
+    let kind = zona_core::org::OrganisationKind::from_code(&o.kind)
+        .map(|k| k.label())
+        .unwrap_or("");
+    p.intro = format!(
+        "{kind}{}. Qui aggiorni i recapiti del tuo ente; per cambiare denominazione o codice fiscale rivolgiti all'Ufficio di Piano.",
+        o.tax_code.as_ref().map(|t| format!(", codice fiscale {t}")).unwrap_or_default()
+    );
+    p.cancel_href = "/".into();
+    p.submit_label = "Salva i recapiti";
+    p.errors_summary = forms::summary(errors);
+    p
+}
+
+fn own_values(o: &zona_store::organisations::Organisation) -> FormValues {
+    FormValues::from([
+        ("email".into(), o.email.clone().unwrap_or_default()),
+        ("phone".into(), o.phone.clone().unwrap_or_default()),
+        ("address".into(), o.address.clone().unwrap_or_default()),
+        ("version".into(), o.version.to_string()),
+    ])
+}
+
+async fn my_organisation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let o = load_own(&state, &ctx, id).await?;
+    Ok(render_page(&own_page(
+        &ctx,
+        &o,
+        &own_values(&o),
+        &FieldErrors::new(),
+    )))
+}
+
+async fn save_my_organisation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(values): Form<FormValues>,
+) -> PageResult {
+    let o = load_own(&state, &ctx, id).await?;
+    let mut e = FieldErrors::new();
+    if let Some((email, phone, address)) =
+        super::admin::parse_organisation_contacts(&values, &mut e)
+    {
+        let input = OrganisationInput {
+            zone_id: o.zone_id,
+            kind: o.kind.clone(),
+            name: o.name.clone(),
+            tax_code: o.tax_code.clone(),
+            email,
+            phone,
+            address,
+        };
+        match orgs::update_organisation(
+            &state.db,
+            &ctx.actor(),
+            id,
+            forms::version(&values),
+            &input,
+        )
+        .await
+        {
+            Ok(()) => {
+                return Ok(with_flash(
+                    Redirect::to(&format!("/ente/{id}")),
+                    FlashKind::Success,
+                    &format!("{} aggiornati.", capitalise("recapiti")),
+                ))
+            }
+            Err(zona_store::StoreError::Conflict) => {
+                let current = load_own(&state, &ctx, id).await?;
+                let theirs = own_values(&current);
+                let mut p = own_page(&ctx, &current, &theirs, &FieldErrors::new());
+                let by =
+                    super::admin::last_editor(&state, zona_store::audit::entity::ORGANISATION, id)
+                        .await;
+                p.conflict = Some(super::admin::conflict_view(&p.fields, &values, &theirs, by));
+                let mut r = render_page(&p);
+                *r.status_mut() = StatusCode::CONFLICT;
+                return Ok(r);
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let mut r = render_page(&own_page(&ctx, &o, &values, &e));
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}

@@ -1,0 +1,125 @@
+//! What every page's layout needs: title, zone, user, navigation, CSRF token,
+//! flash, breadcrumbs.
+
+use super::ctx::{Ctx, Flash};
+use super::AppError;
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use zona_core::authz::Action;
+
+#[derive(Clone, Debug)]
+pub struct NavItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub active: bool,
+    /// An area that zona will cover but does not yet: shown, not linked.
+    pub coming: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct PageCtx {
+    pub title: String,
+    pub zone_name: String,
+    pub region_name: String,
+    pub user_name: Option<String>,
+    pub user_roles: String,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub flash: Option<Flash>,
+    pub crumbs: Vec<(String, String)>,
+}
+
+impl PageCtx {
+    pub fn new(ctx: &Ctx, title: impl Into<String>) -> PageCtx {
+        let path = ctx.path.as_str();
+        let mut nav = vec![NavItem {
+            label: "Home",
+            href: "/",
+            active: path == "/",
+            coming: false,
+        }];
+        for (label, href) in [
+            ("Pianificazione", "/pianificazione"),
+            ("Partecipazione", "/partecipazione"),
+            ("Servizi", "/servizi"),
+            ("Obiettivi di servizio", "/obiettivi-servizio"),
+        ] {
+            nav.push(NavItem {
+                label,
+                href,
+                active: false,
+                coming: true,
+            });
+        }
+        let zone_id = ctx.zone_id().unwrap_or(-1);
+        if ctx.allows(Action::ReadAdministration { zone_id }) {
+            nav.push(NavItem {
+                label: "Amministrazione",
+                href: "/admin",
+                active: path.starts_with("/admin"),
+                coming: false,
+            });
+        }
+        if let Some(p) = &ctx.principal {
+            if !p.organisation_ids().is_empty() {
+                nav.push(NavItem {
+                    label: "Il mio ente",
+                    href: "/ente",
+                    active: path.starts_with("/ente"),
+                    coming: false,
+                });
+            }
+        }
+        PageCtx {
+            title: title.into(),
+            zone_name: ctx
+                .zone
+                .as_ref()
+                .map(|z| z.name.clone())
+                .unwrap_or_else(|| "zona".into()),
+            region_name: ctx
+                .zone
+                .as_ref()
+                .map(|z| z.region_name.clone())
+                .unwrap_or_default(),
+            user_name: ctx.principal.as_ref().map(|p| p.full_name.clone()),
+            user_roles: ctx
+                .principal
+                .as_ref()
+                .map(|p| {
+                    p.roles()
+                        .iter()
+                        .map(|r| r.label())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
+            nav,
+            csrf: ctx.csrf.clone(),
+            flash: ctx.flash.clone(),
+            crumbs: Vec::new(),
+        }
+    }
+
+    pub fn crumb(mut self, label: impl Into<String>, href: impl Into<String>) -> Self {
+        self.crumbs.push((label.into(), href.into()));
+        self
+    }
+}
+
+/// Renders a template into an HTML response; a template error is a 500.
+pub fn render_page<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!("template error: {e}");
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "Errore interno",
+            )
+                .into_response()
+        }
+    }
+}
+
+pub type PageResult = Result<Response, AppError>;

@@ -1,0 +1,126 @@
+//! Italian number and date formatting, shared by pages, exports and documents.
+
+use time::{Date, OffsetDateTime, UtcOffset};
+
+/// `153154` → `153.154`
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Signed whole number with Italian thousands separators.
+pub fn integer(n: i64) -> String {
+    if n < 0 {
+        format!("-{}", thousands(n.unsigned_abs()))
+    } else {
+        thousands(n as u64)
+    }
+}
+
+/// `23/11/2026`
+pub fn date(d: Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+}
+
+/// Italian civil time (CET/CEST) of an instant. The rule is fixed in law
+/// (last Sunday of March and of October, at 01:00 UTC), so it is computed
+/// rather than read from a time-zone database.
+pub fn to_italian_time(t: OffsetDateTime) -> OffsetDateTime {
+    let utc = t.to_offset(UtcOffset::UTC);
+    let year = utc.year();
+    let last_sunday = |month: time::Month| {
+        let mut d = Date::from_calendar_date(year, month, 31).expect("valid date");
+        while d.weekday() != time::Weekday::Sunday {
+            d = d.previous_day().expect("valid date");
+        }
+        d.with_hms(1, 0, 0).expect("valid time").assume_utc()
+    };
+    let summer = utc >= last_sunday(time::Month::March) && utc < last_sunday(time::Month::October);
+    let offset = UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset");
+    utc.to_offset(offset)
+}
+
+/// `23/11/2026 08:25` in Italian civil time.
+pub fn datetime(t: OffsetDateTime) -> String {
+    let l = to_italian_time(t);
+    format!("{} {:02}:{:02}", date(l.date()), l.hour(), l.minute())
+}
+
+/// Parses `23/11/2026` or `2026-11-23` (what `<input type="date">` sends).
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    let s = s.trim();
+    let msg = || "Data non valida: usare il formato gg/mm/aaaa.".to_string();
+    let (y, m, d) = if let Some((y, rest)) = s.split_once('-') {
+        let (m, d) = rest.split_once('-').ok_or_else(msg)?;
+        (y, m, d)
+    } else {
+        let mut it = s.split('/');
+        let d = it.next().ok_or_else(msg)?;
+        let m = it.next().ok_or_else(msg)?;
+        let y = it.next().ok_or_else(msg)?;
+        if it.next().is_some() {
+            return Err(msg());
+        }
+        (y, m, d)
+    };
+    let y: i32 = y.parse().map_err(|_| msg())?;
+    let m: u8 = m.parse().map_err(|_| msg())?;
+    let d: u8 = d.parse().map_err(|_| msg())?;
+    if !(1900..=2999).contains(&y) {
+        return Err(msg());
+    }
+    let month = time::Month::try_from(m).map_err(|_| msg())?;
+    Date::from_calendar_date(y, month, d).map_err(|_| msg())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(153154), "153.154");
+        assert_eq!(thousands(1461245), "1.461.245");
+        assert_eq!(integer(-2071), "-2.071");
+    }
+
+    #[test]
+    fn italian_civil_time() {
+        assert_eq!(
+            datetime(datetime!(2026-11-23 07:25 UTC)),
+            "23/11/2026 08:25"
+        );
+        assert_eq!(
+            datetime(datetime!(2026-03-30 09:51 UTC)),
+            "30/03/2026 11:51"
+        );
+        // DST starts 29/03/2026 at 01:00 UTC.
+        assert_eq!(
+            datetime(datetime!(2026-03-29 00:59 UTC)),
+            "29/03/2026 01:59"
+        );
+        assert_eq!(
+            datetime(datetime!(2026-03-29 01:00 UTC)),
+            "29/03/2026 03:00"
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("31/12/2024").unwrap(), date!(2024 - 12 - 31));
+        assert_eq!(parse_date("2024-12-31").unwrap(), date!(2024 - 12 - 31));
+        assert!(parse_date("31/02/2024").is_err());
+        assert!(parse_date("ieri").is_err());
+        assert_eq!(date(date!(2024 - 02 - 20)), "20/02/2024");
+    }
+}

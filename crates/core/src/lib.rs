@@ -1,0 +1,15 @@
+//! Domain rules of zona. Pure: no IO, no database, no HTTP.
+//!
+//! Every value that enters the system from a person is parsed here into a type
+//! that cannot hold an invalid value (`IstatCode`, `Cents`, `Username`, …), and
+//! every authorisation decision is taken here (`authz`), so the rules can be
+//! unit-tested without a server.
+
+pub mod authz;
+pub mod format;
+pub mod money;
+pub mod org;
+pub mod validation;
+
+pub use money::Cents;
+pub use validation::FieldErrors;

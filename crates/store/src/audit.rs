@@ -1,0 +1,286 @@
+//! The audit log: who did what, when, to which record, with the values before
+//! and after. Entries are written in the same transaction as the change they
+//! describe, and the table refuses updates and deletes (database triggers).
+
+use crate::db::{bind_params, Filter, Param};
+use crate::{on_db, Db, Page, Result};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// Who makes a change: a signed-in user, or the system (command line, demo loader).
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn user(user_id: i64, username: &str, ip: Option<String>) -> Actor {
+        Actor {
+            user_id: Some(user_id),
+            name: username.to_string(),
+            ip,
+        }
+    }
+    pub fn system(name: &str) -> Actor {
+        Actor {
+            user_id: None,
+            name: name.to_string(),
+            ip: None,
+        }
+    }
+}
+
+/// The action codes written to the log.
+pub mod action {
+    pub const CREATE: &str = "create";
+    pub const UPDATE: &str = "update";
+    pub const DEACTIVATE: &str = "deactivate";
+    pub const REACTIVATE: &str = "reactivate";
+    pub const DELETE: &str = "delete";
+    pub const LOGIN: &str = "login";
+    pub const LOGIN_FAILED: &str = "login_failed";
+    pub const LOGOUT: &str = "logout";
+    pub const PASSWORD_CHANGE: &str = "password_change";
+    pub const ROLE_GRANT: &str = "role_grant";
+    pub const ROLE_REVOKE: &str = "role_revoke";
+
+    /// Italian label of an action code.
+    pub fn label(code: &str) -> &'static str {
+        match code {
+            CREATE => "Creazione",
+            UPDATE => "Modifica",
+            DEACTIVATE => "Disattivazione",
+            REACTIVATE => "Riattivazione",
+            DELETE => "Eliminazione",
+            LOGIN => "Accesso",
+            LOGIN_FAILED => "Accesso non riuscito",
+            LOGOUT => "Uscita",
+            PASSWORD_CHANGE => "Cambio password",
+            ROLE_GRANT => "Assegnazione ruolo",
+            ROLE_REVOKE => "Revoca ruolo",
+            _ => "Altro",
+        }
+    }
+    pub const ALL: &[&str] = &[
+        CREATE,
+        UPDATE,
+        DEACTIVATE,
+        REACTIVATE,
+        DELETE,
+        LOGIN,
+        LOGIN_FAILED,
+        LOGOUT,
+        PASSWORD_CHANGE,
+        ROLE_GRANT,
+        ROLE_REVOKE,
+    ];
+}
+
+/// The entity names written to the log, with their Italian labels.
+pub mod entity {
+    pub const REGION: &str = "region";
+    pub const ZONE: &str = "zone";
+    pub const MUNICIPALITY: &str = "municipality";
+    pub const ORGANISATION: &str = "organisation";
+    pub const UNIT: &str = "unit";
+    pub const USER: &str = "user";
+    pub const SESSION: &str = "session";
+
+    pub fn label(code: &str) -> &'static str {
+        match code {
+            REGION => "Regione",
+            ZONE => "Zona",
+            MUNICIPALITY => "Comune",
+            ORGANISATION => "Ente",
+            UNIT => "Unità",
+            USER => "Utente",
+            SESSION => "Sessione",
+            _ => "Altro",
+        }
+    }
+    pub const ALL: &[&str] = &[
+        REGION,
+        ZONE,
+        MUNICIPALITY,
+        ORGANISATION,
+        UNIT,
+        USER,
+        SESSION,
+    ];
+}
+
+/// One entry, ready to be written.
+#[derive(Clone, Debug)]
+pub struct AuditEntry {
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: Option<i64>,
+    pub zone_id: Option<i64>,
+    pub summary: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+impl AuditEntry {
+    pub fn new(action: &'static str, entity: &'static str, entity_id: Option<i64>) -> AuditEntry {
+        AuditEntry {
+            action,
+            entity,
+            entity_id,
+            zone_id: None,
+            summary: String::new(),
+            before: None,
+            after: None,
+        }
+    }
+    pub fn zone(mut self, zone_id: Option<i64>) -> Self {
+        self.zone_id = zone_id;
+        self
+    }
+    pub fn summary(mut self, s: impl Into<String>) -> Self {
+        self.summary = s.into();
+        self
+    }
+    pub fn before<T: Serialize>(mut self, v: &T) -> Self {
+        self.before = serde_json::to_value(v).ok();
+        self
+    }
+    pub fn after<T: Serialize>(mut self, v: &T) -> Self {
+        self.after = serde_json::to_value(v).ok();
+        self
+    }
+}
+
+pub(crate) const INSERT_SQL: &str = "INSERT INTO audit_log \
+    (at, actor_id, actor, action, entity, entity_id, zone_id, summary, before_json, after_json, ip) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// Writes an audit entry on an executor (a transaction) inside an `on_db!` arm.
+macro_rules! write_audit {
+    ($exec:expr, $actor:expr, $entry:expr) => {{
+        let actor: &$crate::audit::Actor = $actor;
+        let entry: &$crate::audit::AuditEntry = &$entry;
+        sqlx::query($crate::audit::INSERT_SQL)
+            .bind($crate::now())
+            .bind(actor.user_id)
+            .bind(actor.name.clone())
+            .bind(entry.action)
+            .bind(entry.entity)
+            .bind(entry.entity_id)
+            .bind(entry.zone_id)
+            .bind(entry.summary.clone())
+            .bind(entry.before.as_ref().map(|v| v.to_string()))
+            .bind(entry.after.as_ref().map(|v| v.to_string()))
+            .bind(actor.ip.clone())
+            .execute($exec)
+            .await?;
+    }};
+}
+pub(crate) use write_audit;
+
+/// Records an event that changes nothing else (a login, a failed login).
+pub async fn record(db: &Db, actor: &Actor, entry: AuditEntry) -> Result<()> {
+    on_db!(db, |pool| {
+        write_audit!(pool, actor, entry);
+        Ok(())
+    })
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: OffsetDateTime,
+    pub actor_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub zone_id: Option<i64>,
+    pub summary: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub ip: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AuditQuery {
+    /// Entries of this zone, plus the zone-less ones (logins) of its users.
+    pub zone_id: Option<i64>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub from: Option<OffsetDateTime>,
+    pub to: Option<OffsetDateTime>,
+    pub text: Option<String>,
+}
+
+fn audit_filter(q: &AuditQuery) -> Filter {
+    let mut f = Filter::default();
+    if let Some(z) = q.zone_id {
+        let a = f.placeholder(Param::Int(z));
+        let b = f.placeholder(Param::Int(z));
+        // Zone-less entries (logins, failed logins) belong to the zone of the
+        // user who made them; those of nobody (unknown names) to every zone.
+        f.raw(format!(
+            "(zone_id = {a} OR (zone_id IS NULL AND (actor_id IS NULL OR actor_id IN \
+             (SELECT id FROM users WHERE zone_id = {b}))))"
+        ));
+    }
+    if let Some(a) = &q.actor {
+        if !a.trim().is_empty() {
+            f.eq("actor", Param::Text(a.trim().to_lowercase()));
+        }
+    }
+    if let Some(a) = &q.action {
+        f.eq("action", Param::Text(a.clone()));
+    }
+    if let Some(e) = &q.entity {
+        f.eq("entity", Param::Text(e.clone()));
+    }
+    if let Some(id) = q.entity_id {
+        f.eq("entity_id", Param::Int(id));
+    }
+    if let Some(t) = &q.text {
+        f.search(&["summary"], t);
+    }
+    f
+}
+
+/// Entries, newest first, with the total count for pagination.
+pub async fn list(db: &Db, q: &AuditQuery, page: Page) -> Result<(Vec<AuditRecord>, i64)> {
+    let mut f = audit_filter(q);
+    if let Some(t) = q.from {
+        let p = f.placeholder(Param::Time(t));
+        f.raw(format!("at >= {p}"));
+    }
+    if let Some(t) = q.to {
+        let p = f.placeholder(Param::Time(t));
+        f.raw(format!("at < {p}"));
+    }
+    let count_sql = format!("SELECT count(*) FROM audit_log{}", f.sql());
+    let count_params = f.params.clone();
+    let where_sql = f.sql();
+    let limit = f.limit(&page);
+    let list_sql = format!("SELECT * FROM audit_log{where_sql} ORDER BY id DESC{limit}");
+    on_db!(db, |pool| {
+        let total: i64 = bind_params!(sqlx::query_scalar(&count_sql), count_params)
+            .fetch_one(pool)
+            .await?;
+        let rows = bind_params!(sqlx::query_as::<_, AuditRecord>(&list_sql), f.params)
+            .fetch_all(pool)
+            .await?;
+        Ok((rows, total))
+    })
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<AuditRecord>> {
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, AuditRecord>(
+        "SELECT * FROM audit_log WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?))
+}

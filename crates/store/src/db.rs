@@ -1,0 +1,233 @@
+use crate::{Result, StoreError};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The database, on one of the two supported backends.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs the same body on either pool: `$pool` is bound to the concrete pool,
+/// so the body is compiled once per backend with concrete types.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Binds a list of [`Param`]s to a query inside an `on_db!` arm.
+macro_rules! bind_params {
+    ($q:expr, $params:expr) => {{
+        let mut q = $q;
+        for p in $params.iter() {
+            q = match p {
+                $crate::db::Param::Int(v) => q.bind(*v),
+                $crate::db::Param::Text(v) => q.bind(v.clone()),
+                $crate::db::Param::Bool(v) => q.bind(*v),
+                $crate::db::Param::Time(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+pub(crate) use bind_params;
+
+/// A value for a dynamically built query (search filters).
+#[derive(Clone, Debug)]
+pub(crate) enum Param {
+    Int(i64),
+    Text(String),
+    Bool(bool),
+    Time(time::OffsetDateTime),
+}
+
+/// Builds a `WHERE` clause with `$n` placeholders, numbered in order.
+#[derive(Default)]
+pub(crate) struct Filter {
+    clauses: Vec<String>,
+    pub params: Vec<Param>,
+}
+
+impl Filter {
+    fn next(&self) -> usize {
+        self.params.len() + 1
+    }
+    /// `column = $n`
+    pub fn eq(&mut self, column: &str, p: Param) {
+        let n = self.next();
+        self.clauses.push(format!("{column} = ${n}"));
+        self.params.push(p);
+    }
+    /// Case-insensitive substring search over several columns.
+    pub fn search(&mut self, columns: &[&str], text: &str) {
+        let t = text.trim();
+        if t.is_empty() {
+            return;
+        }
+        let n = self.next();
+        let pattern = format!(
+            "%{}%",
+            t.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let ors: Vec<String> = columns
+            .iter()
+            .map(|c| format!("lower(coalesce({c}, '')) LIKE ${n} ESCAPE '\\'"))
+            .collect();
+        self.clauses.push(format!("({})", ors.join(" OR ")));
+        self.params.push(Param::Text(pattern));
+    }
+    /// A raw clause whose placeholders the caller numbered with [`Filter::placeholder`].
+    pub fn raw(&mut self, clause: String) {
+        self.clauses.push(clause);
+    }
+    pub fn placeholder(&mut self, p: Param) -> String {
+        let n = self.next();
+        self.params.push(p);
+        format!("${n}")
+    }
+    pub fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+    /// ` LIMIT $a OFFSET $b` for a page.
+    pub fn limit(&mut self, page: &Page) -> String {
+        let l = self.placeholder(Param::Int(page.size));
+        let o = self.placeholder(Param::Int(page.offset()));
+        format!(" LIMIT {l} OFFSET {o}")
+    }
+}
+
+/// A page of a long list: 1-based number, fixed size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub number: i64,
+    pub size: i64,
+}
+
+impl Page {
+    pub const DEFAULT_SIZE: i64 = 25;
+    pub fn new(number: i64, size: i64) -> Page {
+        Page {
+            number: number.max(1),
+            size: size.clamp(1, 10_000),
+        }
+    }
+    pub fn first(size: i64) -> Page {
+        Page::new(1, size)
+    }
+    /// Everything, for exports.
+    pub fn all() -> Page {
+        Page {
+            number: 1,
+            size: i64::MAX / 2,
+        }
+    }
+    pub fn offset(&self) -> i64 {
+        (self.number - 1) * self.size
+    }
+}
+
+impl Db {
+    /// Opens the database named by a URL: `sqlite://path/to/file.db` (created
+    /// when missing) or `postgres://user@host:port/database`.
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Config(format!("invalid SQLite URL `{url}`: {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await
+                .map_err(|e| StoreError::Unreachable(describe(&e)))?;
+            Ok(Db::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let opts = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Config(format!("invalid PostgreSQL URL: {e}")))?;
+            Self::connect_postgres(opts).await
+        } else {
+            Err(StoreError::Config(format!(
+                "unsupported database URL `{url}`: use sqlite://FILE or postgres://USER@HOST:PORT/DATABASE"
+            )))
+        }
+    }
+
+    pub async fn connect_postgres(opts: PgConnectOptions) -> Result<Db> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await
+            .map_err(|e| StoreError::Unreachable(describe(&e)))?;
+        Ok(Db::Postgres(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the pending migrations of this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        let r = match self {
+            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
+            Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
+        };
+        r.map_err(|e| StoreError::Migration(e.to_string()))
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        let r: std::result::Result<i64, sqlx::Error> =
+            on_db!(self, |p| sqlx::query_scalar("SELECT 1").fetch_one(p).await);
+        r.is_ok()
+    }
+
+    /// True when the schema holds no zone yet (a fresh database).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let n: i64 = on_db!(self, |p| sqlx::query_scalar("SELECT count(*) FROM zones")
+            .fetch_one(p)
+            .await)?;
+        Ok(n == 0)
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, |p| p.close().await)
+    }
+}
+
+fn describe(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Io(io) => io.to_string(),
+        sqlx::Error::PoolTimedOut => "timed out while connecting".to_string(),
+        other => other.to_string(),
+    }
+}

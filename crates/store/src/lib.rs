@@ -1,0 +1,29 @@
+//! Storage of zona. One code path over two databases: SQLite (embedded, the
+//! default) and PostgreSQL (production, shared by several app instances).
+//!
+//! Every repository function runs the same SQL on either backend through the
+//! [`on_db!`] dispatch macro; the few places where the dialects differ say so.
+//! Every change is written together with its audit entry, in one transaction.
+
+pub mod audit;
+mod db;
+mod error;
+pub mod organisations;
+pub mod sessions;
+pub mod territory;
+pub mod testing;
+pub mod users;
+
+pub use audit::{Actor, AuditEntry};
+pub use db::{Backend, Db, Page};
+pub use error::StoreError;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The current instant, truncated to the microsecond that PostgreSQL keeps, so
+/// that values read back compare equal on both backends.
+pub fn now() -> time::OffsetDateTime {
+    let t = time::OffsetDateTime::now_utc();
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000)
+        .expect("valid nanosecond")
+}

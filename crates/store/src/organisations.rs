@@ -1,0 +1,291 @@
+//! Organisations (health authority, municipalities, third-sector bodies, other
+//! public bodies) and their units (functional units, municipal services).
+
+use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::{Filter, Param};
+use crate::territory::{list_query, ListQuery};
+use crate::{now, on_db, Db, Page, Result, StoreError};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Organisation {
+    pub id: i64,
+    pub zone_id: i64,
+    pub kind: String,
+    pub name: String,
+    pub tax_code: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub active: bool,
+    pub version: i64,
+    pub unit_count: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct OrganisationInput {
+    pub zone_id: i64,
+    pub kind: String,
+    pub name: String,
+    pub tax_code: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+const ORGANISATION_UNIQUE: &[(&str, &str)] = &[("organisations_name_uq", "name")];
+const ORGANISATION_SELECT: &str = "SELECT * FROM (SELECT o.*, \
+     (SELECT count(*) FROM units u WHERE u.organisation_id = o.id) AS unit_count \
+     FROM organisations o) AS oo";
+
+pub async fn list_organisations(
+    db: &Db,
+    q: &ListQuery,
+    page: Page,
+) -> Result<(Vec<Organisation>, i64)> {
+    let mut f = Filter::default();
+    f.search(&["name", "tax_code", "email", "address"], &q.text);
+    if let Some(a) = q.active {
+        f.eq("active", Param::Bool(a));
+    }
+    if let Some(z) = q.zone_id {
+        f.eq("zone_id", Param::Int(z));
+    }
+    if let Some(k) = &q.kind {
+        f.eq("kind", Param::Text(k.clone()));
+    }
+    list_query(db, ORGANISATION_SELECT, "ORDER BY name", f, page).await
+}
+
+pub async fn get_organisation(db: &Db, id: i64) -> Result<Option<Organisation>> {
+    let sql = format!("{ORGANISATION_SELECT} WHERE id = $1");
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, Organisation>(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?))
+}
+
+fn organisation_snapshot(o: &Organisation) -> OrganisationInput {
+    OrganisationInput {
+        zone_id: o.zone_id,
+        kind: o.kind.clone(),
+        name: o.name.clone(),
+        tax_code: o.tax_code.clone(),
+        email: o.email.clone(),
+        phone: o.phone.clone(),
+        address: o.address.clone(),
+    }
+}
+
+pub async fn create_organisation(db: &Db, actor: &Actor, input: &OrganisationInput) -> Result<i64> {
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO organisations (zone_id, kind, name, tax_code, email, phone, address, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind(input.zone_id)
+        .bind(&input.kind)
+        .bind(&input.name)
+        .bind(&input.tax_code)
+        .bind(&input.email)
+        .bind(&input.phone)
+        .bind(&input.address)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, ORGANISATION_UNIQUE))?;
+        let entry = AuditEntry::new(action::CREATE, entity::ORGANISATION, Some(id))
+            .zone(Some(input.zone_id))
+            .summary(format!("Ente «{}»", input.name))
+            .after(input);
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+pub async fn update_organisation(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    input: &OrganisationInput,
+) -> Result<()> {
+    let before = get_organisation(db, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query(
+            "UPDATE organisations SET kind = $1, name = $2, tax_code = $3, email = $4, phone = $5, \
+             address = $6, updated_at = $7, version = version + 1 WHERE id = $8 AND version = $9",
+        )
+        .bind(&input.kind)
+        .bind(&input.name)
+        .bind(&input.tax_code)
+        .bind(&input.email)
+        .bind(&input.phone)
+        .bind(&input.address)
+        .bind(t)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, ORGANISATION_UNIQUE))?
+        .rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict);
+        }
+        let entry = AuditEntry::new(action::UPDATE, entity::ORGANISATION, Some(id))
+            .zone(Some(before.zone_id))
+            .summary(format!("Ente «{}»", input.name))
+            .before(&organisation_snapshot(&before))
+            .after(input);
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------- units
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Unit {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub organisation_kind: String,
+    pub zone_id: i64,
+    pub name: String,
+    pub description: Option<String>,
+    pub email: Option<String>,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct UnitInput {
+    pub organisation_id: i64,
+    pub name: String,
+    pub description: Option<String>,
+    pub email: Option<String>,
+}
+
+const UNIT_UNIQUE: &[(&str, &str)] = &[("units_name_uq", "name")];
+const UNIT_SELECT: &str = "SELECT * FROM (SELECT u.*, o.name AS organisation_name, \
+     o.kind AS organisation_kind, o.zone_id AS zone_id FROM units u \
+     JOIN organisations o ON o.id = u.organisation_id) AS uu";
+
+pub async fn list_units(db: &Db, q: &ListQuery, page: Page) -> Result<(Vec<Unit>, i64)> {
+    let mut f = Filter::default();
+    f.search(
+        &["name", "organisation_name", "description", "email"],
+        &q.text,
+    );
+    if let Some(a) = q.active {
+        f.eq("active", Param::Bool(a));
+    }
+    if let Some(z) = q.zone_id {
+        f.eq("zone_id", Param::Int(z));
+    }
+    if let Some(o) = q.organisation_id {
+        f.eq("organisation_id", Param::Int(o));
+    }
+    list_query(db, UNIT_SELECT, "ORDER BY organisation_name, name", f, page).await
+}
+
+pub async fn get_unit(db: &Db, id: i64) -> Result<Option<Unit>> {
+    let sql = format!("{UNIT_SELECT} WHERE id = $1");
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, Unit>(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?))
+}
+
+fn unit_snapshot(u: &Unit) -> UnitInput {
+    UnitInput {
+        organisation_id: u.organisation_id,
+        name: u.name.clone(),
+        description: u.description.clone(),
+        email: u.email.clone(),
+    }
+}
+
+pub async fn create_unit(db: &Db, actor: &Actor, input: &UnitInput) -> Result<i64> {
+    let org = get_organisation(db, input.organisation_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO units (organisation_id, name, description, email, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(input.organisation_id)
+        .bind(&input.name)
+        .bind(&input.description)
+        .bind(&input.email)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, UNIT_UNIQUE))?;
+        let entry = AuditEntry::new(action::CREATE, entity::UNIT, Some(id))
+            .zone(Some(org.zone_id))
+            .summary(format!("Unità «{}» di «{}»", input.name, org.name))
+            .after(input);
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+pub async fn update_unit(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    input: &UnitInput,
+) -> Result<()> {
+    let before = get_unit(db, id).await?.ok_or(StoreError::NotFound)?;
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query(
+            "UPDATE units SET organisation_id = $1, name = $2, description = $3, email = $4, \
+             updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
+        )
+        .bind(input.organisation_id)
+        .bind(&input.name)
+        .bind(&input.description)
+        .bind(&input.email)
+        .bind(t)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, UNIT_UNIQUE))?
+        .rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict);
+        }
+        let entry = AuditEntry::new(action::UPDATE, entity::UNIT, Some(id))
+            .zone(Some(before.zone_id))
+            .summary(format!("Unità «{}»", input.name))
+            .before(&unit_snapshot(&before))
+            .after(input);
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,439 @@
+//! Users, their role grants, and the record of failed logins.
+
+use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::{Filter, Param};
+use crate::territory::list_query;
+use crate::{now, on_db, Db, Page, Result, StoreError};
+use serde::Serialize;
+use time::OffsetDateTime;
+use zona_core::authz::{Grant, Role};
+
+/// A user as shown and exported: never the password hash.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub zone_id: i64,
+    pub organisation_id: Option<i64>,
+    pub organisation_name: Option<String>,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub last_login_at: Option<OffsetDateTime>,
+    pub roles: Option<String>,
+    pub version: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct UserInput {
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub zone_id: i64,
+    pub organisation_id: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct UserQuery {
+    pub text: String,
+    pub active: Option<bool>,
+    pub zone_id: Option<i64>,
+    pub role: Option<String>,
+}
+
+const USER_UNIQUE: &[(&str, &str)] = &[("users_username_uq", "username")];
+// `roles` is a comma-separated list of role codes, for lists and exports; the
+// aggregate differs between the two dialects.
+fn user_select(db: &Db) -> String {
+    let agg = match db {
+        Db::Sqlite(_) => "group_concat(DISTINCT r.role)",
+        Db::Postgres(_) => "string_agg(DISTINCT r.role, ',')",
+    };
+    format!(
+        "SELECT * FROM (SELECT u.id, u.username, u.full_name, u.email, u.zone_id, u.organisation_id, \
+         o.name AS organisation_name, u.active, u.must_change_password, u.last_login_at, \
+         (SELECT {agg} FROM user_roles r WHERE r.user_id = u.id) AS roles, \
+         u.version, u.created_at, u.updated_at \
+         FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id) AS uu"
+    )
+}
+
+pub async fn list_users(db: &Db, q: &UserQuery, page: Page) -> Result<(Vec<User>, i64)> {
+    let mut f = Filter::default();
+    f.search(
+        &["username", "full_name", "email", "organisation_name"],
+        &q.text,
+    );
+    if let Some(a) = q.active {
+        f.eq("active", Param::Bool(a));
+    }
+    if let Some(z) = q.zone_id {
+        f.eq("zone_id", Param::Int(z));
+    }
+    if let Some(r) = &q.role {
+        let p = f.placeholder(Param::Text(r.clone()));
+        f.raw(format!(
+            "id IN (SELECT user_id FROM user_roles WHERE role = {p})"
+        ));
+    }
+    list_query(db, &user_select(db), "ORDER BY username", f, page).await
+}
+
+pub async fn get_user(db: &Db, id: i64) -> Result<Option<User>> {
+    let sql = format!("{} WHERE id = $1", user_select(db));
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, User>(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?))
+}
+
+pub async fn get_user_by_username(db: &Db, username: &str) -> Result<Option<User>> {
+    let sql = format!("{} WHERE username = $1", user_select(db));
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, User>(&sql)
+        .bind(username)
+        .fetch_optional(pool)
+        .await?))
+}
+
+/// What login needs: id, password hash, active flag.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Credentials {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+pub async fn credentials(db: &Db, username: &str) -> Result<Option<Credentials>> {
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, Credentials>(
+        "SELECT id, username, password_hash, active FROM users WHERE username = $1"
+    )
+    .bind(username)
+    .fetch_optional(pool)
+    .await?))
+}
+
+pub async fn credentials_by_id(db: &Db, id: i64) -> Result<Option<Credentials>> {
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, Credentials>(
+        "SELECT id, username, password_hash, active FROM users WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?))
+}
+
+fn user_snapshot(u: &User) -> UserInput {
+    UserInput {
+        username: u.username.clone(),
+        full_name: u.full_name.clone(),
+        email: u.email.clone(),
+        zone_id: u.zone_id,
+        organisation_id: u.organisation_id,
+    }
+}
+
+pub async fn create_user(
+    db: &Db,
+    actor: &Actor,
+    input: &UserInput,
+    password_hash: &str,
+    must_change_password: bool,
+) -> Result<i64> {
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, full_name, email, password_hash, zone_id, organisation_id, \
+             must_change_password, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind(&input.username)
+        .bind(&input.full_name)
+        .bind(&input.email)
+        .bind(password_hash)
+        .bind(input.zone_id)
+        .bind(input.organisation_id)
+        .bind(must_change_password)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, USER_UNIQUE))?;
+        let entry = AuditEntry::new(action::CREATE, entity::USER, Some(id))
+            .zone(Some(input.zone_id))
+            .summary(format!("Utente «{}»", input.username))
+            .after(input);
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+pub async fn update_user(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    input: &UserInput,
+) -> Result<()> {
+    let before = get_user(db, id).await?.ok_or(StoreError::NotFound)?;
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query(
+            "UPDATE users SET full_name = $1, email = $2, organisation_id = $3, updated_at = $4, \
+             version = version + 1 WHERE id = $5 AND version = $6",
+        )
+        .bind(&input.full_name)
+        .bind(&input.email)
+        .bind(input.organisation_id)
+        .bind(t)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict);
+        }
+        let mut after = input.clone();
+        after.username = before.username.clone();
+        after.zone_id = before.zone_id;
+        let entry = AuditEntry::new(action::UPDATE, entity::USER, Some(id))
+            .zone(Some(before.zone_id))
+            .summary(format!("Utente «{}»", before.username))
+            .before(&user_snapshot(&before))
+            .after(&after);
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// Sets a new password hash. Every session of the user ends except
+/// `keep_session` (the one of a user changing their own password).
+pub async fn set_password(
+    db: &Db,
+    actor: &Actor,
+    user_id: i64,
+    password_hash: &str,
+    must_change_password: bool,
+    keep_session: Option<&str>,
+) -> Result<()> {
+    let user = get_user(db, user_id).await?.ok_or(StoreError::NotFound)?;
+    let t = now();
+    let keep = keep_session
+        .map(crate::sessions::hash_token)
+        .unwrap_or_default();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, \
+             version = version + 1 WHERE id = $4",
+        )
+        .bind(password_hash)
+        .bind(must_change_password)
+        .bind(t)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user_id)
+            .bind(&keep)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM login_attempts WHERE username = $1")
+            .bind(&user.username)
+            .execute(&mut *tx)
+            .await?;
+        let entry = AuditEntry::new(action::PASSWORD_CHANGE, entity::USER, Some(user_id))
+            .zone(Some(user.zone_id))
+            .summary(format!("Password dell'utente «{}»", user.username));
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+pub async fn touch_last_login(db: &Db, user_id: i64) -> Result<()> {
+    on_db!(db, |pool| {
+        sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+            .bind(now())
+            .bind(user_id)
+            .execute(pool)
+            .await?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------- grants
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct UserRole {
+    pub id: i64,
+    pub user_id: i64,
+    pub role: String,
+    pub zone_id: i64,
+    pub zone_name: String,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub organisation_name: Option<String>,
+}
+
+impl UserRole {
+    pub fn grant(&self) -> Option<Grant> {
+        Some(Grant {
+            role: Role::from_code(&self.role)?,
+            zone_id: self.zone_id,
+            unit_id: self.unit_id,
+            organisation_id: self.organisation_id,
+        })
+    }
+
+    /// `Referente — UF Salute mentale adulti`
+    pub fn describe(&self) -> String {
+        let role = Role::from_code(&self.role).map(Role::label).unwrap_or("?");
+        match (&self.unit_name, &self.organisation_name) {
+            (Some(u), _) => format!("{role} — {u}"),
+            (None, Some(o)) => format!("{role} — {o}"),
+            _ => format!("{role} — {}", self.zone_name),
+        }
+    }
+}
+
+pub async fn roles(db: &Db, user_id: i64) -> Result<Vec<UserRole>> {
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, UserRole>(
+        "SELECT r.id, r.user_id, r.role, r.zone_id, z.name AS zone_name, r.unit_id, \
+         un.name AS unit_name, r.organisation_id, o.name AS organisation_name \
+         FROM user_roles r JOIN zones z ON z.id = r.zone_id \
+         LEFT JOIN units un ON un.id = r.unit_id \
+         LEFT JOIN organisations o ON o.id = r.organisation_id \
+         WHERE r.user_id = $1 ORDER BY r.id"
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?))
+}
+
+pub async fn add_role(db: &Db, actor: &Actor, user_id: i64, grant: &Grant) -> Result<i64> {
+    let user = get_user(db, user_id).await?.ok_or(StoreError::NotFound)?;
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO user_roles (user_id, role, zone_id, unit_id, organisation_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(grant.role.code())
+        .bind(grant.zone_id)
+        .bind(grant.unit_id)
+        .bind(grant.organisation_id)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, &[("user_roles_grant_uq", "role")]))?;
+        let entry = AuditEntry::new(action::ROLE_GRANT, entity::USER, Some(user_id))
+            .zone(Some(grant.zone_id))
+            .summary(format!(
+                "Ruolo {} all'utente «{}»",
+                grant.role.label(),
+                user.username
+            ))
+            .after(grant);
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+pub async fn remove_role(db: &Db, actor: &Actor, user_id: i64, role_id: i64) -> Result<()> {
+    let user = get_user(db, user_id).await?.ok_or(StoreError::NotFound)?;
+    let existing = roles(db, user_id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == role_id)
+        .ok_or(StoreError::NotFound)?;
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM user_roles WHERE id = $1 AND user_id = $2")
+            .bind(role_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let entry = AuditEntry::new(action::ROLE_REVOKE, entity::USER, Some(user_id))
+            .zone(Some(existing.zone_id))
+            .summary(format!(
+                "Ruolo {} dell'utente «{}»",
+                existing.describe(),
+                user.username
+            ))
+            .before(&existing.grant());
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------- failed logins
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LoginAttempts {
+    pub failures: i64,
+    pub locked_until: Option<OffsetDateTime>,
+}
+
+/// The failures recorded for a login name, whether or not such a user exists
+/// (so that the lock does not reveal which names are real).
+pub async fn login_attempts(db: &Db, username: &str) -> Result<Option<LoginAttempts>> {
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, LoginAttempts>(
+        "SELECT failures, locked_until FROM login_attempts WHERE username = $1"
+    )
+    .bind(username)
+    .fetch_optional(pool)
+    .await?))
+}
+
+/// Counts one more failure and stores the lock the caller computed from it.
+pub async fn record_login_failure(
+    db: &Db,
+    username: &str,
+    lock_for: impl Fn(i64) -> Option<time::Duration>,
+) -> Result<LoginAttempts> {
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let failures: i64 = sqlx::query_scalar(
+            "INSERT INTO login_attempts (username, failures, last_failure_at) VALUES ($1, 1, $2) \
+             ON CONFLICT (username) DO UPDATE SET failures = login_attempts.failures + 1, \
+             last_failure_at = excluded.last_failure_at RETURNING failures",
+        )
+        .bind(username)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await?;
+        let locked_until = lock_for(failures).map(|d| t + d);
+        sqlx::query("UPDATE login_attempts SET locked_until = $1 WHERE username = $2")
+            .bind(locked_until)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(LoginAttempts {
+            failures,
+            locked_until,
+        })
+    })
+}
+
+pub async fn clear_login_failures(db: &Db, username: &str) -> Result<()> {
+    on_db!(db, |pool| {
+        sqlx::query("DELETE FROM login_attempts WHERE username = $1")
+            .bind(username)
+            .execute(pool)
+            .await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,674 @@
+//! The storage story, run on SQLite and on PostgreSQL alike.
+
+use zona_core::authz::{Grant, Role};
+use zona_store::audit::{self, AuditQuery};
+use zona_store::organisations::{self as orgs, OrganisationInput, UnitInput};
+use zona_store::territory::{
+    self, Deactivatable, ListQuery, MunicipalityInput, Population, RegionInput, ZoneInput,
+};
+use zona_store::testing::{TestDb, BACKENDS};
+use zona_store::users::{self, UserInput};
+use zona_store::{sessions, Actor, Backend, Db, Page, StoreError};
+
+fn actor() -> Actor {
+    Actor::system("test")
+}
+
+async fn zone_fixture(db: &Db) -> (i64, i64) {
+    let region = territory::create_region(
+        db,
+        &actor(),
+        &RegionInput {
+            code: "RT".into(),
+            name: "Regione Toscana".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let zone = territory::create_zone(
+        db,
+        &actor(),
+        &ZoneInput {
+            region_id: region,
+            code: "ZD-LIV".into(),
+            name: "Zona Distretto Livornese".into(),
+            lead_body: Some("Comune di Livorno".into()),
+        },
+    )
+    .await
+    .unwrap();
+    (region, zone)
+}
+
+fn org_input(zone_id: i64, name: &str) -> OrganisationInput {
+    OrganisationInput {
+        zone_id,
+        kind: "municipality".into(),
+        name: name.into(),
+        tax_code: None,
+        email: None,
+        phone: None,
+        address: None,
+    }
+}
+
+#[tokio::test]
+async fn territory_round_trip_and_unique_names() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        let (region, zone) = zone_fixture(db).await;
+
+        let dup = territory::create_region(
+            db,
+            &actor(),
+            &RegionInput {
+                code: "RX".into(),
+                name: "regione toscana".into(),
+            },
+        )
+        .await;
+        assert!(
+            matches!(dup, Err(StoreError::Duplicate { field: "name" })),
+            "{backend:?}: {dup:?}"
+        );
+        let dup = territory::create_region(
+            db,
+            &actor(),
+            &RegionInput {
+                code: "RT".into(),
+                name: "Altra".into(),
+            },
+        )
+        .await;
+        assert!(
+            matches!(dup, Err(StoreError::Duplicate { field: "code" })),
+            "{backend:?}: {dup:?}"
+        );
+
+        let livorno = territory::create_municipality(
+            db,
+            &actor(),
+            &MunicipalityInput {
+                zone_id: zone,
+                istat_code: "049009".into(),
+                name: "Livorno".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let dup = territory::create_municipality(
+            db,
+            &actor(),
+            &MunicipalityInput {
+                zone_id: zone,
+                istat_code: "049009".into(),
+                name: "Altro".into(),
+            },
+        )
+        .await;
+        assert!(
+            matches!(
+                dup,
+                Err(StoreError::Duplicate {
+                    field: "istat_code"
+                })
+            ),
+            "{backend:?}: {dup:?}"
+        );
+
+        territory::set_population(
+            db,
+            &actor(),
+            livorno,
+            &Population {
+                year: 2023,
+                population: 153_773,
+                source: None,
+            },
+        )
+        .await
+        .unwrap();
+        territory::set_population(
+            db,
+            &actor(),
+            livorno,
+            &Population {
+                year: 2024,
+                population: 153_000,
+                source: None,
+            },
+        )
+        .await
+        .unwrap();
+        // Correcting a year replaces its figure.
+        territory::set_population(
+            db,
+            &actor(),
+            livorno,
+            &Population {
+                year: 2024,
+                population: 153_154,
+                source: Some("ISTAT".into()),
+            },
+        )
+        .await
+        .unwrap();
+        let m = territory::get_municipality(db, livorno)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (m.population_year, m.population),
+            (Some(2024), Some(153_154)),
+            "{backend:?}"
+        );
+        assert_eq!(m.zone_name, "Zona Distretto Livornese");
+        assert_eq!(territory::populations(db, livorno).await.unwrap().len(), 2);
+
+        let z = territory::get_zone(db, zone).await.unwrap().unwrap();
+        assert_eq!(z.region_name, "Regione Toscana");
+        assert_eq!(z.region_id, region);
+        assert_eq!(territory::default_zone(db).await.unwrap().unwrap().id, zone);
+        assert_eq!(
+            territory::get_zone_by_code(db, "zd-liv")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            zone
+        );
+    }
+}
+
+#[tokio::test]
+async fn optimistic_concurrency_refuses_a_stale_version() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        let (_, zone) = zone_fixture(db).await;
+        let id = orgs::create_organisation(db, &actor(), &org_input(zone, "Comune di Livorno"))
+            .await
+            .unwrap();
+        let o = orgs::get_organisation(db, id).await.unwrap().unwrap();
+        assert_eq!(o.version, 1);
+        let mut edit = org_input(zone, "Comune di Livorno");
+        edit.email = Some("sociale@comune.livorno.it".into());
+        orgs::update_organisation(db, &actor(), id, 1, &edit)
+            .await
+            .unwrap();
+        let stale = orgs::update_organisation(
+            db,
+            &actor(),
+            id,
+            1,
+            &org_input(zone, "Comune di Livorno (x)"),
+        )
+        .await;
+        assert!(
+            matches!(stale, Err(StoreError::Conflict)),
+            "{backend:?}: {stale:?}"
+        );
+        let o = orgs::get_organisation(db, id).await.unwrap().unwrap();
+        assert_eq!(
+            (o.version, o.email.as_deref(), o.name.as_str()),
+            (2, Some("sociale@comune.livorno.it"), "Comune di Livorno")
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_change_is_audited_with_before_and_after() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        let (_, zone) = zone_fixture(db).await;
+        let who = Actor::user(0, "mario", Some("127.0.0.1".into()));
+        let org = orgs::create_organisation(db, &who, &org_input(zone, "AUSL Toscana Nord-Ovest"))
+            .await
+            .unwrap();
+        let unit = orgs::create_unit(
+            db,
+            &who,
+            &UnitInput {
+                organisation_id: org,
+                name: "UF Salute mentale adulti".into(),
+                description: None,
+                email: None,
+            },
+        )
+        .await
+        .unwrap();
+        orgs::update_unit(
+            db,
+            &who,
+            unit,
+            1,
+            &UnitInput {
+                organisation_id: org,
+                name: "UF Salute Mentale Adulti".into(),
+                description: Some("SMA".into()),
+                email: None,
+            },
+        )
+        .await
+        .unwrap();
+        territory::set_active(
+            db,
+            &who,
+            Deactivatable::Unit,
+            unit,
+            false,
+            Some(zone),
+            "Unità «SMA»",
+        )
+        .await
+        .unwrap();
+
+        let (entries, total) = audit::list(
+            db,
+            &AuditQuery {
+                entity: Some("unit".into()),
+                ..Default::default()
+            },
+            Page::first(10),
+        )
+        .await
+        .unwrap();
+        assert_eq!(total, 3, "{backend:?}");
+        let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["deactivate", "update", "create"], "newest first");
+        let update = &entries[1];
+        assert_eq!(update.actor, "mario");
+        assert_eq!(update.ip.as_deref(), Some("127.0.0.1"));
+        assert_eq!(update.zone_id, Some(zone));
+        let before: serde_json::Value =
+            serde_json::from_str(update.before_json.as_deref().unwrap()).unwrap();
+        let after: serde_json::Value =
+            serde_json::from_str(update.after_json.as_deref().unwrap()).unwrap();
+        assert_eq!(before["name"], "UF Salute mentale adulti");
+        assert_eq!(after["name"], "UF Salute Mentale Adulti");
+        assert_eq!(after["description"], "SMA");
+
+        // Filtering by zone keeps the zone's entries.
+        let (_, in_zone) = audit::list(
+            db,
+            &AuditQuery {
+                zone_id: Some(zone),
+                ..Default::default()
+            },
+            Page::first(100),
+        )
+        .await
+        .unwrap();
+        assert!(in_zone >= 4, "{backend:?}: {in_zone}");
+        let (_, other_zone) = audit::list(
+            db,
+            &AuditQuery {
+                zone_id: Some(zone + 1000),
+                entity: Some("unit".into()),
+                ..Default::default()
+            },
+            Page::first(100),
+        )
+        .await
+        .unwrap();
+        assert_eq!(other_zone, 0);
+        // Time window.
+        let (_, future) = audit::list(
+            db,
+            &AuditQuery {
+                from: Some(zona_store::now() + time::Duration::hours(1)),
+                ..Default::default()
+            },
+            Page::first(100),
+        )
+        .await
+        .unwrap();
+        assert_eq!(future, 0);
+        let (_, past) = audit::list(
+            db,
+            &AuditQuery {
+                to: Some(zona_store::now() + time::Duration::hours(1)),
+                ..Default::default()
+            },
+            Page::first(100),
+        )
+        .await
+        .unwrap();
+        assert!(past >= 5);
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_is_append_only() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        zone_fixture(db).await;
+        let update = match db {
+            Db::Sqlite(p) => sqlx::query("UPDATE audit_log SET actor = 'x'")
+                .execute(p)
+                .await
+                .map(|_| ()),
+            Db::Postgres(p) => sqlx::query("UPDATE audit_log SET actor = 'x'")
+                .execute(p)
+                .await
+                .map(|_| ()),
+        };
+        assert!(update.is_err(), "{backend:?}: update must be refused");
+        let delete = match db {
+            Db::Sqlite(p) => sqlx::query("DELETE FROM audit_log")
+                .execute(p)
+                .await
+                .map(|_| ()),
+            Db::Postgres(p) => sqlx::query("DELETE FROM audit_log")
+                .execute(p)
+                .await
+                .map(|_| ()),
+        };
+        assert!(delete.is_err(), "{backend:?}: delete must be refused");
+    }
+}
+
+#[tokio::test]
+async fn users_roles_sessions_and_failed_logins() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        let (_, zone) = zone_fixture(db).await;
+        let org =
+            orgs::create_organisation(db, &actor(), &org_input(zone, "Comune di Collesalvetti"))
+                .await
+                .unwrap();
+        let unit = orgs::create_unit(
+            db,
+            &actor(),
+            &UnitInput {
+                organisation_id: org,
+                name: "Servizi sociali".into(),
+                description: None,
+                email: None,
+            },
+        )
+        .await
+        .unwrap();
+        let input = UserInput {
+            username: "referente".into(),
+            full_name: "Anna Bianchi".into(),
+            email: None,
+            zone_id: zone,
+            organisation_id: Some(org),
+        };
+        let uid = users::create_user(db, &actor(), &input, "HASH", false)
+            .await
+            .unwrap();
+        let dup = users::create_user(db, &actor(), &input, "HASH", false).await;
+        assert!(
+            matches!(dup, Err(StoreError::Duplicate { field: "username" })),
+            "{backend:?}: {dup:?}"
+        );
+
+        let grant = Grant {
+            role: Role::UnitEditor,
+            zone_id: zone,
+            unit_id: Some(unit),
+            organisation_id: None,
+        };
+        users::add_role(db, &actor(), uid, &grant).await.unwrap();
+        let dup = users::add_role(db, &actor(), uid, &grant).await;
+        assert!(
+            matches!(dup, Err(StoreError::Duplicate { .. })),
+            "{backend:?}: same grant twice: {dup:?}"
+        );
+        users::add_role(
+            db,
+            &actor(),
+            uid,
+            &Grant {
+                role: Role::Viewer,
+                zone_id: zone,
+                unit_id: None,
+                organisation_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        let roles = users::roles(db, uid).await.unwrap();
+        assert_eq!(roles.len(), 2);
+        assert_eq!(roles[0].grant(), Some(grant.clone()));
+        assert_eq!(roles[0].describe(), "Referente — Servizi sociali");
+
+        let u = users::get_user(db, uid).await.unwrap().unwrap();
+        let mut listed: Vec<&str> = u.roles.as_deref().unwrap().split(',').collect();
+        listed.sort();
+        assert_eq!(listed, ["unit_editor", "viewer"], "{backend:?}");
+        let (found, n) = users::list_users(
+            db,
+            &users::UserQuery {
+                role: Some("viewer".into()),
+                ..Default::default()
+            },
+            Page::first(10),
+        )
+        .await
+        .unwrap();
+        assert_eq!((n, found[0].id), (1, uid));
+        users::remove_role(db, &actor(), uid, roles[1].id)
+            .await
+            .unwrap();
+        assert_eq!(users::roles(db, uid).await.unwrap().len(), 1);
+
+        // Sessions: found while live, gone after logout or deactivation.
+        let (token, s) = sessions::create(db, uid, time::Duration::hours(8))
+            .await
+            .unwrap();
+        assert_ne!(s.id, token, "only the hash is stored");
+        let found = sessions::find(db, &token, time::Duration::hours(8))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.user_id, found.csrf_token.len()), (uid, 64));
+        assert!(sessions::find(db, "nonsense", time::Duration::hours(8))
+            .await
+            .unwrap()
+            .is_none());
+        let (token2, _) = sessions::create(db, uid, time::Duration::seconds(-1))
+            .await
+            .unwrap();
+        assert!(
+            sessions::find(db, &token2, time::Duration::hours(8))
+                .await
+                .unwrap()
+                .is_none(),
+            "expired"
+        );
+        assert_eq!(sessions::purge_expired(db).await.unwrap(), 1);
+        // A password change ends every other session.
+        let (keep, _) = sessions::create(db, uid, time::Duration::hours(8))
+            .await
+            .unwrap();
+        users::set_password(db, &actor(), uid, "HASH2", false, Some(&keep))
+            .await
+            .unwrap();
+        assert!(sessions::find(db, &token, time::Duration::hours(8))
+            .await
+            .unwrap()
+            .is_none());
+        assert!(sessions::find(db, &keep, time::Duration::hours(8))
+            .await
+            .unwrap()
+            .is_some());
+        assert_eq!(
+            users::credentials(db, "referente")
+                .await
+                .unwrap()
+                .unwrap()
+                .password_hash,
+            "HASH2"
+        );
+        territory::set_active(
+            db,
+            &actor(),
+            Deactivatable::User,
+            uid,
+            false,
+            Some(zone),
+            "x",
+        )
+        .await
+        .unwrap();
+        assert!(
+            sessions::find(db, &keep, time::Duration::hours(8))
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend:?}"
+        );
+
+        // Failed logins accumulate per name and lock by the caller's rule.
+        for i in 1..=3 {
+            let a = users::record_login_failure(db, "ghost", |n| {
+                (n >= 3).then(|| time::Duration::minutes(1))
+            })
+            .await
+            .unwrap();
+            assert_eq!(a.failures, i);
+            assert_eq!(a.locked_until.is_some(), i >= 3);
+        }
+        assert_eq!(
+            users::login_attempts(db, "ghost")
+                .await
+                .unwrap()
+                .unwrap()
+                .failures,
+            3
+        );
+        users::clear_login_failures(db, "ghost").await.unwrap();
+        assert!(users::login_attempts(db, "ghost").await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn lists_search_and_paginate() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        let (_, zone) = zone_fixture(db).await;
+        for i in 0..30 {
+            let mut o = org_input(zone, &format!("Associazione {i:02} 100%_vero"));
+            o.kind = if i % 3 == 0 {
+                "third_sector_body".into()
+            } else {
+                "other_public_body".into()
+            };
+            orgs::create_organisation(db, &actor(), &o).await.unwrap();
+        }
+        let q = ListQuery {
+            zone_id: Some(zone),
+            ..Default::default()
+        };
+        let (page1, total) = orgs::list_organisations(db, &q, Page::new(1, 25))
+            .await
+            .unwrap();
+        let (page2, _) = orgs::list_organisations(db, &q, Page::new(2, 25))
+            .await
+            .unwrap();
+        assert_eq!(
+            (total, page1.len(), page2.len()),
+            (30, 25, 5),
+            "{backend:?}"
+        );
+        let q = ListQuery {
+            zone_id: Some(zone),
+            text: "ASSOCIAZIONE 1".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            orgs::list_organisations(db, &q, Page::first(50))
+                .await
+                .unwrap()
+                .1,
+            10
+        );
+        // `%` and `_` are searched literally.
+        let q = ListQuery {
+            zone_id: Some(zone),
+            text: "0%_v".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            orgs::list_organisations(db, &q, Page::first(50))
+                .await
+                .unwrap()
+                .1,
+            30
+        );
+        let q = ListQuery {
+            zone_id: Some(zone),
+            text: "x%".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            orgs::list_organisations(db, &q, Page::first(50))
+                .await
+                .unwrap()
+                .1,
+            0
+        );
+        let q = ListQuery {
+            zone_id: Some(zone),
+            kind: Some("third_sector_body".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            orgs::list_organisations(db, &q, Page::first(50))
+                .await
+                .unwrap()
+                .1,
+            10
+        );
+        let q = ListQuery {
+            zone_id: Some(zone + 1),
+            ..Default::default()
+        };
+        assert_eq!(
+            orgs::list_organisations(db, &q, Page::first(50))
+                .await
+                .unwrap()
+                .1,
+            0
+        );
+    }
+}
+
+/// Both migration folders must describe the same tables and columns.
+#[tokio::test]
+async fn both_backends_reach_the_same_schema() {
+    let sqlite = TestDb::new(Backend::Sqlite).await;
+    let pg = TestDb::new(Backend::Postgres).await;
+    let Db::Sqlite(sp) = &sqlite.db else {
+        unreachable!()
+    };
+    let Db::Postgres(pp) = &pg.db else {
+        unreachable!()
+    };
+    let mut s: Vec<(String, String)> = sqlx::query_as(
+        "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+    )
+    .fetch_all(sp)
+    .await
+    .unwrap();
+    let mut p: Vec<(String, String)> = sqlx::query_as(
+        "SELECT table_name::text, column_name::text FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
+    )
+    .fetch_all(pp)
+    .await
+    .unwrap();
+    s.sort();
+    p.sort();
+    assert!(s.len() > 50);
+    assert_eq!(s, p);
+}
