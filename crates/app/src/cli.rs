@@ -61,6 +61,11 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Create the zones of a new installation.
+    Zone {
+        #[command(subcommand)]
+        command: ZoneCommand,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -75,6 +80,35 @@ struct DbArgs {
     /// Database URL: sqlite://FILE or postgres://USER@HOST:PORT/DATABASE.
     #[arg(long, env = "ZONA_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
+}
+
+#[derive(Subcommand)]
+enum ZoneCommand {
+    /// Create a zone, and its region when it does not exist yet.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Region code, e.g. RT.
+        #[arg(long)]
+        region_code: String,
+        /// Region name, used when the region is created.
+        #[arg(long)]
+        region_name: Option<String>,
+        /// Zone code, e.g. ZD-LIV.
+        #[arg(long)]
+        code: String,
+        /// Zone name, e.g. "Zona Distretto Livornese".
+        #[arg(long)]
+        name: String,
+        /// Lead body of the social district, e.g. "Comune di Livorno".
+        #[arg(long)]
+        lead_body: Option<String>,
+    },
+    /// List zones.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -334,6 +368,7 @@ async fn run(cli: Cli) -> Result<()> {
             println!("database is up to date: {}", redact(&db.database_url));
             Ok(())
         }
+        Command::Zone { command } => zone(command).await,
         Command::User { command } => user(command).await,
         Command::Export(args) => export(args).await,
     }
@@ -350,6 +385,71 @@ fn redact(url: &str) -> String {
             }
         }
         _ => url.to_string(),
+    }
+}
+
+async fn zone(cmd: ZoneCommand) -> Result<()> {
+    let cli = Actor::system("cli");
+    match cmd {
+        ZoneCommand::Add {
+            db,
+            region_code,
+            region_name,
+            code,
+            name,
+            lead_body,
+        } => {
+            let db = open(&db.database_url).await?;
+            let region_code = zona_core::org::parse_code(&region_code)
+                .map_err(|m| anyhow!("region code refused: {m}"))?;
+            let code =
+                zona_core::org::parse_code(&code).map_err(|m| anyhow!("zone code refused: {m}"))?;
+            let (regions, _) =
+                territory::list_regions(&db, &Default::default(), Page::all()).await?;
+            let region_id = match regions.iter().find(|r| r.code == region_code) {
+                Some(r) => r.id,
+                None => {
+                    let name = region_name.ok_or_else(|| {
+                        anyhow!(
+                            "region {region_code} does not exist: give its name with --region-name"
+                        )
+                    })?;
+                    territory::create_region(
+                        &db,
+                        &cli,
+                        &territory::RegionInput {
+                            code: region_code.clone(),
+                            name,
+                        },
+                    )
+                    .await?
+                }
+            };
+            let input = territory::ZoneInput {
+                region_id,
+                code: code.clone(),
+                name,
+                lead_body,
+            };
+            let id = territory::create_zone(&db, &cli, &input)
+                .await
+                .map_err(|e| match e {
+                    zona_store::StoreError::Duplicate { field } => {
+                        anyhow!("a zone with the same {field} already exists")
+                    }
+                    other => other.into(),
+                })?;
+            println!("zone {code} created (id {id})");
+            Ok(())
+        }
+        ZoneCommand::List { db } => {
+            let db = open(&db.database_url).await?;
+            let (zones, _) = territory::list_zones(&db, &Default::default(), Page::all()).await?;
+            for z in zones {
+                println!("{:<12} {:<40} {}", z.code, z.name, z.region_name);
+            }
+            Ok(())
+        }
     }
 }
 

@@ -269,7 +269,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
     let accounts: [(&str, &str, Option<i64>, Grant); 4] = [
         (
             "ufficio.piano",
-            "Giulia Ferri (Ufficio di Piano)",
+            "Giulia Ferri",
             Some(livorno),
             Grant {
                 role: Role::PlanningOffice,
@@ -280,7 +280,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         ),
         (
             "referente.sma",
-            "Marco Lenzi (UF Salute mentale adulti)",
+            "Marco Lenzi",
             Some(ausl),
             Grant {
                 role: Role::UnitEditor,
@@ -291,7 +291,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         ),
         (
             "ets.simbolo",
-            "Sara Bini (Coop. Il Simbolo)",
+            "Sara Bini",
             Some(simbolo),
             Grant {
                 role: Role::ThirdSector,
@@ -302,7 +302,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         ),
         (
             "consultazione",
-            "Paolo Neri (consultazione)",
+            "Paolo Neri",
             None,
             Grant {
                 role: Role::Viewer,

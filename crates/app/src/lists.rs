@@ -76,10 +76,6 @@ impl ListName {
         ListName::ALL.iter().copied().find(|l| l.cli_name() == s)
     }
 
-    pub fn from_slug(s: &str) -> Option<ListName> {
-        ListName::ALL.iter().copied().find(|l| l.slug() == s)
-    }
-
     /// The authorisation a list needs: people's accounts and the audit log
     /// are for the planning office; the rest for whoever reads administration.
     pub fn action(self, zone_id: i64) -> zona_core::authz::Action {

@@ -152,7 +152,11 @@ fn personal_code_check_ok(s: &str) -> bool {
         } else {
             u32::from(c - b'A')
         };
-        sum += if i % 2 == 0 { ODD[idx as usize] } else { idx };
+        sum += if i.is_multiple_of(2) {
+            ODD[idx as usize]
+        } else {
+            idx
+        };
     }
     b[15].is_ascii_uppercase() && u32::from(b[15] - b'A') == sum % 26
 }

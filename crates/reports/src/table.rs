@@ -238,8 +238,8 @@ impl Table {
                         )?
                         .and_hms(
                             u16::from(l.hour()),
-                            u8::from(l.minute()),
-                            u8::from(l.second()),
+                            l.minute(),
+                            l.second(),
                         )?;
                         ws.write_datetime_with_format(r, c, &xd, &datetime)?;
                     }

@@ -5,19 +5,36 @@ use super::admin::{filters_of, require, zone_of};
 use super::ctx::Ctx;
 use super::{AppError, AppState};
 use crate::lists::{self, ListName};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use std::collections::HashMap;
 use zona_reports::ExportFormat;
 
-pub async fn export(
+/// The export route of every list, `/admin/{slug}/export`.
+pub fn routes() -> Router<AppState> {
+    let mut r = Router::new();
+    for &list in ListName::ALL {
+        r = r.route(
+            &format!("/admin/{}/export", list.slug()),
+            get(
+                move |s: State<AppState>, c: Ctx, q: Query<HashMap<String, String>>| {
+                    export(s, c, list, q)
+                },
+            ),
+        );
+    }
+    r
+}
+
+async fn export(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(slug): Path<String>,
+    list: ListName,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let list = ListName::from_slug(&slug).ok_or(AppError::NotFound)?;
     let zone_id = zone_of(&ctx)?;
     require(&ctx, list.action(zone_id))?;
     let format = q

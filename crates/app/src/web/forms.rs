@@ -79,7 +79,10 @@ impl Field {
     }
     /// Fills value and error from the submitted form (or the stored record).
     pub fn bind(mut self, values: &FormValues, errors: &FieldErrors) -> Self {
-        self.value = values.get(self.name).cloned().unwrap_or_default();
+        // A password typed is never sent back to the browser.
+        if self.kind != FieldKind::Password {
+            self.value = values.get(self.name).cloned().unwrap_or_default();
+        }
         self.error = errors.get(self.name).map(str::to_string);
         self
     }

@@ -34,7 +34,7 @@ use zona_store::{Page, StoreError};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin", get(index))
-        .route("/admin/{list}/export", get(super::export::export))
+        .merge(super::export::routes())
         .merge(regions::routes())
         .merge(zones::routes())
         .merge(municipalities::routes())

@@ -1,0 +1,407 @@
+//! Login, sessions, CSRF, lockout, security headers, error pages.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+use zona_store::audit::{self, AuditQuery};
+use zona_store::testing::BACKENDS;
+use zona_store::{Backend, Page as DbPage};
+
+#[tokio::test]
+async fn health_check_answers_when_the_database_does() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let p = app.get("/healthz").await;
+        assert_eq!(
+            (p.status, p.body.as_str()),
+            (StatusCode::OK, "ok"),
+            "{backend:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn public_home_is_italian_and_shows_the_zone() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let p = app.get("/").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains(r#"<html lang="it">"#));
+    assert!(p.body.contains("Zona Distretto Livornese"));
+    assert!(
+        p.body.contains("153.154 (al 31/12/2024)"),
+        "Livorno's population from the SOC26 form"
+    );
+    assert!(p.body.contains("Vai al contenuto principale"), "skip link");
+    assert!(p.body.contains(r#"<main id="main""#));
+    assert!(
+        !p.body.contains("Amministrazione"),
+        "no internal navigation for the public"
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for path in ["/", "/login", "/nowhere", "/static/css/zona.css"] {
+        let r = app.client.get(app.url(path)).send().await.unwrap();
+        let h = r.headers();
+        let csp = h
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: CSP"))
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
+        assert_eq!(h.get("referrer-policy").unwrap(), "same-origin");
+        assert_eq!(h.get("x-frame-options").unwrap(), "DENY");
+    }
+}
+
+#[tokio::test]
+async fn error_pages_are_italian_and_hide_internals() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let p = app.get("/pagina-che-non-esiste").await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    assert!(p.body.contains("Pagina non trovata"));
+    assert!(
+        p.body.contains("Zona Distretto Livornese"),
+        "error pages keep the layout"
+    );
+    app.login("referente.sma").await;
+    let p = app.get("/admin/utenti").await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert!(p.body.contains("Accesso non consentito"));
+    let p = app.get("/admin/enti?stato=boh").await;
+    assert_eq!(
+        p.status,
+        StatusCode::FORBIDDEN,
+        "authorisation comes before parsing"
+    );
+}
+
+#[tokio::test]
+async fn login_logout_and_session_cookie() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let token = app.get("/login").await.csrf();
+        let r = app
+            .client
+            .post(app.url("/login"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("username", "Ufficio.Piano"),
+                ("password", PASSWORD),
+                ("next", "/admin"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(r.headers()["location"], "/admin");
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|c| c.starts_with("zona_session="))
+            .expect("session cookie");
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        let home = app.get("/").await;
+        assert!(home.body.contains("Buongiorno, Giulia Ferri"));
+        assert!(home.body.contains(r#"href="/admin""#));
+
+        let p = app
+            .post_with(&app.client, "/logout", &home.csrf(), &[])
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let after = app.get("/admin").await;
+        assert_eq!(
+            after.status,
+            StatusCode::SEE_OTHER,
+            "logged out: back to the login page"
+        );
+        assert_eq!(after.location.as_deref(), Some("/login?next=%2Fadmin"));
+
+        let (entries, _) = audit::list(
+            &app.db.db,
+            &AuditQuery {
+                entity: Some("session".into()),
+                ..Default::default()
+            },
+            DbPage::first(10),
+        )
+        .await
+        .unwrap();
+        let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["logout", "login"], "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn login_never_redirects_off_site() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let token = app.get("/login").await.csrf();
+    for next in ["https://evil.example/", "//evil.example/", "/\\evil"] {
+        let c = new_client();
+        let token = app.get_with(&c, "/login").await.csrf();
+        let p = app
+            .post_with(
+                &c,
+                "/login",
+                &token,
+                &[
+                    ("username", "consultazione"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(p.location.as_deref(), Some("/"), "{next}");
+    }
+    let _ = token;
+}
+
+#[tokio::test]
+async fn a_post_without_a_valid_csrf_token_is_refused() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.login("ufficio.piano").await;
+    let before = zona_store::organisations::list_organisations(
+        &app.db.db,
+        &Default::default(),
+        DbPage::first(1),
+    )
+    .await
+    .unwrap()
+    .1;
+    let fields = [("name", "Ente senza token"), ("kind", "other_public_body")];
+    let r = app
+        .client
+        .post(app.url("/admin/enti/nuovo"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("Richiesta non valida"));
+    let p = app
+        .post_with(&app.client, "/admin/enti/nuovo", &"0".repeat(64), &fields)
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN, "wrong token");
+    // A right token from another site's page is still refused.
+    let token = app.get("/admin/enti/nuovo").await.csrf();
+    let mut form = vec![("csrf_token", token.as_str())];
+    form.extend_from_slice(&fields);
+    let r = app
+        .client
+        .post(app.url("/admin/enti/nuovo"))
+        .header("origin", "https://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "cross-origin");
+    let r = app
+        .client
+        .post(app.url("/admin/enti/nuovo"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "cross-site");
+    // Anonymous forms are protected too (login CSRF).
+    let c = new_client();
+    let r = c
+        .post(app.url("/login"))
+        .form(&[("username", "ufficio.piano"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let after = zona_store::organisations::list_organisations(
+        &app.db.db,
+        &Default::default(),
+        DbPage::first(1),
+    )
+    .await
+    .unwrap()
+    .1;
+    assert_eq!(before, after, "nothing saved");
+    // The same post with the token and no foreign origin goes through.
+    let r = app
+        .client
+        .post(app.url("/admin/enti/nuovo"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn ten_wrong_passwords_lock_the_name_and_are_audited() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let c = new_client();
+        let mut statuses = Vec::new();
+        for _ in 0..10 {
+            statuses.push(
+                app.login_as(&c, "consultazione", "password-sbagliata")
+                    .await
+                    .status,
+            );
+        }
+        // 5 failures lock the name; attempts during the lock are refused unread.
+        assert_eq!(
+            &statuses[..5],
+            &[StatusCode::UNAUTHORIZED; 5],
+            "{backend:?}"
+        );
+        assert!(
+            statuses[5..]
+                .iter()
+                .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+            "{statuses:?}"
+        );
+        // Even the right password is refused while locked.
+        let p = app.login_as(&c, "consultazione", PASSWORD).await;
+        assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(
+            p.body.contains("Troppi tentativi non riusciti"),
+            "{}",
+            p.body
+        );
+        let (entries, total) = audit::list(
+            &app.db.db,
+            &AuditQuery {
+                action: Some("login_failed".into()),
+                ..Default::default()
+            },
+            DbPage::first(20),
+        )
+        .await
+        .unwrap();
+        assert_eq!(total, 11, "{backend:?}");
+        assert!(entries.iter().all(|e| e.summary.contains("consultazione")));
+        // An unknown name gets the same answer as a wrong password.
+        let p = app.login_as(&c, "nessuno", "password-sbagliata").await;
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+        assert!(p.body.contains("Nome utente o password non corretti."));
+    }
+}
+
+#[tokio::test]
+async fn a_temporary_password_must_be_changed_first() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.login("ufficio.piano").await;
+    let p = app
+        .submit(
+            "/admin/utenti/nuovo",
+            "/admin/utenti/nuovo",
+            &[
+                ("username", "anna.verdi"),
+                ("full_name", "Anna Verdi"),
+                ("email", ""),
+                ("organisation_id", ""),
+                ("password", "temporanea-di-prova-1"),
+                ("password_confirm", "temporanea-di-prova-1"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let c = new_client();
+    assert_eq!(
+        app.login_as(&c, "anna.verdi", "temporanea-di-prova-1")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let p = app.get_with(&c, "/").await;
+    assert_eq!(p.location.as_deref(), Some("/account/password"));
+    let form = app.get_with(&c, "/account/password").await;
+    assert!(form.body.contains("La tua password è temporanea"));
+    let bad = app
+        .post_with(
+            &c,
+            "/account/password",
+            &form.csrf(),
+            &[
+                ("current", "temporanea-di-prova-1"),
+                ("new", "corta"),
+                ("confirm", "corta"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        bad.field_error("new").as_deref(),
+        Some("La password deve avere almeno 12 caratteri.")
+    );
+    assert!(
+        !bad.body.contains("temporanea-di-prova-1"),
+        "passwords are never echoed"
+    );
+    let ok = app
+        .post_with(
+            &c,
+            "/account/password",
+            &form.csrf(),
+            &[
+                ("current", "temporanea-di-prova-1"),
+                ("new", "una frase lunga e mia"),
+                ("confirm", "una frase lunga e mia"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(app.get_with(&c, "/").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn deactivating_a_user_ends_their_sessions() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let viewer = app.other_client_logged_in("consultazione").await;
+        assert_eq!(app.get_with(&viewer, "/admin").await.status, StatusCode::OK);
+        app.login("ufficio.piano").await;
+        let u = zona_store::users::get_user_by_username(&app.db.db, "consultazione")
+            .await
+            .unwrap()
+            .unwrap();
+        let confirm = app.get(&format!("/admin/utenti/{}/stato", u.id)).await;
+        assert!(
+            confirm
+                .body
+                .contains("Disattivare l'utente «consultazione»?"),
+            "{}",
+            confirm.body
+        );
+        let p = app
+            .post_with(
+                &app.client,
+                &format!("/admin/utenti/{}/stato", u.id),
+                &confirm.csrf(),
+                &[],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let after = app.get_with(&viewer, "/admin").await;
+        assert_eq!(
+            after.status,
+            StatusCode::SEE_OTHER,
+            "{backend:?}: session ended"
+        );
+        assert_eq!(
+            app.login_as(&new_client(), "consultazione", PASSWORD)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+}

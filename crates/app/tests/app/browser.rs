@@ -1,0 +1,310 @@
+//! End-to-end in headless Chromium against the real server: every role logs
+//! in, sees its navigation, is refused where it must be, logs out; axe-core
+//! checks every page visited against WCAG 2.1 AA.
+
+use crate::helpers::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use zona_store::Backend;
+
+const AXE: &str = include_str!("../vendor/axe.min.js");
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[allow(clippy::zombie_processes)] // Driver's Drop kills and waits for it.
+async fn start_driver() -> Driver {
+    let port = free_port();
+    let child = Command::new(
+        std::env::var("ZONA_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()),
+    )
+    .arg(format!("--port={port}"))
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .expect(
+        "chromedriver is required for the browser tests (apt-get install chromium chromium-driver)",
+    );
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Driver { child, port };
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let profile = std::env::temp_dir().join(format!("zona-chrome-{}", free_port()));
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": std::env::var("ZONA_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,1000", format!("--user-data-dir={}", profile.display())
+            ]
+        }
+    });
+    let caps = match caps {
+        serde_json::Value::Object(m) => m,
+        _ => unreachable!(),
+    };
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("connect to chromedriver")
+}
+
+fn out_dir() -> std::path::PathBuf {
+    let d = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-output");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    if let Ok(png) = c.screenshot().await {
+        let _ = std::fs::write(out_dir().join(format!("{name}.png")), png);
+    }
+}
+
+/// Runs axe-core on the current page; returns the violations, described.
+async fn axe(c: &Client) -> Vec<String> {
+    c.execute(&format!("{AXE}\nreturn true;"), vec![])
+        .await
+        .expect("inject axe");
+    let r = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))))
+                .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .expect("run axe");
+    r.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+struct Visit<'a> {
+    c: &'a Client,
+    base: String,
+    problems: Vec<String>,
+    shots: usize,
+}
+
+impl Visit<'_> {
+    async fn open(&mut self, path: &str) -> String {
+        self.c.goto(&format!("{}{path}", self.base)).await.unwrap();
+        let source = self.c.source().await.unwrap();
+        let violations = axe(self.c).await;
+        if !violations.is_empty() {
+            self.shots += 1;
+            screenshot(self.c, &format!("axe-{}", self.shots)).await;
+            self.problems
+                .push(format!("{path}: {}", violations.join("; ")));
+        }
+        source
+    }
+    fn check(&mut self, ok: bool, what: String) {
+        if !ok {
+            self.problems.push(what);
+        }
+    }
+}
+
+/// Clicks a submit button and waits for the page it leads to.
+async fn submit_and_wait(c: &Client, button: Locator<'_>) {
+    let before = c.find(Locator::Css("html")).await.unwrap();
+    c.find(button).await.unwrap().click().await.unwrap();
+    // The old document's root goes stale once the new page has replaced it.
+    for _ in 0..100 {
+        if before.tag_name().await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    c.wait().for_element(Locator::Css("main")).await.unwrap();
+}
+
+async fn login(c: &Client, base: &str, username: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    submit_and_wait(c, Locator::Css("main button[type=submit]")).await;
+}
+
+async fn logout(c: &Client) {
+    submit_and_wait(c, Locator::Css("form[action='/logout'] button")).await;
+}
+
+#[tokio::test]
+async fn every_role_in_a_real_browser_with_accessibility_checks() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    let mut v = Visit {
+        c: &c,
+        base: app.address.clone(),
+        problems: Vec::new(),
+        shots: 0,
+    };
+
+    let home = v.open("/").await;
+    v.check(
+        home.contains("Zona Distretto Livornese"),
+        "public home without the zone name".into(),
+    );
+    let login_page = v.open("/login").await;
+    v.check(login_page.contains("Accedi"), "login page".into());
+    v.open("/pagina-inesistente").await;
+
+    // (user, pages it may open, pages it must be refused, text its navigation shows or not)
+    let plan: [(&str, &[&str], &[&str], bool); 4] = [
+        (
+            "ufficio.piano",
+            &[
+                "/",
+                "/admin",
+                "/admin/enti",
+                "/admin/enti/nuovo",
+                "/admin/utenti",
+                "/admin/registro",
+                "/admin/comuni",
+                "/account",
+                "/account/password",
+            ],
+            &[],
+            true,
+        ),
+        (
+            "consultazione",
+            &["/", "/admin", "/admin/unita", "/admin/zone"],
+            &["/admin/utenti", "/admin/enti/nuovo"],
+            true,
+        ),
+        (
+            "referente.sma",
+            &["/", "/account"],
+            &["/admin", "/admin/unita"],
+            false,
+        ),
+        (
+            "ets.simbolo",
+            &["/", "/ente"],
+            &["/admin", "/admin/registro"],
+            false,
+        ),
+    ];
+    for (user, allowed, refused, sees_admin) in plan {
+        login(&c, &app.address, user).await;
+        let page = c.source().await.unwrap();
+        v.check(
+            page.contains("Buongiorno"),
+            format!("{user}: not logged in"),
+        );
+        let nav = c
+            .find(Locator::Css("nav[aria-label='Navigazione principale']"))
+            .await
+            .unwrap()
+            .html(false)
+            .await
+            .unwrap();
+        v.check(
+            nav.contains(r#"href="/admin""#) == sees_admin,
+            format!("{user}: Amministrazione in navigation = {}", !sees_admin),
+        );
+        for path in allowed {
+            let s = v.open(path).await;
+            v.check(
+                !s.contains("Accesso non consentito") && !s.contains("Pagina non trovata"),
+                format!("{user}: {path} should be allowed"),
+            );
+        }
+        for path in refused {
+            let s = v.open(path).await;
+            v.check(
+                s.contains("Accesso non consentito"),
+                format!("{user}: {path} should be refused"),
+            );
+        }
+        if user == "ufficio.piano" {
+            // A form with errors, as a person sees it.
+            v.open("/admin/comuni/nuovo").await;
+            c.find(Locator::Id("f-istat_code"))
+                .await
+                .unwrap()
+                .send_keys("123")
+                .await
+                .unwrap();
+            submit_and_wait(&c, Locator::Css("main form button[type=submit]")).await;
+            let s = c.source().await.unwrap();
+            v.check(
+                s.contains("Il codice ISTAT del comune è formato da 6 cifre"),
+                "error next to the ISTAT code".into(),
+            );
+            let violations = axe(&c).await;
+            if !violations.is_empty() {
+                screenshot(&c, "form-errors").await;
+            }
+            v.check(
+                violations.is_empty(),
+                format!("form with errors: {}", violations.join("; ")),
+            );
+        }
+        logout(&c).await;
+        let s = c.source().await.unwrap();
+        v.check(
+            s.contains("Sei uscito dall"),
+            format!("{user}: logout message"),
+        );
+    }
+    if !v.problems.is_empty() {
+        screenshot(&c, "failure").await;
+    }
+    let problems = v.problems.clone();
+    c.close().await.unwrap();
+    drop(driver);
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

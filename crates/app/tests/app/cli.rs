@@ -1,0 +1,366 @@
+//! The `zona` binary: clear messages, passwords from standard input, exports.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use zona_store::testing::{TestDb, BACKENDS};
+use zona_store::Backend;
+
+fn zona() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_zona"));
+    c.env_remove("ZONA_DATABASE_URL").env_remove("ZONA_BIND");
+    c
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = zona()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[tokio::test]
+async fn bad_urls_and_flags_get_clear_messages_without_backtraces() {
+    let (code, _, err) = run(&["migrate", "--database-url", "mysql://x"], None);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "error: unsupported database URL `mysql://x`: use sqlite://FILE or postgres://"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = run(
+        &[
+            "migrate",
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("error: cannot reach the database"), "{err}");
+    let (code, _, err) = run(&["serve", "--frobnicate"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("unexpected argument '--frobnicate'"), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"));
+}
+
+#[tokio::test]
+async fn a_port_in_use_is_reported() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = std::env::temp_dir().join(format!("zona-cli-{}", std::process::id()));
+    let url = format!("sqlite://{}/z.db", dir.display());
+    let (code, _, err) = run(&["serve", "--database-url", &url, "--bind", &addr], None);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(&format!(
+            "cannot listen on {addr}: the address is already in use"
+        )),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn users_are_managed_from_the_command_line_on_both_databases() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        zona_app::demo::load(&t.db).await.unwrap();
+        let url = t.url.clone();
+        let (code, out, err) = run(
+            &[
+                "user",
+                "add",
+                "--database-url",
+                &url,
+                "--username",
+                "nuovo.utente",
+                "--full-name",
+                "Nuovo Utente",
+                "--role",
+                "viewer",
+            ],
+            Some("una password robusta\n"),
+        );
+        assert_eq!(code, 0, "{backend:?}: {err}");
+        assert!(out.contains("user nuovo.utente created"));
+        let (code, _, err) = run(
+            &[
+                "user",
+                "add",
+                "--database-url",
+                &url,
+                "--username",
+                "altro.utente",
+                "--full-name",
+                "Altro",
+            ],
+            Some("corta\n"),
+        );
+        assert_eq!(code, 1);
+        assert!(
+            err.contains("password refused: La password deve avere almeno 12 caratteri."),
+            "{err}"
+        );
+        let (code, _, err) = run(
+            &[
+                "user",
+                "add",
+                "--database-url",
+                &url,
+                "--username",
+                "nuovo.utente",
+                "--full-name",
+                "Bis",
+            ],
+            Some("una password robusta\n"),
+        );
+        assert_eq!(code, 1);
+        assert!(
+            err.contains("a user named nuovo.utente already exists"),
+            "{err}"
+        );
+        let (_, out, _) = run(&["user", "list", "--database-url", &url], None);
+        assert!(
+            out.lines()
+                .any(|l| l.contains("nuovo.utente") && l.contains("yes") && l.contains("viewer")),
+            "{out}"
+        );
+        let u = zona_store::users::credentials(&t.db, "nuovo.utente")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(zona_app::passwords::verify(
+            "una password robusta".into(),
+            Some(u.password_hash.clone())
+        )
+        .await
+        .unwrap());
+        let (code, _, _) = run(
+            &[
+                "user",
+                "set-password",
+                "--database-url",
+                &url,
+                "--username",
+                "nuovo.utente",
+            ],
+            Some("un'altra password lunga\n"),
+        );
+        assert_eq!(code, 0);
+        let u = zona_store::users::credentials(&t.db, "nuovo.utente")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(zona_app::passwords::verify(
+            "un'altra password lunga".into(),
+            Some(u.password_hash)
+        )
+        .await
+        .unwrap());
+        let (code, out, _) = run(
+            &[
+                "user",
+                "disable",
+                "--database-url",
+                &url,
+                "--username",
+                "nuovo.utente",
+            ],
+            None,
+        );
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            !zona_store::users::credentials(&t.db, "nuovo.utente")
+                .await
+                .unwrap()
+                .unwrap()
+                .active
+        );
+        let (entries, _) = zona_store::audit::list(
+            &t.db,
+            &zona_store::audit::AuditQuery {
+                actor: Some("cli".into()),
+                ..Default::default()
+            },
+            zona_store::Page::first(10),
+        )
+        .await
+        .unwrap();
+        let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["deactivate", "password_change", "role_grant", "create"],
+            "{backend:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn lists_export_from_the_command_line() {
+    let t = TestDb::new(Backend::Postgres).await;
+    zona_app::demo::load(&t.db).await.unwrap();
+    let (code, out, err) = run(
+        &[
+            "export",
+            "organisations",
+            "--format",
+            "csv",
+            "--kind",
+            "third_sector_body",
+            "--q",
+            "auser",
+            "--database-url",
+            &t.url,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with('\u{feff}'));
+    let lines: Vec<&str> = out.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[1].contains("Auser") && lines[1].contains(";Ente del Terzo Settore;"));
+    let file = std::env::temp_dir().join(format!("zona-users-{}.json", std::process::id()));
+    let (code, _, err) = run(
+        &[
+            "export",
+            "users",
+            "--format",
+            "json",
+            "--out",
+            file.to_str().unwrap(),
+            "--database-url",
+            &t.url,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("4 rows written"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 4);
+    assert!(v[0].get("password_hash").is_none());
+    let _ = std::fs::remove_file(file);
+    let (code, _, err) = run(
+        &[
+            "export",
+            "budget",
+            "--format",
+            "csv",
+            "--database-url",
+            &t.url,
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown list `budget`: choose one of regions, zones, municipalities, organisations, units, users, audit-log"), "{err}");
+    let (code, out, _) = run(
+        &[
+            "export",
+            "audit-log",
+            "--format",
+            "csv",
+            "--database-url",
+            &t.url,
+        ],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("Creazione"));
+}
+
+#[tokio::test]
+async fn a_new_installation_starts_with_a_zone_and_an_administrator() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    let url = t.url.clone();
+    let (code, _, err) = run(
+        &[
+            "user",
+            "add",
+            "--database-url",
+            &url,
+            "--username",
+            "admin",
+            "--full-name",
+            "Admin",
+        ],
+        Some("una password robusta\n"),
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("the database has no zone yet"), "{err}");
+    let (code, _, err) = run(
+        &[
+            "zone",
+            "add",
+            "--database-url",
+            &url,
+            "--region-code",
+            "RT",
+            "--code",
+            "ZD-LIV",
+            "--name",
+            "Zona Distretto Livornese",
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("region RT does not exist: give its name with --region-name"),
+        "{err}"
+    );
+    let (code, out, err) = run(
+        &[
+            "zone",
+            "add",
+            "--database-url",
+            &url,
+            "--region-code",
+            "rt",
+            "--region-name",
+            "Regione Toscana",
+            "--code",
+            "zd-liv",
+            "--name",
+            "Zona Distretto Livornese",
+            "--lead-body",
+            "Comune di Livorno",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("zone ZD-LIV created"));
+    let (code, _, err) = run(
+        &[
+            "user",
+            "add",
+            "--database-url",
+            &url,
+            "--username",
+            "admin",
+            "--full-name",
+            "Ufficio di Piano",
+            "--role",
+            "planning-office",
+        ],
+        Some("una password robusta\n"),
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = run(&["zone", "list", "--database-url", &url], None);
+    assert!(
+        out.contains("ZD-LIV") && out.contains("Regione Toscana"),
+        "{out}"
+    );
+}

@@ -1,0 +1,9 @@
+//! Black-box tests of zona through HTTP, the command line and a real browser.
+
+mod admin;
+mod auth;
+mod browser;
+mod cli;
+mod exports;
+mod helpers;
+mod routes;

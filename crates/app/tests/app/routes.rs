@@ -1,0 +1,438 @@
+//! Every route with every role: deny by default, enforced on the server.
+
+use crate::helpers::*;
+use reqwest::{Client, StatusCode};
+use zona_store::organisations as orgs;
+use zona_store::territory::{self, ListQuery};
+use zona_store::users::{self, UserInput};
+use zona_store::{Actor, Backend, Page as DbPage};
+
+const S200: u16 = 200;
+const S303: u16 = 303;
+const S403: u16 = 403;
+const S422: u16 = 422;
+
+/// Roles in this order: anonymous, planning office, unit editor, third sector, viewer.
+const WHO: [Option<&str>; 5] = [
+    None,
+    Some("ufficio.piano"),
+    Some("referente.sma"),
+    Some("ets.simbolo"),
+    Some("consultazione"),
+];
+
+struct Ids {
+    region: i64,
+    zone: i64,
+    municipality: i64,
+    organisation: i64,
+    simbolo: i64,
+    other_body: i64,
+    unit: i64,
+    user: i64,
+    audit: i64,
+}
+
+async fn ids(app: &TestApp) -> Ids {
+    let db = &app.db.db;
+    let all = DbPage::all();
+    let q = ListQuery::default();
+    let orgs_list = orgs::list_organisations(db, &q, all).await.unwrap().0;
+    let org = |name: &str| orgs_list.iter().find(|o| o.name == name).unwrap().id;
+    let units = orgs::list_units(db, &q, all).await.unwrap().0;
+    let zone = territory::list_zones(db, &q, all).await.unwrap().0[0].id;
+    // A user who exists only to be switched off.
+    let target = users::create_user(
+        db,
+        &Actor::system("test"),
+        &UserInput {
+            username: "bersaglio".into(),
+            full_name: "Utente di prova".into(),
+            email: None,
+            zone_id: zone,
+            organisation_id: None,
+        },
+        "x",
+        false,
+    )
+    .await
+    .unwrap();
+    Ids {
+        region: territory::list_regions(db, &q, all).await.unwrap().0[0].id,
+        zone,
+        municipality: territory::list_municipalities(db, &q, all).await.unwrap().0[0].id,
+        organisation: org("Prefettura di Livorno"),
+        simbolo: org("Cooperativa Sociale Il Simbolo"),
+        other_body: org("Arci Livorno"),
+        unit: units
+            .iter()
+            .find(|u| u.name == "Cure palliative")
+            .unwrap()
+            .id,
+        user: target,
+        audit: zona_store::audit::list(db, &Default::default(), DbPage::first(1))
+            .await
+            .unwrap()
+            .0[0]
+            .id,
+    }
+}
+
+#[tokio::test]
+async fn every_route_with_every_role() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let i = ids(&app).await;
+    let mut clients: Vec<Client> = Vec::new();
+    for who in WHO {
+        clients.push(match who {
+            None => new_client(),
+            Some(u) => app.other_client_logged_in(u).await,
+        });
+    }
+    let login = S303; // anonymous visitors are sent to the login page
+    let gets: Vec<(String, [u16; 5])> = vec![
+        ("/".into(), [S200, S200, S200, S200, S200]),
+        ("/healthz".into(), [S200; 5]),
+        ("/login".into(), [S200, S303, S303, S303, S303]),
+        ("/account".into(), [login, S200, S200, S200, S200]),
+        ("/account/password".into(), [login, S200, S200, S200, S200]),
+        ("/admin".into(), [login, S200, S403, S403, S200]),
+        ("/admin/regioni".into(), [login, S200, S403, S403, S200]),
+        (
+            format!("/admin/regioni/{}", i.region),
+            [login, S200, S403, S403, S200],
+        ),
+        (
+            "/admin/regioni/nuovo".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            format!("/admin/regioni/{}/stato", i.region),
+            [login, S200, S403, S403, S403],
+        ),
+        ("/admin/zone".into(), [login, S200, S403, S403, S200]),
+        (
+            format!("/admin/zone/{}", i.zone),
+            [login, S200, S403, S403, S200],
+        ),
+        ("/admin/zone/nuovo".into(), [login, S200, S403, S403, S403]),
+        (
+            format!("/admin/zone/{}/stato", i.zone),
+            [login, S200, S403, S403, S403],
+        ),
+        ("/admin/comuni".into(), [login, S200, S403, S403, S200]),
+        (
+            format!("/admin/comuni/{}", i.municipality),
+            [login, S200, S403, S403, S200],
+        ),
+        (
+            "/admin/comuni/nuovo".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            format!("/admin/comuni/{}/stato", i.municipality),
+            [login, S200, S403, S403, S403],
+        ),
+        ("/admin/enti".into(), [login, S200, S403, S403, S200]),
+        (
+            format!("/admin/enti/{}", i.organisation),
+            [login, S200, S403, S403, S200],
+        ),
+        ("/admin/enti/nuovo".into(), [login, S200, S403, S403, S403]),
+        (
+            format!("/admin/enti/{}/stato", i.organisation),
+            [login, S200, S403, S403, S403],
+        ),
+        ("/admin/unita".into(), [login, S200, S403, S403, S200]),
+        (
+            format!("/admin/unita/{}", i.unit),
+            [login, S200, S403, S403, S200],
+        ),
+        ("/admin/unita/nuovo".into(), [login, S200, S403, S403, S403]),
+        (
+            format!("/admin/unita/{}/stato", i.unit),
+            [login, S200, S403, S403, S403],
+        ),
+        ("/admin/utenti".into(), [login, S200, S403, S403, S403]),
+        (
+            format!("/admin/utenti/{}", i.user),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            "/admin/utenti/nuovo".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            format!("/admin/utenti/{}/stato", i.user),
+            [login, S200, S403, S403, S403],
+        ),
+        ("/admin/registro".into(), [login, S200, S403, S403, S403]),
+        (
+            format!("/admin/registro/{}", i.audit),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            "/admin/regioni/export?format=csv".into(),
+            [login, S200, S403, S403, S200],
+        ),
+        (
+            "/admin/zone/export?format=csv".into(),
+            [login, S200, S403, S403, S200],
+        ),
+        (
+            "/admin/comuni/export?format=csv".into(),
+            [login, S200, S403, S403, S200],
+        ),
+        (
+            "/admin/enti/export?format=xlsx".into(),
+            [login, S200, S403, S403, S200],
+        ),
+        (
+            "/admin/unita/export?format=json".into(),
+            [login, S200, S403, S403, S200],
+        ),
+        (
+            "/admin/utenti/export?format=csv".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            "/admin/registro/export?format=csv".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        ("/ente".into(), [login, S403, S403, S303, S403]),
+        (
+            format!("/ente/{}", i.simbolo),
+            [login, S200, S403, S200, S403],
+        ),
+        (
+            format!("/ente/{}", i.other_body),
+            [login, S200, S403, S403, S403],
+        ),
+        ("/static/css/zona.css".into(), [S200; 5]),
+    ];
+    let mut failures = Vec::new();
+    for (path, expected) in &gets {
+        for (k, who) in WHO.iter().enumerate() {
+            let p = app.get_with(&clients[k], path).await;
+            if p.status.as_u16() != expected[k] {
+                failures.push(format!(
+                    "GET {path} as {who:?}: {} (expected {})",
+                    p.status, expected[k]
+                ));
+            }
+        }
+    }
+
+    // State-changing routes, posted with the client's own valid CSRF token and
+    // an empty form: the allowed role gets a validation error (422), nobody
+    // else gets through.
+    let posts: Vec<(String, [u16; 5])> = vec![
+        (
+            "/admin/regioni/nuovo".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/admin/regioni/{}", i.region),
+            [login, S422, S403, S403, S403],
+        ),
+        ("/admin/zone/nuovo".into(), [login, S422, S403, S403, S403]),
+        (
+            format!("/admin/zone/{}", i.zone),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            "/admin/comuni/nuovo".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/admin/comuni/{}", i.municipality),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/admin/comuni/{}/popolazione", i.municipality),
+            [login, S422, S403, S403, S403],
+        ),
+        ("/admin/enti/nuovo".into(), [login, S422, S403, S403, S403]),
+        (
+            format!("/admin/enti/{}", i.organisation),
+            [login, S422, S403, S403, S403],
+        ),
+        ("/admin/unita/nuovo".into(), [login, S422, S403, S403, S403]),
+        (
+            format!("/admin/unita/{}", i.unit),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            "/admin/utenti/nuovo".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/admin/utenti/{}", i.user),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/admin/utenti/{}/ruoli", i.user),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/admin/utenti/{}/password", i.user),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/admin/utenti/{}/ruoli/999999/revoca", i.user),
+            [login, 404, S403, S403, S403],
+        ),
+        // No version in the empty form: refused as a conflicting save.
+        (
+            format!("/ente/{}", i.simbolo),
+            [login, 409, S403, 409, S403],
+        ),
+        (
+            format!("/ente/{}", i.other_body),
+            [login, 409, S403, S403, S403],
+        ),
+        ("/account/password".into(), [login, S422, S422, S422, S422]),
+        // Switching records off last: the allowed role really does it.
+        (
+            format!("/admin/unita/{}/stato", i.unit),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            format!("/admin/enti/{}/stato", i.organisation),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            format!("/admin/comuni/{}/stato", i.municipality),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            format!("/admin/utenti/{}/stato", i.user),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            format!("/admin/regioni/{}/stato", i.region),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            format!("/admin/zone/{}/stato", i.zone),
+            [login, S303, S403, S403, S403],
+        ),
+    ];
+    for (path, expected) in &posts {
+        for (k, who) in WHO.iter().enumerate() {
+            let token = app.get_with(&clients[k], "/login").await;
+            let token = if token.status == StatusCode::OK {
+                token.csrf()
+            } else {
+                app.get_with(&clients[k], "/account").await.csrf()
+            };
+            let p = app.post_with(&clients[k], path, &token, &[]).await;
+            if p.status.as_u16() != expected[k] {
+                failures.push(format!(
+                    "POST {path} as {who:?}: {} (expected {})",
+                    p.status, expected[k]
+                ));
+            }
+        }
+    }
+    // Logout is open to everyone signed in, and harmless for the others.
+    for (k, _) in WHO.iter().enumerate().skip(1) {
+        let token = app.get_with(&clients[k], "/account").await.csrf();
+        let p = app.post_with(&clients[k], "/logout", &token, &[]).await;
+        if p.status != StatusCode::SEE_OTHER {
+            failures.push(format!("POST /logout as {:?}: {}", WHO[k], p.status));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} unexpected answers:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn a_unit_editor_cannot_reach_other_units_or_administration_by_url() {
+    let app = spawn_app(Backend::Postgres).await;
+    app.login("referente.sma").await;
+    let home = app.get("/").await;
+    assert!(home.body.contains("Le mie unità") && home.body.contains("UF Salute mentale adulti"));
+    assert!(
+        !home.body.contains(r#"href="/admin""#),
+        "no administration in the navigation"
+    );
+    let units = orgs::list_units(&app.db.db, &ListQuery::default(), DbPage::all())
+        .await
+        .unwrap()
+        .0;
+    for u in units {
+        let p = app.get(&format!("/admin/unita/{}", u.id)).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", u.name);
+    }
+}
+
+#[tokio::test]
+async fn records_of_another_zone_do_not_exist_for_an_office() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let db = &app.db.db;
+    let system = Actor::system("test");
+    let region = territory::list_regions(db, &ListQuery::default(), DbPage::all())
+        .await
+        .unwrap()
+        .0[0]
+        .id;
+    let other = territory::create_zone(
+        db,
+        &system,
+        &territory::ZoneInput {
+            region_id: region,
+            code: "ZD-PIS".into(),
+            name: "Zona Pisana".into(),
+            lead_body: None,
+        },
+    )
+    .await
+    .unwrap();
+    let org = orgs::create_organisation(
+        db,
+        &system,
+        &orgs::OrganisationInput {
+            zone_id: other,
+            kind: "municipality".into(),
+            name: "Comune di Pisa".into(),
+            tax_code: None,
+            email: None,
+            phone: None,
+            address: None,
+        },
+    )
+    .await
+    .unwrap();
+    app.login("ufficio.piano").await;
+    assert_eq!(
+        app.get(&format!("/admin/enti/{org}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let list = app.get("/admin/enti?q=comune+di+pisa").await;
+    assert!(
+        list.body.contains("Nessun elemento trovato"),
+        "another zone's bodies are not listed: {}",
+        list.body
+    );
+    // The other zone is listed but cannot be edited or switched off.
+    let p = app.get(&format!("/admin/zone/{other}")).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(!p
+        .body
+        .contains(r#"<form method="post" action="/admin/zone/"#));
+    let token = p.csrf();
+    let p = app
+        .post_with(
+            &app.client,
+            &format!("/admin/zone/{other}/stato"),
+            &token,
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+}
