@@ -24,6 +24,24 @@ pub fn integer(n: i64) -> String {
     }
 }
 
+/// A decimal the Italian way: `1.234,5` (thousands `.`, decimals `,`),
+/// keeping the decimals it has.
+pub fn decimal(d: rust_decimal::Decimal) -> String {
+    let s = d.abs().to_string();
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let int = thousands(int.parse().unwrap_or(0));
+    let sign = if d.is_sign_negative() && !d.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int},{frac}")
+    }
+}
+
 /// `23/11/2026`
 pub fn date(d: Date) -> String {
     format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
@@ -92,6 +110,16 @@ mod tests {
         assert_eq!(thousands(153154), "153.154");
         assert_eq!(thousands(1461245), "1.461.245");
         assert_eq!(integer(-2071), "-2.071");
+    }
+
+    #[test]
+    fn decimals() {
+        use std::str::FromStr;
+        let d = |s| rust_decimal::Decimal::from_str(s).unwrap();
+        assert_eq!(decimal(d("117.00")), "117,00");
+        assert_eq!(decimal(d("1834.01")), "1.834,01");
+        assert_eq!(decimal(d("-0.5")), "-0,5");
+        assert_eq!(decimal(d("1939")), "1.939");
     }
 
     #[test]

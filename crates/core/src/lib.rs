@@ -9,6 +9,7 @@ pub mod authz;
 pub mod format;
 pub mod money;
 pub mod org;
+pub mod soc26;
 pub mod validation;
 
 pub use money::Cents;

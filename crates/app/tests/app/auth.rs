@@ -405,3 +405,62 @@ async fn deactivating_a_user_ends_their_sessions() {
         );
     }
 }
+
+#[tokio::test]
+async fn oversized_requests_are_refused() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.login("ufficio.piano").await;
+    let token = app.get("/admin/enti/nuovo").await.csrf();
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let r = app
+        .client
+        .post(app.url("/admin/enti/nuovo"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("name", huge.as_str()),
+            ("kind", "other_public_body"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // A long but acceptable value gets a field message, not an error page.
+    let long = "x".repeat(300);
+    let p = app
+        .post_with(
+            &app.client,
+            "/admin/enti/nuovo",
+            &token,
+            &[("name", &long), ("kind", "other_public_body")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        p.field_error("name").as_deref(),
+        Some("Al massimo 200 caratteri.")
+    );
+}
+
+#[tokio::test]
+async fn an_internal_error_is_an_italian_page_without_details() {
+    let app = spawn_app(Backend::Postgres).await;
+    app.login("consultazione").await;
+    // Break the database under the running server.
+    if let zona_store::Db::Postgres(p) = &app.db.db {
+        sqlx::query("ALTER TABLE municipality_populations RENAME TO broken")
+            .execute(p)
+            .await
+            .unwrap();
+    }
+    let p = app.get("/admin/comuni").await;
+    assert_eq!(p.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(p.body.contains("Si è verificato un errore"), "{}", p.body);
+    assert!(
+        p.body.contains("Zona Distretto Livornese"),
+        "with the layout"
+    );
+    assert!(
+        !p.body.contains("municipality_populations") && !p.body.to_lowercase().contains("sql"),
+        "no internals"
+    );
+}

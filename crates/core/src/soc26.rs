@@ -1,0 +1,573 @@
+//! The SOC26 form ("scheda di monitoraggio degli obiettivi di servizio",
+//! funzione Sociale) of a municipality: its rows, the values it computes and
+//! the sentences it prints. Rules and their sources: `docs/soc26.md`.
+//!
+//! Everything a year may change without changing the rules — years, labels,
+//! thresholds — is in [`Soc26Spec`]; the functions below take it as data.
+
+use crate::money::Cents;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The kind of a Quadro 1 row: what it counts and whether it has hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    /// Services (M12–M30): users and annual hours of care.
+    Service,
+    /// Economic contributions (M35–M41): users only.
+    Contribution,
+    /// Residential structures (M44–M59, ROA): users and hours.
+    Structure,
+}
+
+/// One users row of Quadro 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersRow {
+    pub code: String,
+    pub label: String,
+    pub kind: RowKind,
+    /// Multi-user rows ("Multiutenza") have no average hours.
+    pub multi_user: bool,
+}
+
+/// What changes from one year's form to the next without changing the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Soc26Spec {
+    /// The year the form monitors (2025).
+    pub year: i32,
+    /// The reference year of the users' comparison (2019).
+    pub reference_year: i32,
+    /// Years of the staff comparison (2020) and of the two historic-spending
+    /// figures (2017, 2021), as printed.
+    pub staff_reference_year: i32,
+    pub spending_years: (i32, i32),
+    pub rows: Vec<UsersRow>,
+    /// Quadro 3 is required when the resources to report are at least this.
+    pub quadro3_threshold: Cents,
+    /// Inhabitants per social worker: the R10 threshold (6,500), the LEP
+    /// (5,000) and the service objective (4,000) of L. 178/2020.
+    pub social_worker_floor: u32,
+    pub social_worker_lep: u32,
+    pub social_worker_target: u32,
+    /// L. 178/2020 c. 797: euros a year per social worker beyond the floor up
+    /// to the LEP, and beyond the LEP up to the target.
+    pub contribution_to_lep: Cents,
+    pub contribution_to_target: Cents,
+    /// The most characters of the free report R16.
+    pub r16_max_chars: usize,
+}
+
+fn row(code: &str, label: &str, kind: RowKind, multi_user: bool) -> UsersRow {
+    UsersRow {
+        code: code.into(),
+        label: label.into(),
+        kind,
+        multi_user,
+    }
+}
+
+impl Soc26Spec {
+    /// The 2025 form, as printed in the Livorno form of seed 003.
+    pub fn form_2025() -> Soc26Spec {
+        use RowKind::*;
+        let areas = [
+            "famiglia e minori",
+            "disabili",
+            "con dipendenze e salute mentale",
+            "anziani",
+            "immigrati e nomadi",
+            "povertà, disagio adulti e senza dimora",
+        ];
+        let mut rows = Vec::new();
+        for (code, area) in ["M12", "M15", "M18", "M21", "M24", "M27"].iter().zip(areas) {
+            rows.push(row(code, &format!("Utenti {area}"), Service, false));
+        }
+        rows.push(row("M30", "Utenti Multiutenza", Service, true));
+        for (code, area) in ["M35", "M36", "M37", "M38", "M39", "M40"].iter().zip(areas) {
+            rows.push(row(code, &format!("Utenti {area}"), Contribution, false));
+        }
+        rows.push(row("M41", "Utenti Multiutenza", Contribution, true));
+        for (code, area) in ["M44", "M47", "M50", "M53", "M56", "M59"].iter().zip(areas) {
+            rows.push(row(code, &format!("Utenti {area}"), Structure, false));
+        }
+        rows.push(row("ROA", "Utenti Multiutenza", Structure, true));
+        Soc26Spec {
+            year: 2025,
+            reference_year: 2019,
+            staff_reference_year: 2020,
+            spending_years: (2017, 2021),
+            rows,
+            quadro3_threshold: Cents(100_000),
+            social_worker_floor: 6_500,
+            social_worker_lep: 5_000,
+            social_worker_target: 4_000,
+            contribution_to_lep: Cents(4_000_000),
+            contribution_to_target: Cents(2_000_000),
+            r16_max_chars: 6_000,
+        }
+    }
+
+    pub fn row(&self, code: &str) -> Option<&UsersRow> {
+        self.rows.iter().find(|r| r.code == code)
+    }
+
+    pub fn has_hours(&self, r: &UsersRow) -> bool {
+        r.kind != RowKind::Contribution
+    }
+}
+
+/// One of the qualitative and quantitative objectives of Quadro 3 (R10–R14).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objective {
+    /// Number (R10, R11: staff, 2 decimals).
+    pub number: Option<Decimal>,
+    /// How the additional spending was determined (free text).
+    pub method: Option<String>,
+    pub spending: Cents,
+}
+
+/// What the municipality enters (and the prefilled values it receives:
+/// R05, R06, R07, R08, R09, R0C, R0D, R0E).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Soc26Input {
+    pub name: String,
+    pub identifier: String,
+    /// Users served in the reference year, by row code.
+    pub users_reference: BTreeMap<String, u64>,
+    /// Users served in the current year, by row code.
+    pub users_current: BTreeMap<String, u64>,
+    /// Annual hours of care in the current year, by row code.
+    pub hours_current: BTreeMap<String, u64>,
+    pub r0c_ats_name: String,
+    pub r0d_ats_lead_body: String,
+    /// One social worker every this many inhabitants, at ATS level.
+    pub r0e_ats_inhabitants_per_social_worker: Option<u64>,
+    pub r01_reference: Decimal,
+    pub r01: Decimal,
+    pub r01a: Decimal,
+    pub r02_reference: Decimal,
+    pub r02: Decimal,
+    pub r02x: Decimal,
+    pub r02y: Decimal,
+    pub r02a: Decimal,
+    pub r03: u64,
+    /// Reference service level, per cent of the population (2 decimals).
+    pub r05: Decimal,
+    pub r06: Cents,
+    pub r07_first: Cents,
+    pub r07_latest: Cents,
+    pub r08: Cents,
+    pub r09: Cents,
+    pub r10: Objective,
+    pub r11: Objective,
+    pub r12: Objective,
+    pub r13: Objective,
+    pub r14: Objective,
+    pub r16: String,
+}
+
+/// A rule broken by the input: the field (form code) and an Italian message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+fn problem(field: &str, message: impl Into<String>) -> Problem {
+    Problem {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// Checks the rules a form must satisfy before it can be computed.
+pub fn validate(spec: &Soc26Spec, f: &Soc26Input) -> Vec<Problem> {
+    let mut p = Vec::new();
+    for (map, what) in [
+        (&f.users_reference, "utenti"),
+        (&f.users_current, "utenti"),
+        (&f.hours_current, "ore"),
+    ] {
+        for code in map.keys() {
+            match spec.row(code) {
+                None => p.push(problem(
+                    code,
+                    format!("Codice di riga sconosciuto: {code}."),
+                )),
+                Some(r) if what == "ore" && !spec.has_hours(r) => p.push(problem(
+                    code,
+                    format!("La riga {code} (contributi economici) non ha ore di assistenza."),
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    let staff = [
+        ("R01", f.r01_reference),
+        ("R01", f.r01),
+        ("R01A", f.r01a),
+        ("R02", f.r02_reference),
+        ("R02", f.r02),
+        ("R02X", f.r02x),
+        ("R02Y", f.r02y),
+        ("R02A", f.r02a),
+    ];
+    for (code, v) in staff {
+        if v.is_sign_negative() && !v.is_zero() {
+            p.push(problem(code, "Il numero non può essere negativo."));
+        }
+        if v.scale() > 2 && v.normalize().scale() > 2 {
+            p.push(problem(code, "Al massimo 2 decimali."));
+        }
+    }
+    if f.r02x + f.r02y > f.r02 {
+        p.push(problem(
+            "R02X",
+            format!(
+                "Psicologi (R02X) ed educatori (R02Y) sono «di cui» delle altre figure professionali: insieme ({}) non possono superare R02 ({}).",
+                crate::format::decimal(f.r02x + f.r02y),
+                crate::format::decimal(f.r02)
+            ),
+        ));
+    }
+    if f.r03 == 0 {
+        p.push(problem(
+            "R03",
+            "Il numero di abitanti deve essere maggiore di zero.",
+        ));
+    }
+    if f.r05.is_sign_negative() && !f.r05.is_zero() {
+        p.push(problem(
+            "R05",
+            "Il livello di servizio di riferimento non può essere negativo.",
+        ));
+    }
+    for (code, c) in [
+        ("R06", f.r06),
+        ("R07", f.r07_first),
+        ("R07", f.r07_latest),
+        ("R08", f.r08),
+        ("R09", f.r09),
+    ] {
+        if c.0 < 0 {
+            p.push(problem(code, "L'importo non può essere negativo."));
+        }
+    }
+    for (code, o) in objectives(f) {
+        if o.spending.0 < 0 {
+            p.push(problem(
+                code,
+                "La spesa aggiuntiva non può essere negativa.",
+            ));
+        }
+        if o.number
+            .is_some_and(|n| n.is_sign_negative() && !n.is_zero())
+        {
+            p.push(problem(code, "Il numero non può essere negativo."));
+        }
+    }
+    let chars = f.r16.chars().count();
+    if chars > spec.r16_max_chars {
+        p.push(problem(
+            "R16",
+            format!(
+                "La relazione può avere al massimo {} caratteri: ne ha {}.",
+                crate::format::thousands(spec.r16_max_chars as u64),
+                crate::format::thousands(chars as u64)
+            ),
+        ));
+    }
+    p
+}
+
+fn objectives(f: &Soc26Input) -> [(&'static str, &Objective); 5] {
+    [
+        ("R10", &f.r10),
+        ("R11", &f.r11),
+        ("R12", &f.r12),
+        ("R13", &f.r13),
+        ("R14", &f.r14),
+    ]
+}
+
+/// `a ÷ b` rounded half away from zero to `dp` decimals.
+fn ratio(a: Decimal, b: Decimal, dp: u32) -> Decimal {
+    (a / b).round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// ROB: the total of every users row of one year.
+pub fn total_users(spec: &Soc26Spec, users: &BTreeMap<String, u64>) -> u64 {
+    spec.rows
+        .iter()
+        .map(|r| users.get(&r.code).copied().unwrap_or(0))
+        .sum()
+}
+
+/// Average annual hours per user of a row: hours ÷ users, half-up to 2
+/// decimals; 0,00 with no users; none for multi-user rows and contributions.
+pub fn average_hours(spec: &Soc26Spec, row: &UsersRow, users: u64, hours: u64) -> Option<Decimal> {
+    if row.multi_user || !spec.has_hours(row) {
+        return None;
+    }
+    if users == 0 {
+        return Some(Decimal::new(0, 2));
+    }
+    Some(ratio(Decimal::from(hours), Decimal::from(users), 2))
+}
+
+/// R01B: inhabitants per social worker, R03 ÷ (R01 + R01A), to the unit;
+/// none when the municipality has no social worker.
+pub fn inhabitants_per_social_worker(r03: u64, r01: Decimal, r01a: Decimal) -> Option<Decimal> {
+    let staff = r01 + r01a;
+    if staff <= Decimal::ZERO {
+        return None;
+    }
+    Some(ratio(Decimal::from(r03), staff, 0))
+}
+
+/// R04: users served (ROB of the current year) per 100 inhabitants, 2 decimals.
+pub fn service_level(rob: u64, r03: u64) -> Decimal {
+    ratio(
+        Decimal::from(rob) * Decimal::ONE_HUNDRED,
+        Decimal::from(r03),
+        2,
+    )
+}
+
+/// R04 against R05: equal counts as not lower.
+pub fn service_level_not_lower(r04: Decimal, r05: Decimal) -> bool {
+    r04 >= r05
+}
+
+/// The spending test: the most recent historic spending against the
+/// standard need R06 (see docs/soc26.md for why the latest year).
+pub fn spending_not_lower(r07_latest: Cents, r06: Cents) -> bool {
+    r07_latest >= r06
+}
+
+/// Quadro 3 is required exactly when the spending is below the standard need
+/// and the resources to report (R09) reach the threshold (1.000,00 € included).
+pub fn quadro3_required(spec: &Soc26Spec, spending_not_lower: bool, r09: Cents) -> bool {
+    !spending_not_lower && r09 >= spec.quadro3_threshold
+}
+
+/// Social workers (FTE, 2 decimals, rounded up) a population needs to reach
+/// one every `inhabitants`.
+pub fn social_workers_needed(r03: u64, inhabitants: u32) -> Decimal {
+    (Decimal::from(r03) / Decimal::from(inhabitants))
+        .round_dp_with_strategy(2, RoundingStrategy::AwayFromZero)
+}
+
+/// The additional social workers useful for R10: what brings the
+/// municipality to one every 6,500 inhabitants, never below zero.
+pub fn useful_additional_social_workers(
+    spec: &Soc26Spec,
+    r03: u64,
+    r01: Decimal,
+    r01a: Decimal,
+) -> Decimal {
+    (social_workers_needed(r03, spec.social_worker_floor) - r01 - r01a).max(Decimal::ZERO)
+}
+
+/// How a ratio of inhabitants per social worker stands against L. 178/2020.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffingLevel {
+    /// No social worker at all.
+    None,
+    /// Fewer than one every 5,000 inhabitants: below the LEP.
+    BelowLep,
+    /// The LEP reached, the 1:4,000 objective not yet.
+    Lep,
+    /// One every 4,000 inhabitants or better.
+    Target,
+}
+
+pub fn staffing_level(spec: &Soc26Spec, inhabitants_per_worker: Option<Decimal>) -> StaffingLevel {
+    match inhabitants_per_worker {
+        None => StaffingLevel::None,
+        Some(r) if r <= Decimal::from(spec.social_worker_target) => StaffingLevel::Target,
+        Some(r) if r <= Decimal::from(spec.social_worker_lep) => StaffingLevel::Lep,
+        Some(_) => StaffingLevel::BelowLep,
+    }
+}
+
+/// The L. 178/2020 c. 797 contribution to an ATS, estimated: 40.000 € a year
+/// for each social worker beyond 1:6,500 up to 1:5,000 and 20.000 € for
+/// each beyond 1:5,000 up to 1:4,000; `social_workers` are full-time
+/// equivalents on open-ended contracts at ATS level.
+pub fn ats_contribution(spec: &Soc26Spec, population: u64, social_workers: Decimal) -> Cents {
+    let floor = Decimal::from(population) / Decimal::from(spec.social_worker_floor);
+    let lep = Decimal::from(population) / Decimal::from(spec.social_worker_lep);
+    let target = Decimal::from(population) / Decimal::from(spec.social_worker_target);
+    let band = |from: Decimal, to: Decimal| (social_workers.min(to) - from).max(Decimal::ZERO);
+    let euros = band(floor, lep) * spec.contribution_to_lep.to_decimal()
+        + band(lep, target) * spec.contribution_to_target.to_decimal();
+    Cents::from_decimal(euros).unwrap_or(Cents::ZERO)
+}
+
+/// Everything the form computes and prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Soc26Result {
+    pub rob_reference: u64,
+    pub rob_current: u64,
+    /// Average annual hours per user, by row code (rows with hours only;
+    /// `None` where the form leaves it empty).
+    pub average_hours: BTreeMap<String, Option<Decimal>>,
+    pub r01b: Option<Decimal>,
+    pub r01b_sentence: String,
+    pub staffing: StaffingLevel,
+    pub staffing_sentence: String,
+    pub r04: Decimal,
+    pub service_level_not_lower: bool,
+    pub service_level_sentence: String,
+    pub quadro2_required: bool,
+    pub spending_not_lower: bool,
+    pub quadro2_sentence: String,
+    pub quadro3_required: bool,
+    pub r15: Cents,
+    /// R09 − R15 when positive and Quadro 3 is required.
+    pub still_to_report: Option<Cents>,
+    pub useful_additional_social_workers: Decimal,
+    pub warnings: Vec<String>,
+}
+
+const LEP_NOTE: &str = "Va segnalato che nei servizi sociali è attualmente definito un LEP relativo al numero di assistenti sociali in rapporto alla popolazione in ogni ambito territoriale sociale (ATS), in ragione di un assistente sociale ogni 5.000 abitanti, nella prospettiva di raggiungere un più avanzato obiettivo di servizio, pari a un assistente ogni 4.000 abitanti (L.178/2020).";
+
+/// The static paragraph printed under R01B.
+pub fn lep_note() -> &'static str {
+    LEP_NOTE
+}
+
+/// Computes the form. Call [`validate`] first: this assumes a valid input.
+pub fn compute(spec: &Soc26Spec, f: &Soc26Input) -> Soc26Result {
+    let year = spec.year;
+    let rob_reference = total_users(spec, &f.users_reference);
+    let rob_current = total_users(spec, &f.users_current);
+    let average_hours = spec
+        .rows
+        .iter()
+        .filter(|r| spec.has_hours(r))
+        .map(|r| {
+            let users = f.users_current.get(&r.code).copied().unwrap_or(0);
+            let hours = f.hours_current.get(&r.code).copied().unwrap_or(0);
+            (r.code.clone(), average_hours(spec, r, users, hours))
+        })
+        .collect();
+
+    let r01b = inhabitants_per_social_worker(f.r03, f.r01, f.r01a);
+    let r01b_sentence = match r01b {
+        Some(n) => format!(
+            "Nel {year} per il Comune il numero di assistenti sociali in rapporto alla popolazione è risultato pari a 1 ogni {n} abitanti."
+        ),
+        None => format!(
+            "Nel {year} il Comune non ha assistenti sociali in forza né forniti dall'ambito (R01 + R01A = 0): il rapporto con la popolazione non è calcolabile."
+        ),
+    };
+    let staffing = staffing_level(spec, r01b);
+    let staffing_sentence = match staffing {
+        StaffingLevel::None => "Nessun assistente sociale: il LEP di 1 ogni 5.000 abitanti non è raggiunto.".to_string(),
+        StaffingLevel::BelowLep => "Il rapporto è inferiore al LEP di 1 assistente sociale ogni 5.000 abitanti.".to_string(),
+        StaffingLevel::Lep => "Il rapporto raggiunge il LEP di 1 assistente sociale ogni 5.000 abitanti, non ancora l'obiettivo di 1 ogni 4.000.".to_string(),
+        StaffingLevel::Target => "Il rapporto raggiunge il LEP di 1 assistente sociale ogni 5.000 abitanti e l'obiettivo di servizio di 1 ogni 4.000.".to_string(),
+    };
+
+    let r04 = service_level(rob_current, f.r03);
+    let service_ok = service_level_not_lower(r04, f.r05);
+    let service_level_sentence = format!(
+        "Nel {year} il livello di servizio effettivo dell'ente locale è risultato {} al livello di servizio di riferimento.",
+        if service_ok { "non inferiore" } else { "inferiore" }
+    );
+    let spending_ok = spending_not_lower(f.r07_latest, f.r06);
+    let q3 = quadro3_required(spec, spending_ok, f.r09);
+    let quadro2_sentence = quadro2_sentence(spec, spending_ok, service_ok, q3, f.r09);
+
+    let r15 = objectives(f).iter().map(|(_, o)| o.spending).sum::<Cents>();
+    let still_to_report = (q3 && r15 < f.r09).then(|| Cents(f.r09.0 - r15.0));
+    let useful = useful_additional_social_workers(spec, f.r03, f.r01, f.r01a);
+    let mut warnings = Vec::new();
+    if let Some(d) = still_to_report {
+        warnings.push(format!(
+            "Il totale degli obiettivi di servizio (R15, {r15}) è inferiore alle risorse da rendicontare (R09, {}): restano da rendicontare {d}.",
+            f.r09
+        ));
+    }
+    if let Some(n) = f.r10.number {
+        if n > useful {
+            warnings.push(format!(
+                "R10 indica {} assistenti sociali aggiuntivi, oltre i {} utili a raggiungere la soglia di 1 ogni {} abitanti.",
+                crate::format::decimal(n),
+                crate::format::decimal(useful),
+                crate::format::thousands(u64::from(spec.social_worker_floor))
+            ));
+        }
+    }
+    if !q3 && objectives(f).iter().any(|(_, o)| o.spending.0 != 0) {
+        warnings.push("Il Quadro 3 non è richiesto: gli importi inseriti nel Quadro 3 non saranno considerati.".to_string());
+    }
+
+    Soc26Result {
+        rob_reference,
+        rob_current,
+        average_hours,
+        r01b,
+        r01b_sentence,
+        staffing,
+        staffing_sentence,
+        r04,
+        service_level_not_lower: service_ok,
+        service_level_sentence,
+        // The form asks for Quadro 2 whatever the service level.
+        quadro2_required: true,
+        spending_not_lower: spending_ok,
+        quadro2_sentence,
+        quadro3_required: q3,
+        r15,
+        still_to_report,
+        useful_additional_social_workers: useful,
+        warnings,
+    }
+}
+
+/// The Quadro 2 sentence for each combination of the two tests. The first
+/// case is printed in the seed; the others follow its wording.
+pub fn quadro2_sentence(
+    spec: &Soc26Spec,
+    spending_ok: bool,
+    service_ok: bool,
+    quadro3: bool,
+    r09: Cents,
+) -> String {
+    let spending = if spending_ok {
+        "La spesa dell'ente locale è risultata non inferiore al livello del fabbisogno standard monetario per la funzione Servizi sociali."
+    } else {
+        "La spesa dell'ente locale è risultata inferiore al livello del fabbisogno standard monetario per la funzione Servizi sociali."
+    };
+    let service = match (spending_ok, service_ok) {
+        (true, true) => {
+            "Anche il livello dei servizi è risultato non inferiore a quello di riferimento."
+        }
+        (false, false) => {
+            "Anche il livello dei servizi è risultato inferiore a quello di riferimento."
+        }
+        (true, false) => {
+            "Il livello dei servizi è invece risultato inferiore a quello di riferimento."
+        }
+        (false, true) => {
+            "Il livello dei servizi è invece risultato non inferiore a quello di riferimento."
+        }
+    };
+    let quadro3 = if quadro3 {
+        "L'ente deve compilare il Quadro 3 degli obiettivi di servizio.".to_string()
+    } else if !spending_ok {
+        format!(
+            "Le risorse aggiuntive da rendicontare (R09, {r09}) sono inferiori a {}: l'ente non deve compilare il Quadro 3 degli obiettivi di servizio.",
+            spec.quadro3_threshold
+        )
+    } else {
+        "L'ente non deve compilare il Quadro 3 degli obiettivi di servizio.".to_string()
+    };
+    format!("{spending} {service} {quadro3}")
+}

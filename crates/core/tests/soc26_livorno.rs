@@ -1,0 +1,318 @@
+//! The Livorno 2025 SOC26 form (seed 003): every printed figure, reproduced.
+
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use zona_core::soc26::*;
+use zona_core::Cents;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn map(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+pub fn livorno() -> Soc26Input {
+    Soc26Input {
+        name: "LIVORNO".into(),
+        identifier: "LI009SIF11NH".into(),
+        users_reference: map(&[
+            ("M12", 559),
+            ("M15", 820),
+            ("M18", 0),
+            ("M21", 1910),
+            ("M24", 3482),
+            ("M27", 1470),
+            ("M30", 4050),
+            ("M35", 134),
+            ("M36", 173),
+            ("M37", 0),
+            ("M38", 281),
+            ("M39", 0),
+            ("M40", 2106),
+            ("M41", 533),
+            ("M44", 121),
+            ("M47", 77),
+            ("M50", 0),
+            ("M53", 397),
+            ("M56", 0),
+            ("M59", 253),
+            ("ROA", 0),
+        ]),
+        users_current: map(&[
+            ("M12", 2031),
+            ("M15", 1036),
+            ("M18", 0),
+            ("M21", 3199),
+            ("M24", 2894),
+            ("M27", 2684),
+            ("M30", 2298),
+            ("M35", 208),
+            ("M36", 463),
+            ("M37", 0),
+            ("M38", 477),
+            ("M39", 19),
+            ("M40", 2196),
+            ("M41", 1562),
+            ("M44", 247),
+            ("M47", 126),
+            ("M50", 0),
+            ("M53", 456),
+            ("M56", 90),
+            ("M59", 981),
+            ("ROA", 0),
+        ]),
+        hours_current: map(&[
+            ("M12", 102000),
+            ("M15", 104000),
+            ("M18", 0),
+            ("M21", 105000),
+            ("M24", 2887),
+            ("M27", 18667),
+            ("M44", 453000),
+            ("M47", 101700),
+            ("M50", 0),
+            ("M53", 2229035),
+            ("M56", 437000),
+            ("M59", 2700000),
+        ]),
+        r0c_ats_name: "LIVORNESE".into(),
+        r0d_ats_lead_body: "COMUNE DI LIVORNO".into(),
+        r0e_ats_inhabitants_per_social_worker: Some(2071),
+        r01_reference: d("39.00"),
+        r01: d("68.00"),
+        r01a: d("11.00"),
+        r02_reference: d("84.00"),
+        r02: d("116.00"),
+        r02x: d("4.00"),
+        r02y: d("112.00"),
+        r02a: d("0.00"),
+        r03: 153_154,
+        r05: d("11.63"),
+        r06: Cents(1_909_614_252),
+        r07_first: Cents(1_754_654_212),
+        r07_latest: Cents(3_179_166_559),
+        r08: Cents(155_027_042),
+        r09: Cents(0),
+        r16:
+            "Nell'anno 2025 il Settore Politiche sociali ha continuato a sostenere gli interventi…"
+                .into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn livorno_2025_reproduces_every_printed_figure() {
+    let spec = Soc26Spec::form_2025();
+    let f = livorno();
+    assert_eq!(validate(&spec, &f), vec![]);
+    let r = compute(&spec, &f);
+    assert_eq!((r.rob_reference, r.rob_current), (16366, 20967));
+    let expected = [
+        ("M12", Some("50.22")),
+        ("M15", Some("100.39")),
+        ("M18", Some("0.00")),
+        ("M21", Some("32.82")),
+        ("M24", Some("1.00")),
+        ("M27", Some("6.95")),
+        ("M30", None),
+        ("M44", Some("1834.01")),
+        ("M47", Some("807.14")),
+        ("M50", Some("0.00")),
+        ("M53", Some("4888.23")),
+        ("M56", Some("4855.56")),
+        ("M59", Some("2752.29")),
+        ("ROA", None),
+    ];
+    for (code, value) in expected {
+        let got = r
+            .average_hours
+            .get(code)
+            .unwrap_or_else(|| panic!("{code} missing"));
+        assert_eq!(
+            got.map(|v| v.to_string()),
+            value.map(str::to_string),
+            "{code}"
+        );
+    }
+    assert!(
+        !r.average_hours.contains_key("M35"),
+        "contributions have no hours"
+    );
+    assert_eq!(r.r01b, Some(d("1939")));
+    assert_eq!(r.r01b_sentence, "Nel 2025 per il Comune il numero di assistenti sociali in rapporto alla popolazione è risultato pari a 1 ogni 1939 abitanti.");
+    assert_eq!(r.r04.to_string(), "13.69");
+    assert!(r.service_level_not_lower);
+    assert_eq!(r.service_level_sentence, "Nel 2025 il livello di servizio effettivo dell'ente locale è risultato non inferiore al livello di servizio di riferimento.");
+    assert!(r.quadro2_required);
+    assert!(
+        r.spending_not_lower,
+        "R07 2021 above R06 (R07 2017 is below: the latest year decides)"
+    );
+    assert_eq!(
+        r.quadro2_sentence,
+        "La spesa dell'ente locale è risultata non inferiore al livello del fabbisogno standard monetario per la funzione Servizi sociali. Anche il livello dei servizi è risultato non inferiore a quello di riferimento. L'ente non deve compilare il Quadro 3 degli obiettivi di servizio."
+    );
+    assert!(!r.quadro3_required);
+    assert_eq!(r.r15, Cents(0));
+    assert_eq!(r.staffing, StaffingLevel::Target);
+    assert_eq!(r.useful_additional_social_workers, d("0"));
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
+
+#[test]
+fn a_service_level_below_the_reference_changes_the_sentences() {
+    let spec = Soc26Spec::form_2025();
+    let mut f = livorno();
+    f.r05 = d("13.70");
+    let r = compute(&spec, &f);
+    assert!(!r.service_level_not_lower);
+    assert!(r.quadro2_required, "Quadro 2 is filled in either case");
+    assert_eq!(r.service_level_sentence, "Nel 2025 il livello di servizio effettivo dell'ente locale è risultato inferiore al livello di servizio di riferimento.");
+    assert!(r
+        .quadro2_sentence
+        .contains("Il livello dei servizi è invece risultato inferiore a quello di riferimento."));
+    assert!(!r.quadro3_required);
+    // Equal counts as not lower.
+    f.r05 = d("13.69");
+    assert!(compute(&spec, &f).service_level_not_lower);
+}
+
+#[test]
+fn spending_below_the_standard_need_requires_quadro3_from_1000_euro() {
+    let spec = Soc26Spec::form_2025();
+    let mut f = livorno();
+    f.r07_latest = Cents(1_800_000_000);
+    f.r09 = Cents(100_000);
+    let r = compute(&spec, &f);
+    assert!(!r.spending_not_lower);
+    assert!(r.quadro3_required, "1.000,00 € included");
+    assert!(r.quadro2_sentence.starts_with("La spesa dell'ente locale è risultata inferiore al livello del fabbisogno standard monetario"));
+    assert!(r
+        .quadro2_sentence
+        .ends_with("L'ente deve compilare il Quadro 3 degli obiettivi di servizio."));
+    assert_eq!(r.still_to_report, Some(Cents(100_000)));
+    assert!(
+        r.warnings[0].contains("restano da rendicontare 1.000,00 €"),
+        "{:?}",
+        r.warnings
+    );
+
+    f.r09 = Cents(99_999);
+    let r = compute(&spec, &f);
+    assert!(!r.quadro3_required);
+    assert!(
+        r.quadro2_sentence
+            .contains("(R09, 999,99 €) sono inferiori a 1.000,00 €"),
+        "{}",
+        r.quadro2_sentence
+    );
+
+    // Both below.
+    f.r09 = Cents(5_000_000);
+    f.r05 = d("20.00");
+    let r = compute(&spec, &f);
+    assert!(r
+        .quadro2_sentence
+        .contains("Anche il livello dei servizi è risultato inferiore a quello di riferimento."));
+    // Objectives reported: R15 is their sum; what is missing is a warning.
+    f.r10 = Objective {
+        number: Some(d("2.00")),
+        method: Some("costo medio annuo".into()),
+        spending: Cents(8_000_000),
+    };
+    f.r13 = Objective {
+        number: None,
+        method: None,
+        spending: Cents(1_234_567),
+    };
+    let r = compute(&spec, &f);
+    assert_eq!(r.r15, Cents(9_234_567));
+    assert_eq!(r.still_to_report, None, "R15 above R09");
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("R10 indica 2,00 assistenti sociali aggiuntivi, oltre i 0 utili")),
+        "{:?}",
+        r.warnings
+    );
+}
+
+#[test]
+fn no_social_workers_means_no_ratio() {
+    let spec = Soc26Spec::form_2025();
+    let mut f = livorno();
+    f.r01 = d("0");
+    f.r01a = d("0");
+    let r = compute(&spec, &f);
+    assert_eq!(r.r01b, None);
+    assert_eq!(r.staffing, StaffingLevel::None);
+    assert!(r.r01b_sentence.contains("non è calcolabile"));
+    assert_eq!(
+        r.useful_additional_social_workers,
+        d("23.57"),
+        "153154 / 6500 = 23.562…, rounded up"
+    );
+}
+
+#[test]
+fn invalid_forms_are_explained_field_by_field() {
+    let spec = Soc26Spec::form_2025();
+    let mut f = livorno();
+    f.r02x = d("5");
+    f.r03 = 0;
+    f.r06 = Cents(-1);
+    f.r16 = "x".repeat(6001);
+    f.hours_current.insert("M35".into(), 10);
+    f.users_current.insert("M99".into(), 1);
+    let problems = validate(&spec, &f);
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["M99", "M35", "R02X", "R03", "R06", "R16"],
+        "{problems:?}"
+    );
+    assert!(problems[2]
+        .message
+        .contains("insieme (117,00) non possono superare R02 (116,00)"));
+    assert_eq!(
+        problems[5].message,
+        "La relazione può avere al massimo 6.000 caratteri: ne ha 6.001."
+    );
+    // Characters, not bytes.
+    f.r16 = "è".repeat(6000);
+    assert!(validate(&spec, &f).iter().all(|p| p.field != "R16"));
+}
+
+#[test]
+fn staffing_thresholds_and_the_ats_contribution() {
+    let spec = Soc26Spec::form_2025();
+    assert_eq!(
+        staffing_level(&spec, Some(d("5001"))),
+        StaffingLevel::BelowLep
+    );
+    assert_eq!(staffing_level(&spec, Some(d("5000"))), StaffingLevel::Lep);
+    assert_eq!(
+        staffing_level(&spec, Some(d("4000"))),
+        StaffingLevel::Target
+    );
+    // 130,000 inhabitants: floor 20, LEP 26, target 32.5 social workers.
+    assert_eq!(ats_contribution(&spec, 130_000, d("20")), Cents(0));
+    assert_eq!(
+        ats_contribution(&spec, 130_000, d("26")),
+        Cents(24_000_000),
+        "6 × 40.000 €"
+    );
+    assert_eq!(
+        ats_contribution(&spec, 130_000, d("30")),
+        Cents(32_000_000),
+        "+ 4 × 20.000 €"
+    );
+    assert_eq!(
+        ats_contribution(&spec, 130_000, d("50")),
+        Cents(37_000_000),
+        "capped at 1:4,000: 6 × 40.000 + 6,5 × 20.000"
+    );
+}
