@@ -73,6 +73,21 @@ enum Command {
     },
     /// Export a list as CSV (Italian conventions), XLSX or JSON.
     Export(ExportArgs),
+    /// The SOC26 service-objectives form of a municipality.
+    Soc26 {
+        #[command(subcommand)]
+        command: Soc26Command,
+    },
+}
+
+#[derive(Subcommand)]
+enum Soc26Command {
+    /// Read a form as JSON (format in docs/soc26.md) and print it complete,
+    /// with every computed value and sentence, as JSON.
+    Compute {
+        /// The form as JSON; `-` reads standard input.
+        file: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -371,6 +386,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Zone { command } => zone(command).await,
         Command::User { command } => user(command).await,
         Command::Export(args) => export(args).await,
+        Command::Soc26 {
+            command: Soc26Command::Compute { file },
+        } => soc26_compute(&file),
     }
 }
 
@@ -594,6 +612,33 @@ async fn user(cmd: UserCommand) -> Result<()> {
             .await?;
             println!("user {} disabled", u.username);
             Ok(())
+        }
+    }
+}
+
+fn soc26_compute(file: &std::path::Path) -> Result<()> {
+    let text = if file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).context("cannot read standard input")?
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?
+    };
+    let spec = zona_core::soc26::Soc26Spec::form_2025();
+    match zona_core::soc26_json::compute_json(&spec, &text) {
+        Ok(v) => {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &v)?;
+            writeln!(out)?;
+            Ok(())
+        }
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{}: {}", p.field, p.message);
+            }
+            bail!(
+                "{} has {} problem(s): the form was not computed",
+                file.display(),
+                problems.len()
+            )
         }
     }
 }

@@ -5,11 +5,15 @@
 //! every authorisation decision is taken here (`authz`), so the rules can be
 //! unit-tested without a server.
 
+// The SOC26 JSON rendering is one large `json!` literal.
+#![recursion_limit = "256"]
+
 pub mod authz;
 pub mod format;
 pub mod money;
 pub mod org;
 pub mod soc26;
+pub mod soc26_json;
 pub mod validation;
 
 pub use money::Cents;

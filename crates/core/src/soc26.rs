@@ -232,6 +232,12 @@ pub fn validate(spec: &Soc26Spec, f: &Soc26Input) -> Vec<Problem> {
             ),
         ));
     }
+    if (f.r01 + f.r01a).is_zero() {
+        p.push(problem(
+            "R01A",
+            "R01 + R01A = 0: senza assistenti sociali il rapporto R01B con la popolazione non è calcolabile. Indicare gli assistenti sociali del Comune (R01) o forniti dall'ambito (R01A).",
+        ));
+    }
     if f.r03 == 0 {
         p.push(problem(
             "R03",

@@ -364,3 +364,50 @@ async fn a_new_installation_starts_with_a_zone_and_an_administrator() {
         "{out}"
     );
 }
+
+#[test]
+fn soc26_compute_prints_the_complete_form_or_the_problems() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/soc26/livorno-2025.json"
+    );
+    let (code, out, err) = run(&["soc26", "compute", example], None);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            v["ROB"]["2025"].as_u64(),
+            v["R04"].as_str(),
+            v["R01B"].as_str()
+        ),
+        (Some(20967), Some("13.69"), Some("1939"))
+    );
+    assert_eq!(v["service_level_sentence"], "Nel 2025 il livello di servizio effettivo dell'ente locale è risultato non inferiore al livello di servizio di riferimento.");
+
+    let mut bad: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example).unwrap()).unwrap();
+    bad["current_year"]["M21"] = serde_json::json!(-1);
+    bad["current_year"]["R16"] = serde_json::json!("x".repeat(6001));
+    let (code, out, err) = run(&["soc26", "compute", "-"], Some(&bad.to_string()));
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("current_year.M21: M21: il valore non può essere negativo."),
+        "{err}"
+    );
+    assert!(
+        err.contains("R16: La relazione può avere al massimo 6.000 caratteri: ne ha 6.001."),
+        "{err}"
+    );
+    assert!(
+        err.contains("has 2 problem(s): the form was not computed"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["soc26", "compute", "-"], Some("[1, 2"));
+    assert_eq!(code, 1);
+    assert!(err.contains("JSON non valido alla riga 1"), "{err}");
+    assert!(!err.contains("panicked"));
+    let (code, _, err) = run(&["soc26", "compute", "/nonexistent.json"], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read /nonexistent.json"), "{err}");
+}

@@ -1,0 +1,423 @@
+//! The SOC26 form as JSON, keyed by the form's own codes (format in
+//! `docs/soc26.md`). Parsing collects every problem, with the code and year
+//! it concerns, instead of stopping at the first.
+
+use crate::money::Cents;
+use crate::soc26::{compute, validate, Objective, Problem, Soc26Input, Soc26Result, Soc26Spec};
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+fn problem(field: String, message: impl Into<String>) -> Problem {
+    Problem {
+        field,
+        message: message.into(),
+    }
+}
+
+/// The text of a JSON number or string, for exact decimal parsing.
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.trim().to_string()),
+        _ => None,
+    }
+}
+
+/// A decimal written as JSON (`68`, `68.5`) or as Italians write it (`"68,50"`,
+/// `"1.550.270,42"`).
+fn decimal(v: &Value) -> Option<Decimal> {
+    let t = text(v)?;
+    if matches!(v, Value::Number(_)) {
+        return Decimal::from_str(&t)
+            .ok()
+            .or_else(|| Decimal::from_scientific(&t).ok());
+    }
+    let t = t.trim_end_matches('€').trim();
+    let normalised = if t.contains(',') {
+        t.replace('.', "").replace(',', ".")
+    } else {
+        t.to_string()
+    };
+    Decimal::from_str(&normalised).ok()
+}
+
+struct Reader<'a> {
+    problems: Vec<Problem>,
+    root: &'a Map<String, Value>,
+}
+
+impl<'a> Reader<'a> {
+    fn section(&mut self, name: &str) -> Map<String, Value> {
+        match self.root.get(name) {
+            None => Map::new(),
+            Some(Value::Object(m)) => m.clone(),
+            Some(_) => {
+                self.problems.push(problem(
+                    name.into(),
+                    format!("«{name}» deve essere un oggetto con i codici del modulo."),
+                ));
+                Map::new()
+            }
+        }
+    }
+
+    fn count(&mut self, where_: &str, code: &str, v: &Value) -> Option<u64> {
+        let field = format!("{where_}.{code}");
+        let d = match decimal(v) {
+            Some(d) => d,
+            None => {
+                self.problems.push(problem(
+                    field,
+                    format!("{code}: inserire un numero intero."),
+                ));
+                return None;
+            }
+        };
+        if d.is_sign_negative() && !d.is_zero() {
+            self.problems.push(problem(
+                field,
+                format!("{code}: il valore non può essere negativo."),
+            ));
+            return None;
+        }
+        if d.fract() != Decimal::ZERO {
+            self.problems.push(problem(
+                field,
+                format!("{code}: inserire un numero intero, senza decimali."),
+            ));
+            return None;
+        }
+        u64::try_from(d).ok()
+    }
+
+    fn staff(&mut self, where_: &str, code: &str, v: Option<&Value>) -> Decimal {
+        let Some(v) = v else { return Decimal::ZERO };
+        let field = format!("{where_}.{code}");
+        match decimal(v) {
+            Some(d) if d.is_sign_negative() && !d.is_zero() => {
+                self.problems.push(problem(
+                    field,
+                    format!("{code}: il numero non può essere negativo."),
+                ));
+                Decimal::ZERO
+            }
+            Some(d) if d.normalize().scale() > 2 => {
+                self.problems
+                    .push(problem(field, format!("{code}: al massimo 2 decimali.")));
+                Decimal::ZERO
+            }
+            Some(d) => d,
+            None => {
+                self.problems.push(problem(
+                    field,
+                    format!("{code}: inserire un numero, ad esempio 68,00."),
+                ));
+                Decimal::ZERO
+            }
+        }
+    }
+
+    fn money(&mut self, where_: &str, code: &str, v: Option<&Value>) -> Cents {
+        let Some(v) = v else { return Cents::ZERO };
+        let field = format!("{where_}.{code}");
+        let parsed = match v {
+            Value::String(s) => Cents::parse_it(s).map_err(|e| e.to_string()),
+            _ => match decimal(v) {
+                Some(d) if d.normalize().scale() > 2 => {
+                    Err("L'importo può avere al massimo 2 decimali.".into())
+                }
+                Some(d) => {
+                    Cents::from_decimal(d).ok_or_else(|| "L'importo è troppo grande.".to_string())
+                }
+                None => Err("Inserire un importo in euro, ad esempio 1.234,56.".into()),
+            },
+        };
+        match parsed {
+            Ok(c) if c.0 < 0 => {
+                self.problems.push(problem(
+                    field,
+                    format!("{code}: l'importo non può essere negativo."),
+                ));
+                Cents::ZERO
+            }
+            Ok(c) => c,
+            Err(m) => {
+                self.problems.push(problem(field, format!("{code}: {m}")));
+                Cents::ZERO
+            }
+        }
+    }
+
+    fn string(&mut self, where_: &str, code: &str, v: Option<&Value>) -> String {
+        match v {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(_) => {
+                self.problems.push(problem(
+                    format!("{where_}.{code}"),
+                    format!("{code}: inserire un testo."),
+                ));
+                String::new()
+            }
+        }
+    }
+}
+
+/// Parses a form from JSON text. `Err` carries every problem found, in
+/// Italian, JSON syntax errors with their line and column.
+pub fn parse(spec: &Soc26Spec, json_text: &str) -> Result<Soc26Input, Vec<Problem>> {
+    let value: Value = serde_json::from_str(json_text).map_err(|e| {
+        vec![problem(
+            "json".into(),
+            format!(
+                "JSON non valido alla riga {}, colonna {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        )]
+    })?;
+    let Value::Object(root) = &value else {
+        return Err(vec![problem(
+            "json".into(),
+            "Il modulo deve essere un oggetto JSON.",
+        )]);
+    };
+    let mut r = Reader {
+        problems: Vec::new(),
+        root,
+    };
+    if let Some(y) = root.get("year") {
+        if y.as_i64() != Some(i64::from(spec.year)) {
+            r.problems.push(problem(
+                "year".into(),
+                format!(
+                    "Il modulo è quello del {}: «year» deve valere {}.",
+                    spec.year, spec.year
+                ),
+            ));
+        }
+    }
+    let reference = r.section("reference_year");
+    let current = r.section("current_year");
+    let hours = r.section("hours");
+    let quadro3 = r.section("quadro3");
+
+    let mut f = Soc26Input {
+        name: r.string("", "name", root.get("name")),
+        identifier: r.string("", "identifier", root.get("identifier")),
+        ..Default::default()
+    };
+    let known_reference = ["R01", "R02", "R07"];
+    let known_current = [
+        "R0C", "R0D", "R0E", "R01", "R01A", "R02", "R02X", "R02Y", "R02A", "R03", "R05", "R06",
+        "R07", "R08", "R09", "R16",
+    ];
+    let users = |where_: &str,
+                 map: &Map<String, Value>,
+                 known: &[&str],
+                 r: &mut Reader|
+     -> BTreeMap<String, u64> {
+        let mut out = BTreeMap::new();
+        for (code, v) in map {
+            if spec.row(code).is_some() {
+                if let Some(n) = r.count(where_, code, v) {
+                    out.insert(code.clone(), n);
+                }
+            } else if !known.contains(&code.as_str()) {
+                r.problems.push(problem(
+                    format!("{where_}.{code}"),
+                    format!("Codice sconosciuto: {code}."),
+                ));
+            }
+        }
+        out
+    };
+    f.users_reference = users("reference_year", &reference, &known_reference, &mut r);
+    f.users_current = users("current_year", &current, &known_current, &mut r);
+    for (code, v) in &hours {
+        match spec.row(code) {
+            Some(row) if spec.has_hours(row) => {
+                if let Some(n) = r.count("hours", code, v) {
+                    f.hours_current.insert(code.clone(), n);
+                }
+            }
+            Some(_) => r.problems.push(problem(
+                format!("hours.{code}"),
+                format!("La riga {code} (contributi economici) non ha ore di assistenza."),
+            )),
+            None => r.problems.push(problem(
+                format!("hours.{code}"),
+                format!("Codice sconosciuto: {code}."),
+            )),
+        }
+    }
+    f.r0c_ats_name = r.string("current_year", "R0C", current.get("R0C"));
+    f.r0d_ats_lead_body = r.string("current_year", "R0D", current.get("R0D"));
+    f.r0e_ats_inhabitants_per_social_worker = current
+        .get("R0E")
+        .and_then(|v| r.count("current_year", "R0E", v));
+    f.r01_reference = r.staff("reference_year", "R01", reference.get("R01"));
+    f.r02_reference = r.staff("reference_year", "R02", reference.get("R02"));
+    f.r07_first = r.money("reference_year", "R07", reference.get("R07"));
+    f.r01 = r.staff("current_year", "R01", current.get("R01"));
+    f.r01a = r.staff("current_year", "R01A", current.get("R01A"));
+    f.r02 = r.staff("current_year", "R02", current.get("R02"));
+    f.r02x = r.staff("current_year", "R02X", current.get("R02X"));
+    f.r02y = r.staff("current_year", "R02Y", current.get("R02Y"));
+    f.r02a = r.staff("current_year", "R02A", current.get("R02A"));
+    match current.get("R03") {
+        Some(v) => f.r03 = r.count("current_year", "R03", v).unwrap_or(0),
+        None => r.problems.push(problem(
+            "current_year.R03".into(),
+            "R03: il numero di abitanti è obbligatorio.",
+        )),
+    }
+    f.r05 = r.staff("current_year", "R05", current.get("R05"));
+    f.r06 = r.money("current_year", "R06", current.get("R06"));
+    f.r07_latest = r.money("current_year", "R07", current.get("R07"));
+    f.r08 = r.money("current_year", "R08", current.get("R08"));
+    f.r09 = r.money("current_year", "R09", current.get("R09"));
+    f.r16 = r.string("current_year", "R16", current.get("R16"));
+    for (code, v) in &quadro3 {
+        let Value::Object(o) = v else {
+            r.problems.push(problem(
+                format!("quadro3.{code}"),
+                format!("{code}: un oggetto con number, method, spending."),
+            ));
+            continue;
+        };
+        let objective = Objective {
+            number: o
+                .get("number")
+                .filter(|v| !v.is_null())
+                .map(|v| r.staff("quadro3", code, Some(v))),
+            method: o
+                .get("method")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+                .filter(|s| !s.is_empty()),
+            spending: r.money("quadro3", code, o.get("spending")),
+        };
+        match code.as_str() {
+            "R10" => f.r10 = objective,
+            "R11" => f.r11 = objective,
+            "R12" => f.r12 = objective,
+            "R13" => f.r13 = objective,
+            "R14" => f.r14 = objective,
+            _ => r.problems.push(problem(
+                format!("quadro3.{code}"),
+                format!("Codice sconosciuto nel Quadro 3: {code}."),
+            )),
+        }
+    }
+    let mut problems = r.problems;
+    problems.extend(validate(spec, &f));
+    if problems.is_empty() {
+        Ok(f)
+    } else {
+        Err(problems)
+    }
+}
+
+fn dec(d: Decimal) -> Value {
+    Value::String(d.to_string())
+}
+
+fn cents(c: Cents) -> Value {
+    Value::String(c.to_decimal().to_string())
+}
+
+/// The complete form: the input as read, every computed value and every
+/// sentence, keyed by the form's codes. Decimals and euros are strings
+/// (`"13.69"`, `"19096142.52"`) so that no reader turns them into floats.
+pub fn render(spec: &Soc26Spec, f: &Soc26Input, r: &Soc26Result) -> Value {
+    let mut quadro1 = Map::new();
+    for row in &spec.rows {
+        let mut o = Map::new();
+        o.insert("label".into(), json!(row.label));
+        o.insert(
+            spec.reference_year.to_string(),
+            json!(f.users_reference.get(&row.code).copied().unwrap_or(0)),
+        );
+        o.insert(
+            spec.year.to_string(),
+            json!(f.users_current.get(&row.code).copied().unwrap_or(0)),
+        );
+        if spec.has_hours(row) {
+            o.insert(
+                "hours".into(),
+                if row.multi_user {
+                    Value::Null
+                } else {
+                    json!(f.hours_current.get(&row.code).copied().unwrap_or(0))
+                },
+            );
+            o.insert(
+                "average_hours".into(),
+                r.average_hours
+                    .get(&row.code)
+                    .copied()
+                    .flatten()
+                    .map(dec)
+                    .unwrap_or(Value::Null),
+            );
+        }
+        quadro1.insert(row.code.clone(), Value::Object(o));
+    }
+    let objective = |o: &Objective| json!({ "number": o.number.map(dec), "method": o.method, "spending": cents(o.spending) });
+    json!({
+        "form": "SOC26",
+        "year": spec.year,
+        "name": f.name,
+        "identifier": f.identifier,
+        "quadro1": quadro1,
+        "ROB": { spec.reference_year.to_string(): r.rob_reference, spec.year.to_string(): r.rob_current },
+        "R0C": f.r0c_ats_name,
+        "R0D": f.r0d_ats_lead_body,
+        "R0E": f.r0e_ats_inhabitants_per_social_worker,
+        "R01": { spec.staff_reference_year.to_string(): dec(f.r01_reference), spec.year.to_string(): dec(f.r01) },
+        "R01A": dec(f.r01a),
+        "R01B": r.r01b.map(dec),
+        "R01B_sentence": r.r01b_sentence,
+        "LEP_note": crate::soc26::lep_note(),
+        "staffing": r.staffing,
+        "staffing_sentence": r.staffing_sentence,
+        "R02": { spec.staff_reference_year.to_string(): dec(f.r02_reference), spec.year.to_string(): dec(f.r02) },
+        "R02X": dec(f.r02x),
+        "R02Y": dec(f.r02y),
+        "R02A": dec(f.r02a),
+        "R03": f.r03,
+        "R04": dec(r.r04),
+        "R05": dec(f.r05),
+        "service_level_not_lower": r.service_level_not_lower,
+        "service_level_sentence": r.service_level_sentence,
+        "quadro2_required": r.quadro2_required,
+        "R06": cents(f.r06),
+        "R07": { spec.spending_years.0.to_string(): cents(f.r07_first), spec.spending_years.1.to_string(): cents(f.r07_latest) },
+        "R08": cents(f.r08),
+        "spending_not_lower": r.spending_not_lower,
+        "quadro2_sentence": r.quadro2_sentence,
+        "quadro3_required": r.quadro3_required,
+        "R09": cents(f.r09),
+        "R10": objective(&f.r10),
+        "R11": objective(&f.r11),
+        "R12": objective(&f.r12),
+        "R13": objective(&f.r13),
+        "R14": objective(&f.r14),
+        "R15": cents(r.r15),
+        "still_to_report": r.still_to_report.map(cents),
+        "useful_additional_social_workers": dec(r.useful_additional_social_workers),
+        "R16": f.r16,
+        "R16_characters": f.r16.chars().count(),
+        "warnings": r.warnings,
+    })
+}
+
+/// Parses, validates, computes and renders in one step.
+pub fn compute_json(spec: &Soc26Spec, json_text: &str) -> Result<Value, Vec<Problem>> {
+    let f = parse(spec, json_text)?;
+    let r = compute(spec, &f);
+    Ok(render(spec, &f, &r))
+}

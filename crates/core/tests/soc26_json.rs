@@ -1,0 +1,132 @@
+//! The SOC26 JSON format: the committed Livorno example, and bad inputs.
+
+use serde_json::Value;
+use zona_core::soc26::Soc26Spec;
+use zona_core::soc26_json::{compute_json, parse};
+
+const LIVORNO: &str = include_str!("../../../examples/soc26/livorno-2025.json");
+
+#[test]
+fn the_livorno_example_computes_to_the_printed_form() {
+    let spec = Soc26Spec::form_2025();
+    let v = compute_json(&spec, LIVORNO).unwrap();
+    assert_eq!(v["ROB"]["2019"], 16366);
+    assert_eq!(v["ROB"]["2025"], 20967);
+    let averages: Vec<Value> = [
+        "M12", "M15", "M18", "M21", "M24", "M27", "M44", "M47", "M50", "M53", "M56", "M59",
+    ]
+    .iter()
+    .map(|c| v["quadro1"][c]["average_hours"].clone())
+    .collect();
+    let expected = [
+        "50.22", "100.39", "0.00", "32.82", "1.00", "6.95", "1834.01", "807.14", "0.00", "4888.23",
+        "4855.56", "2752.29",
+    ];
+    assert_eq!(
+        averages,
+        expected
+            .iter()
+            .map(|s| Value::String(s.to_string()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(v["quadro1"]["M30"]["average_hours"], Value::Null);
+    assert_eq!(v["R01B"], "1939");
+    assert_eq!(v["R04"], "13.69");
+    assert_eq!(v["R06"], "19096142.52");
+    assert_eq!(v["R07"]["2017"], "17546542.12");
+    assert_eq!(v["R08"], "1550270.42");
+    assert_eq!(v["quadro2_required"], true);
+    assert_eq!(v["quadro3_required"], false);
+    assert_eq!(v["R16_characters"], 1252, "characters, not bytes");
+    assert!(v["quadro2_sentence"]
+        .as_str()
+        .unwrap()
+        .ends_with("L'ente non deve compilare il Quadro 3 degli obiettivi di servizio."));
+}
+
+fn problems(json: &str) -> Vec<(String, String)> {
+    parse(&Soc26Spec::form_2025(), json)
+        .unwrap_err()
+        .into_iter()
+        .map(|p| (p.field, p.message))
+        .collect()
+}
+
+fn livorno_with(edit: impl FnOnce(&mut Value)) -> String {
+    let mut v: Value = serde_json::from_str(LIVORNO).unwrap();
+    edit(&mut v);
+    v.to_string()
+}
+
+#[test]
+fn bad_inputs_are_explained() {
+    let p = problems("{ \"year\": 2025, ");
+    assert_eq!(p.len(), 1);
+    assert!(
+        p[0].1.starts_with("JSON non valido alla riga 1, colonna"),
+        "{p:?}"
+    );
+
+    let p = problems(&livorno_with(|v| v["current_year"]["M12"] = (-3).into()));
+    assert_eq!(
+        p,
+        [(
+            "current_year.M12".to_string(),
+            "M12: il valore non può essere negativo.".to_string()
+        )]
+    );
+
+    let p = problems(&livorno_with(|v| {
+        v["current_year"]["R01"] = "0".into();
+        v["current_year"]["R01A"] = 0.into();
+    }));
+    assert_eq!(p.len(), 1);
+    assert!(p[0].1.starts_with("R01 + R01A = 0"), "{p:?}");
+
+    let p = problems(&livorno_with(|v| {
+        v["current_year"]["R16"] = "a".repeat(6001).into()
+    }));
+    assert_eq!(
+        p,
+        [(
+            "R16".to_string(),
+            "La relazione può avere al massimo 6.000 caratteri: ne ha 6.001.".to_string()
+        )]
+    );
+
+    let p = problems(&livorno_with(|v| {
+        v["current_year"]["R06"] = "19.096.142,525".into();
+        v["hours"]["M35"] = 10.into();
+        v["current_year"]["X99"] = 1.into();
+        v["current_year"]["M15"] = 1.5.into();
+    }));
+    let fields: Vec<&str> = p.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "current_year.M15",
+            "current_year.X99",
+            "hours.M35",
+            "current_year.R06"
+        ],
+        "{p:?}"
+    );
+    assert_eq!(p[3].1, "R06: L'importo può avere al massimo 2 decimali.");
+}
+
+#[test]
+fn italian_and_json_numbers_are_both_read() {
+    let spec = Soc26Spec::form_2025();
+    let v = compute_json(
+        &spec,
+        &livorno_with(|v| {
+            v["current_year"]["R06"] = "19.096.142,52".into();
+            v["current_year"]["R08"] = serde_json::json!(1550270.42);
+            v["current_year"]["R01"] = serde_json::json!(68);
+        }),
+    )
+    .unwrap();
+    assert_eq!(v["R06"], "19096142.52");
+    assert_eq!(v["R08"], "1550270.42");
+    assert_eq!(v["R01B"], "1939");
+}
