@@ -131,6 +131,47 @@ const LIVORNO_SERVICES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The SOC26 2025 form of Livorno, exactly as seed 003 prints it.
+pub const LIVORNO_SOC26_2025: &str = include_str!("../../../examples/soc26/livorno-2025.json");
+
+/// Demo SOC26 forms for the two smaller municipalities: invented figures,
+/// said so in their report (R16). Collesalvetti's spending is below its
+/// standard need, so its form shows Quadro 3.
+fn demo_soc26(name: &str, r03: u64) -> String {
+    let scale = |n: u64| (n * r03 / 153_154).max(1);
+    serde_json::json!({
+        "form": "SOC26",
+        "year": 2025,
+        "name": name.to_uppercase(),
+        "reference_year": {
+            "M12": scale(559), "M15": scale(820), "M21": scale(1910), "M24": scale(900), "M27": scale(1470), "M30": scale(4050),
+            "M35": scale(134), "M36": scale(173), "M38": scale(281), "M40": scale(2106), "M41": scale(533),
+            "M44": scale(121), "M47": scale(77), "M53": scale(397), "M59": scale(253),
+            "R01": if r03 > 1000 { "3,00" } else { "0,00" }, "R02": "2,00", "R07": format!("{},00", r03 * 110)
+        },
+        "current_year": {
+            "M12": scale(2031), "M15": scale(1036), "M21": scale(3199), "M24": scale(700), "M27": scale(2684), "M30": scale(2298),
+            "M35": scale(208), "M36": scale(463), "M38": scale(477), "M40": scale(2196), "M41": scale(1562),
+            "M44": scale(247), "M47": scale(126), "M53": scale(456), "M59": scale(981),
+            "R0C": "LIVORNESE", "R0D": "COMUNE DI LIVORNO", "R0E": 2071,
+            "R01": if r03 > 1000 { "4,00" } else { "0,00" }, "R01A": "1,00",
+            "R02": "3,00", "R02X": "0,00", "R02Y": "2,00", "R02A": "0,00",
+            "R03": r03, "R05": "11,63",
+            "R06": format!("{},00", r03 * 125), "R07": format!("{},00", r03 * 118), "R08": format!("{},00", r03 * 9), "R09": format!("{},00", r03 * 7),
+            "R16": "Dati dimostrativi, non ufficiali: questa scheda serve a provare l'applicazione."
+        },
+        "hours": {
+            "M12": scale(2031) * 50, "M15": scale(1036) * 100, "M21": scale(3199) * 33, "M24": scale(700), "M27": scale(2684) * 7,
+            "M44": scale(247) * 1800, "M47": scale(126) * 800, "M53": scale(456) * 4800, "M59": scale(981) * 2700
+        },
+        "quadro3": {
+            "R10": { "number": "1,00", "method": "Costo annuo di un assistente sociale", "spending": format!("{},00", r03 * 3) },
+            "R13": { "spending": format!("{},00", r03 * 2) }
+        }
+    })
+    .to_string()
+}
+
 pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
     let demo = Actor::system("demo");
     let region = territory::create_region(
@@ -154,6 +195,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
     )
     .await?;
 
+    let spec = zona_core::soc26::Soc26Spec::form_2025();
     for (name, istat, population, source) in MUNICIPALITIES {
         let id = territory::create_municipality(
             db,
@@ -176,6 +218,13 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
             },
         )
         .await?;
+        let form = if *name == "Livorno" {
+            LIVORNO_SOC26_2025.to_string()
+        } else {
+            demo_soc26(name, *population as u64)
+        };
+        let complete = zona_core::soc26_json::parse(&spec, &form).is_ok();
+        zona_store::soc26::save(db, &demo, id, 2025, &form, complete, None).await?;
     }
 
     let org = |kind: &str, name: &str, tax: Option<&str>| OrganisationInput {

@@ -334,7 +334,11 @@ pub fn inhabitants_per_social_worker(r03: u64, r01: Decimal, r01a: Decimal) -> O
 }
 
 /// R04: users served (ROB of the current year) per 100 inhabitants, 2 decimals.
+/// With no population (which validation refuses) it is 0, never a division by zero.
 pub fn service_level(rob: u64, r03: u64) -> Decimal {
+    if r03 == 0 {
+        return Decimal::new(0, 2);
+    }
     ratio(
         Decimal::from(rob) * Decimal::ONE_HUNDRED,
         Decimal::from(r03),

@@ -168,6 +168,18 @@ impl<'a> Reader<'a> {
 /// Parses a form from JSON text. `Err` carries every problem found, in
 /// Italian, JSON syntax errors with their line and column.
 pub fn parse(spec: &Soc26Spec, json_text: &str) -> Result<Soc26Input, Vec<Problem>> {
+    let (f, problems) = read(spec, json_text)?;
+    if problems.is_empty() {
+        Ok(f)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Reads a form as far as it can: the values that parse, zero for those that
+/// do not, and every problem. For drafts and live previews; `Err` only when
+/// the text is not a JSON object at all.
+pub fn read(spec: &Soc26Spec, json_text: &str) -> Result<(Soc26Input, Vec<Problem>), Vec<Problem>> {
     let value: Value = serde_json::from_str(json_text).map_err(|e| {
         vec![problem(
             "json".into(),
@@ -314,11 +326,7 @@ pub fn parse(spec: &Soc26Spec, json_text: &str) -> Result<Soc26Input, Vec<Proble
     }
     let mut problems = r.problems;
     problems.extend(validate(spec, &f));
-    if problems.is_empty() {
-        Ok(f)
-    } else {
-        Err(problems)
-    }
+    Ok((f, problems))
 }
 
 fn dec(d: Decimal) -> Value {

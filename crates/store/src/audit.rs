@@ -87,6 +87,7 @@ pub mod entity {
     pub const UNIT: &str = "unit";
     pub const USER: &str = "user";
     pub const SESSION: &str = "session";
+    pub const SOC26_FORM: &str = "soc26_form";
 
     pub fn label(code: &str) -> &'static str {
         match code {
@@ -97,6 +98,7 @@ pub mod entity {
             UNIT => "Unità",
             USER => "Utente",
             SESSION => "Sessione",
+            SOC26_FORM => "Scheda SOC26",
             _ => "Altro",
         }
     }

@@ -10,6 +10,7 @@ mod db;
 mod error;
 pub mod organisations;
 pub mod sessions;
+pub mod soc26;
 pub mod territory;
 pub mod testing;
 pub mod users;

@@ -672,3 +672,77 @@ async fn both_backends_reach_the_same_schema() {
     assert!(s.len() > 50);
     assert_eq!(s, p);
 }
+
+#[tokio::test]
+async fn soc26_forms_are_saved_as_drafts_and_versioned() {
+    use zona_store::soc26;
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        let (_, zone) = zone_fixture(db).await;
+        let livorno = territory::create_municipality(
+            db,
+            &actor(),
+            &MunicipalityInput {
+                zone_id: zone,
+                istat_code: "049009".into(),
+                name: "Livorno".into(),
+            },
+        )
+        .await
+        .unwrap();
+        assert!(soc26::get(db, livorno, 2025).await.unwrap().is_none());
+        let draft = r#"{"year":2025,"current_year":{"M12":"-3"}}"#;
+        let id = soc26::save(db, &actor(), livorno, 2025, draft, false, None)
+            .await
+            .unwrap();
+        // A second "first save" (two people opening an empty form) is a conflict.
+        let again = soc26::save(db, &actor(), livorno, 2025, draft, false, None).await;
+        assert!(
+            matches!(again, Err(StoreError::Conflict)),
+            "{backend:?}: {again:?}"
+        );
+        let f = soc26::get(db, livorno, 2025).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                f.id,
+                f.version,
+                f.complete,
+                f.data.as_str(),
+                f.municipality_name.as_str()
+            ),
+            (id, 1, false, draft, "Livorno")
+        );
+        soc26::save(
+            db,
+            &actor(),
+            livorno,
+            2025,
+            r#"{"year":2025}"#,
+            true,
+            Some(1),
+        )
+        .await
+        .unwrap();
+        let stale = soc26::save(db, &actor(), livorno, 2025, "{}", true, Some(1)).await;
+        assert!(matches!(stale, Err(StoreError::Conflict)), "{backend:?}");
+        let f = soc26::get(db, livorno, 2025).await.unwrap().unwrap();
+        assert_eq!((f.version, f.complete), (2, true));
+        assert_eq!(soc26::list(db, zone, 2025).await.unwrap().len(), 1);
+        assert_eq!(soc26::list(db, zone, 2024).await.unwrap().len(), 0);
+        let (entries, _) = audit::list(
+            db,
+            &AuditQuery {
+                entity: Some("soc26_form".into()),
+                ..Default::default()
+            },
+            Page::first(5),
+        )
+        .await
+        .unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].summary, "Scheda SOC26 2025 del comune Livorno");
+        assert!(entries[1].summary.ends_with("(bozza)"));
+        assert!(entries[0].before_json.as_deref().unwrap().contains("-3"));
+    }
+}

@@ -13,6 +13,7 @@ mod export;
 mod forms;
 mod home;
 mod page;
+mod soc26;
 
 use crate::Config;
 use axum::extract::DefaultBodyLimit;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(home::routes())
         .merge(auth::routes())
         .merge(admin::routes())
+        .merge(soc26::routes())
         .nest_service(
             "/static",
             tower::ServiceBuilder::new()

@@ -42,7 +42,6 @@ impl PageCtx {
             ("Pianificazione", "/pianificazione"),
             ("Partecipazione", "/partecipazione"),
             ("Servizi", "/servizi"),
-            ("Obiettivi di servizio", "/obiettivi-servizio"),
         ] {
             nav.push(NavItem {
                 label,
@@ -52,6 +51,12 @@ impl PageCtx {
             });
         }
         let zone_id = ctx.zone_id().unwrap_or(-1);
+        nav.push(NavItem {
+            label: "Obiettivi di servizio",
+            href: "/obiettivi-servizio",
+            active: path.starts_with("/obiettivi-servizio"),
+            coming: !ctx.allows(Action::ReadInternal { zone_id }),
+        });
         if ctx.allows(Action::ReadAdministration { zone_id }) {
             nav.push(NavItem {
                 label: "Amministrazione",

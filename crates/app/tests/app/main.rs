@@ -7,3 +7,4 @@ mod cli;
 mod exports;
 mod helpers;
 mod routes;
+mod soc26;

@@ -209,6 +209,22 @@ async fn every_route_with_every_role() {
             [login, S200, S403, S403, S403],
         ),
         ("/static/css/zona.css".into(), [S200; 5]),
+        (
+            "/obiettivi-servizio".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            format!("/obiettivi-servizio/{}/2025", i.municipality),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            format!("/obiettivi-servizio/{}/2025/scheda.json", i.municipality),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            format!("/obiettivi-servizio/{}/2024", i.municipality),
+            [404; 5],
+        ),
     ];
     let mut failures = Vec::new();
     for (path, expected) in &gets {
@@ -292,6 +308,15 @@ async fn every_route_with_every_role() {
             [login, 409, S403, S403, S403],
         ),
         ("/account/password".into(), [login, S422, S422, S422, S422]),
+        // An empty SOC26 form carries no version: refused as a conflicting save.
+        (
+            format!("/obiettivi-servizio/{}/2025", i.municipality),
+            [login, 409, S403, S403, S403],
+        ),
+        (
+            format!("/obiettivi-servizio/{}/2025/calcola", i.municipality),
+            [login, S200, S200, S403, S200],
+        ),
         // Switching records off last: the allowed role really does it.
         (
             format!("/admin/unita/{}/stato", i.unit),

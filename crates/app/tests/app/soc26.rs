@@ -1,0 +1,226 @@
+//! SOC26 pages: the Livorno 2025 form as the demo holds it, drafts, live
+//! computation, the zone view.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+use zona_store::territory::{self, ListQuery};
+use zona_store::testing::BACKENDS;
+use zona_store::{Backend, Page as DbPage};
+
+async fn municipality_id(app: &TestApp, name: &str) -> i64 {
+    let q = ListQuery {
+        text: name.into(),
+        ..Default::default()
+    };
+    territory::list_municipalities(&app.db.db, &q, DbPage::first(1))
+        .await
+        .unwrap()
+        .0[0]
+        .id
+}
+
+/// All form fields of a page, as a browser would post them.
+fn form_fields(body: &str) -> Vec<(String, String)> {
+    let input = regex::Regex::new(
+        r#"<input type="(?:text|hidden)"[^>]*?id="[^"]*" name="([^"]+)" value="([^"]*)""#,
+    )
+    .unwrap();
+    let hidden =
+        regex::Regex::new(r#"<input type="hidden" name="([^"]+)"(?: id="[^"]*")? value="([^"]*)""#)
+            .unwrap();
+    let textarea =
+        regex::Regex::new(r#"(?s)<textarea id="[^"]*" name="([^"]+)"[^>]*>(.*?)</textarea>"#)
+            .unwrap();
+    let unescape = |s: &str| {
+        s.replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+            .replace("&#x27;", "'")
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    for re in [&input, &hidden, &textarea] {
+        for c in re.captures_iter(body) {
+            if !out.iter().any(|(k, _)| k == &c[1]) {
+                out.push((c[1].to_string(), unescape(&c[2])));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_demo_livorno_form_shows_the_printed_figures() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        app.login("consultazione").await;
+        let id = municipality_id(&app, "Livorno").await;
+        let p = app.get(&format!("/obiettivi-servizio/{id}/2025")).await;
+        assert_eq!(p.status, StatusCode::OK);
+        for figure in [
+            r#"<output id="c-rob-ref">16.366</output>"#,
+            r#"<output id="c-rob-cur">20.967</output>"#,
+            r#"<output id="c-avg-M12">50,22</output>"#,
+            r#"<output id="c-avg-M53">4.888,23</output>"#,
+            r#"<output id="c-r01b">1.939</output>"#,
+            r#"<output id="c-r04">13,69</output>"#,
+            "Nel 2025 il livello di servizio effettivo dell'ente locale è risultato non inferiore al livello di servizio di riferimento.",
+            "L'ente non deve compilare il Quadro 3 degli obiettivi di servizio.",
+            "Il Quadro 3 non è da compilare.",
+        ] {
+            assert!(p.body.contains(figure), "{backend:?}: {figure}");
+        }
+        assert!(
+            !p.body.contains("Salva la scheda"),
+            "a viewer does not edit"
+        );
+        let json = app
+            .get(&format!("/obiettivi-servizio/{id}/2025/scheda.json"))
+            .await;
+        let v: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+        assert_eq!(
+            (
+                v["R04"].as_str(),
+                v["R01B"].as_str(),
+                v["ROB"]["2025"].as_u64()
+            ),
+            (Some("13.69"), Some("1939"), Some(20967))
+        );
+        let zone = app.get("/obiettivi-servizio").await;
+        assert!(
+            zone.body.contains("Completa") && zone.body.contains("169.931"),
+            "zone totals"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_form_with_errors_is_saved_as_a_draft_and_nothing_is_lost() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.login("ufficio.piano").await;
+    let id = municipality_id(&app, "Collesalvetti").await;
+    let path = format!("/obiettivi-servizio/{id}/2025");
+    let page = app.get(&path).await;
+    let mut fields = form_fields(&page.body);
+    assert!(fields.len() > 60, "{}", fields.len());
+    let set = |fields: &mut Vec<(String, String)>, k: &str, v: &str| {
+        fields
+            .iter_mut()
+            .find(|(n, _)| n == k)
+            .unwrap_or_else(|| panic!("{k}"))
+            .1 = v.to_string();
+    };
+    set(&mut fields, "cur.M12", "-4");
+    set(&mut fields, "cur.R06", "12,345");
+    set(&mut fields, "cur.R16", &"è".repeat(6001));
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let p = app
+        .client
+        .post(app.url(&path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(p.status(), StatusCode::SEE_OTHER);
+    let page = app.get(&path).await;
+    assert!(
+        page.body
+            .contains("Bozza salvata. La scheda contiene 3 errori da correggere"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Bozza (contiene errori)"));
+    assert!(
+        page.body.contains(r#"name="cur.M12" value="-4""#),
+        "the wrong value is kept"
+    );
+    assert!(page
+        .body
+        .contains("M12: il valore non può essere negativo."));
+    assert!(page
+        .body
+        .contains("R06: L'importo può avere al massimo 2 decimali."));
+    assert!(page
+        .body
+        .contains("La relazione può avere al massimo 6.000 caratteri: ne ha 6.001."));
+
+    // Live computation: what is typed, computed, nothing saved.
+    let mut fields = form_fields(&page.body);
+    set(&mut fields, "cur.M12", "1000");
+    set(&mut fields, "cur.R06", "1");
+    set(&mut fields, "cur.R16", "Breve");
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let token = page.csrf();
+    let r = app
+        .client
+        .post(app.url(&format!("{path}/calcola")))
+        .header("x-csrf-token", token)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let fragment = r.text().await.unwrap();
+    assert!(
+        fragment.contains(r#"<span id="c-r04" hx-swap-oob="true">"#),
+        "{fragment}"
+    );
+    assert!(
+        fragment.contains("Il Quadro 3 non è da compilare."),
+        "spending now above R06: {fragment}"
+    );
+    assert!(!fragment.contains("Errori da correggere"));
+    let stored = zona_store::soc26::get(&app.db.db, id, 2025)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.data.contains("\"-4\""), "preview saves nothing");
+
+    // Saving the corrected form makes it complete; a stale save is refused.
+    let stale_version = stored.version.to_string();
+    let p = app
+        .client
+        .post(app.url(&path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(p.status(), StatusCode::SEE_OTHER);
+    assert!(app
+        .get(&path)
+        .await
+        .body
+        .contains("Scheda salvata: tutti i controlli sono superati."));
+    let mut stale = fields.clone();
+    set(&mut stale, "version", &stale_version);
+    let form: Vec<(&str, &str)> = stale
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let p = app
+        .client
+        .post(app.url(&path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(p.status(), StatusCode::CONFLICT);
+    let audit = zona_store::audit::list(
+        &app.db.db,
+        &zona_store::audit::AuditQuery {
+            entity: Some("soc26_form".into()),
+            actor: Some("ufficio.piano".into()),
+            ..Default::default()
+        },
+        DbPage::first(5),
+    )
+    .await
+    .unwrap()
+    .0;
+    assert_eq!(audit.len(), 2);
+}

@@ -1,0 +1,142 @@
+//! SOC26 forms: one per municipality and year, kept as the JSON the form
+//! was typed in (see docs/soc26.md), complete or draft.
+
+use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::{now, on_db, Db, Result, StoreError};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Soc26Form {
+    pub id: i64,
+    pub municipality_id: i64,
+    pub municipality_name: String,
+    pub istat_code: String,
+    pub zone_id: i64,
+    pub year: i64,
+    pub data: String,
+    /// True when the stored form passed every rule when it was saved.
+    pub complete: bool,
+    pub version: i64,
+    pub updated_at: OffsetDateTime,
+}
+
+const SELECT: &str = "SELECT * FROM (SELECT f.id, f.municipality_id, m.name AS municipality_name, \
+     m.istat_code, m.zone_id, f.year, f.data, f.complete, f.version, f.updated_at \
+     FROM soc26_forms f JOIN municipalities m ON m.id = f.municipality_id) AS ff";
+
+pub async fn get(db: &Db, municipality_id: i64, year: i64) -> Result<Option<Soc26Form>> {
+    let sql = format!("{SELECT} WHERE municipality_id = $1 AND year = $2");
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, Soc26Form>(&sql)
+        .bind(municipality_id)
+        .bind(year)
+        .fetch_optional(pool)
+        .await?))
+}
+
+/// The forms of a zone for a year, by municipality name.
+pub async fn list(db: &Db, zone_id: i64, year: i64) -> Result<Vec<Soc26Form>> {
+    let sql = format!("{SELECT} WHERE zone_id = $1 AND year = $2 ORDER BY municipality_name");
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, Soc26Form>(&sql)
+        .bind(zone_id)
+        .bind(year)
+        .fetch_all(pool)
+        .await?))
+}
+
+/// Saves a form. `expected_version` is the version the person started from:
+/// `None` for a form that did not exist yet. A form saved meanwhile by someone
+/// else is a [`StoreError::Conflict`].
+pub async fn save(
+    db: &Db,
+    actor: &Actor,
+    municipality_id: i64,
+    year: i64,
+    data: &str,
+    complete: bool,
+    expected_version: Option<i64>,
+) -> Result<i64> {
+    let before = get(db, municipality_id, year).await?;
+    let zone_id = match &before {
+        Some(f) => f.zone_id,
+        None => {
+            crate::territory::get_municipality(db, municipality_id)
+                .await?
+                .ok_or(StoreError::NotFound)?
+                .zone_id
+        }
+    };
+    let t = now();
+    let parse = |s: &str| {
+        serde_json::from_str::<serde_json::Value>(s)
+            .unwrap_or(serde_json::Value::String(s.to_string()))
+    };
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let (id, entry) = match (&before, expected_version) {
+            (None, None) => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO soc26_forms (municipality_id, year, data, complete, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+                )
+                .bind(municipality_id)
+                .bind(year)
+                .bind(data)
+                .bind(complete)
+                .bind(t)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| match StoreError::from_unique(e, &[("soc26_forms_municipality_uq", "year")]) {
+                    StoreError::Duplicate { .. } => StoreError::Conflict,
+                    other => other,
+                })?;
+                (
+                    id,
+                    AuditEntry::new(action::CREATE, entity::SOC26_FORM, Some(id))
+                        .after(&parse(data)),
+                )
+            }
+            (Some(f), Some(v)) => {
+                let n = sqlx::query(
+                    "UPDATE soc26_forms SET data = $1, complete = $2, updated_at = $3, version = version + 1 \
+                     WHERE id = $4 AND version = $5",
+                )
+                .bind(data)
+                .bind(complete)
+                .bind(t)
+                .bind(f.id)
+                .bind(v)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n == 0 {
+                    tx.rollback().await?;
+                    return Err(StoreError::Conflict);
+                }
+                (
+                    f.id,
+                    AuditEntry::new(action::UPDATE, entity::SOC26_FORM, Some(f.id))
+                        .before(&parse(&f.data))
+                        .after(&parse(data)),
+                )
+            }
+            // Created by someone else meanwhile, or deleted: either way not
+            // what the person started from.
+            _ => {
+                tx.rollback().await?;
+                return Err(StoreError::Conflict);
+            }
+        };
+        let name = match &before {
+            Some(f) => f.municipality_name.clone(),
+            None => municipality_id.to_string(),
+        };
+        let entry = entry.zone(Some(zone_id)).summary(format!(
+            "Scheda SOC26 {year} del comune {name}{}",
+            if complete { "" } else { " (bozza)" }
+        ));
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(id)
+    })
+}
