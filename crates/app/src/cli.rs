@@ -88,6 +88,18 @@ enum Soc26Command {
         /// The form as JSON; `-` reads standard input.
         file: PathBuf,
     },
+    /// Load the forms of many municipalities from CSV (`;`, as exported) or
+    /// XLSX, one municipality per row identified by `codice_istat`. A file
+    /// with any error loads nothing.
+    Import {
+        /// A .csv or .xlsx file in the tabular layout of docs/soc26.md.
+        file: PathBuf,
+        /// Zone code (default: the only zone).
+        #[arg(long)]
+        zone: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Args)]
@@ -389,6 +401,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Soc26 {
             command: Soc26Command::Compute { file },
         } => soc26_compute(&file),
+        Command::Soc26 {
+            command: Soc26Command::Import { file, zone, db },
+        } => crate::soc26_import::run(&file, zone.as_deref(), &db.database_url).await,
     }
 }
 
@@ -471,7 +486,7 @@ async fn zone(cmd: ZoneCommand) -> Result<()> {
     }
 }
 
-async fn zone_id(db: &Db, code: Option<&str>) -> Result<i64> {
+pub(crate) async fn zone_id(db: &Db, code: Option<&str>) -> Result<i64> {
     match code {
         Some(c) => Ok(territory::get_zone_by_code(db, c)
             .await?

@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod lists;
 pub mod passwords;
+mod soc26_import;
 pub mod web;
 
 pub use config::Config;

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use time::{Date, OffsetDateTime, Time};
 use zona_core::authz::Role;
 use zona_core::org::OrganisationKind;
+use zona_core::soc26::Soc26Spec;
+use zona_core::soc26_json::{self, flat_columns, flat_value, FlatKind};
 use zona_reports::{Cell, Column, ColumnKind, Table};
 use zona_store::audit::{self, AuditQuery};
 use zona_store::organisations as orgs;
@@ -21,6 +23,7 @@ pub enum ListName {
     Units,
     Users,
     AuditLog,
+    Soc26,
 }
 
 impl ListName {
@@ -32,6 +35,7 @@ impl ListName {
         ListName::Units,
         ListName::Users,
         ListName::AuditLog,
+        ListName::Soc26,
     ];
 
     /// The name used on the command line.
@@ -44,6 +48,7 @@ impl ListName {
             ListName::Units => "units",
             ListName::Users => "users",
             ListName::AuditLog => "audit-log",
+            ListName::Soc26 => "soc26",
         }
     }
 
@@ -57,6 +62,7 @@ impl ListName {
             ListName::Units => "unita",
             ListName::Users => "utenti",
             ListName::AuditLog => "registro",
+            ListName::Soc26 => "obiettivi-servizio",
         }
     }
 
@@ -69,6 +75,7 @@ impl ListName {
             ListName::Units => "Unità organizzative",
             ListName::Users => "Utenti",
             ListName::AuditLog => "Registro delle modifiche",
+            ListName::Soc26 => "Schede SOC26",
         }
     }
 
@@ -83,8 +90,22 @@ impl ListName {
         match self {
             ListName::Users => Action::Administer { zone_id },
             ListName::AuditLog => Action::ReadAudit { zone_id },
+            ListName::Soc26 => Action::ReadInternal { zone_id },
             _ => Action::ReadAdministration { zone_id },
         }
+    }
+
+    /// Where its page exports: under `/admin/` for the administration lists.
+    pub fn export_path(self) -> String {
+        match self {
+            ListName::Soc26 => "/obiettivi-servizio/export".into(),
+            other => format!("/admin/{}/export", other.slug()),
+        }
+    }
+
+    /// Whether the list belongs to the administration pages.
+    pub fn is_administration(self) -> bool {
+        self != ListName::Soc26
     }
 }
 
@@ -193,7 +214,7 @@ impl Filters {
 }
 
 fn col(key: &'static str, header: &'static str, kind: ColumnKind) -> Column {
-    Column { key, header, kind }
+    Column::new(key, header, kind)
 }
 
 fn kind_label(code: &str) -> String {
@@ -412,6 +433,136 @@ pub async fn table(db: &Db, list: ListName, f: &Filters) -> anyhow::Result<Table
             }
             t
         }
+        ListName::Soc26 => soc26_table(db, f.zone_id).await?,
     };
+    Ok(t)
+}
+
+/// A typed cell from a value as typed in a form; what does not parse stays text.
+fn typed_cell(kind: FlatKind, v: Option<&serde_json::Value>) -> Cell {
+    let Some(v) = v else { return Cell::Empty };
+    let raw = match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => return Cell::Empty,
+        other => other.to_string(),
+    };
+    let decimal = || {
+        let t = raw.trim();
+        let t = if t.contains(',') {
+            t.replace('.', "").replace(',', ".")
+        } else {
+            t.to_string()
+        };
+        rust_decimal::Decimal::from_str_exact(&t).ok()
+    };
+    match kind {
+        FlatKind::Text => Cell::Text(raw),
+        FlatKind::Count => raw
+            .trim()
+            .parse::<i64>()
+            .map(Cell::Integer)
+            .unwrap_or(Cell::Text(raw)),
+        FlatKind::Decimal => decimal().map(Cell::Decimal).unwrap_or(Cell::Text(raw)),
+        FlatKind::Money => match v {
+            serde_json::Value::String(s) => zona_core::Cents::parse_it(s)
+                .map(Cell::Money)
+                .unwrap_or(Cell::Text(raw)),
+            _ => decimal()
+                .and_then(zona_core::Cents::from_decimal)
+                .map(Cell::Money)
+                .unwrap_or(Cell::Text(raw)),
+        },
+    }
+}
+
+/// The SOC26 forms of a zone: one row per municipality, the input columns of
+/// the tabular layout (docs/soc26.md), then the computed values.
+async fn soc26_table(db: &Db, zone_id: Option<i64>) -> anyhow::Result<Table> {
+    use ColumnKind::*;
+    let spec = Soc26Spec::form_2025();
+    let flat = flat_columns(&spec);
+    let mut columns = vec![
+        col("codice_istat", "codice_istat", Text),
+        col("comune", "comune", Text),
+        col("completa", "completa", Bool),
+    ];
+    for c in &flat {
+        let kind = match c.kind {
+            FlatKind::Count => Integer,
+            FlatKind::Decimal => ColumnKind::Decimal,
+            FlatKind::Money => Money,
+            FlatKind::Text => Text,
+        };
+        columns.push(Column::new(c.header.clone(), c.header.clone(), kind));
+    }
+    let (y, ry) = (spec.year, spec.reference_year);
+    columns.push(Column::new(
+        format!("ROB_{ry}"),
+        format!("ROB_{ry}"),
+        Integer,
+    ));
+    columns.push(Column::new(format!("ROB_{y}"), format!("ROB_{y}"), Integer));
+    let with_average: Vec<&zona_core::soc26::UsersRow> = spec
+        .rows
+        .iter()
+        .filter(|r| spec.has_hours(r) && !r.multi_user)
+        .collect();
+    for r in &with_average {
+        columns.push(Column::new(
+            format!("{}_media_ore_{y}", r.code),
+            format!("{}_media_ore_{y}", r.code),
+            ColumnKind::Decimal,
+        ));
+    }
+    for (k, kind) in [
+        ("R01B", ColumnKind::Decimal),
+        ("R04", ColumnKind::Decimal),
+        ("R15", Money),
+    ] {
+        columns.push(col(k, k, kind));
+    }
+    for k in [
+        "servizio_non_inferiore",
+        "spesa_non_inferiore",
+        "quadro3_richiesto",
+    ] {
+        columns.push(col(k, k, Bool));
+    }
+    let mut t = Table::new(format!("SOC26 {y}"), columns);
+    let Some(zone_id) = zone_id else { return Ok(t) };
+    for form in zona_store::soc26::list(db, zone_id, i64::from(y)).await? {
+        let value: serde_json::Value =
+            serde_json::from_str(&form.data).unwrap_or(serde_json::Value::Null);
+        let mut row: Vec<Cell> = vec![
+            form.istat_code.clone().into(),
+            form.municipality_name.clone().into(),
+            form.complete.into(),
+        ];
+        row.extend(
+            flat.iter()
+                .map(|c| typed_cell(c.kind, flat_value(&value, c))),
+        );
+        let (input, _) = soc26_json::read(&spec, &form.data).unwrap_or_default();
+        let r = zona_core::soc26::compute(&spec, &input);
+        row.push((r.rob_reference as i64).into());
+        row.push((r.rob_current as i64).into());
+        for w in &with_average {
+            row.push(
+                r.average_hours
+                    .get(&w.code)
+                    .copied()
+                    .flatten()
+                    .map(Cell::Decimal)
+                    .unwrap_or(Cell::Empty),
+            );
+        }
+        row.push(r.r01b.map(Cell::Decimal).unwrap_or(Cell::Empty));
+        row.push(Cell::Decimal(r.r04));
+        row.push(r.r15.into());
+        row.push(r.service_level_not_lower.into());
+        row.push(r.spending_not_lower.into());
+        row.push(r.quadro3_required.into());
+        t.push(row);
+    }
     Ok(t)
 }

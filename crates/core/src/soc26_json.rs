@@ -429,3 +429,214 @@ pub fn compute_json(spec: &Soc26Spec, json_text: &str) -> Result<Value, Vec<Prob
     let r = compute(spec, &f);
     Ok(render(spec, &f, &r))
 }
+
+/// What a column of the tabular layout holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlatKind {
+    /// Users, hours, inhabitants: whole numbers.
+    Count,
+    /// Staff counts and percentages: decimals.
+    Decimal,
+    /// Euros.
+    Money,
+    Text,
+}
+
+/// A column of the tabular layout (CSV, XLSX: one municipality per row) and
+/// where its value goes in the JSON form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlatColumn {
+    pub header: String,
+    /// `""` for the top level, else `reference_year`, `current_year`, `hours`, `quadro3`.
+    pub section: &'static str,
+    pub code: String,
+    /// For Quadro 3: `number`, `method`, `spending`.
+    pub part: Option<&'static str>,
+    pub kind: FlatKind,
+}
+
+/// The input columns of the tabular layout, in the form's order:
+/// `denominazione`, `identificativo`, `M12_2019`, `M12_2025`, `M12_ore_2025`, …,
+/// `R0C` … `R09`, `R10_numero`, `R10_modalita`, `R10_spesa`, …, `R16`.
+pub fn flat_columns(spec: &Soc26Spec) -> Vec<FlatColumn> {
+    let c = |header: String,
+             section: &'static str,
+             code: &str,
+             part: Option<&'static str>,
+             kind: FlatKind| FlatColumn {
+        header,
+        section,
+        code: code.to_string(),
+        part,
+        kind,
+    };
+    let (y, ry, sy) = (spec.year, spec.reference_year, spec.staff_reference_year);
+    let mut cols = vec![
+        c("denominazione".into(), "", "name", None, FlatKind::Text),
+        c(
+            "identificativo".into(),
+            "",
+            "identifier",
+            None,
+            FlatKind::Text,
+        ),
+    ];
+    for r in &spec.rows {
+        cols.push(c(
+            format!("{}_{ry}", r.code),
+            "reference_year",
+            &r.code,
+            None,
+            FlatKind::Count,
+        ));
+        cols.push(c(
+            format!("{}_{y}", r.code),
+            "current_year",
+            &r.code,
+            None,
+            FlatKind::Count,
+        ));
+        if spec.has_hours(r) && !r.multi_user {
+            cols.push(c(
+                format!("{}_ore_{y}", r.code),
+                "hours",
+                &r.code,
+                None,
+                FlatKind::Count,
+            ));
+        }
+    }
+    use FlatKind::*;
+    let current = |code: &str, kind| c(code.to_string(), "current_year", code, None, kind);
+    cols.push(current("R0C", Text));
+    cols.push(current("R0D", Text));
+    cols.push(current("R0E", Count));
+    cols.push(c(
+        format!("R01_{sy}"),
+        "reference_year",
+        "R01",
+        None,
+        Decimal,
+    ));
+    cols.push(c(format!("R01_{y}"), "current_year", "R01", None, Decimal));
+    cols.push(current("R01A", Decimal));
+    cols.push(c(
+        format!("R02_{sy}"),
+        "reference_year",
+        "R02",
+        None,
+        Decimal,
+    ));
+    cols.push(c(format!("R02_{y}"), "current_year", "R02", None, Decimal));
+    for code in ["R02X", "R02Y", "R02A"] {
+        cols.push(current(code, Decimal));
+    }
+    cols.push(current("R03", Count));
+    cols.push(current("R05", Decimal));
+    cols.push(current("R06", Money));
+    cols.push(c(
+        format!("R07_{}", spec.spending_years.0),
+        "reference_year",
+        "R07",
+        None,
+        Money,
+    ));
+    cols.push(c(
+        format!("R07_{}", spec.spending_years.1),
+        "current_year",
+        "R07",
+        None,
+        Money,
+    ));
+    cols.push(current("R08", Money));
+    cols.push(current("R09", Money));
+    for code in ["R10", "R11", "R12", "R13", "R14"] {
+        if ["R10", "R11", "R12"].contains(&code) {
+            cols.push(c(
+                format!("{code}_numero"),
+                "quadro3",
+                code,
+                Some("number"),
+                Decimal,
+            ));
+            cols.push(c(
+                format!("{code}_modalita"),
+                "quadro3",
+                code,
+                Some("method"),
+                Text,
+            ));
+        }
+        cols.push(c(
+            format!("{code}_spesa"),
+            "quadro3",
+            code,
+            Some("spending"),
+            Money,
+        ));
+    }
+    cols.push(current("R16", Text));
+    cols
+}
+
+/// Builds the JSON form from the values of one tabular row, by header.
+/// Empty values are left out. Unknown headers are returned, for a message.
+pub fn unflatten(spec: &Soc26Spec, row: &BTreeMap<String, Value>) -> (Value, Vec<String>) {
+    let cols = flat_columns(spec);
+    let mut root = Map::new();
+    root.insert("form".into(), "SOC26".into());
+    root.insert("year".into(), spec.year.into());
+    for section in ["reference_year", "current_year", "hours", "quadro3"] {
+        root.insert(section.into(), Value::Object(Map::new()));
+    }
+    let mut unknown = Vec::new();
+    for (header, v) in row {
+        let empty = match v {
+            Value::Null => true,
+            Value::String(s) => s.trim().is_empty(),
+            _ => false,
+        };
+        let Some(col) = cols.iter().find(|c| c.header == *header) else {
+            if !empty {
+                unknown.push(header.clone());
+            }
+            continue;
+        };
+        if empty {
+            continue;
+        }
+        if col.section.is_empty() {
+            root.insert(col.code.clone(), v.clone());
+            continue;
+        }
+        if let Some(Value::Object(section)) = root.get_mut(col.section) {
+            match col.part {
+                Some(part) => {
+                    let entry = section
+                        .entry(col.code.clone())
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if let Value::Object(o) = entry {
+                        o.insert(part.to_string(), v.clone());
+                    }
+                }
+                None => {
+                    section.insert(col.code.clone(), v.clone());
+                }
+            }
+        }
+    }
+    (Value::Object(root), unknown)
+}
+
+/// The value of a column in a JSON form, if present.
+pub fn flat_value<'v>(form: &'v Value, col: &FlatColumn) -> Option<&'v Value> {
+    let v = if col.section.is_empty() {
+        form.get(&col.code)
+    } else {
+        form.get(col.section)?.get(&col.code)
+    };
+    match col.part {
+        Some(part) => v?.get(part),
+        None => v,
+    }
+}

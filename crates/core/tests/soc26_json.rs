@@ -130,3 +130,56 @@ fn italian_and_json_numbers_are_both_read() {
     assert_eq!(v["R08"], "1550270.42");
     assert_eq!(v["R01B"], "1939");
 }
+
+#[test]
+fn the_tabular_layout_round_trips_the_form() {
+    use zona_core::soc26_json::{flat_columns, flat_value, unflatten};
+    let spec = Soc26Spec::form_2025();
+    let cols = flat_columns(&spec);
+    let headers: Vec<&str> = cols.iter().map(|c| c.header.as_str()).collect();
+    assert_eq!(
+        &headers[..5],
+        [
+            "denominazione",
+            "identificativo",
+            "M12_2019",
+            "M12_2025",
+            "M12_ore_2025"
+        ]
+    );
+    assert!(
+        headers.contains(&"M30_2025") && !headers.contains(&"M30_ore_2025"),
+        "no hours for multi-user rows"
+    );
+    assert!(
+        !headers.contains(&"M35_ore_2025"),
+        "no hours for contributions"
+    );
+    for h in [
+        "R01_2020",
+        "R01_2025",
+        "R07_2017",
+        "R07_2021",
+        "R10_numero",
+        "R10_modalita",
+        "R10_spesa",
+        "R14_spesa",
+        "R16",
+    ] {
+        assert!(headers.contains(&h), "{h}");
+    }
+    let form: Value = serde_json::from_str(LIVORNO).unwrap();
+    let row: std::collections::BTreeMap<String, Value> = cols
+        .iter()
+        .filter_map(|c| flat_value(&form, c).map(|v| (c.header.clone(), v.clone())))
+        .collect();
+    let (back, unknown) = unflatten(&spec, &row);
+    assert!(unknown.is_empty());
+    assert_eq!(
+        compute_json(&spec, &back.to_string()).unwrap(),
+        compute_json(&spec, LIVORNO).unwrap()
+    );
+    let mut with_typo = row.clone();
+    with_typo.insert("M12_2026".into(), Value::from(3));
+    assert_eq!(unflatten(&spec, &with_typo).1, ["M12_2026"]);
+}

@@ -11,14 +11,15 @@ pub enum ColumnKind {
     Date,
     DateTime,
     Bool,
+    Decimal,
 }
 
 #[derive(Clone, Debug)]
 pub struct Column {
     /// Stable machine name (JSON keys).
-    pub key: &'static str,
+    pub key: String,
     /// Italian header (CSV, XLSX).
-    pub header: &'static str,
+    pub header: String,
     pub kind: ColumnKind,
 }
 
@@ -31,6 +32,18 @@ pub enum Cell {
     Date(Date),
     DateTime(OffsetDateTime),
     Bool(bool),
+    /// An exact decimal that is not money (staff counts, percentages).
+    Decimal(rust_decimal::Decimal),
+}
+
+impl Column {
+    pub fn new(key: impl Into<String>, header: impl Into<String>, kind: ColumnKind) -> Column {
+        Column {
+            key: key.into(),
+            header: header.into(),
+            kind,
+        }
+    }
 }
 
 impl From<String> for Cell {
@@ -176,7 +189,7 @@ impl Table {
                 .delimiter(b';')
                 .terminator(csv::Terminator::CRLF)
                 .from_writer(&mut out);
-            w.write_record(self.columns.iter().map(|c| c.header))?;
+            w.write_record(self.columns.iter().map(|c| c.header.as_str()))?;
             for row in &self.rows {
                 w.write_record(row.iter().map(csv_cell))?;
             }
@@ -201,7 +214,7 @@ impl Table {
         let date = Format::new().set_num_format("dd/mm/yyyy");
         let datetime = Format::new().set_num_format("dd/mm/yyyy hh:mm");
         for (c, col) in self.columns.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, col.header, &bold)?;
+            ws.write_string_with_format(0, c as u16, &col.header, &bold)?;
         }
         for (r, row) in self.rows.iter().enumerate() {
             let r = (r + 1) as u32;
@@ -246,6 +259,10 @@ impl Table {
                     Cell::Bool(b) => {
                         ws.write_string(r, c, if *b { "Sì" } else { "No" })?;
                     }
+                    Cell::Decimal(d) => {
+                        let v: f64 = d.to_string().parse().unwrap_or(0.0);
+                        ws.write_number(r, c, v)?;
+                    }
                 }
             }
         }
@@ -263,7 +280,7 @@ impl Table {
             .map(|row| {
                 let mut m = Map::new();
                 for (col, cell) in self.columns.iter().zip(row) {
-                    m.insert(col.key.to_string(), json_cell(cell));
+                    m.insert(col.key.clone(), json_cell(cell));
                 }
                 Value::Object(m)
             })
@@ -281,6 +298,7 @@ fn csv_cell(cell: &Cell) -> String {
         Cell::Date(d) => format::date(*d),
         Cell::DateTime(t) => format::datetime(*t),
         Cell::Bool(b) => (if *b { "Sì" } else { "No" }).to_string(),
+        Cell::Decimal(d) => d.to_string().replace('.', ","),
     }
 }
 
@@ -306,6 +324,7 @@ fn json_cell(cell: &Cell) -> Value {
                 .unwrap_or_default(),
         ),
         Cell::Bool(b) => Value::Bool(*b),
+        Cell::Decimal(d) => Value::String(d.to_string()),
     }
 }
 
@@ -318,36 +337,12 @@ mod tests {
         let mut t = Table::new(
             "Schede attività",
             vec![
-                Column {
-                    key: "name",
-                    header: "Nome",
-                    kind: ColumnKind::Text,
-                },
-                Column {
-                    key: "amount",
-                    header: "Importo",
-                    kind: ColumnKind::Money,
-                },
-                Column {
-                    key: "count",
-                    header: "Utenti",
-                    kind: ColumnKind::Integer,
-                },
-                Column {
-                    key: "start",
-                    header: "Inizio",
-                    kind: ColumnKind::Date,
-                },
-                Column {
-                    key: "at",
-                    header: "Ora",
-                    kind: ColumnKind::DateTime,
-                },
-                Column {
-                    key: "active",
-                    header: "Attivo",
-                    kind: ColumnKind::Bool,
-                },
+                Column::new("name", "Nome", ColumnKind::Text),
+                Column::new("amount", "Importo", ColumnKind::Money),
+                Column::new("count", "Utenti", ColumnKind::Integer),
+                Column::new("start", "Inizio", ColumnKind::Date),
+                Column::new("at", "Ora", ColumnKind::DateTime),
+                Column::new("active", "Attivo", ColumnKind::Bool),
             ],
         );
         t.push(vec![

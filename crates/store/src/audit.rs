@@ -45,6 +45,7 @@ pub mod action {
     pub const PASSWORD_CHANGE: &str = "password_change";
     pub const ROLE_GRANT: &str = "role_grant";
     pub const ROLE_REVOKE: &str = "role_revoke";
+    pub const IMPORT: &str = "import";
 
     /// Italian label of an action code.
     pub fn label(code: &str) -> &'static str {
@@ -60,6 +61,7 @@ pub mod action {
             PASSWORD_CHANGE => "Cambio password",
             ROLE_GRANT => "Assegnazione ruolo",
             ROLE_REVOKE => "Revoca ruolo",
+            IMPORT => "Importazione",
             _ => "Altro",
         }
     }
@@ -75,6 +77,7 @@ pub mod action {
         PASSWORD_CHANGE,
         ROLE_GRANT,
         ROLE_REVOKE,
+        IMPORT,
     ];
 }
 

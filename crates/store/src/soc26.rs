@@ -140,3 +140,48 @@ pub async fn save(
         Ok(id)
     })
 }
+
+/// Loads many forms at once, replacing those that exist, in one transaction:
+/// either all are saved or none.
+pub async fn import(
+    db: &Db,
+    actor: &Actor,
+    year: i64,
+    forms: &[(i64, String, bool)],
+    file: &str,
+) -> Result<usize> {
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        for (municipality_id, data, complete) in forms {
+            let (zone_id, name): (i64, String) =
+                sqlx::query_as("SELECT zone_id, name FROM municipalities WHERE id = $1")
+                    .bind(municipality_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO soc26_forms (municipality_id, year, data, complete, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (municipality_id, year) DO UPDATE SET \
+                 data = excluded.data, complete = excluded.complete, updated_at = excluded.updated_at, \
+                 version = soc26_forms.version + 1 RETURNING id",
+            )
+            .bind(municipality_id)
+            .bind(year)
+            .bind(data)
+            .bind(complete)
+            .bind(t)
+            .fetch_one(&mut *tx)
+            .await?;
+            let after = serde_json::from_str::<serde_json::Value>(data).unwrap_or_default();
+            let entry = AuditEntry::new(action::IMPORT, entity::SOC26_FORM, Some(id))
+                .zone(Some(zone_id))
+                .summary(format!(
+                    "Scheda SOC26 {year} del comune {name} importata da {file}"
+                ))
+                .after(&after);
+            write_audit!(&mut *tx, actor, entry);
+        }
+        tx.commit().await?;
+        Ok(forms.len())
+    })
+}

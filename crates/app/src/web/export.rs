@@ -18,7 +18,7 @@ pub fn routes() -> Router<AppState> {
     let mut r = Router::new();
     for &list in ListName::ALL {
         r = r.route(
-            &format!("/admin/{}/export", list.slug()),
+            &list.export_path(),
             get(
                 move |s: State<AppState>, c: Ctx, q: Query<HashMap<String, String>>| {
                     export(s, c, list, q)

@@ -411,3 +411,183 @@ fn soc26_compute_prints_the_complete_form_or_the_problems() {
     assert_eq!(code, 1);
     assert!(err.contains("cannot read /nonexistent.json"), "{err}");
 }
+
+#[tokio::test]
+async fn soc26_forms_export_and_import_all_or_nothing() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        zona_app::demo::load(&t.db).await.unwrap();
+        let url = t.url.clone();
+        let dir =
+            std::env::temp_dir().join(format!("zona-soc26-{}-{backend:?}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let csv = dir.join("soc26.csv");
+        let xlsx = dir.join("soc26.xlsx");
+        let (code, _, err) = run(
+            &[
+                "export",
+                "soc26",
+                "--format",
+                "csv",
+                "--out",
+                csv.to_str().unwrap(),
+                "--database-url",
+                &url,
+            ],
+            None,
+        );
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let headers: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), 3, "three municipalities");
+        let livorno = records.iter().find(|r| &r[0] == "049009").unwrap();
+        assert!(
+            livorno[headers.iter().position(|h| h == "R16").unwrap()]
+                .contains("\nIn merito al numero di assistenti sociali"),
+            "the report keeps its line break"
+        );
+        let at = |h: &str| {
+            &livorno[headers
+                .iter()
+                .position(|x| x == h)
+                .unwrap_or_else(|| panic!("{h}"))]
+        };
+        assert_eq!(
+            (
+                at("M12_2025"),
+                at("R06"),
+                at("ROB_2025"),
+                at("R04"),
+                at("R01B"),
+                at("M53_media_ore_2025")
+            ),
+            ("2031", "19096142,52", "20967", "13,69", "1939", "4888,23")
+        );
+        assert_eq!(at("quadro3_richiesto"), "No");
+
+        // The exported file loads back as it is.
+        let (code, out, err) = run(
+            &[
+                "soc26",
+                "import",
+                csv.to_str().unwrap(),
+                "--database-url",
+                &url,
+            ],
+            None,
+        );
+        assert_eq!(code, 0, "{backend:?}: {err}");
+        assert!(out.contains("3 SOC26 forms loaded"));
+        let (code, _, err) = run(
+            &[
+                "export",
+                "soc26",
+                "--format",
+                "xlsx",
+                "--out",
+                xlsx.to_str().unwrap(),
+                "--database-url",
+                &url,
+            ],
+            None,
+        );
+        assert_eq!(code, 0, "{err}");
+        let (code, out, err) = run(
+            &[
+                "soc26",
+                "import",
+                xlsx.to_str().unwrap(),
+                "--database-url",
+                &url,
+            ],
+            None,
+        );
+        assert_eq!(code, 0, "{backend:?}: xlsx: {err}");
+        assert!(out.contains("3 SOC26 forms loaded"));
+        let livorno_id = zona_store::territory::list_municipalities(
+            &t.db,
+            &zona_store::territory::ListQuery {
+                text: "049009".into(),
+                ..Default::default()
+            },
+            zona_store::Page::first(1),
+        )
+        .await
+        .unwrap()
+        .0[0]
+            .id;
+        let stored = zona_store::soc26::get(&t.db, livorno_id, 2025)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.version, 3, "created by the demo, then two imports");
+        let spec = zona_core::soc26::Soc26Spec::form_2025();
+        let v = zona_core::soc26_json::compute_json(&spec, &stored.data).unwrap();
+        assert_eq!(
+            (
+                v["R04"].as_str(),
+                v["R06"].as_str(),
+                v["ROB"]["2019"].as_u64()
+            ),
+            (Some("13.69"), Some("19096142.52"), Some(16366)),
+            "{backend:?}: unchanged through XLSX"
+        );
+
+        // One bad cell, one unknown municipality, one unknown column: nothing loads.
+        let bad = text
+            .replacen(
+                "049009;Livorno;Sì;LIVORNO;LI009SIF11NH;559;2031;",
+                "049009;Livorno;Sì;LIVORNO;LI009SIF11NH;559;-2031;",
+                1,
+            )
+            .replace("049002;", "099999;")
+            .replacen("M12_2019;", "M12_2018;", 1);
+        assert_ne!(bad, text);
+        let bad_file = dir.join("bad.csv");
+        std::fs::write(&bad_file, bad).unwrap();
+        let (code, out, err) = run(
+            &[
+                "soc26",
+                "import",
+                bad_file.to_str().unwrap(),
+                "--database-url",
+                &url,
+            ],
+            None,
+        );
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            err.contains("codice_istat «099999» non corrisponde a nessun comune della zona"),
+            "{err}"
+        );
+        assert!(
+            err.contains("(Livorno): current_year.M12: M12: il valore non può essere negativo."),
+            "{err}"
+        );
+        assert!(err.contains("colonna sconosciuta «M12_2018»"), "{err}");
+        assert!(err.contains("no form was loaded"), "{err}");
+        assert!(
+            err.contains("riga 2") || err.contains("riga 3") || err.contains("riga 4"),
+            "line numbers: {err}"
+        );
+        assert_eq!(
+            zona_store::soc26::get(&t.db, livorno_id, 2025)
+                .await
+                .unwrap()
+                .unwrap()
+                .version,
+            3,
+            "nothing loaded"
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -97,8 +97,9 @@ async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         ListName::Units => "Unità funzionali dell'azienda sanitaria e servizi comunali.",
         ListName::Users => "Gli account delle persone e i loro ruoli.",
         ListName::AuditLog => "Chi ha modificato cosa, quando, con i valori prima e dopo.",
+        ListName::Soc26 => "",
     };
-    for l in ListName::ALL {
+    for l in ListName::ALL.iter().filter(|l| l.is_administration()) {
         if !ctx.allows(l.action(zone_id)) {
             continue;
         }
@@ -144,6 +145,7 @@ async fn count(state: &AppState, ctx: &Ctx, l: ListName) -> Result<String, AppEr
                 .1
         }
         ListName::AuditLog => zona_store::audit::list(db, &f.audit_query(), one).await?.1,
+        ListName::Soc26 => 0,
     };
     Ok(match n {
         1 => "1 elemento".to_string(),
@@ -251,7 +253,7 @@ pub fn render_list(
         rows,
         counter,
         empty_message: spec.empty_message.to_string(),
-        export_path: format!("{base}/export"),
+        export_path: spec.list.export_path(),
         export_query: (total > 0).then_some(prefix.clone()),
         current: page.number,
         pages,
