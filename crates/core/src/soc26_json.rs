@@ -640,3 +640,95 @@ pub fn flat_value<'v>(form: &'v Value, col: &FlatColumn) -> Option<&'v Value> {
         None => v,
     }
 }
+
+/// A decimal as the official form prints it: comma, no thousands separator.
+fn printed(d: Decimal) -> String {
+    d.to_string().replace('.', ",")
+}
+
+/// A staff count or percentage with its two decimals: `68,00`.
+fn printed2(d: Decimal) -> String {
+    printed(d.round_dp(2).max(Decimal::ZERO) + Decimal::new(0, 2))
+}
+
+fn printed_cents(c: Cents) -> String {
+    printed(c.to_decimal())
+}
+
+/// The data of the printed form (PDF), every value already written as the
+/// official form writes it (`2031`, `50,22`, `19096142,52`).
+pub fn print_data(spec: &Soc26Spec, f: &Soc26Input, r: &Soc26Result, last_change: &str) -> Value {
+    use crate::soc26::RowKind;
+    let rows = |kind: RowKind| -> Vec<Value> {
+        spec.rows
+            .iter()
+            .filter(|row| row.kind == kind)
+            .map(|row| {
+                let hours = spec.has_hours(row) && !row.multi_user;
+                json!({
+                    "code": row.code,
+                    "label": row.label,
+                    "ref": f.users_reference.get(&row.code).copied().unwrap_or(0).to_string(),
+                    "cur": f.users_current.get(&row.code).copied().unwrap_or(0).to_string(),
+                    "hours": if hours { f.hours_current.get(&row.code).copied().unwrap_or(0).to_string() } else { String::new() },
+                    "avg": r.average_hours.get(&row.code).copied().flatten().map(printed).unwrap_or_default(),
+                })
+            })
+            .collect()
+    };
+    let objective = |code: &str, label: &str, o: &Objective, with_number: bool| {
+        json!({
+            "code": code,
+            "label": label,
+            "number": if with_number { printed2(o.number.unwrap_or_default()) } else { String::new() },
+            "method": o.method.clone().unwrap_or_default(),
+            "spending": printed_cents(o.spending),
+        })
+    };
+    json!({
+        "year": spec.year,
+        "reference_year": spec.reference_year,
+        "staff_year": spec.staff_reference_year,
+        "spending_years": [spec.spending_years.0, spec.spending_years.1],
+        "name": f.name,
+        "identifier": f.identifier,
+        "last_change": last_change,
+        "services": rows(RowKind::Service),
+        "contributions": rows(RowKind::Contribution),
+        "structures": rows(RowKind::Structure),
+        "rob": [r.rob_reference.to_string(), r.rob_current.to_string()],
+        "r0c": f.r0c_ats_name,
+        "r0d": f.r0d_ats_lead_body,
+        "r0e": f.r0e_ats_inhabitants_per_social_worker.map(|n| n.to_string()).unwrap_or_default(),
+        "r01": [printed2(f.r01_reference), printed2(f.r01)],
+        "r01a": printed2(f.r01a),
+        "r01b": r.r01b.map(printed).unwrap_or_else(|| "—".into()),
+        "r01b_sentence": r.r01b_sentence,
+        "lep_note": crate::soc26::lep_note(),
+        "staffing_sentence": r.staffing_sentence,
+        "r02": [printed2(f.r02_reference), printed2(f.r02)],
+        "r02x": printed2(f.r02x),
+        "r02y": printed2(f.r02y),
+        "r02a": printed2(f.r02a),
+        "r03": f.r03.to_string(),
+        "r04": printed(r.r04),
+        "r05": printed2(f.r05),
+        "service_sentence": r.service_level_sentence,
+        "r06": printed_cents(f.r06),
+        "r07": [printed_cents(f.r07_first), printed_cents(f.r07_latest)],
+        "r08": printed_cents(f.r08),
+        "quadro2_sentence": r.quadro2_sentence,
+        "quadro3_required": r.quadro3_required,
+        "r09": printed_cents(f.r09),
+        "objectives": [
+            objective("R10", "Assistenti sociali aggiuntivi (per raggiungimento soglia 1:6500 ab.)", &f.r10, true),
+            objective("R11", "Altre figure professionali (educatori, ecc.) aggiuntive", &f.r11, true),
+            objective("R12", "Interventi per un significativo miglioramento dei servizi sociali", &f.r12, true),
+            objective("R13", "Interventi per un aumento del numero degli utenti serviti", &f.r13, false),
+            objective("R14", "Risorse aggiuntive trasferite all'Ambito territoriale sociale o ad altra forma associativa", &f.r14, false),
+        ],
+        "r15": printed_cents(r.r15),
+        "r16": f.r16,
+        "warnings": r.warnings,
+    })
+}

@@ -4,6 +4,8 @@
 //! and leaves through one of three writers: CSV with Italian conventions, XLSX,
 //! JSON. A page and the command line export the same table the same way.
 
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod table;
 
 pub use table::{Cell, Column, ColumnKind, ExportFormat, Table};

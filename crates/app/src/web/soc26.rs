@@ -39,6 +39,10 @@ pub fn routes() -> Router<AppState> {
             "/obiettivi-servizio/{municipality}/{year}/scheda.json",
             get(computed_json),
         )
+        .route(
+            "/obiettivi-servizio/{municipality}/{year}/scheda.pdf",
+            get(pdf),
+        )
 }
 
 /// HTML field name prefixes and the JSON sections they fill.
@@ -50,11 +54,12 @@ const SECTIONS: [(&str, &str); 4] = [
 ];
 
 /// The posted form as the JSON of docs/soc26.md, keeping what was typed.
-pub fn form_to_json(spec: &Soc26Spec, name: &str, identifier: &str, values: &FormValues) -> Value {
+pub fn form_to_json(spec: &Soc26Spec, name: &str, values: &FormValues) -> Value {
     let mut root = Map::new();
     root.insert("form".into(), "SOC26".into());
     root.insert("year".into(), spec.year.into());
     root.insert("name".into(), name.into());
+    let identifier = values.get("identifier").map(|s| s.trim()).unwrap_or("");
     root.insert("identifier".into(), identifier.into());
     for (prefix, section) in SECTIONS {
         let mut m = Map::new();
@@ -86,6 +91,9 @@ pub fn form_to_json(spec: &Soc26Spec, name: &str, identifier: &str, values: &For
 /// The stored JSON back into form fields.
 fn json_to_form(data: &Value) -> FormValues {
     let mut out = FormValues::new();
+    if let Some(Value::String(id)) = data.get("identifier") {
+        out.insert("identifier".into(), id.clone());
+    }
     let text = |v: &Value| match v {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
@@ -209,6 +217,7 @@ struct FormPage {
     spending_years: (i32, i32),
     action: String,
     json_href: String,
+    pdf_href: String,
     version: String,
     status: &'static str,
     can_edit: bool,
@@ -308,7 +317,7 @@ fn evaluate(
     m: &Municipality,
     values: &FormValues,
 ) -> (Soc26Input, Soc26Result, Vec<Problem>) {
-    let json = form_to_json(spec, &m.name.to_uppercase(), "", values);
+    let json = form_to_json(spec, &m.name.to_uppercase(), values);
     let (input, problems) =
         soc26_json::read(spec, &json.to_string()).unwrap_or_else(|p| (Soc26Input::default(), p));
     let result = rules::compute(spec, &input);
@@ -379,9 +388,26 @@ fn build_page(
     let contributions = rows(rules::RowKind::Contribution);
     let structures = rows(rules::RowKind::Structure);
     for name in [
-        "cur.R0C", "cur.R0D", "cur.R0E", "ref.R01", "cur.R01", "cur.R01A", "ref.R02", "cur.R02",
-        "cur.R02X", "cur.R02Y", "cur.R02A", "cur.R03", "cur.R05", "cur.R06", "ref.R07", "cur.R07",
-        "cur.R08", "cur.R09", "cur.R16",
+        "identifier",
+        "cur.R0C",
+        "cur.R0D",
+        "cur.R0E",
+        "ref.R01",
+        "cur.R01",
+        "cur.R01A",
+        "ref.R02",
+        "cur.R02",
+        "cur.R02X",
+        "cur.R02Y",
+        "cur.R02A",
+        "cur.R03",
+        "cur.R05",
+        "cur.R06",
+        "ref.R07",
+        "cur.R07",
+        "cur.R08",
+        "cur.R09",
+        "cur.R16",
     ] {
         add(name.to_string());
     }
@@ -403,6 +429,7 @@ fn build_page(
         spending_years: spec.spending_years,
         action: base.clone(),
         json_href: format!("{base}/scheda.json"),
+        pdf_href: format!("{base}/scheda.pdf"),
         version: loaded.version.map(|v| v.to_string()).unwrap_or_default(),
         status: match loaded.complete {
             None => "Non ancora compilata",
@@ -452,7 +479,7 @@ async fn save(
     )?;
     let m = &loaded.municipality;
     let (_, _, problems) = evaluate(&spec, m, &values);
-    let json = form_to_json(&spec, &m.name.to_uppercase(), "", &values);
+    let json = form_to_json(&spec, &m.name.to_uppercase(), &values);
     let expected = values.get("version").and_then(|v| v.parse::<i64>().ok());
     match store::save(
         &state.db,
@@ -525,7 +552,7 @@ async fn computed_json(
     let spec = spec_for(year)?;
     let loaded = load(&state, &ctx, municipality_id, year).await?;
     let m = &loaded.municipality;
-    let json = form_to_json(&spec, &m.name.to_uppercase(), "", &loaded.values);
+    let json = form_to_json(&spec, &m.name.to_uppercase(), &loaded.values);
     let body = match soc26_json::compute_json(&spec, &json.to_string()) {
         Ok(v) => v,
         Err(problems) => serde_json::json!({ "complete": false, "problems": problems }),
@@ -663,4 +690,54 @@ async fn zone_view(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         ats_sentence,
         contribution: contribution.to_string(),
     }))
+}
+
+/// The form as a PDF laid out as the official one. A draft prints too, with
+/// its problems as warnings, so that it can be reviewed on paper.
+async fn pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((municipality_id, year)): Path<(i64, i32)>,
+) -> PageResult {
+    let spec = spec_for(year)?;
+    let loaded = load(&state, &ctx, municipality_id, year).await?;
+    let m = &loaded.municipality;
+    let stored = store::get(&state.db, municipality_id, i64::from(year)).await?;
+    let last_change = stored
+        .as_ref()
+        .map(|f| format::datetime(f.updated_at))
+        .unwrap_or_default();
+    let (mut input, result, problems) = evaluate(&spec, m, &loaded.values);
+    if input.name.is_empty() {
+        input.name = m.name.to_uppercase();
+    }
+    let mut data = soc26_json::print_data(&spec, &input, &result, &last_change);
+    if !problems.is_empty() {
+        let mut w: Vec<Value> = problems
+            .iter()
+            .map(|p| Value::String(format!("Bozza, da correggere: {}", p.message)))
+            .collect();
+        if let Some(Value::Array(existing)) = data.get("warnings") {
+            w.extend(existing.iter().cloned());
+        }
+        data["warnings"] = Value::Array(w);
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    let bytes = tokio::task::spawn_blocking(move || {
+        zona_reports::pdf::render(zona_reports::pdf::SOC26_TEMPLATE, &data, today)
+    })
+    .await
+    .map_err(anyhow::Error::from)?
+    .map_err(anyhow::Error::from)?;
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    let name = format!("inline; filename=\"soc26-{year}-{}.pdf\"", m.istat_code);
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&name).map_err(anyhow::Error::from)?,
+    );
+    Ok(r)
 }

@@ -224,3 +224,53 @@ async fn a_form_with_errors_is_saved_as_a_draft_and_nothing_is_lost() {
     .0;
     assert_eq!(audit.len(), 2);
 }
+
+#[tokio::test]
+async fn the_pdf_of_the_livorno_form_shows_the_printed_figures() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.login("consultazione").await;
+    let id = municipality_id(&app, "Livorno").await;
+    let r = app
+        .client
+        .get(app.url(&format!("/obiettivi-servizio/{id}/2025/scheda.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let file = std::env::temp_dir().join(format!("zona-livorno-{}.pdf", std::process::id()));
+    std::fs::write(&file, &bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", file.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is needed to read the PDF");
+    let _ = std::fs::remove_file(&file);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "SOC26 - SOCIALE - SCHEDA DI MONITORAGGIO DEGLI OBIETTIVI DI SERVIZIO 2025",
+        "Denominazione LIVORNO",
+        "Codice identificativo LI009SIF11NH",
+        "M12 - Utenti famiglia e minori 559 2031 102000 50,22",
+        "M53 - Utenti anziani 397 456 2229035 4888,23",
+        "M59 - Utenti povertà, disagio adulti e senza dimora 253 981 2700000 2752,29",
+        "ROB - TOTALE UTENTI 16366 20967",
+        "1 assistente sociale ogni: 2071 abitanti",
+        "Nel 2025 per il Comune il numero di assistenti sociali in rapporto alla popolazione è risultato pari a 1 ogni 1939 abitanti.",
+        "R03 - Numero di abitanti 153154",
+        "13,69",
+        "11,63",
+        "Nel 2025 il livello di servizio effettivo dell'ente locale è risultato non inferiore al livello di servizio di riferimento.",
+        "19096142,52",
+        "2017: 17546542,12",
+        "2021: 31791665,59",
+        "1550270,42",
+        "La spesa dell'ente locale è risultata non inferiore al livello del fabbisogno standard monetario per la funzione Servizi sociali. Anche il livello dei servizi è risultato non inferiore a quello di riferimento. L'ente non deve compilare il Quadro 3 degli obiettivi di servizio.",
+        "R15 - TOTALE OBIETTIVI DI SERVIZIO 2025 0,00",
+        "Nel rigo R01A sono stati indicati gli 11 assistenti sociali",
+    ] {
+        assert!(flat.contains(expected), "missing «{expected}» in:\n{text}");
+    }
+}

@@ -1,0 +1,126 @@
+//! PDF documents with typst, as a library: a template (`templates/*.typ`)
+//! reads its data from a virtual `data.json`; fonts are embedded
+//! (typst-assets), nothing is read from the machine.
+
+use std::sync::OnceLock;
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("the document template does not compile: {0}")]
+    Template(String),
+    #[error("the PDF cannot be written: {0}")]
+    Export(String),
+}
+
+struct Fonts {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+fn fonts() -> &'static Fonts {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let fonts: Vec<Font> = typst_assets::fonts()
+            .flat_map(|data| Font::iter(Bytes::new(data)))
+            .collect();
+        Fonts {
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        }
+    })
+}
+
+fn library() -> &'static LazyHash<Library> {
+    static LIB: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIB.get_or_init(|| LazyHash::new(Library::default()))
+}
+
+struct DocWorld {
+    main: Source,
+    data: Bytes,
+    data_id: FileId,
+    today: time::Date,
+}
+
+impl World for DocWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        library()
+    }
+    fn book(&self) -> &LazyHash<FontBook> {
+        &fonts().book
+    }
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::NotFound("(not available)".into()))
+        }
+    }
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            Ok(self.data.clone())
+        } else {
+            Err(FileError::NotFound("(not available)".into()))
+        }
+    }
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().fonts.get(index).cloned()
+    }
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Datetime::from_ymd(
+            self.today.year(),
+            u8::from(self.today.month()),
+            self.today.day(),
+        )
+    }
+}
+
+/// Renders a typst template with `data` available as `json("data.json")`.
+pub fn render(
+    template: &str,
+    data: &serde_json::Value,
+    today: time::Date,
+) -> Result<Vec<u8>, PdfError> {
+    let file = |name: &str| -> Result<FileId, PdfError> {
+        let vpath = VirtualPath::new(name).map_err(|e| PdfError::Template(format!("{e:?}")))?;
+        Ok(FileId::new(RootedPath::new(VirtualRoot::Project, vpath)))
+    };
+    let world = DocWorld {
+        main: Source::new(file("/main.typ")?, template.to_string()),
+        data: Bytes::new(serde_json::to_vec(data).map_err(|e| PdfError::Template(e.to_string()))?),
+        data_id: file("/data.json")?,
+        today,
+    };
+    let doc: PagedDocument = typst::compile(&world).output.map_err(|errors| {
+        PdfError::Template(
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|errors| {
+        PdfError::Export(
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}
+
+/// The SOC26 template (data: the computed form of `zona_core::soc26_json::render`,
+/// plus `labels`).
+pub const SOC26_TEMPLATE: &str = include_str!("../templates/soc26.typ");
