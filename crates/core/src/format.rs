@@ -42,6 +42,15 @@ pub fn decimal(d: rust_decimal::Decimal) -> String {
     }
 }
 
+/// First letter upper case: `famiglia e minori` → `Famiglia e minori`.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
 /// `23/11/2026`
 pub fn date(d: Date) -> String {
     format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())

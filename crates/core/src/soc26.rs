@@ -27,6 +27,8 @@ pub enum RowKind {
 pub struct UsersRow {
     pub code: String,
     pub label: String,
+    /// The target area (glossary: `target_area`), for comparisons across kinds.
+    pub area: String,
     pub kind: RowKind,
     /// Multi-user rows ("Multiutenza") have no average hours.
     pub multi_user: bool,
@@ -59,10 +61,16 @@ pub struct Soc26Spec {
     pub r16_max_chars: usize,
 }
 
-fn row(code: &str, label: &str, kind: RowKind, multi_user: bool) -> UsersRow {
+fn row(code: &str, area: &str, kind: RowKind, multi_user: bool) -> UsersRow {
+    let label = if multi_user {
+        "Utenti Multiutenza".to_string()
+    } else {
+        format!("Utenti {area}")
+    };
     UsersRow {
         code: code.into(),
-        label: label.into(),
+        label,
+        area: area.into(),
         kind,
         multi_user,
     }
@@ -82,17 +90,17 @@ impl Soc26Spec {
         ];
         let mut rows = Vec::new();
         for (code, area) in ["M12", "M15", "M18", "M21", "M24", "M27"].iter().zip(areas) {
-            rows.push(row(code, &format!("Utenti {area}"), Service, false));
+            rows.push(row(code, area, Service, false));
         }
-        rows.push(row("M30", "Utenti Multiutenza", Service, true));
+        rows.push(row("M30", "multiutenza", Service, true));
         for (code, area) in ["M35", "M36", "M37", "M38", "M39", "M40"].iter().zip(areas) {
-            rows.push(row(code, &format!("Utenti {area}"), Contribution, false));
+            rows.push(row(code, area, Contribution, false));
         }
-        rows.push(row("M41", "Utenti Multiutenza", Contribution, true));
+        rows.push(row("M41", "multiutenza", Contribution, true));
         for (code, area) in ["M44", "M47", "M50", "M53", "M56", "M59"].iter().zip(areas) {
-            rows.push(row(code, &format!("Utenti {area}"), Structure, false));
+            rows.push(row(code, area, Structure, false));
         }
-        rows.push(row("ROA", "Utenti Multiutenza", Structure, true));
+        rows.push(row("ROA", "multiutenza", Structure, true));
         Soc26Spec {
             year: 2025,
             reference_year: 2019,
@@ -416,6 +424,50 @@ pub fn ats_contribution(spec: &Soc26Spec, population: u64, social_workers: Decim
     let euros = band(floor, lep) * spec.contribution_to_lep.to_decimal()
         + band(lep, target) * spec.contribution_to_target.to_decimal();
     Cents::from_decimal(euros).unwrap_or(Cents::ZERO)
+}
+
+/// Users of one target area in the two years, all kinds of service together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AreaComparison {
+    pub area: String,
+    pub reference: u64,
+    pub current: u64,
+}
+
+impl AreaComparison {
+    /// Change in per cent, 1 decimal, half away from zero; none from zero.
+    pub fn change_percent(&self) -> Option<Decimal> {
+        (self.reference > 0).then(|| {
+            ratio(
+                (Decimal::from(self.current) - Decimal::from(self.reference))
+                    * Decimal::ONE_HUNDRED,
+                Decimal::from(self.reference),
+                1,
+            )
+        })
+    }
+}
+
+/// Users per target area, reference year against current year, in the
+/// form's order of areas.
+pub fn compare_areas(spec: &Soc26Spec, f: &Soc26Input) -> Vec<AreaComparison> {
+    let mut out: Vec<AreaComparison> = Vec::new();
+    for r in &spec.rows {
+        let reference = f.users_reference.get(&r.code).copied().unwrap_or(0);
+        let current = f.users_current.get(&r.code).copied().unwrap_or(0);
+        match out.iter_mut().find(|a| a.area == r.area) {
+            Some(a) => {
+                a.reference += reference;
+                a.current += current;
+            }
+            None => out.push(AreaComparison {
+                area: r.area.clone(),
+                reference,
+                current,
+            }),
+        }
+    }
+    out
 }
 
 /// Everything the form computes and prints.

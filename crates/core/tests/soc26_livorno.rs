@@ -316,3 +316,31 @@ fn staffing_thresholds_and_the_ats_contribution() {
         "capped at 1:4,000: 6 × 40.000 + 6,5 × 20.000"
     );
 }
+
+#[test]
+fn users_by_area_across_services_contributions_and_structures() {
+    let spec = Soc26Spec::form_2025();
+    let areas = compare_areas(&spec, &livorno());
+    let names: Vec<&str> = areas.iter().map(|a| a.area.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "famiglia e minori",
+            "disabili",
+            "con dipendenze e salute mentale",
+            "anziani",
+            "immigrati e nomadi",
+            "povertà, disagio adulti e senza dimora",
+            "multiutenza"
+        ]
+    );
+    // Famiglia e minori: M12 + M35 + M44.
+    assert_eq!(
+        (areas[0].reference, areas[0].current),
+        (559 + 134 + 121, 2031 + 208 + 247)
+    );
+    assert_eq!(areas[0].change_percent().unwrap().to_string(), "205.4");
+    assert_eq!(areas[2].change_percent(), None, "no users in 2019");
+    let total: u64 = areas.iter().map(|a| a.current).sum();
+    assert_eq!(total, 20967, "the areas add up to ROB");
+}

@@ -4,6 +4,7 @@
 //! and leaves through one of three writers: CSV with Italian conventions, XLSX,
 //! JSON. A page and the command line export the same table the same way.
 
+pub mod charts;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod table;

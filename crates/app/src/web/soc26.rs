@@ -43,6 +43,10 @@ pub fn routes() -> Router<AppState> {
             "/obiettivi-servizio/{municipality}/{year}/scheda.pdf",
             get(pdf),
         )
+        .route(
+            "/obiettivi-servizio/{municipality}/{year}/confronto",
+            get(comparison),
+        )
 }
 
 /// HTML field name prefixes and the JSON sections they fill.
@@ -740,4 +744,100 @@ async fn pdf(
         HeaderValue::from_str(&name).map_err(anyhow::Error::from)?,
     );
     Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "soc26_comparison.html")]
+struct ComparisonPage {
+    page: PageCtx,
+    municipality: String,
+    year: i32,
+    reference_year: i32,
+    form_href: String,
+    rows: Vec<(String, String, String, String, String)>,
+    totals: (String, String, String, String),
+    chart: String,
+}
+
+fn signed(n: i64) -> String {
+    if n > 0 {
+        format!("+{}", format::integer(n))
+    } else {
+        format::integer(n)
+    }
+}
+
+fn percent(p: Option<Decimal>) -> String {
+    match p {
+        None => "—".into(),
+        Some(p) if p > Decimal::ZERO => format!("+{} %", format::decimal(p)),
+        Some(p) => format!("{} %", format::decimal(p)),
+    }
+}
+
+/// Users per area, reference year against the current year, table and chart.
+async fn comparison(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((municipality_id, year)): Path<(i64, i32)>,
+) -> PageResult {
+    let spec = spec_for(year)?;
+    let loaded = load(&state, &ctx, municipality_id, year).await?;
+    let m = &loaded.municipality;
+    let (input, result, _) = evaluate(&spec, m, &loaded.values);
+    let areas = rules::compare_areas(&spec, &input);
+    let rows = areas
+        .iter()
+        .map(|a| {
+            (
+                format::capitalise(&a.area),
+                format::thousands(a.reference),
+                format::thousands(a.current),
+                signed(a.current as i64 - a.reference as i64),
+                percent(a.change_percent()),
+            )
+        })
+        .collect();
+    let total = rules::AreaComparison {
+        area: String::new(),
+        reference: result.rob_reference,
+        current: result.rob_current,
+    };
+    let chart = zona_reports::charts::grouped_bars(
+        "confronto",
+        &format!("Utenti serviti per area, {} e {} – Comune di {}", spec.reference_year, spec.year, m.name),
+        "Barre orizzontali: per ogni area, gli utenti del primo anno e dell'anno corrente. Gli stessi valori sono nella tabella.",
+        &areas.iter().map(|a| format::capitalise(&a.area)).collect::<Vec<_>>(),
+        &[
+            zona_reports::charts::Series { label: &spec.reference_year.to_string(), colour: "#5c6f82", values: areas.iter().map(|a| a.reference).collect() },
+            zona_reports::charts::Series { label: &spec.year.to_string(), colour: "#0066cc", values: areas.iter().map(|a| a.current).collect() },
+        ],
+    );
+    let base = format!("/obiettivi-servizio/{}/{}", m.id, spec.year);
+    Ok(render_page(&ComparisonPage {
+        page: PageCtx::new(
+            &ctx,
+            format!(
+                "Confronto {}–{} — Comune di {}",
+                spec.reference_year, spec.year, m.name
+            ),
+        )
+        .crumb("Obiettivi di servizio", "/obiettivi-servizio")
+        .crumb(
+            format!("SOC26 {} — Comune di {}", spec.year, m.name),
+            base.clone(),
+        ),
+        municipality: m.name.clone(),
+        year: spec.year,
+        reference_year: spec.reference_year,
+        form_href: base,
+        rows,
+        totals: (
+            format::thousands(total.reference),
+            format::thousands(total.current),
+            signed(total.current as i64 - total.reference as i64),
+            percent(total.change_percent()),
+        ),
+        chart,
+    }))
 }

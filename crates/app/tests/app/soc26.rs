@@ -274,3 +274,24 @@ async fn the_pdf_of_the_livorno_form_shows_the_printed_figures() {
         assert!(flat.contains(expected), "missing «{expected}» in:\n{text}");
     }
 }
+
+#[tokio::test]
+async fn users_compared_by_area_with_a_chart() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.login("referente.sma").await;
+    let id = municipality_id(&app, "Livorno").await;
+    let p = app
+        .get(&format!("/obiettivi-servizio/{id}/2025/confronto"))
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    let flat: String = p.body.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        r#"<th scope="row">Famiglia e minori</th><td class="text-end">814</td><td class="text-end">2.486</td><td class="text-end">+1.672</td><td class="text-end">+205,4 %</td>"#,
+        r#"<th scope="row">Multiutenza</th><td class="text-end">4.583</td><td class="text-end">3.860</td><td class="text-end">-723</td><td class="text-end">-15,8 %</td>"#,
+        r#"<th scope="row">Totale (ROB)</th><td class="text-end">16.366</td><td class="text-end">20.967</td>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg""#,
+        "Utenti serviti per area, 2019 e 2025 – Comune di Livorno",
+    ] {
+        assert!(flat.contains(expected), "missing {expected}");
+    }
+}
