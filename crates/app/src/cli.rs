@@ -637,7 +637,15 @@ fn soc26_compute(file: &std::path::Path) -> Result<()> {
     } else {
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?
     };
-    let spec = zona_core::soc26::Soc26Spec::form_2025();
+    // The form of the year the file declares; the latest one otherwise.
+    let declared = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("year").and_then(|y| y.as_i64()));
+    let spec = match declared {
+        Some(y) => zona_core::soc26::Soc26Spec::for_year(y as i32)
+            .ok_or_else(|| anyhow!("zona has no SOC26 form for the year {y}"))?,
+        None => zona_core::soc26::Soc26Spec::latest(),
+    };
     match zona_core::soc26_json::compute_json(&spec, &text) {
         Ok(v) => {
             let mut out = std::io::stdout().lock();

@@ -479,7 +479,7 @@ fn typed_cell(kind: FlatKind, v: Option<&serde_json::Value>) -> Cell {
 /// the tabular layout (docs/soc26.md), then the computed values.
 async fn soc26_table(db: &Db, zone_id: Option<i64>) -> anyhow::Result<Table> {
     use ColumnKind::*;
-    let spec = Soc26Spec::form_2025();
+    let spec = Soc26Spec::latest();
     let flat = flat_columns(&spec);
     let mut columns = vec![
         col("codice_istat", "codice_istat", Text),

@@ -122,7 +122,7 @@ pub async fn run(path: &Path, zone: Option<&str>, database_url: &str) -> Result<
     let municipalities = territory::list_municipalities(&db, &q, Page::all())
         .await?
         .0;
-    let spec = Soc26Spec::form_2025();
+    let spec = Soc26Spec::latest();
 
     let mut errors: Vec<String> = Vec::new();
     let mut forms: Vec<(i64, String, bool)> = Vec::new();

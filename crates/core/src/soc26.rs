@@ -61,60 +61,42 @@ pub struct Soc26Spec {
     pub r16_max_chars: usize,
 }
 
-fn row(code: &str, area: &str, kind: RowKind, multi_user: bool) -> UsersRow {
-    let label = if multi_user {
-        "Utenti Multiutenza".to_string()
-    } else {
-        format!("Utenti {area}")
-    };
-    UsersRow {
-        code: code.into(),
-        label,
-        area: area.into(),
-        kind,
-        multi_user,
-    }
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/soc26_specs.rs"));
 }
 
 impl Soc26Spec {
+    /// Every form variant shipped with zona (`crates/core/soc26/*.json`), by year.
+    pub fn all() -> Vec<Soc26Spec> {
+        static ALL: std::sync::OnceLock<Vec<Soc26Spec>> = std::sync::OnceLock::new();
+        ALL.get_or_init(|| {
+            let mut v: Vec<Soc26Spec> = embedded::SPECS
+                .iter()
+                .map(|s| {
+                    serde_json::from_str(s).expect("the embedded SOC26 forms are valid (tested)")
+                })
+                .collect();
+            v.sort_by_key(|s| s.year);
+            v
+        })
+        .clone()
+    }
+
+    /// The form of a year, if zona has it.
+    pub fn for_year(year: i32) -> Option<Soc26Spec> {
+        Self::all().into_iter().find(|s| s.year == year)
+    }
+
+    /// The most recent form.
+    pub fn latest() -> Soc26Spec {
+        Self::all()
+            .pop()
+            .expect("at least one SOC26 form is embedded")
+    }
+
     /// The 2025 form, as printed in the Livorno form of seed 003.
     pub fn form_2025() -> Soc26Spec {
-        use RowKind::*;
-        let areas = [
-            "famiglia e minori",
-            "disabili",
-            "con dipendenze e salute mentale",
-            "anziani",
-            "immigrati e nomadi",
-            "povertà, disagio adulti e senza dimora",
-        ];
-        let mut rows = Vec::new();
-        for (code, area) in ["M12", "M15", "M18", "M21", "M24", "M27"].iter().zip(areas) {
-            rows.push(row(code, area, Service, false));
-        }
-        rows.push(row("M30", "multiutenza", Service, true));
-        for (code, area) in ["M35", "M36", "M37", "M38", "M39", "M40"].iter().zip(areas) {
-            rows.push(row(code, area, Contribution, false));
-        }
-        rows.push(row("M41", "multiutenza", Contribution, true));
-        for (code, area) in ["M44", "M47", "M50", "M53", "M56", "M59"].iter().zip(areas) {
-            rows.push(row(code, area, Structure, false));
-        }
-        rows.push(row("ROA", "multiutenza", Structure, true));
-        Soc26Spec {
-            year: 2025,
-            reference_year: 2019,
-            staff_reference_year: 2020,
-            spending_years: (2017, 2021),
-            rows,
-            quadro3_threshold: Cents(100_000),
-            social_worker_floor: 6_500,
-            social_worker_lep: 5_000,
-            social_worker_target: 4_000,
-            contribution_to_lep: Cents(4_000_000),
-            contribution_to_target: Cents(2_000_000),
-            r16_max_chars: 6_000,
-        }
+        Self::for_year(2025).expect("the 2025 form is embedded")
     }
 
     pub fn row(&self, code: &str) -> Option<&UsersRow> {

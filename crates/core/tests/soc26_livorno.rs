@@ -344,3 +344,15 @@ fn users_by_area_across_services_contributions_and_structures() {
     let total: u64 = areas.iter().map(|a| a.current).sum();
     assert_eq!(total, 20967, "the areas add up to ROB");
 }
+
+#[test]
+fn the_form_variants_are_data() {
+    let all = Soc26Spec::all();
+    assert!(!all.is_empty());
+    let f = Soc26Spec::form_2025();
+    assert_eq!((f.year, f.reference_year, f.rows.len()), (2025, 2019, 21));
+    assert_eq!(f.row("M30").unwrap().label, "Utenti Multiutenza");
+    assert_eq!(f.quadro3_threshold, Cents(100_000));
+    assert_eq!(Soc26Spec::latest().year, all.last().unwrap().year);
+    assert!(Soc26Spec::for_year(1999).is_none());
+}

@@ -224,6 +224,7 @@ struct FormPage {
     pdf_href: String,
     version: String,
     status: &'static str,
+    last_change: String,
     can_edit: bool,
     services: Vec<RowView>,
     contributions: Vec<RowView>,
@@ -260,15 +261,11 @@ struct Loaded {
     values: FormValues,
     version: Option<i64>,
     complete: Option<bool>,
+    last_change: Option<String>,
 }
 
 fn spec_for(year: i32) -> Result<Soc26Spec, AppError> {
-    let spec = Soc26Spec::form_2025();
-    if year == spec.year {
-        Ok(spec)
-    } else {
-        Err(AppError::NotFound)
-    }
+    Soc26Spec::for_year(year).ok_or(AppError::NotFound)
 }
 
 async fn load(
@@ -290,6 +287,7 @@ async fn load(
             values: json_to_form(&serde_json::from_str(&f.data).unwrap_or(Value::Null)),
             version: Some(f.version),
             complete: Some(f.complete),
+            last_change: Some(format::datetime(f.updated_at)),
         },
         None => {
             // A new form starts from what zona already knows: the ATS and the population.
@@ -310,6 +308,7 @@ async fn load(
                 values,
                 version: None,
                 complete: None,
+                last_change: None,
             }
         }
     })
@@ -440,6 +439,7 @@ fn build_page(
             Some(false) => "Bozza (contiene errori)",
             Some(true) => "Completa",
         },
+        last_change: loaded.last_change.clone().unwrap_or_else(|| "—".into()),
         can_edit,
         services,
         contributions,
@@ -606,7 +606,7 @@ struct ZoneRow {
 async fn zone_view(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::ReadInternal { zone_id })?;
-    let spec = Soc26Spec::form_2025();
+    let spec = Soc26Spec::latest();
     let q = ListQuery {
         zone_id: Some(zone_id),
         active: Some(true),

@@ -591,3 +591,16 @@ async fn soc26_forms_export_and_import_all_or_nothing() {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+#[test]
+fn soc26_compute_refuses_a_year_it_does_not_know() {
+    let (code, _, err) = run(
+        &["soc26", "compute", "-"],
+        Some(r#"{"form": "SOC26", "year": 1999}"#),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("zona has no SOC26 form for the year 1999"),
+        "{err}"
+    );
+}
