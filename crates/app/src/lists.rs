@@ -123,6 +123,8 @@ pub struct Filters {
     pub actor: Option<String>,
     pub from: Option<Date>,
     pub to: Option<Date>,
+    /// One municipality (SOC26 forms).
+    pub municipality_id: Option<i64>,
 }
 
 impl Filters {
@@ -145,6 +147,10 @@ impl Filters {
             None => None,
             Some(r) if Role::from_code(r).is_some() => Some(r.to_string()),
             Some(_) => return Err("Ruolo non valido.".into()),
+        };
+        let municipality_id = match get("comune") {
+            None => None,
+            Some(v) => Some(v.parse().map_err(|_| "Comune non valido.".to_string())?),
         };
         let organisation_id = match get("ente") {
             None => None,
@@ -175,6 +181,7 @@ impl Filters {
             actor: get("utente").map(str::to_string),
             from: date("dal")?,
             to: date("al")?,
+            municipality_id,
         })
     }
 
@@ -433,7 +440,7 @@ pub async fn table(db: &Db, list: ListName, f: &Filters) -> anyhow::Result<Table
             }
             t
         }
-        ListName::Soc26 => soc26_table(db, f.zone_id).await?,
+        ListName::Soc26 => soc26_table(db, f.zone_id, f.municipality_id).await?,
     };
     Ok(t)
 }
@@ -477,7 +484,11 @@ fn typed_cell(kind: FlatKind, v: Option<&serde_json::Value>) -> Cell {
 
 /// The SOC26 forms of a zone: one row per municipality, the input columns of
 /// the tabular layout (docs/soc26.md), then the computed values.
-async fn soc26_table(db: &Db, zone_id: Option<i64>) -> anyhow::Result<Table> {
+async fn soc26_table(
+    db: &Db,
+    zone_id: Option<i64>,
+    municipality_id: Option<i64>,
+) -> anyhow::Result<Table> {
     use ColumnKind::*;
     let spec = Soc26Spec::latest();
     let flat = flat_columns(&spec);
@@ -530,7 +541,11 @@ async fn soc26_table(db: &Db, zone_id: Option<i64>) -> anyhow::Result<Table> {
     }
     let mut t = Table::new(format!("SOC26 {y}"), columns);
     let Some(zone_id) = zone_id else { return Ok(t) };
-    for form in zona_store::soc26::list(db, zone_id, i64::from(y)).await? {
+    let forms = zona_store::soc26::list(db, zone_id, i64::from(y)).await?;
+    for form in forms
+        .into_iter()
+        .filter(|f| municipality_id.is_none_or(|m| f.municipality_id == m))
+    {
         let value: serde_json::Value =
             serde_json::from_str(&form.data).unwrap_or(serde_json::Value::Null);
         let mut row: Vec<Cell> = vec![

@@ -214,6 +214,7 @@ fn computed(spec: &Soc26Spec, f: &Soc26Input, r: &Soc26Result) -> Computed {
 struct FormPage {
     page: PageCtx,
     municipality: String,
+    municipality_id: i64,
     istat: String,
     year: i32,
     reference_year: i32,
@@ -425,6 +426,7 @@ fn build_page(
         page: PageCtx::new(ctx, format!("SOC26 {} — Comune di {}", spec.year, m.name))
             .crumb("Obiettivi di servizio", "/obiettivi-servizio"),
         municipality: m.name.clone(),
+        municipality_id: m.id,
         istat: m.istat_code.clone(),
         year: spec.year,
         reference_year: spec.reference_year,

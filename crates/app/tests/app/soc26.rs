@@ -295,3 +295,41 @@ async fn users_compared_by_area_with_a_chart() {
         assert!(flat.contains(expected), "missing {expected}");
     }
 }
+
+#[tokio::test]
+async fn one_municipality_exports_alone() {
+    let app = spawn_app(Backend::Postgres).await;
+    app.login("ufficio.piano").await;
+    let id = municipality_id(&app, "Livorno").await;
+    let p = app
+        .get(&format!(
+            "/obiettivi-servizio/export?comune={id}&format=json"
+        ))
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&p.body).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(
+        (
+            v[0]["codice_istat"].as_str(),
+            v[0]["R04"].as_str(),
+            v[0]["R06"].as_str()
+        ),
+        (Some("049009"), Some("13.69"), Some("19096142.52"))
+    );
+    let all = app.get("/obiettivi-servizio/export?format=json").await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&all.body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        app.get("/obiettivi-servizio/export?comune=x&format=csv")
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+}
