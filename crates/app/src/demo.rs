@@ -314,6 +314,8 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         orgs::create_organisation(db, &demo, &org("other_public_body", name, None)).await?;
     }
 
+    crate::demo_planning::load(db, &demo, zone).await?;
+
     let hash = crate::passwords::hash(DEMO_PASSWORD.to_string()).await?;
     let accounts: [(&str, &str, Option<i64>, Grant); 4] = [
         (

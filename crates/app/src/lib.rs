@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+mod demo_planning;
 pub mod lists;
 pub mod passwords;
 mod soc26_import;

@@ -91,6 +91,11 @@ pub mod entity {
     pub const USER: &str = "user";
     pub const SESSION: &str = "session";
     pub const SOC26_FORM: &str = "soc26_form";
+    pub const HEALTH_PLAN: &str = "health_plan";
+    pub const HEALTH_OBJECTIVE: &str = "health_objective";
+    pub const ANNUAL_PLAN: &str = "annual_plan";
+    pub const PROGRAMME: &str = "programme";
+    pub const ACTIVITY: &str = "activity";
 
     pub fn label(code: &str) -> &'static str {
         match code {
@@ -102,6 +107,11 @@ pub mod entity {
             USER => "Utente",
             SESSION => "Sessione",
             SOC26_FORM => "Scheda SOC26",
+            HEALTH_PLAN => "Piano Integrato di Salute",
+            HEALTH_OBJECTIVE => "Obiettivo di salute",
+            ANNUAL_PLAN => "Programmazione Operativa Annuale",
+            PROGRAMME => "Programma",
+            ACTIVITY => "Scheda attività",
             _ => "Altro",
         }
     }
@@ -113,6 +123,12 @@ pub mod entity {
         UNIT,
         USER,
         SESSION,
+        SOC26_FORM,
+        HEALTH_PLAN,
+        HEALTH_OBJECTIVE,
+        ANNUAL_PLAN,
+        PROGRAMME,
+        ACTIVITY,
     ];
 }
 

@@ -43,8 +43,9 @@ impl StoreError {
 
 /// The name of the unique index a violation refers to. PostgreSQL names it as
 /// the constraint. SQLite writes `index 'name'` for expression indexes and
-/// `table.column` for single-column ones, which our naming rule
-/// (`<table>_<column>_uq`) turns back into the index name.
+/// `table.column, …` for plain ones, which our naming rule turns back into
+/// the index name: `<table>_<last column>_uq` (the last column is the one
+/// that must be unique within the others, e.g. the year within a zone).
 fn violated_index(constraint: Option<&str>, message: &str) -> Option<String> {
     if let Some(c) = constraint.filter(|c| !c.is_empty()) {
         return Some(c.to_string());
@@ -53,8 +54,8 @@ fn violated_index(constraint: Option<&str>, message: &str) -> Option<String> {
     if let Some(rest) = detail.strip_prefix("index '") {
         return rest.split('\'').next().map(str::to_string);
     }
-    let first = detail.split(", ").next()?;
-    let (table, column) = first.split_once('.')?;
+    let last = detail.split(", ").last()?;
+    let (table, column) = last.split_once('.')?;
     Some(format!("{table}_{column}_uq"))
 }
 
@@ -75,6 +76,14 @@ mod tests {
         assert_eq!(
             violated_index(None, "UNIQUE constraint failed: index 'regions_name_uq'").as_deref(),
             Some("regions_name_uq")
+        );
+        assert_eq!(
+            violated_index(
+                None,
+                "UNIQUE constraint failed: annual_plans.zone_id, annual_plans.year"
+            )
+            .as_deref(),
+            Some("annual_plans_year_uq")
         );
         assert_eq!(violated_index(None, "something else"), None);
     }

@@ -9,6 +9,7 @@ pub mod audit;
 mod db;
 mod error;
 pub mod organisations;
+pub mod planning;
 pub mod sessions;
 pub mod soc26;
 pub mod territory;

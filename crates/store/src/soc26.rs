@@ -86,7 +86,7 @@ pub async fn save(
                 .bind(t)
                 .fetch_one(&mut *tx)
                 .await
-                .map_err(|e| match StoreError::from_unique(e, &[("soc26_forms_municipality_uq", "year")]) {
+                .map_err(|e| match StoreError::from_unique(e, &[("soc26_forms_year_uq", "year")]) {
                     StoreError::Duplicate { .. } => StoreError::Conflict,
                     other => other,
                 })?;

@@ -746,3 +746,114 @@ async fn soc26_forms_are_saved_as_drafts_and_versioned() {
         assert!(entries[0].before_json.as_deref().unwrap().contains("-3"));
     }
 }
+
+#[tokio::test]
+async fn the_planning_tree_reads_back_in_order() {
+    use zona_store::planning::{self, ActivityInput};
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        let (_, zone) = zone_fixture(db).await;
+        let pis = planning::create_health_plan(db, &actor(), zone, "PIS 2020-2022", 2020, 2022)
+            .await
+            .unwrap();
+        let o2 = planning::add_health_objective(db, &actor(), zone, pis, 2, "Prevenzione")
+            .await
+            .unwrap();
+        let o1 = planning::add_health_objective(db, &actor(), zone, pis, 1, "Inclusione")
+            .await
+            .unwrap();
+        let dup = planning::add_health_objective(db, &actor(), zone, pis, 3, "inclusione").await;
+        assert!(
+            matches!(dup, Err(StoreError::Duplicate { field: "title" })),
+            "{backend:?}: {dup:?}"
+        );
+        let poa = planning::create_annual_plan(db, &actor(), zone, 2024, pis)
+            .await
+            .unwrap();
+        let dup = planning::create_annual_plan(db, &actor(), zone, 2024, pis).await;
+        assert!(matches!(dup, Err(StoreError::Duplicate { field: "year" })));
+        let p_b = planning::add_programme(
+            db,
+            &actor(),
+            zone,
+            poa,
+            o2,
+            1,
+            "Scuole che promuovono salute",
+        )
+        .await
+        .unwrap();
+        let p_a = planning::add_programme(db, &actor(), zone, poa, o1, 2, "Senza dimora")
+            .await
+            .unwrap();
+        let empty = planning::add_programme(db, &actor(), zone, poa, o1, 3, "Programma vuoto")
+            .await
+            .unwrap();
+        let item = |p: i64, code: &str| ActivityInput {
+            programme_id: p,
+            code: code.into(),
+            title: format!("Attività {code}"),
+            description: None,
+            demo: false,
+        };
+        planning::add_activities(
+            db,
+            &actor(),
+            zone,
+            poa,
+            &[item(p_a, "A-2"), item(p_a, "A-1"), item(p_b, "B-1")],
+        )
+        .await
+        .unwrap();
+        // A duplicate code rolls the whole batch back.
+        let bad = planning::add_activities(
+            db,
+            &actor(),
+            zone,
+            poa,
+            &[item(p_b, "B-2"), item(p_b, "B-1")],
+        )
+        .await;
+        assert!(
+            matches!(bad, Err(StoreError::Duplicate { field: "code" })),
+            "{backend:?}: {bad:?}"
+        );
+        let tree = planning::tree(db, poa).await.unwrap();
+        let titles: Vec<&str> = tree.iter().map(|o| o.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Inclusione", "Prevenzione"],
+            "by objective position"
+        );
+        let codes: Vec<&str> = tree[0].programmes[0]
+            .activities
+            .iter()
+            .map(|a| a.code.as_str())
+            .collect();
+        assert_eq!(codes, ["A-1", "A-2"]);
+        assert_eq!(tree[0].programmes[1].id, empty);
+        assert!(
+            tree[0].programmes[1].activities.is_empty(),
+            "a programme without activities is listed"
+        );
+        assert_eq!(
+            tree[1].programmes[0].activities.len(),
+            1,
+            "{backend:?}: B-2 was not kept"
+        );
+        let plans = planning::annual_plans(db, zone).await.unwrap();
+        assert_eq!(
+            (
+                plans[0].objectives,
+                plans[0].programmes,
+                plans[0].activities
+            ),
+            (2, 3, 3)
+        );
+        assert_eq!(
+            planning::annual_plan_id(db, zone, 2024).await.unwrap(),
+            Some(poa)
+        );
+    }
+}

@@ -13,6 +13,7 @@ mod export;
 mod forms;
 mod home;
 mod page;
+mod planning;
 mod soc26;
 
 use crate::Config;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(admin::routes())
         .merge(soc26::routes())
+        .merge(planning::routes())
         .nest_service(
             "/static",
             tower::ServiceBuilder::new()

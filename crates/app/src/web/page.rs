@@ -38,8 +38,15 @@ impl PageCtx {
             active: path == "/",
             coming: false,
         }];
+        let zone_id = ctx.zone_id().unwrap_or(-1);
+        let internal = ctx.allows(Action::ReadInternal { zone_id });
+        nav.push(NavItem {
+            label: "Pianificazione",
+            href: "/pianificazione",
+            active: path.starts_with("/pianificazione"),
+            coming: !internal,
+        });
         for (label, href) in [
-            ("Pianificazione", "/pianificazione"),
             ("Partecipazione", "/partecipazione"),
             ("Servizi", "/servizi"),
         ] {
@@ -50,7 +57,6 @@ impl PageCtx {
                 coming: true,
             });
         }
-        let zone_id = ctx.zone_id().unwrap_or(-1);
         nav.push(NavItem {
             label: "Obiettivi di servizio",
             href: "/obiettivi-servizio",

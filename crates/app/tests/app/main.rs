@@ -6,5 +6,6 @@ mod browser;
 mod cli;
 mod exports;
 mod helpers;
+mod planning;
 mod routes;
 mod soc26;

@@ -12,4 +12,4 @@ CREATE TABLE soc26_forms (
     created_at       TIMESTAMPTZ NOT NULL,
     updated_at       TIMESTAMPTZ NOT NULL
 );
-CREATE UNIQUE INDEX soc26_forms_municipality_uq ON soc26_forms (municipality_id, year);
+CREATE UNIQUE INDEX soc26_forms_year_uq ON soc26_forms (municipality_id, year);

@@ -1,0 +1,309 @@
+//! The planning tree: PIS (health plan) and its health objectives; POA
+//! (annual plan) → programmes → activity sheets.
+
+use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::{now, on_db, Db, Result, StoreError};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct HealthPlan {
+    pub id: i64,
+    pub zone_id: i64,
+    pub title: String,
+    pub period_start: i64,
+    pub period_end: i64,
+}
+
+pub async fn create_health_plan(
+    db: &Db,
+    actor: &Actor,
+    zone_id: i64,
+    title: &str,
+    period_start: i64,
+    period_end: i64,
+) -> Result<i64> {
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO health_plans (zone_id, title, period_start, period_end, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(zone_id)
+        .bind(title)
+        .bind(period_start)
+        .bind(period_end)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, &[("health_plans_period_start_uq", "period_start")]))?;
+        let entry = AuditEntry::new(action::CREATE, entity::HEALTH_PLAN, Some(id))
+            .zone(Some(zone_id))
+            .summary(format!("Piano Integrato di Salute «{title}»"))
+            .after(&serde_json::json!({ "title": title, "period_start": period_start, "period_end": period_end }));
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+pub async fn add_health_objective(
+    db: &Db,
+    actor: &Actor,
+    zone_id: i64,
+    health_plan_id: i64,
+    position: i64,
+    title: &str,
+) -> Result<i64> {
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO health_objectives (health_plan_id, position, title, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(health_plan_id)
+        .bind(position)
+        .bind(title)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, &[("health_objectives_title_uq", "title")]))?;
+        let entry = AuditEntry::new(action::CREATE, entity::HEALTH_OBJECTIVE, Some(id))
+            .zone(Some(zone_id))
+            .summary(format!("Obiettivo di salute «{title}»"))
+            .after(&serde_json::json!({ "health_plan_id": health_plan_id, "position": position, "title": title }));
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+pub async fn create_annual_plan(
+    db: &Db,
+    actor: &Actor,
+    zone_id: i64,
+    year: i64,
+    health_plan_id: i64,
+) -> Result<i64> {
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO annual_plans (zone_id, year, health_plan_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(zone_id)
+        .bind(year)
+        .bind(health_plan_id)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, &[("annual_plans_year_uq", "year")]))?;
+        let entry = AuditEntry::new(action::CREATE, entity::ANNUAL_PLAN, Some(id))
+            .zone(Some(zone_id))
+            .summary(format!("Programmazione Operativa Annuale {year}"))
+            .after(&serde_json::json!({ "year": year, "health_plan_id": health_plan_id }));
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+pub async fn add_programme(
+    db: &Db,
+    actor: &Actor,
+    zone_id: i64,
+    annual_plan_id: i64,
+    health_objective_id: i64,
+    position: i64,
+    title: &str,
+) -> Result<i64> {
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO programmes (annual_plan_id, health_objective_id, position, title, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(annual_plan_id)
+        .bind(health_objective_id)
+        .bind(position)
+        .bind(title)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, &[("programmes_title_uq", "title")]))?;
+        let entry = AuditEntry::new(action::CREATE, entity::PROGRAMME, Some(id))
+            .zone(Some(zone_id))
+            .summary(format!("Programma «{title}»"))
+            .after(&serde_json::json!({ "annual_plan_id": annual_plan_id, "health_objective_id": health_objective_id, "title": title }));
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ActivityInput {
+    pub programme_id: i64,
+    pub code: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// A placeholder of the demo, filling a count the sources give without names.
+    pub demo: bool,
+}
+
+/// Adds activity sheets to an annual plan, all in one transaction.
+pub async fn add_activities(
+    db: &Db,
+    actor: &Actor,
+    zone_id: i64,
+    annual_plan_id: i64,
+    items: &[ActivityInput],
+) -> Result<Vec<i64>> {
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let mut ids = Vec::with_capacity(items.len());
+        for a in items {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO activities (annual_plan_id, programme_id, code, title, description, demo, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+            )
+            .bind(annual_plan_id)
+            .bind(a.programme_id)
+            .bind(&a.code)
+            .bind(&a.title)
+            .bind(&a.description)
+            .bind(a.demo)
+            .bind(t)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_unique(e, &[("activities_code_uq", "code")]))?;
+            let entry = AuditEntry::new(action::CREATE, entity::ACTIVITY, Some(id))
+                .zone(Some(zone_id))
+                .summary(format!("Scheda attività {} «{}»", a.code, a.title))
+                .after(a);
+            write_audit!(&mut *tx, actor, entry);
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    })
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct AnnualPlanSummary {
+    pub id: i64,
+    pub year: i64,
+    pub status: String,
+    pub health_plan_title: String,
+    pub objectives: i64,
+    pub programmes: i64,
+    pub activities: i64,
+}
+
+pub async fn annual_plans(db: &Db, zone_id: i64) -> Result<Vec<AnnualPlanSummary>> {
+    on_db!(db, |pool| {
+        Ok(sqlx::query_as::<_, AnnualPlanSummary>(
+        "SELECT a.id, a.year, a.status, h.title AS health_plan_title, \
+         (SELECT count(DISTINCT p.health_objective_id) FROM programmes p WHERE p.annual_plan_id = a.id) AS objectives, \
+         (SELECT count(*) FROM programmes p WHERE p.annual_plan_id = a.id) AS programmes, \
+         (SELECT count(*) FROM activities x WHERE x.annual_plan_id = a.id) AS activities \
+         FROM annual_plans a JOIN health_plans h ON h.id = a.health_plan_id \
+         WHERE a.zone_id = $1 ORDER BY a.year DESC"
+    )
+    .bind(zone_id)
+    .fetch_all(pool)
+    .await?)
+    })
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+struct TreeRow {
+    objective_id: i64,
+    objective: String,
+    programme_id: i64,
+    programme: String,
+    activity_id: Option<i64>,
+    code: Option<String>,
+    title: Option<String>,
+    demo: Option<bool>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ActivityNode {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub demo: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ProgrammeNode {
+    pub id: i64,
+    pub title: String,
+    pub activities: Vec<ActivityNode>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ObjectiveNode {
+    pub id: i64,
+    pub title: String,
+    pub programmes: Vec<ProgrammeNode>,
+}
+
+/// The tree of an annual plan: health objectives → programmes → activities,
+/// in their positions.
+pub async fn tree(db: &Db, annual_plan_id: i64) -> Result<Vec<ObjectiveNode>> {
+    let rows: Vec<TreeRow> = on_db!(db, |pool| {
+        sqlx::query_as::<_, TreeRow>(
+        "SELECT o.id AS objective_id, o.title AS objective, p.id AS programme_id, p.title AS programme, \
+         x.id AS activity_id, x.code, x.title, x.demo \
+         FROM programmes p JOIN health_objectives o ON o.id = p.health_objective_id \
+         LEFT JOIN activities x ON x.programme_id = p.id \
+         WHERE p.annual_plan_id = $1 ORDER BY o.position, p.position, x.code"
+    )
+    .bind(annual_plan_id)
+    .fetch_all(pool)
+    .await
+    })?;
+    let mut out: Vec<ObjectiveNode> = Vec::new();
+    for r in rows {
+        if out.last().map(|o| o.id) != Some(r.objective_id) {
+            out.push(ObjectiveNode {
+                id: r.objective_id,
+                title: r.objective.clone(),
+                programmes: Vec::new(),
+            });
+        }
+        let o = out.last_mut().expect("pushed above");
+        if o.programmes.last().map(|p| p.id) != Some(r.programme_id) {
+            o.programmes.push(ProgrammeNode {
+                id: r.programme_id,
+                title: r.programme.clone(),
+                activities: Vec::new(),
+            });
+        }
+        let p = o.programmes.last_mut().expect("pushed above");
+        if let (Some(id), Some(code), Some(title)) = (r.activity_id, r.code, r.title) {
+            p.activities.push(ActivityNode {
+                id,
+                code,
+                title,
+                demo: r.demo.unwrap_or(false),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The annual plan of a zone and year.
+pub async fn annual_plan_id(db: &Db, zone_id: i64, year: i64) -> Result<Option<i64>> {
+    on_db!(db, |pool| Ok(sqlx::query_scalar(
+        "SELECT id FROM annual_plans WHERE zone_id = $1 AND year = $2"
+    )
+    .bind(zone_id)
+    .bind(year)
+    .fetch_optional(pool)
+    .await?))
+}
