@@ -307,3 +307,33 @@ pub async fn annual_plan_id(db: &Db, zone_id: i64, year: i64) -> Result<Option<i
     .fetch_optional(pool)
     .await?))
 }
+
+/// An activity sheet with its place in the tree.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Activity {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub demo: bool,
+    pub year: i64,
+    pub zone_id: i64,
+    pub programme: String,
+    pub objective: String,
+    pub version: i64,
+}
+
+pub async fn get_activity(db: &Db, id: i64) -> Result<Option<Activity>> {
+    on_db!(db, |pool| {
+        Ok(sqlx::query_as::<_, Activity>(
+        "SELECT x.id, x.code, x.title, x.description, x.demo, a.year, a.zone_id, p.title AS programme, \
+         o.title AS objective, x.version \
+         FROM activities x JOIN annual_plans a ON a.id = x.annual_plan_id \
+         JOIN programmes p ON p.id = x.programme_id \
+         JOIN health_objectives o ON o.id = p.health_objective_id WHERE x.id = $1"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
+    })
+}

@@ -10,12 +10,13 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::Router;
 use zona_core::authz::Action;
-use zona_store::planning::{self, AnnualPlanSummary, ObjectiveNode};
+use zona_store::planning::{self, Activity, AnnualPlanSummary, ObjectiveNode};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/pianificazione", get(index))
         .route("/pianificazione/poa/{year}", get(tree))
+        .route("/pianificazione/attivita/{id}", get(activity))
 }
 
 #[derive(Template)]
@@ -60,4 +61,28 @@ async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) ->
         summary,
         objectives,
     }))
+}
+
+#[derive(Template)]
+#[template(path = "planning_activity.html")]
+struct ActivityPage {
+    page: PageCtx,
+    a: Activity,
+}
+
+/// One activity sheet, read-only for now.
+async fn activity(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::ReadInternal { zone_id })?;
+    let a = planning::get_activity(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::admin::same_zone(&ctx, a.zone_id)?;
+    let page = PageCtx::new(&ctx, format!("{} {}", a.code, a.title))
+        .crumb("Pianificazione", "/pianificazione")
+        .crumb(
+            format!("POA {}", a.year),
+            format!("/pianificazione/poa/{}", a.year),
+        );
+    Ok(render_page(&ActivityPage { page, a }))
 }

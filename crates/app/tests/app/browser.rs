@@ -221,7 +221,13 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
         ),
         (
             "referente.sma",
-            &["/", "/account"],
+            &[
+                "/",
+                "/account",
+                "/pianificazione",
+                "/pianificazione/poa/2024",
+                "/pianificazione/attivita/1",
+            ],
             &["/admin", "/admin/unita"],
             false,
         ),
