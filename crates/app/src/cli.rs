@@ -218,8 +218,13 @@ enum StatusArg {
 
 #[derive(Args)]
 struct ExportArgs {
-    /// The list: regions, zones, municipalities, organisations, units, users, audit-log.
+    /// The list: regions, zones, municipalities, organisations, units, users,
+    /// audit-log; or `poa`, the annual operating plan of `--year` (CSV and
+    /// JSON: one row per activity sheet; XLSX: the whole plan with its budget).
     list: String,
+    /// The year of the plan (`poa` only).
+    #[arg(long)]
+    year: Option<i64>,
     #[arg(long, value_enum)]
     format: FormatArg,
     /// Write here instead of standard output.
@@ -666,11 +671,63 @@ fn soc26_compute(file: &std::path::Path) -> Result<()> {
     }
 }
 
+fn write_out(out: Option<PathBuf>, bytes: &[u8], what: &str) -> Result<()> {
+    match out {
+        Some(path) => {
+            std::fs::write(&path, bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("{what} written to {}", path.display());
+        }
+        None => std::io::stdout().lock().write_all(bytes)?,
+    }
+    Ok(())
+}
+
+async fn export_poa(a: ExportArgs) -> Result<()> {
+    let year = a
+        .year
+        .ok_or_else(|| anyhow!("`zona export poa` needs --year YEAR"))?;
+    let db = open(&a.db.database_url).await?;
+    let zone = zone_id(&db, a.zone.as_deref()).await?;
+    let data = crate::poa::PoaData::load(&db, zone, year)
+        .await?
+        .ok_or_else(|| anyhow!("the zone has no annual operating plan for {year}"))?;
+    let q = zona_store::sheets::SheetQuery {
+        text: a.q.clone(),
+        ..Default::default()
+    };
+    let (bytes, what) = match a.format {
+        FormatArg::Xlsx => (
+            crate::poa::workbook(&db, &data).await?,
+            format!("POA {year}"),
+        ),
+        FormatArg::Csv | FormatArg::Json => {
+            let table = crate::poa::sheets_table(&db, &data, &q).await?;
+            let format = if matches!(a.format, FormatArg::Csv) {
+                zona_reports::ExportFormat::Csv
+            } else {
+                zona_reports::ExportFormat::Json
+            };
+            (
+                table.write(format)?,
+                format!("{} activity sheets", table.rows.len()),
+            )
+        }
+    };
+    write_out(a.out, &bytes, &what)
+}
+
 async fn export(a: ExportArgs) -> Result<()> {
+    if a.list == "poa" {
+        return export_poa(a).await;
+    }
+    if a.year.is_some() {
+        bail!("--year applies only to `zona export poa`");
+    }
     let list = ListName::from_cli(&a.list).ok_or_else(|| {
         let names: Vec<&str> = ListName::ALL.iter().map(|l| l.cli_name()).collect();
         anyhow!(
-            "unknown list `{}`: choose one of {}",
+            "unknown list `{}`: choose one of {}, poa",
             a.list,
             names.join(", ")
         )
@@ -703,15 +760,7 @@ async fn export(a: ExportArgs) -> Result<()> {
         FormatArg::Json => zona_reports::ExportFormat::Json,
     };
     let bytes = table.write(format)?;
-    match a.out {
-        Some(path) => {
-            std::fs::write(&path, &bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("{} rows written to {}", table.rows.len(), path.display());
-        }
-        None => std::io::stdout().lock().write_all(&bytes)?,
-    }
-    Ok(())
+    write_out(a.out, &bytes, &format!("{} rows", table.rows.len()))
 }
 
 #[cfg(test)]

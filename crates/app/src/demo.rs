@@ -196,6 +196,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
     .await?;
 
     let spec = zona_core::soc26::Soc26Spec::form_2025();
+    let mut municipalities = Vec::new();
     for (name, istat, population, source) in MUNICIPALITIES {
         let id = territory::create_municipality(
             db,
@@ -207,6 +208,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
             },
         )
         .await?;
+        municipalities.push(id);
         territory::set_population(
             db,
             &demo,
@@ -272,14 +274,17 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         email: None,
     };
     let mut sma = 0;
+    let mut units = Vec::new();
     for (name, description) in HEALTH_UNITS {
         let id = orgs::create_unit(db, &demo, &unit(ausl, name, description)).await?;
         if name.starts_with("UF Salute mentale adulti") {
             sma = id;
         }
+        units.push((*name, id, ausl));
     }
     for (name, description) in LIVORNO_SERVICES {
-        orgs::create_unit(db, &demo, &unit(livorno, name, description)).await?;
+        let id = orgs::create_unit(db, &demo, &unit(livorno, name, description)).await?;
+        units.push((*name, id, livorno));
     }
     orgs::create_unit(
         db,
@@ -314,7 +319,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         orgs::create_organisation(db, &demo, &org("other_public_body", name, None)).await?;
     }
 
-    crate::demo_planning::load(db, &demo, zone).await?;
+    crate::demo_planning::load(db, &demo, zone, &units, &municipalities).await?;
 
     let hash = crate::passwords::hash(DEMO_PASSWORD.to_string()).await?;
     let accounts: [(&str, &str, Option<i64>, Grant); 4] = [

@@ -5,8 +5,13 @@
 //! Activities named in the seeds are demo activities with their names; the
 //! rest, up to the counts the seeds give, are plainly marked placeholders.
 
-use anyhow::Result;
-use zona_store::planning::{self, ActivityInput};
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+use time::macros::date;
+use zona_core::planning::{ActKind, FundingLine, Indicator, SheetContent, SheetStatus};
+use zona_core::Cents;
+use zona_store::planning;
+use zona_store::sheets::{self, ActInput, NewSheet};
 use zona_store::{Actor, Db};
 
 pub const OBJECTIVES: [&str; 5] = [
@@ -73,6 +78,170 @@ const PROGRAMMES_2025: [(usize, &str); 23] = [
     (4, "Assistenza farmaceutica"),
 ];
 
+/// Programmes renamed from 2024 to 2025: their sheets continue.
+const RENAMED: [(&str, &str); 2] = [
+    (
+        "Contrasto povertà e alte marginalità sociali",
+        "Contrasto povertà e marginalità sociali",
+    ),
+    (
+        "Contrasto cronicità da fase acuta a presa in carico nei CSM",
+        "Contrasto cronicità",
+    ),
+];
+
+/// How the sheets of a programme are filled in the demo: sector, responsible
+/// unit, target areas and funding sources (codes of the vocabularies). A
+/// reading of the programme's name, written in docs/demo-data.md.
+struct Profile {
+    sector: &'static str,
+    unit: &'static str,
+    areas: &'static [&'static str],
+    sources: &'static [&'static str],
+}
+
+fn profile(programme: &str) -> Profile {
+    let p = |sector, unit, areas, sources| Profile {
+        sector,
+        unit,
+        areas,
+        sources,
+    };
+    const SOCIAL: &str = "Settore Politiche sociali";
+    const SSP: &str = "Servizio sociale professionale";
+    const DZ: &str = "Direzione di Zona Distretto";
+    const CP: &str = "UF Cure primarie";
+    match programme {
+        "Contrasto povertà e alte marginalità sociali"
+        | "Contrasto povertà e marginalità sociali"
+        | "Senza dimora" => p(
+            "socio_assistenziale",
+            SOCIAL,
+            &["poverta"],
+            &["fondo_poverta", "comuni"],
+        ),
+        "PNRR_Missione 5" => p("socio_assistenziale", SOCIAL, &["multiutenza"], &["pnrr"]),
+        "Integrazione sociale disabilità" => p(
+            "socio_assistenziale",
+            SSP,
+            &["disabili"],
+            &["comuni", "fnps"],
+        ),
+        "Progetto SAI" => p("socio_assistenziale", SOCIAL, &["immigrati"], &["altro"]),
+        "Assegno di Inclusione" => p("socio_assistenziale", SSP, &["poverta"], &["fondo_poverta"]),
+        "Contrasto dipendenze" => p(
+            "socio_sanitario",
+            "UF Dipendenze (SerD)",
+            &["dipendenze"],
+            &["fondo_sanitario"],
+        ),
+        "Tutela infanzia e famiglia" => p(
+            "socio_assistenziale",
+            SSP,
+            &["famiglia_minori"],
+            &["comuni", "fnps"],
+        ),
+        "Tutela salute donna e materno-infantile" => p(
+            "prevenzione_promozione",
+            "UF Attività consultoriali",
+            &["famiglia_minori"],
+            &["fondo_sanitario"],
+        ),
+        "Contrasto violenza di genere" => p(
+            "violenza_genere",
+            SOCIAL,
+            &["famiglia_minori"],
+            &["fondo_sociale_regionale", "comuni"],
+        ),
+        "Servizi non autosufficienza e disabilità" => p(
+            "socio_sanitario",
+            DZ,
+            &["anziani", "disabili"],
+            &["fna", "fondo_sanitario"],
+        ),
+        "Salute mentale Infanzia e Adolescenza" => p(
+            "socio_sanitario",
+            "UF Salute mentale infanzia e adolescenza",
+            &["salute_mentale", "famiglia_minori"],
+            &["fondo_sanitario"],
+        ),
+        "Contrasto cronicità da fase acuta a presa in carico nei CSM" | "Contrasto cronicità" => {
+            p(
+                "socio_sanitario",
+                "UF Salute mentale adulti",
+                &["salute_mentale"],
+                &["fondo_sanitario"],
+            )
+        }
+        "Cure palliative" => p(
+            "socio_sanitario",
+            "Cure palliative",
+            &["anziani"],
+            &["fondo_sanitario"],
+        ),
+        "SEUS" => p(
+            "socio_assistenziale",
+            SOCIAL,
+            &["multiutenza"],
+            &["fondo_sociale_regionale"],
+        ),
+        "S.TA.R." => p("socio_sanitario", DZ, &["anziani"], &["fondo_sanitario"]),
+        "Scuole che promuovono salute" => p(
+            "prevenzione_promozione",
+            DZ,
+            &["famiglia_minori"],
+            &["fondo_sanitario"],
+        ),
+        "Invecchiamento attivo" => p(
+            "prevenzione_promozione",
+            DZ,
+            &["anziani"],
+            &["comuni", "fondo_sanitario"],
+        ),
+        "Sanità d'iniziativa" => p(
+            "prevenzione_promozione",
+            CP,
+            &["multiutenza"],
+            &["fondo_sanitario"],
+        ),
+        "PNRR_Missione 6" => p("cure_primarie", CP, &["multiutenza"], &["pnrr"]),
+        "ACOT" => p(
+            "cure_primarie",
+            "ACOT - Agenzia di continuità ospedale-territorio",
+            &["anziani"],
+            &["fondo_sanitario"],
+        ),
+        _ => p("cure_primarie", CP, &["multiutenza"], &["fondo_sanitario"]),
+    }
+}
+
+/// Resources the seed gives for a named activity: (title prefix, source,
+/// amount in cents, start, end). The seed states the project's whole
+/// resources, which the demo records as one line of the first year.
+fn named_resources(
+    title: &str,
+) -> Option<(&'static str, i64, Option<time::Date>, Option<time::Date>)> {
+    if title.starts_with("SEUS") {
+        Some((
+            "fondo_sociale_regionale",
+            35_624_000,
+            Some(date!(2024 - 01 - 01)),
+            Some(date!(2026 - 06 - 30)),
+        ))
+    } else if title.starts_with("Pronto Badante") {
+        Some((
+            "fondo_sociale_regionale",
+            29_348_158,
+            Some(date!(2023 - 07 - 01)),
+            Some(date!(2026 - 06 - 30)),
+        ))
+    } else if title.starts_with("Progetto AMIBUS 4") {
+        Some(("fse_plus", 146_124_592, None, None))
+    } else {
+        None
+    }
+}
+
 /// Activities the seeds name, by programme: (programme, title, description).
 const NAMED: &[(&str, &str, &str)] = &[
     ("SEUS", "SEUS – Servizio di Emergenza Urgenza Sociale", "Servizio di secondo livello con numero verde regionale h24, 365 giorni l'anno; dal 1/1/2024 al 30/6/2026, € 356.240,00."),
@@ -110,19 +279,35 @@ struct DemoYear<'a> {
     total: usize,
 }
 
+/// What the demo sheets refer to.
+pub struct DemoRefs<'a> {
+    pub zone: i64,
+    /// (unit name, unit id, organisation id)
+    pub units: &'a [(&'a str, i64, i64)],
+    pub municipalities: &'a [i64],
+}
+
+/// A deterministic demo amount with cents, so that sums are exercised.
+fn demo_amount(p: usize, k: usize) -> i64 {
+    let euros = 8_000 + ((k * 7_919 + p * 104_729) % 190) as i64 * 1_000;
+    euros * 100 + ((k * 37 + p * 11) % 100) as i64
+}
+
 async fn load_year(
     db: &Db,
     demo: &Actor,
-    zone: i64,
+    refs: &DemoRefs<'_>,
     pis: i64,
     objectives: &[i64],
     y: DemoYear<'_>,
-) -> Result<()> {
+    previous: &HashMap<(String, String), i64>,
+) -> Result<(i64, HashMap<(String, String), i64>)> {
     let DemoYear {
         year,
         programmes,
         total,
     } = y;
+    let zone = refs.zone;
     let plan = planning::create_annual_plan(db, demo, zone, year, pis).await?;
     let mut ids = Vec::new();
     for (i, (o, title)) in programmes.iter().enumerate() {
@@ -131,49 +316,174 @@ async fn load_year(
                 .await?,
         );
     }
-    let mut per_programme = vec![0usize; programmes.len()];
-    let mut items = Vec::new();
-    let mut push = |p: usize,
-                    title: String,
-                    description: Option<String>,
-                    demo_flag: bool,
-                    items: &mut Vec<ActivityInput>| {
-        per_programme[p] += 1;
-        items.push(ActivityInput {
-            programme_id: ids[p],
-            code: format!("{year}-{:02}-{:03}", p + 1, per_programme[p]),
-            title,
-            description,
-            demo: demo_flag,
-        });
-    };
+    // (programme index, title, description, is placeholder)
+    let mut wanted: Vec<(usize, String, Option<String>, bool)> = Vec::new();
     for (programme, title, description) in NAMED {
         if let Some(p) = programmes.iter().position(|(_, t)| t == programme) {
             let d = (!description.is_empty()).then(|| description.to_string());
-            push(p, title.to_string(), d, false, &mut items);
+            wanted.push((p, title.to_string(), d, false));
         }
     }
     // Fill up to the count the seed gives, spreading placeholders evenly.
+    let mut per_programme = vec![0usize; programmes.len()];
     let mut n = 0;
-    while items.len() < total {
+    while wanted.len() < total {
         let p = n % programmes.len();
         n += 1;
-        push(
+        per_programme[p] += 1;
+        wanted.push((
             p,
-            format!("Attività dimostrativa n. {n}"),
+            format!("Attività dimostrativa n. {}", per_programme[p]),
             Some(
                 "Dato dimostrativo: la fonte indica il numero delle attività, non il loro nome."
                     .into(),
             ),
             true,
-            &mut items,
-        );
+        ));
     }
-    planning::add_activities(db, demo, zone, plan, &items).await?;
-    Ok(())
+    wanted.sort_by_key(|w| w.0);
+    let mut counter = vec![0usize; programmes.len()];
+    let mut items = Vec::new();
+    let mut keys = Vec::new();
+    for (p, title, description, placeholder) in wanted {
+        counter[p] += 1;
+        let k = counter[p];
+        let programme = programmes[p].1;
+        let prof = profile(programme);
+        let (unit_id, organisation_id) = refs
+            .units
+            .iter()
+            .find(|(name, _, _)| *name == prof.unit)
+            .map(|(_, u, o)| (*u, *o))
+            .with_context(|| format!("demo unit {}", prof.unit))?;
+        let (funding, start_date, end_date, indicators) = match named_resources(&title) {
+            Some((source, cents, start, end)) => (
+                vec![FundingLine {
+                    source: source.into(),
+                    year,
+                    amount: Cents(cents),
+                }],
+                start,
+                end,
+                Vec::new(),
+            ),
+            None => {
+                let amount = demo_amount(p, k);
+                let funding = if prof.sources.len() > 1 {
+                    // 70 / 30, exact to the cent: the second line takes the remainder.
+                    let first = amount * 7 / 10;
+                    vec![
+                        FundingLine {
+                            source: prof.sources[0].into(),
+                            year,
+                            amount: Cents(first),
+                        },
+                        FundingLine {
+                            source: prof.sources[1].into(),
+                            year,
+                            amount: Cents(amount - first),
+                        },
+                    ]
+                } else {
+                    vec![FundingLine {
+                        source: prof.sources[0].into(),
+                        year,
+                        amount: Cents(amount),
+                    }]
+                };
+                let indicators = if placeholder {
+                    let base = 40 + (k as i64 * 13 + p as i64 * 7) % 160;
+                    vec![Indicator {
+                        name: "Persone prese in carico (dato dimostrativo)".into(),
+                        unit: "persone".into(),
+                        baseline: Some(base.into()),
+                        target: Some((base + base / 10 + 1).into()),
+                        actual: None,
+                    }]
+                } else {
+                    Vec::new()
+                };
+                (
+                    funding,
+                    Some(time::Date::from_calendar_date(
+                        year as i32,
+                        time::Month::January,
+                        1,
+                    )?),
+                    Some(time::Date::from_calendar_date(
+                        year as i32,
+                        time::Month::December,
+                        31,
+                    )?),
+                    indicators,
+                )
+            }
+        };
+        let kind = if title.starts_with("PNRR")
+            || title.contains("Progetto")
+            || title.starts_with("SAI")
+        {
+            "progetto"
+        } else if placeholder && k % 3 == 0 {
+            "intervento"
+        } else {
+            "servizio"
+        };
+        // Sheets continue from last year when the programme (or its new name)
+        // and the title match.
+        let old_programme = RENAMED
+            .iter()
+            .find(|(_, new)| *new == programme)
+            .map_or(programme, |(old, _)| old);
+        let previous_id = previous
+            .get(&(old_programme.to_string(), title.clone()))
+            .copied();
+        keys.push((programme.to_string(), title.clone()));
+        let content = SheetContent {
+            title,
+            description,
+            programme_id: ids[p],
+            sector: Some(prof.sector.into()),
+            kind: Some(kind.into()),
+            target_areas: prof.areas.iter().map(|a| a.to_string()).collect(),
+            unit_id: Some(unit_id),
+            organisation_id: Some(organisation_id),
+            municipality_ids: refs.municipalities.to_vec(),
+            start_date,
+            end_date,
+            funding,
+            indicators,
+            internal_notes: None,
+        };
+        let status = if year >= 2025 && prof.unit == "UF Salute mentale adulti" {
+            SheetStatus::ToFill
+        } else {
+            SheetStatus::Accepted
+        };
+        items.push(NewSheet {
+            code: format!("{year}-{:02}-{:03}", p + 1, k),
+            demo: placeholder,
+            status,
+            previous_id,
+            content,
+        });
+    }
+    let new_ids = sheets::add_sheets(db, demo, plan, &items).await?;
+    Ok((plan, keys.into_iter().zip(new_ids).collect()))
 }
 
-pub async fn load(db: &Db, demo: &Actor, zone: i64) -> Result<()> {
+pub async fn load(
+    db: &Db,
+    demo: &Actor,
+    zone: i64,
+    units: &[(&str, i64, i64)],
+    municipalities: &[i64],
+) -> Result<()> {
+    let refs = DemoRefs {
+        zone,
+        units,
+        municipalities,
+    };
     let pis = planning::create_health_plan(
         db,
         demo,
@@ -188,10 +498,10 @@ pub async fn load(db: &Db, demo: &Actor, zone: i64) -> Result<()> {
         objectives
             .push(planning::add_health_objective(db, demo, zone, pis, i as i64 + 1, title).await?);
     }
-    load_year(
+    let (plan_2024, sheets_2024) = load_year(
         db,
         demo,
-        zone,
+        &refs,
         pis,
         &objectives,
         DemoYear {
@@ -199,12 +509,28 @@ pub async fn load(db: &Db, demo: &Actor, zone: i64) -> Result<()> {
             programmes: &PROGRAMMES_2024,
             total: 130,
         },
+        &HashMap::new(),
+    )
+    .await?;
+    sheets::approve_plan(
+        db,
+        demo,
+        plan_2024,
+        &ActInput {
+            kind: ActKind::Approval,
+            body: "Conferenza Zonale dei Sindaci Integrata".into(),
+            number: "1 (dimostrativo)".into(),
+            act_date: date!(2024 - 04 - 30),
+            description: Some(
+                "Atto dimostrativo: le fonti non riportano gli estremi dell'approvazione.".into(),
+            ),
+        },
     )
     .await?;
     load_year(
         db,
         demo,
-        zone,
+        &refs,
         pis,
         &objectives,
         DemoYear {
@@ -212,6 +538,7 @@ pub async fn load(db: &Db, demo: &Actor, zone: i64) -> Result<()> {
             programmes: &PROGRAMMES_2025,
             total: 116,
         },
+        &sheets_2024,
     )
     .await?;
     Ok(())

@@ -7,6 +7,7 @@ pub mod demo;
 mod demo_planning;
 pub mod lists;
 pub mod passwords;
+pub mod poa;
 mod soc26_import;
 pub mod web;
 

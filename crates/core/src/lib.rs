@@ -12,6 +12,7 @@ pub mod authz;
 pub mod format;
 pub mod money;
 pub mod org;
+pub mod planning;
 pub mod soc26;
 pub mod soc26_json;
 pub mod validation;

@@ -9,4 +9,4 @@ pub mod charts;
 pub mod pdf;
 pub mod table;
 
-pub use table::{Cell, Column, ColumnKind, ExportFormat, Table};
+pub use table::{workbook, Cell, Column, ColumnKind, ExportFormat, Table};

@@ -71,6 +71,11 @@ impl From<Cents> for Cell {
         Cell::Money(c)
     }
 }
+impl From<Date> for Cell {
+    fn from(d: Date) -> Cell {
+        Cell::Date(d)
+    }
+}
 impl From<OffsetDateTime> for Cell {
     fn from(t: OffsetDateTime) -> Cell {
         Cell::DateTime(t)
@@ -199,7 +204,10 @@ impl Table {
     }
 
     pub fn to_xlsx(&self) -> Result<Vec<u8>, ExportError> {
-        let mut wb = Workbook::new();
+        workbook(std::slice::from_ref(self))
+    }
+
+    fn write_sheet(&self, wb: &mut Workbook) -> Result<(), ExportError> {
         let ws = wb.add_worksheet();
         // Excel limits sheet names to 31 characters and forbids some symbols.
         let sheet: String = self
@@ -268,7 +276,7 @@ impl Table {
         }
         ws.set_freeze_panes(1, 0)?;
         ws.autofit();
-        Ok(wb.save_to_buffer()?)
+        Ok(())
     }
 
     /// JSON: an array of objects keyed by column key; money as a decimal
@@ -287,6 +295,16 @@ impl Table {
             .collect();
         Ok(serde_json::to_vec_pretty(&Value::Array(rows))?)
     }
+}
+
+/// One workbook with a worksheet per table, in order; sheet names come from
+/// the tables' titles and must differ in their first 31 characters.
+pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, ExportError> {
+    let mut wb = Workbook::new();
+    for t in tables {
+        t.write_sheet(&mut wb)?;
+    }
+    Ok(wb.save_to_buffer()?)
 }
 
 fn csv_cell(cell: &Cell) -> String {

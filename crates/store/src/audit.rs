@@ -46,6 +46,11 @@ pub mod action {
     pub const ROLE_GRANT: &str = "role_grant";
     pub const ROLE_REVOKE: &str = "role_revoke";
     pub const IMPORT: &str = "import";
+    pub const SUBMIT: &str = "submit";
+    pub const RETURN: &str = "return";
+    pub const ACCEPT: &str = "accept";
+    pub const APPROVE: &str = "approve";
+    pub const AMEND: &str = "amend";
 
     /// Italian label of an action code.
     pub fn label(code: &str) -> &'static str {
@@ -62,6 +67,11 @@ pub mod action {
             ROLE_GRANT => "Assegnazione ruolo",
             ROLE_REVOKE => "Revoca ruolo",
             IMPORT => "Importazione",
+            SUBMIT => "Invio",
+            RETURN => "Restituzione",
+            ACCEPT => "Accettazione",
+            APPROVE => "Approvazione",
+            AMEND => "Variazione",
             _ => "Altro",
         }
     }
@@ -78,6 +88,11 @@ pub mod action {
         ROLE_GRANT,
         ROLE_REVOKE,
         IMPORT,
+        SUBMIT,
+        RETURN,
+        ACCEPT,
+        APPROVE,
+        AMEND,
     ];
 }
 
@@ -96,6 +111,7 @@ pub mod entity {
     pub const ANNUAL_PLAN: &str = "annual_plan";
     pub const PROGRAMME: &str = "programme";
     pub const ACTIVITY: &str = "activity";
+    pub const VOCABULARY_TERM: &str = "vocabulary_term";
 
     pub fn label(code: &str) -> &'static str {
         match code {
@@ -112,6 +128,7 @@ pub mod entity {
             ANNUAL_PLAN => "Programmazione Operativa Annuale",
             PROGRAMME => "Programma",
             ACTIVITY => "Scheda attività",
+            VOCABULARY_TERM => "Voce di elenco controllato",
             _ => "Altro",
         }
     }
@@ -129,6 +146,7 @@ pub mod entity {
         ANNUAL_PLAN,
         PROGRAMME,
         ACTIVITY,
+        VOCABULARY_TERM,
     ];
 }
 

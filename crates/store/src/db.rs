@@ -201,7 +201,8 @@ impl Db {
             Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
             Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
         };
-        r.map_err(|e| StoreError::Migration(e.to_string()))
+        r.map_err(|e| StoreError::Migration(e.to_string()))?;
+        crate::vocabularies::seed_missing(self).await
     }
 
     /// True when the database answers a trivial query.

@@ -18,6 +18,10 @@ pub enum StoreError {
     /// Optimistic concurrency: someone else saved the record after it was read.
     #[error("the record was changed by someone else")]
     Conflict,
+    /// A rule of the domain refused the change; the message is Italian and
+    /// meant for the person.
+    #[error("{0}")]
+    Refused(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }

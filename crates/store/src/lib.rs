@@ -11,10 +11,12 @@ mod error;
 pub mod organisations;
 pub mod planning;
 pub mod sessions;
+pub mod sheets;
 pub mod soc26;
 pub mod territory;
 pub mod testing;
 pub mod users;
+pub mod vocabularies;
 
 pub use audit::{Actor, AuditEntry};
 pub use db::{Backend, Db, Page};

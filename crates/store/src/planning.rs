@@ -142,55 +142,6 @@ pub async fn add_programme(
     })
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct ActivityInput {
-    pub programme_id: i64,
-    pub code: String,
-    pub title: String,
-    pub description: Option<String>,
-    /// A placeholder of the demo, filling a count the sources give without names.
-    pub demo: bool,
-}
-
-/// Adds activity sheets to an annual plan, all in one transaction.
-pub async fn add_activities(
-    db: &Db,
-    actor: &Actor,
-    zone_id: i64,
-    annual_plan_id: i64,
-    items: &[ActivityInput],
-) -> Result<Vec<i64>> {
-    let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let mut ids = Vec::with_capacity(items.len());
-        for a in items {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO activities (annual_plan_id, programme_id, code, title, description, demo, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-            )
-            .bind(annual_plan_id)
-            .bind(a.programme_id)
-            .bind(&a.code)
-            .bind(&a.title)
-            .bind(&a.description)
-            .bind(a.demo)
-            .bind(t)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| StoreError::from_unique(e, &[("activities_code_uq", "code")]))?;
-            let entry = AuditEntry::new(action::CREATE, entity::ACTIVITY, Some(id))
-                .zone(Some(zone_id))
-                .summary(format!("Scheda attività {} «{}»", a.code, a.title))
-                .after(a);
-            write_audit!(&mut *tx, actor, entry);
-            ids.push(id);
-        }
-        tx.commit().await?;
-        Ok(ids)
-    })
-}
-
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct AnnualPlanSummary {
     pub id: i64,
@@ -200,6 +151,12 @@ pub struct AnnualPlanSummary {
     pub objectives: i64,
     pub programmes: i64,
     pub activities: i64,
+}
+
+impl AnnualPlanSummary {
+    pub fn status_label(&self) -> &'static str {
+        zona_core::planning::PlanStatus::from_code(&self.status).map_or("", |s| s.label())
+    }
 }
 
 pub async fn annual_plans(db: &Db, zone_id: i64) -> Result<Vec<AnnualPlanSummary>> {
@@ -228,6 +185,7 @@ struct TreeRow {
     code: Option<String>,
     title: Option<String>,
     demo: Option<bool>,
+    status: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -236,6 +194,13 @@ pub struct ActivityNode {
     pub code: String,
     pub title: String,
     pub demo: bool,
+    pub status: String,
+}
+
+impl ActivityNode {
+    pub fn status_label(&self) -> &'static str {
+        zona_core::planning::SheetStatus::from_code(&self.status).map_or("", |s| s.label())
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -252,13 +217,19 @@ pub struct ObjectiveNode {
     pub programmes: Vec<ProgrammeNode>,
 }
 
+impl ObjectiveNode {
+    pub fn activity_count(&self) -> usize {
+        self.programmes.iter().map(|p| p.activities.len()).sum()
+    }
+}
+
 /// The tree of an annual plan: health objectives → programmes → activities,
 /// in their positions.
 pub async fn tree(db: &Db, annual_plan_id: i64) -> Result<Vec<ObjectiveNode>> {
     let rows: Vec<TreeRow> = on_db!(db, |pool| {
         sqlx::query_as::<_, TreeRow>(
         "SELECT o.id AS objective_id, o.title AS objective, p.id AS programme_id, p.title AS programme, \
-         x.id AS activity_id, x.code, x.title, x.demo \
+         x.id AS activity_id, x.code, x.title, x.demo, x.status \
          FROM programmes p JOIN health_objectives o ON o.id = p.health_objective_id \
          LEFT JOIN activities x ON x.programme_id = p.id \
          WHERE p.annual_plan_id = $1 ORDER BY o.position, p.position, x.code"
@@ -291,6 +262,7 @@ pub async fn tree(db: &Db, annual_plan_id: i64) -> Result<Vec<ObjectiveNode>> {
                 code,
                 title,
                 demo: r.demo.unwrap_or(false),
+                status: r.status.unwrap_or_default(),
             });
         }
     }
@@ -308,32 +280,22 @@ pub async fn annual_plan_id(db: &Db, zone_id: i64, year: i64) -> Result<Option<i
     .await?))
 }
 
-/// An activity sheet with its place in the tree.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
-pub struct Activity {
+pub struct ProgrammeRef {
     pub id: i64,
-    pub code: String,
     pub title: String,
-    pub description: Option<String>,
-    pub demo: bool,
-    pub year: i64,
-    pub zone_id: i64,
-    pub programme: String,
+    pub objective_id: i64,
     pub objective: String,
-    pub version: i64,
 }
 
-pub async fn get_activity(db: &Db, id: i64) -> Result<Option<Activity>> {
-    on_db!(db, |pool| {
-        Ok(sqlx::query_as::<_, Activity>(
-        "SELECT x.id, x.code, x.title, x.description, x.demo, a.year, a.zone_id, p.title AS programme, \
-         o.title AS objective, x.version \
-         FROM activities x JOIN annual_plans a ON a.id = x.annual_plan_id \
-         JOIN programmes p ON p.id = x.programme_id \
-         JOIN health_objectives o ON o.id = p.health_objective_id WHERE x.id = $1"
+/// The programmes of an annual plan with their health objective, in the tree's order.
+pub async fn programmes(db: &Db, annual_plan_id: i64) -> Result<Vec<ProgrammeRef>> {
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, ProgrammeRef>(
+        "SELECT p.id, p.title, o.id AS objective_id, o.title AS objective FROM programmes p \
+         JOIN health_objectives o ON o.id = p.health_objective_id \
+         WHERE p.annual_plan_id = $1 ORDER BY o.position, p.position"
     )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?)
-    })
+    .bind(annual_plan_id)
+    .fetch_all(pool)
+    .await?))
 }

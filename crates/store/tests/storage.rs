@@ -749,7 +749,9 @@ async fn soc26_forms_are_saved_as_drafts_and_versioned() {
 
 #[tokio::test]
 async fn the_planning_tree_reads_back_in_order() {
-    use zona_store::planning::{self, ActivityInput};
+    use zona_core::planning::{SheetContent, SheetStatus};
+    use zona_store::planning;
+    use zona_store::sheets::{self, NewSheet};
     for backend in BACKENDS {
         let t = TestDb::new(backend).await;
         let db = &t.db;
@@ -790,31 +792,39 @@ async fn the_planning_tree_reads_back_in_order() {
         let empty = planning::add_programme(db, &actor(), zone, poa, o1, 3, "Programma vuoto")
             .await
             .unwrap();
-        let item = |p: i64, code: &str| ActivityInput {
-            programme_id: p,
+        let item = |p: i64, code: &str| NewSheet {
             code: code.into(),
-            title: format!("Attività {code}"),
-            description: None,
             demo: false,
+            status: SheetStatus::ToFill,
+            previous_id: None,
+            content: SheetContent {
+                title: format!("Attività {code}"),
+                description: None,
+                programme_id: p,
+                sector: None,
+                kind: None,
+                target_areas: vec![],
+                unit_id: None,
+                organisation_id: None,
+                municipality_ids: vec![],
+                start_date: None,
+                end_date: None,
+                funding: vec![],
+                indicators: vec![],
+                internal_notes: None,
+            },
         };
-        planning::add_activities(
+        sheets::add_sheets(
             db,
             &actor(),
-            zone,
             poa,
             &[item(p_a, "A-2"), item(p_a, "A-1"), item(p_b, "B-1")],
         )
         .await
         .unwrap();
         // A duplicate code rolls the whole batch back.
-        let bad = planning::add_activities(
-            db,
-            &actor(),
-            zone,
-            poa,
-            &[item(p_b, "B-2"), item(p_b, "B-1")],
-        )
-        .await;
+        let bad =
+            sheets::add_sheets(db, &actor(), poa, &[item(p_b, "B-2"), item(p_b, "B-1")]).await;
         assert!(
             matches!(bad, Err(StoreError::Duplicate { field: "code" })),
             "{backend:?}: {bad:?}"
@@ -854,6 +864,186 @@ async fn the_planning_tree_reads_back_in_order() {
         assert_eq!(
             planning::annual_plan_id(db, zone, 2024).await.unwrap(),
             Some(poa)
+        );
+    }
+}
+
+#[tokio::test]
+async fn sheets_read_back_exactly_and_never_overwrite_each_other() {
+    use rust_decimal::Decimal;
+    use time::macros::date;
+    use zona_core::planning::{
+        ActKind, FundingLine, Indicator, SheetContent, SheetEvent, Vocabularies,
+    };
+    use zona_core::Cents;
+    use zona_store::planning;
+    use zona_store::sheets::{self, ActInput};
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        let (_, zone) = zone_fixture(db).await;
+        let livorno = territory::create_municipality(
+            db,
+            &actor(),
+            &MunicipalityInput {
+                zone_id: zone,
+                istat_code: "049009".into(),
+                name: "Livorno".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let comune = orgs::create_organisation(db, &actor(), &org_input(zone, "Comune di Livorno"))
+            .await
+            .unwrap();
+        let pis = planning::create_health_plan(db, &actor(), zone, "PIS", 2020, 2022)
+            .await
+            .unwrap();
+        let o = planning::add_health_objective(db, &actor(), zone, pis, 1, "Inclusione")
+            .await
+            .unwrap();
+        let poa = planning::create_annual_plan(db, &actor(), zone, 2025, pis)
+            .await
+            .unwrap();
+        let p = planning::add_programme(db, &actor(), zone, poa, o, 1, "Senza dimora")
+            .await
+            .unwrap();
+        let content = SheetContent {
+            title: "Housing First".into(),
+            description: Some("Accoglienza".into()),
+            programme_id: p,
+            sector: Some("socio_assistenziale".into()),
+            kind: Some("progetto".into()),
+            target_areas: vec!["poverta".into()],
+            unit_id: None,
+            organisation_id: Some(comune),
+            municipality_ids: vec![livorno],
+            start_date: Some(date!(2025 - 01 - 01)),
+            end_date: Some(date!(2025 - 12 - 31)),
+            funding: vec![
+                FundingLine {
+                    source: "pnrr".into(),
+                    year: 2025,
+                    amount: Cents(146_124_592),
+                },
+                FundingLine {
+                    source: "comuni".into(),
+                    year: 2025,
+                    amount: Cents(1),
+                },
+            ],
+            indicators: vec![Indicator {
+                name: "Persone accolte".into(),
+                unit: "persone".into(),
+                baseline: Some(Decimal::new(125, 1)),
+                target: Some(Decimal::from(20)),
+                actual: None,
+            }],
+            internal_notes: None,
+        };
+        let id = sheets::create_sheet(db, &actor(), poa, &content)
+            .await
+            .unwrap();
+        let s = sheets::get_sheet(db, id).await.unwrap().unwrap();
+        assert_eq!(s.content, content, "{backend:?}");
+        assert_eq!(s.row.code, "2025-01-001");
+        assert_eq!(s.row.version, 1);
+        assert_eq!(
+            sheets::plan_total(db, poa).await.unwrap(),
+            Cents(146_124_593)
+        );
+        let lines = sheets::budget_lines(db, poa, &Vocabularies::seeded())
+            .await
+            .unwrap();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].source, "PNRR");
+        assert_eq!(lines[0].sector, "Socio-assistenziale");
+
+        // A save from version 1 wins; a second save from version 1 is a conflict.
+        let mut mine = content.clone();
+        mine.title = "Housing First e Housing Led".into();
+        assert_eq!(
+            sheets::update_sheet(db, &actor(), id, 1, &mine, None)
+                .await
+                .unwrap(),
+            2
+        );
+        let stale = sheets::update_sheet(db, &actor(), id, 1, &content, None).await;
+        assert!(
+            matches!(stale, Err(StoreError::Conflict)),
+            "{backend:?}: {stale:?}"
+        );
+        assert_eq!(
+            sheets::get_sheet(db, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .content
+                .title,
+            "Housing First e Housing Led"
+        );
+
+        // Through the workflow to an approved, locked plan.
+        sheets::apply_event(db, &actor(), id, 2, SheetEvent::Submit, None)
+            .await
+            .unwrap();
+        let no_comment =
+            sheets::apply_event(db, &actor(), id, 3, SheetEvent::Return, Some(" ")).await;
+        assert!(matches!(no_comment, Err(StoreError::Refused(_))));
+        sheets::apply_event(db, &actor(), id, 3, SheetEvent::Accept, None)
+            .await
+            .unwrap();
+        let act = |kind| ActInput {
+            kind,
+            body: "Conferenza Zonale dei Sindaci Integrata".into(),
+            number: "3".into(),
+            act_date: date!(2025 - 04 - 30),
+            description: None,
+        };
+        sheets::approve_plan(db, &actor(), poa, &act(ActKind::Approval))
+            .await
+            .unwrap();
+        assert_eq!(sheets::plan_info(db, poa).await.unwrap().status, "approved");
+        let locked = sheets::update_sheet(db, &actor(), id, 4, &content, None).await;
+        assert!(
+            matches!(locked, Err(StoreError::Refused(_))),
+            "{backend:?}: {locked:?}"
+        );
+        assert!(matches!(
+            sheets::create_sheet(db, &actor(), poa, &content).await,
+            Err(StoreError::Refused(_))
+        ));
+        sheets::update_sheet(
+            db,
+            &actor(),
+            id,
+            4,
+            &content,
+            Some(&act(ActKind::Amendment)),
+        )
+        .await
+        .unwrap();
+        let acts = sheets::acts(db, poa).await.unwrap();
+        assert_eq!(
+            acts.iter().map(|a| a.kind.as_str()).collect::<Vec<_>>(),
+            ["approval", "amendment"]
+        );
+        let (entries, _) = zona_store::audit::list(
+            db,
+            &zona_store::audit::AuditQuery {
+                entity: Some("activity".into()),
+                entity_id: Some(id),
+                ..Default::default()
+            },
+            Page::all(),
+        )
+        .await
+        .unwrap();
+        let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["amend", "accept", "submit", "update", "create"],
+            "{backend:?}"
         );
     }
 }

@@ -28,6 +28,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Refused(m) => AppError::BadRequest(m),
             other => AppError::Internal(other.into()),
         }
     }

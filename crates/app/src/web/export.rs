@@ -49,16 +49,25 @@ async fn export(
     let table = lists::table(&state.db, list, &filters).await?;
     let bytes = table.write(format).map_err(anyhow::Error::from)?;
     let name = table.file_name(format, time::OffsetDateTime::now_utc().date());
+    download(
+        bytes,
+        format.content_type(),
+        &format!("attachment; filename=\"{name}\""),
+    )
+}
+
+/// A file response: its bytes, content type and disposition.
+pub fn download(
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    disposition: &str,
+) -> Result<Response, AppError> {
     let mut r = bytes.into_response();
     let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-            .map_err(anyhow::Error::from)?,
+        HeaderValue::from_str(disposition).map_err(anyhow::Error::from)?,
     );
     Ok(r)
 }

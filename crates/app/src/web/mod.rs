@@ -14,6 +14,7 @@ mod forms;
 mod home;
 mod page;
 mod planning;
+mod sheets;
 mod soc26;
 
 use crate::Config;

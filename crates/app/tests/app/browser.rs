@@ -142,7 +142,16 @@ impl Visit<'_> {
 /// Clicks a submit button and waits for the page it leads to.
 async fn submit_and_wait(c: &Client, button: Locator<'_>) {
     let before = c.find(Locator::Css("html")).await.unwrap();
-    c.find(button).await.unwrap().click().await.unwrap();
+    let b = c.find(button).await.unwrap();
+    // Long forms put the button below the fold.
+    let arg = serde_json::to_value(&b).unwrap();
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
+        vec![arg],
+    )
+    .await
+    .unwrap();
+    b.click().await.unwrap();
     // The old document's root goes stale once the new page has replaced it.
     for _ in 0..100 {
         if before.tag_name().await.is_err() {
@@ -303,6 +312,129 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
     }
     if !v.problems.is_empty() {
         screenshot(&c, "failure").await;
+    }
+    let problems = v.problems.clone();
+    c.close().await.unwrap();
+    drop(driver);
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// Types into a field after clearing it.
+async fn type_into(c: &Client, id: &str, text: &str) {
+    let e = c.find(Locator::Id(id)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_sheet_is_filled_submitted_returned_and_accepted_in_a_browser() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    let mut v = Visit {
+        c: &c,
+        base: app.address.clone(),
+        problems: Vec::new(),
+        shots: 0,
+    };
+    let button = |text: &str| format!("//main//button[contains(., \"{text}\")]");
+
+    // The unit editor finds the sheet among its own and fills it.
+    login(&c, &app.address, "referente.sma").await;
+    let mine = v.open("/pianificazione/mie-schede").await;
+    v.check(mine.contains("Le mie schede"), "my sheets page".into());
+    c.find(Locator::Css("main table tbody tr a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    let sheet_url = c.current_url().await.unwrap().to_string();
+    let sheet_path = sheet_url.trim_start_matches(&app.address).to_string();
+    v.open(&sheet_path).await;
+    c.find(Locator::LinkText("Modifica la scheda"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("f-funding_0_amount"))
+        .await
+        .unwrap();
+    let form_path = format!("{sheet_path}/modifica");
+    v.open(&form_path).await;
+    type_into(&c, "f-funding_0_amount", "10.500,125").await;
+    submit_and_wait(&c, Locator::XPath(&button("Salva la scheda"))).await;
+    let s = c.source().await.unwrap();
+    v.check(
+        s.contains("L'importo può avere al massimo 2 decimali.") && s.contains("10.500,125"),
+        "the amount error is shown and the input kept".into(),
+    );
+    let violations = axe(&c).await;
+    v.check(
+        violations.is_empty(),
+        format!("sheet form with errors: {}", violations.join("; ")),
+    );
+    type_into(&c, "f-funding_0_amount", "10.500,12").await;
+    submit_and_wait(&c, Locator::XPath(&button("Salva la scheda"))).await;
+    let s = c.source().await.unwrap();
+    v.check(
+        s.contains("Scheda salvata.") && s.contains("10.500,12 €"),
+        "saved with the new amount".into(),
+    );
+    submit_and_wait(&c, Locator::XPath(&button("Invia all'Ufficio di Piano"))).await;
+    let s = c.source().await.unwrap();
+    v.check(s.contains("Scheda: Inviata"), "submitted".into());
+    logout(&c).await;
+
+    // The planning office returns it with a comment.
+    login(&c, &app.address, "ufficio.piano").await;
+    v.open("/pianificazione/mie-schede").await;
+    v.open(&sheet_path).await;
+    type_into(
+        &c,
+        "f-comment",
+        "Indicare anche il numero di utenti seguiti.",
+    )
+    .await;
+    submit_and_wait(&c, Locator::XPath(&button("Restituisci con osservazioni"))).await;
+    let s = c.source().await.unwrap();
+    v.check(s.contains("Scheda: Restituita"), "returned".into());
+    logout(&c).await;
+
+    // The unit sees the comment and sends it again; the office accepts it.
+    login(&c, &app.address, "referente.sma").await;
+    let s = v.open(&sheet_path).await;
+    v.check(
+        s.contains("Indicare anche il numero di utenti seguiti."),
+        "comment shown to the unit".into(),
+    );
+    submit_and_wait(&c, Locator::XPath(&button("Invia all'Ufficio di Piano"))).await;
+    logout(&c).await;
+    login(&c, &app.address, "ufficio.piano").await;
+    v.open(&sheet_path).await;
+    submit_and_wait(&c, Locator::XPath(&button("Accetta la scheda"))).await;
+    let s = c.source().await.unwrap();
+    v.check(s.contains("Scheda: Accettata"), "accepted".into());
+    for path in [
+        "/pianificazione/poa/2025",
+        "/pianificazione/poa/2025/schede?stato=accepted",
+        "/pianificazione/poa/2025/bilancio?per=settore",
+        "/pianificazione/poa/2025/approvazione",
+        "/pianificazione/poa/2025/nuova-scheda",
+        "/pianificazione/attivita/1/modifica",
+    ] {
+        v.open(path).await;
+    }
+    if !v.problems.is_empty() {
+        screenshot(&c, "sheet-workflow").await;
     }
     let problems = v.problems.clone();
     c.close().await.unwrap();

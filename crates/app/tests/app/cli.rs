@@ -604,3 +604,89 @@ fn soc26_compute_refuses_a_year_it_does_not_know() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn the_poa_exports_from_the_command_line() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    zona_app::demo::load(&t.db).await.unwrap();
+    let (code, out, err) = run(
+        &[
+            "export",
+            "poa",
+            "--year",
+            "2024",
+            "--format",
+            "csv",
+            "--database-url",
+            &t.url,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 131, "a header and one row per sheet");
+    assert!(lines[0].starts_with("Codice;Obiettivo di salute;Programma;Titolo;"));
+    let seus = lines
+        .iter()
+        .find(|l| l.contains("SEUS – Servizio"))
+        .unwrap();
+    assert!(
+        seus.starts_with("2024-13-001;Rafforzare integrazione socio-sanitaria;SEUS;"),
+        "{seus}"
+    );
+    assert!(seus.ends_with(";356240,00"), "{seus}");
+    let file = std::env::temp_dir().join(format!("zona-poa-{}.xlsx", std::process::id()));
+    let (code, _, err) = run(
+        &[
+            "export",
+            "poa",
+            "--year",
+            "2025",
+            "--format",
+            "xlsx",
+            "--out",
+            file.to_str().unwrap(),
+            "--database-url",
+            &t.url,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "Schede attività",
+            "Linee di finanziamento",
+            "Bilancio per programma",
+            "Bilancio per obiettivo",
+            "Bilancio per settore",
+            "Bilancio per ente"
+        ]
+    );
+    let sheets = wb.worksheet_range("Schede attività").unwrap();
+    assert_eq!(sheets.height(), 117);
+    let _ = std::fs::remove_file(file);
+    let (code, _, err) = run(
+        &["export", "poa", "--format", "csv", "--database-url", &t.url],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("needs --year YEAR"), "{err}");
+    let (code, _, err) = run(
+        &[
+            "export",
+            "poa",
+            "--year",
+            "1999",
+            "--format",
+            "csv",
+            "--database-url",
+            &t.url,
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("no annual operating plan for 1999"), "{err}");
+}

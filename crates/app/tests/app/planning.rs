@@ -14,24 +14,580 @@ async fn the_demo_poa_trees_have_the_counts_of_the_seeds() {
         assert_eq!(p.status, StatusCode::OK);
         let flat: String = p.body.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
-            flat.contains(r#"<a href="/pianificazione/poa/2024">POA 2024</a></th><td>Piano Integrato di Salute 2020-2022</td><td class="text-end">5</td><td class="text-end">21</td><td class="text-end">130</td>"#),
+            flat.contains(r#"<a href="/pianificazione/poa/2024">POA 2024</a></th><td>Piano Integrato di Salute 2020-2022</td><td>Approvata</td><td class="text-end">5</td><td class="text-end">21</td><td class="text-end">130</td>"#),
             "{backend:?}: {flat}"
         );
-        assert!(flat.contains(r#"<a href="/pianificazione/poa/2025">POA 2025</a></th><td>Piano Integrato di Salute 2020-2022</td><td class="text-end">5</td><td class="text-end">23</td><td class="text-end">116</td>"#));
+        assert!(flat.contains(r#"<a href="/pianificazione/poa/2025">POA 2025</a></th><td>Piano Integrato di Salute 2020-2022</td><td>In compilazione</td><td class="text-end">5</td><td class="text-end">23</td><td class="text-end">116</td>"#));
         let tree = app.get("/pianificazione/poa/2024").await;
-        assert_eq!(tree.body.matches("<h2 class=\"h4\" id=\"obj-").count(), 5);
-        assert_eq!(tree.body.matches("<summary>").count(), 21);
+        assert_eq!(tree.body.matches("<h3 class=\"h5\" id=\"obj-").count(), 5);
+        assert_eq!(tree.body.matches("<summary><strong>").count(), 21);
         assert_eq!(tree.body.matches("<li><code>2024-").count(), 130);
         assert!(tree
             .body
             .contains("SEUS – Servizio di Emergenza Urgenza Sociale"));
         assert!(tree.body.contains("Pronto Badante"));
         let tree = app.get("/pianificazione/poa/2025").await;
-        assert_eq!(tree.body.matches("<summary>").count(), 23);
+        assert_eq!(tree.body.matches("<summary><strong>").count(), 23);
         assert_eq!(tree.body.matches("<li><code>2025-").count(), 116);
         assert!(
             tree.body.contains("S.TA.R.") && !tree.body.contains("Cure palliative</strong>"),
             "2025 programmes"
         );
     }
+}
+
+/// The ids of the 2025 sheets of the SMA unit (left "to fill" in the demo),
+/// and of one sheet of another unit.
+async fn sma_sheets(app: &TestApp) -> (Vec<i64>, i64) {
+    use zona_store::sheets::{list_sheets, SheetQuery};
+    let db = &app.db.db;
+    let zone = zona_store::territory::default_zone(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let plan = zona_store::planning::annual_plan_id(db, zone, 2025)
+        .await
+        .unwrap()
+        .unwrap();
+    let (all, _) = list_sheets(db, plan, &SheetQuery::default(), zona_store::Page::all())
+        .await
+        .unwrap();
+    let sma: Vec<i64> = all
+        .iter()
+        .filter(|s| s.unit_name.as_deref() == Some("UF Salute mentale adulti"))
+        .map(|s| s.id)
+        .collect();
+    let other = all
+        .iter()
+        .find(|s| s.unit_name.as_deref() == Some("Settore Politiche sociali"))
+        .unwrap()
+        .id;
+    (sma, other)
+}
+
+/// The assignment of a sheet, which the planning office's form carries.
+async fn assignment(app: &TestApp, id: i64) -> (String, String) {
+    let s = zona_store::sheets::get_sheet(&app.db.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    (
+        s.content.programme_id.to_string(),
+        s.content.unit_id.unwrap().to_string(),
+    )
+}
+
+fn version_of(p: &Page) -> String {
+    p.input_value("version").expect("version field")
+}
+
+/// The fields of a complete sheet, as a unit editor fills them.
+fn sheet_fields<'a>(version: &'a str, title: &'a str, amount: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("version", version),
+        ("title", title),
+        (
+            "description",
+            "Percorsi di presa in carico nei Centri di Salute Mentale.",
+        ),
+        ("sector", "socio_sanitario"),
+        ("kind", "servizio"),
+        ("target_area", "salute_mentale"),
+        ("start_date", "01/01/2025"),
+        ("end_date", "31/12/2025"),
+        ("funding_0_source", "fondo_sanitario"),
+        ("funding_0_year", "2025"),
+        ("funding_0_amount", amount),
+        ("funding_1_source", "comuni"),
+        ("funding_1_year", "2025"),
+        ("funding_1_amount", "0,01"),
+        ("azione", "salva"),
+    ]
+}
+
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[tokio::test]
+async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let (sma, other) = sma_sheets(&app).await;
+        assert_eq!(sma.len(), 4, "{backend:?}");
+        let id = sma[0];
+        let sheet = format!("/pianificazione/attivita/{id}");
+        let edit = format!("{sheet}/modifica");
+        let state = format!("{sheet}/stato");
+        let editor = app.other_client_logged_in("referente.sma").await;
+        let office = app.other_client_logged_in("ufficio.piano").await;
+
+        // A unit editor may not touch another unit's sheet.
+        let p = app
+            .get_with(
+                &editor,
+                &format!("/pianificazione/attivita/{other}/modifica"),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+
+        // Bad input: a third decimal, an end before the start; nothing typed is lost.
+        let form = app.get_with(&editor, &edit).await;
+        assert_eq!(form.status, StatusCode::OK);
+        let v = version_of(&form);
+        let mut bad = sheet_fields(&v, "Presa in carico nei CSM", "12.345,678");
+        bad.retain(|(k, _)| *k != "end_date");
+        bad.push(("end_date", "31/12/2024"));
+        bad.push(("indicator_0_name", "Persone in carico"));
+        bad.push(("indicator_0_unit", "parsec"));
+        let p = app.post_with(&editor, &edit, &form.csrf(), &bad).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert_eq!(
+            p.field_error("funding_0_amount").as_deref(),
+            Some("L'importo può avere al massimo 2 decimali.")
+        );
+        assert_eq!(
+            p.field_error("end_date").as_deref(),
+            Some("La data di fine non può precedere la data di inizio.")
+        );
+        assert!(p
+            .field_error("indicator_0_unit")
+            .unwrap()
+            .contains("Voce sconosciuta"));
+        assert_eq!(
+            p.input_value("funding_0_amount").as_deref(),
+            Some("12.345,678")
+        );
+        assert_eq!(
+            p.input_value("title").as_deref(),
+            Some("Presa in carico nei CSM")
+        );
+
+        // A good save.
+        let good = sheet_fields(&v, "Presa in carico nei CSM", "12.345,67");
+        let p = app.post_with(&editor, &edit, &form.csrf(), &good).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{backend:?}: {}", p.body);
+        let page = app.get_with(&editor, &sheet).await;
+        assert!(
+            page.body
+                .contains(r#"<strong id="sheet-total">12.345,68 €</strong>"#),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Da compilare"));
+
+        // Submit; the unit can no longer edit it.
+        let p = app
+            .post_with(
+                &editor,
+                &state,
+                &page.csrf(),
+                &[("event", "submit"), ("version", &version_of(&page))],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let page = app.get_with(&editor, &sheet).await;
+        assert!(page.body.contains("Scheda: Inviata"), "{backend:?}");
+        assert_eq!(
+            app.get_with(&editor, &edit).await.status,
+            StatusCode::BAD_REQUEST
+        );
+        // The unit cannot accept its own sheet.
+        let p = app
+            .post_with(
+                &editor,
+                &state,
+                &page.csrf(),
+                &[("event", "accept"), ("version", "0")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+
+        // The office sees it waiting, returns it: a comment is required.
+        let waiting = app.get_with(&office, "/pianificazione/mie-schede").await;
+        assert!(waiting
+            .body
+            .contains(&format!("/pianificazione/attivita/{id}\"")));
+        let page = app.get_with(&office, &sheet).await;
+        let v = version_of(&page);
+        app.post_with(
+            &office,
+            &state,
+            &page.csrf(),
+            &[("event", "return"), ("version", &v), ("comment", " ")],
+        )
+        .await;
+        let page = app.get_with(&office, &sheet).await;
+        assert!(page
+            .body
+            .contains("Scrivere le osservazioni per chi compila la scheda."));
+        assert!(page.body.contains("Scheda: Inviata"));
+        app.post_with(
+            &office,
+            &state,
+            &page.csrf(),
+            &[
+                ("event", "return"),
+                ("version", &v),
+                ("comment", "Manca l'indicatore delle persone in carico."),
+            ],
+        )
+        .await;
+
+        // The editor sees the comment, fixes the sheet and submits again.
+        let mine = app.get_with(&editor, "/pianificazione/mie-schede").await;
+        assert!(mine
+            .body
+            .contains("Manca l'indicatore delle persone in carico."));
+        let form = app.get_with(&editor, &edit).await;
+        assert_eq!(form.status, StatusCode::OK);
+        let v = version_of(&form);
+        let mut fixed = sheet_fields(&v, "Presa in carico nei CSM", "12.345,67");
+        fixed.extend([
+            ("indicator_0_name", "Persone in carico"),
+            ("indicator_0_unit", "persone"),
+            ("indicator_0_baseline", "310"),
+            ("indicator_0_target", "340,5"),
+        ]);
+        let p = app.post_with(&editor, &edit, &form.csrf(), &fixed).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let page = app.get_with(&editor, &sheet).await;
+        assert!(page.body.contains("340,5"));
+        app.post_with(
+            &editor,
+            &state,
+            &page.csrf(),
+            &[("event", "submit"), ("version", &version_of(&page))],
+        )
+        .await;
+
+        // The office accepts it.
+        let page = app.get_with(&office, &sheet).await;
+        let p = app
+            .post_with(
+                &office,
+                &state,
+                &page.csrf(),
+                &[("event", "accept"), ("version", &version_of(&page))],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let page = app.get_with(&office, &sheet).await;
+        assert!(page.body.contains("Scheda: Accettata"), "{backend:?}");
+
+        // Approval needs every sheet accepted.
+        let approve = "/pianificazione/poa/2025/approvazione";
+        let form = app.get_with(&office, approve).await;
+        assert!(
+            form.body
+                .contains("3 schede non sono ancora state accettate."),
+            "{}",
+            form.body
+        );
+        let act = [
+            ("body", "Conferenza Zonale dei Sindaci Integrata"),
+            ("number", "7"),
+            ("date", "30/04/2025"),
+        ];
+        let p = app.post_with(&office, approve, &form.csrf(), &act).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // The other three: filled by the demo, submitted and accepted.
+        let actor = zona_store::Actor::system("test");
+        for other in &sma[1..] {
+            use zona_core::planning::SheetEvent;
+            use zona_store::sheets::apply_event;
+            let v = zona_store::sheets::get_sheet(&app.db.db, *other)
+                .await
+                .unwrap()
+                .unwrap()
+                .row
+                .version;
+            apply_event(&app.db.db, &actor, *other, v, SheetEvent::Submit, None)
+                .await
+                .unwrap();
+            apply_event(&app.db.db, &actor, *other, v + 1, SheetEvent::Accept, None)
+                .await
+                .unwrap();
+        }
+        let form = app.get_with(&office, approve).await;
+        let p = app
+            .post_with(
+                &office,
+                approve,
+                &form.csrf(),
+                &[("body", ""), ("number", ""), ("date", "31/02/2025")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.field_error("number").is_some() && p.field_error("date").is_some());
+        let p = app.post_with(&office, approve, &form.csrf(), &act).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let tree = app.get_with(&office, "/pianificazione/poa/2025").await;
+        assert!(flat(&tree.body).contains(
+            "Approvazione</strong>: Conferenza Zonale dei Sindaci Integrata, n. 7 del 30/04/2025"
+        ));
+
+        // Read-only: the unit can no longer edit or submit; the office amends with an act.
+        assert_eq!(
+            app.get_with(&editor, &edit).await.status,
+            StatusCode::BAD_REQUEST
+        );
+        let form = app.get_with(&office, &edit).await;
+        assert!(form.body.contains("Atto della variazione"));
+        let v = version_of(&form);
+        let (programme, unit) = assignment(&app, id).await;
+        let mut amended = sheet_fields(&v, "Presa in carico nei CSM", "15.000,00");
+        amended.extend([
+            ("programme_id", programme.as_str()),
+            ("unit_id", unit.as_str()),
+        ]);
+        let p = app.post_with(&office, &edit, &form.csrf(), &amended).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            p.field_error("act_number").as_deref(),
+            Some("Campo obbligatorio."),
+            "{}",
+            p.body
+        );
+        amended.extend([
+            ("indicator_0_name", "Persone in carico"),
+            ("indicator_0_unit", "persone"),
+            ("indicator_0_baseline", "310"),
+            ("indicator_0_target", "340,5"),
+        ]);
+        let p = app.post_with(&office, &edit, &form.csrf(), &amended).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        amended.extend([
+            ("act_body", "Conferenza Zonale dei Sindaci Integrata"),
+            ("act_number", "12"),
+            ("act_date", "15/09/2025"),
+            ("act_description", "Incremento del fondo sanitario"),
+        ]);
+        let p = app.post_with(&office, &edit, &form.csrf(), &amended).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let page = app.get_with(&editor, &sheet).await;
+        let body = flat(&page.body);
+        assert!(body.contains(r#"<strong id="sheet-total">15.000,01 €</strong>"#));
+        assert!(body.contains("<strong>Variazione</strong>"), "{body}");
+        assert!(body.contains("Variazione della scheda 2025-13-001 (Conferenza Zonale dei Sindaci Integrata n. 12 del 15/09/2025)"), "{body}");
+        assert!(body.contains("Campi modificati: Linee di finanziamento."));
+        assert!(
+            body.contains("<strong>Restituzione</strong>")
+                && body.contains("Osservazioni: Manca l'indicatore delle persone in carico.")
+        );
+        // Workflow steps are closed on an approved plan.
+        let token = app.get_with(&office, &sheet).await.csrf();
+        let p = app
+            .post_with(
+                &office,
+                &state,
+                &token,
+                &[("event", "return"), ("version", "0"), ("comment", "x")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        assert!(app
+            .get_with(&office, &sheet)
+            .await
+            .body
+            .contains("le schede non cambiano più stato"));
+    }
+}
+
+#[tokio::test]
+async fn two_people_saving_one_sheet_never_overwrite_each_other() {
+    let app = spawn_app(zona_store::Backend::Sqlite).await;
+    let (sma, _) = sma_sheets(&app).await;
+    let edit = format!("/pianificazione/attivita/{}/modifica", sma[0]);
+    let editor = app.other_client_logged_in("referente.sma").await;
+    let office = app.other_client_logged_in("ufficio.piano").await;
+    let a = app.get_with(&editor, &edit).await;
+    let b = app.get_with(&office, &edit).await;
+    let (programme, unit) = assignment(&app, sma[0]).await;
+    let v = version_of(&b);
+    let mut fields = sheet_fields(&v, "Titolo dell'Ufficio di Piano", "100,00");
+    fields.extend([
+        ("programme_id", programme.as_str()),
+        ("unit_id", unit.as_str()),
+    ]);
+    let p = app.post_with(&office, &edit, &b.csrf(), &fields).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let p = app
+        .post_with(
+            &editor,
+            &edit,
+            &a.csrf(),
+            &sheet_fields(&version_of(&a), "Titolo del referente", "200,00"),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+    let body = flat(&p.body);
+    assert!(body.contains("Modifiche non salvate: la scheda è stata cambiata da un'altra persona"));
+    assert!(body.contains("l'utente «ufficio.piano»"), "{body}");
+    assert!(body.contains("<th scope=\"row\">Titolo</th><td>Titolo del referente</td><td>Titolo dell'Ufficio di Piano</td>"), "{body}");
+    // The person's values are still in the form; saving again is a deliberate choice.
+    assert_eq!(
+        p.input_value("title").as_deref(),
+        Some("Titolo del referente")
+    );
+    let page = app
+        .get_with(&editor, &format!("/pianificazione/attivita/{}", sma[0]))
+        .await;
+    assert!(page.body.contains("Titolo dell'Ufficio di Piano"));
+}
+
+/// Parses an Italian amount as shown (`13.784.024,63 €`) into cents.
+fn cents(s: &str) -> i64 {
+    zona_core::Cents::parse_it(s.trim().trim_end_matches('€').trim())
+        .unwrap()
+        .0
+}
+
+#[tokio::test]
+async fn budget_totals_equal_the_sum_of_the_lines_in_every_view_and_export() {
+    let re = regex::Regex::new(r#"id="budget-total">([^<]+)<"#).unwrap();
+    let list_total = regex::Regex::new(r#"id="list-total">([^<]+)<"#).unwrap();
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        app.login("consultazione").await;
+        let db = &app.db.db;
+        let zone = zona_store::territory::default_zone(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        for year in [2024, 2025] {
+            let plan = zona_store::planning::annual_plan_id(db, zone, year)
+                .await
+                .unwrap()
+                .unwrap();
+            let lines: i64 = match db {
+                zona_store::Db::Sqlite(p) => sqlx::query_scalar::<_, i64>(
+                    "SELECT CAST(sum(l.amount_cents) AS BIGINT) FROM funding_lines l JOIN activities x ON x.id = l.activity_id WHERE x.annual_plan_id = $1",
+                )
+                .bind(plan)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+                zona_store::Db::Postgres(p) => sqlx::query_scalar::<_, i64>(
+                    "SELECT CAST(sum(l.amount_cents) AS BIGINT) FROM funding_lines l JOIN activities x ON x.id = l.activity_id WHERE x.annual_plan_id = $1",
+                )
+                .bind(plan)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+            };
+            assert!(lines > 100_000_000, "{backend:?} {year}: {lines}");
+            for axis in ["programma", "obiettivo", "settore", "ente"] {
+                let p = app
+                    .get(&format!("/pianificazione/poa/{year}/bilancio?per={axis}"))
+                    .await;
+                assert_eq!(p.status, StatusCode::OK);
+                assert_eq!(
+                    cents(&re.captures(&p.body).unwrap()[1]),
+                    lines,
+                    "{backend:?} {year} {axis}"
+                );
+                assert!(!p.body.contains("non coincide"));
+                // The CSV: each row's total is the sum of its sources; the
+                // last row holds the column totals and the grand total.
+                let csv = app
+                    .get(&format!(
+                        "/pianificazione/poa/{year}/bilancio/esporta?per={axis}&format=csv"
+                    ))
+                    .await;
+                assert_eq!(csv.status, StatusCode::OK);
+                let text = csv.body.trim_start_matches('\u{feff}');
+                let rows: Vec<Vec<i64>> = text
+                    .lines()
+                    .skip(1)
+                    .map(|l| {
+                        l.split(';')
+                            .skip(1)
+                            .map(|c| if c.is_empty() { 0 } else { cents(c) })
+                            .collect()
+                    })
+                    .collect();
+                let (last, body) = rows.split_last().unwrap();
+                for r in body {
+                    let (total, parts) = r.split_last().unwrap();
+                    assert_eq!(parts.iter().sum::<i64>(), *total);
+                }
+                for c in 0..last.len() {
+                    assert_eq!(
+                        body.iter().map(|r| r[c]).sum::<i64>(),
+                        last[c],
+                        "{axis} column {c}"
+                    );
+                }
+                assert_eq!(*last.last().unwrap(), lines);
+            }
+            // The list of sheets: the sum of their totals, on screen and in the export.
+            let list = app.get(&format!("/pianificazione/poa/{year}/schede")).await;
+            assert_eq!(cents(&list_total.captures(&list.body).unwrap()[1]), lines);
+            let csv = app
+                .get(&format!(
+                    "/pianificazione/poa/{year}/schede/esporta?format=csv"
+                ))
+                .await;
+            let text = csv.body.trim_start_matches('\u{feff}');
+            let header: Vec<&str> = text.lines().next().unwrap().split(';').collect();
+            assert_eq!(header[0], "Codice");
+            assert_eq!(*header.last().unwrap(), "Totale (€)");
+            let sum: i64 = text
+                .lines()
+                .skip(1)
+                .map(|l| cents(l.rsplit(';').next().unwrap()))
+                .sum();
+            assert_eq!(sum, lines);
+            assert_eq!(
+                text.lines().count() - 1,
+                if year == 2024 { 130 } else { 116 }
+            );
+        }
+        // The seed's figures on the named sheets.
+        let list = app.get("/pianificazione/poa/2024/schede?q=SEUS").await;
+        assert!(list.body.contains("356.240,00 €"), "{backend:?}");
+        let list = app
+            .get("/pianificazione/poa/2024/schede?q=Pronto+Badante")
+            .await;
+        assert!(list.body.contains("293.481,58 €"));
+        let list = app.get("/pianificazione/poa/2024/schede?q=AMIBUS").await;
+        assert!(list.body.contains("1.461.245,92 €"));
+    }
+}
+
+#[tokio::test]
+async fn sheet_lists_filter_by_every_criterion() {
+    let app = spawn_app(zona_store::Backend::Sqlite).await;
+    app.login("ufficio.piano").await;
+    let count = |body: &str| -> usize { body.matches("<th scope=\"row\"><code>").count() };
+    let all = app.get("/pianificazione/poa/2025/schede").await;
+    assert!(all.body.contains("116 schede; mostrate da 1 a 25."));
+    let to_fill = app
+        .get("/pianificazione/poa/2025/schede?stato=to_fill")
+        .await;
+    assert_eq!(count(&to_fill.body), 4);
+    let sector = app
+        .get("/pianificazione/poa/2025/schede?settore=violenza_genere")
+        .await;
+    assert!(
+        sector.body.contains("5 schede") || count(&sector.body) > 0,
+        "{}",
+        sector.body
+    );
+    let fse = app
+        .get("/pianificazione/poa/2025/schede?fonte=fse_plus")
+        .await;
+    assert_eq!(count(&fse.body), 1);
+    assert!(fse.body.contains("AMIBUS"));
+    let text = app.get("/pianificazione/poa/2025/schede?q=housing").await;
+    assert!(text.body.contains("Housing First e Housing Led"));
+    let bad = app.get("/pianificazione/poa/2025/schede?unita=abc").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let bad = app.get("/pianificazione/poa/2025/schede?stato=boh").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let page2 = app.get("/pianificazione/poa/2025/schede?pagina=5").await;
+    assert!(page2.body.contains("mostrate da 101 a 116"));
 }

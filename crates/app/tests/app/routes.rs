@@ -31,6 +31,10 @@ struct Ids {
     unit: i64,
     user: i64,
     audit: i64,
+    /// 2025 sheets: one of the SMA unit (to fill), one of another unit; a 2024 sheet.
+    sma_sheet: i64,
+    other_sheet: i64,
+    old_sheet: i64,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -57,7 +61,28 @@ async fn ids(app: &TestApp) -> Ids {
     )
     .await
     .unwrap();
+    let sheets_of = |year: i64| async move {
+        let plan = zona_store::planning::annual_plan_id(db, zone, year)
+            .await
+            .unwrap()
+            .unwrap();
+        zona_store::sheets::list_sheets(db, plan, &Default::default(), all)
+            .await
+            .unwrap()
+            .0
+    };
+    let y2025 = sheets_of(2025).await;
+    let unit_sheet = |unit: &str| {
+        y2025
+            .iter()
+            .find(|s| s.unit_name.as_deref() == Some(unit))
+            .unwrap()
+            .id
+    };
     Ids {
+        sma_sheet: unit_sheet("UF Salute mentale adulti"),
+        other_sheet: unit_sheet("Settore Politiche sociali"),
+        old_sheet: sheets_of(2024).await[0].id,
         region: territory::list_regions(db, &q, all).await.unwrap().0[0].id,
         zone,
         municipality: territory::list_municipalities(db, &q, all).await.unwrap().0[0].id,
@@ -225,6 +250,68 @@ async fn every_route_with_every_role() {
             format!("/obiettivi-servizio/{}/2024", i.municipality),
             [404; 5],
         ),
+        ("/pianificazione".into(), [login, S200, S200, S403, S200]),
+        (
+            "/pianificazione/mie-schede".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/pianificazione/poa/2025".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/pianificazione/poa/2025/schede".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/pianificazione/poa/2025/schede/esporta?format=csv".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/pianificazione/poa/2025/bilancio".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/pianificazione/poa/2025/bilancio/esporta?per=ente&format=xlsx".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/pianificazione/poa/2025/esporta".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/pianificazione/poa/2030".into(),
+            [login, 404, 404, S403, 404],
+        ),
+        (
+            "/pianificazione/poa/2025/nuova-scheda".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            "/pianificazione/poa/2025/approvazione".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            "/pianificazione/poa/2024/approvazione".into(),
+            [login, 400, S403, S403, S403],
+        ),
+        (
+            format!("/pianificazione/attivita/{}", i.sma_sheet),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            format!("/pianificazione/attivita/{}/modifica", i.sma_sheet),
+            [login, S200, S200, S403, S403],
+        ),
+        (
+            format!("/pianificazione/attivita/{}/modifica", i.other_sheet),
+            [login, S200, S403, S403, S403],
+        ),
+        // An approved plan: the office opens the amendment form, nobody else.
+        (
+            format!("/pianificazione/attivita/{}/modifica", i.old_sheet),
+            [login, S200, S403, S403, S403],
+        ),
     ];
     let mut failures = Vec::new();
     for (path, expected) in &gets {
@@ -316,6 +403,31 @@ async fn every_route_with_every_role() {
         (
             format!("/obiettivi-servizio/{}/2025/calcola", i.municipality),
             [login, S200, S200, S403, S200],
+        ),
+        // No version in an empty sheet form: refused before anything is read.
+        (
+            format!("/pianificazione/attivita/{}/modifica", i.sma_sheet),
+            [login, 400, 400, S403, S403],
+        ),
+        (
+            format!("/pianificazione/attivita/{}/modifica", i.other_sheet),
+            [login, 400, S403, S403, S403],
+        ),
+        (
+            format!("/pianificazione/attivita/{}/stato", i.sma_sheet),
+            [login, 400, 400, S403, S403],
+        ),
+        (
+            format!("/pianificazione/attivita/{}/stato", i.other_sheet),
+            [login, 400, S403, S403, S403],
+        ),
+        (
+            "/pianificazione/poa/2025/nuova-scheda".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            "/pianificazione/poa/2025/approvazione".into(),
+            [login, S422, S403, S403, S403],
         ),
         // Switching records off last: the allowed role really does it.
         (

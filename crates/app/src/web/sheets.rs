@@ -1,0 +1,1215 @@
+//! The activity sheet: its page, its form (new, edit, amendment), the
+//! workflow steps, and its history from the audit log.
+
+use super::admin::views::Conflict;
+use super::admin::{require, same_zone, zone_of};
+use super::ctx::{with_flash, Ctx, FlashKind};
+use super::page::{render_page, PageCtx, PageResult};
+use super::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use zona_core::authz::Action;
+use zona_core::format;
+use zona_core::planning::{
+    self as rules, validate_sheet, ActKind, PlanStatus, SheetContent, SheetEvent, SheetForm,
+    SheetRefs, SheetStatus, Vocabularies, Vocabulary,
+};
+use zona_core::validation::{optional_text, required_text};
+use zona_core::FieldErrors;
+use zona_store::audit::{self, AuditQuery};
+use zona_store::organisations;
+use zona_store::planning::{self, ProgrammeRef};
+use zona_store::sheets::{self, ActInput, Sheet};
+use zona_store::territory::{self, ListQuery};
+use zona_store::{vocabularies, Page, StoreError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/pianificazione/attivita/{id}", get(view))
+        .route(
+            "/pianificazione/attivita/{id}/modifica",
+            get(edit_form).post(edit),
+        )
+        .route("/pianificazione/attivita/{id}/stato", post(event))
+        .route(
+            "/pianificazione/poa/{year}/nuova-scheda",
+            get(new_form).post(create),
+        )
+}
+
+type Pairs = Vec<(String, String)>;
+
+fn is_office(ctx: &Ctx, zone_id: i64) -> bool {
+    ctx.allows(Action::Administer { zone_id })
+}
+
+/// The planning office edits every sheet; a unit editor the sheets of its unit.
+fn may_edit(ctx: &Ctx, zone_id: i64, unit_id: Option<i64>) -> bool {
+    is_office(ctx, zone_id)
+        || unit_id.is_some_and(|unit_id| ctx.allows(Action::EditUnit { zone_id, unit_id }))
+}
+
+async fn load(state: &AppState, ctx: &Ctx, id: i64) -> Result<Sheet, AppError> {
+    let zone_id = zone_of(ctx)?;
+    require(ctx, Action::ReadInternal { zone_id })?;
+    let s = sheets::get_sheet(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    same_zone(ctx, s.row.zone_id)?;
+    Ok(s)
+}
+
+// ------------------------------------------------------------------ view
+
+struct HistoryEntry {
+    when: String,
+    who: String,
+    what: &'static str,
+    summary: String,
+    details: Vec<String>,
+    audit_href: Option<String>,
+}
+
+fn field_label(key: &str) -> &str {
+    match key {
+        "title" => "Titolo",
+        "description" => "Descrizione",
+        "programme_id" => "Programma",
+        "sector" => "Settore",
+        "kind" => "Tipologia",
+        "target_areas" => "Aree di intervento",
+        "unit_id" => "Unità responsabile",
+        "organisation_id" => "Ente",
+        "municipality_ids" => "Comuni",
+        "start_date" => "Inizio",
+        "end_date" => "Fine",
+        "funding" => "Linee di finanziamento",
+        "indicators" => "Indicatori",
+        "internal_notes" => "Note interne",
+        other => other,
+    }
+}
+
+/// What an audit entry changed, in a few readable lines.
+fn describe(before: Option<&str>, after: Option<&str>) -> Vec<String> {
+    let parse = |s: Option<&str>| -> serde_json::Map<String, serde_json::Value> {
+        s.and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default()
+    };
+    let (b, a) = (parse(before), parse(after));
+    let text = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Null) | None => "—".into(),
+        Some(other) => other.to_string(),
+    };
+    if a.contains_key("stato") {
+        let mut out = vec![format!(
+            "Stato: {} → {}",
+            text(b.get("stato")),
+            text(a.get("stato"))
+        )];
+        if let Some(serde_json::Value::String(c)) = a.get("osservazioni") {
+            out.push(format!("Osservazioni: {c}"));
+        }
+        return out;
+    }
+    if b.is_empty() {
+        return Vec::new();
+    }
+    let changed: Vec<&str> = a
+        .keys()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| field_label(k))
+        .collect();
+    if changed.is_empty() {
+        vec!["Nessun campo cambiato.".into()]
+    } else {
+        vec![format!("Campi modificati: {}.", changed.join(", "))]
+    }
+}
+
+async fn history(state: &AppState, ctx: &Ctx, s: &Sheet) -> Result<Vec<HistoryEntry>, AppError> {
+    let q = AuditQuery {
+        entity: Some(audit::entity::ACTIVITY.into()),
+        entity_id: Some(s.row.id),
+        ..Default::default()
+    };
+    let (entries, _) = audit::list(&state.db, &q, Page::first(200)).await?;
+    let audit_reader = ctx.allows(Action::ReadAudit {
+        zone_id: s.row.zone_id,
+    });
+    Ok(entries
+        .into_iter()
+        .map(|e| HistoryEntry {
+            when: format::datetime(e.at),
+            who: e.actor.clone(),
+            what: audit::action::label(&e.action),
+            summary: e.summary.clone(),
+            details: describe(e.before_json.as_deref(), e.after_json.as_deref()),
+            audit_href: audit_reader.then(|| format!("/admin/registro/{}", e.id)),
+        })
+        .collect())
+}
+
+struct FundingView {
+    source: String,
+    year: i64,
+    amount: String,
+}
+
+struct IndicatorView {
+    name: String,
+    unit: String,
+    baseline: String,
+    target: String,
+    actual: String,
+}
+
+struct WorkflowAction {
+    event: &'static str,
+    label: &'static str,
+    needs_comment: bool,
+    primary: bool,
+}
+
+#[derive(Template)]
+#[template(path = "planning_sheet.html")]
+struct SheetPage {
+    page: PageCtx,
+    s: Sheet,
+    status: SheetStatus,
+    plan_status: PlanStatus,
+    sector: String,
+    kind: String,
+    areas: String,
+    municipalities: String,
+    period: String,
+    funding: Vec<FundingView>,
+    total: String,
+    indicators: Vec<IndicatorView>,
+    blocking: Vec<&'static str>,
+    reminders: Vec<&'static str>,
+    edit_href: Option<String>,
+    edit_label: &'static str,
+    actions: Vec<WorkflowAction>,
+    history: Vec<HistoryEntry>,
+    show_internal: bool,
+}
+
+fn opt_dec(d: Option<rust_decimal::Decimal>) -> String {
+    d.map(format::decimal).unwrap_or_else(|| "—".into())
+}
+
+async fn municipality_names(
+    state: &AppState,
+    zone_id: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let (rows, _) = territory::list_municipalities(
+        &state.db,
+        &ListQuery {
+            zone_id: Some(zone_id),
+            ..Default::default()
+        },
+        Page::all(),
+    )
+    .await?;
+    Ok(rows.into_iter().map(|m| (m.id, m.name)).collect())
+}
+
+async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let s = load(&state, &ctx, id).await?;
+    let labels = vocabularies::all_labels(&state.db).await?;
+    let zone_id = s.row.zone_id;
+    let c = &s.content;
+    let status = s.row.status();
+    let plan_status = s.row.plan_status();
+    let office = is_office(&ctx, zone_id);
+    let editor = may_edit(&ctx, zone_id, c.unit_id);
+    let names = municipality_names(&state, zone_id).await?;
+    let municipalities = names
+        .iter()
+        .filter(|(id, _)| c.municipality_ids.contains(id))
+        .map(|(_, n)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (edit_href, edit_label) = match plan_status {
+        PlanStatus::Open if editor && rules::can_edit(plan_status, status, office).is_ok() => (
+            Some(format!("/pianificazione/attivita/{id}/modifica")),
+            "Modifica la scheda",
+        ),
+        PlanStatus::Approved if office => (
+            Some(format!("/pianificazione/attivita/{id}/modifica")),
+            "Registra una variazione",
+        ),
+        _ => (None, ""),
+    };
+    let mut actions = Vec::new();
+    if plan_status == PlanStatus::Open {
+        if editor && matches!(status, SheetStatus::ToFill | SheetStatus::Returned) {
+            actions.push(WorkflowAction {
+                event: "submit",
+                label: "Invia all'Ufficio di Piano",
+                needs_comment: false,
+                primary: true,
+            });
+        }
+        if office && status == SheetStatus::Submitted {
+            actions.push(WorkflowAction {
+                event: "accept",
+                label: "Accetta la scheda",
+                needs_comment: false,
+                primary: true,
+            });
+        }
+        if office && matches!(status, SheetStatus::Submitted | SheetStatus::Accepted) {
+            actions.push(WorkflowAction {
+                event: "return",
+                label: "Restituisci con osservazioni",
+                needs_comment: true,
+                primary: false,
+            });
+        }
+    }
+    let (blocking, reminders) = rules::missing(c);
+    let label = |v: Vocabulary, code: &Option<String>| {
+        code.as_deref()
+            .map(|x| labels.label(v, x).to_string())
+            .unwrap_or_else(|| "—".into())
+    };
+    let period = match (c.start_date, c.end_date) {
+        (Some(a), Some(b)) => format!("dal {} al {}", format::date(a), format::date(b)),
+        (Some(a), None) => format!("dal {}", format::date(a)),
+        (None, Some(b)) => format!("fino al {}", format::date(b)),
+        (None, None) => "—".into(),
+    };
+    let page = PageCtx::new(&ctx, format!("{} {}", s.row.code, c.title))
+        .crumb("Pianificazione", "/pianificazione")
+        .crumb(
+            format!("POA {}", s.row.year),
+            format!("/pianificazione/poa/{}", s.row.year),
+        );
+    let history = history(&state, &ctx, &s).await?;
+    Ok(render_page(&SheetPage {
+        page,
+        status,
+        plan_status,
+        sector: label(Vocabulary::Sector, &c.sector),
+        kind: label(Vocabulary::InterventionKind, &c.kind),
+        areas: if c.target_areas.is_empty() {
+            "—".into()
+        } else {
+            c.target_areas
+                .iter()
+                .map(|a| labels.label(Vocabulary::TargetArea, a))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        municipalities: if municipalities.is_empty() {
+            "—".into()
+        } else {
+            municipalities
+        },
+        period,
+        funding: c
+            .funding
+            .iter()
+            .map(|f| FundingView {
+                source: labels.label(Vocabulary::FundingSource, &f.source).into(),
+                year: f.year,
+                amount: f.amount.to_string(),
+            })
+            .collect(),
+        total: c.total().to_string(),
+        indicators: c
+            .indicators
+            .iter()
+            .map(|i| IndicatorView {
+                name: i.name.clone(),
+                unit: labels.label(Vocabulary::IndicatorUnit, &i.unit).into(),
+                baseline: opt_dec(i.baseline),
+                target: opt_dec(i.target),
+                actual: opt_dec(i.actual),
+            })
+            .collect(),
+        blocking,
+        reminders,
+        edit_href,
+        edit_label,
+        actions,
+        history,
+        show_internal: ctx.allows(Action::ReadAdministration { zone_id }) || editor,
+        s,
+    }))
+}
+
+// ------------------------------------------------------------------ workflow
+
+async fn event(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(values): Form<Pairs>,
+) -> PageResult {
+    let s = load(&state, &ctx, id).await?;
+    let zone_id = s.row.zone_id;
+    if !may_edit(&ctx, zone_id, s.content.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    let get = |k: &str| {
+        values
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let event = match get("event") {
+        "submit" => SheetEvent::Submit,
+        "return" => SheetEvent::Return,
+        "accept" => SheetEvent::Accept,
+        _ => return Err(AppError::BadRequest("Azione non riconosciuta.".into())),
+    };
+    if event != SheetEvent::Submit {
+        require(&ctx, Action::Administer { zone_id })?;
+    }
+    let version: i64 = get("version")
+        .parse()
+        .map_err(|_| AppError::BadRequest("Versione della scheda mancante.".into()))?;
+    let back = Redirect::to(&format!("/pianificazione/attivita/{id}"));
+    let comment = get("comment");
+    match sheets::apply_event(&state.db, &ctx.actor(), id, version, event, Some(comment)).await {
+        Ok(to) => Ok(with_flash(
+            back,
+            FlashKind::Success,
+            &format!("{}: la scheda ora è «{}».", event.label(), to.label()),
+        )),
+        Err(StoreError::Conflict) => Ok(with_flash(
+            back,
+            FlashKind::Warning,
+            "La scheda è stata cambiata da un'altra persona mentre la guardavi: controlla la versione attuale e ripeti l'azione.",
+        )),
+        Err(StoreError::Refused(m)) => Ok(with_flash(back, FlashKind::Danger, &m)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ------------------------------------------------------------------ form
+
+/// Everything the form can refer to.
+struct Choices {
+    programmes: Vec<ProgrammeRef>,
+    units: Vec<(i64, i64, String)>,
+    organisations: Vec<(i64, String)>,
+    municipalities: Vec<(i64, String)>,
+    vocab: Vocabularies,
+}
+
+async fn choices(state: &AppState, zone_id: i64, plan_id: i64) -> Result<Choices, AppError> {
+    let q = ListQuery {
+        zone_id: Some(zone_id),
+        active: Some(true),
+        ..Default::default()
+    };
+    let (units, _) = organisations::list_units(&state.db, &q, Page::all()).await?;
+    let (orgs, _) = organisations::list_organisations(&state.db, &q, Page::all()).await?;
+    Ok(Choices {
+        programmes: planning::programmes(&state.db, plan_id).await?,
+        units: units
+            .into_iter()
+            .map(|u| {
+                (
+                    u.id,
+                    u.organisation_id,
+                    format!("{} – {}", u.organisation_name, u.name),
+                )
+            })
+            .collect(),
+        organisations: orgs
+            .into_iter()
+            .filter(|o| o.kind != "third_sector_body")
+            .map(|o| (o.id, o.name))
+            .collect(),
+        municipalities: municipality_names(state, zone_id).await?,
+        vocab: vocabularies::active(&state.db).await?,
+    })
+}
+
+fn first<'a>(pairs: &'a Pairs, key: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+fn all(pairs: &Pairs, key: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, v)| k == key && !v.is_empty())
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+fn rows<const N: usize>(pairs: &Pairs, prefix: &str, names: [&str; N]) -> Vec<[String; N]> {
+    let max = pairs
+        .iter()
+        .filter_map(|(k, _)| {
+            k.strip_prefix(prefix)?
+                .split('_')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .max();
+    let Some(max) = max else { return Vec::new() };
+    (0..=max.min(199))
+        .map(|i| names.map(|n| first(pairs, &format!("{prefix}{i}_{n}")).to_string()))
+        .collect()
+}
+
+fn form_of(pairs: &Pairs) -> SheetForm {
+    SheetForm {
+        title: first(pairs, "title").into(),
+        description: first(pairs, "description").into(),
+        programme_id: first(pairs, "programme_id").into(),
+        sector: first(pairs, "sector").into(),
+        kind: first(pairs, "kind").into(),
+        target_areas: all(pairs, "target_area"),
+        unit_id: first(pairs, "unit_id").into(),
+        organisation_id: first(pairs, "organisation_id").into(),
+        municipality_ids: all(pairs, "municipality"),
+        start_date: first(pairs, "start_date").into(),
+        end_date: first(pairs, "end_date").into(),
+        funding: rows(pairs, "funding_", ["source", "year", "amount"]),
+        indicators: rows(
+            pairs,
+            "indicator_",
+            ["name", "unit", "baseline", "target", "actual"],
+        ),
+        internal_notes: first(pairs, "internal_notes").into(),
+    }
+}
+
+fn form_from(c: &SheetContent) -> SheetForm {
+    let d = |d: Option<time::Date>| d.map(format::date).unwrap_or_default();
+    let n = |d: Option<rust_decimal::Decimal>| {
+        d.map(|d| d.to_string().replace('.', ","))
+            .unwrap_or_default()
+    };
+    SheetForm {
+        title: c.title.clone(),
+        description: c.description.clone().unwrap_or_default(),
+        programme_id: c.programme_id.to_string(),
+        sector: c.sector.clone().unwrap_or_default(),
+        kind: c.kind.clone().unwrap_or_default(),
+        target_areas: c.target_areas.clone(),
+        unit_id: c.unit_id.map(|u| u.to_string()).unwrap_or_default(),
+        organisation_id: c.organisation_id.map(|o| o.to_string()).unwrap_or_default(),
+        municipality_ids: c.municipality_ids.iter().map(i64::to_string).collect(),
+        start_date: d(c.start_date),
+        end_date: d(c.end_date),
+        funding: c
+            .funding
+            .iter()
+            .map(|f| {
+                [
+                    f.source.clone(),
+                    f.year.to_string(),
+                    f.amount.format_plain(),
+                ]
+            })
+            .collect(),
+        indicators: c
+            .indicators
+            .iter()
+            .map(|i| {
+                [
+                    i.name.clone(),
+                    i.unit.clone(),
+                    n(i.baseline),
+                    n(i.target),
+                    n(i.actual),
+                ]
+            })
+            .collect(),
+        internal_notes: c.internal_notes.clone().unwrap_or_default(),
+    }
+}
+
+struct Opt {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+fn options(
+    items: impl IntoIterator<Item = (String, String)>,
+    selected: &[String],
+    blank: &str,
+) -> Vec<Opt> {
+    let mut out = Vec::new();
+    if !blank.is_empty() {
+        out.push(Opt {
+            value: String::new(),
+            label: blank.into(),
+            selected: selected.iter().all(|s| s.is_empty()),
+        });
+    }
+    out.extend(items.into_iter().map(|(value, label)| Opt {
+        selected: selected.contains(&value),
+        value,
+        label,
+    }));
+    out
+}
+
+struct RowView<const N: usize> {
+    index: usize,
+    values: [String; N],
+    errors: [Option<String>; N],
+}
+
+impl<const N: usize> RowView<N> {
+    fn invalid(&self, i: usize) -> bool {
+        self.errors[i].is_some()
+    }
+    fn is(&self, i: usize, v: &str) -> bool {
+        self.values[i] == v
+    }
+}
+
+fn row_views<const N: usize>(
+    rows: &[[String; N]],
+    prefix: &str,
+    names: [&str; N],
+    errors: &FieldErrors,
+    blank: usize,
+) -> Vec<RowView<N>> {
+    let mut out: Vec<RowView<N>> = rows
+        .iter()
+        .enumerate()
+        .map(|(index, values)| RowView {
+            index,
+            values: values.clone(),
+            errors: names.map(|n| {
+                errors
+                    .get(&format!("{prefix}{index}_{n}"))
+                    .map(str::to_string)
+            }),
+        })
+        .collect();
+    for _ in 0..blank {
+        out.push(RowView {
+            index: out.len(),
+            values: std::array::from_fn(|_| String::new()),
+            errors: std::array::from_fn(|_| None),
+        });
+    }
+    out
+}
+
+/// The act fields of an amendment.
+#[derive(Default, Clone)]
+struct ActFields {
+    body: String,
+    number: String,
+    date: String,
+    description: String,
+}
+
+#[derive(Template)]
+#[template(path = "planning_sheet_form.html")]
+struct SheetFormPage {
+    page: PageCtx,
+    heading: String,
+    intro: String,
+    action: String,
+    cancel_href: String,
+    version: i64,
+    f: SheetForm,
+    errors: FieldErrors,
+    errors_summary: Option<String>,
+    programmes: Vec<Opt>,
+    sectors: Vec<Opt>,
+    kinds: Vec<Opt>,
+    areas: Vec<Opt>,
+    units: Vec<Opt>,
+    organisations: Vec<Opt>,
+    municipalities: Vec<Opt>,
+    sources: Vec<(String, String)>,
+    indicator_units: Vec<(String, String)>,
+    funding_rows: Vec<RowView<3>>,
+    indicator_rows: Vec<RowView<5>>,
+    assignment_locked: bool,
+    amendment: Option<ActFields>,
+    conflict: Option<Conflict>,
+}
+
+struct FormSpec {
+    heading: String,
+    intro: String,
+    action: String,
+    cancel_href: String,
+    version: i64,
+    assignment_locked: bool,
+    amendment: Option<ActFields>,
+    extra_rows: usize,
+}
+
+fn build_form(
+    ctx: &Ctx,
+    crumbs: Vec<(String, String)>,
+    spec: FormSpec,
+    ch: &Choices,
+    f: SheetForm,
+    errors: FieldErrors,
+) -> SheetFormPage {
+    let terms = |v: Vocabulary| -> Vec<(String, String)> { ch.vocab.terms(v).to_vec() };
+    let one = |s: &String| vec![s.clone()];
+    let mut page = PageCtx::new(ctx, spec.heading.clone());
+    for (l, h) in crumbs {
+        page = page.crumb(l, h);
+    }
+    let errors_summary = (!errors.is_empty()).then(|| {
+        let n = errors.len();
+        if n == 1 {
+            "La scheda non è stata salvata: c'è un errore, indicato accanto al campo.".to_string()
+        } else {
+            format!("La scheda non è stata salvata: ci sono {n} errori, indicati accanto ai campi.")
+        }
+    });
+    SheetFormPage {
+        page,
+        heading: spec.heading,
+        intro: spec.intro,
+        action: spec.action,
+        cancel_href: spec.cancel_href,
+        version: spec.version,
+        programmes: options(
+            ch.programmes
+                .iter()
+                .map(|p| (p.id.to_string(), format!("{} › {}", p.objective, p.title))),
+            &one(&f.programme_id),
+            "Scegliere…",
+        ),
+        sectors: options(terms(Vocabulary::Sector), &one(&f.sector), "Non indicato"),
+        kinds: options(
+            terms(Vocabulary::InterventionKind),
+            &one(&f.kind),
+            "Non indicata",
+        ),
+        areas: options(terms(Vocabulary::TargetArea), &f.target_areas, ""),
+        units: options(
+            ch.units
+                .iter()
+                .map(|(id, _, l)| (id.to_string(), l.clone())),
+            &one(&f.unit_id),
+            "Nessuna unità",
+        ),
+        organisations: options(
+            ch.organisations
+                .iter()
+                .map(|(id, l)| (id.to_string(), l.clone())),
+            &one(&f.organisation_id),
+            "Dall'unità scelta",
+        ),
+        municipalities: options(
+            ch.municipalities
+                .iter()
+                .map(|(id, l)| (id.to_string(), l.clone())),
+            &f.municipality_ids,
+            "",
+        ),
+        sources: terms(Vocabulary::FundingSource),
+        indicator_units: terms(Vocabulary::IndicatorUnit),
+        funding_rows: row_views(
+            &f.funding,
+            "funding_",
+            ["source", "year", "amount"],
+            &errors,
+            spec.extra_rows
+                .max(if f.funding.is_empty() { 2 } else { 1 }),
+        ),
+        indicator_rows: row_views(
+            &f.indicators,
+            "indicator_",
+            ["name", "unit", "baseline", "target", "actual"],
+            &errors,
+            spec.extra_rows.max(1),
+        ),
+        assignment_locked: spec.assignment_locked,
+        amendment: spec.amendment,
+        conflict: None,
+        errors_summary,
+        errors,
+        f,
+    }
+}
+
+fn refs<'a>(
+    ch: &'a Choices,
+    year: i64,
+    programme_ids: &'a [i64],
+    unit_pairs: &'a [(i64, i64)],
+    org_ids: &'a [i64],
+    mun_ids: &'a [i64],
+) -> SheetRefs<'a> {
+    SheetRefs {
+        year,
+        programmes: programme_ids,
+        units: unit_pairs,
+        organisations: org_ids,
+        municipalities: mun_ids,
+        vocabularies: &ch.vocab,
+    }
+}
+
+/// Validates the posted form against the choices.
+fn validate(ch: &Choices, year: i64, f: &SheetForm) -> Result<SheetContent, FieldErrors> {
+    let programme_ids: Vec<i64> = ch.programmes.iter().map(|p| p.id).collect();
+    let unit_pairs: Vec<(i64, i64)> = ch.units.iter().map(|(u, o, _)| (*u, *o)).collect();
+    let org_ids: Vec<i64> = ch.organisations.iter().map(|(o, _)| *o).collect();
+    let mun_ids: Vec<i64> = ch.municipalities.iter().map(|(m, _)| *m).collect();
+    validate_sheet(
+        f,
+        &refs(ch, year, &programme_ids, &unit_pairs, &org_ids, &mun_ids),
+    )
+}
+
+fn validate_act(pairs: &Pairs, errors: &mut FieldErrors) -> Option<ActInput> {
+    let body = errors.check("act_body", required_text(first(pairs, "act_body"), 200));
+    let number = errors.check("act_number", required_text(first(pairs, "act_number"), 50));
+    let date = match first(pairs, "act_date").trim() {
+        "" => {
+            errors.add("act_date", "Indicare la data dell'atto.");
+            None
+        }
+        s => errors.check("act_date", format::parse_date(s)),
+    };
+    let description = errors
+        .check(
+            "act_description",
+            optional_text(first(pairs, "act_description"), 2000),
+        )
+        .flatten();
+    Some(ActInput {
+        kind: ActKind::Amendment,
+        body: body?,
+        number: number?,
+        act_date: date?,
+        description,
+    })
+}
+
+fn act_fields(pairs: &Pairs) -> ActFields {
+    ActFields {
+        body: first(pairs, "act_body").into(),
+        number: first(pairs, "act_number").into(),
+        date: first(pairs, "act_date").into(),
+        description: first(pairs, "act_description").into(),
+    }
+}
+
+fn sheet_crumbs(s: &Sheet) -> Vec<(String, String)> {
+    vec![
+        ("Pianificazione".into(), "/pianificazione".into()),
+        (
+            format!("POA {}", s.row.year),
+            format!("/pianificazione/poa/{}", s.row.year),
+        ),
+        (
+            s.row.code.clone(),
+            format!("/pianificazione/attivita/{}", s.row.id),
+        ),
+    ]
+}
+
+/// Who may open the edit form of this sheet, and in which mode.
+fn edit_mode(ctx: &Ctx, s: &Sheet) -> Result<bool, AppError> {
+    let zone_id = s.row.zone_id;
+    if !may_edit(ctx, zone_id, s.content.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    let office = is_office(ctx, zone_id);
+    let plan = s.row.plan_status();
+    if plan == PlanStatus::Approved && office {
+        return Ok(true);
+    }
+    rules::can_edit(plan, s.row.status(), office).map_err(AppError::BadRequest)?;
+    Ok(false)
+}
+
+fn edit_spec(s: &Sheet, office: bool, amendment: Option<ActFields>, extra_rows: usize) -> FormSpec {
+    let intro = if amendment.is_some() {
+        "La programmazione è approvata: la modifica è una variazione. Indicare l'atto che la dispone; la variazione resta nella cronologia della scheda.".to_string()
+    } else if !office {
+        "Compila la scheda e salvala; quando è completa, inviala all'Ufficio di Piano dalla pagina della scheda.".to_string()
+    } else {
+        String::new()
+    };
+    FormSpec {
+        heading: if amendment.is_some() {
+            format!("Variazione della scheda {}", s.row.code)
+        } else {
+            format!("Modifica della scheda {}", s.row.code)
+        },
+        intro,
+        action: format!("/pianificazione/attivita/{}/modifica", s.row.id),
+        cancel_href: format!("/pianificazione/attivita/{}", s.row.id),
+        version: s.row.version,
+        assignment_locked: !office,
+        amendment,
+        extra_rows,
+    }
+}
+
+async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let s = load(&state, &ctx, id).await?;
+    let amendment = edit_mode(&ctx, &s)?;
+    let office = is_office(&ctx, s.row.zone_id);
+    let ch = choices(&state, s.row.zone_id, s.row.annual_plan_id).await?;
+    let spec = edit_spec(&s, office, amendment.then(ActFields::default), 0);
+    let form = build_form(
+        &ctx,
+        sheet_crumbs(&s),
+        spec,
+        &ch,
+        form_from(&s.content),
+        FieldErrors::new(),
+    );
+    Ok(render_page(&form))
+}
+
+/// The differences between what the person typed and what is stored now.
+fn compare(ch: &Choices, mine: &SheetForm, theirs: &SheetForm) -> Vec<(String, String, String)> {
+    let name = |list: &[(String, String)], code: &str| -> String {
+        list.iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, l)| l.clone())
+            .unwrap_or_else(|| {
+                if code.is_empty() {
+                    "—".into()
+                } else {
+                    code.into()
+                }
+            })
+    };
+    let progs: Vec<(String, String)> = ch
+        .programmes
+        .iter()
+        .map(|p| (p.id.to_string(), p.title.clone()))
+        .collect();
+    let units: Vec<(String, String)> = ch
+        .units
+        .iter()
+        .map(|(i, _, l)| (i.to_string(), l.clone()))
+        .collect();
+    let muns: Vec<(String, String)> = ch
+        .municipalities
+        .iter()
+        .map(|(i, l)| (i.to_string(), l.clone()))
+        .collect();
+    let list = |l: &[(String, String)], codes: &[String]| {
+        codes
+            .iter()
+            .map(|c| name(l, c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let lines = |rows: &[[String; 3]]| {
+        rows.iter()
+            .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+            .map(|r| {
+                format!(
+                    "{} {} € {}",
+                    name(ch.vocab.terms(Vocabulary::FundingSource), &r[0]),
+                    r[1],
+                    r[2]
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let inds = |rows: &[[String; 5]]| {
+        rows.iter()
+            .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+            .map(|r| format!("{} ({}): {} → {}, {}", r[0], r[1], r[2], r[3], r[4]))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let pairs: Vec<(&str, String, String)> = vec![
+        ("Titolo", mine.title.clone(), theirs.title.clone()),
+        (
+            "Descrizione",
+            mine.description.clone(),
+            theirs.description.clone(),
+        ),
+        (
+            "Programma",
+            name(&progs, &mine.programme_id),
+            name(&progs, &theirs.programme_id),
+        ),
+        (
+            "Settore",
+            name(ch.vocab.terms(Vocabulary::Sector), &mine.sector),
+            name(ch.vocab.terms(Vocabulary::Sector), &theirs.sector),
+        ),
+        (
+            "Tipologia",
+            name(ch.vocab.terms(Vocabulary::InterventionKind), &mine.kind),
+            name(ch.vocab.terms(Vocabulary::InterventionKind), &theirs.kind),
+        ),
+        (
+            "Aree di intervento",
+            list(ch.vocab.terms(Vocabulary::TargetArea), &mine.target_areas),
+            list(ch.vocab.terms(Vocabulary::TargetArea), &theirs.target_areas),
+        ),
+        (
+            "Unità responsabile",
+            name(&units, &mine.unit_id),
+            name(&units, &theirs.unit_id),
+        ),
+        (
+            "Comuni",
+            list(&muns, &mine.municipality_ids),
+            list(&muns, &theirs.municipality_ids),
+        ),
+        ("Inizio", mine.start_date.clone(), theirs.start_date.clone()),
+        ("Fine", mine.end_date.clone(), theirs.end_date.clone()),
+        (
+            "Linee di finanziamento",
+            lines(&mine.funding),
+            lines(&theirs.funding),
+        ),
+        (
+            "Indicatori",
+            inds(&mine.indicators),
+            inds(&theirs.indicators),
+        ),
+        (
+            "Note interne",
+            mine.internal_notes.clone(),
+            theirs.internal_notes.clone(),
+        ),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, a, b)| a.trim() != b.trim())
+        .map(|(l, a, b)| {
+            let dash = |s: String| {
+                if s.trim().is_empty() {
+                    "—".to_string()
+                } else {
+                    s
+                }
+            };
+            (l.to_string(), dash(a), dash(b))
+        })
+        .collect()
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Pairs>,
+) -> PageResult {
+    let s = load(&state, &ctx, id).await?;
+    let amendment = edit_mode(&ctx, &s)?;
+    let office = is_office(&ctx, s.row.zone_id);
+    let ch = choices(&state, s.row.zone_id, s.row.annual_plan_id).await?;
+    let mut f = form_of(&pairs);
+    if !office {
+        // Assignment is the planning office's: a unit keeps its sheet.
+        let keep = form_from(&s.content);
+        f.unit_id = keep.unit_id;
+        f.organisation_id = keep.organisation_id;
+        f.programme_id = keep.programme_id;
+    }
+    let version: i64 = first(&pairs, "version")
+        .parse()
+        .map_err(|_| AppError::BadRequest("Versione della scheda mancante.".into()))?;
+    let act_values = amendment.then(|| act_fields(&pairs));
+    if first(&pairs, "azione") == "aggiungi_righe" {
+        let mut spec = edit_spec(&s, office, act_values, 3);
+        spec.version = version;
+        return Ok(render_page(&build_form(
+            &ctx,
+            sheet_crumbs(&s),
+            spec,
+            &ch,
+            f,
+            FieldErrors::new(),
+        )));
+    }
+    let mut errors = FieldErrors::new();
+    let act = if amendment {
+        validate_act(&pairs, &mut errors)
+    } else {
+        None
+    };
+    let content = match validate(&ch, s.row.year, &f) {
+        Ok(c) if errors.is_empty() => c,
+        Ok(_) => {
+            let mut spec = edit_spec(&s, office, act_values, 0);
+            spec.version = version;
+            let mut r = render_page(&build_form(&ctx, sheet_crumbs(&s), spec, &ch, f, errors));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
+        Err(e) => {
+            let mut all = e;
+            for (k, v) in errors.iter() {
+                all.add(k, v);
+            }
+            let mut spec = edit_spec(&s, office, act_values, 0);
+            spec.version = version;
+            let mut r = render_page(&build_form(&ctx, sheet_crumbs(&s), spec, &ch, f, all));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
+    };
+    match sheets::update_sheet(&state.db, &ctx.actor(), id, version, &content, act.as_ref()).await {
+        Ok(_) => Ok(with_flash(
+            Redirect::to(&format!("/pianificazione/attivita/{id}")),
+            FlashKind::Success,
+            if act.is_some() {
+                "Variazione registrata con il suo atto."
+            } else {
+                "Scheda salvata."
+            },
+        )),
+        Err(StoreError::Conflict) => {
+            let current = load(&state, &ctx, id).await?;
+            let by = super::admin::last_editor(&state, audit::entity::ACTIVITY, id).await;
+            let theirs = form_from(&current.content);
+            let rows = compare(&ch, &f, &theirs);
+            let spec = edit_spec(&current, office, act_values, 0);
+            let mut page = build_form(
+                &ctx,
+                sheet_crumbs(&current),
+                spec,
+                &ch,
+                f,
+                FieldErrors::new(),
+            );
+            page.conflict = Some(Conflict { by, rows });
+            let mut r = render_page(&page);
+            *r.status_mut() = StatusCode::CONFLICT;
+            Ok(r)
+        }
+        Err(StoreError::Refused(m)) => Ok(with_flash(
+            Redirect::to(&format!("/pianificazione/attivita/{id}")),
+            FlashKind::Danger,
+            &m,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ------------------------------------------------------------------ new sheet
+
+async fn plan_of_year(state: &AppState, ctx: &Ctx, year: i64) -> Result<(i64, i64), AppError> {
+    let zone_id = zone_of(ctx)?;
+    require(ctx, Action::Administer { zone_id })?;
+    let plan_id = planning::annual_plan_id(&state.db, zone_id, year)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let info = sheets::plan_info(&state.db, plan_id).await?;
+    if info.status() == PlanStatus::Approved {
+        return Err(AppError::BadRequest(
+            "La programmazione è approvata: non si aggiungono schede. Le modifiche si registrano come variazioni delle schede esistenti.".into(),
+        ));
+    }
+    Ok((zone_id, plan_id))
+}
+
+fn new_spec(year: i64, extra_rows: usize) -> FormSpec {
+    FormSpec {
+        heading: format!("Nuova scheda attività – POA {year}"),
+        intro: "La scheda nasce «da compilare»: assegnala all'unità responsabile, che la completerà e la invierà.".into(),
+        action: format!("/pianificazione/poa/{year}/nuova-scheda"),
+        cancel_href: format!("/pianificazione/poa/{year}"),
+        version: 0,
+        assignment_locked: false,
+        amendment: None,
+        extra_rows,
+    }
+}
+
+fn new_crumbs(year: i64) -> Vec<(String, String)> {
+    vec![
+        ("Pianificazione".into(), "/pianificazione".into()),
+        (format!("POA {year}"), format!("/pianificazione/poa/{year}")),
+    ]
+}
+
+async fn new_form(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) -> PageResult {
+    let (zone_id, plan_id) = plan_of_year(&state, &ctx, year).await?;
+    let ch = choices(&state, zone_id, plan_id).await?;
+    let f = SheetForm {
+        municipality_ids: ch
+            .municipalities
+            .iter()
+            .map(|(id, _)| id.to_string())
+            .collect(),
+        start_date: format!("01/01/{year}"),
+        end_date: format!("31/12/{year}"),
+        ..Default::default()
+    };
+    Ok(render_page(&build_form(
+        &ctx,
+        new_crumbs(year),
+        new_spec(year, 0),
+        &ch,
+        f,
+        FieldErrors::new(),
+    )))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<i64>,
+    Form(pairs): Form<Pairs>,
+) -> PageResult {
+    let (zone_id, plan_id) = plan_of_year(&state, &ctx, year).await?;
+    let ch = choices(&state, zone_id, plan_id).await?;
+    let f = form_of(&pairs);
+    if first(&pairs, "azione") == "aggiungi_righe" {
+        return Ok(render_page(&build_form(
+            &ctx,
+            new_crumbs(year),
+            new_spec(year, 3),
+            &ch,
+            f,
+            FieldErrors::new(),
+        )));
+    }
+    match validate(&ch, year, &f) {
+        Ok(content) => {
+            let id = sheets::create_sheet(&state.db, &ctx.actor(), plan_id, &content).await?;
+            Ok(with_flash(
+                Redirect::to(&format!("/pianificazione/attivita/{id}")),
+                FlashKind::Success,
+                "Scheda creata.",
+            ))
+        }
+        Err(errors) => {
+            let mut r = render_page(&build_form(
+                &ctx,
+                new_crumbs(year),
+                new_spec(year, 0),
+                &ch,
+                f,
+                errors,
+            ));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+    }
+}

@@ -1,0 +1,962 @@
+//! Rules of the planning cycle: the activity sheet and its validation, the
+//! compilation workflow, the integrated budget and the monitoring roll-up.
+//! Sources and readings are in docs/domain.md ("Planning").
+
+use crate::format::parse_date;
+use crate::money::Cents;
+use crate::org::labelled_enum;
+use crate::validation::{optional_text, required_text, FieldErrors};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+use time::Date;
+
+labelled_enum! {
+    /// The controlled vocabularies. Their terms live in the database so that
+    /// an administrator can add to them; [`Vocabulary::seed`] gives the first ones.
+    Vocabulary {
+        Sector = "sector", "Settori";
+        TargetArea = "target_area", "Aree di intervento";
+        FundingSource = "funding_source", "Fonti di finanziamento";
+        InterventionKind = "intervention_kind", "Tipologie di intervento";
+        IndicatorUnit = "indicator_unit", "Unità di misura degli indicatori";
+        Service = "service", "Catalogo dei servizi";
+    }
+}
+
+impl Vocabulary {
+    /// The first terms, (code, label). Sectors are the five of the POA 2024
+    /// tree (seed 000); target areas follow the "aree di utenza" of the
+    /// national survey of municipal social services (ISTAT); funding sources
+    /// are the funds named in the seeds and in the regional POA guidelines.
+    pub fn seed(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Vocabulary::Sector => &[
+                ("socio_sanitario", "Socio-sanitario"),
+                ("socio_assistenziale", "Socio-assistenziale"),
+                ("prevenzione_promozione", "Prevenzione e promozione"),
+                ("cure_primarie", "Cure primarie-sanità territoriale"),
+                ("violenza_genere", "Violenza di genere"),
+            ],
+            Vocabulary::TargetArea => &[
+                ("famiglia_minori", "Famiglia e minori"),
+                ("disabili", "Persone con disabilità"),
+                ("dipendenze", "Dipendenze"),
+                ("anziani", "Anziani"),
+                ("immigrati", "Immigrati e nomadi"),
+                ("poverta", "Povertà, disagio adulti e senza dimora"),
+                ("salute_mentale", "Salute mentale"),
+                ("multiutenza", "Multiutenza"),
+            ],
+            Vocabulary::FundingSource => &[
+                ("fondo_sanitario", "Fondo sanitario regionale (AUSL)"),
+                ("comuni", "Risorse proprie dei Comuni"),
+                ("fnps", "Fondo nazionale politiche sociali (FNPS)"),
+                ("fna", "Fondo per le non autosufficienze (FNA)"),
+                ("fondo_poverta", "Fondo povertà – quota servizi"),
+                ("fondo_sociale_regionale", "Fondo sociale regionale"),
+                ("dopo_di_noi", "Fondo Dopo di noi (L. 112/2016)"),
+                ("pnrr", "PNRR"),
+                ("fse_plus", "FSE+ 2021-2027"),
+                ("altro", "Altre risorse"),
+            ],
+            Vocabulary::InterventionKind => &[
+                ("servizio", "Servizio"),
+                ("progetto", "Progetto"),
+                ("intervento", "Intervento"),
+            ],
+            Vocabulary::IndicatorUnit => &[
+                ("numero", "Numero"),
+                ("persone", "Persone"),
+                ("percentuale", "Percentuale"),
+                ("euro", "Euro"),
+                ("ore", "Ore"),
+                ("giorni", "Giorni"),
+                ("accessi", "Accessi"),
+            ],
+            Vocabulary::Service => &[
+                ("mmg", "Medicina generale (MMG)"),
+                ("specialistica", "Specialistica ambulatoriale"),
+                ("ifec", "Infermiere di famiglia e comunità (IFeC)"),
+                ("ambulatorio_prossimita", "Ambulatorio di prossimità"),
+                ("servizio_sociale", "Servizio sociale professionale"),
+                ("pua", "Punto unico di accesso (PUA)"),
+                ("sportello_cup", "Sportello CUP/anagrafe"),
+                ("punto_prelievi", "Punto prelievi"),
+                ("consultorio", "Consultorio"),
+                ("screening", "Screening oncologici"),
+                ("vaccinazioni", "Vaccinazioni pediatriche"),
+                ("sma", "Salute mentale adulti (SMA)"),
+                ("smia", "Salute mentale infanzia e adolescenza (SMIA)"),
+                ("serd", "Dipendenze (SerD)"),
+                ("telemedicina", "Telemedicina"),
+                ("diagnostica", "Diagnostica"),
+                ("partecipazione", "Partecipazione"),
+            ],
+        }
+    }
+}
+
+labelled_enum! {
+    /// Where an activity sheet is in the compilation of the year.
+    SheetStatus {
+        ToFill = "to_fill", "Da compilare";
+        Submitted = "submitted", "Inviata";
+        Returned = "returned", "Restituita";
+        Accepted = "accepted", "Accettata";
+    }
+}
+
+labelled_enum! {
+    PlanStatus {
+        Open = "open", "In compilazione";
+        Approved = "approved", "Approvata";
+    }
+}
+
+labelled_enum! {
+    /// Acts of a plan: the start of its procedure, its approval, amendments.
+    ActKind {
+        Start = "start", "Avvio del procedimento";
+        Approval = "approval", "Approvazione";
+        Amendment = "amendment", "Variazione";
+    }
+}
+
+/// A step of the workflow on one sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetEvent {
+    /// The unit sends the filled sheet to the planning office.
+    Submit,
+    /// The planning office sends it back with a comment.
+    Return,
+    /// The planning office accepts it.
+    Accept,
+}
+
+impl SheetEvent {
+    pub fn label(self) -> &'static str {
+        match self {
+            SheetEvent::Submit => "Invio all'Ufficio di Piano",
+            SheetEvent::Return => "Restituzione con osservazioni",
+            SheetEvent::Accept => "Accettazione",
+        }
+    }
+}
+
+/// The status after `event`, or why the step is not possible now.
+pub fn transition(
+    plan: PlanStatus,
+    from: SheetStatus,
+    event: SheetEvent,
+) -> Result<SheetStatus, String> {
+    use SheetEvent::*;
+    use SheetStatus::*;
+    if plan == PlanStatus::Approved {
+        return Err("La programmazione è approvata: le schede non cambiano più stato.".into());
+    }
+    match (from, event) {
+        (ToFill | Returned, Submit) => Ok(Submitted),
+        (Submitted | Accepted, Return) => Ok(Returned),
+        (Submitted, Accept) => Ok(Accepted),
+        (Submitted, Submit) => Err("La scheda è già stata inviata.".into()),
+        (Accepted, Accept) => Err("La scheda è già stata accettata.".into()),
+        (_, Accept) => Err("Si può accettare solo una scheda inviata.".into()),
+        (_, Return) => Err("Si può restituire solo una scheda inviata o accettata.".into()),
+        (Accepted, Submit) => Err("La scheda è già stata accettata.".into()),
+    }
+}
+
+/// Who may change the content of a sheet, given the plan and the sheet.
+/// The planning office edits any sheet of an open plan; a unit only its
+/// sheets still in its hands (to fill or returned). An approved plan changes
+/// only through an amendment (see [`ActKind::Amendment`]).
+pub fn can_edit(plan: PlanStatus, sheet: SheetStatus, office: bool) -> Result<(), String> {
+    if plan == PlanStatus::Approved {
+        return Err(if office {
+            "La programmazione è approvata: le modifiche si registrano come variazione, con il relativo atto.".into()
+        } else {
+            "La programmazione è approvata e non si può più modificare.".into()
+        });
+    }
+    if !office && matches!(sheet, SheetStatus::Submitted | SheetStatus::Accepted) {
+        return Err(format!(
+            "La scheda è {}: la può modificare solo l'Ufficio di Piano, o la si modifica dopo che è stata restituita.",
+            sheet.label().to_lowercase()
+        ));
+    }
+    Ok(())
+}
+
+/// What a sheet still lacks. The first group blocks submission (a sheet
+/// without sector, kind or period cannot be placed in the plan's tables);
+/// the second is shown as a reminder (an activity at no cost, or not yet
+/// measured, is possible).
+pub fn missing(content: &SheetContent) -> (Vec<&'static str>, Vec<&'static str>) {
+    let mut blocking = Vec::new();
+    if content.sector.is_none() {
+        blocking.push("il settore");
+    }
+    if content.kind.is_none() {
+        blocking.push("la tipologia di intervento");
+    }
+    if content.unit_id.is_none() && content.organisation_id.is_none() {
+        blocking.push("l'unità o l'ente responsabile");
+    }
+    if content.start_date.is_none() || content.end_date.is_none() {
+        blocking.push("il periodo (inizio e fine)");
+    }
+    let mut reminders = Vec::new();
+    if content.target_areas.is_empty() {
+        reminders.push("le aree di intervento");
+    }
+    if content.municipality_ids.is_empty() {
+        reminders.push("i comuni interessati");
+    }
+    if content.funding.is_empty() {
+        reminders.push("le linee di finanziamento");
+    }
+    if content.indicators.is_empty() {
+        reminders.push("gli indicatori");
+    }
+    (blocking, reminders)
+}
+
+/// A plan can be approved when every sheet has been accepted.
+pub fn can_approve(statuses: &[SheetStatus]) -> Result<(), String> {
+    if statuses.is_empty() {
+        return Err("La programmazione non ha schede attività.".into());
+    }
+    let missing = statuses
+        .iter()
+        .filter(|s| **s != SheetStatus::Accepted)
+        .count();
+    match missing {
+        0 => Ok(()),
+        1 => Err("Una scheda non è ancora stata accettata.".into()),
+        n => Err(format!("{n} schede non sono ancora state accettate.")),
+    }
+}
+
+/// A decimal as Italians type it: `12,5`, `1.234,56`, `-3`, or `12.5`
+/// when there is no comma and the dot cannot be a thousands separator.
+pub fn parse_decimal_it(s: &str) -> Result<Decimal, String> {
+    let t = s.trim();
+    let msg =
+        || format!("«{t}» non è un numero: usare la virgola per i decimali, ad esempio 12,5.");
+    if t.is_empty() {
+        return Err(msg());
+    }
+    let normalised = if t.contains(',') {
+        t.replace('.', "").replace(',', ".")
+    } else if t.split('.').skip(1).all(|g| g.len() == 3) && t.matches('.').count() >= 1 {
+        // "1.234" is a thousand and 234, as an Italian reads it.
+        t.replace('.', "")
+    } else {
+        t.to_string()
+    };
+    if !normalised
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        return Err(msg());
+    }
+    Decimal::from_str(&normalised).map_err(|_| msg())
+}
+
+/// The active codes of each vocabulary, to check what a sheet refers to.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabularies(BTreeMap<String, Vec<(String, String)>>);
+
+impl Vocabularies {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, vocabulary: Vocabulary, code: &str, label: &str) {
+        self.0
+            .entry(vocabulary.code().to_string())
+            .or_default()
+            .push((code.to_string(), label.to_string()));
+    }
+
+    /// From the seed lists alone (used by tests and the first start).
+    pub fn seeded() -> Self {
+        let mut v = Self::new();
+        for voc in Vocabulary::ALL {
+            for (code, label) in voc.seed() {
+                v.add(*voc, code, label);
+            }
+        }
+        v
+    }
+
+    pub fn terms(&self, vocabulary: Vocabulary) -> &[(String, String)] {
+        self.0
+            .get(vocabulary.code())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub fn contains(&self, vocabulary: Vocabulary, code: &str) -> bool {
+        self.terms(vocabulary).iter().any(|(c, _)| c == code)
+    }
+
+    /// The label of a code, or the code itself when the term was removed.
+    pub fn label<'a>(&'a self, vocabulary: Vocabulary, code: &'a str) -> &'a str {
+        self.terms(vocabulary)
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, l)| l.as_str())
+            .unwrap_or(code)
+    }
+}
+
+/// One funding line of a sheet: a source, a year, an amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundingLine {
+    pub source: String,
+    pub year: i64,
+    pub amount: Cents,
+}
+
+/// One indicator of a sheet. Values are exact decimals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub name: String,
+    pub unit: String,
+    pub baseline: Option<Decimal>,
+    pub target: Option<Decimal>,
+    pub actual: Option<Decimal>,
+}
+
+/// The content of a sheet as the compiler edits it (not its workflow state).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetContent {
+    pub title: String,
+    pub description: Option<String>,
+    pub programme_id: i64,
+    pub sector: Option<String>,
+    pub kind: Option<String>,
+    pub target_areas: Vec<String>,
+    pub unit_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    pub municipality_ids: Vec<i64>,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+    pub funding: Vec<FundingLine>,
+    pub indicators: Vec<Indicator>,
+    pub internal_notes: Option<String>,
+}
+
+impl SheetContent {
+    pub fn total(&self) -> Cents {
+        self.funding.iter().map(|f| f.amount).sum()
+    }
+}
+
+/// The sheet form as submitted: every field as text, repeated rows by index.
+#[derive(Debug, Clone, Default)]
+pub struct SheetForm {
+    pub title: String,
+    pub description: String,
+    pub programme_id: String,
+    pub sector: String,
+    pub kind: String,
+    pub target_areas: Vec<String>,
+    pub unit_id: String,
+    pub organisation_id: String,
+    pub municipality_ids: Vec<String>,
+    pub start_date: String,
+    pub end_date: String,
+    /// (source, year, amount) rows; rows left entirely blank are ignored.
+    pub funding: Vec<[String; 3]>,
+    /// (name, unit, baseline, target, actual) rows; blank rows are ignored.
+    pub indicators: Vec<[String; 5]>,
+    pub internal_notes: String,
+}
+
+/// What a sheet may refer to: the plan's programmes, the zone's units (with
+/// their organisation) and municipalities, the vocabularies, the plan year.
+pub struct SheetRefs<'a> {
+    pub year: i64,
+    pub programmes: &'a [i64],
+    pub units: &'a [(i64, i64)],
+    pub organisations: &'a [i64],
+    pub municipalities: &'a [i64],
+    pub vocabularies: &'a Vocabularies,
+}
+
+fn optional_id(
+    field: &str,
+    raw: &str,
+    allowed: &[i64],
+    what: &str,
+    e: &mut FieldErrors,
+) -> Option<i64> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match raw.parse::<i64>() {
+        Ok(id) if allowed.contains(&id) => Some(id),
+        _ => {
+            e.add(field, format!("Scegliere {what} dall'elenco."));
+            None
+        }
+    }
+}
+
+fn optional_term(
+    field: &str,
+    raw: &str,
+    vocabulary: Vocabulary,
+    v: &Vocabularies,
+    e: &mut FieldErrors,
+) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    if v.contains(vocabulary, raw) {
+        Some(raw.to_string())
+    } else {
+        e.add(
+            field,
+            format!(
+                "Voce sconosciuta: scegliere dall'elenco «{}».",
+                vocabulary.label()
+            ),
+        );
+        None
+    }
+}
+
+fn optional_decimal(field: &str, raw: &str, e: &mut FieldErrors) -> Option<Decimal> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    e.check(field, parse_decimal_it(raw))
+}
+
+/// Validates a submitted sheet. Field names of repeated rows are
+/// `funding_{i}_source|year|amount` and `indicator_{i}_name|unit|baseline|target|actual`.
+pub fn validate_sheet(form: &SheetForm, refs: &SheetRefs<'_>) -> Result<SheetContent, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let v = refs.vocabularies;
+    let title = e.check("title", required_text(&form.title, 300));
+    let description = e
+        .check("description", optional_text(&form.description, 10_000))
+        .flatten();
+    let programme_id = match form.programme_id.trim().parse::<i64>() {
+        Ok(id) if refs.programmes.contains(&id) => Some(id),
+        _ => {
+            e.add("programme_id", "Scegliere il programma dall'elenco.");
+            None
+        }
+    };
+    let sector = optional_term("sector", &form.sector, Vocabulary::Sector, v, &mut e);
+    let kind = optional_term("kind", &form.kind, Vocabulary::InterventionKind, v, &mut e);
+    let mut target_areas = Vec::new();
+    for a in &form.target_areas {
+        if let Some(code) = optional_term("target_areas", a, Vocabulary::TargetArea, v, &mut e) {
+            if !target_areas.contains(&code) {
+                target_areas.push(code);
+            }
+        }
+    }
+    let unit_ids: Vec<i64> = refs.units.iter().map(|(u, _)| *u).collect();
+    let unit_id = optional_id("unit_id", &form.unit_id, &unit_ids, "l'unità", &mut e);
+    let mut organisation_id = optional_id(
+        "organisation_id",
+        &form.organisation_id,
+        refs.organisations,
+        "l'ente",
+        &mut e,
+    );
+    if let Some(u) = unit_id {
+        let owner = refs.units.iter().find(|(id, _)| *id == u).map(|(_, o)| *o);
+        match (organisation_id, owner) {
+            (Some(o), Some(owner)) if o != owner => {
+                e.add(
+                    "organisation_id",
+                    "L'unità scelta appartiene a un altro ente.",
+                );
+            }
+            (None, owner) => organisation_id = owner,
+            _ => {}
+        }
+    }
+    let mut municipality_ids = Vec::new();
+    for m in &form.municipality_ids {
+        if let Some(id) = optional_id(
+            "municipality_ids",
+            m,
+            refs.municipalities,
+            "i comuni",
+            &mut e,
+        ) {
+            if !municipality_ids.contains(&id) {
+                municipality_ids.push(id);
+            }
+        }
+    }
+    let start_date = match form.start_date.trim() {
+        "" => None,
+        s => e.check("start_date", parse_date(s)),
+    };
+    let end_date = match form.end_date.trim() {
+        "" => None,
+        s => e.check("end_date", parse_date(s)),
+    };
+    if let (Some(s), Some(f)) = (start_date, end_date) {
+        if f < s {
+            e.add(
+                "end_date",
+                "La data di fine non può precedere la data di inizio.",
+            );
+        }
+    }
+    let mut funding = Vec::new();
+    for (i, [source, year, amount]) in form.funding.iter().enumerate() {
+        if source.trim().is_empty() && year.trim().is_empty() && amount.trim().is_empty() {
+            continue;
+        }
+        let f = |k: &str| format!("funding_{i}_{k}");
+        let source = if source.trim().is_empty() {
+            e.add(&f("source"), "Indicare la fonte di finanziamento.");
+            None
+        } else {
+            optional_term(&f("source"), source, Vocabulary::FundingSource, v, &mut e)
+        };
+        let year = match year.trim() {
+            "" => Some(refs.year),
+            y => match y.parse::<i64>() {
+                Ok(y) if (refs.year - 5..=refs.year + 5).contains(&y) => Some(y),
+                _ => {
+                    e.add(
+                        &f("year"),
+                        format!(
+                            "Indicare un anno tra {} e {}.",
+                            refs.year - 5,
+                            refs.year + 5
+                        ),
+                    );
+                    None
+                }
+            },
+        };
+        let amount = match Cents::parse_it(amount) {
+            Ok(c) if c.0 < 0 => {
+                e.add(&f("amount"), "L'importo non può essere negativo.");
+                None
+            }
+            Ok(c) => Some(c),
+            Err(err) => {
+                e.add(&f("amount"), err.to_string());
+                None
+            }
+        };
+        if let (Some(source), Some(year), Some(amount)) = (source, year, amount) {
+            funding.push(FundingLine {
+                source,
+                year,
+                amount,
+            });
+        }
+    }
+    if funding
+        .iter()
+        .map(|f| f.amount)
+        .try_fold(Cents::ZERO, Cents::checked_add)
+        .is_none()
+    {
+        e.add("funding", "La somma degli importi è troppo grande.");
+    }
+    let mut indicators = Vec::new();
+    for (i, row) in form.indicators.iter().enumerate() {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let [name, unit, baseline, target, actual] = row;
+        let f = |k: &str| format!("indicator_{i}_{k}");
+        let name = e.check(&f("name"), required_text(name, 300));
+        let unit = if unit.trim().is_empty() {
+            e.add(&f("unit"), "Indicare l'unità di misura.");
+            None
+        } else {
+            optional_term(&f("unit"), unit, Vocabulary::IndicatorUnit, v, &mut e)
+        };
+        let baseline = optional_decimal(&f("baseline"), baseline, &mut e);
+        let target = optional_decimal(&f("target"), target, &mut e);
+        let actual = optional_decimal(&f("actual"), actual, &mut e);
+        if let (Some(name), Some(unit)) = (name, unit) {
+            indicators.push(Indicator {
+                name,
+                unit,
+                baseline,
+                target,
+                actual,
+            });
+        }
+    }
+    let internal_notes = e
+        .check(
+            "internal_notes",
+            optional_text(&form.internal_notes, 10_000),
+        )
+        .flatten();
+    if !e.is_empty() {
+        return Err(e);
+    }
+    Ok(SheetContent {
+        title: title.expect("checked"),
+        description,
+        programme_id: programme_id.expect("checked"),
+        sector,
+        kind,
+        target_areas,
+        unit_id,
+        organisation_id,
+        municipality_ids,
+        start_date,
+        end_date,
+        funding,
+        indicators,
+        internal_notes,
+    })
+}
+
+/// One funding line with the place of its sheet, for the integrated budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetLine {
+    pub activity_id: i64,
+    pub objective: String,
+    pub programme: String,
+    pub sector: String,
+    pub organisation: String,
+    pub source: String,
+    pub amount: Cents,
+}
+
+/// The dimension the rows of a budget table are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetAxis {
+    Objective,
+    Programme,
+    Sector,
+    Organisation,
+}
+
+impl BudgetAxis {
+    pub const ALL: [BudgetAxis; 4] = [
+        BudgetAxis::Programme,
+        BudgetAxis::Objective,
+        BudgetAxis::Sector,
+        BudgetAxis::Organisation,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            BudgetAxis::Objective => "obiettivo",
+            BudgetAxis::Programme => "programma",
+            BudgetAxis::Sector => "settore",
+            BudgetAxis::Organisation => "ente",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BudgetAxis::Objective => "Obiettivo di salute",
+            BudgetAxis::Programme => "Programma",
+            BudgetAxis::Sector => "Settore",
+            BudgetAxis::Organisation => "Ente",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<BudgetAxis> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    fn key(self, l: &BudgetLine) -> &str {
+        match self {
+            BudgetAxis::Objective => &l.objective,
+            BudgetAxis::Programme => &l.programme,
+            BudgetAxis::Sector => &l.sector,
+            BudgetAxis::Organisation => &l.organisation,
+        }
+    }
+}
+
+impl fmt::Display for BudgetAxis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A budget table: rows by an axis, one column per funding source, totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetTable {
+    pub axis: &'static str,
+    pub sources: Vec<String>,
+    /// (row label, amount per source in `sources` order, row total)
+    pub rows: Vec<(String, Vec<Cents>, Cents)>,
+    pub source_totals: Vec<Cents>,
+    pub total: Cents,
+}
+
+/// Groups the funding lines by `axis` × funding source. Rows keep the order in
+/// which their first line comes (the tree's order when lines come in tree
+/// order); sources keep the order given. Every figure is a sum of lines, so
+/// the row totals, the column totals and the grand total agree by construction.
+pub fn budget_table(lines: &[BudgetLine], axis: BudgetAxis, sources: &[String]) -> BudgetTable {
+    let mut sources: Vec<String> = sources.to_vec();
+    for l in lines {
+        if !sources.contains(&l.source) {
+            sources.push(l.source.clone());
+        }
+    }
+    let used: HashSet<&str> = lines.iter().map(|l| l.source.as_str()).collect();
+    sources.retain(|s| used.contains(s.as_str()));
+    let mut rows: Vec<(String, Vec<Cents>, Cents)> = Vec::new();
+    for l in lines {
+        let key = axis.key(l);
+        let idx = match rows.iter().position(|(k, _, _)| k == key) {
+            Some(i) => i,
+            None => {
+                rows.push((
+                    key.to_string(),
+                    vec![Cents::ZERO; sources.len()],
+                    Cents::ZERO,
+                ));
+                rows.len() - 1
+            }
+        };
+        let col = sources
+            .iter()
+            .position(|s| *s == l.source)
+            .expect("added above");
+        let row = &mut rows[idx];
+        row.1[col] = Cents(row.1[col].0 + l.amount.0);
+        row.2 = Cents(row.2 .0 + l.amount.0);
+    }
+    let source_totals = (0..sources.len())
+        .map(|c| rows.iter().map(|r| r.1[c]).sum())
+        .collect();
+    let total = lines.iter().map(|l| l.amount).sum();
+    BudgetTable {
+        axis: axis.label(),
+        sources,
+        rows,
+        source_totals,
+        total,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs<'a>(v: &'a Vocabularies) -> SheetRefs<'a> {
+        SheetRefs {
+            year: 2025,
+            programmes: &[10, 11],
+            units: &[(5, 1), (6, 2)],
+            organisations: &[1, 2],
+            municipalities: &[100, 101],
+            vocabularies: v,
+        }
+    }
+
+    fn form() -> SheetForm {
+        SheetForm {
+            title: "Pronto Badante".into(),
+            programme_id: "10".into(),
+            sector: "socio_sanitario".into(),
+            kind: "servizio".into(),
+            target_areas: vec!["anziani".into()],
+            unit_id: "5".into(),
+            municipality_ids: vec!["100".into(), "101".into()],
+            start_date: "01/07/2023".into(),
+            end_date: "2026-06-30".into(),
+            funding: vec![
+                ["fna".into(), "2025".into(), "293.481,58".into()],
+                [String::new(), String::new(), String::new()],
+            ],
+            indicators: vec![[
+                "Anziani raggiunti".into(),
+                "persone".into(),
+                "120".into(),
+                "150".into(),
+                "".into(),
+            ]],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_good_sheet_is_read_exactly() {
+        let v = Vocabularies::seeded();
+        let s = validate_sheet(&form(), &refs(&v)).unwrap();
+        assert_eq!(s.total(), Cents(29_348_158));
+        assert_eq!(s.organisation_id, Some(1), "taken from the unit");
+        assert_eq!(s.funding.len(), 1, "blank rows are ignored");
+        assert_eq!(s.indicators[0].target, Some(Decimal::from(150)));
+        assert_eq!(s.end_date.unwrap().to_string(), "2026-06-30");
+    }
+
+    #[test]
+    fn bad_sheets_get_one_clear_message_per_field() {
+        let v = Vocabularies::seeded();
+        let mut f = form();
+        f.title = " ".into();
+        f.end_date = "30/06/2023".into();
+        f.funding = vec![
+            ["fna".into(), "2025".into(), "-5,00".into()],
+            ["fna".into(), "2025".into(), "10,005".into()],
+            ["fondo_luna".into(), "2025".into(), "1".into()],
+            ["fna".into(), "1990".into(), "1".into()],
+        ];
+        f.indicators = vec![[
+            "Utenti".into(),
+            "parsec".into(),
+            "abc".into(),
+            "".into(),
+            "".into(),
+        ]];
+        f.unit_id = "99".into();
+        let e = validate_sheet(&f, &refs(&v)).unwrap_err();
+        assert!(e.get("title").is_some());
+        assert_eq!(
+            e.get("end_date"),
+            Some("La data di fine non può precedere la data di inizio.")
+        );
+        assert_eq!(
+            e.get("funding_0_amount"),
+            Some("L'importo non può essere negativo.")
+        );
+        assert_eq!(
+            e.get("funding_1_amount"),
+            Some("L'importo può avere al massimo 2 decimali.")
+        );
+        assert!(e
+            .get("funding_2_source")
+            .unwrap()
+            .contains("Voce sconosciuta"));
+        assert_eq!(
+            e.get("funding_3_year"),
+            Some("Indicare un anno tra 2020 e 2030.")
+        );
+        assert!(e
+            .get("indicator_0_unit")
+            .unwrap()
+            .contains("Voce sconosciuta"));
+        assert!(e
+            .get("indicator_0_baseline")
+            .unwrap()
+            .contains("non è un numero"));
+        assert_eq!(e.get("unit_id"), Some("Scegliere l'unità dall'elenco."));
+    }
+
+    #[test]
+    fn a_unit_of_another_organisation_is_refused() {
+        let v = Vocabularies::seeded();
+        let mut f = form();
+        f.organisation_id = "2".into();
+        let e = validate_sheet(&f, &refs(&v)).unwrap_err();
+        assert_eq!(
+            e.get("organisation_id"),
+            Some("L'unità scelta appartiene a un altro ente.")
+        );
+    }
+
+    #[test]
+    fn what_a_sheet_lacks() {
+        let v = Vocabularies::seeded();
+        let mut s = validate_sheet(&form(), &refs(&v)).unwrap();
+        assert_eq!(missing(&s), (vec![], vec![]));
+        s.end_date = None;
+        s.indicators.clear();
+        assert_eq!(
+            missing(&s),
+            (vec!["il periodo (inizio e fine)"], vec!["gli indicatori"])
+        );
+    }
+
+    #[test]
+    fn italian_decimals() {
+        assert_eq!(parse_decimal_it("12,5").unwrap(), Decimal::new(125, 1));
+        assert_eq!(
+            parse_decimal_it("1.234,56").unwrap(),
+            Decimal::new(123456, 2)
+        );
+        assert_eq!(parse_decimal_it("1.234").unwrap(), Decimal::from(1234));
+        assert_eq!(parse_decimal_it("12.5").unwrap(), Decimal::new(125, 1));
+        assert!(parse_decimal_it("12 persone").is_err());
+        assert!(parse_decimal_it("").is_err());
+    }
+
+    #[test]
+    fn the_workflow_goes_only_where_it_may() {
+        use SheetEvent::*;
+        use SheetStatus::*;
+        let open = PlanStatus::Open;
+        assert_eq!(transition(open, ToFill, Submit), Ok(Submitted));
+        assert_eq!(transition(open, Submitted, Return), Ok(Returned));
+        assert_eq!(transition(open, Returned, Submit), Ok(Submitted));
+        assert_eq!(transition(open, Submitted, Accept), Ok(Accepted));
+        assert_eq!(transition(open, Accepted, Return), Ok(Returned));
+        assert!(transition(open, ToFill, Accept).is_err());
+        assert!(transition(open, Accepted, Submit).is_err());
+        assert!(transition(PlanStatus::Approved, Submitted, Accept).is_err());
+        assert!(can_edit(open, Submitted, false).is_err());
+        assert!(can_edit(open, Returned, false).is_ok());
+        assert!(can_edit(open, Accepted, true).is_ok());
+        assert!(can_edit(PlanStatus::Approved, Accepted, true).is_err());
+        assert_eq!(
+            can_approve(&[Accepted, Submitted, ToFill]),
+            Err("2 schede non sono ancora state accettate.".into())
+        );
+        assert!(can_approve(&[Accepted, Accepted]).is_ok());
+    }
+
+    #[test]
+    fn budget_totals_are_sums_of_lines() {
+        let line = |p: &str, s: &str, c: i64| BudgetLine {
+            activity_id: 1,
+            objective: "O".into(),
+            programme: p.into(),
+            sector: "S".into(),
+            organisation: "E".into(),
+            source: s.into(),
+            amount: Cents(c),
+        };
+        let lines = vec![
+            line("B", "fna", 10_01),
+            line("A", "fnps", 5_00),
+            line("B", "fnps", 1),
+            line("A", "fna", 99),
+        ];
+        let t = budget_table(
+            &lines,
+            BudgetAxis::Programme,
+            &["fnps".into(), "fna".into(), "pnrr".into()],
+        );
+        assert_eq!(
+            t.sources,
+            vec!["fnps", "fna"],
+            "unused sources dropped, order kept"
+        );
+        assert_eq!(t.rows[0].0, "B");
+        assert_eq!(t.rows[0].1, vec![Cents(1), Cents(10_01)]);
+        assert_eq!(t.rows[0].2, Cents(10_02));
+        assert_eq!(t.source_totals, vec![Cents(5_01), Cents(11_00)]);
+        assert_eq!(t.total, Cents(16_01));
+        let by_sector = budget_table(&lines, BudgetAxis::Sector, &[]);
+        assert_eq!(by_sector.rows.len(), 1);
+        assert_eq!(by_sector.total, t.total);
+    }
+}
