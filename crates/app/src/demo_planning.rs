@@ -277,6 +277,8 @@ struct DemoYear<'a> {
     year: i64,
     programmes: &'a [(usize, &'a str)],
     total: usize,
+    /// The year before, which this one continues.
+    previous: Option<&'a YearIds>,
 }
 
 /// What the demo sheets refer to.
@@ -300,21 +302,34 @@ async fn load_year(
     pis: i64,
     objectives: &[i64],
     y: DemoYear<'_>,
-    previous: &HashMap<(String, String), i64>,
-) -> Result<(i64, HashMap<(String, String), i64>)> {
+) -> Result<YearIds> {
     let DemoYear {
         year,
         programmes,
         total,
+        previous,
     } = y;
+    let none = YearIds {
+        plan: 0,
+        sheets: HashMap::new(),
+        programmes: HashMap::new(),
+    };
+    let previous = previous.unwrap_or(&none);
     let zone = refs.zone;
     let plan = planning::create_annual_plan(db, demo, zone, year, pis).await?;
     let mut ids = Vec::new();
     for (i, (o, title)) in programmes.iter().enumerate() {
-        ids.push(
-            planning::add_programme(db, demo, zone, plan, objectives[*o], i as i64 + 1, title)
-                .await?,
-        );
+        let old_title = RENAMED
+            .iter()
+            .find(|(_, new)| new == title)
+            .map_or(*title, |(old, _)| old);
+        let p = planning::NewProgramme {
+            health_objective_id: objectives[*o],
+            position: i as i64 + 1,
+            title: title.to_string(),
+            previous_id: previous.programmes.get(old_title).copied(),
+        };
+        ids.push(planning::add_programme(db, demo, zone, plan, &p).await?);
     }
     // (programme index, title, description, is placeholder)
     let mut wanted: Vec<(usize, String, Option<String>, bool)> = Vec::new();
@@ -436,6 +451,7 @@ async fn load_year(
             .find(|(_, new)| *new == programme)
             .map_or(programme, |(old, _)| old);
         let previous_id = previous
+            .sheets
             .get(&(old_programme.to_string(), title.clone()))
             .copied();
         keys.push((programme.to_string(), title.clone()));
@@ -469,7 +485,23 @@ async fn load_year(
         });
     }
     let new_ids = sheets::add_sheets(db, demo, plan, &items).await?;
-    Ok((plan, keys.into_iter().zip(new_ids).collect()))
+    Ok(YearIds {
+        plan,
+        sheets: keys.into_iter().zip(new_ids).collect(),
+        programmes: programmes
+            .iter()
+            .map(|(_, t)| t.to_string())
+            .zip(ids)
+            .collect(),
+    })
+}
+
+/// What the next year links to: the plan, its sheets by (programme, title),
+/// its programmes by title.
+struct YearIds {
+    plan: i64,
+    sheets: HashMap<(String, String), i64>,
+    programmes: HashMap<String, i64>,
 }
 
 pub async fn load(
@@ -498,7 +530,7 @@ pub async fn load(
         objectives
             .push(planning::add_health_objective(db, demo, zone, pis, i as i64 + 1, title).await?);
     }
-    let (plan_2024, sheets_2024) = load_year(
+    let y2024 = load_year(
         db,
         demo,
         &refs,
@@ -508,14 +540,14 @@ pub async fn load(
             year: 2024,
             programmes: &PROGRAMMES_2024,
             total: 130,
+            previous: None,
         },
-        &HashMap::new(),
     )
     .await?;
     sheets::approve_plan(
         db,
         demo,
-        plan_2024,
+        y2024.plan,
         &ActInput {
             kind: ActKind::Approval,
             body: "Conferenza Zonale dei Sindaci Integrata".into(),
@@ -537,8 +569,8 @@ pub async fn load(
             year: 2025,
             programmes: &PROGRAMMES_2025,
             total: 116,
+            previous: Some(&y2024),
         },
-        &sheets_2024,
     )
     .await?;
     Ok(())

@@ -960,3 +960,168 @@ mod tests {
         assert_eq!(by_sector.total, t.total);
     }
 }
+
+/// A sheet as the comparison of two years sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineageSheet {
+    pub id: i64,
+    pub previous_id: Option<i64>,
+    pub code: String,
+    pub title: String,
+    pub programme_id: i64,
+    pub programme: String,
+    pub total: Cents,
+}
+
+/// A programme as the comparison sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineageProgramme {
+    pub id: i64,
+    pub previous_id: Option<i64>,
+    pub title: String,
+}
+
+/// What changed from one year's plan to the next, by lineage (never by
+/// title: a renamed sheet or programme is the same one).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PlanDiff {
+    /// Sheets of the new year that continue none of the old one.
+    pub added: Vec<LineageSheet>,
+    /// Sheets of the old year that no sheet continues.
+    pub removed: Vec<LineageSheet>,
+    /// (old, new): continued under a programme that is not the old one's successor.
+    pub moved: Vec<(LineageSheet, LineageSheet)>,
+    /// (old, new): continued with a different total.
+    pub budget_changed: Vec<(LineageSheet, LineageSheet)>,
+    /// How many sheets continue.
+    pub continuing: usize,
+    pub renamed_programmes: Vec<(String, String)>,
+    pub new_programmes: Vec<String>,
+    pub dropped_programmes: Vec<String>,
+    pub old_total: Cents,
+    pub new_total: Cents,
+}
+
+pub fn plan_diff(
+    old: &[LineageSheet],
+    new: &[LineageSheet],
+    old_programmes: &[LineageProgramme],
+    new_programmes: &[LineageProgramme],
+) -> PlanDiff {
+    let mut d = PlanDiff {
+        old_total: old.iter().map(|s| s.total).sum(),
+        new_total: new.iter().map(|s| s.total).sum(),
+        ..Default::default()
+    };
+    let successor_of = |old_programme: i64| {
+        new_programmes
+            .iter()
+            .find(|p| p.previous_id == Some(old_programme))
+            .map(|p| p.id)
+    };
+    for n in new {
+        match n.previous_id.and_then(|p| old.iter().find(|o| o.id == p)) {
+            None => d.added.push(n.clone()),
+            Some(o) => {
+                d.continuing += 1;
+                if successor_of(o.programme_id) != Some(n.programme_id) {
+                    d.moved.push((o.clone(), n.clone()));
+                }
+                if o.total != n.total {
+                    d.budget_changed.push((o.clone(), n.clone()));
+                }
+            }
+        }
+    }
+    for o in old {
+        if !new.iter().any(|n| n.previous_id == Some(o.id)) {
+            d.removed.push(o.clone());
+        }
+    }
+    for p in new_programmes {
+        match p
+            .previous_id
+            .and_then(|id| old_programmes.iter().find(|o| o.id == id))
+        {
+            Some(o) if o.title != p.title => d
+                .renamed_programmes
+                .push((o.title.clone(), p.title.clone())),
+            Some(_) => {}
+            None => d.new_programmes.push(p.title.clone()),
+        }
+    }
+    for o in old_programmes {
+        if !new_programmes.iter().any(|p| p.previous_id == Some(o.id)) {
+            d.dropped_programmes.push(o.title.clone());
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod diff_tests {
+    use super::*;
+
+    fn s(id: i64, previous: Option<i64>, programme: i64, total: i64) -> LineageSheet {
+        LineageSheet {
+            id,
+            previous_id: previous,
+            code: format!("C{id}"),
+            title: format!("T{id}"),
+            programme_id: programme,
+            programme: format!("P{programme}"),
+            total: Cents(total),
+        }
+    }
+    fn p(id: i64, previous: Option<i64>, title: &str) -> LineageProgramme {
+        LineageProgramme {
+            id,
+            previous_id: previous,
+            title: title.into(),
+        }
+    }
+
+    #[test]
+    fn the_difference_follows_lineage() {
+        let old_p = [
+            p(1, None, "Senza dimora"),
+            p(2, None, "Cure palliative"),
+            p(3, None, "ACOT"),
+        ];
+        let new_p = [
+            p(11, Some(1), "Senza dimora e povertà"),
+            p(13, Some(3), "ACOT"),
+            p(14, None, "Progetto SAI"),
+        ];
+        let old = [
+            s(1, None, 1, 100),
+            s(2, None, 2, 50),
+            s(3, None, 3, 70),
+            s(4, None, 1, 10),
+        ];
+        let new = [
+            s(21, Some(1), 11, 100), // continues, same place, same budget
+            s(22, Some(3), 11, 75),  // moved from ACOT, budget changed
+            s(23, None, 14, 30),     // new
+        ];
+        let d = plan_diff(&old, &new, &old_p, &new_p);
+        assert_eq!(d.continuing, 2);
+        assert_eq!(d.added.iter().map(|x| x.id).collect::<Vec<_>>(), [23]);
+        assert_eq!(d.removed.iter().map(|x| x.id).collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(d.moved.len(), 1);
+        assert_eq!((d.moved[0].0.id, d.moved[0].1.id), (3, 22));
+        assert_eq!(d.budget_changed.len(), 1);
+        assert_eq!(
+            d.renamed_programmes,
+            [(
+                "Senza dimora".to_string(),
+                "Senza dimora e povertà".to_string()
+            )]
+        );
+        assert_eq!(d.new_programmes, ["Progetto SAI"]);
+        assert_eq!(d.dropped_programmes, ["Cure palliative"]);
+        assert_eq!((d.old_total, d.new_total), (Cents(230), Cents(205)));
+        assert_eq!(old.len(), d.continuing + d.removed.len());
+        assert_eq!(new.len(), d.continuing + d.added.len());
+    }
+}

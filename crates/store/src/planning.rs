@@ -108,34 +108,43 @@ pub async fn create_annual_plan(
     })
 }
 
+/// A programme of an annual plan, under one health objective.
+#[derive(Clone, Debug, Serialize)]
+pub struct NewProgramme {
+    pub health_objective_id: i64,
+    pub position: i64,
+    pub title: String,
+    /// The same programme in the previous year's plan, possibly renamed.
+    pub previous_id: Option<i64>,
+}
+
 pub async fn add_programme(
     db: &Db,
     actor: &Actor,
     zone_id: i64,
     annual_plan_id: i64,
-    health_objective_id: i64,
-    position: i64,
-    title: &str,
+    p: &NewProgramme,
 ) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO programmes (annual_plan_id, health_objective_id, position, title, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO programmes (annual_plan_id, health_objective_id, position, title, previous_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(annual_plan_id)
-        .bind(health_objective_id)
-        .bind(position)
-        .bind(title)
+        .bind(p.health_objective_id)
+        .bind(p.position)
+        .bind(&p.title)
+        .bind(p.previous_id)
         .bind(t)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::from_unique(e, &[("programmes_title_uq", "title")]))?;
         let entry = AuditEntry::new(action::CREATE, entity::PROGRAMME, Some(id))
             .zone(Some(zone_id))
-            .summary(format!("Programma «{title}»"))
-            .after(&serde_json::json!({ "annual_plan_id": annual_plan_id, "health_objective_id": health_objective_id, "title": title }));
+            .summary(format!("Programma «{}»", p.title))
+            .after(p);
         write_audit!(&mut *tx, actor, entry);
         tx.commit().await?;
         Ok(id)

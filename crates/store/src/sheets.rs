@@ -9,8 +9,8 @@ use serde::Serialize;
 use std::str::FromStr;
 use time::Date;
 use zona_core::planning::{
-    can_approve, transition, ActKind, BudgetLine, FundingLine, Indicator, PlanStatus, SheetContent,
-    SheetEvent, SheetStatus, Vocabularies, Vocabulary,
+    can_approve, transition, ActKind, BudgetLine, FundingLine, Indicator, LineageProgramme,
+    LineageSheet, PlanStatus, SheetContent, SheetEvent, SheetStatus, Vocabularies, Vocabulary,
 };
 use zona_core::Cents;
 
@@ -241,6 +241,39 @@ macro_rules! write_children {
     }};
 }
 
+/// Inserts one sheet's row on a transaction inside an `on_db!` arm.
+macro_rules! insert_sheet {
+    ($tx:expr, $plan:expr, $s:expr, $t:expr) => {{
+        let s: &NewSheet = $s;
+        let c = &s.content;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO activities (annual_plan_id, programme_id, code, title, description, demo, sector, kind, \
+             unit_id, organisation_id, start_date, end_date, status, internal_notes, previous_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+        )
+        .bind($plan)
+        .bind(c.programme_id)
+        .bind(&s.code)
+        .bind(&c.title)
+        .bind(&c.description)
+        .bind(s.demo)
+        .bind(&c.sector)
+        .bind(&c.kind)
+        .bind(c.unit_id)
+        .bind(c.organisation_id)
+        .bind(c.start_date)
+        .bind(c.end_date)
+        .bind(s.status.code())
+        .bind(&c.internal_notes)
+        .bind(s.previous_id)
+        .bind($t)
+        .fetch_one(&mut *$tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, &[("activities_code_uq", "code")]))?;
+        id
+    }};
+}
+
 /// A new sheet for [`add_sheets`].
 #[derive(Clone, Debug, Serialize)]
 pub struct NewSheet {
@@ -266,30 +299,7 @@ pub async fn add_sheets(
         let mut ids = Vec::with_capacity(items.len());
         for s in items {
             let c = &s.content;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO activities (annual_plan_id, programme_id, code, title, description, demo, sector, kind, \
-                 unit_id, organisation_id, start_date, end_date, status, internal_notes, previous_id, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
-            )
-            .bind(annual_plan_id)
-            .bind(c.programme_id)
-            .bind(&s.code)
-            .bind(&c.title)
-            .bind(&c.description)
-            .bind(s.demo)
-            .bind(&c.sector)
-            .bind(&c.kind)
-            .bind(c.unit_id)
-            .bind(c.organisation_id)
-            .bind(c.start_date)
-            .bind(c.end_date)
-            .bind(s.status.code())
-            .bind(&c.internal_notes)
-            .bind(s.previous_id)
-            .bind(t)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| StoreError::from_unique(e, &[("activities_code_uq", "code")]))?;
+            let id = insert_sheet!(tx, annual_plan_id, s, t);
             write_children!(tx, id, c);
             let entry = AuditEntry::new(action::CREATE, entity::ACTIVITY, Some(id))
                 .zone(Some(zone_id))
@@ -849,4 +859,175 @@ pub async fn plan_total(db: &Db, annual_plan_id: i64) -> Result<Cents> {
     .await
     })?;
     Ok(Cents(total.unwrap_or(0)))
+}
+
+type ProgrammeLineageRow = (i64, Option<i64>, String);
+
+#[derive(sqlx::FromRow)]
+struct LineageRow {
+    id: i64,
+    previous_id: Option<i64>,
+    code: String,
+    title: String,
+    programme_id: i64,
+    programme: String,
+    total_cents: i64,
+}
+
+/// A plan's sheets and programmes with their lineage, for [`plan_diff`](zona_core::planning::plan_diff).
+pub async fn lineage(
+    db: &Db,
+    annual_plan_id: i64,
+) -> Result<(Vec<LineageSheet>, Vec<LineageProgramme>)> {
+    let (rows, programmes): (Vec<LineageRow>, Vec<ProgrammeLineageRow>) = on_db!(db, |pool| {
+        let rows = sqlx::query_as::<_, LineageRow>(
+            "SELECT x.id, x.previous_id, x.code, x.title, x.programme_id, p.title AS programme, \
+             CAST(coalesce((SELECT sum(l.amount_cents) FROM funding_lines l WHERE l.activity_id = x.id), 0) AS BIGINT) AS total_cents \
+             FROM activities x JOIN programmes p ON p.id = x.programme_id \
+             JOIN health_objectives o ON o.id = p.health_objective_id \
+             WHERE x.annual_plan_id = $1 ORDER BY o.position, p.position, x.code",
+        )
+        .bind(annual_plan_id)
+        .fetch_all(pool)
+        .await?;
+        let programmes = sqlx::query_as(
+            "SELECT p.id, p.previous_id, p.title FROM programmes p \
+             JOIN health_objectives o ON o.id = p.health_objective_id \
+             WHERE p.annual_plan_id = $1 ORDER BY o.position, p.position",
+        )
+        .bind(annual_plan_id)
+        .fetch_all(pool)
+        .await?;
+        Ok::<_, StoreError>((rows, programmes))
+    })?;
+    Ok((
+        rows.into_iter()
+            .map(|r| LineageSheet {
+                id: r.id,
+                previous_id: r.previous_id,
+                code: r.code,
+                title: r.title,
+                programme_id: r.programme_id,
+                programme: r.programme,
+                total: Cents(r.total_cents),
+            })
+            .collect(),
+        programmes
+            .into_iter()
+            .map(|(id, previous_id, title)| LineageProgramme {
+                id,
+                previous_id,
+                title,
+            })
+            .collect(),
+    ))
+}
+
+/// Opens the plan of `to_year` from an existing plan: every programme is
+/// copied (with its lineage), and the sheets listed in `continuing` are
+/// copied with their content and links, back to "to fill", with funding
+/// lines moved to the new year and indicator actuals cleared. All or nothing.
+pub async fn roll_over(
+    db: &Db,
+    actor: &Actor,
+    from_plan: i64,
+    to_year: i64,
+    continuing: &[i64],
+) -> Result<i64> {
+    let from = plan_info(db, from_plan).await?;
+    let mut copies = Vec::new();
+    for id in continuing {
+        let s = get_sheet(db, *id).await?.ok_or(StoreError::NotFound)?;
+        if s.row.annual_plan_id != from_plan {
+            return Err(StoreError::Refused(format!(
+                "La scheda {} non appartiene al POA {}.",
+                s.row.code, from.year
+            )));
+        }
+        copies.push(s);
+    }
+    let programmes = crate::planning::programmes(db, from_plan).await?;
+    let positions: Vec<(i64, i64)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT id, position FROM programmes WHERE annual_plan_id = $1"
+    )
+    .bind(from_plan)
+    .fetch_all(pool)
+    .await)?;
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let plan: i64 = sqlx::query_scalar(
+            "INSERT INTO annual_plans (zone_id, year, health_plan_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(from.zone_id)
+        .bind(to_year)
+        .bind(from.health_plan_id)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, &[("annual_plans_year_uq", "year")]))?;
+        let entry = AuditEntry::new(action::CREATE, entity::ANNUAL_PLAN, Some(plan))
+            .zone(Some(from.zone_id))
+            .summary(format!(
+                "Programmazione Operativa Annuale {to_year}, dal POA {}: {} schede proseguono",
+                from.year,
+                copies.len()
+            ))
+            .after(&serde_json::json!({ "year": to_year, "from_year": from.year, "continuing": continuing }));
+        write_audit!(&mut *tx, actor, entry);
+        let mut new_programme = std::collections::HashMap::new();
+        for p in &programmes {
+            let position = positions
+                .iter()
+                .find(|(id, _)| *id == p.id)
+                .map_or(0, |(_, pos)| *pos);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO programmes (annual_plan_id, health_objective_id, position, title, previous_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(plan)
+            .bind(p.objective_id)
+            .bind(position)
+            .bind(&p.title)
+            .bind(p.id)
+            .bind(t)
+            .fetch_one(&mut *tx)
+            .await?;
+            new_programme.insert(p.id, (id, position));
+        }
+        let mut counters: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+        copies.sort_by(|a, b| a.row.code.cmp(&b.row.code));
+        for old in &copies {
+            let (programme_id, position) = new_programme[&old.content.programme_id];
+            let n = counters.entry(programme_id).or_insert(0);
+            *n += 1;
+            let mut content = old.content.clone();
+            content.programme_id = programme_id;
+            for f in &mut content.funding {
+                f.year = to_year;
+            }
+            for i in &mut content.indicators {
+                i.actual = None;
+            }
+            let new = NewSheet {
+                code: format!("{to_year}-{position:02}-{n:03}"),
+                demo: old.row.demo,
+                status: SheetStatus::ToFill,
+                previous_id: Some(old.row.id),
+                content,
+            };
+            let id = insert_sheet!(tx, plan, &new, t);
+            write_children!(tx, id, &new.content);
+            let entry = AuditEntry::new(action::CREATE, entity::ACTIVITY, Some(id))
+                .zone(Some(from.zone_id))
+                .summary(format!(
+                    "Scheda attività {} «{}», prosegue la {} del POA {}",
+                    new.code, new.content.title, old.row.code, from.year
+                ))
+                .after(&new);
+            write_audit!(&mut *tx, actor, entry);
+        }
+        tx.commit().await?;
+        Ok(plan)
+    })
 }

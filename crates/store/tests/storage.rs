@@ -775,23 +775,28 @@ async fn the_planning_tree_reads_back_in_order() {
             .unwrap();
         let dup = planning::create_annual_plan(db, &actor(), zone, 2024, pis).await;
         assert!(matches!(dup, Err(StoreError::Duplicate { field: "year" })));
+        let prog = |o: i64, position: i64, title: &str| planning::NewProgramme {
+            health_objective_id: o,
+            position,
+            title: title.into(),
+            previous_id: None,
+        };
         let p_b = planning::add_programme(
             db,
             &actor(),
             zone,
             poa,
-            o2,
-            1,
-            "Scuole che promuovono salute",
+            &prog(o2, 1, "Scuole che promuovono salute"),
         )
         .await
         .unwrap();
-        let p_a = planning::add_programme(db, &actor(), zone, poa, o1, 2, "Senza dimora")
+        let p_a = planning::add_programme(db, &actor(), zone, poa, &prog(o1, 2, "Senza dimora"))
             .await
             .unwrap();
-        let empty = planning::add_programme(db, &actor(), zone, poa, o1, 3, "Programma vuoto")
-            .await
-            .unwrap();
+        let empty =
+            planning::add_programme(db, &actor(), zone, poa, &prog(o1, 3, "Programma vuoto"))
+                .await
+                .unwrap();
         let item = |p: i64, code: &str| NewSheet {
             code: code.into(),
             demo: false,
@@ -905,9 +910,20 @@ async fn sheets_read_back_exactly_and_never_overwrite_each_other() {
         let poa = planning::create_annual_plan(db, &actor(), zone, 2025, pis)
             .await
             .unwrap();
-        let p = planning::add_programme(db, &actor(), zone, poa, o, 1, "Senza dimora")
-            .await
-            .unwrap();
+        let p = planning::add_programme(
+            db,
+            &actor(),
+            zone,
+            poa,
+            &planning::NewProgramme {
+                health_objective_id: o,
+                position: 1,
+                title: "Senza dimora".into(),
+                previous_id: None,
+            },
+        )
+        .await
+        .unwrap();
         let content = SheetContent {
             title: "Housing First".into(),
             description: Some("Accoglienza".into()),

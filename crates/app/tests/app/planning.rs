@@ -591,3 +591,108 @@ async fn sheet_lists_filter_by_every_criterion() {
     let page2 = app.get("/pianificazione/poa/2025/schede?pagina=5").await;
     assert!(page2.body.contains("mostrate da 101 a 116"));
 }
+
+/// The number after a label in the comparison's summary.
+fn summary_count(body: &str, label: &str) -> usize {
+    let re = regex::Regex::new(&format!(r"{label}: <strong>(\d+)</strong>")).unwrap();
+    re.captures(body)
+        .unwrap_or_else(|| panic!("{label} not in {body}"))[1]
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_roll_over_keeps_lineage_and_the_comparison_shows_the_difference() {
+    let continua = regex::Regex::new(r#"name="continua" value="(\d+)""#).unwrap();
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let office = app.other_client_logged_in("ufficio.piano").await;
+        // The demo's 2025 continues 2024.
+        let p = app
+            .get_with(&office, "/pianificazione/poa/2025/confronto")
+            .await;
+        assert_eq!(p.status, StatusCode::OK);
+        let body = flat(&p.body);
+        let continuing = summary_count(&body, "Schede che proseguono");
+        let added = summary_count(&body, "Schede nuove");
+        let removed = summary_count(&body, "Schede non riproposte");
+        assert_eq!(continuing + added, 116, "{backend:?}");
+        assert_eq!(continuing + removed, 130);
+        assert!(body.contains("Rinominato: «Contrasto cronicità da fase acuta a presa in carico nei CSM» → «Contrasto cronicità»"));
+        assert!(body.contains("Rinominato: «Contrasto povertà e alte marginalità sociali» → «Contrasto povertà e marginalità sociali»"));
+        assert!(body.contains("Nuovo: «Progetto SAI»") && body.contains("Nuovo: «S.TA.R.»"));
+        assert!(body.contains("Non più presente: «Cure palliative»"));
+        assert_eq!(summary_count(&body, "Schede spostate di programma"), 0);
+        let added_list = body
+            .split("<h2 class=\"h4\">Schede nuove</h2>")
+            .nth(1)
+            .unwrap();
+        let added_list = added_list.split("<h2").next().unwrap();
+        assert!(added_list.contains("SAI – accoglienza richiedenti asilo e rifugiati"));
+        assert!(!added_list.contains("SEUS"), "SEUS continues");
+        let removed_list = body
+            .split("<h2 class=\"h4\">Schede non riproposte</h2>")
+            .nth(1)
+            .unwrap();
+        let removed_list = removed_list.split("<h2").next().unwrap();
+        assert!(removed_list.contains("(Cure palliative)"));
+        assert!(removed_list
+            .contains("Passaggio dal Reddito di Cittadinanza all'Assegno di Inclusione"));
+
+        // Opening 2026 from 2025, leaving out two sheets.
+        let form = app.get_with(&office, "/pianificazione/nuovo-anno").await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("Apri il POA 2026"));
+        let ids: Vec<String> = continua
+            .captures_iter(&form.body)
+            .map(|c| c[1].to_string())
+            .collect();
+        assert_eq!(ids.len(), 116);
+        let mut fields: Vec<(&str, &str)> =
+            ids[2..].iter().map(|i| ("continua", i.as_str())).collect();
+        let p = app
+            .post_with(&office, "/pianificazione/nuovo-anno", &form.csrf(), &fields)
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        assert_eq!(
+            p.location.as_deref(),
+            Some("/pianificazione/poa/2026/confronto")
+        );
+        let body = flat(
+            &app.get_with(&office, "/pianificazione/poa/2026/confronto")
+                .await
+                .body,
+        );
+        assert_eq!(summary_count(&body, "Schede che proseguono"), 114);
+        assert_eq!(summary_count(&body, "Schede nuove"), 0);
+        assert_eq!(summary_count(&body, "Schede non riproposte"), 2);
+        assert_eq!(summary_count(&body, "Schede spostate di programma"), 0);
+        assert_eq!(summary_count(&body, "Schede con risorse cambiate"), 0);
+        assert!(!body.contains("Rinominato") && !body.contains("Nuovo: «"));
+        // Every copied sheet is to fill again, in 2026, with its money.
+        let tree = app.get_with(&office, "/pianificazione/poa/2026").await;
+        assert!(flat(&tree.body).contains("<strong>5</strong> obiettivi di salute, <strong>23</strong> programmi, <strong>114</strong> attività"));
+        assert!(
+            tree.body.contains("Da compilare</a>: <strong>114</strong>"),
+            "{backend:?}"
+        );
+        let seus = app
+            .get_with(&office, "/pianificazione/poa/2026/schede?q=SEUS")
+            .await;
+        assert!(seus.body.contains("356.240,00 €"));
+        // A second opening of 2027 needs 2026 first; opening 2026 twice is refused.
+        fields.truncate(1);
+        let form = app.get_with(&office, "/pianificazione/nuovo-anno").await;
+        assert!(form.body.contains("Apri il POA 2027"));
+        // The unit sees its new sheets.
+        let editor = app.other_client_logged_in("referente.sma").await;
+        let mine = app.get_with(&editor, "/pianificazione/mie-schede").await;
+        assert!(mine.body.contains("(POA 2026)"));
+        // Only the planning office opens a year.
+        let token = app.get_with(&editor, "/pianificazione").await.csrf();
+        let p = app
+            .post_with(&editor, "/pianificazione/nuovo-anno", &token, &fields)
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+    }
+}

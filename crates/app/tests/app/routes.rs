@@ -307,6 +307,14 @@ async fn every_route_with_every_role() {
             format!("/pianificazione/attivita/{}/modifica", i.other_sheet),
             [login, S200, S403, S403, S403],
         ),
+        (
+            "/pianificazione/poa/2025/confronto".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/pianificazione/nuovo-anno".into(),
+            [login, S200, S403, S403, S403],
+        ),
         // An approved plan: the office opens the amendment form, nobody else.
         (
             format!("/pianificazione/attivita/{}/modifica", i.old_sheet),
@@ -428,6 +436,11 @@ async fn every_route_with_every_role() {
         (
             "/pianificazione/poa/2025/approvazione".into(),
             [login, S422, S403, S403, S403],
+        ),
+        // An empty roll-over opens an empty 2026: only the office may.
+        (
+            "/pianificazione/nuovo-anno".into(),
+            [login, S303, S403, S403, S403],
         ),
         // Switching records off last: the allowed role really does it.
         (
