@@ -208,6 +208,8 @@ enum FormatArg {
     Csv,
     Xlsx,
     Json,
+    /// Only for `poa`: the document for the mayors' conference.
+    Pdf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -701,6 +703,10 @@ async fn export_poa(a: ExportArgs) -> Result<()> {
             crate::poa::workbook(&db, &data).await?,
             format!("POA {year}"),
         ),
+        FormatArg::Pdf => (
+            crate::poa::pdf(&db, zone, &data).await?,
+            format!("POA {year}"),
+        ),
         FormatArg::Csv | FormatArg::Json => {
             let table = crate::poa::sheets_table(&db, &data, &q).await?;
             let format = if matches!(a.format, FormatArg::Csv) {
@@ -758,6 +764,7 @@ async fn export(a: ExportArgs) -> Result<()> {
         FormatArg::Csv => zona_reports::ExportFormat::Csv,
         FormatArg::Xlsx => zona_reports::ExportFormat::Xlsx,
         FormatArg::Json => zona_reports::ExportFormat::Json,
+        FormatArg::Pdf => bail!("PDF is available for `zona export poa` only"),
     };
     let bytes = table.write(format)?;
     write_out(a.out, &bytes, &format!("{} rows", table.rows.len()))

@@ -182,3 +182,153 @@ pub async fn workbook(db: &Db, data: &PoaData) -> Result<Vec<u8>> {
     tables[1].title = "Linee di finanziamento".into();
     Ok(zona_reports::workbook(&tables)?)
 }
+
+fn budget_json(b: &BudgetTable) -> serde_json::Value {
+    serde_json::json!({
+        "axis": b.axis,
+        "sources": b.sources,
+        "rows": b.rows.iter().map(|(label, amounts, total)| serde_json::json!({
+            "label": label,
+            "amounts": amounts.iter().map(|a| a.format_plain()).collect::<Vec<_>>(),
+            "total": total.format_plain(),
+        })).collect::<Vec<_>>(),
+        "source_totals": b.source_totals.iter().map(|a| a.format_plain()).collect::<Vec<_>>(),
+        "total": b.total.format_plain(),
+    })
+}
+
+/// The data of the POA document (`templates/poa.typ`): what the mayors'
+/// conference reads, without internal notes.
+pub async fn pdf_data(
+    db: &Db,
+    zone_id: i64,
+    data: &PoaData,
+    today: time::Date,
+) -> Result<serde_json::Value> {
+    use zona_core::format;
+    let zone = zona_store::territory::get_zone(db, zone_id)
+        .await?
+        .context("zone")?;
+    let summary = zona_store::planning::annual_plans(db, zone_id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == data.plan_id)
+        .context("plan")?;
+    let acts = sheets::acts(db, data.plan_id).await?;
+    let tree = zona_store::planning::tree(db, data.plan_id).await?;
+    let (muns, _) = zona_store::territory::list_municipalities(
+        db,
+        &zona_store::territory::ListQuery {
+            zone_id: Some(zone_id),
+            ..Default::default()
+        },
+        Page::all(),
+    )
+    .await?;
+    let l = &data.labels;
+    let mut totals = std::collections::HashMap::new();
+    for line in &data.lines {
+        let t: &mut zona_core::Cents = totals.entry(line.activity_id).or_default();
+        t.0 += line.amount.0;
+    }
+    let total_of = |id: i64| totals.get(&id).copied().unwrap_or_default();
+    let mut sheets_json = Vec::new();
+    let mut tree_json = Vec::new();
+    for o in &tree {
+        let mut programmes = Vec::new();
+        let mut o_total = zona_core::Cents::ZERO;
+        for p in &o.programmes {
+            let p_total: zona_core::Cents = p.activities.iter().map(|a| total_of(a.id)).sum();
+            o_total.0 += p_total.0;
+            programmes.push(serde_json::json!({
+                "title": p.title,
+                "activities": p.activities.len(),
+                "total": p_total.to_string(),
+            }));
+            for a in &p.activities {
+                let s = sheets::get_sheet(db, a.id).await?.context("sheet")?;
+                let c = &s.content;
+                let label = |v: Vocabulary, x: &Option<String>| {
+                    x.as_deref()
+                        .map_or("—".to_string(), |x| l.label(v, x).to_string())
+                };
+                let or_dash = |x: String| if x.is_empty() { "—".to_string() } else { x };
+                let dec =
+                    |d: Option<rust_decimal::Decimal>| d.map_or("—".to_string(), format::decimal);
+                sheets_json.push(serde_json::json!({
+                    "code": s.row.code,
+                    "title": c.title,
+                    "objective": s.row.objective,
+                    "programme": s.row.programme,
+                    "description": c.description.clone().unwrap_or_else(|| "—".into()),
+                    "sector": label(Vocabulary::Sector, &c.sector),
+                    "kind": label(Vocabulary::InterventionKind, &c.kind),
+                    "areas": or_dash(c.target_areas.iter().map(|a| l.label(Vocabulary::TargetArea, a)).collect::<Vec<_>>().join(", ")),
+                    "unit": s.row.unit_name.clone().unwrap_or_else(|| "—".into()),
+                    "organisation": s.row.organisation_name.clone().unwrap_or_else(|| "—".into()),
+                    "municipalities": or_dash(muns.iter().filter(|m| c.municipality_ids.contains(&m.id)).map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")),
+                    "period": match (c.start_date, c.end_date) {
+                        (Some(a), Some(b)) => format!("dal {} al {}", format::date(a), format::date(b)),
+                        (Some(a), None) => format!("dal {}", format::date(a)),
+                        (None, Some(b)) => format!("fino al {}", format::date(b)),
+                        (None, None) => "—".into(),
+                    },
+                    "status": s.row.status().label(),
+                    "funding": c.funding.iter().map(|f| serde_json::json!({
+                        "source": l.label(Vocabulary::FundingSource, &f.source),
+                        "year": f.year,
+                        "amount": f.amount.to_string(),
+                    })).collect::<Vec<_>>(),
+                    "total": c.total().to_string(),
+                    "indicators": c.indicators.iter().map(|i| serde_json::json!({
+                        "name": i.name,
+                        "unit": l.label(Vocabulary::IndicatorUnit, &i.unit),
+                        "baseline": dec(i.baseline),
+                        "target": dec(i.target),
+                        "actual": dec(i.actual),
+                    })).collect::<Vec<_>>(),
+                }));
+            }
+        }
+        tree_json.push(serde_json::json!({
+            "title": o.title,
+            "activities": o.activity_count(),
+            "total": o_total.to_string(),
+            "programmes": programmes,
+        }));
+    }
+    let total: zona_core::Cents = data.lines.iter().map(|l| l.amount).sum();
+    Ok(serde_json::json!({
+        "zone": zone.name,
+        "year": data.year,
+        "health_plan": summary.health_plan_title,
+        "status": summary.status_label(),
+        "counts": {
+            "objectives": summary.objectives,
+            "programmes": summary.programmes,
+            "activities": summary.activities,
+        },
+        "total": total.to_string(),
+        "acts": acts.iter().map(|a| serde_json::json!({
+            "kind": a.kind_label(),
+            "body": a.body,
+            "number": a.number,
+            "date": a.date_label(),
+        })).collect::<Vec<_>>(),
+        "generated": format::date(today),
+        "tree": tree_json,
+        "budgets": BudgetAxis::ALL.iter().map(|a| budget_json(&data.budget(*a))).collect::<Vec<_>>(),
+        "sheets": sheets_json,
+    }))
+}
+
+/// The POA as a PDF (A4, page numbers, one page per sheet).
+pub async fn pdf(db: &Db, zone_id: i64, data: &PoaData) -> Result<Vec<u8>> {
+    let today = time::OffsetDateTime::now_utc().date();
+    let json = pdf_data(db, zone_id, data, today).await?;
+    let bytes = tokio::task::spawn_blocking(move || {
+        zona_reports::pdf::render(zona_reports::pdf::POA_TEMPLATE, &json, today)
+    })
+    .await??;
+    Ok(bytes)
+}

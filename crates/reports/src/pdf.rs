@@ -85,6 +85,9 @@ impl World for DocWorld {
     }
 }
 
+/// How many further documents a memoised typst result survives unused.
+const EVICT_AFTER: usize = 5;
+
 /// Renders a typst template with `data` available as `json("data.json")`.
 pub fn render(
     template: &str,
@@ -101,7 +104,11 @@ pub fn render(
         data_id: file("/data.json")?,
         today,
     };
-    let doc: PagedDocument = typst::compile(&world).output.map_err(|errors| {
+    let compiled = typst::compile::<PagedDocument>(&world).output;
+    // Typst memoises across compilations; in a long-running server the cache
+    // must be bounded. Entries unused for the last few documents go.
+    comemo::evict(EVICT_AFTER);
+    let doc: PagedDocument = compiled.map_err(|errors| {
         PdfError::Template(
             errors
                 .iter()
@@ -124,3 +131,6 @@ pub fn render(
 /// The SOC26 template (data: the computed form of `zona_core::soc26_json::render`,
 /// plus `labels`).
 pub const SOC26_TEMPLATE: &str = include_str!("../templates/soc26.typ");
+
+/// The annual operating plan (data: `zona_app::poa::pdf_data`).
+pub const POA_TEMPLATE: &str = include_str!("../templates/poa.typ");

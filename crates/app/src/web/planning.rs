@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
             get(budget_export),
         )
         .route("/pianificazione/poa/{year}/esporta", get(workbook))
+        .route("/pianificazione/poa/{year}/documento.pdf", get(document))
         .route(
             "/pianificazione/poa/{year}/approvazione",
             get(approve_form).post(approve),
@@ -454,6 +455,17 @@ async fn workbook(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>
         bytes,
         ExportFormat::Xlsx.content_type(),
         &format!("attachment; filename=\"poa-{year}-{}.xlsx\"", today()),
+    )
+}
+
+async fn document(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) -> PageResult {
+    let (zone_id, _) = plan_of(&state, &ctx, year).await?;
+    let data = poa_data(&state, zone_id, year).await?;
+    let bytes = poa::pdf(&state.db, zone_id, &data).await?;
+    download(
+        bytes,
+        "application/pdf",
+        &format!("inline; filename=\"poa-{year}.pdf\""),
     )
 }
 

@@ -696,3 +696,92 @@ async fn the_roll_over_keeps_lineage_and_the_comparison_shows_the_difference() {
         assert_eq!(p.status, StatusCode::FORBIDDEN);
     }
 }
+
+/// The pages of a PDF as text (pdftotext separates pages with form feeds).
+fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let file = std::env::temp_dir().join(format!(
+        "zona-poa-{}-{}.pdf",
+        std::process::id(),
+        bytes.len()
+    ));
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", file.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is needed to read the PDF");
+    let _ = std::fs::remove_file(&file);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut pages: Vec<String> = text.split('\u{c}').map(flat).collect();
+    if pages.last().is_some_and(|p| p.is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+#[tokio::test]
+async fn the_poa_document_has_one_page_per_sheet_and_the_figures_of_the_screen() {
+    let app = spawn_app(zona_store::Backend::Sqlite).await;
+    app.login("consultazione").await;
+    let r = app
+        .client
+        .get(app.url("/pianificazione/poa/2024/documento.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let pages = pdf_pages(&bytes);
+    let total_pages = pages.len();
+    // Cover, tree, budget (landscape), then the sheets.
+    assert!(pages[0].contains("Programmazione Operativa Annuale 2024"));
+    assert!(
+        pages[0].contains("5 obiettivi di salute · 21 programmi · 130 attività"),
+        "{}",
+        pages[0]
+    );
+    assert!(pages[0].contains(
+        "Approvazione: Conferenza Zonale dei Sindaci Integrata, n. 1 (dimostrativo) del 30/04/2024"
+    ));
+    let sheet_pages: Vec<&String> = pages
+        .iter()
+        .filter(|p| p.contains("Scheda attività 2024-"))
+        .collect();
+    assert_eq!(sheet_pages.len(), 130, "one page per sheet");
+    for p in &sheet_pages {
+        assert_eq!(p.matches("Scheda attività 2024-").count(), 1, "{p}");
+        assert!(
+            p.contains(&format!("di {total_pages}")),
+            "page numbers: {p}"
+        );
+    }
+    let seus = sheet_pages
+        .iter()
+        .find(|p| p.contains("SEUS – Servizio di Emergenza Urgenza Sociale"))
+        .unwrap();
+    assert!(
+        seus.contains("Fondo sociale regionale 2024 356.240,00 €"),
+        "{seus}"
+    );
+    assert!(seus.contains("dal 01/01/2024 al 30/06/2026"));
+    // The grand total of the document is the one on screen.
+    let screen = app.get("/pianificazione/poa/2024/bilancio").await;
+    let total = regex::Regex::new(r#"id="budget-total">([^<]+)<"#)
+        .unwrap()
+        .captures(&screen.body)
+        .unwrap()[1]
+        .to_string();
+    assert!(
+        pages[0].contains(&format!("Risorse programmate: {total} €")),
+        "{total} / {}",
+        pages[0]
+    );
+    let budget = pages
+        .iter()
+        .find(|p| p.contains("Bilancio integrato"))
+        .unwrap();
+    assert!(budget.contains(&format!("Totale {}", "")) && budget.contains(&total));
+    // Internal notes never reach the document.
+    assert!(!pages.iter().any(|p| p.contains("Note interne")));
+}
