@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 mod demo_planning;
 pub mod lists;
+pub mod monitoring;
 pub mod passwords;
 pub mod poa;
 mod soc26_import;

@@ -46,7 +46,8 @@ fn read_csv(path: &Path) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     for record in r.records() {
         let record = record.map_err(|e| anyhow!("CSV non valido: {e}"))?;
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        // The reader counts the header's line as the first record's.
+        let line = record.position().map_or(0, |p| p.line() as usize + 1);
         let values = headers
             .iter()
             .cloned()

@@ -1125,3 +1125,133 @@ mod diff_tests {
         assert_eq!(new.len(), d.continuing + d.added.len());
     }
 }
+
+/// How sheets weigh when their progress is rolled up to a programme or a
+/// health objective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weighting {
+    /// By each sheet's total resources: a large service moves the figure
+    /// more than a small project.
+    Budget,
+    /// Every sheet the same.
+    Equal,
+}
+
+/// The state of implementation of a sheet during the year.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Monitoring {
+    /// Percent, 0 to 100.
+    pub progress: Option<i64>,
+    pub survey_date: Option<Date>,
+    pub notes: Option<String>,
+    /// The actual value of each indicator, in the sheet's order.
+    pub actuals: Vec<Option<Decimal>>,
+}
+
+pub fn parse_progress(s: &str) -> Result<Option<i64>, String> {
+    let t = s.trim().trim_end_matches('%').trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<i64>() {
+        Ok(n) if (0..=100).contains(&n) => Ok(Some(n)),
+        _ => Err("Indicare l'avanzamento in percentuale, un numero intero da 0 a 100.".into()),
+    }
+}
+
+/// The weighted mean progress of the sheets that have one, to one decimal
+/// (half away from zero). Sheets not yet surveyed are left out rather than
+/// counted as zero. With budget weights and no resources at all, every
+/// sheet weighs the same.
+pub fn roll_up(items: &[(Option<i64>, Cents)], weighting: Weighting) -> Option<Decimal> {
+    let surveyed: Vec<(i64, i64)> = items
+        .iter()
+        .filter_map(|(p, w)| p.map(|p| (p, w.0)))
+        .collect();
+    if surveyed.is_empty() {
+        return None;
+    }
+    let use_budget = weighting == Weighting::Budget && surveyed.iter().any(|(_, w)| *w > 0);
+    let (num, den) = surveyed.iter().fold((0i128, 0i128), |(n, d), (p, w)| {
+        let w = if use_budget { i128::from(*w) } else { 1 };
+        (n + i128::from(*p) * w, d + w)
+    });
+    let mean = Decimal::from_i128_with_scale(num, 0) / Decimal::from_i128_with_scale(den, 0);
+    Some(mean.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// Whether an indicator reached its target: higher is better; `None` when
+/// the target or the actual value is missing.
+pub fn reached(i: &Indicator) -> Option<bool> {
+    Some(i.actual? >= i.target?)
+}
+
+#[cfg(test)]
+mod monitoring_tests {
+    use super::*;
+
+    #[test]
+    fn progress_rolls_up_by_budget_or_equally() {
+        let items = [
+            (Some(100), Cents(30_000)),
+            (Some(0), Cents(10_000)),
+            (None, Cents(100_000)),
+        ];
+        assert_eq!(
+            roll_up(&items, Weighting::Budget),
+            Some(Decimal::new(750, 1))
+        );
+        assert_eq!(
+            roll_up(&items, Weighting::Equal),
+            Some(Decimal::new(500, 1))
+        );
+        assert_eq!(roll_up(&[(None, Cents(1))], Weighting::Budget), None);
+        // No resources at all: equal weights.
+        assert_eq!(
+            roll_up(
+                &[(Some(10), Cents(0)), (Some(20), Cents(0))],
+                Weighting::Budget
+            ),
+            Some(Decimal::new(150, 1))
+        );
+        // 1/3: one decimal, half away from zero.
+        assert_eq!(
+            roll_up(
+                &[(Some(0), Cents(2)), (Some(100), Cents(1))],
+                Weighting::Budget
+            ),
+            Some(Decimal::new(333, 1))
+        );
+        assert_eq!(
+            roll_up(
+                &[(Some(100), Cents(2)), (Some(0), Cents(1))],
+                Weighting::Budget
+            ),
+            Some(Decimal::new(667, 1))
+        );
+    }
+
+    #[test]
+    fn progress_is_a_whole_percentage() {
+        assert_eq!(parse_progress(" 45 % "), Ok(Some(45)));
+        assert_eq!(parse_progress(""), Ok(None));
+        assert!(parse_progress("101").is_err());
+        assert!(parse_progress("-1").is_err());
+        assert!(parse_progress("50,5").is_err());
+    }
+
+    #[test]
+    fn an_indicator_is_reached_when_the_actual_meets_the_target() {
+        let i = |target: Option<i64>, actual: Option<i64>| Indicator {
+            name: "x".into(),
+            unit: "numero".into(),
+            baseline: None,
+            target: target.map(Decimal::from),
+            actual: actual.map(Decimal::from),
+        };
+        assert_eq!(reached(&i(Some(10), Some(10))), Some(true));
+        assert_eq!(reached(&i(Some(10), Some(9))), Some(false));
+        assert_eq!(reached(&i(None, Some(9))), None);
+        assert_eq!(reached(&i(Some(10), None)), None);
+    }
+}

@@ -10,7 +10,8 @@ use std::str::FromStr;
 use time::Date;
 use zona_core::planning::{
     can_approve, transition, ActKind, BudgetLine, FundingLine, Indicator, LineageProgramme,
-    LineageSheet, PlanStatus, SheetContent, SheetEvent, SheetStatus, Vocabularies, Vocabulary,
+    LineageSheet, Monitoring, PlanStatus, SheetContent, SheetEvent, SheetStatus, Vocabularies,
+    Vocabulary,
 };
 use zona_core::Cents;
 
@@ -716,6 +717,10 @@ pub struct SheetSummary {
     pub total_cents: i64,
     pub indicator_count: i64,
     pub review_comment: Option<String>,
+    pub survey_date: Option<Date>,
+    pub monitoring_notes: Option<String>,
+    pub objective_id: i64,
+    pub programme_id: i64,
 }
 
 impl SheetSummary {
@@ -780,7 +785,7 @@ pub async fn list_sheets(
     let limit = f.limit(&page);
     let list_sql = format!(
         "SELECT x.id, x.code, x.title, x.demo, o.title AS objective, p.title AS programme, x.sector, \
-         x.kind, x.start_date, x.end_date, x.unit_id, u.name AS unit_name, g.name AS organisation_name, x.status, x.progress, x.review_comment, \
+         x.kind, x.start_date, x.end_date, x.unit_id, u.name AS unit_name, g.name AS organisation_name, x.status, x.progress, x.review_comment, x.survey_date, x.monitoring_notes, o.id AS objective_id, x.programme_id, \
          (SELECT count(*) FROM indicators i WHERE i.activity_id = x.id) AS indicator_count, \
          CAST(coalesce((SELECT sum(l.amount_cents) FROM funding_lines l WHERE l.activity_id = x.id), 0) AS BIGINT) AS total_cents \
          {from}{where_sql} ORDER BY o.position, p.position, x.code{limit}"
@@ -1030,4 +1035,121 @@ pub async fn roll_over(
         tx.commit().await?;
         Ok(plan)
     })
+}
+
+/// The monitoring of a sheet as stored.
+fn monitoring_of(s: &Sheet) -> Monitoring {
+    Monitoring {
+        progress: s.row.progress,
+        survey_date: s.row.survey_date,
+        notes: s.row.monitoring_notes.clone(),
+        actuals: s.content.indicators.iter().map(|i| i.actual).collect(),
+    }
+}
+
+/// Records the state of implementation of sheets (progress, survey date,
+/// notes, indicator actuals), all in one transaction. Monitoring runs during
+/// the year, approved plan or not; it never touches the planned content.
+/// With an expected version, a sheet changed in between is a conflict; the
+/// bulk import passes none, and the audit log keeps what it replaced.
+pub async fn save_monitoring(
+    db: &Db,
+    actor: &Actor,
+    items: &[(i64, Option<i64>, Monitoring)],
+) -> Result<()> {
+    let mut befores = Vec::with_capacity(items.len());
+    for (id, expected, m) in items {
+        let s = get_sheet(db, *id).await?.ok_or(StoreError::NotFound)?;
+        if expected.is_some_and(|v| v != s.row.version) {
+            return Err(StoreError::Conflict);
+        }
+        if m.actuals.len() > s.content.indicators.len() {
+            return Err(StoreError::Refused(format!(
+                "La scheda {} ha {} indicatori.",
+                s.row.code,
+                s.content.indicators.len()
+            )));
+        }
+        befores.push(s);
+    }
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        for ((id, _, m), before) in items.iter().zip(&befores) {
+            let done = sqlx::query(
+                "UPDATE activities SET progress = $1, survey_date = $2, monitoring_notes = $3, \
+                 version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
+            )
+            .bind(m.progress)
+            .bind(m.survey_date)
+            .bind(&m.notes)
+            .bind(t)
+            .bind(id)
+            .bind(before.row.version)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Conflict);
+            }
+            for (i, actual) in m.actuals.iter().enumerate() {
+                sqlx::query(
+                    "UPDATE indicators SET actual = $1 WHERE activity_id = $2 AND position = $3",
+                )
+                .bind(actual.map(|d| d.to_string()))
+                .bind(id)
+                .bind(i as i64 + 1)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let entry = AuditEntry::new(action::UPDATE, entity::ACTIVITY, Some(*id))
+                .zone(Some(before.row.zone_id))
+                .summary(format!(
+                    "Monitoraggio della scheda {} «{}»",
+                    before.row.code, before.content.title
+                ))
+                .before(&monitoring_of(before))
+                .after(m);
+            write_audit!(&mut *tx, actor, entry);
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct PlanIndicatorRow {
+    activity_id: i64,
+    name: String,
+    unit: String,
+    baseline: Option<String>,
+    target: Option<String>,
+    actual: Option<String>,
+}
+
+/// Every indicator of a plan, by sheet, in the sheets' order.
+pub async fn plan_indicators(db: &Db, annual_plan_id: i64) -> Result<Vec<(i64, Indicator)>> {
+    let rows: Vec<PlanIndicatorRow> = on_db!(db, |pool| {
+        sqlx::query_as::<_, PlanIndicatorRow>(
+        "SELECT i.activity_id, i.name, i.unit, i.baseline, i.target, i.actual FROM indicators i \
+         JOIN activities x ON x.id = i.activity_id WHERE x.annual_plan_id = $1 ORDER BY x.code, i.position"
+    )
+    .bind(annual_plan_id)
+    .fetch_all(pool)
+    .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.activity_id,
+                Indicator {
+                    name: r.name,
+                    unit: r.unit,
+                    baseline: dec(r.baseline),
+                    target: dec(r.target),
+                    actual: dec(r.actual),
+                },
+            )
+        })
+        .collect())
 }

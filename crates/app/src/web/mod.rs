@@ -12,6 +12,7 @@ mod error;
 mod export;
 mod forms;
 mod home;
+mod monitoring;
 mod page;
 mod planning;
 mod sheets;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(soc26::routes())
         .merge(planning::routes())
+        .merge(monitoring::routes())
         .nest_service(
             "/static",
             tower::ServiceBuilder::new()

@@ -199,6 +199,9 @@ struct SheetPage {
     actions: Vec<WorkflowAction>,
     history: Vec<HistoryEntry>,
     show_internal: bool,
+    monitor_href: Option<String>,
+    progress: String,
+    survey_date: String,
 }
 
 fn opt_dec(d: Option<rust_decimal::Decimal>) -> String {
@@ -343,6 +346,12 @@ async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
         actions,
         history,
         show_internal: ctx.allows(Action::ReadAdministration { zone_id }) || editor,
+        monitor_href: editor.then(|| format!("/pianificazione/attivita/{id}/monitoraggio")),
+        progress: s
+            .row
+            .progress
+            .map_or_else(|| "non rilevato".into(), |p| format!("{p} %")),
+        survey_date: s.row.survey_date.map_or_else(|| "—".into(), format::date),
         s,
     }))
 }

@@ -785,3 +785,229 @@ async fn the_poa_document_has_one_page_per_sheet_and_the_figures_of_the_screen()
     // Internal notes never reach the document.
     assert!(!pages.iter().any(|p| p.contains("Note interne")));
 }
+
+async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    year: i64,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Page {
+    let token = app
+        .get_with(client, &format!("/pianificazione/poa/{year}/monitoraggio"))
+        .await
+        .csrf();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+    );
+    let r = client
+        .post(app.url(&format!(
+            "/pianificazione/poa/{year}/monitoraggio/importa?csrf_token={token}"
+        )))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    let body = r
+        .text()
+        .await
+        .unwrap()
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'");
+    Page {
+        status,
+        body,
+        location,
+    }
+}
+
+#[tokio::test]
+async fn monitoring_is_entered_per_sheet_or_in_bulk_and_rolls_up_by_budget() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let (sma, _) = sma_sheets(&app).await;
+        let editor = app.other_client_logged_in("referente.sma").await;
+        let office = app.other_client_logged_in("ufficio.piano").await;
+
+        // One sheet, by its unit: bad input first.
+        let path = format!("/pianificazione/attivita/{}/monitoraggio", sma[0]);
+        let form = app.get_with(&editor, &path).await;
+        assert_eq!(form.status, StatusCode::OK);
+        let v = version_of(&form);
+        let p = app
+            .post_with(
+                &editor,
+                &path,
+                &form.csrf(),
+                &[
+                    ("version", &v),
+                    ("progress", "150"),
+                    ("survey_date", "31/13/2025"),
+                    ("actual_0", "molti"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(p.field_error("progress").unwrap().contains("da 0 a 100"));
+        assert!(p.field_error("survey_date").is_some());
+        assert!(p
+            .field_error("actual_0")
+            .unwrap()
+            .contains("non è un numero"));
+        assert_eq!(p.input_value("actual_0").as_deref(), Some("molti"));
+        let p = app
+            .post_with(
+                &editor,
+                &path,
+                &form.csrf(),
+                &[
+                    ("version", &v),
+                    ("progress", "40"),
+                    ("survey_date", "30/06/2025"),
+                    ("notes", "A metà anno"),
+                    ("actual_0", "55"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let page = app
+            .get_with(&editor, &format!("/pianificazione/attivita/{}", sma[0]))
+            .await;
+        assert!(page
+            .body
+            .contains(r#"<dd class="col-sm-9" id="sheet-progress">40 %</dd>"#));
+        assert!(page.body.contains("Monitoraggio della scheda 2025-13-001"));
+
+        // In bulk: the export, edited, comes back.
+        let csv = app
+            .get_with(
+                &office,
+                "/pianificazione/poa/2025/monitoraggio/esporta?format=csv",
+            )
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let text = csv.body.trim_start_matches('\u{feff}').to_string();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        assert_eq!(lines[0], "Codice;Titolo;Programma;Avanzamento %;Data della rilevazione;Note di monitoraggio;Indicatore;Unità di misura;Valore obiettivo;Valore raggiunto");
+        assert!(lines.iter().any(|l| l.starts_with("2025-13-001;") && l.contains(";40;30/06/2025;A metà anno;")), "{text}");
+        // Every sheet of 2025 not yet surveyed except the one above; set two.
+        let set = |line: &str, progress: &str, actual: &str| -> String {
+            let mut c: Vec<String> = line.split(';').map(str::to_string).collect();
+            c[3] = progress.into();
+            c[4] = "15/07/2025".into();
+            c[9] = actual.into();
+            c.join(";")
+        };
+        let i1 = lines
+            .iter()
+            .position(|l| l.starts_with("2025-01-001;"))
+            .unwrap();
+        let i2 = lines
+            .iter()
+            .position(|l| l.starts_with("2025-02-001;"))
+            .unwrap();
+        lines[i1] = set(&lines[i1], "100", "500");
+        lines[i2] = set(&lines[i2], "0", "");
+        let file = format!("\u{feff}{}\r\n", lines.join("\r\n"));
+        let p = upload(&app, &office, 2025, "monitoraggio.csv", file.into_bytes()).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{backend:?}: {}", p.body);
+        let overview = app
+            .get_with(&office, "/pianificazione/poa/2025/monitoraggio")
+            .await;
+        let body = flat(&overview.body);
+        assert!(
+            body.contains("Monitoraggio aggiornato: 116 schede."),
+            "{body}"
+        );
+        // The plan's progress: three sheets surveyed, weighted by their totals.
+        let db = &app.db.db;
+        let total = |code: &str| {
+            let code = code.to_string();
+            async move {
+                let zone = zona_store::territory::default_zone(db)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id;
+                let plan = zona_store::planning::annual_plan_id(db, zone, 2025)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let (rows, _) = zona_store::sheets::list_sheets(
+                    db,
+                    plan,
+                    &Default::default(),
+                    zona_store::Page::all(),
+                )
+                .await
+                .unwrap();
+                rows.into_iter()
+                    .find(|r| r.code == code)
+                    .unwrap()
+                    .total_cents
+            }
+        };
+        let (a, b, c) = (
+            total("2025-01-001").await,
+            total("2025-02-001").await,
+            total("2025-13-001").await,
+        );
+        let expected =
+            rust_decimal::Decimal::from(100 * a + 40 * c) / rust_decimal::Decimal::from(a + b + c);
+        let expected = zona_core::format::decimal(
+            expected
+                .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+        );
+        assert!(
+            body.contains(&format!("<th scope=\"row\">POA 2025</th> <td class=\"text-end\">{expected} %</td> <td class=\"text-end\">3 su 116</td>")),
+            "{backend:?} expected {expected}: {body}"
+        );
+        let equal = flat(
+            &app.get_with(&office, "/pianificazione/poa/2025/monitoraggio?peso=uguale")
+                .await
+                .body,
+        );
+        assert!(
+            equal.contains("<th scope=\"row\">POA 2025</th> <td class=\"text-end\">46,7 %</td>"),
+            "{equal}"
+        );
+
+        // A bad file changes nothing and names every line.
+        let bad = "codice;avanzamento;indicatore;valore_raggiunto\r\n2025-01-001;120;;\r\n2099-01-001;10;;\r\n2025-01-001;50;Indicatore inesistente;3\r\n";
+        let p = upload(&app, &office, 2025, "errato.csv", bad.as_bytes().to_vec()).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let body = flat(&p.body);
+        assert!(
+            body.contains("Riga 2: Indicare l'avanzamento in percentuale"),
+            "{body}"
+        );
+        assert!(body.contains("Riga 3: la scheda «2099-01-001» non è in questa programmazione."));
+        assert!(body.contains(
+            "Riga 4: la scheda 2025-01-001 non ha l'indicatore «Indicatore inesistente»."
+        ));
+        let again = flat(
+            &app.get_with(&office, "/pianificazione/poa/2025/monitoraggio")
+                .await
+                .body,
+        );
+        assert!(again.contains("3 su 116"));
+        let p = upload(&app, &office, 2025, "note.txt", b"x".to_vec()).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // Only the office loads files.
+        let p = upload(
+            &app,
+            &editor,
+            2025,
+            "monitoraggio.csv",
+            b"codice;avanzamento\r\n".to_vec(),
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+    }
+}

@@ -315,6 +315,26 @@ async fn every_route_with_every_role() {
             "/pianificazione/nuovo-anno".into(),
             [login, S200, S403, S403, S403],
         ),
+        (
+            "/pianificazione/poa/2024/documento.pdf".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/pianificazione/poa/2025/monitoraggio".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/pianificazione/poa/2025/monitoraggio/esporta?format=xlsx".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            format!("/pianificazione/attivita/{}/monitoraggio", i.sma_sheet),
+            [login, S200, S200, S403, S403],
+        ),
+        (
+            format!("/pianificazione/attivita/{}/monitoraggio", i.other_sheet),
+            [login, S200, S403, S403, S403],
+        ),
         // An approved plan: the office opens the amendment form, nobody else.
         (
             format!("/pianificazione/attivita/{}/modifica", i.old_sheet),
@@ -436,6 +456,10 @@ async fn every_route_with_every_role() {
         (
             "/pianificazione/poa/2025/approvazione".into(),
             [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/pianificazione/attivita/{}/monitoraggio", i.sma_sheet),
+            [login, 400, 400, S403, S403],
         ),
         // An empty roll-over opens an empty 2026: only the office may.
         (
