@@ -573,5 +573,110 @@ pub async fn load(
         },
     )
     .await?;
+    load_frame(db, demo, zone, pis, &objectives).await
+}
+
+/// The nine general objectives of the PSSIR of Regione Toscana (seed 004).
+const PSSIR_OBJECTIVES: [&str; 9] = [
+    "Promuovere la salute in tutte le politiche: \"Health in all policies\"",
+    "L'assistenza territoriale",
+    "Rafforzare l'integrazione sociale e sociosanitaria e le politiche di inclusione",
+    "Promuovere e realizzare la circolarità tra i servizi territoriali in rete, le cure di transizione, la riabilitazione, la rete specialistica ospedaliera e il sistema integrato delle reti",
+    "Appropriatezza delle cure e governo della domanda",
+    "La trasformazione digitale nel sistema sanitario, sociosanitario e sociale",
+    "Transizione ecologica e politiche territoriali",
+    "Contrasto alle diseguaglianze di salute e sociali",
+    "Integrazione socio sanitaria per la presa in carico globale della persona",
+];
+
+/// Which PSSIR objectives each of the five health objectives serves: a
+/// reading by subject (docs/demo-data.md).
+const LINKS: [&[usize]; 5] = [&[2], &[7], &[2, 3], &[0], &[1, 8]];
+
+/// The regional frame, its links to the PIS in force, and the PIS 2026-2028
+/// in preparation with the timeline of seed 004.
+async fn load_frame(
+    db: &Db,
+    demo: &Actor,
+    zone: i64,
+    pis_id: i64,
+    objectives: &[i64],
+) -> Result<()> {
+    use zona_store::pis;
+    let region = zona_store::territory::get_zone(db, zone)
+        .await?
+        .context("demo zone")?
+        .region_id;
+    let pssir = pis::create_regional_plan(
+        db,
+        demo,
+        region,
+        "Piano sanitario e sociale integrato regionale 2024-2026",
+        (2024, 2026),
+        &PSSIR_OBJECTIVES,
+    )
+    .await?;
+    let regional = &pis::regional_plans(db, region).await?[0].1;
+    pis::update_knowledge(
+        db,
+        demo,
+        pis_id,
+        1,
+        &pis::KnowledgeInput {
+            status: "in_force".into(),
+            regional_plan_id: Some(pssir),
+            health_profile: None,
+            services_profile: None,
+            documents: None,
+        },
+    )
+    .await?;
+    for (o, links) in objectives.iter().zip(LINKS) {
+        let ids: Vec<i64> = links.iter().map(|i| regional[*i].id).collect();
+        pis::set_objective_links(db, demo, zone, *o, &ids, &[]).await?;
+    }
+    let next = planning::create_health_plan(
+        db,
+        demo,
+        zone,
+        "Piano Integrato di Salute 2026-2028",
+        2026,
+        2028,
+    )
+    .await?;
+    pis::update_knowledge(
+        db,
+        demo,
+        next,
+        1,
+        &pis::KnowledgeInput {
+            status: "in_preparation".into(),
+            regional_plan_id: Some(pssir),
+            health_profile: Some(
+                "Profilo di salute 2024 (seed 000): inverno demografico, con il rapporto giovani/anziani ribaltato; \
+                 mortalità e speranza di vita sotto la media regionale; disagio economico, lavorativo e abitativo \
+                 crescente; comportamenti a rischio diffusi tra i giovani; minori a rischio e instabilità familiare in aumento; \
+                 la cronicità come una delle sfide maggiori."
+                    .into(),
+            ),
+            services_profile: None,
+            documents: Some("Relazione di accompagnamento\nRelazione sullo stato di salute".into()),
+        },
+    )
+    .await?;
+    let d = |y, m, day| time::Date::from_calendar_date(y, m, day);
+    use time::Month::*;
+    let milestones = [
+        ("Avvio del procedimento del PIS con le linee strategiche (Conferenza zonale dei Sindaci Integrata), ottobre 2025", d(2025, October, 1)?, Some(d(2025, October, 31)?), true),
+        ("Co-programmazione con gli Enti del Terzo Settore: avviso pubblico, incontri e laboratori", d(2025, November, 1)?, Some(d(2026, February, 24)?), true),
+        ("Laboratorio di definizione dei bisogni di salute – Cisternino di Città", d(2026, January, 13)?, None, true),
+        ("Laboratorio di definizione degli obiettivi di salute – Cisternino di Città", d(2026, January, 27)?, None, true),
+        ("Laboratorio di definizione delle priorità e degli interventi – Cisternino di Città", d(2026, February, 10)?, None, true),
+        ("Incontro di restituzione degli esiti del percorso – Cisternino di Città", d(2026, February, 24)?, None, true),
+        ("Approvazione del PIS (Conferenza zonale dei Sindaci Integrata), prevista dopo il percorso", d(2026, February, 25)?, Some(d(2026, March, 31)?), true),
+    ];
+    for (label, from, to, public) in milestones {
+        pis::add_milestone(db, demo, next, label, (from, to), public).await?;
+    }
     Ok(())
 }

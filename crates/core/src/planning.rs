@@ -117,6 +117,15 @@ labelled_enum! {
 }
 
 labelled_enum! {
+    /// Where an integrated health plan is in its life.
+    HealthPlanStatus {
+        InPreparation = "in_preparation", "In preparazione";
+        InForce = "in_force", "Vigente";
+        Closed = "closed", "Concluso";
+    }
+}
+
+labelled_enum! {
     /// Acts of a plan: the start of its procedure, its approval, amendments.
     ActKind {
         Start = "start", "Avvio del procedimento";

@@ -112,6 +112,7 @@ pub mod entity {
     pub const PROGRAMME: &str = "programme";
     pub const ACTIVITY: &str = "activity";
     pub const VOCABULARY_TERM: &str = "vocabulary_term";
+    pub const REGIONAL_PLAN: &str = "regional_plan";
 
     pub fn label(code: &str) -> &'static str {
         match code {
@@ -129,6 +130,7 @@ pub mod entity {
             PROGRAMME => "Programma",
             ACTIVITY => "Scheda attività",
             VOCABULARY_TERM => "Voce di elenco controllato",
+            REGIONAL_PLAN => "Piano regionale",
             _ => "Altro",
         }
     }
@@ -147,6 +149,7 @@ pub mod entity {
         PROGRAMME,
         ACTIVITY,
         VOCABULARY_TERM,
+        REGIONAL_PLAN,
     ];
 }
 

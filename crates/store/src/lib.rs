@@ -9,6 +9,7 @@ pub mod audit;
 mod db;
 mod error;
 pub mod organisations;
+pub mod pis;
 pub mod planning;
 pub mod sessions;
 pub mod sheets;

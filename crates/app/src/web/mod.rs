@@ -14,6 +14,7 @@ mod forms;
 mod home;
 mod monitoring;
 mod page;
+mod pis;
 mod planning;
 mod sheets;
 mod soc26;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(soc26::routes())
         .merge(planning::routes())
         .merge(monitoring::routes())
+        .merge(pis::routes())
         .nest_service(
             "/static",
             tower::ServiceBuilder::new()

@@ -1011,3 +1011,151 @@ async fn monitoring_is_entered_per_sheet_or_in_bulk_and_rolls_up_by_budget() {
         assert_eq!(p.status, StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn the_pis_shows_its_sections_regional_links_and_timeline() {
+    let plan_link =
+        regex::Regex::new(r#"href="/pianificazione/pis/(\d+)">Piano Integrato di Salute (\d+)-"#)
+            .unwrap();
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let office = app.other_client_logged_in("ufficio.piano").await;
+        let viewer = app.other_client_logged_in("consultazione").await;
+        let frame = flat(&app.get_with(&viewer, "/pianificazione/pssir").await.body);
+        assert!(
+            frame.contains("Piano sanitario e sociale integrato regionale 2024-2026 (2024-2026)"),
+            "{backend:?}"
+        );
+        assert_eq!(
+            frame.matches("<li>").count(),
+            9,
+            "the nine PSSIR objectives"
+        );
+        assert!(frame.contains(
+            "<li>Integrazione socio sanitaria per la presa in carico globale della persona</li>"
+        ));
+        assert!(
+            !frame.contains("Nuovo obiettivo generale"),
+            "the viewer does not edit"
+        );
+        let list = app.get_with(&viewer, "/pianificazione/pis").await;
+        let id_of = |from: &str| -> String {
+            plan_link
+                .captures_iter(&list.body)
+                .find(|c| &c[2] == from)
+                .unwrap()[1]
+                .to_string()
+        };
+        let (next, current) = (id_of("2026"), id_of("2020"));
+        // The PIS in force: its objectives linked to the regional ones, its POAs.
+        let page = flat(
+            &app.get_with(&viewer, &format!("/pianificazione/pis/{current}"))
+                .await
+                .body,
+        );
+        for heading in [
+            "1. Sezione conoscitiva",
+            "2. Dispositivo di piano",
+            "3. Programmazione operativa annuale",
+            "4. Monitoraggio e valutazione",
+        ] {
+            assert!(page.contains(heading), "{heading}");
+        }
+        assert!(page.contains("<strong>Presa in carico globale della persona</strong></p> <p class=\"small mb-1\">Obiettivi regionali: <span class=\"badge bg-primary me-1\">L'assistenza territoriale</span><span class=\"badge bg-primary me-1\">Integrazione socio sanitaria per la presa in carico globale della persona</span>"), "{page}");
+        assert!(page.contains("<a href=\"/pianificazione/poa/2025\">POA 2025</a>"));
+        // The PIS in preparation: the timeline of seed 004, in date order.
+        let page = flat(
+            &app.get_with(&office, &format!("/pianificazione/pis/{next}"))
+                .await
+                .body,
+        );
+        assert!(page.contains("In preparazione"));
+        let workshops: Vec<usize> = ["13/01/2026", "27/01/2026", "10/02/2026", "24/02/2026"]
+            .iter()
+            .map(|d| {
+                page.find(&format!("<strong>{d}</strong>"))
+                    .unwrap_or_else(|| panic!("{d}: {page}"))
+            })
+            .collect();
+        assert!(workshops.windows(2).all(|w| w[0] < w[1]));
+        // The office adds a strategic line, links an objective, records the approval act.
+        let token = app
+            .get_with(&office, &format!("/pianificazione/pis/{next}"))
+            .await
+            .csrf();
+        let p = app
+            .post_with(
+                &office,
+                &format!("/pianificazione/pis/{next}/linee"),
+                &token,
+                &[
+                    ("title", "Salute mentale e marginalità"),
+                    ("description", ""),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let p = app
+            .post_with(
+                &office,
+                &format!("/pianificazione/pis/{next}/linee"),
+                &token,
+                &[("title", "salute mentale e marginalità")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let page = app
+            .get_with(&office, &format!("/pianificazione/pis/{next}"))
+            .await;
+        assert!(page.body.contains("esiste già"));
+        let p = app
+            .post_with(
+                &office,
+                &format!("/pianificazione/pis/{next}/atti"),
+                &token,
+                &[
+                    ("kind", "approval"),
+                    ("body", "Conferenza Zonale dei Sindaci Integrata"),
+                    ("number", "4"),
+                    ("act_date", "30/03/2026"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let p = app
+            .post_with(
+                &office,
+                &format!("/pianificazione/pis/{next}/tappe"),
+                &token,
+                &[
+                    ("label", "Prova"),
+                    ("starts_on", "10/02/2026"),
+                    ("ends_on", "01/02/2026"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let page = flat(
+            &app.get_with(&office, &format!("/pianificazione/pis/{next}"))
+                .await
+                .body,
+        );
+        assert!(page.contains("La fine della tappa non può precedere l'inizio."));
+        assert!(page.contains("<strong>Salute mentale e marginalità</strong>"));
+        assert!(page.contains("<strong>30/03/2026</strong> — Approvazione: Conferenza Zonale dei Sindaci Integrata, n. 4"));
+        // Nobody else edits.
+        let token = app
+            .get_with(&viewer, &format!("/pianificazione/pis/{next}"))
+            .await
+            .csrf();
+        let p = app
+            .post_with(
+                &viewer,
+                &format!("/pianificazione/pis/{next}/linee"),
+                &token,
+                &[("title", "X")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+    }
+}

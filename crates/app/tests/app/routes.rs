@@ -35,6 +35,7 @@ struct Ids {
     sma_sheet: i64,
     other_sheet: i64,
     old_sheet: i64,
+    pis: i64,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -80,6 +81,7 @@ async fn ids(app: &TestApp) -> Ids {
             .id
     };
     Ids {
+        pis: zona_store::pis::health_plans(db, zone).await.unwrap()[0].id,
         sma_sheet: unit_sheet("UF Salute mentale adulti"),
         other_sheet: unit_sheet("Settore Politiche sociali"),
         old_sheet: sheets_of(2024).await[0].id,
@@ -335,6 +337,18 @@ async fn every_route_with_every_role() {
             format!("/pianificazione/attivita/{}/monitoraggio", i.other_sheet),
             [login, S200, S403, S403, S403],
         ),
+        (
+            "/pianificazione/pis".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/pianificazione/pssir".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            format!("/pianificazione/pis/{}", i.pis),
+            [login, S200, S200, S403, S200],
+        ),
         // An approved plan: the office opens the amendment form, nobody else.
         (
             format!("/pianificazione/attivita/{}/modifica", i.old_sheet),
@@ -460,6 +474,19 @@ async fn every_route_with_every_role() {
         (
             format!("/pianificazione/attivita/{}/monitoraggio", i.sma_sheet),
             [login, 400, 400, S403, S403],
+        ),
+        // Empty PIS forms: the office is sent back with a message.
+        (
+            format!("/pianificazione/pis/{}/linee", i.pis),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            format!("/pianificazione/pis/{}/tappe", i.pis),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            format!("/pianificazione/pis/{}/atti", i.pis),
+            [login, S303, S403, S403, S403],
         ),
         // An empty roll-over opens an empty 2026: only the office may.
         (

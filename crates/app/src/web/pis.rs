@@ -1,0 +1,544 @@
+//! The integrated health plan (PIS) and its regional frame (PSSIR): the four
+//! sections of the plan, the links of its health objectives, its acts and
+//! timeline. Reading is for every internal role; the planning office edits.
+
+use super::admin::{require, same_zone, zone_of};
+use super::ctx::{with_flash, Ctx, FlashKind};
+use super::page::{render_page, PageCtx, PageResult};
+use super::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use std::collections::HashMap;
+use zona_core::authz::Action;
+use zona_core::format;
+use zona_core::planning::{ActKind, HealthPlanStatus};
+use zona_core::validation::{optional_text, required_text};
+use zona_store::pis::{
+    self, HealthPlanDetail, Milestone, RegionalObjective, RegionalPlan, StrategicLine,
+};
+use zona_store::sheets::ActInput;
+use zona_store::{planning, StoreError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/pianificazione/pis", get(list))
+        .route("/pianificazione/pis/{id}", get(detail))
+        .route("/pianificazione/pis/{id}/conoscitiva", post(save_knowledge))
+        .route("/pianificazione/pis/{id}/linee", post(add_line))
+        .route(
+            "/pianificazione/pis/{id}/obiettivi/{objective}/collegamenti",
+            post(save_links),
+        )
+        .route("/pianificazione/pis/{id}/tappe", post(add_milestone))
+        .route("/pianificazione/pis/{id}/atti", post(add_act))
+        .route("/pianificazione/pssir", get(regional))
+        .route(
+            "/pianificazione/pssir/{id}/obiettivi",
+            post(add_regional_objective),
+        )
+}
+
+async fn region_of(state: &AppState, zone_id: i64) -> Result<i64, AppError> {
+    Ok(zona_store::territory::get_zone(&state.db, zone_id)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .region_id)
+}
+
+#[derive(Template)]
+#[template(path = "pis_list.html")]
+struct ListPage {
+    page: PageCtx,
+    plans: Vec<(HealthPlanDetail, &'static str)>,
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::ReadInternal { zone_id })?;
+    let plans = pis::health_plans(&state.db, zone_id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let label = HealthPlanStatus::from_code(&p.status).map_or("", HealthPlanStatus::label);
+            (p, label)
+        })
+        .collect();
+    Ok(render_page(&ListPage {
+        page: PageCtx::new(&ctx, "Piani Integrati di Salute")
+            .crumb("Pianificazione", "/pianificazione"),
+        plans,
+    }))
+}
+
+struct ObjectiveView {
+    id: i64,
+    title: String,
+    regional: Vec<(i64, String, bool)>,
+    lines: Vec<(i64, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "pis_detail.html")]
+struct DetailPage {
+    page: PageCtx,
+    p: HealthPlanDetail,
+    status: &'static str,
+    statuses: Vec<(&'static str, &'static str)>,
+    regional_plans: Vec<(RegionalPlan, Vec<RegionalObjective>)>,
+    frame: Option<RegionalPlan>,
+    lines: Vec<StrategicLine>,
+    objectives: Vec<ObjectiveView>,
+    annual_plans: Vec<(i64, &'static str)>,
+    timeline: Vec<(String, String, bool)>,
+    act_kinds: Vec<(&'static str, &'static str)>,
+    office: bool,
+}
+
+impl DetailPage {
+    fn is_frame(&self, id: &i64) -> bool {
+        self.p.regional_plan_id == Some(*id)
+    }
+}
+
+fn period(m: &Milestone) -> String {
+    match m.ends_on {
+        Some(e) if e != m.starts_on => {
+            format!("dal {} al {}", format::date(m.starts_on), format::date(e))
+        }
+        _ => format::date(m.starts_on),
+    }
+}
+
+async fn load_plan(state: &AppState, ctx: &Ctx, id: i64) -> Result<HealthPlanDetail, AppError> {
+    let zone_id = zone_of(ctx)?;
+    require(ctx, Action::ReadInternal { zone_id })?;
+    let p = pis::get_health_plan(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    same_zone(ctx, p.zone_id)?;
+    Ok(p)
+}
+
+async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let p = load_plan(&state, &ctx, id).await?;
+    let regional_plans =
+        pis::regional_plans(&state.db, region_of(&state, p.zone_id).await?).await?;
+    let frame = regional_plans
+        .iter()
+        .find(|(r, _)| Some(r.id) == p.regional_plan_id)
+        .map(|(r, _)| r.clone());
+    let frame_objectives: Vec<RegionalObjective> = regional_plans
+        .iter()
+        .find(|(r, _)| Some(r.id) == p.regional_plan_id)
+        .map(|(_, o)| o.clone())
+        .unwrap_or_default();
+    let lines = pis::strategic_lines(&state.db, id).await?;
+    let links = pis::objective_links(&state.db, id).await?;
+    let objectives = pis::health_objectives(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|o| ObjectiveView {
+            regional: frame_objectives
+                .iter()
+                .map(|r| {
+                    (
+                        r.id,
+                        r.title.clone(),
+                        links.iter().any(|l| l.0 == o.id && l.1 == Some(r.id)),
+                    )
+                })
+                .collect(),
+            lines: lines
+                .iter()
+                .map(|l| {
+                    (
+                        l.id,
+                        l.title.clone(),
+                        links.iter().any(|k| k.0 == o.id && k.2 == Some(l.id)),
+                    )
+                })
+                .collect(),
+            id: o.id,
+            title: o.title,
+        })
+        .collect();
+    let annual_plans = planning::annual_plans(&state.db, p.zone_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.health_plan_title == p.title)
+        .map(|a| {
+            let label = a.status_label();
+            (a.year, label)
+        })
+        .collect();
+    // Milestones and acts, in the order of their dates.
+    let mut dated: Vec<(time::Date, String, String, bool)> = pis::milestones(&state.db, id)
+        .await?
+        .iter()
+        .map(|m| (m.starts_on, period(m), m.label.clone(), m.public))
+        .collect();
+    for a in pis::acts(&state.db, id).await? {
+        dated.push((
+            a.act_date,
+            a.date_label(),
+            format!("{}: {}, n. {}", a.kind_label(), a.body, a.number),
+            true,
+        ));
+    }
+    dated.sort_by_key(|d| d.0);
+    let timeline = dated
+        .into_iter()
+        .map(|(_, when, what, public)| (when, what, public))
+        .collect();
+    let status = HealthPlanStatus::from_code(&p.status).map_or("", HealthPlanStatus::label);
+    Ok(render_page(&DetailPage {
+        page: PageCtx::new(&ctx, p.title.clone())
+            .crumb("Pianificazione", "/pianificazione")
+            .crumb("Piani Integrati di Salute", "/pianificazione/pis"),
+        status,
+        statuses: HealthPlanStatus::ALL
+            .iter()
+            .map(|s| (s.code(), s.label()))
+            .collect(),
+        regional_plans,
+        frame,
+        lines,
+        objectives,
+        annual_plans,
+        timeline,
+        act_kinds: [ActKind::Start, ActKind::Approval]
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        office: ctx.allows(Action::Administer { zone_id: p.zone_id }),
+        p,
+    }))
+}
+
+/// The planning office's forms come back to the plan's page with a message.
+fn back(id: i64, kind: FlashKind, message: &str) -> Response {
+    with_flash(
+        Redirect::to(&format!("/pianificazione/pis/{id}")),
+        kind,
+        message,
+    )
+}
+
+async fn office_plan(state: &AppState, ctx: &Ctx, id: i64) -> Result<HealthPlanDetail, AppError> {
+    let p = load_plan(state, ctx, id).await?;
+    require(ctx, Action::Administer { zone_id: p.zone_id })?;
+    Ok(p)
+}
+
+async fn save_knowledge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> PageResult {
+    let p = office_plan(&state, &ctx, id).await?;
+    let get = |k: &str| v.get(k).cloned().unwrap_or_default();
+    let status = get("status");
+    if HealthPlanStatus::from_code(&status).is_none() {
+        return Ok(back(id, FlashKind::Danger, "Stato del piano non valido."));
+    }
+    let regional_plan_id = match get("regional_plan_id").trim() {
+        "" => None,
+        r => {
+            let rid: i64 = r
+                .parse()
+                .map_err(|_| AppError::BadRequest("Piano regionale non valido.".into()))?;
+            let region = region_of(&state, p.zone_id).await?;
+            if !pis::regional_plans(&state.db, region)
+                .await?
+                .iter()
+                .any(|(rp, _)| rp.id == rid)
+            {
+                return Ok(back(id, FlashKind::Danger, "Piano regionale non valido."));
+            }
+            Some(rid)
+        }
+    };
+    let text = |k: &str, label: &str| -> Result<Option<String>, String> {
+        optional_text(&get(k), 20_000).map_err(|e| format!("{label}: {e}"))
+    };
+    let (health_profile, services_profile, documents) = match (
+        text("health_profile", "Profilo di salute"),
+        text("services_profile", "Profilo dei servizi"),
+        text("documents", "Documenti"),
+    ) {
+        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            return Ok(back(id, FlashKind::Danger, &e))
+        }
+    };
+    let version: i64 = get("version")
+        .parse()
+        .map_err(|_| AppError::BadRequest("Versione del piano mancante.".into()))?;
+    let input = pis::KnowledgeInput {
+        status,
+        regional_plan_id,
+        health_profile,
+        services_profile,
+        documents,
+    };
+    match pis::update_knowledge(&state.db, &ctx.actor(), id, version, &input).await {
+        Ok(()) => Ok(back(id, FlashKind::Success, "Sezione conoscitiva e quadro del piano salvati.")),
+        Err(StoreError::Conflict) => Ok(back(
+            id,
+            FlashKind::Warning,
+            "Il piano è stato modificato da un'altra persona dopo che hai aperto la pagina: le tue modifiche non sono state salvate. Ricontrolla e salva di nuovo.",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn add_line(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> PageResult {
+    office_plan(&state, &ctx, id).await?;
+    let get = |k: &str| v.get(k).cloned().unwrap_or_default();
+    let title = match required_text(&get("title"), 300) {
+        Ok(t) => t,
+        Err(e) => {
+            return Ok(back(
+                id,
+                FlashKind::Danger,
+                &format!("Linea strategica: {e}"),
+            ))
+        }
+    };
+    let description = optional_text(&get("description"), 5_000).ok().flatten();
+    match pis::add_strategic_line(&state.db, &ctx.actor(), id, &title, description.as_deref()).await
+    {
+        Ok(_) => Ok(back(
+            id,
+            FlashKind::Success,
+            &format!("Linea strategica «{title}» aggiunta."),
+        )),
+        Err(StoreError::Duplicate { .. }) => Ok(back(
+            id,
+            FlashKind::Danger,
+            &format!("La linea strategica «{title}» esiste già."),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn save_links(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, objective)): Path<(i64, i64)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let p = office_plan(&state, &ctx, id).await?;
+    if !pis::health_objectives(&state.db, id)
+        .await?
+        .iter()
+        .any(|o| o.id == objective)
+    {
+        return Err(AppError::NotFound);
+    }
+    let region = region_of(&state, p.zone_id).await?;
+    let frame: Vec<i64> = pis::regional_plans(&state.db, region)
+        .await?
+        .into_iter()
+        .filter(|(r, _)| Some(r.id) == p.regional_plan_id)
+        .flat_map(|(_, o)| o.into_iter().map(|o| o.id))
+        .collect();
+    let lines: Vec<i64> = pis::strategic_lines(&state.db, id)
+        .await?
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    let ids = |key: &str, allowed: &[i64]| -> Result<Vec<i64>, AppError> {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| match v.parse::<i64>() {
+                Ok(n) if allowed.contains(&n) => Ok(n),
+                _ => Err(AppError::BadRequest("Collegamento non valido.".into())),
+            })
+            .collect()
+    };
+    let regional = ids("regionale", &frame)?;
+    let chosen_lines = ids("linea", &lines)?;
+    pis::set_objective_links(
+        &state.db,
+        &ctx.actor(),
+        p.zone_id,
+        objective,
+        &regional,
+        &chosen_lines,
+    )
+    .await?;
+    Ok(back(
+        id,
+        FlashKind::Success,
+        "Collegamenti dell'obiettivo di salute salvati.",
+    ))
+}
+
+async fn add_milestone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> PageResult {
+    office_plan(&state, &ctx, id).await?;
+    let get = |k: &str| v.get(k).cloned().unwrap_or_default();
+    let label = match required_text(&get("label"), 300) {
+        Ok(t) => t,
+        Err(e) => return Ok(back(id, FlashKind::Danger, &format!("Tappa: {e}"))),
+    };
+    let starts = match format::parse_date(&get("starts_on")) {
+        Ok(d) => d,
+        Err(e) => {
+            return Ok(back(
+                id,
+                FlashKind::Danger,
+                &format!("Data di inizio della tappa: {e}"),
+            ))
+        }
+    };
+    let ends = match get("ends_on").trim() {
+        "" => None,
+        s => match format::parse_date(s) {
+            Ok(d) if d >= starts => Some(d),
+            Ok(_) => {
+                return Ok(back(
+                    id,
+                    FlashKind::Danger,
+                    "La fine della tappa non può precedere l'inizio.",
+                ))
+            }
+            Err(e) => {
+                return Ok(back(
+                    id,
+                    FlashKind::Danger,
+                    &format!("Data di fine della tappa: {e}"),
+                ))
+            }
+        },
+    };
+    pis::add_milestone(
+        &state.db,
+        &ctx.actor(),
+        id,
+        &label,
+        (starts, ends),
+        get("public") == "1",
+    )
+    .await?;
+    Ok(back(
+        id,
+        FlashKind::Success,
+        &format!("Tappa «{label}» aggiunta al cronoprogramma."),
+    ))
+}
+
+async fn add_act(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> PageResult {
+    office_plan(&state, &ctx, id).await?;
+    let get = |k: &str| v.get(k).cloned().unwrap_or_default();
+    let Some(kind) = ActKind::from_code(&get("kind")).filter(|k| *k != ActKind::Amendment) else {
+        return Ok(back(id, FlashKind::Danger, "Tipo di atto non valido."));
+    };
+    let (body, number) = match (
+        required_text(&get("body"), 200),
+        required_text(&get("number"), 50),
+    ) {
+        (Ok(b), Ok(n)) => (b, n),
+        _ => {
+            return Ok(back(
+                id,
+                FlashKind::Danger,
+                "Indicare l'organo e il numero dell'atto.",
+            ))
+        }
+    };
+    let act_date = match format::parse_date(&get("act_date")) {
+        Ok(d) => d,
+        Err(e) => return Ok(back(id, FlashKind::Danger, &format!("Data dell'atto: {e}"))),
+    };
+    let act = ActInput {
+        kind,
+        body,
+        number,
+        act_date,
+        description: optional_text(&get("description"), 2_000).ok().flatten(),
+    };
+    pis::add_act(&state.db, &ctx.actor(), id, &act).await?;
+    Ok(back(id, FlashKind::Success, "Atto registrato."))
+}
+
+#[derive(Template)]
+#[template(path = "pis_regional.html")]
+struct RegionalPage {
+    page: PageCtx,
+    plans: Vec<(RegionalPlan, Vec<RegionalObjective>)>,
+    office: bool,
+}
+
+async fn regional(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::ReadInternal { zone_id })?;
+    Ok(render_page(&RegionalPage {
+        page: PageCtx::new(&ctx, "Piano sanitario e sociale integrato regionale")
+            .crumb("Pianificazione", "/pianificazione"),
+        plans: pis::regional_plans(&state.db, region_of(&state, zone_id).await?).await?,
+        office: ctx.allows(Action::Administer { zone_id }),
+    }))
+}
+
+async fn add_regional_objective(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::Administer { zone_id })?;
+    let region = region_of(&state, zone_id).await?;
+    if !pis::regional_plans(&state.db, region)
+        .await?
+        .iter()
+        .any(|(p, _)| p.id == id)
+    {
+        return Err(AppError::NotFound);
+    }
+    let to = Redirect::to("/pianificazione/pssir");
+    let title = match required_text(v.get("title").map_or("", String::as_str), 300) {
+        Ok(t) => t,
+        Err(e) => {
+            return Ok(with_flash(
+                to,
+                FlashKind::Danger,
+                &format!("Obiettivo regionale: {e}"),
+            ))
+        }
+    };
+    match pis::add_regional_objective(&state.db, &ctx.actor(), id, &title).await {
+        Ok(_) => Ok(with_flash(
+            to,
+            FlashKind::Success,
+            &format!("Obiettivo «{title}» aggiunto."),
+        )),
+        Err(StoreError::Duplicate { .. }) => Ok(with_flash(
+            to,
+            FlashKind::Danger,
+            &format!("L'obiettivo «{title}» esiste già."),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
