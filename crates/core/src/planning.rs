@@ -99,6 +99,21 @@ impl Vocabulary {
     }
 }
 
+/// The code of a vocabulary term (`fondo_poverta`): stored on sheets and
+/// written in exports, so it is plain and stable.
+pub fn parse_term_code(s: &str) -> Result<String, String> {
+    let s = s.trim().to_lowercase();
+    let ok = (2..=40).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(s)
+    } else {
+        Err("Da 2 a 40 caratteri: lettere minuscole, cifre e trattino basso, iniziando con una lettera (esempio: fondo_poverta).".into())
+    }
+}
+
 labelled_enum! {
     /// Where an activity sheet is in the compilation of the year.
     SheetStatus {

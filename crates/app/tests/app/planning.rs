@@ -1159,3 +1159,109 @@ async fn the_pis_shows_its_sections_regional_links_and_timeline() {
         assert_eq!(p.status, StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn vocabularies_are_managed_lists_used_by_the_sheets() {
+    let app = spawn_app(zona_store::Backend::Sqlite).await;
+    let office = app.other_client_logged_in("ufficio.piano").await;
+    let list = flat(&app.get_with(&office, "/admin/elenchi").await.body);
+    for sector in [
+        "Socio-sanitario",
+        "Socio-assistenziale",
+        "Prevenzione e promozione",
+        "Cure primarie-sanità territoriale",
+        "Violenza di genere",
+    ] {
+        assert!(list.contains(sector), "{sector}");
+    }
+    let form = app
+        .get_with(&office, "/admin/elenchi/funding_source/nuova")
+        .await;
+    let p = app
+        .post_with(
+            &office,
+            "/admin/elenchi/funding_source/nuova",
+            &form.csrf(),
+            &[("code", "Fondo Regionale!"), ("label", "")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.field_error("code").unwrap().contains("lettere minuscole"));
+    assert_eq!(
+        p.field_error("label").as_deref(),
+        Some("Campo obbligatorio.")
+    );
+    let p = app
+        .post_with(
+            &office,
+            "/admin/elenchi/funding_source/nuova",
+            &form.csrf(),
+            &[
+                ("code", "fondo_caregiver"),
+                ("label", "Fondo caregiver familiari"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let p = app
+        .post_with(
+            &office,
+            "/admin/elenchi/funding_source/nuova",
+            &form.csrf(),
+            &[("code", "fondo_caregiver"), ("label", "Altro nome")],
+        )
+        .await;
+    assert_eq!(
+        p.field_error("code").as_deref(),
+        Some("Esiste già una voce con questo codice.")
+    );
+    // The new term is offered on the sheet form; a retired one is not.
+    let (sma, _) = sma_sheets(&app).await;
+    let sheet_form = app
+        .get_with(
+            &office,
+            &format!("/pianificazione/attivita/{}/modifica", sma[0]),
+        )
+        .await;
+    assert!(sheet_form
+        .body
+        .contains(r#"<option value="fondo_caregiver">Fondo caregiver familiari</option>"#));
+    let id = regex::Regex::new(r#"href="/admin/elenchi/voce/(\d+)">Fondo caregiver familiari<"#)
+        .unwrap()
+        .captures(&app.get_with(&office, "/admin/elenchi").await.body)
+        .unwrap()[1]
+        .to_string();
+    let edit = format!("/admin/elenchi/voce/{id}");
+    let form = app.get_with(&office, &edit).await;
+    let p = app
+        .post_with(
+            &office,
+            &edit,
+            &form.csrf(),
+            &[("label", "Fondo caregiver familiari"), ("active", "0")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let sheet_form = app
+        .get_with(
+            &office,
+            &format!("/pianificazione/attivita/{}/modifica", sma[0]),
+        )
+        .await;
+    assert!(!sheet_form.body.contains("fondo_caregiver"));
+    // Only the planning office manages them; the viewer reads them.
+    let viewer = app.other_client_logged_in("consultazione").await;
+    assert_eq!(
+        app.get_with(&viewer, "/admin/elenchi").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get_with(&viewer, &edit).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let editor = app.other_client_logged_in("referente.sma").await;
+    assert_eq!(
+        app.get_with(&editor, "/admin/elenchi").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

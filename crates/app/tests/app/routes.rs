@@ -475,6 +475,10 @@ async fn every_route_with_every_role() {
             format!("/pianificazione/attivita/{}/monitoraggio", i.sma_sheet),
             [login, 400, 400, S403, S403],
         ),
+        (
+            "/admin/elenchi/sector/nuova".into(),
+            [login, S422, S403, S403, S403],
+        ),
         // Empty PIS forms: the office is sent back with a message.
         (
             format!("/pianificazione/pis/{}/linee", i.pis),

@@ -12,6 +12,7 @@ mod regions;
 mod units;
 mod users;
 pub mod views;
+mod vocabularies;
 mod zones;
 
 use super::ctx::{with_flash, Ctx, FlashKind};
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(units::routes())
         .merge(users::routes())
         .merge(audit_log::routes())
+        .merge(vocabularies::routes())
 }
 
 /// Deny by default: anonymous visitors are sent to the login page, signed-in
@@ -111,6 +113,12 @@ async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             count,
         ));
     }
+    cards.push((
+        "Elenchi controllati",
+        "/admin/elenchi".to_string(),
+        "Settori, aree di intervento, fonti di finanziamento e gli altri elenchi delle schede attività.",
+        format!("{} elenchi", zona_core::planning::Vocabulary::ALL.len()),
+    ));
     Ok(render_page(&AdminIndex {
         page: PageCtx::new(&ctx, "Amministrazione"),
         cards,

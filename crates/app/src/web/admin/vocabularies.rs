@@ -1,0 +1,285 @@
+//! The controlled vocabularies (sectors, target areas, funding sources,
+//! kinds of intervention, indicator units, services catalogue). They are
+//! shared by every zone, so that sheets compare across zones and years; a
+//! term's code never changes, a term no longer used is deactivated.
+
+use super::{require, zone_of};
+use crate::web::ctx::{with_flash, Ctx, FlashKind};
+use crate::web::forms::{self, Field, FieldKind, FormValues};
+use crate::web::page::{render_page, PageCtx, PageResult};
+use crate::web::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Redirect;
+use axum::routing::get;
+use axum::{Form, Router};
+use zona_core::authz::Action;
+use zona_core::planning::{parse_term_code, Vocabulary};
+use zona_core::validation::{optional_text, required_text};
+use zona_core::FieldErrors;
+use zona_store::vocabularies::{self, Term, TermInput};
+use zona_store::StoreError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/elenchi", get(index))
+        .route(
+            "/admin/elenchi/{vocabulary}/nuova",
+            get(new_form).post(create),
+        )
+        .route("/admin/elenchi/voce/{id}", get(edit_form).post(update))
+}
+
+#[derive(Template)]
+#[template(path = "vocabularies.html")]
+struct IndexPage {
+    page: PageCtx,
+    lists: Vec<(Vocabulary, Vec<Term>)>,
+    office: bool,
+}
+
+async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::ReadAdministration { zone_id })?;
+    let mut lists = Vec::new();
+    for v in Vocabulary::ALL {
+        lists.push((*v, vocabularies::terms(&state.db, *v).await?));
+    }
+    Ok(render_page(&IndexPage {
+        page: PageCtx::new(&ctx, "Elenchi controllati").crumb("Amministrazione", "/admin"),
+        lists,
+        office: ctx.allows(Action::Administer { zone_id }),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "vocabulary_form.html")]
+struct FormPage {
+    page: PageCtx,
+    heading: String,
+    action: String,
+    fields: Vec<Field>,
+    errors_summary: Option<String>,
+}
+
+fn vocabulary(code: &str) -> Result<Vocabulary, AppError> {
+    Vocabulary::from_code(code).ok_or(AppError::NotFound)
+}
+
+fn fields(new: bool, values: &FormValues, errors: &FieldErrors) -> Vec<Field> {
+    let mut f = Vec::new();
+    if new {
+        f.push(
+            Field::text("code", "Codice")
+                .required()
+                .hint("Lettere minuscole, cifre e trattino basso; non si potrà più cambiare."),
+        );
+    }
+    f.push(Field::text("label", "Nome").required());
+    f.push(Field::new(
+        "description",
+        "Descrizione",
+        FieldKind::Textarea,
+    ));
+    if !new {
+        f.push(Field::select(
+            "active",
+            "Stato",
+            vec![
+                ("1".into(), "Attiva: si può scegliere nelle schede".into()),
+                (
+                    "0".into(),
+                    "Disattivata: resta sulle schede che la usano".into(),
+                ),
+            ],
+        ));
+    }
+    f.into_iter().map(|x| x.bind(values, errors)).collect()
+}
+
+fn page(
+    ctx: &Ctx,
+    heading: String,
+    action: String,
+    fields: Vec<Field>,
+    errors: &FieldErrors,
+) -> FormPage {
+    FormPage {
+        page: PageCtx::new(ctx, heading.clone())
+            .crumb("Amministrazione", "/admin")
+            .crumb("Elenchi controllati", "/admin/elenchi"),
+        heading,
+        action,
+        fields,
+        errors_summary: forms::summary(errors),
+    }
+}
+
+fn office(ctx: &Ctx) -> Result<(), AppError> {
+    let zone_id = zone_of(ctx)?;
+    require(ctx, Action::Administer { zone_id })
+}
+
+async fn new_form(ctx: Ctx, Path(code): Path<String>) -> PageResult {
+    office(&ctx)?;
+    let v = vocabulary(&code)?;
+    let e = FieldErrors::new();
+    Ok(render_page(&page(
+        &ctx,
+        format!("Nuova voce: {}", v.label()),
+        format!("/admin/elenchi/{code}/nuova"),
+        fields(true, &FormValues::new(), &e),
+        &e,
+    )))
+}
+
+fn read(values: &FormValues, errors: &mut FieldErrors) -> (Option<String>, Option<String>) {
+    let label = errors.check("label", required_text(forms::value(values, "label"), 200));
+    let description = errors
+        .check(
+            "description",
+            optional_text(forms::value(values, "description"), 2000),
+        )
+        .flatten();
+    (label, description)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(values): Form<FormValues>,
+) -> PageResult {
+    office(&ctx)?;
+    let v = vocabulary(&code)?;
+    let mut errors = FieldErrors::new();
+    let term_code = errors.check("code", parse_term_code(forms::value(&values, "code")));
+    let (label, description) = read(&values, &mut errors);
+    let render = |errors: FieldErrors| {
+        let mut r = render_page(&page(
+            &ctx,
+            format!("Nuova voce: {}", v.label()),
+            format!("/admin/elenchi/{code}/nuova"),
+            fields(true, &values, &errors),
+            &errors,
+        ));
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        r
+    };
+    let (Some(term_code), Some(label)) = (term_code, label) else {
+        return Ok(render(errors));
+    };
+    let input = TermInput {
+        code: term_code,
+        label,
+        description,
+        active: true,
+    };
+    match vocabularies::add_term(&state.db, &ctx.actor(), v, &input).await {
+        Ok(_) => Ok(with_flash(
+            Redirect::to("/admin/elenchi"),
+            FlashKind::Success,
+            &format!("Voce «{}» aggiunta a «{}».", input.label, v.label()),
+        )),
+        Err(StoreError::Duplicate { field }) => {
+            let mut e = FieldErrors::new();
+            e.add(
+                field,
+                if field == "code" {
+                    "Esiste già una voce con questo codice."
+                } else {
+                    "Esiste già una voce con questo nome."
+                },
+            );
+            Ok(render(e))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn term(state: &AppState, id: i64) -> Result<Term, AppError> {
+    for v in Vocabulary::ALL {
+        if let Some(t) = vocabularies::terms(&state.db, *v)
+            .await?
+            .into_iter()
+            .find(|t| t.id == id)
+        {
+            return Ok(t);
+        }
+    }
+    Err(AppError::NotFound)
+}
+
+async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    office(&ctx)?;
+    let t = term(&state, id).await?;
+    let mut values = FormValues::new();
+    values.insert("label".into(), t.label.clone());
+    values.insert(
+        "description".into(),
+        t.description.clone().unwrap_or_default(),
+    );
+    values.insert("active".into(), if t.active { "1" } else { "0" }.into());
+    let e = FieldErrors::new();
+    Ok(render_page(&page(
+        &ctx,
+        format!("Voce «{}» ({})", t.label, t.code),
+        format!("/admin/elenchi/voce/{id}"),
+        fields(false, &values, &e),
+        &e,
+    )))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(values): Form<FormValues>,
+) -> PageResult {
+    office(&ctx)?;
+    let t = term(&state, id).await?;
+    let mut errors = FieldErrors::new();
+    let (label, description) = read(&values, &mut errors);
+    let active = match forms::value(&values, "active") {
+        "1" => true,
+        "0" => false,
+        _ => {
+            errors.add("active", "Scegliere lo stato.");
+            false
+        }
+    };
+    let render = |errors: FieldErrors| {
+        let mut r = render_page(&page(
+            &ctx,
+            format!("Voce «{}» ({})", t.label, t.code),
+            format!("/admin/elenchi/voce/{id}"),
+            fields(false, &values, &errors),
+            &errors,
+        ));
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        r
+    };
+    let Some(label) = label.filter(|_| errors.is_empty()) else {
+        return Ok(render(errors));
+    };
+    let input = TermInput {
+        code: t.code.clone(),
+        label,
+        description,
+        active,
+    };
+    match vocabularies::update_term(&state.db, &ctx.actor(), id, &input).await {
+        Ok(()) => Ok(with_flash(
+            Redirect::to("/admin/elenchi"),
+            FlashKind::Success,
+            "Voce salvata.",
+        )),
+        Err(StoreError::Duplicate { .. }) => {
+            let mut e = FieldErrors::new();
+            e.add("label", "Esiste già una voce con questo nome.");
+            Ok(render(e))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
