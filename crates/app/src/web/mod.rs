@@ -16,6 +16,7 @@ mod monitoring;
 mod page;
 mod pis;
 mod planning;
+mod public;
 mod sheets;
 mod soc26;
 
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(planning::routes())
         .merge(monitoring::routes())
         .merge(pis::routes())
+        .merge(public::routes())
         .nest_service(
             "/static",
             tower::ServiceBuilder::new()

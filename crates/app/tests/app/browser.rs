@@ -203,6 +203,10 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
     let login_page = v.open("/login").await;
     v.check(login_page.contains("Accedi"), "login page".into());
     v.open("/pagina-inesistente").await;
+    let plans = v.open("/piani").await;
+    v.check(plans.contains("/piani/poa/2024"), "published plans".into());
+    v.open("/piani/poa/2024").await;
+    v.open("/piani/scheda/1").await;
 
     // (user, pages it may open, pages it must be refused, text its navigation shows or not)
     let plan: [(&str, &[&str], &[&str], bool); 4] = [

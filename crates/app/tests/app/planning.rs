@@ -1265,3 +1265,110 @@ async fn vocabularies_are_managed_lists_used_by_the_sheets() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn citizens_see_approved_plans_and_nothing_internal() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        // An internal note on a 2024 sheet, through an amendment.
+        let db = &app.db.db;
+        let zone = zona_store::territory::default_zone(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let plan_2024 = zona_store::planning::annual_plan_id(db, zone, 2024)
+            .await
+            .unwrap()
+            .unwrap();
+        let (rows, _) = zona_store::sheets::list_sheets(
+            db,
+            plan_2024,
+            &Default::default(),
+            zona_store::Page::all(),
+        )
+        .await
+        .unwrap();
+        let seus = rows.iter().find(|r| r.title.starts_with("SEUS")).unwrap();
+        let s = zona_store::sheets::get_sheet(db, seus.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut content = s.content.clone();
+        content.internal_notes = Some("RISERVATO: trattativa in corso con il gestore".into());
+        zona_store::sheets::update_sheet(
+            db,
+            &zona_store::Actor::system("test"),
+            seus.id,
+            s.row.version,
+            &content,
+            Some(&zona_store::sheets::ActInput {
+                kind: zona_core::planning::ActKind::Amendment,
+                body: "Ufficio di Piano".into(),
+                number: "9".into(),
+                act_date: time::macros::date!(2024 - 06 - 01),
+                description: None,
+            }),
+        )
+        .await
+        .unwrap();
+
+        let anon = new_client();
+        let home = app.get_with(&anon, "/").await;
+        assert!(home.body.contains(r#"href="/piani""#));
+        let list = app.get_with(&anon, "/piani").await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(
+            list.body.contains(r#"<a href="/piani/poa/2024">"#),
+            "{backend:?}"
+        );
+        assert!(
+            !list.body.contains("/piani/poa/2025"),
+            "a plan in compilation is not published"
+        );
+        assert_eq!(
+            app.get_with(&anon, "/piani/poa/2025").await.status,
+            StatusCode::NOT_FOUND
+        );
+        let plan = flat(&app.get_with(&anon, "/piani/poa/2024").await.body);
+        assert!(plan.contains("<strong>5</strong> obiettivi di salute, <strong>21</strong> programmi, <strong>130</strong> attività"));
+        let page = app
+            .get_with(&anon, &format!("/piani/scheda/{}", seus.id))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("356.240,00 €"));
+        for internal in [
+            "RISERVATO",
+            "Note interne",
+            "Cronologia",
+            "Variazione",
+            "ufficio.piano",
+            "csrf_token\" value=\"\"",
+        ] {
+            assert!(
+                !page.body.contains(internal),
+                "{backend:?}: {internal} leaked"
+            );
+        }
+        let sheet_2025 = app
+            .get_with(
+                &anon,
+                &format!("/piani/scheda/{}", sma_sheets(&app).await.0[0]),
+            )
+            .await;
+        assert_eq!(sheet_2025.status, StatusCode::NOT_FOUND);
+        let pdf = anon
+            .get(app.url("/piani/poa/2024/documento.pdf"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(pdf.status(), StatusCode::OK);
+        let pages = pdf_pages(&pdf.bytes().await.unwrap());
+        assert!(!pages.iter().any(|p| p.contains("RISERVATO")));
+        // The internal pages stay closed.
+        assert_eq!(
+            app.get_with(&anon, "/pianificazione/poa/2024").await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+}
