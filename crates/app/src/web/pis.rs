@@ -25,6 +25,9 @@ use zona_store::{planning, StoreError};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/pianificazione/pis", get(list))
+        .route("/pianificazione/pis/nuovo", post(create_plan))
+        .route("/pianificazione/pis/{id}/obiettivi", post(add_objective))
+        .route("/pianificazione/pssir/nuovo", post(create_regional))
         .route("/pianificazione/pis/{id}", get(detail))
         .route("/pianificazione/pis/{id}/conoscitiva", post(save_knowledge))
         .route("/pianificazione/pis/{id}/linee", post(add_line))
@@ -53,6 +56,7 @@ async fn region_of(state: &AppState, zone_id: i64) -> Result<i64, AppError> {
 struct ListPage {
     page: PageCtx,
     plans: Vec<(HealthPlanDetail, &'static str)>,
+    office: bool,
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -70,6 +74,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         page: PageCtx::new(&ctx, "Piani Integrati di Salute")
             .crumb("Pianificazione", "/pianificazione"),
         plans,
+        office: ctx.allows(Action::Administer { zone_id }),
     }))
 }
 
@@ -539,6 +544,144 @@ async fn add_regional_objective(
             FlashKind::Danger,
             &format!("L'obiettivo «{title}» esiste già."),
         )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A period of years as typed: both years, the end not before the start, at
+/// most six years long (a PSSIR or a PIS lasts three).
+fn period_of(v: &HashMap<String, String>) -> Result<(i64, i64), String> {
+    let year = |k: &str| -> Result<i64, String> {
+        match v.get(k).map(|s| s.trim().parse::<i64>()) {
+            Some(Ok(y)) if (2000..=2100).contains(&y) => Ok(y),
+            _ => Err("Indicare gli anni di inizio e di fine, ad esempio 2026 e 2028.".into()),
+        }
+    };
+    let (a, b) = (year("period_start")?, year("period_end")?);
+    if b < a {
+        return Err("L'anno di fine non può precedere quello di inizio.".into());
+    }
+    if b - a > 5 {
+        return Err("Un piano dura al massimo sei anni.".into());
+    }
+    Ok((a, b))
+}
+
+async fn create_plan(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(v): Form<HashMap<String, String>>,
+) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::Administer { zone_id })?;
+    let to_list = |kind, m: &str| with_flash(Redirect::to("/pianificazione/pis"), kind, m);
+    let (a, b) = match period_of(&v) {
+        Ok(p) => p,
+        Err(e) => return Ok(to_list(FlashKind::Danger, &e)),
+    };
+    let title = format!("Piano Integrato di Salute {a}-{b}");
+    match planning::create_health_plan(&state.db, &ctx.actor(), zone_id, &title, a, b).await {
+        Ok(id) => {
+            let input = pis::KnowledgeInput {
+                status: HealthPlanStatus::InPreparation.code().into(),
+                regional_plan_id: None,
+                health_profile: None,
+                services_profile: None,
+                documents: None,
+            };
+            pis::update_knowledge(&state.db, &ctx.actor(), id, 1, &input).await?;
+            Ok(back(
+                id,
+                FlashKind::Success,
+                &format!("{title} creato, in preparazione."),
+            ))
+        }
+        Err(StoreError::Duplicate { .. }) => Ok(to_list(
+            FlashKind::Danger,
+            &format!("La zona ha già un piano che inizia nel {a}."),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn add_objective(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> PageResult {
+    let p = office_plan(&state, &ctx, id).await?;
+    let title = match required_text(v.get("title").map_or("", String::as_str), 300) {
+        Ok(t) => t,
+        Err(e) => {
+            return Ok(back(
+                id,
+                FlashKind::Danger,
+                &format!("Obiettivo di salute: {e}"),
+            ))
+        }
+    };
+    let position = pis::health_objectives(&state.db, id).await?.len() as i64 + 1;
+    match planning::add_health_objective(&state.db, &ctx.actor(), p.zone_id, id, position, &title)
+        .await
+    {
+        Ok(_) => Ok(back(
+            id,
+            FlashKind::Success,
+            &format!("Obiettivo di salute «{title}» aggiunto."),
+        )),
+        Err(StoreError::Duplicate { .. }) => Ok(back(
+            id,
+            FlashKind::Danger,
+            &format!("L'obiettivo «{title}» esiste già."),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn create_regional(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(v): Form<HashMap<String, String>>,
+) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::Administer { zone_id })?;
+    let to = |kind, m: &str| with_flash(Redirect::to("/pianificazione/pssir"), kind, m);
+    let (a, b) = match period_of(&v) {
+        Ok(p) => p,
+        Err(e) => return Ok(to(FlashKind::Danger, &e)),
+    };
+    let objectives: Vec<&str> = v
+        .get("objectives")
+        .map_or("", String::as_str)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if objectives.is_empty() || objectives.iter().any(|o| o.chars().count() > 300) {
+        return Ok(to(
+            FlashKind::Danger,
+            "Indicare gli obiettivi generali, uno per riga (al massimo 300 caratteri ciascuno).",
+        ));
+    }
+    let title = format!("Piano sanitario e sociale integrato regionale {a}-{b}");
+    let region = region_of(&state, zone_id).await?;
+    match pis::create_regional_plan(&state.db, &ctx.actor(), region, &title, (a, b), &objectives)
+        .await
+    {
+        Ok(_) => Ok(to(
+            FlashKind::Success,
+            &format!("{title} registrato con {} obiettivi.", objectives.len()),
+        )),
+        Err(StoreError::Duplicate {
+            field: "period_start",
+        }) => Ok(to(
+            FlashKind::Danger,
+            &format!("Esiste già un piano regionale che inizia nel {a}."),
+        )),
+        Err(StoreError::Duplicate { .. }) => {
+            Ok(to(FlashKind::Danger, "Due obiettivi hanno lo stesso nome."))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -50,6 +50,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/pianificazione/poa/{year}/confronto", get(compare))
         .route(
+            "/pianificazione/poa/{year}/programmi",
+            axum::routing::post(add_programme),
+        )
+        .route(
             "/pianificazione/nuovo-anno",
             get(rollover_form).post(rollover),
         )
@@ -126,6 +130,8 @@ struct TreePage {
     acts: Vec<PlanAct>,
     total: String,
     office: bool,
+    /// The PIS's health objectives, for a new programme.
+    pis_objectives: Vec<zona_store::pis::ObjectiveRef>,
 }
 
 async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) -> PageResult {
@@ -177,7 +183,66 @@ async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) ->
         units,
         total: total.to_string(),
         office: ctx.allows(Action::Administer { zone_id }),
+        pis_objectives: zona_store::pis::health_objectives(&state.db, info.health_plan_id).await?,
     }))
+}
+
+/// A new programme of an open plan, under one of its PIS's health objectives.
+async fn add_programme(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> PageResult {
+    let (zone_id, summary) = plan_of(&state, &ctx, year).await?;
+    require(&ctx, Action::Administer { zone_id })?;
+    let info = sheets::plan_info(&state.db, summary.id).await?;
+    let to = |kind, m: &str| {
+        with_flash(
+            Redirect::to(&format!("/pianificazione/poa/{year}")),
+            kind,
+            m,
+        )
+    };
+    if info.status() == PlanStatus::Approved {
+        return Ok(to(
+            FlashKind::Danger,
+            "La programmazione è approvata: non si aggiungono programmi.",
+        ));
+    }
+    let objectives = zona_store::pis::health_objectives(&state.db, info.health_plan_id).await?;
+    let Some(objective) = v
+        .get("objective_id")
+        .and_then(|o| o.parse::<i64>().ok())
+        .filter(|o| objectives.iter().any(|x| x.id == *o))
+    else {
+        return Ok(to(
+            FlashKind::Danger,
+            "Programma: scegliere l'obiettivo di salute.",
+        ));
+    };
+    let title = match required_text(v.get("title").map_or("", String::as_str), 300) {
+        Ok(t) => t,
+        Err(e) => return Ok(to(FlashKind::Danger, &format!("Programma: {e}"))),
+    };
+    let position = planning::programmes(&state.db, summary.id).await?.len() as i64 + 1;
+    let p = planning::NewProgramme {
+        health_objective_id: objective,
+        position,
+        title: title.clone(),
+        previous_id: None,
+    };
+    match planning::add_programme(&state.db, &ctx.actor(), zone_id, summary.id, &p).await {
+        Ok(_) => Ok(to(
+            FlashKind::Success,
+            &format!("Programma «{title}» aggiunto."),
+        )),
+        Err(StoreError::Duplicate { .. }) => Ok(to(
+            FlashKind::Danger,
+            &format!("Il programma «{title}» esiste già."),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ------------------------------------------------------------------ sheet list

@@ -1371,3 +1371,134 @@ async fn citizens_see_approved_plans_and_nothing_internal() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_office_creates_plans_objectives_and_programmes() {
+    let app = spawn_app(zona_store::Backend::Sqlite).await;
+    let office = app.other_client_logged_in("ufficio.piano").await;
+    let token = app.get_with(&office, "/pianificazione/pssir").await.csrf();
+    // A new regional period, with its objectives one per line.
+    let p = app
+        .post_with(
+            &office,
+            "/pianificazione/pssir/nuovo",
+            &token,
+            &[
+                ("period_start", "2027"),
+                ("period_end", "2029"),
+                (
+                    "objectives",
+                    "Salute in tutte le politiche\r\n\r\nAssistenza territoriale\r\n",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let frame = flat(&app.get_with(&office, "/pianificazione/pssir").await.body);
+    assert!(
+        frame.contains(
+            "Piano sanitario e sociale integrato regionale 2027-2029 registrato con 2 obiettivi."
+        ),
+        "{frame}"
+    );
+    let p = app
+        .post_with(
+            &office,
+            "/pianificazione/pssir/nuovo",
+            &token,
+            &[
+                ("period_start", "2029"),
+                ("period_end", "2027"),
+                ("objectives", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(app
+        .get_with(&office, "/pianificazione/pssir")
+        .await
+        .body
+        .contains("L'anno di fine non può precedere quello di inizio."));
+    // A new PIS and its first health objective.
+    let p = app
+        .post_with(
+            &office,
+            "/pianificazione/pis/nuovo",
+            &token,
+            &[("period_start", "2029"), ("period_end", "2031")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let pis = p.location.unwrap();
+    let page = flat(&app.get_with(&office, &pis).await.body);
+    assert!(page.contains("Piano Integrato di Salute 2029-2031 creato, in preparazione."));
+    let p = app
+        .post_with(
+            &office,
+            &format!("{pis}/obiettivi"),
+            &token,
+            &[("title", "Benessere degli adolescenti")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(app
+        .get_with(&office, &pis)
+        .await
+        .body
+        .contains("<strong>Benessere degli adolescenti</strong>"));
+    let p = app
+        .post_with(
+            &office,
+            "/pianificazione/pis/nuovo",
+            &token,
+            &[("period_start", "2029"), ("period_end", "2031")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(app
+        .get_with(&office, "/pianificazione/pis")
+        .await
+        .body
+        .contains("La zona ha già un piano che inizia nel 2029."));
+    // A new programme in the open POA 2025, and a sheet in it.
+    let tree = app.get_with(&office, "/pianificazione/poa/2025").await;
+    let objective = regex::Regex::new(
+        r#"<option value="(\d+)">Prevenzione e promozione della salute</option>"#,
+    )
+    .unwrap()
+    .captures(&tree.body)
+    .unwrap()[1]
+        .to_string();
+    let p = app
+        .post_with(
+            &office,
+            "/pianificazione/poa/2025/programmi",
+            &tree.csrf(),
+            &[
+                ("objective_id", &objective),
+                ("title", "Benessere digitale"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let tree = flat(&app.get_with(&office, "/pianificazione/poa/2025").await.body);
+    assert!(tree.contains("Programma «Benessere digitale» aggiunto."));
+    assert!(tree.contains("<strong>24</strong> programmi"));
+    assert!(tree.contains("<summary><strong>Benessere digitale</strong> — 0 attività</summary>"));
+    // Not in an approved plan.
+    let old = app.get_with(&office, "/pianificazione/poa/2024").await;
+    let p = app
+        .post_with(
+            &office,
+            "/pianificazione/poa/2024/programmi",
+            &old.csrf(),
+            &[("objective_id", &objective), ("title", "Tardivo")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(app
+        .get_with(&office, "/pianificazione/poa/2024")
+        .await
+        .body
+        .contains("non si aggiungono programmi"));
+}

@@ -481,6 +481,22 @@ async fn every_route_with_every_role() {
         ),
         // Empty PIS forms: the office is sent back with a message.
         (
+            "/pianificazione/pis/nuovo".into(),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            "/pianificazione/pssir/nuovo".into(),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            format!("/pianificazione/pis/{}/obiettivi", i.pis),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            "/pianificazione/poa/2025/programmi".into(),
+            [login, S303, S403, S403, S403],
+        ),
+        (
             format!("/pianificazione/pis/{}/linee", i.pis),
             [login, S303, S403, S403, S403],
         ),
