@@ -208,7 +208,8 @@ enum FormatArg {
     Csv,
     Xlsx,
     Json,
-    /// Only for `poa`: the document for the mayors' conference.
+    /// Only for `poa` (the document for the mayors' conference) and
+    /// `co-design` (the table of the POA chapter).
     Pdf,
 }
 
@@ -221,8 +222,9 @@ enum StatusArg {
 #[derive(Args)]
 struct ExportArgs {
     /// The list: regions, zones, municipalities, organisations, units, users,
-    /// audit-log; or `poa`, the annual operating plan of `--year` (CSV and
-    /// JSON: one row per activity sheet; XLSX: the whole plan with its budget).
+    /// audit-log; `poa`, the annual operating plan of `--year` (CSV and
+    /// JSON: one row per activity sheet; XLSX: the whole plan with its budget);
+    /// `co-design`, the co-design registry (PDF: the table of the POA chapter).
     list: String,
     /// The year of the plan (`poa` only).
     #[arg(long)]
@@ -723,6 +725,34 @@ async fn export_poa(a: ExportArgs) -> Result<()> {
     write_out(a.out, &bytes, &what)
 }
 
+async fn export_codesign(a: ExportArgs) -> Result<()> {
+    let db = open(&a.db.database_url).await?;
+    let zone = zone_id(&db, a.zone.as_deref()).await?;
+    let q = zona_store::codesign::AgreementQuery {
+        text: a.q.clone(),
+        ..Default::default()
+    };
+    let rows = zona_store::codesign::list_agreements(&db, zone, &q).await?;
+    let what = format!("{} co-design agreements", rows.len());
+    let bytes = match a.format {
+        FormatArg::Pdf => {
+            let z = zona_store::territory::get_zone(&db, zone)
+                .await?
+                .ok_or_else(|| anyhow!("zone not found"))?;
+            crate::codesign::pdf(&rows, &z.name, time::OffsetDateTime::now_utc().date())?
+        }
+        f => {
+            let table = crate::codesign::export_table(&rows, "Co-progettazione");
+            table.write(match f {
+                FormatArg::Csv => zona_reports::ExportFormat::Csv,
+                FormatArg::Xlsx => zona_reports::ExportFormat::Xlsx,
+                _ => zona_reports::ExportFormat::Json,
+            })?
+        }
+    };
+    write_out(a.out, &bytes, &what)
+}
+
 async fn export(a: ExportArgs) -> Result<()> {
     if a.list == "poa" {
         return export_poa(a).await;
@@ -730,10 +760,13 @@ async fn export(a: ExportArgs) -> Result<()> {
     if a.year.is_some() {
         bail!("--year applies only to `zona export poa`");
     }
+    if a.list == "co-design" {
+        return export_codesign(a).await;
+    }
     let list = ListName::from_cli(&a.list).ok_or_else(|| {
         let names: Vec<&str> = ListName::ALL.iter().map(|l| l.cli_name()).collect();
         anyhow!(
-            "unknown list `{}`: choose one of {}, poa",
+            "unknown list `{}`: choose one of {}, poa, co-design",
             a.list,
             names.join(", ")
         )
@@ -764,7 +797,9 @@ async fn export(a: ExportArgs) -> Result<()> {
         FormatArg::Csv => zona_reports::ExportFormat::Csv,
         FormatArg::Xlsx => zona_reports::ExportFormat::Xlsx,
         FormatArg::Json => zona_reports::ExportFormat::Json,
-        FormatArg::Pdf => bail!("PDF is available for `zona export poa` only"),
+        FormatArg::Pdf => {
+            bail!("PDF is available for `zona export poa` and `zona export co-design` only")
+        }
     };
     let bytes = table.write(format)?;
     write_out(a.out, &bytes, &format!("{} rows", table.rows.len()))

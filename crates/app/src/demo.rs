@@ -33,54 +33,97 @@ const MUNICIPALITIES: &[(&str, &str, i64, &str)] = &[
     ),
 ];
 
-/// Third-sector bodies named in the co-design table of the POA 2024, with
-/// their legal form as the table gives it.
-pub const THIRD_SECTOR_BODIES: &[&str] = &[
-    "Cooperativa Sociale Il Simbolo",
-    "Cooperativa Sociale Arnera",
-    "Fondazione Caritas Livorno ETS",
-    "Società Volontaria di Soccorso Pubblica Assistenza Livorno",
-    "Arci Livorno",
-    "APS La Solidarietà",
-    "Associazione P24 Lila Livorno ODV",
-    "Coop. Sociale Cesdi Livorno",
-    "Associazione Il Sestante Solidarietà",
-    "Associazione Diecidicembre - Arci Ragazzi Livorno APS",
-    "Mezclar22",
-    "CESDI Centro Servizi Donne Immigrate APS",
-    "Co&So, Consorzio per la Cooperazione e la Solidarietà",
-    "Odissea Cooperativa Sociale",
-    "Cooperativa Sociale Il Girasole",
-    "San Benedetto Cooperativa Sociale Onlus",
-    "Cuore Liburnia Sociale - Coop. soc. onlus",
-    "Nuovo Futuro Cooperativa Sociale",
-    "Associazione Famiglia Aperta APS",
-    "Associazione Chilenos de Sardigna ODV",
-    "Associazione Nesi C.O.R.E.A.",
-    "Fondazione Casa Papa Francesco",
-    "Associazione Progetto Strada APS",
-    "Associazione OAMI",
-    "Fondazione Luigi Scotto Onlus",
-    "APODI Livorno Onlus",
-    "Thisintegra SCS",
-    "Volaresenz'ali ODV",
-    "ANFFAS Onlus Livorno",
-    "Croce Azzurra Livornoaiuta P.A.",
-    "Venerabile Arciconfraternita della Misericordia di Livorno",
-    "In Associazione APS",
-    "Pubblica Assistenza di Collesalvetti",
-    "Auser Filo d'Argento di Livorno ODV",
-    "Confraternita di Santa Lucia VM e Misericordia di Antignano ODV",
-    "Il Nuovo Millennio APS",
-    "Anteas ODV",
-    "Auser Collesalvetti ODV",
+/// Third Sector bodies named as partners in the co-design table of the POA 2024
+/// (seed 000): name, legal form (as the name states it; "other" where it does
+/// not) and the other names under which the table writes them.
+pub const THIRD_SECTOR_BODIES: &[(&str, &str, &[&str])] = &[
+    ("Cooperativa Sociale Il Simbolo", "social_cooperative", &[]),
+    ("Cooperativa Sociale Arnera", "social_cooperative", &[]),
+    (
+        "Fondazione Caritas Livorno ETS",
+        "foundation_ets",
+        &["Fondazione Caritas Livorno"],
+    ),
+    (
+        "Società Volontaria di Soccorso Pubblica Assistenza Livorno",
+        "other",
+        &[
+            "Pubblica Assistenza SVS Livorno",
+            "Società Volontaria di Soccorso Pubblica Assistenza di Livorno",
+        ],
+    ),
+    ("Arci Livorno", "other", &[]),
+    ("APS La Solidarietà", "aps", &[]),
+    ("Associazione P24 Lila Livorno ODV", "odv", &[]),
+    ("Coop. Sociale Cesdi Livorno", "social_cooperative", &[]),
+    ("Associazione Il Sestante Solidarietà", "other", &[]),
+    (
+        "Associazione Diecidicembre - Arci Ragazzi Livorno APS",
+        "aps",
+        &[],
+    ),
+    ("Mezclar22", "other", &[]),
+    ("CESDI Centro Servizi Donne Immigrate APS", "aps", &[]),
+    (
+        "Co&So, Consorzio per la Cooperazione e la Solidarietà",
+        "consortium",
+        &[],
+    ),
+    ("Odissea Cooperativa Sociale", "social_cooperative", &[]),
+    ("Cooperativa Sociale Il Girasole", "social_cooperative", &[]),
+    (
+        "San Benedetto Cooperativa Sociale Onlus",
+        "social_cooperative",
+        &[],
+    ),
+    (
+        "Cuore Liburnia Sociale - Coop. soc. onlus",
+        "social_cooperative",
+        &["Cuore Liburnia Sociale"],
+    ),
+    (
+        "Nuovo Futuro Cooperativa Sociale",
+        "social_cooperative",
+        &["Nuovo Futuro"],
+    ),
+    ("Associazione Famiglia Aperta APS", "aps", &[]),
+    ("Associazione Chilenos de Sardigna ODV", "odv", &[]),
+    ("Associazione Nesi C.O.R.E.A.", "other", &[]),
+    ("Fondazione Casa Papa Francesco", "other", &[]),
+    ("Associazione Progetto Strada APS", "aps", &[]),
+    ("Associazione OAMI", "other", &[]),
+    ("Fondazione Luigi Scotto Onlus", "other", &[]),
+    ("APODI Livorno Onlus", "other", &[]),
+    ("Thisintegra SCS", "social_cooperative", &[]),
+    ("Volaresenz'ali ODV", "odv", &[]),
+    ("ANFFAS Onlus Livorno", "other", &[]),
+    ("Croce Azzurra Livornoaiuta P.A.", "other", &[]),
+    (
+        "Venerabile Arciconfraternita della Misericordia di Livorno",
+        "other",
+        &[],
+    ),
+    ("In Associazione APS", "aps", &["IN ASSOCIAZIONE a.p.s."]),
+    ("Pubblica Assistenza di Collesalvetti", "other", &[]),
+    ("Auser Filo d'Argento di Livorno ODV", "odv", &[]),
+    (
+        "Confraternita di Santa Lucia VM e Misericordia di Antignano ODV",
+        "odv",
+        &[],
+    ),
+    ("Il Nuovo Millennio APS", "aps", &[]),
+    ("Anteas ODV", "odv", &[]),
+    ("Auser Collesalvetti ODV", "odv", &[]),
 ];
 
 /// Other public bodies named as partners in the co-design table.
-const OTHER_PUBLIC_BODIES: &[&str] = &[
-    "Prefettura di Livorno",
-    "CNR - Istituto di Fisiologia Clinica di Pisa",
-    "ANCI Toscana",
+const OTHER_PUBLIC_BODIES: &[(&str, &[&str])] = &[
+    ("Prefettura di Livorno", &[]),
+    (
+        "CNR - Istituto di Fisiologia Clinica di Pisa",
+        &["CNR- IFC di Pisa"],
+    ),
+    ("ANCI Toscana", &[]),
 ];
 
 /// Functional units of the health authority named in the documents (services
@@ -237,6 +280,9 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         email: None,
         phone: None,
         address: None,
+        legal_form: None,
+        runts_number: None,
+        runts_section: None,
     };
     let ausl = orgs::create_organisation(
         db,
@@ -308,18 +354,30 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
     .await?;
 
     let mut simbolo = 0;
-    for name in THIRD_SECTOR_BODIES {
-        let id =
-            orgs::create_organisation(db, &demo, &org("third_sector_body", name, None)).await?;
+    for (name, legal_form, aliases) in THIRD_SECTOR_BODIES {
+        let input = OrganisationInput {
+            legal_form: Some(legal_form.to_string()),
+            ..org("third_sector_body", name, None)
+        };
+        let id = orgs::create_organisation(db, &demo, &input).await?;
+        for a in *aliases {
+            orgs::add_alias(db, &demo, id, a).await?;
+        }
         if name.contains("Il Simbolo") {
             simbolo = id;
         }
     }
-    for name in OTHER_PUBLIC_BODIES {
-        orgs::create_organisation(db, &demo, &org("other_public_body", name, None)).await?;
+    for (name, aliases) in OTHER_PUBLIC_BODIES {
+        let id =
+            orgs::create_organisation(db, &demo, &org("other_public_body", name, None)).await?;
+        for a in *aliases {
+            orgs::add_alias(db, &demo, id, a).await?;
+        }
     }
+    orgs::add_alias(db, &demo, ausl, "AUSL Toscana Nord-Ovest").await?;
 
     crate::demo_planning::load(db, &demo, zone, &units, &municipalities).await?;
+    crate::demo_codesign::load(db, &demo, zone).await?;
 
     let hash = crate::passwords::hash(DEMO_PASSWORD.to_string()).await?;
     let accounts: [(&str, &str, Option<i64>, Grant); 4] = [

@@ -2,9 +2,12 @@
 //! that every page and the command line export.
 
 pub mod cli;
+pub mod codesign;
 pub mod config;
 pub mod demo;
+mod demo_codesign;
 mod demo_planning;
+pub mod import;
 pub mod lists;
 pub mod monitoring;
 pub mod passwords;

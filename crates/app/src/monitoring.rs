@@ -3,6 +3,7 @@
 //! nothing, with the line of every error. The columns are documented in
 //! docs/monitoring.md.
 
+use crate::import::FileRow;
 use crate::poa::PoaData;
 use anyhow::Result;
 use std::collections::BTreeMap;
@@ -84,11 +85,6 @@ pub async fn export_table(db: &Db, data: &PoaData) -> Result<Table> {
     Ok(t)
 }
 
-/// Reads the rows of a CSV (`;`, as exported) or XLSX file, keyed by the
-/// export's column keys or headers, each with its line number.
-/// A data row of the file: its line and its values by column key.
-type FileRow = (usize, BTreeMap<String, String>);
-
 /// A sheet's new monitoring: id, expected version (none in bulk), values.
 pub type Update = (i64, Option<i64>, Monitoring);
 
@@ -112,77 +108,7 @@ fn read_rows(bytes: &[u8], xlsx: bool) -> Result<Vec<FileRow>, String> {
             .position(|x| x.eq_ignore_ascii_case(h))
             .map_or_else(|| h.to_lowercase(), |i| COLUMNS[i].to_string())
     };
-    let mut out = Vec::new();
-    if xlsx {
-        use calamine::{Data, Reader, Xlsx};
-        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec()))
-            .map_err(|_| "Il file non è un foglio Excel (.xlsx) leggibile.".to_string())?;
-        let name = wb
-            .sheet_names()
-            .first()
-            .cloned()
-            .ok_or("Il foglio Excel è vuoto.")?;
-        let range = wb
-            .worksheet_range(&name)
-            .map_err(|e| format!("Foglio «{name}» illeggibile: {e}"))?;
-        let mut it = range.rows();
-        let headers: Vec<String> = it
-            .next()
-            .ok_or("Il foglio è vuoto.")?
-            .iter()
-            .map(|c| key_of(&c.to_string()))
-            .collect();
-        for (i, row) in it.enumerate() {
-            let values: BTreeMap<String, String> = headers
-                .iter()
-                .cloned()
-                .zip(row.iter().map(|c| {
-                    match c {
-                        Data::Float(f) => {
-                            let d = rust_decimal::Decimal::try_from(*f)
-                                .unwrap_or_default()
-                                .normalize();
-                            d.to_string().replace('.', ",")
-                        }
-                        Data::Int(n) => n.to_string(),
-                        // Excel's serial day 0 is 30/12/1899 (Julian day 2415019).
-                        Data::DateTime(dt) => {
-                            time::Date::from_julian_day(2_415_019 + dt.as_f64().floor() as i32)
-                                .map(zona_core::format::date)
-                                .unwrap_or_default()
-                        }
-                        other => other.to_string(),
-                    }
-                }))
-                .collect();
-            out.push((i + 2, values));
-        }
-    } else {
-        let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(bytes);
-        let mut r = csv::ReaderBuilder::new()
-            .delimiter(b';')
-            .flexible(true)
-            .from_reader(bytes);
-        let headers: Vec<String> = r
-            .headers()
-            .map_err(|_| "Manca la riga di intestazione.".to_string())?
-            .iter()
-            .map(key_of)
-            .collect();
-        for record in r.records() {
-            let record = record.map_err(|e| format!("CSV non valido: {e}"))?;
-            // The reader counts the header's line as the first record's.
-            let line = record.position().map_or(0, |p| p.line() as usize + 1);
-            out.push((
-                line,
-                headers
-                    .iter()
-                    .cloned()
-                    .zip(record.iter().map(str::to_string))
-                    .collect(),
-            ));
-        }
-    }
+    let out = crate::import::read_rows(bytes, xlsx, key_of)?;
     for needed in ["codice", "avanzamento"] {
         if out.first().is_some_and(|(_, r)| !r.contains_key(needed)) {
             return Err(format!("Manca la colonna «{needed}»."));

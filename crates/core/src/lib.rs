@@ -9,6 +9,7 @@
 #![recursion_limit = "256"]
 
 pub mod authz;
+pub mod codesign;
 pub mod format;
 pub mod money;
 pub mod org;

@@ -103,6 +103,46 @@ impl OrganisationKind {
     }
 }
 
+labelled_enum! {
+    /// Legal form of a Third Sector body (D.lgs 117/2017, Titles V-VI;
+    /// D.lgs 112/2017 for social enterprises; L. 381/1991 for social co-operatives).
+    LegalForm {
+        Odv = "odv", "Organizzazione di volontariato (ODV)";
+        Aps = "aps", "Associazione di promozione sociale (APS)";
+        SocialCooperative = "social_cooperative", "Cooperativa sociale";
+        FoundationEts = "foundation_ets", "Fondazione ETS";
+        SocialEnterprise = "social_enterprise", "Impresa sociale";
+        Consortium = "consortium", "Consorzio";
+        Other = "other", "Altra forma";
+    }
+}
+
+labelled_enum! {
+    /// Section of the national Third Sector register (RUNTS, art. 46 D.lgs 117/2017).
+    RuntsSection {
+        A = "a", "a) Organizzazioni di volontariato";
+        B = "b", "b) Associazioni di promozione sociale";
+        C = "c", "c) Enti filantropici";
+        D = "d", "d) Imprese sociali, incluse le cooperative sociali";
+        E = "e", "e) Reti associative";
+        F = "f", "f) Società di mutuo soccorso";
+        G = "g", "g) Altri enti del Terzo settore";
+    }
+}
+
+/// RUNTS registration number ("numero di repertorio"): 1 to 10 digits.
+pub fn parse_runts_number(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if (1..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s.to_string())
+    } else {
+        Err(
+            "Il numero di iscrizione al RUNTS (repertorio) è formato da cifre, al massimo 10."
+                .into(),
+        )
+    }
+}
+
 /// Tax code of an organisation: an 11-digit number (partita IVA, or the
 /// numeric codice fiscale of a body) or a 16-character personal codice
 /// fiscale, each with its check character verified (DM 23/12/1976; DPR 633/1972 art. 35).
@@ -234,6 +274,18 @@ mod tests {
         );
         assert!(parse_tax_code("RSSMRA85T10A562T").is_err());
         assert!(parse_tax_code("123").is_err());
+    }
+
+    #[test]
+    fn third_sector_fields() {
+        assert_eq!(LegalForm::from_code("aps"), Some(LegalForm::Aps));
+        assert_eq!(
+            RuntsSection::D.label(),
+            "d) Imprese sociali, incluse le cooperative sociali"
+        );
+        assert_eq!(parse_runts_number(" 12345 ").unwrap(), "12345");
+        assert!(parse_runts_number("12A").is_err());
+        assert!(parse_runts_number("").is_err());
     }
 
     #[test]

@@ -134,3 +134,26 @@ pub const SOC26_TEMPLATE: &str = include_str!("../templates/soc26.typ");
 
 /// The annual operating plan (data: `zona_app::poa::pdf_data`).
 pub const POA_TEMPLATE: &str = include_str!("../templates/poa.typ");
+
+/// Any table as a landscape document (data: [`table_pdf`]).
+pub const TABLE_TEMPLATE: &str = include_str!("../templates/table.typ");
+
+/// A [`Table`](crate::Table) as a landscape PDF: the same columns and cells as
+/// its CSV and XLSX, so the three exports match. `widths` are relative
+/// column widths, one per column.
+pub fn table_pdf(
+    t: &crate::Table,
+    subtitle: &str,
+    widths: &[u32],
+    today: time::Date,
+) -> Result<Vec<u8>, PdfError> {
+    let data = serde_json::json!({
+        "title": t.title,
+        "subtitle": subtitle,
+        "generated": zona_core::format::date(today),
+        "headers": t.columns.iter().map(|c| c.header.clone()).collect::<Vec<_>>(),
+        "widths": t.columns.iter().enumerate().map(|(i, _)| widths.get(i).copied().unwrap_or(1)).collect::<Vec<_>>(),
+        "rows": t.rows.iter().map(|r| r.iter().map(crate::table::display_cell).collect::<Vec<_>>()).collect::<Vec<_>>(),
+    });
+    render(TABLE_TEMPLATE, &data, today)
+}

@@ -307,6 +307,15 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, ExportError> {
     Ok(wb.save_to_buffer()?)
 }
 
+/// A cell as people read it in a document: money as "1.234,56".
+pub fn display_cell(cell: &Cell) -> String {
+    match cell {
+        Cell::Money(m) => m.to_string(),
+        Cell::Text(s) => s.clone(),
+        other => csv_cell(other),
+    }
+}
+
 fn csv_cell(cell: &Cell) -> String {
     match cell {
         Cell::Empty => String::new(),

@@ -113,6 +113,7 @@ pub mod entity {
     pub const ACTIVITY: &str = "activity";
     pub const VOCABULARY_TERM: &str = "vocabulary_term";
     pub const REGIONAL_PLAN: &str = "regional_plan";
+    pub const CODESIGN_AGREEMENT: &str = "codesign_agreement";
 
     pub fn label(code: &str) -> &'static str {
         match code {
@@ -131,6 +132,7 @@ pub mod entity {
             ACTIVITY => "Scheda attività",
             VOCABULARY_TERM => "Voce di elenco controllato",
             REGIONAL_PLAN => "Piano regionale",
+            CODESIGN_AGREEMENT => "Accordo di co-progettazione",
             _ => "Altro",
         }
     }
@@ -150,6 +152,7 @@ pub mod entity {
         ACTIVITY,
         VOCABULARY_TERM,
         REGIONAL_PLAN,
+        CODESIGN_AGREEMENT,
     ];
 }
 

@@ -18,6 +18,9 @@ pub struct Organisation {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
+    pub legal_form: Option<String>,
+    pub runts_number: Option<String>,
+    pub runts_section: Option<String>,
     pub active: bool,
     pub version: i64,
     pub unit_count: i64,
@@ -34,9 +37,15 @@ pub struct OrganisationInput {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
+    pub legal_form: Option<String>,
+    pub runts_number: Option<String>,
+    pub runts_section: Option<String>,
 }
 
-const ORGANISATION_UNIQUE: &[(&str, &str)] = &[("organisations_name_uq", "name")];
+const ORGANISATION_UNIQUE: &[(&str, &str)] = &[
+    ("organisations_name_uq", "name"),
+    ("organisations_tax_code_uq", "tax_code"),
+];
 const ORGANISATION_SELECT: &str = "SELECT * FROM (SELECT o.*, \
      (SELECT count(*) FROM units u WHERE u.organisation_id = o.id) AS unit_count \
      FROM organisations o) AS oo";
@@ -77,6 +86,9 @@ fn organisation_snapshot(o: &Organisation) -> OrganisationInput {
         email: o.email.clone(),
         phone: o.phone.clone(),
         address: o.address.clone(),
+        legal_form: o.legal_form.clone(),
+        runts_number: o.runts_number.clone(),
+        runts_section: o.runts_section.clone(),
     }
 }
 
@@ -85,8 +97,9 @@ pub async fn create_organisation(db: &Db, actor: &Actor, input: &OrganisationInp
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO organisations (zone_id, kind, name, tax_code, email, phone, address, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+            "INSERT INTO organisations (zone_id, kind, name, tax_code, email, phone, address, \
+             legal_form, runts_number, runts_section, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10, $11, $8, $8) RETURNING id",
         )
         .bind(input.zone_id)
         .bind(&input.kind)
@@ -96,6 +109,9 @@ pub async fn create_organisation(db: &Db, actor: &Actor, input: &OrganisationInp
         .bind(&input.phone)
         .bind(&input.address)
         .bind(t)
+        .bind(&input.legal_form)
+        .bind(&input.runts_number)
+        .bind(&input.runts_section)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::from_unique(e, ORGANISATION_UNIQUE))?;
@@ -124,7 +140,8 @@ pub async fn update_organisation(
         let mut tx = pool.begin().await?;
         let n = sqlx::query(
             "UPDATE organisations SET kind = $1, name = $2, tax_code = $3, email = $4, phone = $5, \
-             address = $6, updated_at = $7, version = version + 1 WHERE id = $8 AND version = $9",
+             address = $6, updated_at = $7, version = version + 1, legal_form = $10, \
+             runts_number = $11, runts_section = $12 WHERE id = $8 AND version = $9",
         )
         .bind(&input.kind)
         .bind(&input.name)
@@ -135,6 +152,9 @@ pub async fn update_organisation(
         .bind(t)
         .bind(id)
         .bind(version)
+        .bind(&input.legal_form)
+        .bind(&input.runts_number)
+        .bind(&input.runts_section)
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_unique(e, ORGANISATION_UNIQUE))?
@@ -284,6 +304,87 @@ pub async fn update_unit(
             .summary(format!("Unità «{}»", input.name))
             .before(&unit_snapshot(&before))
             .after(input);
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------- aliases
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Alias {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub alias: String,
+}
+
+/// Every other name of the zone's bodies, for matching names read from documents.
+pub async fn aliases(db: &Db, zone_id: i64) -> Result<Vec<Alias>> {
+    on_db!(db, |pool| {
+        Ok(sqlx::query_as::<_, Alias>(
+        "SELECT id, organisation_id, alias FROM organisation_aliases WHERE zone_id = $1 ORDER BY alias"
+    )
+    .bind(zone_id)
+    .fetch_all(pool)
+    .await?)
+    })
+}
+
+pub async fn add_alias(db: &Db, actor: &Actor, organisation_id: i64, alias: &str) -> Result<i64> {
+    let o = get_organisation(db, organisation_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO organisation_aliases (zone_id, organisation_id, alias, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(o.zone_id)
+        .bind(organisation_id)
+        .bind(alias)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, &[("organisation_aliases_uq", "alias")]))?;
+        let entry = AuditEntry::new(action::UPDATE, entity::ORGANISATION, Some(organisation_id))
+            .zone(Some(o.zone_id))
+            .summary(format!("Ente «{}»: altro nome «{alias}»", o.name))
+            .after(&serde_json::json!({ "alias_added": alias }));
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+pub async fn remove_alias(
+    db: &Db,
+    actor: &Actor,
+    organisation_id: i64,
+    alias_id: i64,
+) -> Result<()> {
+    let o = get_organisation(db, organisation_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let alias: Option<String> = sqlx::query_scalar(
+            "DELETE FROM organisation_aliases WHERE id = $1 AND organisation_id = $2 RETURNING alias",
+        )
+        .bind(alias_id)
+        .bind(organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(alias) = alias else {
+            tx.rollback().await?;
+            return Err(StoreError::NotFound);
+        };
+        let entry = AuditEntry::new(action::UPDATE, entity::ORGANISATION, Some(organisation_id))
+            .zone(Some(o.zone_id))
+            .summary(format!("Ente «{}»: tolto il nome «{alias}»", o.name))
+            .before(&serde_json::json!({ "alias": alias }));
         write_audit!(&mut *tx, actor, entry);
         tx.commit().await?;
         Ok(())

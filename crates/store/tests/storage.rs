@@ -49,6 +49,9 @@ fn org_input(zone_id: i64, name: &str) -> OrganisationInput {
         email: None,
         phone: None,
         address: None,
+        legal_form: None,
+        runts_number: None,
+        runts_section: None,
     }
 }
 

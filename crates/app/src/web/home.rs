@@ -255,6 +255,9 @@ async fn save_my_organisation(
             email,
             phone,
             address,
+            legal_form: o.legal_form.clone(),
+            runts_number: o.runts_number.clone(),
+            runts_section: o.runts_section.clone(),
         };
         match orgs::update_organisation(
             &state.db,

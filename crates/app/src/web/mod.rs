@@ -6,6 +6,7 @@
 
 mod admin;
 mod auth;
+mod codesign;
 mod csrf;
 mod ctx;
 mod error;
@@ -14,6 +15,7 @@ mod forms;
 mod home;
 mod monitoring;
 mod page;
+mod participation;
 mod pis;
 mod planning;
 mod public;
@@ -64,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         .merge(monitoring::routes())
         .merge(pis::routes())
         .merge(public::routes())
+        .merge(codesign::routes())
+        .merge(participation::routes())
         .nest_service(
             "/static",
             tower::ServiceBuilder::new()

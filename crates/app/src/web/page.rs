@@ -46,17 +46,22 @@ impl PageCtx {
             active: path.starts_with("/pianificazione"),
             coming: !internal,
         });
-        for (label, href) in [
-            ("Partecipazione", "/partecipazione"),
-            ("Servizi", "/servizi"),
-        ] {
-            nav.push(NavItem {
-                label,
-                href,
-                active: false,
-                coming: true,
-            });
-        }
+        nav.push(NavItem {
+            label: "Partecipazione",
+            href: if internal {
+                "/partecipazione"
+            } else {
+                "/co-progettazione"
+            },
+            active: path.starts_with("/partecipazione") || path.starts_with("/co-progettazione"),
+            coming: false,
+        });
+        nav.push(NavItem {
+            label: "Servizi",
+            href: "/servizi",
+            active: false,
+            coming: true,
+        });
         nav.push(NavItem {
             label: "Obiettivi di servizio",
             href: "/obiettivi-servizio",

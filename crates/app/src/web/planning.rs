@@ -396,7 +396,7 @@ async fn filter_choices(
     ])
 }
 
-fn query_string(q: &HashMap<String, String>) -> String {
+pub(super) fn query_string(q: &HashMap<String, String>) -> String {
     let mut pairs: Vec<(&String, &String)> = q
         .iter()
         .filter(|(k, v)| k.as_str() != "pagina" && k.as_str() != "format" && !v.is_empty())

@@ -188,7 +188,7 @@ async fn create_edit_deactivate_round_trip_is_audited() {
                 &[
                     ("name", "Società della Salute di prova"),
                     ("kind", "other_public_body"),
-                    ("tax_code", "02198590503"),
+                    ("tax_code", "01234567897"),
                     ("email", "Info@Prova.IT"),
                     ("phone", "+39 0586 223111"),
                     ("address", "Via Roma 1, Livorno"),
@@ -209,7 +209,7 @@ async fn create_edit_deactivate_round_trip_is_audited() {
                 &[
                     ("name", "Società della Salute di prova"),
                     ("kind", "other_public_body"),
-                    ("tax_code", "02198590503"),
+                    ("tax_code", "01234567897"),
                     ("email", "info@prova.it"),
                     ("phone", ""),
                     ("address", "Via Roma 2, Livorno"),

@@ -690,3 +690,73 @@ async fn the_poa_exports_from_the_command_line() {
     assert_eq!(code, 1);
     assert!(err.contains("no annual operating plan for 1999"), "{err}");
 }
+
+#[tokio::test]
+async fn the_codesign_registry_exports_from_the_command_line() {
+    let t = TestDb::new(Backend::Postgres).await;
+    zona_app::demo::load(&t.db).await.unwrap();
+    let (code, out, err) = run(
+        &[
+            "export",
+            "co-design",
+            "--format",
+            "csv",
+            "--database-url",
+            &t.url,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(out.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(
+        r.headers().unwrap().iter().take(5).collect::<Vec<_>>(),
+        [
+            "Soggetto titolare",
+            "Attività oggetto di co-progettazione",
+            "Soggetti coinvolti",
+            "Stato",
+            "Data/periodo"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 40);
+    assert_eq!(&rows[6][6], "ZFA3D7718E");
+    assert_eq!(&rows[39][1], "SERVIZI PER L'EROGAZIONE DI PRESTAZIONI SEMI-RESIDENZIALI IN FAVORE DI PERSONE CON DISABILITA'");
+    let file = std::env::temp_dir().join(format!("zona-codesign-{}.pdf", std::process::id()));
+    let (code, _, err) = run(
+        &[
+            "export",
+            "co-design",
+            "--format",
+            "pdf",
+            "--out",
+            file.to_str().unwrap(),
+            "--database-url",
+            &t.url,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let bytes = std::fs::read(&file).unwrap();
+    let _ = std::fs::remove_file(&file);
+    let text = crate::helpers::pdf_pages(&bytes).join(" ");
+    assert!(
+        text.contains("PRONTO BADANTE") && text.contains("40 righe."),
+        "{text}"
+    );
+    let (code, _, err) = run(
+        &[
+            "export",
+            "regions",
+            "--format",
+            "pdf",
+            "--database-url",
+            &t.url,
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("`zona export co-design`"), "{err}");
+}

@@ -174,3 +174,29 @@ impl TestApp {
 pub fn id_from(location: &str) -> i64 {
     location.rsplit('/').next().unwrap().parse().unwrap()
 }
+
+/// Text with every run of white space made one space.
+pub fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The pages of a PDF as text (pdftotext separates pages with form feeds).
+pub fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let file = std::env::temp_dir().join(format!(
+        "zona-poa-{}-{}.pdf",
+        std::process::id(),
+        bytes.len()
+    ));
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", file.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is needed to read the PDF");
+    let _ = std::fs::remove_file(&file);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut pages: Vec<String> = text.split('\u{c}').map(flat).collect();
+    if pages.last().is_some_and(|p| p.is_empty()) {
+        pages.pop();
+    }
+    pages
+}

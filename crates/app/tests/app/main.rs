@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod browser;
 mod cli;
+mod codesign;
 mod exports;
 mod helpers;
 mod planning;

@@ -106,10 +106,6 @@ fn sheet_fields<'a>(version: &'a str, title: &'a str, amount: &'a str) -> Vec<(&
     ]
 }
 
-fn flat(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[tokio::test]
 async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
     for backend in BACKENDS {
@@ -695,27 +691,6 @@ async fn the_roll_over_keeps_lineage_and_the_comparison_shows_the_difference() {
             .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
     }
-}
-
-/// The pages of a PDF as text (pdftotext separates pages with form feeds).
-fn pdf_pages(bytes: &[u8]) -> Vec<String> {
-    let file = std::env::temp_dir().join(format!(
-        "zona-poa-{}-{}.pdf",
-        std::process::id(),
-        bytes.len()
-    ));
-    std::fs::write(&file, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", file.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is needed to read the PDF");
-    let _ = std::fs::remove_file(&file);
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut pages: Vec<String> = text.split('\u{c}').map(flat).collect();
-    if pages.last().is_some_and(|p| p.is_empty()) {
-        pages.pop();
-    }
-    pages
 }
 
 #[tokio::test]

@@ -36,6 +36,7 @@ struct Ids {
     other_sheet: i64,
     old_sheet: i64,
     pis: i64,
+    agreement: i64,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -82,6 +83,11 @@ async fn ids(app: &TestApp) -> Ids {
     };
     Ids {
         pis: zona_store::pis::health_plans(db, zone).await.unwrap()[0].id,
+        agreement: zona_store::codesign::list_agreements(db, zone, &Default::default())
+            .await
+            .unwrap()[0]
+            .row
+            .id,
         sma_sheet: unit_sheet("UF Salute mentale adulti"),
         other_sheet: unit_sheet("Settore Politiche sociali"),
         old_sheet: sheets_of(2024).await[0].id,
@@ -349,6 +355,42 @@ async fn every_route_with_every_role() {
             format!("/pianificazione/pis/{}", i.pis),
             [login, S200, S200, S403, S200],
         ),
+        ("/partecipazione".into(), [login, S200, S200, S403, S200]),
+        (
+            "/partecipazione/co-progettazione".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/partecipazione/co-progettazione/esporta?format=csv".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/partecipazione/co-progettazione/esporta?format=pdf".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/partecipazione/co-progettazione/nuova".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/co-progettazione/importa".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            format!("/partecipazione/co-progettazione/{}", i.agreement),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            format!("/partecipazione/co-progettazione/{}/modifica", i.agreement),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            format!("/partecipazione/co-progettazione/{}/elimina", i.agreement),
+            [login, S200, S403, S403, S403],
+        ),
+        ("/co-progettazione".into(), [S200; 5]),
+        ("/co-progettazione/esporta?format=xlsx".into(), [S200; 5]),
+        ("/co-progettazione/esporta?format=doc".into(), [400; 5]),
         // An approved plan: the office opens the amendment form, nobody else.
         (
             format!("/pianificazione/attivita/{}/modifica", i.old_sheet),
@@ -538,6 +580,19 @@ async fn every_route_with_every_role() {
             format!("/admin/zone/{}/stato", i.zone),
             [login, S303, S403, S403, S403],
         ),
+        (
+            "/partecipazione/co-progettazione/nuova".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/partecipazione/co-progettazione/{}/modifica", i.agreement),
+            [login, S422, S403, S403, S403],
+        ),
+        // Without the version the deletion is refused as a conflict.
+        (
+            format!("/partecipazione/co-progettazione/{}/elimina", i.agreement),
+            [login, S303, S403, S403, S403],
+        ),
     ];
     for (path, expected) in &posts {
         for (k, who) in WHO.iter().enumerate() {
@@ -625,6 +680,9 @@ async fn records_of_another_zone_do_not_exist_for_an_office() {
             email: None,
             phone: None,
             address: None,
+            legal_form: None,
+            runts_number: None,
+            runts_section: None,
         },
     )
     .await

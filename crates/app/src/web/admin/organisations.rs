@@ -4,7 +4,9 @@
 use super::crud::{self, Entity};
 use super::views::{CellView, Section, SectionRow};
 use super::*;
-use zona_core::org::{parse_tax_code, OrganisationKind};
+use zona_core::org::{
+    parse_runts_number, parse_tax_code, LegalForm, OrganisationKind, RuntsSection,
+};
 use zona_core::validation::{optional_email, optional_text, required_text};
 use zona_store::audit::entity;
 use zona_store::organisations::{self as orgs, Organisation, OrganisationInput};
@@ -12,17 +14,21 @@ use zona_store::Actor;
 
 pub struct Organisations;
 
-pub fn kind_options(with_any: Option<&str>) -> Vec<(String, String)> {
-    let mut v = vec![(
-        String::new(),
-        with_any.unwrap_or("Scegli il tipo").to_string(),
-    )];
-    v.extend(
-        OrganisationKind::ALL
-            .iter()
-            .map(|k| (k.code().to_string(), k.label().to_string())),
-    );
+/// Select options from `(code, label)` pairs, with an empty first choice.
+fn code_options<'a>(
+    items: impl Iterator<Item = (&'a str, &'a str)>,
+    empty: &str,
+) -> Vec<(String, String)> {
+    let mut v = vec![(String::new(), empty.to_string())];
+    v.extend(items.map(|(c, l)| (c.to_string(), l.to_string())));
     v
+}
+
+pub fn kind_options(with_any: Option<&str>) -> Vec<(String, String)> {
+    code_options(
+        OrganisationKind::ALL.iter().map(|k| (k.code(), k.label())),
+        with_any.unwrap_or("Scegli il tipo"),
+    )
 }
 
 /// The contact fields a third-sector body edits on its own record.
@@ -77,8 +83,13 @@ impl Entity for Organisations {
     const ENTITY: &'static str = entity::ORGANISATION;
     const NEW_TITLE: &'static str = "Nuovo ente";
     const CREATED: &'static str = "Ente creato.";
-    const DUPLICATES: &'static [(&'static str, &'static str)] =
-        &[("name", "Esiste già un ente con questo nome nella zona.")];
+    const DUPLICATES: &'static [(&'static str, &'static str)] = &[
+        ("name", "Esiste già un ente con questo nome nella zona."),
+        (
+            "tax_code",
+            "Esiste già un ente con questo codice fiscale nella zona: usa quel record invece di crearne un doppione.",
+        ),
+    ];
 
     async fn options(_: &AppState, _: &Ctx) -> Result<(), AppError> {
         Ok(())
@@ -94,6 +105,14 @@ impl Entity for Organisations {
                 .bind(values, errors),
             Field::text("tax_code", "Codice fiscale o partita IVA")
                 .hint("11 cifre (partita IVA o codice fiscale numerico) oppure 16 caratteri.")
+                .bind(values, errors),
+            Field::select("legal_form", "Forma giuridica (Terzo Settore)", code_options(LegalForm::ALL.iter().map(|l| (l.code(), l.label())), "Non applicabile"))
+                .hint("Obbligatoria per gli enti del Terzo Settore.")
+                .bind(values, errors),
+            Field::text("runts_number", "Numero di iscrizione al RUNTS")
+                .hint("Numero di repertorio del Registro unico nazionale del Terzo settore, se iscritto.")
+                .bind(values, errors),
+            Field::select("runts_section", "Sezione del RUNTS", code_options(RuntsSection::ALL.iter().map(|l| (l.code(), l.label())), "Non iscritto"))
                 .bind(values, errors),
         ];
         f.extend(contact_fields(values, errors));
@@ -117,6 +136,58 @@ impl Entity for Organisations {
             e.check("tax_code", parse_tax_code(tax)).map(Some)
         };
         let contacts = parse_contacts(values, &mut e);
+        let third_sector = kind.as_deref() == Some(OrganisationKind::ThirdSectorBody.code());
+        let legal_form = match forms::value(values, "legal_form") {
+            "" if third_sector => {
+                e.add(
+                    "legal_form",
+                    "Indica la forma giuridica dell'ente del Terzo Settore.",
+                );
+                None
+            }
+            "" => None,
+            c => match LegalForm::from_code(c) {
+                Some(l) if third_sector => Some(l.code().to_string()),
+                Some(_) => {
+                    e.add(
+                        "legal_form",
+                        "La forma giuridica si indica solo per gli enti del Terzo Settore.",
+                    );
+                    None
+                }
+                None => {
+                    e.add("legal_form", "Scegli la forma giuridica dall'elenco.");
+                    None
+                }
+            },
+        };
+        let runts_number = match forms::value(values, "runts_number") {
+            "" => None,
+            _ if !third_sector => {
+                e.add(
+                    "runts_number",
+                    "L'iscrizione al RUNTS riguarda solo gli enti del Terzo Settore.",
+                );
+                None
+            }
+            n => e.check("runts_number", parse_runts_number(n)),
+        };
+        let runts_section = match forms::value(values, "runts_section") {
+            "" => None,
+            c => match RuntsSection::from_code(c) {
+                Some(r) => Some(r.code().to_string()),
+                None => {
+                    e.add("runts_section", "Scegli la sezione del RUNTS dall'elenco.");
+                    None
+                }
+            },
+        };
+        if runts_number.is_some() != runts_section.is_some() && e.get("runts_number").is_none() {
+            e.add(
+                "runts_section",
+                "Numero e sezione del RUNTS vanno indicati insieme.",
+            );
+        }
         match (name, kind, tax_code, contacts, ctx.zone_id()) {
             (
                 Some(name),
@@ -132,6 +203,9 @@ impl Entity for Organisations {
                 email,
                 phone,
                 address,
+                legal_form,
+                runts_number,
+                runts_section,
             }),
             _ => Err(e),
         }
@@ -144,6 +218,18 @@ impl Entity for Organisations {
             ("email".into(), o.email.clone().unwrap_or_default()),
             ("phone".into(), o.phone.clone().unwrap_or_default()),
             ("address".into(), o.address.clone().unwrap_or_default()),
+            (
+                "legal_form".into(),
+                o.legal_form.clone().unwrap_or_default(),
+            ),
+            (
+                "runts_number".into(),
+                o.runts_number.clone().unwrap_or_default(),
+            ),
+            (
+                "runts_section".into(),
+                o.runts_section.clone().unwrap_or_default(),
+            ),
             ("version".into(), o.version.to_string()),
         ])
     }

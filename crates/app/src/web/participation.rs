@@ -1,0 +1,59 @@
+//! The participation area: the entry page to the co-design registry and the
+//! Third Sector bodies of the zone.
+
+use super::admin::{require, zone_of};
+use super::ctx::Ctx;
+use super::page::{render_page, PageCtx, PageResult};
+use super::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::routing::get;
+use axum::Router;
+use zona_core::authz::Action;
+use zona_store::codesign::{self as store, AgreementQuery};
+use zona_store::organisations as orgs;
+use zona_store::territory::ListQuery;
+use zona_store::Page;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/partecipazione", get(index))
+}
+
+#[derive(Template)]
+#[template(path = "participation_index.html")]
+struct IndexPage {
+    page: PageCtx,
+    agreements: usize,
+    ongoing: usize,
+    with_warnings: usize,
+    bodies: i64,
+    administration: bool,
+}
+
+async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::ReadInternal { zone_id })?;
+    let all = store::list_agreements(&state.db, zone_id, &AgreementQuery::default()).await?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let q = ListQuery {
+        zone_id: Some(zone_id),
+        kind: Some("third_sector_body".into()),
+        active: Some(true),
+        ..Default::default()
+    };
+    let (_, bodies) = orgs::list_organisations(&state.db, &q, Page::new(1, 1)).await?;
+    Ok(render_page(&IndexPage {
+        page: PageCtx::new(&ctx, "Partecipazione"),
+        agreements: all.len(),
+        ongoing: all
+            .iter()
+            .filter(|a| a.status() == zona_core::codesign::AgreementStatus::Ongoing)
+            .count(),
+        with_warnings: all
+            .iter()
+            .filter(|a| !crate::codesign::warnings(a, today).is_empty())
+            .count(),
+        bodies,
+        administration: ctx.allows(Action::ReadAdministration { zone_id }),
+    }))
+}
