@@ -437,3 +437,24 @@ pub async fn clear_login_failures(db: &Db, username: &str) -> Result<()> {
         Ok(())
     })
 }
+
+/// A person who acts for a Third Sector body (holds its role).
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Representative {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub active: bool,
+}
+
+pub async fn representatives(db: &Db, organisation_id: i64) -> Result<Vec<Representative>> {
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, Representative>(
+        "SELECT DISTINCT u.id, u.username, u.full_name, u.email, u.active FROM users u \
+         JOIN user_roles r ON r.user_id = u.id \
+         WHERE r.role = 'third_sector' AND r.organisation_id = $1 ORDER BY u.full_name"
+    )
+    .bind(organisation_id)
+    .fetch_all(pool)
+    .await?))
+}

@@ -191,6 +191,40 @@ async fn one_body_is_one_record_under_every_name() {
         let n = keys.len();
         keys.dedup();
         assert_eq!(keys.len(), n);
+
+        // The body's page shows its other names and its agreements; a name
+        // that already means another body is refused.
+        let path = format!("/admin/enti/{caritas}");
+        let page = app.get(&path).await;
+        assert!(page.body.contains("Fondazione Caritas Livorno</td>"));
+        assert_eq!(page.body.matches("NELL'AMBITO DELLA RETE SAI").count(), 2);
+        assert_eq!(page.body.matches("MENSA PER GLI INDIGENTI").count(), 1);
+        let arci = org_id(&app, "Arci Livorno").await;
+        let p = app
+            .submit(
+                &format!("/admin/enti/{arci}"),
+                &format!("/admin/enti/{arci}/nomi"),
+                &[("alias", "fondazione caritas livorno")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p
+            .field_error("alias")
+            .unwrap()
+            .contains("indica già l'ente «Fondazione Caritas Livorno ETS»"));
+        let p = app
+            .submit(
+                &format!("/admin/enti/{arci}"),
+                &format!("/admin/enti/{arci}/nomi"),
+                &[("alias", "ARCI Comitato di Livorno")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        assert!(app
+            .get(&format!("/admin/enti/{arci}"))
+            .await
+            .body
+            .contains("ARCI Comitato di Livorno"));
     }
 }
 

@@ -585,6 +585,14 @@ async fn every_route_with_every_role() {
             [login, S422, S403, S403, S403],
         ),
         (
+            format!("/admin/enti/{}/nomi", i.organisation),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/admin/enti/{}/nomi/999999/togli", i.organisation),
+            [login, 404, S403, S403, S403],
+        ),
+        (
             format!("/partecipazione/co-progettazione/{}/modifica", i.agreement),
             [login, S422, S403, S403, S403],
         ),

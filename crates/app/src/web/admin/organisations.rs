@@ -2,7 +2,7 @@
 //! bodies, other public bodies.
 
 use super::crud::{self, Entity};
-use super::views::{CellView, Section, SectionRow};
+use super::views::{CellView, RowAction, Section, SectionForm, SectionRow};
 use super::*;
 use zona_core::org::{
     parse_runts_number, parse_tax_code, LegalForm, OrganisationKind, RuntsSection,
@@ -266,45 +266,217 @@ impl Entity for Organisations {
     }
     async fn sections(
         state: &AppState,
-        _: &Ctx,
+        ctx: &Ctx,
         o: &Organisation,
     ) -> Result<Vec<Section>, AppError> {
-        let q = territory::ListQuery {
-            organisation_id: Some(o.id),
-            ..Default::default()
-        };
-        let (units, _) = orgs::list_units(&state.db, &q, Page::all()).await?;
-        let kind =
-            OrganisationKind::from_code(&o.kind).unwrap_or(OrganisationKind::OtherPublicBody);
-        Ok(vec![Section {
-            id: "unita",
-            heading: "Unità organizzative",
-            text: format!("{} di questo ente.", kind.unit_label()),
-            headers: vec!["Nome", "E-mail", "Stato"],
-            rows: units
+        organisation_sections(state, ctx, o, None).await
+    }
+}
+
+/// The tables under an organisation's form: its units, its other names
+/// (with the form to add one: `failed` keeps a refused input), the people
+/// who act for it and the co-design agreements it takes part in.
+async fn organisation_sections(
+    state: &AppState,
+    ctx: &Ctx,
+    o: &Organisation,
+    failed: Option<(&FormValues, &FieldErrors)>,
+) -> Result<Vec<Section>, AppError> {
+    let q = territory::ListQuery {
+        organisation_id: Some(o.id),
+        ..Default::default()
+    };
+    let (units, _) = orgs::list_units(&state.db, &q, Page::all()).await?;
+    let kind = OrganisationKind::from_code(&o.kind).unwrap_or(OrganisationKind::OtherPublicBody);
+    let can_edit = ctx.allows(Action::Administer { zone_id: o.zone_id });
+    let mut sections = vec![Section {
+        id: "unita",
+        heading: "Unità organizzative",
+        text: format!("{} di questo ente.", kind.unit_label()),
+        headers: vec!["Nome", "E-mail", "Stato"],
+        rows: units
+            .into_iter()
+            .map(|u| SectionRow {
+                cells: vec![
+                    u.name,
+                    u.email.unwrap_or_default(),
+                    if u.active {
+                        "Attiva".into()
+                    } else {
+                        "Disattivata".into()
+                    },
+                ],
+                action: None,
+            })
+            .collect(),
+        has_actions: false,
+        empty: "Nessuna unità registrata per questo ente.",
+        form: None,
+    }];
+    let aliases: Vec<_> = orgs::aliases(&state.db, o.zone_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.organisation_id == o.id)
+        .collect();
+    let empty = FormValues::new();
+    let no_errors = FieldErrors::new();
+    let (av, ae) = failed.unwrap_or((&empty, &no_errors));
+    sections.push(Section {
+        id: "altri-nomi",
+        heading: "Altri nomi",
+        text: "Come l'ente è scritto in atti e tabelle (per esempio «Fondazione Caritas Livorno»): le importazioni riconoscono questi nomi come lo stesso ente, senza creare doppioni.".into(),
+        headers: vec!["Nome"],
+        rows: aliases
+            .into_iter()
+            .map(|a| SectionRow {
+                cells: vec![a.alias.clone()],
+                action: can_edit.then(|| RowAction {
+                    label: "Togli",
+                    href: format!("/admin/enti/{}/nomi/{}/togli", o.id, a.id),
+                    confirm: format!("Togliere il nome «{}»?", a.alias),
+                }),
+            })
+            .collect(),
+        has_actions: can_edit,
+        empty: "Nessun altro nome.",
+        form: can_edit.then(|| SectionForm {
+            heading: "Aggiungi un nome",
+            action: format!("/admin/enti/{}/nomi", o.id),
+            fields: vec![Field::text("alias", "Altro nome").required().bind(av, ae)],
+            submit_label: "Aggiungi il nome",
+            errors_summary: forms::summary(ae),
+        }),
+    });
+    if kind == OrganisationKind::ThirdSectorBody {
+        let people = zona_store::users::representatives(&state.db, o.id).await?;
+        sections.push(Section {
+            id: "referenti",
+            heading: "Referenti dell'ente",
+            text: "Le persone con il ruolo «Ente del Terzo Settore» per questo ente: vedono e modificano solo i dati dell'ente. Il ruolo si assegna dalla scheda dell'utente.".into(),
+            headers: vec!["Nome", "Utente", "E-mail", "Stato"],
+            rows: people
                 .into_iter()
-                .map(|u| SectionRow {
+                .map(|p| SectionRow {
                     cells: vec![
-                        u.name,
-                        u.email.unwrap_or_default(),
-                        if u.active {
-                            "Attiva".into()
-                        } else {
-                            "Disattivata".into()
-                        },
+                        p.full_name,
+                        p.username,
+                        p.email.unwrap_or_default(),
+                        if p.active { "Attivo".into() } else { "Disattivato".into() },
                     ],
                     action: None,
                 })
                 .collect(),
             has_actions: false,
-            empty: "Nessuna unità registrata per questo ente.",
+            empty: "Nessun referente: assegnare il ruolo a un utente.",
             form: None,
-        }])
+        });
     }
+    let agreements = zona_store::codesign::list_agreements(
+        &state.db,
+        o.zone_id,
+        &zona_store::codesign::AgreementQuery {
+            partner_id: Some(o.id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    sections.push(Section {
+        id: "co-progettazione",
+        heading: "Procedure di co-progettazione",
+        text: "Le procedure del registro a cui l'ente partecipa.".into(),
+        headers: vec!["Oggetto", "Stato", "Periodo"],
+        rows: agreements
+            .iter()
+            .map(|a| SectionRow {
+                cells: vec![
+                    a.row.subject.chars().take(140).collect(),
+                    a.status_text(),
+                    a.period_text(),
+                ],
+                action: None,
+            })
+            .collect(),
+        has_actions: false,
+        empty: "L'ente non partecipa a procedure di co-progettazione registrate.",
+        form: None,
+    });
+    Ok(sections)
 }
 
 pub fn routes() -> Router<AppState> {
-    crud::routes::<Organisations>().route("/admin/enti", get(list))
+    crud::routes::<Organisations>()
+        .route("/admin/enti", get(list))
+        .route("/admin/enti/{id}/nomi", axum::routing::post(add_alias))
+        .route(
+            "/admin/enti/{id}/nomi/{alias_id}/togli",
+            axum::routing::post(remove_alias),
+        )
+}
+
+async fn load_for_edit(state: &AppState, ctx: &Ctx, id: i64) -> Result<Organisation, AppError> {
+    let zone_id = zone_of(ctx)?;
+    require(ctx, Action::Administer { zone_id })?;
+    let o = orgs::get_organisation(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    same_zone(ctx, o.zone_id)?;
+    Ok(o)
+}
+
+async fn add_alias(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::Form(values): axum::Form<FormValues>,
+) -> PageResult {
+    let o = load_for_edit(&state, &ctx, id).await?;
+    let mut e = FieldErrors::new();
+    if let Some(alias) = e.check("alias", required_text(forms::value(&values, "alias"), 200)) {
+        let dir = crate::codesign::Directory::load(&state.db, o.zone_id).await?;
+        match dir.find(&alias) {
+            Some((other, _, name)) if *other != o.id => {
+                e.add("alias", format!("«{alias}» indica già l'ente «{name}»."))
+            }
+            Some(_) => e.add("alias", format!("«{alias}» è già un nome di questo ente.")),
+            None => {
+                orgs::add_alias(&state.db, &ctx.actor(), id, &alias).await?;
+                return Ok(with_flash(
+                    Redirect::to(&format!("/admin/enti/{id}")),
+                    FlashKind::Success,
+                    &format!("Nome «{alias}» aggiunto."),
+                ));
+            }
+        }
+    }
+    let mut page = crud::edit_page::<Organisations>(
+        &state,
+        &ctx,
+        &(),
+        &o,
+        o.id,
+        &Organisations::values_of(&o),
+        &FieldErrors::new(),
+    )
+    .await?;
+    page.sections = organisation_sections(&state, &ctx, &o, Some((&values, &e))).await?;
+    Ok(crud::with_status(
+        &page,
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    ))
+}
+
+async fn remove_alias(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path((id, alias_id)): axum::extract::Path<(i64, i64)>,
+) -> PageResult {
+    load_for_edit(&state, &ctx, id).await?;
+    orgs::remove_alias(&state.db, &ctx.actor(), id, alias_id).await?;
+    Ok(with_flash(
+        Redirect::to(&format!("/admin/enti/{id}")),
+        FlashKind::Success,
+        "Nome tolto.",
+    ))
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> PageResult {
