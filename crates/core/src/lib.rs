@@ -10,6 +10,7 @@
 
 pub mod authz;
 pub mod codesign;
+pub mod coprogramming;
 pub mod format;
 pub mod money;
 pub mod org;

@@ -157,3 +157,6 @@ pub fn table_pdf(
     });
     render(TABLE_TEMPLATE, &data, today)
 }
+
+/// The final report of a co-programming path (data: `zona_app::participation::report_data`).
+pub const REPORT_TEMPLATE: &str = include_str!("../templates/report.typ");

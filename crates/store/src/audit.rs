@@ -114,6 +114,11 @@ pub mod entity {
     pub const VOCABULARY_TERM: &str = "vocabulary_term";
     pub const REGIONAL_PLAN: &str = "regional_plan";
     pub const CODESIGN_AGREEMENT: &str = "codesign_agreement";
+    pub const STAKEHOLDER_GROUP: &str = "stakeholder_group";
+    pub const MEETING: &str = "meeting";
+    pub const PROCEDURE: &str = "coprogramming_procedure";
+    pub const APPLICATION: &str = "coprogramming_application";
+    pub const CONTRIBUTION: &str = "contribution";
 
     pub fn label(code: &str) -> &'static str {
         match code {
@@ -133,6 +138,11 @@ pub mod entity {
             VOCABULARY_TERM => "Voce di elenco controllato",
             REGIONAL_PLAN => "Piano regionale",
             CODESIGN_AGREEMENT => "Accordo di co-progettazione",
+            STAKEHOLDER_GROUP => "Gruppo di portatori di interesse",
+            MEETING => "Incontro",
+            PROCEDURE => "Procedimento di co-programmazione",
+            APPLICATION => "Domanda di partecipazione",
+            CONTRIBUTION => "Contributo",
             _ => "Altro",
         }
     }
@@ -153,6 +163,11 @@ pub mod entity {
         VOCABULARY_TERM,
         REGIONAL_PLAN,
         CODESIGN_AGREEMENT,
+        STAKEHOLDER_GROUP,
+        MEETING,
+        PROCEDURE,
+        APPLICATION,
+        CONTRIBUTION,
     ];
 }
 

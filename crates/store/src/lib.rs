@@ -10,6 +10,7 @@ pub mod codesign;
 mod db;
 mod error;
 pub mod organisations;
+pub mod participation;
 pub mod pis;
 pub mod planning;
 pub mod sessions;

@@ -7,18 +7,22 @@
 mod admin;
 mod auth;
 mod codesign;
+mod coprogramming;
+pub use coprogramming::DEFAULT_TABLES;
 mod csrf;
 mod ctx;
 mod error;
 mod export;
 mod forms;
 mod home;
+mod meetings;
 mod monitoring;
 mod page;
 mod participation;
 mod pis;
 mod planning;
 mod public;
+mod public_participation;
 mod sheets;
 mod soc26;
 
@@ -67,6 +71,9 @@ pub fn router(state: AppState) -> Router {
         .merge(pis::routes())
         .merge(public::routes())
         .merge(codesign::routes())
+        .merge(coprogramming::routes())
+        .merge(meetings::routes())
+        .merge(public_participation::routes())
         .merge(participation::routes())
         .nest_service(
             "/static",

@@ -1,5 +1,5 @@
-//! The participation area: the entry page to the co-design registry and the
-//! Third Sector bodies of the zone.
+//! The participation area: the entry page to co-programming, meetings, the
+//! co-design registry and the Third Sector bodies of the zone.
 
 use super::admin::{require, zone_of};
 use super::ctx::Ctx;
@@ -28,6 +28,8 @@ struct IndexPage {
     with_warnings: usize,
     bodies: i64,
     administration: bool,
+    procedures: usize,
+    meetings: usize,
 }
 
 async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -55,5 +57,11 @@ async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             .count(),
         bodies,
         administration: ctx.allows(Action::ReadAdministration { zone_id }),
+        procedures: zona_store::participation::procedures(&state.db, zone_id)
+            .await?
+            .len(),
+        meetings: zona_store::participation::meetings(&state.db, zone_id, None, false)
+            .await?
+            .len(),
     }))
 }

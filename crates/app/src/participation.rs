@@ -1,0 +1,72 @@
+//! The final report of a co-programming path (*relazione conclusiva*): the
+//! data of the PDF, drawn from the path itself (participants, meetings,
+//! contributions by table) plus the office's text and the health objectives
+//! the outcomes informed.
+
+use anyhow::Result;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use zona_core::coprogramming::{AdmissionDecision, ApplicantKind, ContributionKind, MeetingKind};
+use zona_core::format::date;
+use zona_store::participation::{self as store, Procedure};
+use zona_store::Db;
+
+pub async fn report_data(db: &Db, p: &Procedure, zone_name: &str) -> Result<Value> {
+    let applications = store::applications(db, p.id, None).await?;
+    let meetings = store::meetings(db, p.zone_id, Some(p.id), false).await?;
+    let attendance = store::procedure_attendance(db, p.id).await?;
+    let tables = store::working_tables(db, p.id).await?;
+    let contributions = store::contributions(db, p.id, None).await?;
+    let objectives = store::linked_objectives(db, p.id).await?;
+    // Participants: admitted applicants and whoever attended a meeting.
+    let mut participants: BTreeSet<String> = applications
+        .iter()
+        .filter(|a| a.decision == AdmissionDecision::Admitted.code())
+        .map(|a| a.organisation_name.clone())
+        .collect();
+    participants.extend(attendance.iter().map(|a| a.who()).filter(|w| !w.is_empty()));
+    let status = match (p.report_status.as_deref(), p.report_approved_on) {
+        (Some("approved"), Some(d)) => format!("Approvata il {}", date(d)),
+        _ => "Bozza".to_string(),
+    };
+    Ok(json!({
+        "zone": zone_name,
+        "subject": p.subject,
+        "status": status,
+        "act": p.act_date.map(|d| json!({
+            "body": p.act_body,
+            "number": p.act_number,
+            "date": date(d),
+            "lines": p.strategic_lines,
+        })),
+        "notice": p.notice().map(|(o, c)| json!({
+            "opens": date(o),
+            "closes": date(c),
+            "days": zona_core::coprogramming::notice_days(o, c),
+        })),
+        "applications": applications.iter().map(|a| json!({
+            "name": a.organisation_name,
+            "kind": ApplicantKind::from_code(&a.applicant_kind).map(|k| k.label()),
+            "decision": AdmissionDecision::from_code(&a.decision).map(|d| d.label()),
+        })).collect::<Vec<_>>(),
+        "participants": participants.into_iter().collect::<Vec<_>>(),
+        "meetings": meetings.iter().map(|m| json!({
+            "date": date(m.held_on),
+            "kind": MeetingKind::from_code(&m.kind).map(|k| k.label()).unwrap_or("Incontro"),
+            "subject": m.subject,
+            "place": m.place.clone().or(m.online_url.clone()).unwrap_or_default(),
+            "attendance": attendance.iter().filter(|a| a.meeting_id == m.id).count(),
+        })).collect::<Vec<_>>(),
+        "tables": tables.iter().map(|t| json!({
+            "name": t.name,
+            "attendance": attendance.iter().filter(|a| a.working_table_id == Some(t.id)).map(|a| a.who()).collect::<BTreeSet<_>>(),
+            "contributions": contributions.iter().filter(|c| c.working_table_id == t.id).map(|c| json!({
+                "kind": ContributionKind::from_code(&c.kind).map(|k| k.label()),
+                "body": c.body,
+                "who": c.organisation_name.clone().unwrap_or_else(|| "Facilitatore".into()),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "text": p.report_text.clone().unwrap_or_default(),
+        "objectives": objectives.into_iter().map(|(_, t)| t).collect::<Vec<_>>(),
+    }))
+}
