@@ -811,6 +811,11 @@ pub async fn attachment_response(
     id: i64,
     public: bool,
 ) -> Result<Response, AppError> {
+    // Authorisation before anything is read: a refused person learns nothing.
+    if !public {
+        let zone_id = zone_of(ctx)?;
+        require(ctx, Action::ReadInternal { zone_id })?;
+    }
     let (a, content) = store::attachment_content(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -822,8 +827,6 @@ pub async fn attachment_response(
             return Err(AppError::NotFound);
         }
     } else {
-        let zone_id = zone_of(ctx)?;
-        require(ctx, Action::ReadInternal { zone_id })?;
         same_zone(ctx, m.zone_id)?;
     }
     let safe: String = a

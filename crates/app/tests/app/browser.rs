@@ -207,6 +207,27 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
     v.check(plans.contains("/piani/poa/2024"), "published plans".into());
     v.open("/piani/poa/2024").await;
     v.open("/piani/scheda/1").await;
+    // Participation as an anonymous visitor: exactly what is published.
+    let hub = v.open("/partecipa").await;
+    v.check(
+        hub.contains("Piano Integrato di Salute 2026-2028")
+            && hub.contains("Presentazione del percorso POA 2024")
+            && hub.contains("Laboratorio di definizione dei bisogni di salute"),
+        "public participation hub".into(),
+    );
+    let notice = v.open("/partecipa/avvisi/1").await;
+    v.check(
+        notice.contains("15/12/2025")
+            && notice.contains("Cisternino di Città")
+            && !notice.contains("ANFFAS"),
+        "public notice: deadline and calendar, no applicant".into(),
+    );
+    v.open("/partecipa/incontri/1").await;
+    let codesign = v.open("/co-progettazione").await;
+    v.check(
+        codesign.contains("ZFA3D7718E") && !codesign.contains("/partecipazione/co-progettazione/"),
+        "public co-design list without internal links".into(),
+    );
 
     // (user, pages it may open, pages it must be refused, text its navigation shows or not)
     let plan: [(&str, &[&str], &[&str], bool); 4] = [
@@ -222,6 +243,16 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
                 "/admin/comuni",
                 "/account",
                 "/account/password",
+                "/partecipazione",
+                "/partecipazione/co-progettazione",
+                "/partecipazione/co-progettazione/1",
+                "/partecipazione/co-progettazione/nuova",
+                "/partecipazione/co-programmazione",
+                "/partecipazione/co-programmazione/1",
+                "/partecipazione/co-programmazione/1/domande/1",
+                "/partecipazione/incontri",
+                "/partecipazione/incontri/1",
+                "/partecipazione/incontri/5",
             ],
             &[],
             true,
@@ -246,8 +277,18 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
         ),
         (
             "ets.simbolo",
-            &["/", "/ente"],
-            &["/admin", "/admin/registro"],
+            &[
+                "/",
+                "/ente",
+                "/partecipazione/co-programmazione",
+                "/partecipazione/co-programmazione/1",
+            ],
+            &[
+                "/admin",
+                "/admin/registro",
+                "/partecipazione/co-progettazione",
+                "/partecipazione/incontri",
+            ],
             false,
         ),
     ];

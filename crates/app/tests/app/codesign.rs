@@ -28,7 +28,7 @@ fn rows_in(body: &str) -> usize {
     })
 }
 
-async fn org_id(app: &TestApp, name: &str) -> i64 {
+pub async fn org_id(app: &TestApp, name: &str) -> i64 {
     let q = ListQuery::default();
     orgs::list_organisations(&app.db.db, &q, DbPage::all())
         .await

@@ -200,3 +200,12 @@ pub fn pdf_pages(bytes: &[u8]) -> Vec<String> {
     }
     pages
 }
+
+/// The first group of `pattern` in `text`; panics with the text when absent.
+pub fn capture(pattern: &str, text: &str) -> String {
+    Regex::new(pattern)
+        .unwrap()
+        .captures(text)
+        .unwrap_or_else(|| panic!("{pattern} not found in:\n{text}"))[1]
+        .to_string()
+}

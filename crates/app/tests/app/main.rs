@@ -7,6 +7,7 @@ mod cli;
 mod codesign;
 mod exports;
 mod helpers;
+mod participation;
 mod planning;
 mod routes;
 mod soc26;

@@ -37,6 +37,9 @@ struct Ids {
     old_sheet: i64,
     pis: i64,
     agreement: i64,
+    /// Applications to the demo co-programming path: Il Simbolo's, and another body's.
+    own_application: i64,
+    other_application: i64,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -74,6 +77,9 @@ async fn ids(app: &TestApp) -> Ids {
             .0
     };
     let y2025 = sheets_of(2025).await;
+    let apps = zona_store::participation::applications(db, 1, None)
+        .await
+        .unwrap();
     let unit_sheet = |unit: &str| {
         y2025
             .iter()
@@ -83,6 +89,16 @@ async fn ids(app: &TestApp) -> Ids {
     };
     Ids {
         pis: zona_store::pis::health_plans(db, zone).await.unwrap()[0].id,
+        own_application: apps
+            .iter()
+            .find(|a| a.organisation_name == "Cooperativa Sociale Il Simbolo")
+            .unwrap()
+            .id,
+        other_application: apps
+            .iter()
+            .find(|a| a.organisation_name != "Cooperativa Sociale Il Simbolo")
+            .unwrap()
+            .id,
         agreement: zona_store::codesign::list_agreements(db, zone, &Default::default())
             .await
             .unwrap()[0]
@@ -389,6 +405,61 @@ async fn every_route_with_every_role() {
             [login, S200, S403, S403, S403],
         ),
         ("/co-progettazione".into(), [S200; 5]),
+        (
+            "/partecipazione/co-programmazione".into(),
+            [login, S200, S200, S200, S200],
+        ),
+        (
+            "/partecipazione/co-programmazione/1".into(),
+            [login, S200, S200, S200, S200],
+        ),
+        (
+            "/partecipazione/co-programmazione/1/relazione.pdf".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            format!(
+                "/partecipazione/co-programmazione/1/domande/{}",
+                i.own_application
+            ),
+            [login, S200, S403, S200, S403],
+        ),
+        (
+            format!(
+                "/partecipazione/co-programmazione/1/domande/{}",
+                i.other_application
+            ),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/co-programmazione/1/contributi/1".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/incontri".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/partecipazione/incontri/1".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/partecipazione/incontri/nuovo".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/incontri/1/modifica".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/allegati/999999".into(),
+            [login, 404, 404, S403, 404],
+        ),
+        ("/partecipa".into(), [S200; 5]),
+        ("/partecipa/avvisi/1".into(), [S200; 5]),
+        ("/partecipa/avvisi/1/relazione.pdf".into(), [404; 5]),
+        ("/partecipa/incontri/1".into(), [S200; 5]),
+        ("/partecipa/allegati/999999".into(), [404; 5]),
         ("/co-progettazione/esporta?format=xlsx".into(), [S200; 5]),
         ("/co-progettazione/esporta?format=doc".into(), [400; 5]),
         // An approved plan: the office opens the amendment form, nobody else.
@@ -587,6 +658,81 @@ async fn every_route_with_every_role() {
         (
             format!("/admin/enti/{}/nomi", i.organisation),
             [login, S422, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/co-programmazione".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/co-programmazione/1/atto".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/co-programmazione/1/avviso".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        // The demo notice closed on 15/12/2025: refused with a message.
+        (
+            "/partecipazione/co-programmazione/1/domande".into(),
+            [login, S303, S403, S303, S403],
+        ),
+        (
+            format!(
+                "/partecipazione/co-programmazione/1/domande/{}",
+                i.own_application
+            ),
+            [login, S303, S403, S303, S403],
+        ),
+        (
+            format!(
+                "/partecipazione/co-programmazione/1/domande/{}",
+                i.other_application
+            ),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            format!(
+                "/partecipazione/co-programmazione/1/domande/{}/decisione",
+                i.own_application
+            ),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/co-programmazione/1/contributi".into(),
+            [login, S422, S403, S422, S403],
+        ),
+        (
+            "/partecipazione/co-programmazione/1/contributi/1".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/co-programmazione/1/relazione".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        // No draft yet: refused with a message.
+        (
+            "/partecipazione/co-programmazione/1/relazione/approva".into(),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/gruppi".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/incontri/nuovo".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/incontri/1/modifica".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/incontri/1/presenze".into(),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            "/partecipazione/allegati/999999/elimina".into(),
+            [login, 404, S403, S403, S403],
         ),
         (
             format!("/admin/enti/{}/nomi/999999/togli", i.organisation),

@@ -1,0 +1,612 @@
+//! Participation and co-programming through HTTP: the legal rules of the
+//! procedure, a body's representative limited to its own records, the PIS
+//! 2026-2028 path and its final report, meetings with attendance and
+//! attachments, and what the public pages show.
+
+use crate::helpers::*;
+use reqwest::{Client, StatusCode};
+use time::{Duration, OffsetDateTime};
+use zona_store::testing::BACKENDS;
+
+fn day(offset: i64) -> String {
+    zona_core::format::date(
+        zona_core::format::to_italian_time(OffsetDateTime::now_utc()).date()
+            + Duration::days(offset),
+    )
+}
+
+/// Creates a procedure as the office and returns its path.
+async fn new_procedure(app: &TestApp, subject: &str) -> String {
+    let p = app
+        .submit(
+            "/partecipazione/co-programmazione",
+            "/partecipazione/co-programmazione",
+            &[
+                ("subject", subject),
+                ("health_plan_id", ""),
+                ("tables", "Disabilità\nInfanzia e famiglia"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    p.location.unwrap()
+}
+
+async fn record_act(app: &TestApp, path: &str) {
+    let version = app.get(path).await.body;
+    let version = capture(r#"name="version" value="(\d+)""#, &version);
+    let p = app
+        .submit(
+            path,
+            &format!("{path}/atto"),
+            &[
+                ("act_body", "Conferenza zonale dei Sindaci integrata"),
+                ("act_number", "7"),
+                ("act_date", &day(-40)),
+                ("strategic_lines", "Linee strategiche di prova."),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+}
+
+fn version_in(body: &str) -> String {
+    capture(r#"name="version" value="(\d+)""#, body)
+}
+
+async fn publish(app: &TestApp, path: &str, opens: &str, closes: &str) -> Page {
+    let version = version_in(&app.get(path).await.body);
+    app.submit(
+        path,
+        &format!("{path}/avviso"),
+        &[
+            ("purpose", "Individuare i bisogni."),
+            ("subject", "Il piano di prova."),
+            ("requirements", "Enti del Terzo Settore della zona."),
+            ("terms", "Domande entro la scadenza."),
+            ("participation", "Laboratori sui tavoli."),
+            ("opens", opens),
+            ("closes", closes),
+            ("version", &version),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_notice_needs_the_act_and_twenty_days() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        app.login("ufficio.piano").await;
+        let path = new_procedure(&app, "Piano di prova 2027").await;
+        // Nothing is published before the initiation act.
+        let p = publish(&app, &path, &day(0), &day(20)).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(p.field_error("opens").unwrap().contains("atto di avvio"));
+        record_act(&app, &path).await;
+        // 19 days: refused with the legal reason.
+        let p = publish(&app, &path, &day(0), &day(19)).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let e = p.field_error("closes").unwrap();
+        assert!(
+            e.contains("19 giorni")
+                && e.contains("non inferiore a 20 giorni")
+                && e.contains("LR Toscana 65/2020"),
+            "{e}"
+        );
+        assert!(e.contains(&day(20)), "{e}");
+        // 20 days: published, and on the public pages.
+        let p = publish(&app, &path, &day(0), &day(20)).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let detail = app.get(&path).await;
+        assert!(detail.body.contains("Avviso aperto: domande in corso"));
+        assert!(detail.body.contains("(20 giorni)"));
+        let anon = new_client();
+        let public = flat(&app.get_with(&anon, "/partecipa").await.body);
+        assert!(public.contains("Piano di prova 2027"), "{public}");
+        assert!(public.contains(&format!("domande entro il <strong>{}</strong>", day(20))));
+        let id = id_from(&path);
+        let notice = app
+            .get_with(&anon, &format!("/partecipa/avvisi/{id}"))
+            .await;
+        assert!(notice.body.contains("Avviso aperto."));
+        assert!(notice.body.contains("Laboratori sui tavoli."));
+    }
+}
+
+async fn apply(app: &TestApp, client: &Client, path: &str, fields: &[(&str, &str)]) -> Page {
+    let token = app.get_with(client, path).await.csrf();
+    app.post_with(client, &format!("{path}/domande"), &token, fields)
+        .await
+}
+
+#[tokio::test]
+async fn a_representative_sees_and_edits_only_its_own_body() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        app.login("ufficio.piano").await;
+        let path = new_procedure(&app, "Percorso aperto").await;
+        record_act(&app, &path).await;
+        let p = publish(&app, &path, &day(-5), &day(15)).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let simbolo_id = crate::codesign::org_id(&app, "Cooperativa Sociale Il Simbolo")
+            .await
+            .to_string();
+        let arci_id = crate::codesign::org_id(&app, "Arci Livorno")
+            .await
+            .to_string();
+        let ets = app.other_client_logged_in("ets.simbolo").await;
+        let base = [
+            ("applicant_kind", "third_sector"),
+            ("contact_name", "Anna Neri"),
+            ("contact_email", "anna@example.org"),
+            ("tables", "Disabilità"),
+        ];
+        let with = |org: &str| {
+            let mut v: Vec<(&str, String)> =
+                base.iter().map(|(k, v)| (*k, v.to_string())).collect();
+            v.push(("organisation_id", org.to_string()));
+            v
+        };
+        let refs = |v: &Vec<(&'static str, String)>| {
+            v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+        };
+        // For another body: refused.
+        let v = refs(&with(&arci_id));
+        let f: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let p = apply(&app, &ets, &path, &f).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(p
+            .field_error("organisation_id")
+            .unwrap()
+            .contains("solo per il tuo ente"));
+        // For its own body: accepted.
+        let v = refs(&with(&simbolo_id));
+        let f: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let p = apply(&app, &ets, &path, &f).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        // The office enters Arci's application, and a public body's with its justification.
+        let v = refs(&with(&arci_id));
+        let f: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            apply(&app, &app.client, &path, &f).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let prefettura = crate::codesign::org_id(&app, "Prefettura di Livorno")
+            .await
+            .to_string();
+        let mut v = refs(&with(&prefettura));
+        v[0].1 = "other".into();
+        let f: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let p = apply(&app, &app.client, &path, &f).await;
+        assert!(p
+            .field_error("justification")
+            .unwrap()
+            .contains("direttamente connesso ed essenziale"));
+
+        // The representative sees its own application only.
+        let seen = app.get_with(&ets, &path).await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert!(seen.body.contains("Cooperativa Sociale Il Simbolo</a>"));
+        assert!(!seen.body.contains("Arci Livorno</a>"));
+        let office_view = app.get(&path).await;
+        let arci_app = capture(r#"/domande/(\d+)">Arci Livorno<"#, &office_view.body);
+        let denied = app
+            .get_with(&ets, &format!("{path}/domande/{arci_app}"))
+            .await;
+        assert_eq!(denied.status, StatusCode::FORBIDDEN);
+
+        // Contributions: its own body's, on a table; not the facilitator's.
+        let token = seen.csrf();
+        let p = app
+            .post_with(
+                &ets,
+                &format!("{path}/contributi"),
+                &token,
+                &[
+                    ("table", "Disabilità"),
+                    ("kind", "need"),
+                    ("body", "Trasporti per i centri diurni."),
+                    ("contributor_id", &simbolo_id),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let p = app
+            .post_with(
+                &ets,
+                &format!("{path}/contributi"),
+                &token,
+                &[
+                    ("table", "Disabilità"),
+                    ("kind", "need"),
+                    ("body", "A nome di altri."),
+                    ("contributor_id", &arci_id),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let p = app
+            .submit(
+                &path,
+                &format!("{path}/contributi"),
+                &[
+                    ("table", "Infanzia e famiglia"),
+                    ("kind", "priority"),
+                    ("body", "Nota del facilitatore."),
+                    ("contributor_id", ""),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let seen = app.get_with(&ets, &path).await;
+        assert!(seen.body.contains("Trasporti per i centri diurni."));
+        assert!(!seen.body.contains("Nota del facilitatore."));
+        let office_view = app.get(&path).await;
+        let facilitator = capture(
+            r#"Nota del facilitatore\.[^<]*<span[^>]*>[^<]*</span> <a href="([^"]+)""#,
+            &office_view.body,
+        );
+        assert_eq!(
+            app.get_with(&ets, &facilitator).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let token = app.get_with(&ets, &path).await.csrf();
+        let p = app
+            .post_with(
+                &ets,
+                &facilitator,
+                &token,
+                &[
+                    ("table", "Disabilità"),
+                    ("kind", "need"),
+                    ("body", "x"),
+                    ("version", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+
+        // A notice that closed yesterday refuses the application.
+        let late = new_procedure(&app, "Percorso chiuso").await;
+        record_act(&app, &late).await;
+        assert_eq!(
+            publish(&app, &late, &day(-30), &day(-1)).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let v = refs(&with(&simbolo_id));
+        let f: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let p = apply(&app, &ets, &late, &f).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let after = app.get_with(&ets, &late).await;
+        assert!(
+            after.body.contains(&format!(
+                "Il termine per partecipare è scaduto il {}",
+                day(-1)
+            )),
+            "{}",
+            after.body
+        );
+        assert!(after
+            .body
+            .contains("Il tuo ente non ha presentato domanda."));
+    }
+}
+
+#[tokio::test]
+async fn the_pis_path_shows_its_meetings_tables_and_report() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        app.login("ufficio.piano").await;
+        let page = flat(&app.get("/partecipazione/co-programmazione/1").await.body);
+        for needle in [
+            "Co-programmazione: Piano Integrato di Salute 2026-2028",
+            "Percorso in corso",
+            "<strong>31/10/2025</strong> – Atto di avvio: Conferenza zonale dei Sindaci integrata",
+            "<strong>14/11/2025</strong> – Pubblicazione dell'avviso",
+            "<strong>15/12/2025</strong> – Chiusura dell'avviso pubblico",
+            "13/01/2026</strong> – <a href=\"/partecipazione/incontri/",
+            "Laboratorio di definizione dei bisogni di salute (Cisternino di Città)",
+            "27/01/2026",
+            "10/02/2026",
+            "24/02/2026",
+            "<h3 class=\"h5 mt-3\">Salute mentale e marginalità</h3>",
+            "<h3 class=\"h5 mt-3\">Disabilità</h3>",
+            "<h3 class=\"h5 mt-3\">Infanzia e famiglia</h3>",
+            "<h3 class=\"h5 mt-3\">Riorganizzazione sanità territoriale e integrazione con la rete ospedaliera</h3>",
+        ] {
+            assert!(page.contains(needle), "{backend:?}: {needle} missing");
+        }
+        // The draft report from the path.
+        let r = app
+            .client
+            .get(app.url("/partecipazione/co-programmazione/1/relazione.pdf"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let text = pdf_pages(&r.bytes().await.unwrap()).join(" ");
+        for needle in [
+            "Relazione conclusiva sul percorso di co-programmazione",
+            "Stato: Bozza",
+            "Cooperativa Sociale Il Simbolo",
+            "ANFFAS Onlus Livorno",
+            "Contributi per tavolo di lavoro",
+            "Disabilità",
+            "Disabilità Tipo Contributo Da Bisogno Mettere a sistema i materiali della co-programmazione Cesvot",
+            "Nessun contributo.",
+            "Pagina 1 di",
+        ] {
+            assert!(
+                text.contains(needle),
+                "{needle} missing from the report: {text}"
+            );
+        }
+        // The office writes the outcomes, links a health objective, approves.
+        let pis = zona_store::pis::health_plans(&app.db.db, 1)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.period_start == 2026)
+            .unwrap();
+        let objective = zona_store::planning::add_health_objective(
+            &app.db.db,
+            &zona_store::Actor::system("test"),
+            pis.zone_id,
+            pis.id,
+            1,
+            "Integrazione sociosanitaria per la presa in carico globale",
+        )
+        .await
+        .unwrap();
+        let detail = app.get("/partecipazione/co-programmazione/1").await;
+        let version = version_in(&detail.body);
+        let field = format!("obiettivo_{objective}");
+        let p = app
+            .post_with(
+                &app.client,
+                "/partecipazione/co-programmazione/1/relazione",
+                &detail.csrf(),
+                &[
+                    ("report_text", "Gli esiti: tre priorità condivise."),
+                    ("version", &version),
+                    (&field, "si"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        // Not public while a draft.
+        let anon = new_client();
+        assert_eq!(
+            app.get_with(&anon, "/partecipa/avvisi/1/relazione.pdf")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let detail = app.get("/partecipazione/co-programmazione/1").await;
+        let version = version_in(&detail.body);
+        let p = app
+            .post_with(
+                &app.client,
+                "/partecipazione/co-programmazione/1/relazione/approva",
+                &detail.csrf(),
+                &[("version", &version)],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let r = anon
+            .get(app.url("/partecipa/avvisi/1/relazione.pdf"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let text = pdf_pages(&r.bytes().await.unwrap()).join(" ");
+        assert!(
+            text.contains("Stato: Approvata il")
+                && text.contains("Gli esiti: tre priorità condivise.")
+        );
+        assert!(text.contains("Integrazione sociosanitaria per la presa in carico globale"));
+        // Concluded: contributions are closed.
+        let detail = app.get("/partecipazione/co-programmazione/1").await;
+        assert!(detail.body.contains("Concluso (relazione approvata)"));
+        let p = app
+            .post_with(
+                &app.client,
+                "/partecipazione/co-programmazione/1/contributi",
+                &detail.csrf(),
+                &[
+                    ("table", "Disabilità"),
+                    ("kind", "need"),
+                    ("body", "Tardi."),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        assert!(app
+            .get("/partecipazione/co-programmazione/1")
+            .await
+            .body
+            .contains("Il procedimento è concluso"));
+    }
+}
+
+#[tokio::test]
+async fn meetings_keep_attendance_minutes_and_checked_attachments() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        app.login("ufficio.piano").await;
+        let list = flat(&app.get("/partecipazione/incontri").await.body);
+        for (date, group) in [
+            ("20/02/2024", "Comitato di partecipazione zonale"),
+            ("21/02/2024", "Organizzazioni sindacali"),
+            ("22/02/2024", "Consulta del Terzo settore"),
+        ] {
+            assert!(
+                list.contains(&format!(
+                    "<td>{date}</td><td>Incontro di partecipazione</td>"
+                )) && list.contains(group),
+                "{backend:?}: {date} {group}"
+            );
+        }
+        let first = app.get("/partecipazione/incontri/1").await;
+        assert!(first
+            .body
+            .contains("c/o Ospedale di Livorno – Sala Ceccarini"));
+        assert!(first
+            .body
+            .contains("5 obiettivi di salute, 21 programmi, 130 attività"));
+
+        // Validation: a place or a link, a real time.
+        let form = "/partecipazione/incontri/nuovo";
+        let p = app
+            .submit(
+                form,
+                form,
+                &[
+                    ("kind", "participation"),
+                    ("subject", "Incontro di prova"),
+                    ("held_on", "05/03/2026"),
+                    ("starts_at", "25:00"),
+                    ("public", "si"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.field_error("place").unwrap().contains("luogo"));
+        assert!(p.field_error("starts_at").unwrap().contains("hh:mm"));
+        let p = app
+            .submit(
+                form,
+                form,
+                &[
+                    ("kind", "participation"),
+                    ("subject", "Incontro di prova"),
+                    ("held_on", "05/03/2026"),
+                    ("starts_at", "17:30"),
+                    ("online_url", "https://meet.example.org/zona"),
+                    ("public", "no"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+
+        // Attendance by body; an unknown body is refused with its name.
+        let m = "/partecipazione/incontri/1";
+        let p = app
+            .submit(
+                m,
+                &format!("{m}/presenze"),
+                &[("presenze_0", "Arci Livorno\nEnte Fantasma")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p
+            .field_error("presenze_0")
+            .unwrap()
+            .contains("«Ente Fantasma» non è nel registro"));
+        let p = app
+            .submit(
+                m,
+                &format!("{m}/presenze"),
+                &[(
+                    "presenze_0",
+                    "Arci Livorno\nfondazione caritas livorno\n[Mario Bianchi]",
+                )],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let page = app.get(m).await;
+        assert!(
+            page.body
+                .contains("<li>Fondazione Caritas Livorno ETS</li>")
+                && page.body.contains("<li>Mario Bianchi</li>")
+        );
+
+        // Attachments: checked by type and content; stored and served back unchanged.
+        let upload = |name: &'static str, bytes: Vec<u8>| {
+            let app = &app;
+            async move {
+                let token = app.get(m).await.csrf();
+                let form = reqwest::multipart::Form::new().part(
+                    "file",
+                    reqwest::multipart::Part::bytes(bytes).file_name(name),
+                );
+                let r = app
+                    .client
+                    .post(app.url(&format!("{m}/allegati?csrf_token={token}")))
+                    .multipart(form)
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status(), r.text().await.unwrap())
+            }
+        };
+        let (status, body) = upload("virus.exe", b"MZ\x90\x00".to_vec()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("non è di un tipo ammesso"));
+        let (status, body) = upload("slide.pdf", b"PK\x03\x04 not a pdf".to_vec()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("non corrisponde a un file .pdf"));
+        let pdf = b"%PDF-1.4\n% slide del POA 2024\n".to_vec();
+        let (status, _) = upload("slide POA 2024.pdf", pdf.clone()).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let page = app.get(m).await;
+        let link = capture(
+            r#"href="(/partecipazione/allegati/\d+)">slide POA 2024.pdf<"#,
+            &page.body,
+        );
+        let r = app.client.get(app.url(&link)).send().await.unwrap();
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+
+        // Public: the meeting is public, its minutes and materials are not yet.
+        let anon = new_client();
+        let public_link = link.replace("/partecipazione/", "/partecipa/");
+        assert_eq!(
+            app.get_with(&anon, &public_link).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get_with(&anon, &link).await.status,
+            StatusCode::SEE_OTHER,
+            "internal link asks to log in"
+        );
+        let public = app.get_with(&anon, "/partecipa/incontri/1").await;
+        assert!(public.body.contains("Il verbale non è pubblicato."));
+        assert!(
+            !public.body.contains("Mario Bianchi"),
+            "attendance is internal"
+        );
+        // The office writes and publishes the minutes.
+        let edit = format!("{m}/modifica");
+        let page = app.get(&edit).await;
+        let version = page.input_value("version").unwrap();
+        let p = app
+            .submit(
+                &edit,
+                &edit,
+                &[
+                    ("kind", "participation"),
+                    ("subject", "Presentazione del percorso POA 2024"),
+                    ("held_on", "20/02/2024"),
+                    ("place", "c/o Ospedale di Livorno – Sala Ceccarini"),
+                    ("minutes", "Il Comitato prende atto del percorso."),
+                    ("public", "si"),
+                    ("minutes_published", "si"),
+                    ("version", &version),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let public = app.get_with(&anon, "/partecipa/incontri/1").await;
+        assert!(public
+            .body
+            .contains("Il Comitato prende atto del percorso."));
+        let r = anon.get(app.url(&public_link)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        // A meeting by invitation is not public at all.
+        let hub = app.get_with(&anon, "/partecipa").await;
+        assert!(!hub.body.contains("Incontro di prova"));
+    }
+}
