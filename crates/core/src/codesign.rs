@@ -272,20 +272,7 @@ pub struct Period {
     pub end_precision: Precision,
 }
 
-const MONTHS: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
+use crate::format::MONTHS;
 
 fn month_of(word: &str) -> Option<Month> {
     let w = word.to_lowercase();
@@ -490,7 +477,7 @@ impl Period {
     pub fn display(&self) -> String {
         let show = |d: Date, p: Precision| match p {
             Precision::Day => crate::format::date(d),
-            Precision::Month => format!("{} {}", MONTHS[d.month() as usize - 1], d.year()),
+            Precision::Month => crate::format::month_year(d),
             Precision::Year => d.year().to_string(),
         };
         let a = show(self.start, self.start_precision);

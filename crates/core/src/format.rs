@@ -52,6 +52,27 @@ pub fn capitalise(s: &str) -> String {
 }
 
 /// `23/11/2026`
+/// Italian month names, lower case as in running text.
+pub const MONTHS: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];
+
+/// "ottobre 2025".
+pub fn month_year(d: Date) -> String {
+    format!("{} {}", MONTHS[d.month() as usize - 1], d.year())
+}
+
 pub fn date(d: Date) -> String {
     format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
 }

@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use time::Date;
+use time::{Date, Duration};
 use zona_core::authz::{Action, Role};
 use zona_core::coprogramming::{
     self as rules, AdmissionDecision, ApplicantKind, ContributionKind, MeetingKind, Stage,
@@ -299,7 +299,9 @@ struct DetailPage {
     stage: &'static str,
     office: bool,
     body_view: bool,
-    timeline: Vec<TimelineItem>,
+    /// The path month by month, from its first to its last step, like the
+    /// seed's calendar; a month without steps is shown empty.
+    timeline: Vec<(String, Vec<TimelineItem>)>,
     act_fields: Option<Vec<Field>>,
     notice_fields: Option<Vec<Field>>,
     notice_days: Option<i64>,
@@ -513,7 +515,6 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_>) -
         application_fields(&bodies, &DEFAULT_KINDS, v, e, true)
     });
     let tables = store::working_tables(&state.db, p.id).await?;
-    let table_names = table_options(&tables);
     let applications = store::applications(&state.db, p.id, own).await?;
     let app_views = applications
         .into_iter()
@@ -546,10 +547,13 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_>) -
                         .map(|k| k.label())
                         .unwrap_or(""),
                     body: c.body.clone(),
-                    who: c
-                        .organisation_name
-                        .clone()
-                        .unwrap_or_else(|| "Facilitatore".into()),
+                    who: format!(
+                        "{}{}",
+                        c.organisation_name.as_deref().unwrap_or("Facilitatore"),
+                        c.meeting_on
+                            .map(|d| format!(", incontro del {}", format::date(d)))
+                            .unwrap_or_default()
+                    ),
                     editable: contributing
                         && (office
                             || own.is_some_and(|ids| {
@@ -559,9 +563,10 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_>) -
                 .collect(),
         })
         .collect();
+    let choices = Choices::load(state, ctx, &viewer, &p).await?;
     let contribution_fields = (contributing && (office || own.is_some())).then(|| {
         let (v, e) = form_of("contributo");
-        contribution_fields(&bodies, &table_names, office, v, e)
+        contribution_fields(&choices, office, v, e)
     });
     let report_open = p.report_status.as_deref() != Some("approved");
     let objectives = match p.health_plan_id {
@@ -606,11 +611,12 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_>) -
         stage: stage.label(),
         office,
         body_view: own.is_some(),
-        timeline: timeline
-            .into_iter()
-            .map(|(_, t)| t)
-            .filter(|t| t.public || !matches!(viewer, Viewer::Body(_)))
-            .collect(),
+        timeline: by_month(
+            timeline
+                .into_iter()
+                .filter(|(_, t)| t.public || !matches!(viewer, Viewer::Body(_)))
+                .collect(),
+        ),
         act_fields,
         notice_days: p.notice().map(|(o, c)| rules::notice_days(o, c)),
         notice_fields,
@@ -641,6 +647,27 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_>) -
         StatusCode::OK
     };
     Ok((status, render_page(&page)).into_response())
+}
+
+fn by_month(items: Vec<(Date, TimelineItem)>) -> Vec<(String, Vec<TimelineItem>)> {
+    let (Some(first), Some(last)) = (items.first().map(|x| x.0), items.last().map(|x| x.0)) else {
+        return Vec::new();
+    };
+    let mut months: Vec<(String, Vec<TimelineItem>)> = Vec::new();
+    let mut d = first.replace_day(1).expect("first of month");
+    while d <= last {
+        months.push((format::month_year(d), Vec::new()));
+        d = d
+            .checked_add(Duration::days(i64::from(d.month().length(d.year()))))
+            .expect("next month");
+    }
+    for (day, item) in items {
+        let label = format::month_year(day);
+        if let Some(m) = months.iter_mut().find(|(l, _)| *l == label) {
+            m.1.push(item);
+        }
+    }
+    months
 }
 
 fn table_options(tables: &[store::WorkingTable]) -> Vec<(String, String)> {
@@ -715,13 +742,42 @@ fn contribution_values(c: &Contribution) -> FormValues {
     ])
 }
 
-fn contribution_fields(
-    bodies: &[(String, String)],
-    tables: &[(String, String)],
-    office: bool,
-    v: &FormValues,
-    e: &FieldErrors,
-) -> Vec<Field> {
+/// The choices of a contribution form: bodies, tables, meetings of the path.
+struct Choices {
+    bodies: Vec<(String, String)>,
+    tables: Vec<(String, String)>,
+    meetings: Vec<(String, String)>,
+}
+
+impl Choices {
+    async fn load(
+        state: &AppState,
+        ctx: &Ctx,
+        viewer: &Viewer,
+        p: &Procedure,
+    ) -> Result<Choices, AppError> {
+        let mut meetings = vec![(String::new(), "Nessuno in particolare".to_string())];
+        meetings.extend(
+            store::meetings(&state.db, p.zone_id, Some(p.id), false)
+                .await?
+                .into_iter()
+                .map(|m| {
+                    (
+                        m.id.to_string(),
+                        format!("{} – {}", format::date(m.held_on), m.subject),
+                    )
+                }),
+        );
+        Ok(Choices {
+            bodies: body_options(state, ctx, viewer).await?,
+            tables: table_options(&store::working_tables(&state.db, p.id).await?),
+            meetings,
+        })
+    }
+}
+
+fn contribution_fields(ch: &Choices, office: bool, v: &FormValues, e: &FieldErrors) -> Vec<Field> {
+    let (bodies, tables) = (&ch.bodies, &ch.tables);
     let mut opts = vec![(
         String::new(),
         if office {
@@ -744,6 +800,12 @@ fn contribution_fields(
                 .collect(),
         )
         .required()
+        .bind(v, e),
+        Field::select(
+            "meeting_id",
+            "Incontro in cui è emerso",
+            ch.meetings.clone(),
+        )
         .bind(v, e),
         Field::new("body", "Contributo", FieldKind::Textarea)
             .required()
@@ -1123,6 +1185,15 @@ async fn parse_contribution(
     }
     let body = e.check("body", required_text(forms::value(v, "body"), 4000));
     let org = forms::optional_id(v, "contributor_id", e);
+    let meeting_id = forms::optional_id(v, "meeting_id", e);
+    if let Some(m) = meeting_id {
+        let ok = store::get_meeting(&state.db, m)
+            .await?
+            .is_some_and(|x| x.procedure_id == Some(p.id));
+        if !ok {
+            e.add("meeting_id", "Scegli l'incontro dall'elenco.");
+        }
+    }
     if let Some(own) = viewer.own() {
         match org {
             Some(o) if own.contains(&o) => {
@@ -1141,7 +1212,7 @@ async fn parse_contribution(
         (Some(t), Some(k), Some(body)) if e.is_empty() => Some(ContributionInput {
             procedure_id: p.id,
             working_table_id: t.id,
-            meeting_id: None,
+            meeting_id,
             organisation_id: org,
             kind: k.code().to_string(),
             body,
@@ -1508,8 +1579,7 @@ async fn contribution_form(
         None if !viewer.office() => return Err(AppError::Forbidden),
         _ => {}
     }
-    let tables = store::working_tables(&state.db, p.id).await?;
-    let bodies = body_options(state, ctx, &viewer).await?;
+    let choices = Choices::load(state, ctx, &viewer, &p).await?;
     let defaults = contribution_values(&existing);
     let no_errors = FieldErrors::new();
     let (v, e) = failed.unwrap_or((&defaults, &no_errors));
@@ -1533,13 +1603,7 @@ async fn contribution_form(
             vec![ItemForm {
                 heading: "Modifica il contributo",
                 action: format!("{BASE}/{id}/contributi/{c}"),
-                fields: contribution_fields(
-                    &bodies,
-                    &table_options(&tables),
-                    viewer.office(),
-                    v,
-                    e,
-                ),
+                fields: contribution_fields(&choices, viewer.office(), v, e),
                 submit: "Salva il contributo",
                 errors_summary: forms::summary(e),
             }]
