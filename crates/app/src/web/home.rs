@@ -56,6 +56,10 @@ struct Home {
     units: Vec<(String, String)>,
     organisations: Vec<(i64, String)>,
     recent: Vec<(String, String, &'static str, String, String)>,
+    /// The work areas this person may open: label, link, what it holds.
+    areas: Vec<(&'static str, &'static str, &'static str)>,
+    /// Co-programming notices open today: id, subject, deadline.
+    notices: Vec<(i64, String, String)>,
 }
 
 async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -142,7 +146,54 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             ));
         }
     }
+    let internal = ctx.allows(Action::ReadInternal { zone_id });
+    let mut areas = Vec::new();
+    if internal {
+        areas.push(("Pianificazione", "/pianificazione", "PIS, Programmazioni Operative Annuali, schede attività, budget integrato, monitoraggio."));
+        areas.push((
+            "Partecipazione",
+            "/partecipazione",
+            "Incontri, co-programmazione, co-progettazione, enti del Terzo Settore.",
+        ));
+        areas.push((
+            "Obiettivi di servizio",
+            "/obiettivi-servizio",
+            "Le schede SOC26 dei comuni.",
+        ));
+    }
+    if !p.organisation_ids().is_empty() {
+        areas.push((
+            "Co-programmazione",
+            "/partecipazione/co-programmazione",
+            "Gli avvisi, le domande e i contributi del tuo ente.",
+        ));
+    }
+    areas.push((
+        "Partecipa",
+        "/partecipa",
+        "Ciò che è pubblicato per i cittadini: avvisi, incontri, verbali, relazioni.",
+    ));
+    let today = super::coprogramming::today();
+    let notices = zona_store::participation::procedures(db, zone_id)
+        .await?
+        .into_iter()
+        .filter(|x| {
+            zona_core::coprogramming::stage(x.facts(), today)
+                == zona_core::coprogramming::Stage::NoticeOpen
+        })
+        .map(|x| {
+            (
+                x.id,
+                x.subject.clone(),
+                x.notice_closes
+                    .map(zona_core::format::date)
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
     Ok(render_page(&Home {
+        areas,
+        notices,
         page: PageCtx::new(&ctx, "Home"),
         full_name: p.full_name.clone(),
         roles: p
