@@ -4,7 +4,7 @@
 //! activities it serves.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
-use crate::{now, on_db, Db, Result, StoreError};
+use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
 use time::Date;
@@ -398,10 +398,7 @@ pub async fn update_agreement(
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         write_agreement_children!(tx, id, input);
         let entry = AuditEntry::new(action::UPDATE, entity::CODESIGN_AGREEMENT, Some(id))
             .zone(Some(before.row.zone_id))
@@ -434,10 +431,7 @@ pub async fn delete_agreement(db: &Db, actor: &Actor, id: i64, version: i64) -> 
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         let entry = AuditEntry::new(action::DELETE, entity::CODESIGN_AGREEMENT, Some(id))
             .zone(Some(before.row.zone_id))
             .summary(summary(&before.row.subject))

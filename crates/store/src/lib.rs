@@ -34,3 +34,14 @@ pub fn now() -> time::OffsetDateTime {
     t.replace_nanosecond(t.nanosecond() / 1000 * 1000)
         .expect("valid nanosecond")
 }
+
+/// Checks an update guarded by its `version`: no row touched means someone
+/// else changed the record first. Returning the error drops the open
+/// transaction, which rolls it back.
+pub(crate) fn updated(rows: u64) -> Result<()> {
+    if rows == 0 {
+        Err(StoreError::Conflict)
+    } else {
+        Ok(())
+    }
+}

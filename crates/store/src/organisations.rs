@@ -4,7 +4,7 @@
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::{Filter, Param};
 use crate::territory::{list_query, ListQuery};
-use crate::{now, on_db, Db, Page, Result, StoreError};
+use crate::{now, on_db, updated, Db, Page, Result, StoreError};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -159,10 +159,7 @@ pub async fn update_organisation(
         .await
         .map_err(|e| StoreError::from_unique(e, ORGANISATION_UNIQUE))?
         .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         let entry = AuditEntry::new(action::UPDATE, entity::ORGANISATION, Some(id))
             .zone(Some(before.zone_id))
             .summary(format!("Ente «{}»", input.name))
@@ -295,10 +292,7 @@ pub async fn update_unit(
         .await
         .map_err(|e| StoreError::from_unique(e, UNIT_UNIQUE))?
         .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         let entry = AuditEntry::new(action::UPDATE, entity::UNIT, Some(id))
             .zone(Some(before.zone_id))
             .summary(format!("Unità «{}»", input.name))

@@ -5,7 +5,7 @@
 //! them before calling these functions.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
-use crate::{now, on_db, Db, Result, StoreError};
+use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
@@ -204,10 +204,7 @@ pub async fn update_meeting(
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         let entry = AuditEntry::new(action::UPDATE, entity::MEETING, Some(id))
             .zone(Some(before.zone_id))
             .summary(meeting_summary(m))
@@ -659,10 +656,7 @@ pub async fn change_procedure(
             ProcedureChange::ApproveReport { on } => q.bind(on).bind(version),
         };
         let n = q.execute(&mut *tx).await?.rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         if let ProcedureChange::Report { objective_ids, .. } = change {
             sqlx::query("DELETE FROM procedure_objectives WHERE procedure_id = $1")
                 .bind(id)
@@ -848,10 +842,7 @@ pub async fn update_application(
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         let entry = AuditEntry::new(action::UPDATE, entity::APPLICATION, Some(id))
             .zone(Some(p.zone_id))
             .summary(format!(
@@ -893,10 +884,7 @@ pub async fn decide_application(
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         let act = if decision == "admitted" {
             action::ACCEPT
         } else {
@@ -1036,10 +1024,7 @@ pub async fn update_contribution(
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         let entry = AuditEntry::new(action::UPDATE, entity::CONTRIBUTION, Some(id))
             .zone(Some(p.zone_id))
             .summary(format!("Contributo a «{}»", p.subject))

@@ -2,7 +2,7 @@
 //! was typed in (see docs/soc26.md), complete or draft.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
-use crate::{now, on_db, Db, Result, StoreError};
+use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -109,10 +109,7 @@ pub async fn save(
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-                if n == 0 {
-                    tx.rollback().await?;
-                    return Err(StoreError::Conflict);
-                }
+                updated(n)?;
                 (
                     f.id,
                     AuditEntry::new(action::UPDATE, entity::SOC26_FORM, Some(f.id))

@@ -2,7 +2,7 @@
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::{bind_params, Filter, Param};
-use crate::{now, on_db, Db, Page, Result, StoreError};
+use crate::{now, on_db, updated, Db, Page, Result, StoreError};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -131,10 +131,7 @@ pub async fn update_region(
         .await
         .map_err(|e| StoreError::from_unique(e, REGION_UNIQUE))?
         .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         let entry = AuditEntry::new(action::UPDATE, entity::REGION, Some(id))
             .summary(format!("Regione «{}»", input.name))
             .before(&RegionInput {
@@ -271,10 +268,7 @@ pub async fn update_zone(
         .await
         .map_err(|e| StoreError::from_unique(e, ZONE_UNIQUE))?
         .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         let entry = AuditEntry::new(action::UPDATE, entity::ZONE, Some(id))
             .zone(Some(id))
             .summary(format!("Zona «{}»", input.name))
@@ -421,10 +415,7 @@ pub async fn update_municipality(
         .await
         .map_err(|e| StoreError::from_unique(e, MUNICIPALITY_UNIQUE))?
         .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         let entry = AuditEntry::new(action::UPDATE, entity::MUNICIPALITY, Some(id))
             .zone(Some(before.zone_id))
             .summary(format!("Comune «{}»", input.name))

@@ -3,7 +3,7 @@
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::{Filter, Param};
 use crate::territory::list_query;
-use crate::{now, on_db, Db, Page, Result, StoreError};
+use crate::{now, on_db, updated, Db, Page, Result, StoreError};
 use serde::Serialize;
 use time::OffsetDateTime;
 use zona_core::authz::{Grant, Role};
@@ -194,10 +194,7 @@ pub async fn update_user(
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict);
-        }
+        updated(n)?;
         let mut after = input.clone();
         after.username = before.username.clone();
         after.zone_id = before.zone_id;

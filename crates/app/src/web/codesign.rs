@@ -817,32 +817,13 @@ async fn import_form(ctx: Ctx) -> PageResult {
     import_page(&ctx, Vec::new()).await
 }
 
-async fn import(State(state): State<AppState>, ctx: Ctx, mut multipart: Multipart) -> PageResult {
+async fn import(State(state): State<AppState>, ctx: Ctx, multipart: Multipart) -> PageResult {
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::Administer { zone_id })?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut published = true;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("Invio del file non riuscito.".into()))?
-    {
-        match field.name() {
-            Some("file") => {
-                let name = field.file_name().unwrap_or("").to_lowercase();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::BadRequest("Invio del file non riuscito.".into()))?;
-                file = Some((name, bytes.to_vec()));
-            }
-            Some("pubblicate") => {
-                published = field.text().await.unwrap_or_default() != "no";
-            }
-            _ => {}
-        }
-    }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let upload = forms::Upload::read(multipart).await?;
+    let published = forms::value(&upload.fields, "pubblicate") != "no";
+    let file = upload.non_empty_file().map(|(n, b)| (n.to_lowercase(), b));
+    let Some((name, bytes)) = file else {
         return import_page(&ctx, vec!["Scegliere un file CSV o Excel.".into()]).await;
     };
     let xlsx = name.ends_with(".xlsx");

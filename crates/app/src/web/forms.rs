@@ -173,3 +173,41 @@ pub fn summary(errors: &FieldErrors) -> Option<String> {
         )),
     }
 }
+
+/// A form sent as `multipart/form-data`: the file of the field `file` (its
+/// name as the browser gives it, and its bytes), and the other fields as text.
+pub struct Upload {
+    pub file: Option<(String, Vec<u8>)>,
+    pub fields: FormValues,
+}
+
+impl Upload {
+    pub async fn read(mut multipart: axum::extract::Multipart) -> Result<Upload, super::AppError> {
+        let failed = || {
+            super::AppError::BadRequest(
+                "Invio del file non riuscito: il file è forse troppo grande.".into(),
+            )
+        };
+        let mut up = Upload {
+            file: None,
+            fields: FormValues::new(),
+        };
+        while let Some(field) = multipart.next_field().await.map_err(|_| failed())? {
+            let name = field.name().unwrap_or("").to_string();
+            if name == "file" {
+                let file_name = field.file_name().unwrap_or("").to_string();
+                let bytes = field.bytes().await.map_err(|_| failed())?;
+                up.file = Some((file_name, bytes.to_vec()));
+            } else {
+                let text = field.text().await.map_err(|_| failed())?;
+                up.fields.insert(name, text);
+            }
+        }
+        Ok(up)
+    }
+
+    /// The file, when one was chosen and is not empty.
+    pub fn non_empty_file(self) -> Option<(String, Vec<u8>)> {
+        self.file.filter(|(_, b)| !b.is_empty())
+    }
+}

@@ -771,24 +771,11 @@ async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> PageResult {
     let (zone_id, _) = load(&state, &ctx, id).await?;
     require(&ctx, Action::Administer { zone_id })?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| {
-        AppError::BadRequest("Invio del file non riuscito: il file supera forse i 10 MB.".into())
-    })? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_string();
-            let bytes = field.bytes().await.map_err(|_| {
-                AppError::BadRequest(
-                    "Invio del file non riuscito: il file supera forse i 10 MB.".into(),
-                )
-            })?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
+    let file = forms::Upload::read(multipart).await?.file;
     let (name, bytes) = file.unwrap_or_default();
     match check_attachment(&name, &bytes) {
         Ok((name, ctype)) => {

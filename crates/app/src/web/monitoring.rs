@@ -233,27 +233,15 @@ async fn import(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(year): Path<i64>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> PageResult {
     let (zone_id, plan) = plan_id_of(&state, &ctx, year).await?;
     require(&ctx, Action::Administer { zone_id })?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("Invio del file non riuscito.".into()))?
-    {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_lowercase();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::BadRequest("Invio del file non riuscito.".into()))?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
+    let file = super::forms::Upload::read(multipart)
+        .await?
+        .non_empty_file();
     let errors = |m: &str| vec![m.to_string()];
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let Some((name, bytes)) = file.map(|(n, b)| (n.to_lowercase(), b)) else {
         return overview_page(
             &state,
             &ctx,
