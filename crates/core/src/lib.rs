@@ -13,6 +13,7 @@ pub mod codesign;
 pub mod coprogramming;
 pub mod format;
 pub mod money;
+pub mod network;
 pub mod org;
 pub mod planning;
 pub mod soc26;

@@ -1,0 +1,232 @@
+//! The network of territorial services: facilities (Case della Comunità,
+//! community hospitals, intermediate-care beds, operations centres, family
+//! clinics), and the territorial-care standards of DM 77/2022 against which
+//! a zone's network is checked.
+
+use crate::org::labelled_enum;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+labelled_enum! {
+    /// What a facility is.
+    FacilityKind {
+        CommunityHouse = "community_house", "Casa della Comunità";
+        CommunityHospital = "community_hospital", "Ospedale di Comunità";
+        IntermediateCare = "intermediate_care", "Cure intermedie";
+        OperationsCentre = "operations_centre", "Centrale Operativa Territoriale (COT)";
+        FamilyClinic = "family_clinic", "Consultorio familiare";
+        Hospice = "hospice", "Hospice";
+        Other = "other", "Altra struttura";
+    }
+}
+
+labelled_enum! {
+    /// The role of a Casa della Comunità in its network (DM 77/2022, § 4).
+    HubSpoke {
+        Hub = "hub", "Hub";
+        Spoke = "spoke", "Spoke";
+    }
+}
+
+labelled_enum! {
+    FacilityStatus {
+        Planned = "planned", "Programmata";
+        UnderWorks = "under_works", "In costruzione";
+        Open = "open", "Attiva";
+    }
+}
+
+labelled_enum! {
+    /// Care level of intermediate-care beds (DGRT 909/2017 for Tuscany).
+    CareLevel {
+        LowCare = "low_care", "Low care (I livello)";
+        First = "first", "I livello";
+        Second = "second", "II livello";
+        Third = "third", "III livello";
+    }
+}
+
+/// A count of beds, places or people: a whole number, not negative.
+pub fn parse_count(s: &str) -> Result<u32, String> {
+    let t = s.trim().replace('.', "");
+    match t.parse::<i64>() {
+        Ok(n) if n < 0 => Err("Il numero non può essere negativo.".into()),
+        Ok(n) if n > 10_000_000 => Err("Numero troppo grande.".into()),
+        Ok(n) => Ok(n as u32),
+        Err(_) => Err("Scrivere un numero intero, per esempio 34.".into()),
+    }
+}
+
+/// A rate of a standard: `amount` for every `per` inhabitants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rate {
+    pub amount: u64,
+    pub per: u64,
+}
+
+impl Rate {
+    /// What a population requires at this rate, rounded up: a standard of
+    /// "1 every N inhabitants" covers everyone, so a remainder needs one more.
+    pub fn required(self, population: u64) -> u64 {
+        if self.per == 0 {
+            return 0;
+        }
+        (population * self.amount).div_ceil(self.per)
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ogni {} abitanti",
+            crate::format::thousands(self.amount),
+            crate::format::thousands(self.per)
+        )
+    }
+}
+
+/// One standard: what it measures, at least `min`, at most `max` when the
+/// law gives a range (the hub Casa della Comunità: one every 40,000-50,000
+/// inhabitants reads as at least one every 50,000, at most one every 40,000).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standard {
+    pub code: String,
+    pub label: String,
+    pub min: Rate,
+    pub max: Option<Rate>,
+    pub source: String,
+}
+
+/// The outcome of one standard for one population.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub required_min: u64,
+    pub required_max: Option<u64>,
+    pub existing: u64,
+    /// How many are missing to reach the minimum (0 when it is reached).
+    pub gap: u64,
+}
+
+pub fn check(standard: &Standard, population: u64, existing: u64) -> Check {
+    let required_min = standard.min.required(population);
+    Check {
+        required_min,
+        required_max: standard.max.map(|r| r.required(population)),
+        existing,
+        gap: required_min.saturating_sub(existing),
+    }
+}
+
+/// The standards of DM 23 May 2022 n. 77, Annex 1, that concern a zone's
+/// network, as loaded into a new installation (the planning office edits
+/// them when the rules change).
+pub fn dm77_defaults() -> Vec<Standard> {
+    let s = |code: &str, label: &str, min: (u64, u64), max: Option<(u64, u64)>, source: &str| {
+        Standard {
+            code: code.into(),
+            label: label.into(),
+            min: Rate {
+                amount: min.0,
+                per: min.1,
+            },
+            max: max.map(|(amount, per)| Rate { amount, per }),
+            source: source.into(),
+        }
+    };
+    vec![
+        s("community_house_hub", "Case della Comunità hub", (1, 50_000), Some((1, 40_000)), "DM 77/2022, All. 1, «Casa della Comunità»: 1 Casa della Comunità hub ogni 40.000-50.000 abitanti"),
+        s("family_nurses", "Infermieri di Famiglia o Comunità", (1, 3_000), None, "DM 77/2022, All. 1, «Infermiere di Famiglia o Comunità»: 1 ogni 3.000 abitanti"),
+        s("continuity_units", "Unità di Continuità Assistenziale", (1, 100_000), None, "DM 77/2022, All. 1, «Unità di Continuità Assistenziale»: 1 medico e 1 infermiere ogni 100.000 abitanti"),
+        s("operations_centres", "Centrali Operative Territoriali", (1, 100_000), None, "DM 77/2022, All. 1, «Centrale Operativa Territoriale»: 1 ogni 100.000 abitanti o comunque a valenza distrettuale"),
+        s("community_hospital_beds", "Posti letto di Ospedale di Comunità", (20, 100_000), None, "DM 77/2022, All. 1, «Ospedale di Comunità»: 1 Ospedale di Comunità di 20 posti letto ogni 100.000 abitanti"),
+        s("hospice_beds", "Posti letto di hospice", (8, 100_000), Some((10, 100_000)), "DM 77/2022, All. 1, «Rete delle cure palliative»: hospice con 8-10 posti letto ogni 100.000 abitanti"),
+        s("palliative_home_units", "Unità di Cure Palliative Domiciliari", (1, 100_000), None, "DM 77/2022, All. 1, «Rete delle cure palliative»: 1 Unità di Cure Palliative Domiciliari ogni 100.000 abitanti"),
+        s("family_clinics", "Consultori familiari", (1, 20_000), Some((1, 10_000)), "DM 77/2022, All. 1, «Consultorio familiare»: 1 ogni 20.000 abitanti (1 ogni 10.000 nelle aree interne e rurali)"),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Livorno 153,154 (SOC26 2025, R03) plus the demo's approximate
+    /// Collesalvetti 16,383 and Capraia Isola 394.
+    const ZONA_LIVORNESE: u64 = 153_154 + 16_383 + 394;
+
+    fn standard(code: &str) -> Standard {
+        dm77_defaults()
+            .into_iter()
+            .find(|s| s.code == code)
+            .unwrap()
+    }
+
+    #[test]
+    fn rates_round_up() {
+        assert_eq!(ZONA_LIVORNESE, 169_931);
+        let r = Rate {
+            amount: 1,
+            per: 3_000,
+        };
+        assert_eq!(r.required(169_931), 57);
+        assert_eq!(r.required(3_000), 1);
+        assert_eq!(r.required(3_001), 2);
+        assert_eq!(r.required(0), 0);
+        assert_eq!(
+            Rate {
+                amount: 20,
+                per: 100_000
+            }
+            .required(169_931),
+            34
+        );
+        assert_eq!(Rate { amount: 1, per: 0 }.required(10), 0);
+        assert_eq!(r.to_string(), "1 ogni 3.000 abitanti");
+    }
+
+    #[test]
+    fn the_zona_livornese_against_dm77() {
+        let hub = check(&standard("community_house_hub"), ZONA_LIVORNESE, 2);
+        assert_eq!(
+            (hub.required_min, hub.required_max, hub.gap),
+            (4, Some(5), 2)
+        );
+        let beds = check(&standard("community_hospital_beds"), ZONA_LIVORNESE, 20);
+        assert_eq!((beds.required_min, beds.gap), (34, 14));
+        let cot = check(&standard("operations_centres"), ZONA_LIVORNESE, 2);
+        assert_eq!((cot.required_min, cot.gap), (2, 0));
+        let clinics = check(&standard("family_clinics"), ZONA_LIVORNESE, 2);
+        assert_eq!((clinics.required_min, clinics.required_max), (9, Some(17)));
+        // A population change moves the requirement.
+        let smaller = check(&standard("community_house_hub"), 150_000, 2);
+        assert_eq!(
+            (smaller.required_min, smaller.required_max, smaller.gap),
+            (3, Some(4), 1)
+        );
+        let hospice = check(&standard("hospice_beds"), ZONA_LIVORNESE, 0);
+        assert_eq!((hospice.required_min, hospice.required_max), (14, Some(17)));
+    }
+
+    #[test]
+    fn counts_are_whole_and_not_negative() {
+        assert_eq!(parse_count(" 34 ").unwrap(), 34);
+        assert_eq!(parse_count("41.200").unwrap(), 41_200);
+        assert!(parse_count("-3").unwrap_err().contains("negativo"));
+        assert!(parse_count("tre").is_err());
+        assert!(parse_count("3,5").is_err());
+    }
+
+    #[test]
+    fn every_standard_names_its_source() {
+        for s in dm77_defaults() {
+            assert!(s.source.starts_with("DM 77/2022"), "{}", s.code);
+            if let Some(max) = s.max {
+                assert!(
+                    max.required(100_000) >= s.min.required(100_000),
+                    "{}",
+                    s.code
+                );
+            }
+        }
+    }
+}
