@@ -827,6 +827,16 @@ fn saved(id: i64, anchor: &str, msg: &str) -> Response {
     )
 }
 
+/// The answer to a save: back to the procedure with a message, or the
+/// conflict message when someone else changed it meanwhile.
+fn after_save(id: i64, r: Result<(), StoreError>, anchor: &str, msg: &str) -> PageResult {
+    match r {
+        Ok(()) => Ok(saved(id, anchor, msg)),
+        Err(StoreError::Conflict) => Ok(conflict(id)),
+        Err(other) => Err(other.into()),
+    }
+}
+
 fn conflict(id: i64) -> Response {
     with_flash(
         Redirect::to(&format!("{BASE}/{id}")),
@@ -865,19 +875,12 @@ async fn save_act(
             date,
             strategic_lines,
         };
-        return match store::change_procedure(
-            &state.db,
-            &ctx.actor(),
+        return after_save(
             id,
-            forms::version(&v),
-            &change,
-        )
-        .await
-        {
-            Ok(()) => Ok(saved(id, "atto", "Atto di avvio registrato.")),
-            Err(StoreError::Conflict) => Ok(conflict(id)),
-            Err(other) => Err(other.into()),
-        };
+            store::change_procedure(&state.db, &ctx.actor(), id, forms::version(&v), &change).await,
+            "atto",
+            "Atto di avvio registrato.",
+        );
     }
     detail_page(&state, &ctx, id, Some(("atto", &v, &e))).await
 }
@@ -941,23 +944,12 @@ async fn publish_notice(
             opens,
             closes,
         };
-        return match store::change_procedure(
-            &state.db,
-            &ctx.actor(),
+        return after_save(
             id,
-            forms::version(&v),
-            &change,
-        )
-        .await
-        {
-            Ok(()) => Ok(saved(
-                id,
-                "avviso",
-                "Avviso pubblicato: è visibile nelle pagine pubbliche.",
-            )),
-            Err(StoreError::Conflict) => Ok(conflict(id)),
-            Err(other) => Err(other.into()),
-        };
+            store::change_procedure(&state.db, &ctx.actor(), id, forms::version(&v), &change).await,
+            "avviso",
+            "Avviso pubblicato: è visibile nelle pagine pubbliche.",
+        );
     }
     detail_page(&state, &ctx, id, Some(("avviso", &v, &e))).await
 }
@@ -1109,19 +1101,13 @@ async fn update_application(
     }
     let mut e = FieldErrors::new();
     if let Some(input) = parse_application(&v, &viewer, &mut e, id, Some(a.organisation_id)) {
-        return match store::update_application(
-            &state.db,
-            &ctx.actor(),
-            app,
-            forms::version(&v),
-            &input,
-        )
-        .await
-        {
-            Ok(()) => Ok(saved(id, "domande", "Domanda aggiornata.")),
-            Err(StoreError::Conflict) => Ok(conflict(id)),
-            Err(other) => Err(other.into()),
-        };
+        return after_save(
+            id,
+            store::update_application(&state.db, &ctx.actor(), app, forms::version(&v), &input)
+                .await,
+            "domande",
+            "Domanda aggiornata.",
+        );
     }
     application_form(&state, &ctx, id, app, Some(("domanda", &v, &e))).await
 }
@@ -1147,20 +1133,20 @@ async fn decide(
         _ => {}
     }
     if let (Some(d), Some(reason), true) = (decision, reason, e.is_empty()) {
-        return match store::decide_application(
-            &state.db,
-            &ctx.actor(),
-            app,
-            forms::version(&v),
-            d.code(),
-            reason.as_deref(),
-        )
-        .await
-        {
-            Ok(()) => Ok(saved(id, "domande", "Decisione registrata.")),
-            Err(StoreError::Conflict) => Ok(conflict(id)),
-            Err(other) => Err(other.into()),
-        };
+        return after_save(
+            id,
+            store::decide_application(
+                &state.db,
+                &ctx.actor(),
+                app,
+                forms::version(&v),
+                d.code(),
+                reason.as_deref(),
+            )
+            .await,
+            "domande",
+            "Decisione registrata.",
+        );
     }
     application_form(&state, &ctx, id, app, Some(("decisione", &v, &e))).await
 }
@@ -1283,19 +1269,13 @@ async fn edit_contribution(
     }
     let mut e = FieldErrors::new();
     if let Some(input) = parse_contribution(&state, &v, &viewer, &p, &mut e).await? {
-        return match store::update_contribution(
-            &state.db,
-            &ctx.actor(),
-            c,
-            forms::version(&v),
-            &input,
-        )
-        .await
-        {
-            Ok(()) => Ok(saved(id, "tavoli", "Contributo aggiornato.")),
-            Err(StoreError::Conflict) => Ok(conflict(id)),
-            Err(other) => Err(other.into()),
-        };
+        return after_save(
+            id,
+            store::update_contribution(&state.db, &ctx.actor(), c, forms::version(&v), &input)
+                .await,
+            "tavoli",
+            "Contributo aggiornato.",
+        );
     }
     contribution_form(&state, &ctx, id, c, Some((&v, &e))).await
 }
@@ -1331,19 +1311,12 @@ async fn save_report(
             text,
             objective_ids,
         };
-        return match store::change_procedure(
-            &state.db,
-            &ctx.actor(),
+        return after_save(
             id,
-            forms::version(&v),
-            &change,
-        )
-        .await
-        {
-            Ok(()) => Ok(saved(id, "relazione", "Bozza della relazione salvata.")),
-            Err(StoreError::Conflict) => Ok(conflict(id)),
-            Err(other) => Err(other.into()),
-        };
+            store::change_procedure(&state.db, &ctx.actor(), id, forms::version(&v), &change).await,
+            "relazione",
+            "Bozza della relazione salvata.",
+        );
     }
     detail_page(&state, &ctx, id, Some(("relazione", &v, &e))).await
 }
@@ -1366,15 +1339,12 @@ async fn approve_report(
         ));
     }
     let change = ProcedureChange::ApproveReport { on: today() };
-    match store::change_procedure(&state.db, &ctx.actor(), id, forms::version(&v), &change).await {
-        Ok(()) => Ok(saved(
-            id,
-            "relazione",
-            "Relazione conclusiva approvata: è pubblicata.",
-        )),
-        Err(StoreError::Conflict) => Ok(conflict(id)),
-        Err(other) => Err(other.into()),
-    }
+    after_save(
+        id,
+        store::change_procedure(&state.db, &ctx.actor(), id, forms::version(&v), &change).await,
+        "relazione",
+        "Relazione conclusiva approvata: è pubblicata.",
+    )
 }
 
 /// The final report as a PDF: a draft for the office while it is written;
