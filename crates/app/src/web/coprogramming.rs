@@ -509,10 +509,10 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_>) -
     });
 
     let can_apply = rules::can_apply(p.notice(), today);
-    let bodies = body_options(state, ctx, &viewer).await?;
+    let choices = Choices::load(state, ctx, &viewer, &p).await?;
     let apply_fields = (can_apply.is_ok() && (office || own.is_some())).then(|| {
         let (v, e) = form_of("domanda");
-        application_fields(&bodies, &DEFAULT_KINDS, v, e, true)
+        application_fields(&choices.bodies, &DEFAULT_KINDS, v, e, true)
     });
     let tables = store::working_tables(&state.db, p.id).await?;
     let applications = store::applications(&state.db, p.id, own).await?;
@@ -563,7 +563,6 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_>) -
                 .collect(),
         })
         .collect();
-    let choices = Choices::load(state, ctx, &viewer, &p).await?;
     let contribution_fields = (contributing && (office || own.is_some())).then(|| {
         let (v, e) = form_of("contributo");
         contribution_fields(&choices, office, v, e)
