@@ -208,8 +208,9 @@ enum FormatArg {
     Csv,
     Xlsx,
     Json,
-    /// Only for `poa` (the document for the mayors' conference) and
-    /// `co-design` (the table of the POA chapter).
+    /// Not for the administration lists: for `poa` (the document for the
+    /// mayors' conference), `co-design` (the table of the POA chapter) and
+    /// the network's tables.
     Pdf,
 }
 
@@ -224,7 +225,9 @@ struct ExportArgs {
     /// The list: regions, zones, municipalities, organisations, units, users,
     /// audit-log; `poa`, the annual operating plan of `--year` (CSV and
     /// JSON: one row per activity sheet; XLSX: the whole plan with its budget);
-    /// `co-design`, the co-design registry (PDF: the table of the POA chapter).
+    /// `co-design`, the co-design registry (PDF: the table of the POA chapter);
+    /// `facilities`, `services-matrix`, `dm77-check`, `projects`: the
+    /// network of services (PDF too).
     list: String,
     /// The year of the plan (`poa` only).
     #[arg(long)]
@@ -753,7 +756,70 @@ async fn export_codesign(a: ExportArgs) -> Result<()> {
     write_out(a.out, &bytes, &what)
 }
 
+/// The network's tables: facilities, services matrix (Case della Comunità),
+/// DM 77/2022 check, projects.
+async fn export_network(a: ExportArgs) -> Result<()> {
+    use crate::network as nw;
+    let db = open(&a.db.database_url).await?;
+    let zone = zone_id(&db, a.zone.as_deref()).await?;
+    let z = zona_store::territory::get_zone(&db, zone)
+        .await?
+        .ok_or_else(|| anyhow!("zone not found"))?;
+    let facilities = zona_store::network::list_facilities(&db, zone).await?;
+    let (table, subtitle, widths) = match a.list.as_str() {
+        "facilities" => (
+            nw::facilities_table(&facilities),
+            z.name.clone(),
+            vec![4, 3, 1, 2, 2, 2, 2, 2, 1, 3, 1, 4, 2, 2, 3],
+        ),
+        "services-matrix" => {
+            let houses = nw::matrix_facilities(
+                &facilities,
+                zona_core::network::FacilityKind::CommunityHouse,
+            );
+            let mut widths = vec![4];
+            widths.extend(std::iter::repeat_n(2, houses.len()));
+            (
+                nw::matrix_table(&houses, &nw::service_terms(&db).await?),
+                z.name.clone(),
+                widths,
+            )
+        }
+        "dm77-check" => {
+            let (population, how, rows) = nw::dm77_check(&db, zone).await?;
+            (
+                nw::dm77_table(&rows, population),
+                format!(
+                    "{} – popolazione {} = {how}",
+                    z.name,
+                    zona_core::format::thousands(population)
+                ),
+                vec![3, 3, 1, 1, 1, 1, 1, 1, 2, 5],
+            )
+        }
+        _ => (
+            nw::projects_table(&zona_store::projects::list_projects(&db, zone).await?),
+            z.name.clone(),
+            vec![4, 1, 2, 3, 3, 2, 2, 2, 1, 1, 1],
+        ),
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let bytes = match a.format {
+        FormatArg::Pdf => zona_reports::pdf::table_pdf(&table, &subtitle, &widths, today)?,
+        FormatArg::Csv => table.write(zona_reports::ExportFormat::Csv)?,
+        FormatArg::Xlsx => table.write(zona_reports::ExportFormat::Xlsx)?,
+        FormatArg::Json => table.write(zona_reports::ExportFormat::Json)?,
+    };
+    write_out(a.out, &bytes, &format!("{} rows", table.rows.len()))
+}
+
 async fn export(a: ExportArgs) -> Result<()> {
+    if ["facilities", "services-matrix", "dm77-check", "projects"].contains(&a.list.as_str()) {
+        if a.year.is_some() {
+            bail!("--year applies only to `zona export poa`");
+        }
+        return export_network(a).await;
+    }
     if a.list == "poa" {
         return export_poa(a).await;
     }
@@ -766,7 +832,7 @@ async fn export(a: ExportArgs) -> Result<()> {
     let list = ListName::from_cli(&a.list).ok_or_else(|| {
         let names: Vec<&str> = ListName::ALL.iter().map(|l| l.cli_name()).collect();
         anyhow!(
-            "unknown list `{}`: choose one of {}, poa, co-design",
+            "unknown list `{}`: choose one of {}, poa, co-design, facilities, services-matrix, dm77-check, projects",
             a.list,
             names.join(", ")
         )
@@ -798,7 +864,7 @@ async fn export(a: ExportArgs) -> Result<()> {
         FormatArg::Xlsx => zona_reports::ExportFormat::Xlsx,
         FormatArg::Json => zona_reports::ExportFormat::Json,
         FormatArg::Pdf => {
-            bail!("PDF is available for `zona export poa` and `zona export co-design` only")
+            bail!("PDF is available for `zona export poa`, `zona export co-design` and the network's tables (facilities, services-matrix, dm77-check, projects) only")
         }
     };
     let bytes = table.write(format)?;

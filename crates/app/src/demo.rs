@@ -379,6 +379,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
     crate::demo_planning::load(db, &demo, zone, &units, &municipalities).await?;
     crate::demo_codesign::load(db, &demo, zone).await?;
     crate::demo_participation::load(db, &demo, zone).await?;
+    crate::demo_network::load(db, &demo, zone, &municipalities, ausl, livorno).await?;
 
     let hash = crate::passwords::hash(DEMO_PASSWORD.to_string()).await?;
     let accounts: [(&str, &str, Option<i64>, Grant); 4] = [

@@ -16,6 +16,7 @@ pub mod money;
 pub mod network;
 pub mod org;
 pub mod planning;
+pub mod projects;
 pub mod soc26;
 pub mod soc26_json;
 pub mod validation;

@@ -43,7 +43,70 @@ labelled_enum! {
         First = "first", "I livello";
         Second = "second", "II livello";
         Third = "third", "III livello";
+        // The seed gives the 40 beds of the Livorno hospital's pavilion 5
+        // jointly for levels I and II, without the split.
+        FirstSecond = "first_second", "I e II livello";
     }
+}
+
+labelled_enum! {
+    /// How the existing count of a standard is found: from the facilities
+    /// recorded (by kind, or their beds), or entered by hand for what is
+    /// staff rather than buildings (family nurses, care teams).
+    Measure {
+        HubCommunityHouses = "hub_community_houses", "Case della Comunità hub registrate";
+        CommunityHospitalBeds = "community_hospital_beds", "Posti letto degli Ospedali di Comunità registrati";
+        OperationsCentres = "operations_centres", "Centrali Operative Territoriali registrate";
+        FamilyClinics = "family_clinics", "Consultori familiari registrati";
+        HospiceBeds = "hospice_beds", "Posti letto degli hospice registrati";
+        Manual = "manual", "Dato inserito a mano";
+    }
+}
+
+/// How much of the facilities' capacity is active (what exists now) and how
+/// much is planned or under works (what exists "a regime").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counted {
+    pub open: u64,
+    pub planned: u64,
+}
+
+impl Counted {
+    pub fn add(&mut self, status: FacilityStatus, n: u64) {
+        match status {
+            FacilityStatus::Open => self.open += n,
+            FacilityStatus::Planned | FacilityStatus::UnderWorks => self.planned += n,
+        }
+    }
+}
+
+/// A facility as the standards count it.
+#[derive(Debug, Clone, Copy)]
+pub struct CountedFacility {
+    pub kind: FacilityKind,
+    pub hub_spoke: Option<HubSpoke>,
+    pub status: FacilityStatus,
+    pub beds: u64,
+}
+
+/// What a measure counts among the facilities (`None` for a manual measure).
+pub fn count(measure: Measure, facilities: &[CountedFacility]) -> Option<Counted> {
+    let mut c = Counted::default();
+    for f in facilities {
+        let n = match measure {
+            Measure::HubCommunityHouses => u64::from(
+                f.kind == FacilityKind::CommunityHouse && f.hub_spoke == Some(HubSpoke::Hub),
+            ),
+            Measure::CommunityHospitalBeds if f.kind == FacilityKind::CommunityHospital => f.beds,
+            Measure::OperationsCentres => u64::from(f.kind == FacilityKind::OperationsCentre),
+            Measure::FamilyClinics => u64::from(f.kind == FacilityKind::FamilyClinic),
+            Measure::HospiceBeds if f.kind == FacilityKind::Hospice => f.beds,
+            Measure::Manual => return None,
+            _ => 0,
+        };
+        c.add(f.status, n);
+    }
+    Some(c)
 }
 
 /// A count of beds, places or people: a whole number, not negative.
@@ -93,6 +156,7 @@ impl fmt::Display for Rate {
 pub struct Standard {
     pub code: String,
     pub label: String,
+    pub measure: Measure,
     pub min: Rate,
     pub max: Option<Rate>,
     pub source: String,
@@ -123,9 +187,18 @@ pub fn check(standard: &Standard, population: u64, existing: u64) -> Check {
 /// them when the rules change).
 pub fn dm77_defaults() -> Vec<Standard> {
     let s = |code: &str, label: &str, min: (u64, u64), max: Option<(u64, u64)>, source: &str| {
+        let measure = match code {
+            "community_house_hub" => Measure::HubCommunityHouses,
+            "operations_centres" => Measure::OperationsCentres,
+            "community_hospital_beds" => Measure::CommunityHospitalBeds,
+            "hospice_beds" => Measure::HospiceBeds,
+            "family_clinics" => Measure::FamilyClinics,
+            _ => Measure::Manual,
+        };
         Standard {
             code: code.into(),
             label: label.into(),
+            measure,
             min: Rate {
                 amount: min.0,
                 per: min.1,

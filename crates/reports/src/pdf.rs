@@ -160,3 +160,6 @@ pub fn table_pdf(
 
 /// The final report of a co-programming path (data: `zona_app::participation::report_data`).
 pub const REPORT_TEMPLATE: &str = include_str!("../templates/report.typ");
+
+/// A project card on one page (data: `zona_app::network::card_data`).
+pub const PROJECT_CARD_TEMPLATE: &str = include_str!("../templates/project_card.typ");

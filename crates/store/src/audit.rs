@@ -119,6 +119,9 @@ pub mod entity {
     pub const PROCEDURE: &str = "coprogramming_procedure";
     pub const APPLICATION: &str = "coprogramming_application";
     pub const CONTRIBUTION: &str = "contribution";
+    pub const FACILITY: &str = "facility";
+    pub const CARE_STANDARD: &str = "care_standard";
+    pub const PROJECT: &str = "project";
 
     pub fn label(code: &str) -> &'static str {
         match code {
@@ -143,6 +146,9 @@ pub mod entity {
             PROCEDURE => "Procedimento di co-programmazione",
             APPLICATION => "Domanda di partecipazione",
             CONTRIBUTION => "Contributo",
+            FACILITY => "Struttura della rete",
+            CARE_STANDARD => "Standard DM 77/2022",
+            PROJECT => "Progetto",
             _ => "Altro",
         }
     }
@@ -168,6 +174,9 @@ pub mod entity {
         PROCEDURE,
         APPLICATION,
         CONTRIBUTION,
+        FACILITY,
+        CARE_STANDARD,
+        PROJECT,
     ];
 }
 

@@ -202,7 +202,9 @@ impl Db {
             Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
         };
         r.map_err(|e| StoreError::Migration(e.to_string()))?;
-        crate::vocabularies::seed_missing(self).await
+        crate::vocabularies::seed_missing(self).await?;
+        crate::network::seed_standards(self).await?;
+        crate::projects::seed_pnrr(self).await
     }
 
     /// True when the database answers a trivial query.

@@ -17,10 +17,12 @@ mod forms;
 mod home;
 mod meetings;
 mod monitoring;
+mod network;
 mod page;
 mod participation;
 mod pis;
 mod planning;
+mod projects;
 mod public;
 mod public_participation;
 mod sheets;
@@ -75,6 +77,8 @@ pub fn router(state: AppState) -> Router {
         .merge(meetings::routes())
         .merge(public_participation::routes())
         .merge(participation::routes())
+        .merge(network::routes())
+        .merge(projects::routes())
         .nest_service(
             "/static",
             tower::ServiceBuilder::new()

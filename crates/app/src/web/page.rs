@@ -58,9 +58,9 @@ impl PageCtx {
         });
         nav.push(NavItem {
             label: "Servizi",
-            href: "/servizi",
-            active: false,
-            coming: true,
+            href: if internal { "/servizi" } else { "/strutture" },
+            active: path.starts_with("/servizi") || path.starts_with("/strutture"),
+            coming: false,
         });
         nav.push(NavItem {
             label: "Obiettivi di servizio",

@@ -223,6 +223,14 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
         "public notice: deadline and calendar, no applicant".into(),
     );
     v.open("/partecipa/incontri/1").await;
+    let facilities = v.open("/strutture").await;
+    v.check(
+        facilities.contains("Consultorio Centro")
+            && facilities.contains("Casa della Comunità Livorno Nord")
+            && !facilities.contains("/servizi/strutture/"),
+        "public facilities without internal links".into(),
+    );
+    v.open("/strutture/1").await;
     let codesign = v.open("/co-progettazione").await;
     v.check(
         codesign.contains("ZFA3D7718E") && !codesign.contains("/partecipazione/co-progettazione/"),
@@ -253,6 +261,16 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
                 "/partecipazione/incontri",
                 "/partecipazione/incontri/1",
                 "/partecipazione/incontri/5",
+                "/servizi",
+                "/servizi/strutture/1",
+                "/servizi/strutture/nuova",
+                "/servizi/matrice",
+                "/servizi/dm77",
+                "/servizi/dm77/family_nurses",
+                "/servizi/progetti",
+                "/servizi/progetti/1",
+                "/servizi/progetti/3/modifica",
+                "/servizi/pnrr",
             ],
             &[],
             true,

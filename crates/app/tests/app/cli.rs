@@ -760,3 +760,68 @@ async fn the_codesign_registry_exports_from_the_command_line() {
     assert_eq!(code, 1);
     assert!(err.contains("`zona export co-design`"), "{err}");
 }
+
+#[tokio::test]
+async fn the_network_tables_export_from_the_command_line() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    zona_app::demo::load(&t.db).await.unwrap();
+    let csv_of = |list: &str| {
+        let (code, out, err) = run(
+            &["export", list, "--format", "csv", "--database-url", &t.url],
+            None,
+        );
+        assert_eq!(code, 0, "{list}: {err}");
+        let mut r = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .from_reader(out.trim_start_matches('\u{feff}').as_bytes());
+        r.records()
+            .map(|x| x.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    let facilities = csv_of("facilities");
+    // Header, 7 houses, 3 intermediate-care facilities, 2 clinics, 1 apartment.
+    assert_eq!(facilities.len(), 1 + 13);
+    assert_eq!(facilities[1][0], "Casa della Comunità Livorno Nord");
+    let matrix = csv_of("services-matrix");
+    assert_eq!(matrix[0].len(), 8);
+    assert_eq!(matrix[0][7], "Casa della Comunità Collesalvetti");
+    let pua = matrix
+        .iter()
+        .find(|r| r[0] == "Punto unico di accesso (PUA)")
+        .unwrap();
+    assert_eq!(pua[1..].iter().filter(|c| *c == "×").count(), 7);
+    let dm77 = csv_of("dm77-check");
+    let beds = dm77
+        .iter()
+        .find(|r| r[0] == "Posti letto di Ospedale di Comunità")
+        .unwrap();
+    assert_eq!(&beds[2..8], ["169931", "34", "20", "0", "14", "14"]);
+    let projects = csv_of("projects");
+    assert!(projects
+        .iter()
+        .any(|r| r[0] == "Pronto Badante" && r[7] == "293481,58"));
+
+    let file = std::env::temp_dir().join(format!("zona-dm77-{}.pdf", std::process::id()));
+    let (code, _, err) = run(
+        &[
+            "export",
+            "dm77-check",
+            "--format",
+            "pdf",
+            "--out",
+            file.to_str().unwrap(),
+            "--database-url",
+            &t.url,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let bytes = std::fs::read(&file).unwrap();
+    let _ = std::fs::remove_file(&file);
+    let text = crate::helpers::pdf_pages(&bytes).join(" ");
+    assert!(
+        text.contains("Case della Comunità hub") && text.contains("169.931"),
+        "{text}"
+    );
+}

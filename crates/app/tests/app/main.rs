@@ -7,6 +7,7 @@ mod cli;
 mod codesign;
 mod exports;
 mod helpers;
+mod network;
 mod participation;
 mod planning;
 mod routes;

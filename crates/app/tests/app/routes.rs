@@ -40,6 +40,8 @@ struct Ids {
     /// Applications to the demo co-programming path: Il Simbolo's, and another body's.
     own_application: i64,
     other_application: i64,
+    facility: i64,
+    project: i64,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -88,6 +90,14 @@ async fn ids(app: &TestApp) -> Ids {
             .id
     };
     Ids {
+        facility: zona_store::network::list_facilities(db, zone)
+            .await
+            .unwrap()[0]
+            .row
+            .id,
+        project: zona_store::projects::list_projects(db, zone).await.unwrap()[0]
+            .row
+            .id,
         pis: zona_store::pis::health_plans(db, zone).await.unwrap()[0].id,
         own_application: apps
             .iter()
@@ -404,6 +414,73 @@ async fn every_route_with_every_role() {
             format!("/partecipazione/co-progettazione/{}/elimina", i.agreement),
             [login, S200, S403, S403, S403],
         ),
+        ("/servizi".into(), [login, S200, S200, S403, S200]),
+        (
+            "/servizi/esporta?format=csv".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/servizi/strutture/nuova".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            format!("/servizi/strutture/{}", i.facility),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            format!("/servizi/strutture/{}/modifica", i.facility),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            format!("/servizi/strutture/{}/elimina", i.facility),
+            [login, S200, S403, S403, S403],
+        ),
+        ("/servizi/matrice".into(), [login, S200, S200, S403, S200]),
+        (
+            "/servizi/matrice/esporta?format=xlsx".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        ("/servizi/dm77".into(), [login, S200, S200, S403, S200]),
+        (
+            "/servizi/dm77/esporta?format=pdf".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/servizi/dm77/family_nurses".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            "/servizi/dm77/nessuno".into(),
+            [login, 404, S403, S403, S403],
+        ),
+        ("/servizi/progetti".into(), [login, S200, S200, S403, S200]),
+        (
+            "/servizi/progetti/esporta?format=json".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/servizi/progetti/nuovo".into(),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            format!("/servizi/progetti/{}", i.project),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            format!("/servizi/progetti/{}/scheda.pdf", i.project),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            format!("/servizi/progetti/{}/modifica", i.project),
+            [login, S200, S403, S403, S403],
+        ),
+        (
+            format!("/servizi/progetti/{}/elimina", i.project),
+            [login, S200, S403, S403, S403],
+        ),
+        ("/servizi/pnrr".into(), [login, S200, S200, S403, S200]),
+        ("/strutture".into(), [S200; 5]),
+        (format!("/strutture/{}", i.facility), [S200; 5]),
         ("/co-progettazione".into(), [S200; 5]),
         (
             "/partecipazione/co-programmazione".into(),
@@ -745,6 +822,51 @@ async fn every_route_with_every_role() {
         // Without the version the deletion is refused as a conflict.
         (
             format!("/partecipazione/co-progettazione/{}/elimina", i.agreement),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            "/servizi/strutture/nuova".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/servizi/strutture/{}/modifica", i.facility),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/servizi/strutture/{}/elimina", i.facility),
+            [login, S303, S403, S403, S403],
+        ),
+        ("/servizi/matrice".into(), [login, S303, S403, S403, S403]),
+        (
+            "/servizi/dm77/family_nurses".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            "/servizi/progetti/nuovo".into(),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/servizi/progetti/{}/modifica", i.project),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/servizi/progetti/{}/azioni", i.project),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/servizi/progetti/{}/azioni/99/togli", i.project),
+            [login, 404, S403, S403, S403],
+        ),
+        (
+            format!("/servizi/progetti/{}/obiettivi", i.project),
+            [login, S422, S403, S403, S403],
+        ),
+        (
+            format!("/servizi/progetti/{}/obiettivi/99/togli", i.project),
+            [login, 404, S403, S403, S403],
+        ),
+        (
+            format!("/servizi/progetti/{}/elimina", i.project),
             [login, S303, S403, S403, S403],
         ),
     ];
