@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -304,4 +304,22 @@ async fn load_principal(
         u.must_change_password,
         u.zone_id,
     )))
+}
+
+/// The answer to a confirmed deletion: back to the list when done, back to
+/// the record with the reason when someone changed it in the meantime.
+pub fn after_delete(
+    result: zona_store::Result<()>,
+    list: &str,
+    record: &str,
+    done: &str,
+    changed: &str,
+) -> Result<Response, super::AppError> {
+    match result {
+        Ok(()) => Ok(with_flash(Redirect::to(list), FlashKind::Success, done)),
+        Err(zona_store::StoreError::Conflict) => {
+            Ok(with_flash(Redirect::to(record), FlashKind::Danger, changed))
+        }
+        Err(e) => Err(e.into()),
+    }
 }

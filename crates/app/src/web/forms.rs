@@ -161,6 +161,13 @@ pub fn version(form: &FormValues) -> i64 {
     value(form, "version").parse().unwrap_or(0)
 }
 
+/// The version a confirmation page put in its action (`?versione=N`); a
+/// missing one reads as a version that never exists, so the change is
+/// refused as a conflict rather than applied blindly.
+pub fn query_version(q: &std::collections::HashMap<String, String>) -> i64 {
+    q.get("versione").and_then(|v| v.parse().ok()).unwrap_or(-1)
+}
+
 /// A one-line summary for the error box at the top of a form.
 pub fn summary(errors: &FieldErrors) -> Option<String> {
     match errors.len() {

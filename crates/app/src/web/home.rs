@@ -156,6 +156,11 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             "Incontri, co-programmazione, co-progettazione, enti del Terzo Settore.",
         ));
         areas.push((
+            "Servizi",
+            "/servizi",
+            "Case della Comunità e strutture, matrice dei servizi, standard DM 77/2022, PNRR e schede progetto.",
+        ));
+        areas.push((
             "Obiettivi di servizio",
             "/obiettivi-servizio",
             "Le schede SOC26 dei comuni.",

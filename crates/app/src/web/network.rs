@@ -4,7 +4,7 @@
 
 use super::admin::views::ConfirmPage;
 use super::admin::{require, same_zone, zone_of};
-use super::ctx::{with_flash, Ctx, FlashKind};
+use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::forms::{self, Field, FieldKind, FormValues};
 use super::page::{render_page, PageCtx, PageResult};
@@ -914,20 +914,14 @@ async fn delete(
 ) -> Result<Response, AppError> {
     let (zone_id, _) = load(&state, &ctx, id).await?;
     require(&ctx, Action::Administer { zone_id })?;
-    let version = q.get("versione").and_then(|v| v.parse().ok()).unwrap_or(-1);
-    match store::delete_facility(&state.db, &ctx.actor(), id, version).await {
-        Ok(()) => Ok(with_flash(
-            Redirect::to(BASE),
-            FlashKind::Success,
-            "Struttura eliminata.",
-        )),
-        Err(StoreError::Conflict) => Ok(with_flash(
-            Redirect::to(&format!("{BASE}/strutture/{id}")),
-            FlashKind::Danger,
-            "La struttura è stata modificata da un'altra persona: controllarla e riprovare.",
-        )),
-        Err(e) => Err(e.into()),
-    }
+    let version = forms::query_version(&q);
+    after_delete(
+        store::delete_facility(&state.db, &ctx.actor(), id, version).await,
+        BASE,
+        &format!("{BASE}/strutture/{id}"),
+        "Struttura eliminata.",
+        "La struttura è stata modificata da un'altra persona: controllarla e riprovare.",
+    )
 }
 
 // ---------------------------------------------------------------- matrix

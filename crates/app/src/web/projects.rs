@@ -6,7 +6,7 @@ use super::admin::views::{
     CellView, ConfirmPage, FormPage, ListPage, RowAction, Section, SectionForm, SectionRow,
 };
 use super::admin::{require, same_zone, zone_of};
-use super::ctx::{with_flash, Ctx, FlashKind};
+use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::forms::{self, Field, FieldKind, FormValues};
 use super::network::{send_table, BASE as NETWORK};
@@ -32,6 +32,7 @@ use zona_store::territory::ListQuery;
 use zona_store::{Page, StoreError};
 
 const BASE: &str = "/servizi/progetti";
+const PUBLIC_BASE: &str = "/progetti";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -59,6 +60,12 @@ pub fn routes() -> Router<AppState> {
             get(confirm_delete).post(delete),
         )
         .route(&format!("{NETWORK}/pnrr"), get(pnrr))
+        .route(PUBLIC_BASE, get(public_list))
+        .route(&format!("{PUBLIC_BASE}/{{id}}"), get(public_card))
+        .route(
+            &format!("{PUBLIC_BASE}/{{id}}/scheda.pdf"),
+            get(public_card_pdf),
+        )
 }
 
 fn today() -> time::Date {
@@ -225,7 +232,9 @@ pub struct TargetView {
 #[template(path = "project_card.html")]
 struct CardPage {
     page: PageCtx,
+    public: bool,
     office: bool,
+    pdf_href: String,
     id: i64,
     title: String,
     sections: Vec<(String, String)>,
@@ -254,25 +263,46 @@ fn sections(p: &Project, zone_name: &str) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-async fn card(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    let (zone_id, p) = load(&state, &ctx, id).await?;
-    let zone_name = ctx
-        .zone
+fn zone_name(ctx: &Ctx) -> String {
+    ctx.zone
         .as_ref()
         .map(|z| z.name.clone())
-        .unwrap_or_default();
-    let facilities = zona_store::network::list_facilities(&state.db, zone_id)
-        .await?
-        .into_iter()
-        .filter(|f| f.row.project_id == Some(id))
-        .map(|f| (f.row.id, f.row.name))
-        .collect();
+        .unwrap_or_default()
+}
+
+/// The card page; the public one has no internal links and no warnings.
+async fn card_page(state: &AppState, ctx: &Ctx, p: &Project, public: bool) -> PageResult {
+    let id = p.row.id;
+    let facilities = if public {
+        Vec::new()
+    } else {
+        zona_store::network::list_facilities(&state.db, p.row.zone_id)
+            .await?
+            .into_iter()
+            .filter(|f| f.row.project_id == Some(id))
+            .map(|f| (f.row.id, f.row.name))
+            .collect()
+    };
+    let page = PageCtx::new(ctx, p.row.title.clone());
     Ok(render_page(&CardPage {
-        page: crumbs(PageCtx::new(&ctx, p.row.title.clone())),
-        office: ctx.allows(Action::Administer { zone_id }),
+        page: if public {
+            page.crumb("Progetti", PUBLIC_BASE)
+        } else {
+            crumbs(page)
+        },
+        public,
+        office: !public
+            && ctx.allows(Action::Administer {
+                zone_id: p.row.zone_id,
+            }),
+        pdf_href: if public {
+            format!("{PUBLIC_BASE}/{id}/scheda.pdf")
+        } else {
+            format!("{BASE}/{id}/scheda.pdf")
+        },
         id,
         title: p.row.title.clone(),
-        sections: sections(&p, &zone_name),
+        sections: sections(p, &zone_name(ctx)),
         actions: p
             .actions
             .iter()
@@ -284,7 +314,7 @@ async fn card(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
                 )
             })
             .collect(),
-        targets: target_views(&p),
+        targets: target_views(p),
         activities: p
             .activities
             .iter()
@@ -301,7 +331,78 @@ async fn card(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
             .map(|a| (a.agreement_id, a.subject.chars().take(160).collect()))
             .collect(),
         facilities,
-        cup_warning: p.row.cup_warning.clone(),
+        cup_warning: if public {
+            None
+        } else {
+            p.row.cup_warning.clone()
+        },
+    }))
+}
+
+async fn card(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let (_, p) = load(&state, &ctx, id).await?;
+    card_page(&state, &ctx, &p, false).await
+}
+
+/// A published project of the visitor's zone, or not found.
+async fn load_public(state: &AppState, ctx: &Ctx, id: i64) -> Result<Project, AppError> {
+    require(ctx, Action::ReadPublic)?;
+    store::get_project(&state.db, id)
+        .await?
+        .filter(|p| p.row.published && Some(p.row.zone_id) == ctx.zone_id())
+        .ok_or(AppError::NotFound)
+}
+
+async fn public_card(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let p = load_public(&state, &ctx, id).await?;
+    card_page(&state, &ctx, &p, true).await
+}
+
+async fn public_card_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let p = load_public(&state, &ctx, id).await?;
+    pdf_response(&p, &zone_name(&ctx))
+}
+
+fn pdf_response(p: &Project, zone_name: &str) -> Result<Response, AppError> {
+    let bytes = nw::card_pdf(p, zone_name, today())?;
+    download(
+        bytes,
+        "application/pdf",
+        &format!("inline; filename=\"scheda-progetto-{}.pdf\"", p.row.id),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "public_projects.html")]
+struct PublicListPage {
+    page: PageCtx,
+    rows: Vec<(i64, String, String, String, &'static str)>,
+}
+
+async fn public_list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    require(&ctx, Action::ReadPublic)?;
+    let zone_id = ctx.zone_id().ok_or(AppError::NotFound)?;
+    let rows = store::list_projects(&state.db, zone_id)
+        .await?
+        .into_iter()
+        .filter(|p| p.row.published)
+        .map(|p| {
+            (
+                p.row.id,
+                p.row.title.clone(),
+                p.row.duration_text.clone(),
+                p.resources().map(euro).unwrap_or_default(),
+                p.status().label(),
+            )
+        })
+        .collect();
+    Ok(render_page(&PublicListPage {
+        page: PageCtx::new(&ctx, "Progetti della zona"),
+        rows,
     }))
 }
 
@@ -331,17 +432,7 @@ async fn card_pdf(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let (_, p) = load(&state, &ctx, id).await?;
-    let zone_name = ctx
-        .zone
-        .as_ref()
-        .map(|z| z.name.clone())
-        .unwrap_or_default();
-    let bytes = nw::card_pdf(&p, &zone_name, today())?;
-    download(
-        bytes,
-        "application/pdf",
-        &format!("inline; filename=\"scheda-progetto-{id}.pdf\""),
-    )
+    pdf_response(&p, &zone_name(&ctx))
 }
 
 // ---------------------------------------------------------------- form
@@ -958,7 +1049,7 @@ async fn remove_action(
     require(&ctx, Action::Administer { zone_id })?;
     let mut input = p.snapshot();
     input.actions.remove(index(n, input.actions.len())?);
-    let version = q.get("versione").and_then(|v| v.parse().ok()).unwrap_or(-1);
+    let version = forms::query_version(&q);
     save_children(&state, &ctx, &p, version, input, "Azione tolta.").await
 }
 
@@ -1040,7 +1131,7 @@ async fn remove_target(
     require(&ctx, Action::Administer { zone_id })?;
     let mut input = p.snapshot();
     input.targets.remove(index(n, input.targets.len())?);
-    let version = q.get("versione").and_then(|v| v.parse().ok()).unwrap_or(-1);
+    let version = forms::query_version(&q);
     save_children(&state, &ctx, &p, version, input, "Obiettivo tolto.").await
 }
 
@@ -1073,31 +1164,35 @@ async fn delete(
 ) -> Result<Response, AppError> {
     let (zone_id, _) = load(&state, &ctx, id).await?;
     require(&ctx, Action::Administer { zone_id })?;
-    let version = q.get("versione").and_then(|v| v.parse().ok()).unwrap_or(-1);
-    match store::delete_project(&state.db, &ctx.actor(), id, version).await {
-        Ok(()) => Ok(with_flash(
-            Redirect::to(BASE),
-            FlashKind::Success,
-            "Progetto eliminato.",
-        )),
-        Err(StoreError::Conflict) => Ok(with_flash(
-            Redirect::to(&format!("{BASE}/{id}")),
-            FlashKind::Danger,
-            "Il progetto è stato modificato da un'altra persona: controllarlo e riprovare.",
-        )),
-        Err(e) => Err(e.into()),
-    }
+    let version = forms::query_version(&q);
+    after_delete(
+        store::delete_project(&state.db, &ctx.actor(), id, version).await,
+        BASE,
+        &format!("{BASE}/{id}"),
+        "Progetto eliminato.",
+        "Il progetto è stato modificato da un'altra persona: controllarlo e riprovare.",
+    )
 }
 
 // ---------------------------------------------------------------- PNRR
+
+pub struct PnrrProject {
+    pub id: i64,
+    pub title: String,
+    pub cup: String,
+    pub responsible: String,
+    pub duration: String,
+    pub status: &'static str,
+    pub resources: String,
+    pub progress: String,
+}
 
 pub struct InvestmentView {
     pub short: String,
     pub title: String,
     pub child: bool,
     pub targets: Vec<String>,
-    /// (id, title, CUP, status, resources, progress).
-    pub projects: Vec<(i64, String, String, &'static str, String, String)>,
+    pub projects: Vec<PnrrProject>,
 }
 
 #[derive(Template)]
@@ -1151,14 +1246,16 @@ async fn pnrr(State(state): State<AppState>, ctx: Ctx) -> PageResult {
                             })
                             .collect::<Vec<_>>()
                             .join("; ");
-                        (
-                            p.row.id,
-                            p.row.title.clone(),
-                            p.row.cup.clone().unwrap_or_default(),
-                            p.status().label(),
-                            p.resources().map(euro).unwrap_or_default(),
+                        PnrrProject {
+                            id: p.row.id,
+                            title: p.row.title.clone(),
+                            cup: p.row.cup.clone().unwrap_or_default(),
+                            responsible: p.row.responsible_name.clone().unwrap_or_default(),
+                            duration: p.row.duration_text.clone(),
+                            status: p.status().label(),
+                            resources: p.resources().map(euro).unwrap_or_default(),
                             progress,
-                        )
+                        }
                     })
                     .collect(),
             })

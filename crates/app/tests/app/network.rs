@@ -703,5 +703,35 @@ async fn the_office_edits_the_network_with_audit_conflicts_and_public_pages() {
         assert!(card.contains("III livello"));
         assert!(!card.contains("Nella Casa della Comunità hub Livorno Nord."));
         assert!(!card.contains("Modifica"));
+
+        // Published projects are public; an internal one is not.
+        let p = app
+            .submit(
+                "/servizi/progetti/nuovo",
+                "/servizi/progetti/nuovo",
+                &[
+                    ("titolo", "Progetto interno"),
+                    ("sintesi", "Solo per gli uffici."),
+                    ("durata", "2027"),
+                    ("stato", "planned"),
+                    ("pubblicato", "no"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let internal = id_from(p.location.as_deref().unwrap());
+        let list = flat(&app.get_with(&anon, "/progetti").await.body);
+        assert!(list.contains("Pronto Badante") && !list.contains("Progetto interno"));
+        assert!(!list.contains("/servizi/"));
+        assert_eq!(
+            app.get_with(&anon, &format!("/progetti/{internal}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let seus = capture(r#"href="/progetti/(\d+)">SEUS"#, &list);
+        let card = flat(&app.get_with(&anon, &format!("/progetti/{seus}")).await.body);
+        assert!(card.contains("€ 356.240,00") && !card.contains("/servizi/"));
+        assert!(card.contains(&format!("/progetti/{seus}/scheda.pdf")));
     }
 }

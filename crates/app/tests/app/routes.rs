@@ -481,6 +481,10 @@ async fn every_route_with_every_role() {
         ("/servizi/pnrr".into(), [login, S200, S200, S403, S200]),
         ("/strutture".into(), [S200; 5]),
         (format!("/strutture/{}", i.facility), [S200; 5]),
+        ("/progetti".into(), [S200; 5]),
+        (format!("/progetti/{}", i.project), [S200; 5]),
+        (format!("/progetti/{}/scheda.pdf", i.project), [S200; 5]),
+        ("/progetti/999999".into(), [404; 5]),
         ("/co-progettazione".into(), [S200; 5]),
         (
             "/partecipazione/co-programmazione".into(),
