@@ -281,37 +281,43 @@ pub fn dm77_table(rows: &[CheckRow], population: u64) -> Table {
     table
 }
 
+/// The labelled parts of a project card, in the order of seed 000's cards:
+/// the page and the PDF show the same.
+pub fn card_sections(p: &Project, zone_name: &str) -> Vec<(String, String)> {
+    let r = &p.row;
+    let mut v = vec![("Che cos'è".to_string(), r.summary.clone())];
+    let mut add = |label: &str, text: Option<String>| {
+        if let Some(t) = text {
+            v.push((label.to_string(), t));
+        }
+    };
+    add(zone_name, r.zone_note.clone());
+    add("Servizio erogato", r.service.clone());
+    add("Durata", Some(r.duration_text.clone()));
+    add("Risorse", p.resources().map(euro));
+    add("Finanziamento", r.funding.clone());
+    add(
+        "PNRR",
+        r.pnrr_code
+            .as_ref()
+            .map(|code| match pnrr_investment(code) {
+                Some(i) => format!("{} – {}", i.short(), i.title),
+                None => code.clone(),
+            }),
+    );
+    add("CUP", r.cup.clone());
+    add("Ente responsabile", r.responsible_name.clone());
+    add("Stato", Some(p.status().label().to_string()));
+    v
+}
+
 /// The data of a project card (template `project_card.typ`).
 pub fn card_data(p: &Project, zone_name: &str, today: Date) -> Value {
     let r = &p.row;
-    let mut sections = vec![json!({"label": "Che cos'è", "text": r.summary})];
-    if let Some(z) = &r.zone_note {
-        sections.push(json!({"label": zone_name, "text": z}));
-    }
-    if let Some(s) = &r.service {
-        sections.push(json!({"label": "Servizio erogato", "text": s}));
-    }
-    sections.push(json!({"label": "Durata", "text": r.duration_text}));
-    if let Some(c) = p.resources() {
-        sections.push(json!({"label": "Risorse", "text": euro(c)}));
-    }
-    if let Some(f) = &r.funding {
-        sections.push(json!({"label": "Finanziamento", "text": f}));
-    }
-    if let Some(code) = &r.pnrr_code {
-        let text = match pnrr_investment(code) {
-            Some(i) => format!("{} – {}", i.short(), i.title),
-            None => code.clone(),
-        };
-        sections.push(json!({"label": "PNRR", "text": text}));
-    }
-    if let Some(cup) = &r.cup {
-        sections.push(json!({"label": "CUP", "text": cup}));
-    }
-    if let Some(o) = &r.responsible_name {
-        sections.push(json!({"label": "Ente responsabile", "text": o}));
-    }
-    sections.push(json!({"label": "Stato", "text": p.status().label()}));
+    let sections: Vec<Value> = card_sections(p, zone_name)
+        .into_iter()
+        .map(|(label, text)| json!({"label": label, "text": text}))
+        .collect();
     let length: usize = [&r.summary, r.service.as_deref().unwrap_or("")]
         .iter()
         .map(|s| s.len())

@@ -14,13 +14,11 @@ use zona_core::Cents;
 pub(crate) async fn seed_pnrr(db: &Db) -> Result<()> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
+        let present: Vec<String> = sqlx::query_scalar("SELECT code FROM pnrr_investments")
+            .fetch_all(&mut *tx)
+            .await?;
         for (i, inv) in PNRR_CATALOGUE.iter().enumerate() {
-            let n: i64 =
-                sqlx::query_scalar("SELECT count(*) FROM pnrr_investments WHERE code = $1")
-                    .bind(inv.code)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if n > 0 {
+            if present.iter().any(|c| c == inv.code) {
                 continue;
             }
             sqlx::query(

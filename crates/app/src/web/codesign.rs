@@ -3,7 +3,7 @@
 //! chapter's table, exports (CSV, XLSX, JSON, the chapter as PDF) and the
 //! public list of what is published.
 
-use super::admin::views::ConfirmPage;
+use super::admin::views::{ConfirmPage, EntryPage};
 use super::admin::{require, same_zone, zone_of};
 use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
 use super::export::download;
@@ -401,18 +401,6 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     }))
 }
 
-#[derive(Template)]
-#[template(path = "codesign_form.html")]
-struct FormPage {
-    page: PageCtx,
-    heading: String,
-    action: String,
-    cancel_href: String,
-    fields: Vec<Field>,
-    errors_summary: Option<String>,
-    conflict: bool,
-}
-
 async fn holder_options(
     state: &AppState,
     ctx: &Ctx,
@@ -608,7 +596,7 @@ async fn form_page(
     if !current.is_empty() && !holders.iter().any(|(v, _)| v == current) {
         holders.push((current.to_string(), current.to_string()));
     }
-    let page = FormPage {
+    Ok(EntryPage {
         page: PageCtx::new(ctx, heading.clone())
             .crumb("Partecipazione", "/partecipazione")
             .crumb("Co-progettazione", BASE),
@@ -618,17 +606,8 @@ async fn form_page(
         fields: fields(holders, values, errors),
         errors_summary: forms::summary(errors),
         conflict,
-    };
-    if errors.is_empty() && !conflict {
-        Ok(render_page(&page))
-    } else {
-        let status = if conflict {
-            StatusCode::CONFLICT
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        Ok((status, render_page(&page)).into_response())
     }
+    .respond())
 }
 
 fn saved_message(what: &str, warnings: &[String]) -> (FlashKind, String) {

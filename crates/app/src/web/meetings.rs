@@ -4,6 +4,7 @@
 //! in the database, size- and type-checked). The planning office edits;
 //! internal roles read.
 
+use super::admin::views::EntryPage;
 use super::admin::{require, same_zone, zone_of};
 use super::ctx::{with_flash, Ctx, FlashKind};
 use super::export::download;
@@ -243,18 +244,6 @@ async fn add_group(
 
 // ---------------------------------------------------------------- form
 
-#[derive(Template)]
-#[template(path = "codesign_form.html")]
-struct FormPage {
-    page: PageCtx,
-    heading: String,
-    action: String,
-    cancel_href: String,
-    fields: Vec<Field>,
-    errors_summary: Option<String>,
-    conflict: bool,
-}
-
 async fn fields(
     state: &AppState,
     zone_id: i64,
@@ -443,7 +432,7 @@ async fn form_page(
             format!("{BASE}/{id}/modifica"),
         ),
     };
-    let page = FormPage {
+    Ok(EntryPage {
         page: crumbs(ctx, heading.clone()),
         heading,
         action,
@@ -451,15 +440,8 @@ async fn form_page(
         fields: fields(state, zone_id, in_procedure, v, e).await?,
         errors_summary: forms::summary(e),
         conflict,
-    };
-    let status = if conflict {
-        StatusCode::CONFLICT
-    } else if e.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, render_page(&page)).into_response())
+    }
+    .respond())
 }
 
 async fn new_form(

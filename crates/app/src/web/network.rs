@@ -2,7 +2,7 @@
 //! entry, the services matrix as an editable grid, the DM 77/2022 check and
 //! its standards, and the public pages of the facilities.
 
-use super::admin::views::ConfirmPage;
+use super::admin::views::{form_status, ConfirmPage, EntryPage};
 use super::admin::{require, same_zone, zone_of};
 use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
 use super::export::download;
@@ -60,11 +60,10 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{PUBLIC_BASE}/{{id}}"), get(public_detail))
 }
 
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
+use super::coprogramming::today;
 
-fn zone_name(ctx: &Ctx) -> String {
+/// The name of the user's zone, for document subtitles.
+pub fn zone_name(ctx: &Ctx) -> String {
     ctx.zone
         .as_ref()
         .map(|z| z.name.clone())
@@ -223,7 +222,8 @@ async fn municipality_options(
     Ok(ms.into_iter().map(|m| (m.id.to_string(), m.name)).collect())
 }
 
-fn with_all(label: &str, options: Vec<(String, String)>) -> Vec<(String, String)> {
+/// A select's options with a first "all"/"none" entry.
+pub fn with_all(label: &str, options: Vec<(String, String)>) -> Vec<(String, String)> {
     let mut v = vec![(String::new(), label.to_string())];
     v.extend(options);
     v
@@ -255,7 +255,8 @@ async fn overview(
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::ReadInternal { zone_id })?;
     let all = store::list_facilities(&state.db, zone_id).await?;
-    let labels = labels(&state).await?;
+    let terms = nw::service_terms(&state.db).await?;
+    let labels: HashMap<String, String> = terms.iter().cloned().collect();
     let ms = municipality_options(&state, zone_id).await?;
     let shown = filter_facilities(&all, &q);
     // Summaries of the whole network, not of the filtered list.
@@ -290,8 +291,7 @@ async fn overview(
         }
     }
     let houses: Vec<&Facility> = nw::matrix_facilities(&all, FacilityKind::CommunityHouse);
-    let coverage = nw::service_terms(&state.db)
-        .await?
+    let coverage = terms
         .into_iter()
         .map(|(code, label)| {
             let n = houses.iter().filter(|h| h.services.contains(&code)).count();
@@ -453,18 +453,6 @@ async fn detail_page(state: &AppState, ctx: &Ctx, f: &Facility, public: bool) ->
 async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     let (_, f) = load(&state, &ctx, id).await?;
     detail_page(&state, &ctx, &f, false).await
-}
-
-#[derive(Template)]
-#[template(path = "codesign_form.html")]
-struct FormPage {
-    page: PageCtx,
-    heading: String,
-    action: String,
-    cancel_href: String,
-    fields: Vec<Field>,
-    errors_summary: Option<String>,
-    conflict: bool,
 }
 
 const BED_FIELDS: [(CareLevel, &str, &str); 5] = [
@@ -746,7 +734,7 @@ async fn form_page(
             format!("{BASE}/strutture/{id}"),
         ),
     };
-    let page = FormPage {
+    Ok(EntryPage {
         page: crumbs(PageCtx::new(ctx, heading.clone())),
         heading,
         action,
@@ -754,15 +742,8 @@ async fn form_page(
         fields: fields(state, zone_id, values, errors).await?,
         errors_summary: forms::summary(errors),
         conflict,
-    };
-    let status = if conflict {
-        StatusCode::CONFLICT
-    } else if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, render_page(&page)).into_response())
+    }
+    .respond())
 }
 
 fn duplicate_name() -> FieldErrors {
@@ -1007,20 +988,13 @@ async fn save_matrix(
         .and_then(|(_, v)| FacilityKind::from_code(v))
         .unwrap_or(FacilityKind::CommunityHouse);
     let known: HashMap<String, String> = nw::service_terms(&state.db).await?.into_iter().collect();
-    let zone_facilities: Vec<i64> = store::list_facilities(&state.db, zone_id)
-        .await?
-        .iter()
-        .map(|f| f.row.id)
-        .collect();
+    // Facilities of another zone are refused by the store (not found).
     let mut grid: Vec<(i64, Vec<String>)> = Vec::new();
     for (k, v) in &pairs {
         if k == "struttura" {
             let id: i64 = v
                 .parse()
                 .map_err(|_| AppError::BadRequest("Struttura non valida.".into()))?;
-            if !zone_facilities.contains(&id) {
-                return Err(AppError::NotFound);
-            }
             grid.push((id, Vec::new()));
         }
     }
@@ -1196,13 +1170,7 @@ async fn standard_page(
                 .into(),
         );
     }
-    let status = if conflict {
-        StatusCode::CONFLICT
-    } else if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(conflict, !errors.is_empty());
     Ok((status, render_page(&page)).into_response())
 }
 

@@ -3,19 +3,20 @@
 //! and the PNRR investments with the zone's projects under each.
 
 use super::admin::views::{
-    CellView, ConfirmPage, FormPage, ListPage, RowAction, Section, SectionForm, SectionRow,
+    form_status, CellView, ConfirmPage, FormPage, ListPage, RowAction, Section, SectionForm,
+    SectionRow,
 };
 use super::admin::{require, same_zone, zone_of};
+use super::coprogramming::today;
 use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::forms::{self, Field, FieldKind, FormValues};
-use super::network::{send_table, BASE as NETWORK};
+use super::network::{send_table, with_all, zone_name, BASE as NETWORK};
 use super::page::{render_page, PageCtx, PageResult};
 use super::{AppError, AppState};
 use crate::network as nw;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -68,10 +69,6 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 fn crumbs(page: PageCtx) -> PageCtx {
     page.crumb("Servizi", NETWORK).crumb("Progetti", BASE)
 }
@@ -88,12 +85,6 @@ fn status_options() -> Vec<(String, String)> {
         .iter()
         .map(|s| (s.code().to_string(), s.label().to_string()))
         .collect()
-}
-
-fn with_all(label: &str, options: Vec<(String, String)>) -> Vec<(String, String)> {
-    let mut v = vec![(String::new(), label.to_string())];
-    v.extend(options);
-    v
 }
 
 fn filtered(all: Vec<Project>, q: &HashMap<String, String>) -> Vec<Project> {
@@ -200,10 +191,7 @@ async fn export(
     send_table(
         &nw::projects_table(&rows),
         q.get("format").map(String::as_str),
-        &ctx.zone
-            .as_ref()
-            .map(|z| z.name.clone())
-            .unwrap_or_default(),
+        &zone_name(&ctx),
         &[4, 1, 2, 3, 3, 2, 2, 2, 1, 1, 1],
     )
 }
@@ -246,30 +234,6 @@ struct CardPage {
     cup_warning: Option<String>,
 }
 
-fn sections(p: &Project, zone_name: &str) -> Vec<(String, String)> {
-    let data = nw::card_data(p, zone_name, today());
-    data["sections"]
-        .as_array()
-        .map(|v| {
-            v.iter()
-                .map(|s| {
-                    (
-                        s["label"].as_str().unwrap_or_default().to_string(),
-                        s["text"].as_str().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn zone_name(ctx: &Ctx) -> String {
-    ctx.zone
-        .as_ref()
-        .map(|z| z.name.clone())
-        .unwrap_or_default()
-}
-
 /// The card page; the public one has no internal links and no warnings.
 async fn card_page(state: &AppState, ctx: &Ctx, p: &Project, public: bool) -> PageResult {
     let id = p.row.id;
@@ -302,7 +266,7 @@ async fn card_page(state: &AppState, ctx: &Ctx, p: &Project, public: bool) -> Pa
         },
         id,
         title: p.row.title.clone(),
-        sections: sections(p, &zone_name(ctx)),
+        sections: nw::card_sections(p, &zone_name(ctx)),
         actions: p
             .actions
             .iter()
@@ -822,13 +786,7 @@ async fn form_page(
     if let Some(p) = project {
         page.sections = child_sections(p, failed);
     }
-    let status = if conflict {
-        StatusCode::CONFLICT
-    } else if errors.is_empty() && failed.is_none() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(conflict, !errors.is_empty() || failed.is_some());
     Ok((status, render_page(&page)).into_response())
 }
 

@@ -3,6 +3,7 @@
 use crate::web::forms::Field;
 use crate::web::page::PageCtx;
 use askama::Template;
+use axum::response::IntoResponse;
 
 #[derive(Clone, Debug, Default)]
 pub struct CellView {
@@ -146,6 +147,42 @@ impl FormPage {
             toggle: None,
             sections: Vec::new(),
         }
+    }
+}
+
+/// An entry form of one record (co-design agreement, meeting, facility):
+/// the fields, the error summary, and the notice of a conflicting save.
+#[derive(Template)]
+#[template(path = "entry_form.html")]
+pub struct EntryPage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub action: String,
+    pub cancel_href: String,
+    pub fields: Vec<Field>,
+    pub errors_summary: Option<String>,
+    pub conflict: bool,
+}
+
+impl EntryPage {
+    /// The page with its status: 409 when someone saved first, 422 with
+    /// errors, 200 otherwise.
+    pub fn respond(self) -> axum::response::Response {
+        let status = form_status(self.conflict, self.errors_summary.is_some());
+        (status, crate::web::page::render_page(&self)).into_response()
+    }
+}
+
+/// The status of a form page: 409 when someone saved first, 422 when the
+/// input has errors, 200 otherwise.
+pub fn form_status(conflict: bool, invalid: bool) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    if conflict {
+        StatusCode::CONFLICT
+    } else if invalid {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
     }
 }
 
