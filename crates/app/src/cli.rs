@@ -55,6 +55,11 @@ enum Command {
         /// Code of the zone shown to anonymous visitors (default: the first zone).
         #[arg(long, env = "ZONA_PUBLIC_ZONE")]
         public_zone: Option<String>,
+        /// Address of a reverse proxy whose X-Forwarded-For is believed
+        /// (repeat it, or separate addresses with commas). Without it the
+        /// client address is the connection's.
+        #[arg(long, env = "ZONA_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxy: Vec<std::net::IpAddr>,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -378,6 +383,7 @@ async fn run(cli: Cli) -> Result<()> {
             bind: addr,
             secure_cookies,
             public_zone,
+            trusted_proxy,
         } => {
             let database = open(&db.database_url).await?;
             let listener = bind(addr).await?;
@@ -385,6 +391,7 @@ async fn run(cli: Cli) -> Result<()> {
                 bind: addr,
                 secure_cookies,
                 public_zone,
+                trusted_proxies: trusted_proxy,
                 ..Config::default()
             };
             tracing::info!(

@@ -18,6 +18,9 @@ pub struct Config {
     pub request_timeout: std::time::Duration,
     /// The zone shown on public pages (its code); the first zone when unset.
     pub public_zone: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` gives the client's address
+    /// (the login throttle counts per client address).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -29,6 +32,7 @@ impl Default for Config {
             max_body_bytes: 2 * 1024 * 1024,
             request_timeout: std::time::Duration::from_secs(30),
             public_zone: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -453,32 +453,22 @@ fn typed_cell(kind: FlatKind, v: Option<&serde_json::Value>) -> Cell {
         serde_json::Value::Null => return Cell::Empty,
         other => other.to_string(),
     };
-    let decimal = || {
-        let t = raw.trim();
-        let t = if t.contains(',') {
-            t.replace('.', "").replace(',', ".")
-        } else {
-            t.to_string()
-        };
-        rust_decimal::Decimal::from_str_exact(&t).ok()
-    };
+    use zona_core::number::{json_amount, json_count, json_decimal};
     match kind {
         FlatKind::Text => Cell::Text(raw),
-        FlatKind::Count => raw
-            .trim()
-            .parse::<i64>()
+        FlatKind::Count => json_count(v, u64::MAX)
+            .ok()
+            .and_then(|n| i64::try_from(n).ok())
             .map(Cell::Integer)
             .unwrap_or(Cell::Text(raw)),
-        FlatKind::Decimal => decimal().map(Cell::Decimal).unwrap_or(Cell::Text(raw)),
-        FlatKind::Money => match v {
-            serde_json::Value::String(s) => zona_core::Cents::parse_it(s)
-                .map(Cell::Money)
-                .unwrap_or(Cell::Text(raw)),
-            _ => decimal()
-                .and_then(zona_core::Cents::from_decimal)
-                .map(Cell::Money)
-                .unwrap_or(Cell::Text(raw)),
-        },
+        FlatKind::Decimal => json_decimal(v, 2)
+            .map(Cell::Decimal)
+            .unwrap_or(Cell::Text(raw)),
+        FlatKind::Money => json_amount(v)
+            .ok()
+            .and_then(zona_core::Cents::from_decimal)
+            .map(Cell::Money)
+            .unwrap_or(Cell::Text(raw)),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod coprogramming;
 pub mod format;
 pub mod money;
 pub mod network;
+pub mod number;
 pub mod org;
 pub mod planning;
 pub mod projects;

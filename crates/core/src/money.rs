@@ -15,65 +15,18 @@ use std::fmt;
 #[serde(transparent)]
 pub struct Cents(pub i64);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum MoneyError {
-    #[error("Inserire un importo in euro, ad esempio 1.234,56.")]
-    Malformed,
-    #[error("L'importo può avere al massimo 2 decimali.")]
-    TooManyDecimals,
-    #[error("L'importo è troppo grande.")]
-    TooLarge,
-}
+/// Why a typed amount was refused: the one number reader's reasons.
+pub type MoneyError = crate::number::NumberError;
 
 impl Cents {
     pub const ZERO: Cents = Cents(0);
 
-    /// Parses an amount as people type it in Italy: `1.234,56`, `1234,56`,
-    /// `1234`, optionally with a leading `-` and a trailing `€`. A `.` is read
-    /// only as a thousands separator (so `1.23` is refused rather than guessed).
+    /// Parses an amount as people type it in Italy (`1.234,56`, `1234,56`,
+    /// `1234`, `€ 1.234,56`), with the one number reader: a `.` is read only
+    /// as a thousands separator, so `1.23` is refused rather than guessed.
     pub fn parse_it(input: &str) -> Result<Cents, MoneyError> {
-        let s = input.trim().trim_end_matches('€').trim();
-        let (negative, s) = match s.strip_prefix('-') {
-            Some(rest) => (true, rest.trim_start()),
-            None => (false, s),
-        };
-        if s.is_empty() {
-            return Err(MoneyError::Malformed);
-        }
-        let (int_part, dec_part) = match s.split_once(',') {
-            Some((i, d)) => (i, Some(d)),
-            None => (s, None),
-        };
-        let digits: String = if int_part.contains('.') {
-            let groups: Vec<&str> = int_part.split('.').collect();
-            let first_ok = !groups[0].is_empty() && groups[0].len() <= 3;
-            let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
-            if !first_ok || !rest_ok {
-                return Err(MoneyError::Malformed);
-            }
-            groups.concat()
-        } else {
-            int_part.to_string()
-        };
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(MoneyError::Malformed);
-        }
-        let dec = dec_part.unwrap_or("");
-        if !dec.bytes().all(|b| b.is_ascii_digit()) || (dec_part.is_some() && dec.is_empty()) {
-            return Err(MoneyError::Malformed);
-        }
-        if dec.len() > 2 {
-            return Err(MoneyError::TooManyDecimals);
-        }
-        let euros: i64 = digits.parse().map_err(|_| MoneyError::TooLarge)?;
-        let frac: i64 = format!("{dec:0<2}")
-            .parse()
-            .map_err(|_| MoneyError::Malformed)?;
-        let cents = euros
-            .checked_mul(100)
-            .and_then(|c| c.checked_add(frac))
-            .ok_or(MoneyError::TooLarge)?;
-        Ok(Cents(if negative { -cents } else { cents }))
+        let d = crate::number::read_amount(input)?;
+        Cents::from_decimal(d).ok_or_else(too_large)
     }
 
     /// The exact decimal value in euros.
@@ -108,6 +61,10 @@ impl fmt::Display for Cents {
     }
 }
 
+fn too_large() -> MoneyError {
+    MoneyError::TooLarge(Cents(i64::MAX).format_plain())
+}
+
 impl std::iter::Sum for Cents {
     fn sum<I: Iterator<Item = Cents>>(iter: I) -> Cents {
         Cents(iter.map(|c| c.0).sum())
@@ -130,22 +87,25 @@ mod tests {
 
     #[test]
     fn refuses_what_it_would_have_to_guess() {
-        assert_eq!(
+        assert!(matches!(
             Cents::parse_it("1,234").unwrap_err(),
-            MoneyError::TooManyDecimals
-        );
-        assert_eq!(Cents::parse_it("1.23").unwrap_err(), MoneyError::Malformed);
-        assert_eq!(
-            Cents::parse_it("12.34.567").unwrap_err(),
-            MoneyError::Malformed
-        );
-        assert_eq!(Cents::parse_it("").unwrap_err(), MoneyError::Malformed);
-        assert_eq!(Cents::parse_it("abc").unwrap_err(), MoneyError::Malformed);
-        assert_eq!(Cents::parse_it("12,").unwrap_err(), MoneyError::Malformed);
-        assert_eq!(
+            MoneyError::TooManyDecimals { max: 2, .. }
+        ));
+        assert!(matches!(
+            Cents::parse_it("1.23").unwrap_err(),
+            MoneyError::DotForDecimals(_)
+        ));
+        for bad in ["12.34.567", "abc", "12,"] {
+            assert!(
+                matches!(Cents::parse_it(bad).unwrap_err(), MoneyError::NotANumber(_)),
+                "{bad}"
+            );
+        }
+        assert_eq!(Cents::parse_it("").unwrap_err(), MoneyError::Empty);
+        assert!(matches!(
             Cents::parse_it("99999999999999999999").unwrap_err(),
-            MoneyError::TooLarge
-        );
+            MoneyError::TooLarge(_)
+        ));
     }
 
     #[test]

@@ -109,15 +109,17 @@ pub fn count(measure: Measure, facilities: &[CountedFacility]) -> Option<Counted
     Some(c)
 }
 
-/// A count of beds, places or people: a whole number, not negative.
+/// The largest count of beds, places or people a facility can hold. Ten
+/// million is more than any Italian region's population, so no real value
+/// is refused and a typo of many digits is.
+pub const MAX_COUNT: u64 = 10_000_000;
+
+/// A count of beds, places or people: a whole number, not negative, read by
+/// the one number reader (`41.200` is forty-one thousand two hundred).
 pub fn parse_count(s: &str) -> Result<u32, String> {
-    let t = s.trim().replace('.', "");
-    match t.parse::<i64>() {
-        Ok(n) if n < 0 => Err("Il numero non può essere negativo.".into()),
-        Ok(n) if n > 10_000_000 => Err("Numero troppo grande.".into()),
-        Ok(n) => Ok(n as u32),
-        Err(_) => Err("Scrivere un numero intero, per esempio 34.".into()),
-    }
+    crate::number::read_count(s, MAX_COUNT)
+        .map(|n| n as u32)
+        .map_err(|e| e.to_string())
 }
 
 /// A rate of a standard: `amount` for every `per` inhabitants.
@@ -287,6 +289,8 @@ mod tests {
         assert!(parse_count("-3").unwrap_err().contains("negativo"));
         assert!(parse_count("tre").is_err());
         assert!(parse_count("3,5").is_err());
+        assert!(parse_count("0.5").unwrap_err().contains("intero"));
+        assert!(parse_count("10.000.001").is_err());
     }
 
     #[test]

@@ -10,7 +10,6 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
-use std::str::FromStr;
 use time::Date;
 
 labelled_enum! {
@@ -264,30 +263,13 @@ pub fn can_approve(statuses: &[SheetStatus]) -> Result<(), String> {
     }
 }
 
-/// A decimal as Italians type it: `12,5`, `1.234,56`, `-3`, or `12.5`
-/// when there is no comma and the dot cannot be a thousands separator.
+/// The most decimals an indicator's value may have.
+pub const INDICATOR_DECIMALS: u32 = 4;
+
+/// A decimal as Italians type it (`12,5`, `1.234,56`, `-3`), read by the one
+/// number reader: `12.5` is refused with the comma asked for.
 pub fn parse_decimal_it(s: &str) -> Result<Decimal, String> {
-    let t = s.trim();
-    let msg =
-        || format!("«{t}» non è un numero: usare la virgola per i decimali, ad esempio 12,5.");
-    if t.is_empty() {
-        return Err(msg());
-    }
-    let normalised = if t.contains(',') {
-        t.replace('.', "").replace(',', ".")
-    } else if t.split('.').skip(1).all(|g| g.len() == 3) && t.matches('.').count() >= 1 {
-        // "1.234" is a thousand and 234, as an Italian reads it.
-        t.replace('.', "")
-    } else {
-        t.to_string()
-    };
-    if !normalised
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
-    {
-        return Err(msg());
-    }
-    Decimal::from_str(&normalised).map_err(|_| msg())
+    crate::number::read_decimal(s, INDICATOR_DECIMALS).map_err(|e| e.to_string())
 }
 
 /// The active codes of each vocabulary, to check what a sheet refers to.
@@ -558,7 +540,7 @@ pub fn validate_sheet(form: &SheetForm, refs: &SheetRefs<'_>) -> Result<SheetCon
         };
         let year = match year.trim() {
             "" => Some(refs.year),
-            y => match y.parse::<i64>() {
+            y => match crate::number::read_whole(y) {
                 Ok(y) if (refs.year - 5..=refs.year + 5).contains(&y) => Some(y),
                 _ => {
                     e.add(
@@ -864,7 +846,7 @@ mod tests {
         );
         assert_eq!(
             e.get("funding_1_amount"),
-            Some("L'importo può avere al massimo 2 decimali.")
+            Some("«10,005»: al massimo 2 decimali.")
         );
         assert!(e
             .get("funding_2_source")
@@ -918,7 +900,7 @@ mod tests {
             Decimal::new(123456, 2)
         );
         assert_eq!(parse_decimal_it("1.234").unwrap(), Decimal::from(1234));
-        assert_eq!(parse_decimal_it("12.5").unwrap(), Decimal::new(125, 1));
+        assert!(parse_decimal_it("12.5").unwrap_err().contains("virgola"));
         assert!(parse_decimal_it("12 persone").is_err());
         assert!(parse_decimal_it("").is_err());
     }
@@ -1177,7 +1159,7 @@ pub fn parse_progress(s: &str) -> Result<Option<i64>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    match t.parse::<i64>() {
+    match crate::number::read_whole(t) {
         Ok(n) if (0..=100).contains(&n) => Ok(Some(n)),
         _ => Err("Indicare l'avanzamento in percentuale, un numero intero da 0 a 100.".into()),
     }

@@ -158,6 +158,30 @@ pub struct Soc26Input {
     pub r16: String,
 }
 
+/// Upper bounds of the form's values. No real municipality comes near them
+/// (Rome, the largest, has about 2,75 million inhabitants), so they refuse
+/// only typing slips of many digits, and they keep every sum of the form
+/// far inside exact integer arithmetic. Stated in `docs/soc26.md`.
+pub const MAX_INHABITANTS: u64 = 10_000_000;
+/// Users of one row in one year.
+pub const MAX_USERS: u64 = 10_000_000;
+/// Annual hours of care of one row.
+pub const MAX_HOURS: u64 = 100_000_000;
+/// Staff in full-time equivalents (R01, R01A, R02…, R10, R11).
+pub const MAX_STAFF: u64 = 100_000;
+/// Per cent values (R05).
+pub const MAX_PERCENT: u64 = 100;
+/// Euro amounts: one hundred billion.
+pub const MAX_AMOUNT: Cents = Cents(10_000_000_000_000);
+
+/// A decimal figure as the form prints it: exactly two decimals, so that an
+/// exact division still shows `100,00` and `4,00`.
+pub fn two_decimals(d: Decimal) -> Decimal {
+    let mut d = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    d.rescale(2);
+    d
+}
+
 /// A rule broken by the input: the field (form code) and an Italian message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
@@ -194,6 +218,29 @@ pub fn validate(spec: &Soc26Spec, f: &Soc26Input) -> Vec<Problem> {
             }
         }
     }
+    let too_large = |code: &str, max: String| {
+        problem(
+            code,
+            format!("Il valore di {code} non può essere superiore a {max}."),
+        )
+    };
+    for (map, max) in [
+        (&f.users_reference, MAX_USERS),
+        (&f.users_current, MAX_USERS),
+        (&f.hours_current, MAX_HOURS),
+    ] {
+        for (code, n) in map {
+            if *n > max {
+                p.push(too_large(code, crate::format::thousands(max)));
+            }
+        }
+    }
+    if f.r03 > MAX_INHABITANTS
+        || f.r0e_ats_inhabitants_per_social_worker
+            .is_some_and(|n| n > MAX_INHABITANTS)
+    {
+        p.push(too_large("R03", crate::format::thousands(MAX_INHABITANTS)));
+    }
     let staff = [
         ("R01", f.r01_reference),
         ("R01", f.r01),
@@ -211,6 +258,12 @@ pub fn validate(spec: &Soc26Spec, f: &Soc26Input) -> Vec<Problem> {
         if v.scale() > 2 && v.normalize().scale() > 2 {
             p.push(problem(code, "Al massimo 2 decimali."));
         }
+        if v > Decimal::from(MAX_STAFF) {
+            p.push(too_large(code, crate::format::thousands(MAX_STAFF)));
+        }
+    }
+    if f.r05 > Decimal::from(MAX_PERCENT) {
+        p.push(too_large("R05", crate::format::thousands(MAX_PERCENT)));
     }
     if f.r02x + f.r02y > f.r02 {
         p.push(problem(
@@ -250,6 +303,9 @@ pub fn validate(spec: &Soc26Spec, f: &Soc26Input) -> Vec<Problem> {
         if c.0 < 0 {
             p.push(problem(code, "L'importo non può essere negativo."));
         }
+        if c > MAX_AMOUNT {
+            p.push(too_large(code, MAX_AMOUNT.to_string()));
+        }
     }
     for (code, o) in objectives(f) {
         if o.spending.0 < 0 {
@@ -257,6 +313,12 @@ pub fn validate(spec: &Soc26Spec, f: &Soc26Input) -> Vec<Problem> {
                 code,
                 "La spesa aggiuntiva non può essere negativa.",
             ));
+        }
+        if o.spending > MAX_AMOUNT {
+            p.push(too_large(code, MAX_AMOUNT.to_string()));
+        }
+        if o.number.is_some_and(|n| n > Decimal::from(MAX_STAFF)) {
+            p.push(too_large(code, crate::format::thousands(MAX_STAFF)));
         }
         if o.number
             .is_some_and(|n| n.is_sign_negative() && !n.is_zero())
@@ -288,17 +350,22 @@ fn objectives(f: &Soc26Input) -> [(&'static str, &Objective); 5] {
     ]
 }
 
-/// `a ÷ b` rounded half away from zero to `dp` decimals.
+/// `a ÷ b` rounded half away from zero to exactly `dp` decimals (an exact
+/// quotient keeps its zeros: `100,00`).
 fn ratio(a: Decimal, b: Decimal, dp: u32) -> Decimal {
-    (a / b).round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+    let mut q = (a / b).round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    q.rescale(dp);
+    q
 }
 
-/// ROB: the total of every users row of one year.
+/// ROB: the total of every users row of one year. The sum is checked: values
+/// beyond [`MAX_USERS`] are refused by [`validate`], and should a caller skip
+/// it the total stops at the largest number rather than wrapping around.
 pub fn total_users(spec: &Soc26Spec, users: &BTreeMap<String, u64>) -> u64 {
     spec.rows
         .iter()
         .map(|r| users.get(&r.code).copied().unwrap_or(0))
-        .sum()
+        .fold(0u64, u64::saturating_add)
 }
 
 /// Average annual hours per user of a row: hours ÷ users, half-up to 2
@@ -308,7 +375,7 @@ pub fn average_hours(spec: &Soc26Spec, row: &UsersRow, users: u64, hours: u64) -
         return None;
     }
     if users == 0 {
-        return Some(Decimal::new(0, 2));
+        return Some(two_decimals(Decimal::ZERO));
     }
     Some(ratio(Decimal::from(hours), Decimal::from(users), 2))
 }
@@ -327,7 +394,7 @@ pub fn inhabitants_per_social_worker(r03: u64, r01: Decimal, r01a: Decimal) -> O
 /// With no population (which validation refuses) it is 0, never a division by zero.
 pub fn service_level(rob: u64, r03: u64) -> Decimal {
     if r03 == 0 {
-        return Decimal::new(0, 2);
+        return two_decimals(Decimal::ZERO);
     }
     ratio(
         Decimal::from(rob) * Decimal::ONE_HUNDRED,
@@ -356,8 +423,10 @@ pub fn quadro3_required(spec: &Soc26Spec, spending_not_lower: bool, r09: Cents) 
 /// Social workers (FTE, 2 decimals, rounded up) a population needs to reach
 /// one every `inhabitants`.
 pub fn social_workers_needed(r03: u64, inhabitants: u32) -> Decimal {
-    (Decimal::from(r03) / Decimal::from(inhabitants))
-        .round_dp_with_strategy(2, RoundingStrategy::AwayFromZero)
+    let mut n = (Decimal::from(r03) / Decimal::from(inhabitants))
+        .round_dp_with_strategy(2, RoundingStrategy::AwayFromZero);
+    n.rescale(2);
+    n
 }
 
 /// The additional social workers useful for R10: what brings the
@@ -368,7 +437,9 @@ pub fn useful_additional_social_workers(
     r01: Decimal,
     r01a: Decimal,
 ) -> Decimal {
-    (social_workers_needed(r03, spec.social_worker_floor) - r01 - r01a).max(Decimal::ZERO)
+    two_decimals(
+        (social_workers_needed(r03, spec.social_worker_floor) - r01 - r01a).max(Decimal::ZERO),
+    )
 }
 
 /// How a ratio of inhabitants per social worker stands against L. 178/2020.

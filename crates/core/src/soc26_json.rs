@@ -3,11 +3,14 @@
 //! it concerns, instead of stopping at the first.
 
 use crate::money::Cents;
-use crate::soc26::{compute, validate, Objective, Problem, Soc26Input, Soc26Result, Soc26Spec};
+use crate::number::{self, NumberError};
+use crate::soc26::{
+    compute, two_decimals, validate, Objective, Problem, Soc26Input, Soc26Result, Soc26Spec,
+    MAX_AMOUNT, MAX_HOURS, MAX_INHABITANTS, MAX_PERCENT, MAX_STAFF, MAX_USERS,
+};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 fn problem(field: String, message: impl Into<String>) -> Problem {
     Problem {
@@ -16,31 +19,14 @@ fn problem(field: String, message: impl Into<String>) -> Problem {
     }
 }
 
-/// The text of a JSON number or string, for exact decimal parsing.
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::Number(n) => Some(n.to_string()),
-        Value::String(s) => Some(s.trim().to_string()),
-        _ => None,
+/// A reader's refusal, prefixed with the form's code: "M12: il numero…".
+fn about(code: &str, e: &NumberError) -> String {
+    let m = e.to_string();
+    let mut c = m.chars();
+    match c.next() {
+        Some(f) if f.is_uppercase() => format!("{code}: {}{}", f.to_lowercase(), c.as_str()),
+        _ => format!("{code}: {m}"),
     }
-}
-
-/// A decimal written as JSON (`68`, `68.5`) or as Italians write it (`"68,50"`,
-/// `"1.550.270,42"`).
-fn decimal(v: &Value) -> Option<Decimal> {
-    let t = text(v)?;
-    if matches!(v, Value::Number(_)) {
-        return Decimal::from_str(&t)
-            .ok()
-            .or_else(|| Decimal::from_scientific(&t).ok());
-    }
-    let t = t.trim_end_matches('€').trim();
-    let normalised = if t.contains(',') {
-        t.replace('.', "").replace(',', ".")
-    } else {
-        t.to_string()
-    };
-    Decimal::from_str(&normalised).ok()
 }
 
 struct Reader<'a> {
@@ -63,88 +49,62 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn count(&mut self, where_: &str, code: &str, v: &Value) -> Option<u64> {
-        let field = format!("{where_}.{code}");
-        let d = match decimal(v) {
-            Some(d) => d,
-            None => {
-                self.problems.push(problem(
-                    field,
-                    format!("{code}: inserire un numero intero."),
-                ));
-                return None;
+    /// A count: a whole JSON number, or a string read the Italian way
+    /// (`"153.000"` is one hundred fifty-three thousand), at most `max`.
+    fn count(&mut self, where_: &str, code: &str, v: &Value, max: u64) -> Option<u64> {
+        match number::json_count(v, max) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                self.problems
+                    .push(problem(format!("{where_}.{code}"), about(code, &e)));
+                None
             }
-        };
-        if d.is_sign_negative() && !d.is_zero() {
-            self.problems.push(problem(
-                field,
-                format!("{code}: il valore non può essere negativo."),
-            ));
-            return None;
         }
-        if d.fract() != Decimal::ZERO {
-            self.problems.push(problem(
-                field,
-                format!("{code}: inserire un numero intero, senza decimali."),
-            ));
-            return None;
-        }
-        u64::try_from(d).ok()
     }
 
-    fn staff(&mut self, where_: &str, code: &str, v: Option<&Value>) -> Decimal {
-        let Some(v) = v else { return Decimal::ZERO };
-        let field = format!("{where_}.{code}");
-        match decimal(v) {
-            Some(d) if d.is_sign_negative() && !d.is_zero() => {
-                self.problems.push(problem(
-                    field,
-                    format!("{code}: il numero non può essere negativo."),
-                ));
-                Decimal::ZERO
+    /// A staff count or a percentage: two decimals at most, not negative,
+    /// at most `max`, kept with exactly two decimals as the form prints it.
+    fn staff(&mut self, where_: &str, code: &str, v: Option<&Value>, max: u64) -> Decimal {
+        let Some(v) = v else {
+            return two_decimals(Decimal::ZERO);
+        };
+        let read = number::json_decimal(v, 2).and_then(|d| {
+            if d.is_sign_negative() && !d.is_zero() {
+                Err(NumberError::Negative)
+            } else if d > Decimal::from(max) {
+                Err(NumberError::TooLarge(crate::format::thousands(max)))
+            } else {
+                Ok(d)
             }
-            Some(d) if d.normalize().scale() > 2 => {
+        });
+        match read {
+            Ok(d) => two_decimals(d),
+            Err(e) => {
                 self.problems
-                    .push(problem(field, format!("{code}: al massimo 2 decimali.")));
-                Decimal::ZERO
-            }
-            Some(d) => d,
-            None => {
-                self.problems.push(problem(
-                    field,
-                    format!("{code}: inserire un numero, ad esempio 68,00."),
-                ));
-                Decimal::ZERO
+                    .push(problem(format!("{where_}.{code}"), about(code, &e)));
+                two_decimals(Decimal::ZERO)
             }
         }
     }
 
     fn money(&mut self, where_: &str, code: &str, v: Option<&Value>) -> Cents {
         let Some(v) = v else { return Cents::ZERO };
-        let field = format!("{where_}.{code}");
-        let parsed = match v {
-            Value::String(s) => Cents::parse_it(s).map_err(|e| e.to_string()),
-            _ => match decimal(v) {
-                Some(d) if d.normalize().scale() > 2 => {
-                    Err("L'importo può avere al massimo 2 decimali.".into())
-                }
-                Some(d) => {
-                    Cents::from_decimal(d).ok_or_else(|| "L'importo è troppo grande.".to_string())
-                }
-                None => Err("Inserire un importo in euro, ad esempio 1.234,56.".into()),
-            },
-        };
-        match parsed {
-            Ok(c) if c.0 < 0 => {
-                self.problems.push(problem(
-                    field,
-                    format!("{code}: l'importo non può essere negativo."),
-                ));
-                Cents::ZERO
+        let parsed = number::json_amount(v).and_then(|d| {
+            let c = Cents::from_decimal(d)
+                .ok_or_else(|| NumberError::TooLarge(MAX_AMOUNT.format_plain()))?;
+            if c.0 < 0 {
+                Err(NumberError::Negative)
+            } else if c > MAX_AMOUNT {
+                Err(NumberError::TooLarge(MAX_AMOUNT.format_plain()))
+            } else {
+                Ok(c)
             }
+        });
+        match parsed {
             Ok(c) => c,
-            Err(m) => {
-                self.problems.push(problem(field, format!("{code}: {m}")));
+            Err(e) => {
+                self.problems
+                    .push(problem(format!("{where_}.{code}"), about(code, &e)));
                 Cents::ZERO
             }
         }
@@ -234,7 +194,7 @@ pub fn read(spec: &Soc26Spec, json_text: &str) -> Result<(Soc26Input, Vec<Proble
         let mut out = BTreeMap::new();
         for (code, v) in map {
             if spec.row(code).is_some() {
-                if let Some(n) = r.count(where_, code, v) {
+                if let Some(n) = r.count(where_, code, v, MAX_USERS) {
                     out.insert(code.clone(), n);
                 }
             } else if !known.contains(&code.as_str()) {
@@ -251,7 +211,7 @@ pub fn read(spec: &Soc26Spec, json_text: &str) -> Result<(Soc26Input, Vec<Proble
     for (code, v) in &hours {
         match spec.row(code) {
             Some(row) if spec.has_hours(row) => {
-                if let Some(n) = r.count("hours", code, v) {
+                if let Some(n) = r.count("hours", code, v, MAX_HOURS) {
                     f.hours_current.insert(code.clone(), n);
                 }
             }
@@ -269,24 +229,28 @@ pub fn read(spec: &Soc26Spec, json_text: &str) -> Result<(Soc26Input, Vec<Proble
     f.r0d_ats_lead_body = r.string("current_year", "R0D", current.get("R0D"));
     f.r0e_ats_inhabitants_per_social_worker = current
         .get("R0E")
-        .and_then(|v| r.count("current_year", "R0E", v));
-    f.r01_reference = r.staff("reference_year", "R01", reference.get("R01"));
-    f.r02_reference = r.staff("reference_year", "R02", reference.get("R02"));
+        .and_then(|v| r.count("current_year", "R0E", v, MAX_INHABITANTS));
+    f.r01_reference = r.staff("reference_year", "R01", reference.get("R01"), MAX_STAFF);
+    f.r02_reference = r.staff("reference_year", "R02", reference.get("R02"), MAX_STAFF);
     f.r07_first = r.money("reference_year", "R07", reference.get("R07"));
-    f.r01 = r.staff("current_year", "R01", current.get("R01"));
-    f.r01a = r.staff("current_year", "R01A", current.get("R01A"));
-    f.r02 = r.staff("current_year", "R02", current.get("R02"));
-    f.r02x = r.staff("current_year", "R02X", current.get("R02X"));
-    f.r02y = r.staff("current_year", "R02Y", current.get("R02Y"));
-    f.r02a = r.staff("current_year", "R02A", current.get("R02A"));
+    f.r01 = r.staff("current_year", "R01", current.get("R01"), MAX_STAFF);
+    f.r01a = r.staff("current_year", "R01A", current.get("R01A"), MAX_STAFF);
+    f.r02 = r.staff("current_year", "R02", current.get("R02"), MAX_STAFF);
+    f.r02x = r.staff("current_year", "R02X", current.get("R02X"), MAX_STAFF);
+    f.r02y = r.staff("current_year", "R02Y", current.get("R02Y"), MAX_STAFF);
+    f.r02a = r.staff("current_year", "R02A", current.get("R02A"), MAX_STAFF);
     match current.get("R03") {
-        Some(v) => f.r03 = r.count("current_year", "R03", v).unwrap_or(0),
+        Some(v) => {
+            f.r03 = r
+                .count("current_year", "R03", v, MAX_INHABITANTS)
+                .unwrap_or(0)
+        }
         None => r.problems.push(problem(
             "current_year.R03".into(),
             "R03: il numero di abitanti è obbligatorio.",
         )),
     }
-    f.r05 = r.staff("current_year", "R05", current.get("R05"));
+    f.r05 = r.staff("current_year", "R05", current.get("R05"), MAX_PERCENT);
     f.r06 = r.money("current_year", "R06", current.get("R06"));
     f.r07_latest = r.money("current_year", "R07", current.get("R07"));
     f.r08 = r.money("current_year", "R08", current.get("R08"));
@@ -304,7 +268,7 @@ pub fn read(spec: &Soc26Spec, json_text: &str) -> Result<(Soc26Input, Vec<Proble
             number: o
                 .get("number")
                 .filter(|v| !v.is_null())
-                .map(|v| r.staff("quadro3", code, Some(v))),
+                .map(|v| r.staff("quadro3", code, Some(v), MAX_STAFF)),
             method: o
                 .get("method")
                 .and_then(|v| v.as_str())
@@ -325,12 +289,23 @@ pub fn read(spec: &Soc26Spec, json_text: &str) -> Result<(Soc26Input, Vec<Proble
         }
     }
     let mut problems = r.problems;
-    problems.extend(validate(spec, &f));
+    // A value the reader refused reads as zero; the rules would only repeat
+    // the refusal in other words ("R03 must be more than zero").
+    let refused: Vec<String> = problems
+        .iter()
+        .map(|p| p.field.rsplit('.').next().unwrap_or_default().to_string())
+        .collect();
+    problems.extend(
+        validate(spec, &f)
+            .into_iter()
+            .filter(|p| !refused.contains(&p.field)),
+    );
     Ok((f, problems))
 }
 
+/// A decimal figure of the form: a string with exactly two decimals.
 fn dec(d: Decimal) -> Value {
-    Value::String(d.to_string())
+    Value::String(two_decimals(d).to_string())
 }
 
 fn cents(c: Cents) -> Value {
@@ -387,7 +362,7 @@ pub fn render(spec: &Soc26Spec, f: &Soc26Input, r: &Soc26Result) -> Value {
         "R0E": f.r0e_ats_inhabitants_per_social_worker,
         "R01": { spec.staff_reference_year.to_string(): dec(f.r01_reference), spec.year.to_string(): dec(f.r01) },
         "R01A": dec(f.r01a),
-        "R01B": r.r01b.map(dec),
+        "R01B": r.r01b.map(|n| Value::String(n.to_string())),
         "R01B_sentence": r.r01b_sentence,
         "LEP_note": crate::soc26::lep_note(),
         "staffing": r.staffing,
@@ -646,9 +621,9 @@ fn printed(d: Decimal) -> String {
     d.to_string().replace('.', ",")
 }
 
-/// A staff count or percentage with its two decimals: `68,00`.
+/// A decimal figure of the form with its two decimals: `68,00`, `100,00`.
 fn printed2(d: Decimal) -> String {
-    printed(d.round_dp(2).max(Decimal::ZERO) + Decimal::new(0, 2))
+    printed(two_decimals(d))
 }
 
 fn printed_cents(c: Cents) -> String {
@@ -671,7 +646,7 @@ pub fn print_data(spec: &Soc26Spec, f: &Soc26Input, r: &Soc26Result, last_change
                     "ref": f.users_reference.get(&row.code).copied().unwrap_or(0).to_string(),
                     "cur": f.users_current.get(&row.code).copied().unwrap_or(0).to_string(),
                     "hours": if hours { f.hours_current.get(&row.code).copied().unwrap_or(0).to_string() } else { String::new() },
-                    "avg": r.average_hours.get(&row.code).copied().flatten().map(printed).unwrap_or_default(),
+                    "avg": r.average_hours.get(&row.code).copied().flatten().map(printed2).unwrap_or_default(),
                 })
             })
             .collect()
@@ -711,7 +686,7 @@ pub fn print_data(spec: &Soc26Spec, f: &Soc26Input, r: &Soc26Result, last_change
         "r02y": printed2(f.r02y),
         "r02a": printed2(f.r02a),
         "r03": f.r03.to_string(),
-        "r04": printed(r.r04),
+        "r04": printed2(r.r04),
         "r05": printed2(f.r05),
         "service_sentence": r.service_level_sentence,
         "r06": printed_cents(f.r06),

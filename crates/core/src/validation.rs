@@ -106,20 +106,21 @@ pub fn optional_email(value: &str) -> Result<Option<String>, String> {
     }
 }
 
-/// A whole number in a range, from a form field.
+/// A whole number in a range, from a form field, read by the one number
+/// reader (`153.154` is one hundred fifty-three thousand and more).
 pub fn int_in_range(value: &str, min: i64, max: i64) -> Result<i64, String> {
-    let v = value.trim().replace('.', "");
-    if v.is_empty() {
-        return Err("Campo obbligatorio.".into());
-    }
-    let n: i64 = v
-        .parse()
-        .map_err(|_| "Inserire un numero intero (senza decimali).".to_string())?;
+    let n = crate::number::read_whole(value).map_err(|e| e.to_string())?;
     if n < min {
-        return Err(format!("Il valore non può essere inferiore a {min}."));
+        return Err(format!(
+            "Il valore non può essere inferiore a {}.",
+            crate::format::integer(min)
+        ));
     }
     if n > max {
-        return Err(format!("Il valore non può essere superiore a {max}."));
+        return Err(format!(
+            "Il valore non può essere superiore a {}.",
+            crate::format::integer(max)
+        ));
     }
     Ok(n)
 }
@@ -175,6 +176,12 @@ mod tests {
         assert_eq!(int_in_range("153.154", 0, i64::MAX).unwrap(), 153154);
         assert!(int_in_range("-1", 0, 10).is_err());
         assert!(int_in_range("1,5", 0, 10).is_err());
+        assert!(int_in_range("0.5", 0, 10).unwrap_err().contains("intero"));
+        assert_eq!(int_in_range("28.450", 0, 100_000).unwrap(), 28_450);
+        assert_eq!(
+            int_in_range("2101", 1990, 2100).unwrap_err(),
+            "Il valore non può essere superiore a 2.100."
+        );
         assert!(int_in_range("", 0, 10).is_err());
     }
 }

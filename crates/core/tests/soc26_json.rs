@@ -72,7 +72,7 @@ fn bad_inputs_are_explained() {
         p,
         [(
             "current_year.M12".to_string(),
-            "M12: il valore non può essere negativo.".to_string()
+            "M12: il numero non può essere negativo.".to_string()
         )]
     );
 
@@ -111,7 +111,7 @@ fn bad_inputs_are_explained() {
         ],
         "{p:?}"
     );
-    assert_eq!(p[3].1, "R06: L'importo può avere al massimo 2 decimali.");
+    assert_eq!(p[3].1, "R06: «19.096.142,525»: al massimo 2 decimali.");
 }
 
 #[test]
@@ -182,4 +182,81 @@ fn the_tabular_layout_round_trips_the_form() {
     let mut with_typo = row.clone();
     with_typo.insert("M12_2026".into(), Value::from(3));
     assert_eq!(unflatten(&spec, &with_typo).1, ["M12_2026"]);
+}
+
+#[test]
+fn a_population_typed_the_italian_way_is_read_as_written() {
+    let spec = Soc26Spec::form_2025();
+    let typed = compute_json(
+        &spec,
+        &livorno_with(|v| v["current_year"]["R03"] = "153.000".into()),
+    )
+    .unwrap();
+    let number = compute_json(
+        &spec,
+        &livorno_with(|v| v["current_year"]["R03"] = 153_000.into()),
+    )
+    .unwrap();
+    assert_eq!(typed, number);
+    assert_eq!(typed["R03"], 153_000);
+    assert_eq!(typed["R04"], "13.70", "20967 users of 153000 inhabitants");
+    for bad in ["153.5", "153,5", "153.00", "1.53.000"] {
+        let p = problems(&livorno_with(|v| v["current_year"]["R03"] = bad.into()));
+        assert_eq!(p.len(), 1, "{bad}: {p:?}");
+        assert_eq!(p[0].0, "current_year.R03");
+        assert!(p[0].1.starts_with("R03: «"), "{bad}: {p:?}");
+    }
+    let p = problems(&livorno_with(|v| v["current_year"]["R03"] = 153.5.into()));
+    assert!(p[0].1.contains("numero intero"), "{p:?}");
+}
+
+#[test]
+fn every_decimal_figure_has_two_decimals() {
+    let spec = Soc26Spec::form_2025();
+    // 400 users of 4000 inhabitants: R04 is exactly 10; 100 hours for 1
+    // user: an average of exactly 100.
+    let v = compute_json(
+        &spec,
+        &livorno_with(|v| {
+            let cur = v["current_year"].as_object_mut().unwrap();
+            for (code, _) in cur.clone() {
+                if code.starts_with('M') {
+                    cur.insert(code, 0.into());
+                }
+            }
+            cur.insert("M12".into(), 1.into());
+            cur.insert("M15".into(), 399.into());
+            cur.insert("R03".into(), 4000.into());
+            cur.insert("R01".into(), 1.into());
+            cur.insert("R01A".into(), "0".into());
+            v["hours"] = serde_json::json!({ "M12": 100 });
+        }),
+    )
+    .unwrap();
+    assert_eq!(v["R04"], "10.00");
+    assert_eq!(v["quadro1"]["M12"]["average_hours"], "100.00");
+    assert_eq!(v["quadro1"]["M15"]["average_hours"], "0.00");
+    assert_eq!(v["R01"]["2025"], "1.00");
+    assert_eq!(v["R01A"], "0.00");
+    assert_eq!(
+        v["R01B"], "4000",
+        "inhabitants per social worker: a whole number"
+    );
+    assert_eq!(v["useful_additional_social_workers"], "0.00");
+}
+
+#[test]
+fn counts_are_bounded_so_no_sum_wraps() {
+    let p = problems(&livorno_with(|v| {
+        v["current_year"]["M12"] = serde_json::json!(18446744073709551615u64);
+        v["current_year"]["M15"] = "18.446.744.073.709.551.615".into();
+    }));
+    assert_eq!(p.len(), 2, "{p:?}");
+    for (_, m) in &p {
+        assert!(m.contains("non può essere superiore a 10.000.000"), "{m}");
+    }
+    let p = problems(&livorno_with(|v| {
+        v["current_year"]["R03"] = "10.000.001".into()
+    }));
+    assert!(p[0].1.contains("10.000.000"), "{p:?}");
 }

@@ -232,9 +232,9 @@ fn spending_below_the_standard_need_requires_quadro3_from_1000_euro() {
     assert_eq!(r.r15, Cents(9_234_567));
     assert_eq!(r.still_to_report, None, "R15 above R09");
     assert!(
-        r.warnings
-            .iter()
-            .any(|w| w.contains("R10 indica 2,00 assistenti sociali aggiuntivi, oltre i 0 utili")),
+        r.warnings.iter().any(
+            |w| w.contains("R10 indica 2,00 assistenti sociali aggiuntivi, oltre i 0,00 utili")
+        ),
         "{:?}",
         r.warnings
     );

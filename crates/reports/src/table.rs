@@ -231,7 +231,7 @@ impl Table {
                 match cell {
                     Cell::Empty => {}
                     Cell::Text(s) => {
-                        ws.write_string(r, c, s)?;
+                        ws.write_string(r, c, within_cell_limit(s).as_ref())?;
                     }
                     Cell::Integer(n) => {
                         ws.write_number(r, c, *n as f64)?;
@@ -297,6 +297,31 @@ impl Table {
     }
 }
 
+/// The most characters a spreadsheet cell holds (Excel's limit; a longer
+/// one makes the whole file unreadable).
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// A text cut to what a cell holds, with a visible mark where it was cut.
+pub fn within_cell_limit(s: &str) -> std::borrow::Cow<'_, str> {
+    // Counted in UTF-16 units, as Excel counts them.
+    if s.encode_utf16().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mark = " […]";
+    let room = MAX_CELL_CHARS - mark.encode_utf16().count();
+    let mut used = 0;
+    let mut out = String::new();
+    for ch in s.chars() {
+        used += ch.len_utf16();
+        if used > room {
+            break;
+        }
+        out.push(ch);
+    }
+    out.push_str(mark);
+    std::borrow::Cow::Owned(out)
+}
+
 /// One workbook with a worksheet per table, in order; sheet names come from
 /// the tables' titles and must differ in their first 31 characters.
 pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, ExportError> {
@@ -357,6 +382,22 @@ fn json_cell(cell: &Cell) -> Value {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn no_cell_is_longer_than_a_spreadsheet_holds() {
+        assert_eq!(within_cell_limit("breve"), "breve");
+        let long = "é".repeat(40_000);
+        let cut = within_cell_limit(&long);
+        assert_eq!(cut.encode_utf16().count(), MAX_CELL_CHARS);
+        assert!(cut.ends_with(" […]"));
+        // Characters outside the BMP count twice, as in Excel.
+        let emoji = "😀".repeat(20_000);
+        assert!(within_cell_limit(&emoji).encode_utf16().count() <= MAX_CELL_CHARS);
+        let mut t = Table::new("Note", vec![Column::new("nota", "Nota", ColumnKind::Text)]);
+        t.push(vec![Cell::Text(long)]);
+        let bytes = t.to_xlsx().unwrap();
+        assert!(!bytes.is_empty());
+    }
+
     use super::*;
     use time::macros::{date, datetime};
 

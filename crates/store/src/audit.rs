@@ -180,6 +180,9 @@ pub mod entity {
     ];
 }
 
+/// The most characters of an audit summary.
+pub const MAX_SUMMARY_CHARS: usize = 1000;
+
 /// One entry, ready to be written.
 #[derive(Clone, Debug)]
 pub struct AuditEntry {
@@ -208,8 +211,15 @@ impl AuditEntry {
         self.zone_id = zone_id;
         self
     }
+    /// The one-line summary, cut at [`MAX_SUMMARY_CHARS`]: it is built from
+    /// values that are bounded where they are read, and this keeps it so.
     pub fn summary(mut self, s: impl Into<String>) -> Self {
-        self.summary = s.into();
+        let s: String = s.into();
+        self.summary = if s.chars().count() > MAX_SUMMARY_CHARS {
+            s.chars().take(MAX_SUMMARY_CHARS).collect::<String>() + "…"
+        } else {
+            s
+        };
         self
     }
     pub fn before<T: Serialize>(mut self, v: &T) -> Self {
@@ -292,10 +302,12 @@ fn audit_filter(q: &AuditQuery) -> Filter {
         let a = f.placeholder(Param::Int(z));
         let b = f.placeholder(Param::Int(z));
         // Zone-less entries (logins, failed logins) belong to the zone of the
-        // user who made them; those of nobody (unknown names) to every zone.
+        // user who made them. Those of nobody (names that match no user) are
+        // no zone's business: they stay in the installation's full log
+        // (`zona export audit-log`), not in every zone's.
         f.raw(format!(
-            "(zone_id = {a} OR (zone_id IS NULL AND (actor_id IS NULL OR actor_id IN \
-             (SELECT id FROM users WHERE zone_id = {b}))))"
+            "(zone_id = {a} OR (zone_id IS NULL AND actor_id IN \
+             (SELECT id FROM users WHERE zone_id = {b})))"
         ));
     }
     if let Some(a) = &q.actor {

@@ -241,7 +241,8 @@ pub async fn set_password(
             .bind(&keep)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM login_attempts WHERE username = $1")
+        // A new password is the owner's way back in: every lock on the name ends.
+        sqlx::query("DELETE FROM login_throttle WHERE username = $1")
             .bind(&user.username)
             .execute(&mut *tx)
             .await?;
@@ -382,53 +383,107 @@ pub struct LoginAttempts {
     pub locked_until: Option<OffsetDateTime>,
 }
 
-/// The failures recorded for a login name, whether or not such a user exists
-/// (so that the lock does not reveal which names are real).
-pub async fn login_attempts(db: &Db, username: &str) -> Result<Option<LoginAttempts>> {
+/// The answer to "may this password be checked now?".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// Check it: this is the n-th attempt counted for the name from this
+    /// client since its last success.
+    Judge { attempt: i64 },
+    /// Do not check it: the name is throttled for this client.
+    Refused {
+        failures: i64,
+        until: OffsetDateTime,
+    },
+}
+
+/// Counts one attempt for a login name from a client **before** its password
+/// is checked, in one atomic step, and tells whether it may be checked.
+///
+/// The count and the lock are read and written under the row's lock (one
+/// upsert, then the lock in the same transaction), so guesses sent in
+/// parallel are counted one after the other: once `lock_for(n)` gives a
+/// lock, every later attempt is refused until it ends, however many were
+/// sent at once. A refused attempt is not counted. The count is kept per
+/// name and client address, whether or not the user exists (so that the
+/// lock does not reveal which names are real), and a success clears it
+/// with [`clear_login_failures`].
+pub async fn admit_login(
+    db: &Db,
+    username: &str,
+    client: &str,
+    lock_for: impl Fn(i64) -> Option<time::Duration>,
+) -> Result<Admission> {
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let counted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO login_throttle (username, client, failures, last_failure_at) \
+             VALUES ($1, $2, 1, $3) \
+             ON CONFLICT (username, client) DO UPDATE SET \
+             failures = login_throttle.failures + 1, last_failure_at = excluded.last_failure_at \
+             WHERE login_throttle.locked_until IS NULL OR login_throttle.locked_until <= $3 \
+             RETURNING failures",
+        )
+        .bind(username)
+        .bind(client)
+        .bind(t)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let answer = match counted {
+            Some(n) => {
+                let locked_until = lock_for(n).map(|d| t + d);
+                sqlx::query(
+                    "UPDATE login_throttle SET locked_until = $1 WHERE username = $2 AND client = $3",
+                )
+                .bind(locked_until)
+                .bind(username)
+                .bind(client)
+                .execute(&mut *tx)
+                .await?;
+                Admission::Judge { attempt: n }
+            }
+            None => {
+                let a = sqlx::query_as::<_, LoginAttempts>(
+                    "SELECT failures, locked_until FROM login_throttle \
+                     WHERE username = $1 AND client = $2",
+                )
+                .bind(username)
+                .bind(client)
+                .fetch_one(&mut *tx)
+                .await?;
+                Admission::Refused {
+                    failures: a.failures,
+                    until: a.locked_until.unwrap_or(t),
+                }
+            }
+        };
+        tx.commit().await?;
+        Ok(answer)
+    })
+}
+
+/// The attempts counted for a name from a client, and its lock.
+pub async fn login_attempts(
+    db: &Db,
+    username: &str,
+    client: &str,
+) -> Result<Option<LoginAttempts>> {
     on_db!(db, |pool| Ok(sqlx::query_as::<_, LoginAttempts>(
-        "SELECT failures, locked_until FROM login_attempts WHERE username = $1"
+        "SELECT failures, locked_until FROM login_throttle WHERE username = $1 AND client = $2"
     )
     .bind(username)
+    .bind(client)
     .fetch_optional(pool)
     .await?))
 }
 
-/// Counts one more failure and stores the lock the caller computed from it.
-pub async fn record_login_failure(
-    db: &Db,
-    username: &str,
-    lock_for: impl Fn(i64) -> Option<time::Duration>,
-) -> Result<LoginAttempts> {
-    let t = now();
+/// A success from a client clears that client's count for the name; other
+/// clients' counts stay, so a success does not reset a stranger's back-off.
+pub async fn clear_login_failures(db: &Db, username: &str, client: &str) -> Result<()> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let failures: i64 = sqlx::query_scalar(
-            "INSERT INTO login_attempts (username, failures, last_failure_at) VALUES ($1, 1, $2) \
-             ON CONFLICT (username) DO UPDATE SET failures = login_attempts.failures + 1, \
-             last_failure_at = excluded.last_failure_at RETURNING failures",
-        )
-        .bind(username)
-        .bind(t)
-        .fetch_one(&mut *tx)
-        .await?;
-        let locked_until = lock_for(failures).map(|d| t + d);
-        sqlx::query("UPDATE login_attempts SET locked_until = $1 WHERE username = $2")
-            .bind(locked_until)
+        sqlx::query("DELETE FROM login_throttle WHERE username = $1 AND client = $2")
             .bind(username)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(LoginAttempts {
-            failures,
-            locked_until,
-        })
-    })
-}
-
-pub async fn clear_login_failures(db: &Db, username: &str) -> Result<()> {
-    on_db!(db, |pool| {
-        sqlx::query("DELETE FROM login_attempts WHERE username = $1")
-            .bind(username)
+            .bind(client)
             .execute(pool)
             .await?;
         Ok(())

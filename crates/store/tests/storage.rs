@@ -529,26 +529,73 @@ async fn users_roles_sessions_and_failed_logins() {
             "{backend:?}"
         );
 
-        // Failed logins accumulate per name and lock by the caller's rule.
+        // Attempts are counted per name and client, before the password is
+        // checked, and lock by the caller's rule.
+        let lock3 = |n: i64| (n >= 3).then(|| time::Duration::minutes(1));
         for i in 1..=3 {
-            let a = users::record_login_failure(db, "ghost", |n| {
-                (n >= 3).then(|| time::Duration::minutes(1))
-            })
+            let a = users::admit_login(db, "ghost", "10.0.0.1", lock3)
+                .await
+                .unwrap();
+            assert_eq!(a, users::Admission::Judge { attempt: i }, "{backend:?}");
+        }
+        let refused = users::admit_login(db, "ghost", "10.0.0.1", lock3)
             .await
             .unwrap();
-            assert_eq!(a.failures, i);
-            assert_eq!(a.locked_until.is_some(), i >= 3);
-        }
+        assert!(
+            matches!(refused, users::Admission::Refused { failures: 3, .. }),
+            "a refused attempt is not counted: {refused:?}"
+        );
+        // Another client is not locked out by the first one's guesses.
         assert_eq!(
-            users::login_attempts(db, "ghost")
+            users::admit_login(db, "ghost", "10.0.0.2", lock3)
+                .await
+                .unwrap(),
+            users::Admission::Judge { attempt: 1 }
+        );
+        users::clear_login_failures(db, "ghost", "10.0.0.1")
+            .await
+            .unwrap();
+        assert!(users::login_attempts(db, "ghost", "10.0.0.1")
+            .await
+            .unwrap()
+            .is_none());
+        assert_eq!(
+            users::login_attempts(db, "ghost", "10.0.0.2")
                 .await
                 .unwrap()
                 .unwrap()
                 .failures,
-            3
+            1,
+            "a success clears only its own client's count"
         );
-        users::clear_login_failures(db, "ghost").await.unwrap();
-        assert!(users::login_attempts(db, "ghost").await.unwrap().is_none());
+    }
+}
+
+/// 100 guesses sent at once for one name from one client: the lock after the
+/// 5th is seen by every later one, so exactly 5 are judged.
+#[tokio::test]
+async fn parallel_guesses_are_counted_one_after_the_other() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let tasks: Vec<_> = (0..100)
+            .map(|_| {
+                let db = t.db.clone();
+                tokio::spawn(async move {
+                    users::admit_login(&db, "ufficio.piano", "192.0.2.7", |n| {
+                        (n >= 5).then(|| time::Duration::minutes(1))
+                    })
+                    .await
+                    .unwrap()
+                })
+            })
+            .collect();
+        let mut judged = 0;
+        for task in tasks {
+            if matches!(task.await.unwrap(), users::Admission::Judge { .. }) {
+                judged += 1;
+            }
+        }
+        assert_eq!(judged, 5, "{backend:?}");
     }
 }
 

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use std::collections::HashMap;
 use zona_core::authz::login_lock;
-use zona_core::org::check_new_password;
+use zona_core::org::{check_new_password, parse_username};
 use zona_core::FieldErrors;
 use zona_store::audit::{self, action, entity, Actor, AuditEntry};
 use zona_store::{sessions, users};
@@ -38,10 +38,22 @@ struct LoginPage {
     error: Option<String>,
 }
 
-/// Only local paths are followed after login (no open redirect).
+/// Only a same-origin relative path is followed after login (no open
+/// redirect): it starts with one `/`, and every character is printable
+/// ASCII. Browsers drop tabs and line breaks inside a URL, so `/\t/evil`
+/// would become `//evil`, another site; a control character also cannot go
+/// in a `Location` header. Anything else leads home.
 fn safe_next(next: Option<&String>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
+        Some(n)
+            if n.len() <= 2000
+                && n.starts_with('/')
+                && !n[1..].starts_with(['/', '\\'])
+                && n.bytes().all(|b| b.is_ascii_graphic())
+                && !n.contains('\\') =>
+        {
+            n.clone()
+        }
         _ => "/".into(),
     }
 }
@@ -67,10 +79,12 @@ async fn login(
     let password = form.get("password").cloned().unwrap_or_default();
     let next = safe_next(form.get("next"));
     let db = &state.db;
+    // What is typed is shown again, but never more than a name can be.
+    let typed: String = username.chars().take(MAX_ECHOED_CHARS).collect();
     let refuse = |message: String, status: StatusCode| {
         let mut r = render_page(&LoginPage {
             page: PageCtx::new(&ctx, "Accedi"),
-            username: username.clone(),
+            username: typed.clone(),
             next: next.clone(),
             error: Some(message),
         });
@@ -83,38 +97,60 @@ async fn login(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
+    let wrong = "Nome utente o password non corretti.";
+    // A name no user can have, or a password longer than any can be, is
+    // refused before anything is checked or counted; the audit keeps a
+    // short, bounded trace of it (docs/domain.md, "Login and sessions").
+    if parse_username(&username).is_err() || password.chars().count() > MAX_PASSWORD_CHARS {
+        audit::record(
+            db,
+            &Actor {
+                user_id: None,
+                name: bounded(&username),
+                ip: ctx.ip.clone(),
+            },
+            AuditEntry::new(action::LOGIN_FAILED, entity::SESSION, None).summary(format!(
+                "Accesso non riuscito per «{}» (nome utente o password non ammissibili)",
+                bounded(&username)
+            )),
+        )
+        .await?;
+        return Ok(refuse(wrong.into(), StatusCode::UNAUTHORIZED));
+    }
     let anonymous = Actor {
         user_id: None,
         name: username.clone(),
         ip: ctx.ip.clone(),
     };
+    let client = ctx.ip.clone().unwrap_or_else(|| "-".into());
 
-    let now = zona_store::now();
-    if let Some(a) = users::login_attempts(db, &username).await? {
-        if let Some(until) = a.locked_until.filter(|u| *u > now) {
+    // The attempt is counted before the password is checked, atomically, so
+    // guesses sent in parallel cannot all pass a lock read too early.
+    let attempt = match users::admit_login(db, &username, &client, login_lock).await? {
+        users::Admission::Refused { failures, until } => {
             audit::record(
                 db,
                 &anonymous,
                 AuditEntry::new(action::LOGIN_FAILED, entity::SESSION, None).summary(format!(
-                    "Accesso rifiutato a «{username}»: sospeso dopo {} tentativi non riusciti",
-                    a.failures
+                    "Accesso rifiutato a «{username}»: sospeso per questo indirizzo dopo {failures} tentativi non riusciti",
                 )),
             )
             .await?;
             let at = zona_core::format::datetime(until);
             return Ok(refuse(
-                format!("Troppi tentativi non riusciti: per sicurezza l'accesso con questo nome utente è sospeso fino al {at}. Se hai dimenticato la password, rivolgiti all'Ufficio di Piano."),
+                format!("Troppi tentativi non riusciti: per sicurezza l'accesso con questo nome utente da questo indirizzo è sospeso fino al {at}. Se hai dimenticato la password, rivolgiti all'Ufficio di Piano, che può assegnartene una nuova."),
                 StatusCode::TOO_MANY_REQUESTS,
             ));
         }
-    }
+        users::Admission::Judge { attempt } => attempt,
+    };
 
     let creds = users::credentials(db, &username).await?;
     let ok =
         crate::passwords::verify(password, creds.as_ref().map(|c| c.password_hash.clone())).await?;
     match creds {
         Some(c) if ok && c.active => {
-            users::clear_login_failures(db, &username).await?;
+            users::clear_login_failures(db, &username, &client).await?;
             let (token, _) = sessions::create(db, c.id, state.config.session_idle).await?;
             users::touch_last_login(db, c.id).await?;
             audit::record(
@@ -137,7 +173,6 @@ async fn login(
             Ok(r)
         }
         other => {
-            let a = users::record_login_failure(db, &username, login_lock).await?;
             let reason = match &other {
                 Some(c) if ok && !c.active => "utente disattivato",
                 Some(_) => "password errata",
@@ -156,23 +191,41 @@ async fn login(
                     other.as_ref().map(|c| c.id),
                 )
                 .summary(format!(
-                    "Accesso non riuscito per «{username}» ({reason}), tentativo n. {}",
-                    a.failures
+                    "Accesso non riuscito per «{username}» ({reason}), tentativo n. {attempt}"
                 )),
             )
             .await?;
             // The same message whether the name exists or not.
-            let mut msg = "Nome utente o password non corretti.".to_string();
-            if let Some(until) = a.locked_until {
+            let mut msg = wrong.to_string();
+            if let Some(lock) = login_lock(attempt) {
                 msg.push_str(&format!(
-                    " Dopo {} tentativi non riusciti l'accesso con questo nome utente è sospeso fino al {}.",
-                    a.failures,
-                    zona_core::format::datetime(until)
+                    " Dopo {attempt} tentativi non riusciti l'accesso con questo nome utente da questo indirizzo è sospeso fino al {}.",
+                    zona_core::format::datetime(zona_store::now() + lock)
                 ));
             }
             Ok(refuse(msg, StatusCode::UNAUTHORIZED))
         }
     }
+}
+
+/// The most characters of a typed login name shown again or kept in the
+/// audit log when it cannot be a name: a real one has at most 40.
+const MAX_ECHOED_CHARS: usize = 40;
+
+/// The longest password any account can have (`check_new_password`).
+const MAX_PASSWORD_CHARS: usize = 128;
+
+/// A typed name cut to what the audit log keeps of it.
+fn bounded(typed: &str) -> String {
+    let mut s: String = typed
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_ECHOED_CHARS)
+        .collect();
+    if typed.chars().count() > MAX_ECHOED_CHARS {
+        s.push('…');
+    }
+    s
 }
 
 async fn logout(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -331,4 +384,35 @@ async fn change_password(
         FlashKind::Success,
         "Password cambiata. Le altre sessioni aperte sono state chiuse.",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_origin_paths_are_followed() {
+        let next = |s: &str| safe_next(Some(&s.to_string()));
+        assert_eq!(
+            next("/pianificazione?anno=2024"),
+            "/pianificazione?anno=2024"
+        );
+        assert_eq!(next("/admin/zone/1#x"), "/admin/zone/1#x");
+        for evil in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "/\tevil",
+            "/\r\nSet-Cookie: x=1",
+            "/ /evil",
+            "https://evil.example",
+            "evil.example",
+            "/\u{a0}/evil",
+            "",
+        ] {
+            assert_eq!(next(evil), "/", "{evil:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+        assert_eq!(next(&format!("/{}", "a".repeat(2000))), "/");
+    }
 }

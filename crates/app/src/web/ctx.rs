@@ -155,15 +155,42 @@ fn expired(name: &'static str) -> Cookie<'static> {
         .build()
 }
 
+/// The client's address: the connection's peer, or, when the peer is a
+/// trusted reverse proxy, the last address in `X-Forwarded-For` that is not
+/// itself a trusted proxy (the ones before it could be written by anyone).
+pub fn client_address(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    hops.into_iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
+}
+
 /// Builds the [`Ctx`], runs the request, then finishes the response: error
 /// pages rendered with the layout, the flash consumed, the anonymous CSRF
 /// cookie set.
 pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(req.headers());
-    let ip = req
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+        .map(|c| c.0.ip());
+    let ip = peer
+        .map(|p| client_address(p, req.headers(), &state.config.trusted_proxies))
+        .map(|a| a.to_string());
     let path = req.uri().path().to_string();
     if path.starts_with("/static/") || path == "/healthz" {
         return next.run(req).await;
@@ -321,5 +348,37 @@ pub fn after_delete(
             Ok(with_flash(Redirect::to(record), FlashKind::Danger, changed))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::http::{HeaderMap, HeaderValue};
+    use std::net::IpAddr;
+
+    #[test]
+    fn only_a_trusted_proxy_names_the_client() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 203.0.113.9, 10.0.0.2"),
+        );
+        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
+        // The peer is not a proxy: the header is anyone's word.
+        assert_eq!(
+            client_address(ip("198.51.100.4"), &h, &proxies),
+            ip("198.51.100.4")
+        );
+        // Behind the proxies: the last hop they did not write.
+        assert_eq!(
+            client_address(ip("10.0.0.1"), &h, &proxies),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.1"), &HeaderMap::new(), &proxies),
+            ip("10.0.0.1")
+        );
     }
 }

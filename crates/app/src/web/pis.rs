@@ -552,7 +552,7 @@ async fn add_regional_objective(
 /// most six years long (a PSSIR or a PIS lasts three).
 fn period_of(v: &HashMap<String, String>) -> Result<(i64, i64), String> {
     let year = |k: &str| -> Result<i64, String> {
-        match v.get(k).map(|s| s.trim().parse::<i64>()) {
+        match v.get(k).map(|s| zona_core::number::read_whole(s)) {
             Some(Ok(y)) if (2000..=2100).contains(&y) => Ok(y),
             _ => Err("Indicare gli anni di inizio e di fine, ad esempio 2026 e 2028.".into()),
         }

@@ -464,3 +464,151 @@ async fn an_internal_error_is_an_italian_page_without_details() {
         "no internals"
     );
 }
+
+/// What the failed logins and throttle keep, in bytes of text.
+async fn login_trace_bytes(db: &zona_store::Db) -> (i64, i64) {
+    let audit = "SELECT COALESCE(SUM(LENGTH(summary) + LENGTH(actor)), 0) FROM audit_log \
+                 WHERE action = 'login_failed'";
+    let throttle = "SELECT COUNT(*) FROM login_throttle";
+    match db {
+        zona_store::Db::Sqlite(p) => (
+            sqlx::query_scalar::<_, i64>(audit)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+            sqlx::query_scalar::<_, i64>(throttle)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        ),
+        zona_store::Db::Postgres(p) => (
+            sqlx::query_scalar::<_, i64>(audit)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+            sqlx::query_scalar::<_, i64>(throttle)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        ),
+    }
+}
+
+/// Twenty failed logins with a name of 1.99 MB each: each leaves a short,
+/// bounded trace in the audit log, nothing in the throttle, and the audit
+/// page and its XLSX export still work.
+#[tokio::test]
+async fn a_huge_login_name_leaves_a_short_trace() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let c = new_client();
+        let huge = "a".repeat(1_990_000);
+        let (before, _) = login_trace_bytes(&app.db.db).await;
+        for _ in 0..20 {
+            let p = app.login_as(&c, &huge, "password-sbagliata").await;
+            assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{backend:?}");
+            assert!(p.body.contains("Nome utente o password non corretti."));
+            assert!(p.body.len() < 100_000, "the name is not echoed in full");
+        }
+        let (after, throttled) = login_trace_bytes(&app.db.db).await;
+        let added = after - before;
+        assert!(added < 20 * 200, "{backend:?}: {added} bytes added");
+        assert_eq!(throttled, 0, "no name that cannot exist is counted");
+        app.login("ufficio.piano").await;
+        let p = app.get("/admin/registro").await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(p.body.len() < 1_000_000);
+        let x = app
+            .client
+            .get(app.url("/admin/registro/export?format=xlsx"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(x.status(), StatusCode::OK, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn login_returns_only_to_a_path_of_this_site() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let p = app.get("/login?next=/%09/evil.example").await;
+    assert_eq!(p.input_value("next").as_deref(), Some("/"));
+    let p = app.get("/login?next=/pianificazione").await;
+    assert_eq!(p.input_value("next").as_deref(), Some("/pianificazione"));
+    for next in [
+        "/\t/evil.example",
+        "/\r\nSet-Cookie: a=b",
+        "//evil.example",
+        "/\\evil",
+    ] {
+        let c = new_client();
+        let token = app.get_with(&c, "/login").await.csrf();
+        let p = app
+            .post_with(
+                &c,
+                "/login",
+                &token,
+                &[
+                    ("username", "consultazione"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(p.location.as_deref(), Some("/"), "{next:?}");
+    }
+}
+
+/// 100 guesses sent at once for one name from one address: 5 are judged,
+/// 95 refused unread. The owner, from another address, still gets in.
+#[tokio::test]
+async fn parallel_guesses_cannot_pass_the_lock_nor_lock_the_owner_out() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let attacker = new_client();
+        let token = app.get_with(&attacker, "/login").await.csrf();
+        let url = app.url("/login");
+        let tasks: Vec<_> = (0..100)
+            .map(|i| {
+                let (c, url, token) = (attacker.clone(), url.clone(), token.clone());
+                tokio::spawn(async move {
+                    let guess = format!("indovina-{i}-password");
+                    c.post(url)
+                        .form(&[
+                            ("csrf_token", token.as_str()),
+                            ("username", "ufficio.piano"),
+                            ("password", guess.as_str()),
+                            ("next", "/"),
+                        ])
+                        .send()
+                        .await
+                        .unwrap()
+                        .status()
+                })
+            })
+            .collect();
+        let mut judged = 0;
+        let mut refused = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                StatusCode::UNAUTHORIZED => judged += 1,
+                StatusCode::TOO_MANY_REQUESTS => refused += 1,
+                other => panic!("{other}"),
+            }
+        }
+        assert_eq!((judged, refused), (5, 95), "{backend:?}");
+        // The right password from the attacker's address waits for the lock…
+        let p = app.login_as(&attacker, "ufficio.piano", PASSWORD).await;
+        assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
+        // …but the owner, elsewhere, is not locked out.
+        let owner = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+            .build()
+            .unwrap();
+        let p = app.login_as(&owner, "ufficio.piano", PASSWORD).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{backend:?}: {}", p.body);
+    }
+}

@@ -437,7 +437,7 @@ async fn a_sheet_is_filled_submitted_returned_and_accepted_in_a_browser() {
     submit_and_wait(&c, Locator::XPath(&button("Salva la scheda"))).await;
     let s = c.source().await.unwrap();
     v.check(
-        s.contains("L'importo può avere al massimo 2 decimali.") && s.contains("10.500,125"),
+        s.contains("«10.500,125»: al massimo 2 decimali."),
         "the amount error is shown and the input kept".into(),
     );
     let violations = axe(&c).await;

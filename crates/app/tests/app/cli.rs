@@ -392,7 +392,7 @@ fn soc26_compute_prints_the_complete_form_or_the_problems() {
     assert_eq!(code, 1);
     assert!(out.is_empty());
     assert!(
-        err.contains("current_year.M21: M21: il valore non può essere negativo."),
+        err.contains("current_year.M21: M21: il numero non può essere negativo."),
         "{err}"
     );
     assert!(
@@ -403,6 +403,42 @@ fn soc26_compute_prints_the_complete_form_or_the_problems() {
         err.contains("has 2 problem(s): the form was not computed"),
         "{err}"
     );
+    // A population typed the Italian way is read as written, never as 153.
+    let with_r03 = |r03: serde_json::Value| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(example).unwrap()).unwrap();
+        v["current_year"]["R03"] = r03;
+        v.to_string()
+    };
+    let (code, typed, err) = run(
+        &["soc26", "compute", "-"],
+        Some(&with_r03(serde_json::json!("153.000"))),
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, number, _) = run(
+        &["soc26", "compute", "-"],
+        Some(&with_r03(serde_json::json!(153000))),
+    );
+    assert_eq!(typed, number);
+    let typed: serde_json::Value = serde_json::from_str(&typed).unwrap();
+    assert_eq!(
+        (typed["R03"].as_u64(), typed["R04"].as_str()),
+        (Some(153000), Some("13.70"))
+    );
+    for bad in ["153.5", "153,5"] {
+        let (code, out, err) = run(
+            &["soc26", "compute", "-"],
+            Some(&with_r03(serde_json::json!(bad))),
+        );
+        assert_eq!(code, 1, "{bad}");
+        assert!(out.is_empty());
+        assert!(
+            err.contains(&format!(
+                "current_year.R03: R03: «{bad}» non è un numero intero"
+            )),
+            "{err}"
+        );
+    }
     let (code, _, err) = run(&["soc26", "compute", "-"], Some("[1, 2"));
     assert_eq!(code, 1);
     assert!(err.contains("JSON non valido alla riga 1"), "{err}");
@@ -570,7 +606,7 @@ async fn soc26_forms_export_and_import_all_or_nothing() {
             "{err}"
         );
         assert!(
-            err.contains("(Livorno): current_year.M12: M12: il valore non può essere negativo."),
+            err.contains("(Livorno): current_year.M12: M12: il numero non può essere negativo."),
             "{err}"
         );
         assert!(err.contains("colonna sconosciuta «M12_2018»"), "{err}");
@@ -824,4 +860,117 @@ async fn the_network_tables_export_from_the_command_line() {
         text.contains("Case della Comunità hub") && text.contains("169.931"),
         "{text}"
     );
+}
+
+/// `zona soc26 import` reads a population typed the Italian way as written,
+/// and refuses one with decimals: nothing is loaded.
+#[tokio::test]
+async fn soc26_import_reads_numbers_the_italian_way() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        zona_app::demo::load(&t.db).await.unwrap();
+        let url = t.url.clone();
+        let dir =
+            std::env::temp_dir().join(format!("zona-soc26-it-{}-{backend:?}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let csv_file = dir.join("soc26.csv");
+        let (code, _, err) = run(
+            &[
+                "export",
+                "soc26",
+                "--format",
+                "csv",
+                "--out",
+                csv_file.to_str().unwrap(),
+                "--database-url",
+                &url,
+            ],
+            None,
+        );
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(&csv_file).unwrap();
+        let with_r03 = |r03: &str| -> String {
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(b';')
+                .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+            let headers = reader.headers().unwrap().clone();
+            let col = headers.iter().position(|h| h == "R03").unwrap();
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .from_writer(vec![]);
+            w.write_record(&headers).unwrap();
+            for r in reader.records() {
+                let r = r.unwrap();
+                let row: Vec<&str> = r
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        if i == col && &r[0] == "049009" {
+                            r03
+                        } else {
+                            v
+                        }
+                    })
+                    .collect();
+                w.write_record(&row).unwrap();
+            }
+            String::from_utf8(w.into_inner().unwrap()).unwrap()
+        };
+        let file = dir.join("typed.csv");
+        std::fs::write(&file, with_r03("16.000")).unwrap();
+        let (code, _, err) = run(
+            &[
+                "soc26",
+                "import",
+                file.to_str().unwrap(),
+                "--database-url",
+                &url,
+            ],
+            None,
+        );
+        assert_eq!(code, 0, "{backend:?}: {err}");
+        let livorno = zona_store::territory::list_municipalities(
+            &t.db,
+            &zona_store::territory::ListQuery {
+                text: "049009".into(),
+                ..Default::default()
+            },
+            zona_store::Page::first(1),
+        )
+        .await
+        .unwrap()
+        .0[0]
+            .id;
+        let stored = zona_store::soc26::get(&t.db, livorno, 2025)
+            .await
+            .unwrap()
+            .unwrap();
+        let spec = zona_core::soc26::Soc26Spec::form_2025();
+        let v = zona_core::soc26_json::compute_json(&spec, &stored.data).unwrap();
+        // 20,967 users of 16,000 inhabitants: 131,04 per 100, not 13.703,92.
+        assert_eq!(
+            (v["R03"].as_u64(), v["R04"].as_str()),
+            (Some(16000), Some("131.04")),
+            "{backend:?}"
+        );
+        for bad in ["16.5", "16,5"] {
+            std::fs::write(&file, with_r03(bad)).unwrap();
+            let (code, _, err) = run(
+                &[
+                    "soc26",
+                    "import",
+                    file.to_str().unwrap(),
+                    "--database-url",
+                    &url,
+                ],
+                None,
+            );
+            assert_eq!(code, 1, "{bad}");
+            assert!(
+                err.contains(&format!("R03: «{bad}» non è un numero intero")),
+                "{err}"
+            );
+            assert!(err.contains("no form was loaded"), "{err}");
+        }
+    }
 }

@@ -141,7 +141,7 @@ async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
         assert_eq!(
             p.field_error("funding_0_amount").as_deref(),
-            Some("L'importo può avere al massimo 2 decimali.")
+            Some("«12.345,678»: al massimo 2 decimali.")
         );
         assert_eq!(
             p.field_error("end_date").as_deref(),

@@ -138,10 +138,8 @@ async fn a_form_with_errors_is_saved_as_a_draft_and_nothing_is_lost() {
     );
     assert!(page
         .body
-        .contains("M12: il valore non può essere negativo."));
-    assert!(page
-        .body
-        .contains("R06: L'importo può avere al massimo 2 decimali."));
+        .contains("M12: il numero non può essere negativo."));
+    assert!(page.body.contains("R06: «12,345»: al massimo 2 decimali."));
     assert!(page
         .body
         .contains("La relazione può avere al massimo 6.000 caratteri: ne ha 6.001."));
