@@ -209,7 +209,7 @@ pub async fn parse_import(
     xlsx: bool,
     published: bool,
 ) -> anyhow::Result<Result<Imported, Vec<String>>> {
-    let rows = match crate::import::read_rows(bytes, xlsx, key_of) {
+    let rows = match crate::import::read_rows(bytes, xlsx, key_of).await {
         Ok(r) => r,
         Err(e) => return Ok(Err(vec![e])),
     };

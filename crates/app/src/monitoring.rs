@@ -88,7 +88,7 @@ pub async fn export_table(db: &Db, data: &PoaData) -> Result<Table> {
 /// A sheet's new monitoring: id, expected version (none in bulk), values.
 pub type Update = (i64, Option<i64>, Monitoring);
 
-fn read_rows(bytes: &[u8], xlsx: bool) -> Result<Vec<FileRow>, String> {
+async fn read_rows(bytes: &[u8], xlsx: bool) -> Result<Vec<FileRow>, String> {
     let key_of = |h: &str| -> String {
         let h = h.trim();
         let headers = [
@@ -108,7 +108,7 @@ fn read_rows(bytes: &[u8], xlsx: bool) -> Result<Vec<FileRow>, String> {
             .position(|x| x.eq_ignore_ascii_case(h))
             .map_or_else(|| h.to_lowercase(), |i| COLUMNS[i].to_string())
     };
-    let out = crate::import::read_rows(bytes, xlsx, key_of)?;
+    let out = crate::import::read_rows(bytes, xlsx, key_of).await?;
     for needed in ["codice", "avanzamento"] {
         if out.first().is_some_and(|(_, r)| !r.contains_key(needed)) {
             return Err(format!("Manca la colonna «{needed}»."));
@@ -125,7 +125,7 @@ pub async fn parse_import(
     bytes: &[u8],
     xlsx: bool,
 ) -> Result<Result<Vec<Update>, Vec<String>>> {
-    let rows = match read_rows(bytes, xlsx) {
+    let rows = match read_rows(bytes, xlsx).await {
         Ok(r) => r,
         Err(e) => return Ok(Err(vec![e])),
     };

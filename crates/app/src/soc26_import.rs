@@ -31,76 +31,51 @@ fn is_output_column(h: &str) -> bool {
 /// One data row: its line in the file and its values by header.
 type Row = (usize, BTreeMap<String, Value>);
 
-fn read_csv(path: &Path) -> Result<Vec<Row>> {
+/// The rows of a file read within the import limits (`crate::import`), by
+/// header. Spreadsheet numbers stay numbers (JSON numbers); text, and every
+/// CSV cell, is a string for the Italian number reader.
+async fn read_file(path: &Path, xlsx: bool) -> Result<Vec<Row>> {
+    use crate::import::{SheetValue, MAX_FILE_BYTES};
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if size > MAX_FILE_BYTES as u64 {
+        bail!(
+            "{}: il file supera i {} MB ammessi per un'importazione",
+            path.display(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        );
+    }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let bytes = bytes
-        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
-        .unwrap_or(&bytes);
-    let mut r = csv::ReaderBuilder::new().delimiter(b';').from_reader(bytes);
-    let headers: Vec<String> = r
-        .headers()
-        .context("cannot read the header line")?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let mut rows = Vec::new();
-    for record in r.records() {
-        let record = record.map_err(|e| anyhow!("CSV non valido: {e}"))?;
-        // The reader counts the header's line as the first record's.
-        let line = record.position().map_or(0, |p| p.line() as usize + 1);
-        let values = headers
-            .iter()
-            .cloned()
-            .zip(record.iter().map(|v| Value::String(v.to_string())))
-            .collect();
-        rows.push((line, values));
-    }
-    Ok(rows)
-}
-
-fn read_xlsx(path: &Path) -> Result<Vec<Row>> {
-    use calamine::{open_workbook_auto, Data, Reader};
-    let mut wb =
-        open_workbook_auto(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let sheet = wb
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| anyhow!("the workbook has no sheet"))?;
-    let range = wb
-        .worksheet_range(&sheet)
-        .with_context(|| format!("cannot read the sheet {sheet}"))?;
-    let mut it = range.rows();
-    let headers: Vec<String> = it
-        .next()
-        .ok_or_else(|| anyhow!("the sheet is empty"))?
-        .iter()
-        .map(|c| c.to_string().trim().to_string())
-        .collect();
-    let mut rows = Vec::new();
-    for (i, row) in it.enumerate() {
-        let values = headers
-            .iter()
-            .cloned()
-            .zip(row.iter().map(|c| {
-                match c {
-                    Data::Empty => Value::Null,
-                    Data::Int(n) => Value::from(*n),
-                    // Whole numbers come back as floats: keep them whole.
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
-                        Value::from(*f as i64)
-                    }
-                    Data::Float(f) => serde_json::Number::from_f64(*f)
-                        .map(Value::Number)
-                        .unwrap_or(Value::Null),
-                    Data::Bool(b) => Value::Bool(*b),
-                    other => Value::String(other.to_string()),
-                }
-            }))
-            .collect();
-        rows.push((i + 2, values));
-    }
-    Ok(rows)
+    let sheet = crate::import::read_sheet(bytes, xlsx)
+        .await
+        .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    let headers: Vec<String> = sheet.headers.iter().map(|h| h.trim().to_string()).collect();
+    Ok(sheet
+        .rows
+        .into_iter()
+        .map(|(line, cells)| {
+            let values = cells
+                .into_iter()
+                .filter_map(|(c, v)| {
+                    let value = match v {
+                        SheetValue::Int(n) => Value::from(n),
+                        // Whole numbers come back as floats: keep them whole.
+                        SheetValue::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                            Value::from(f as i64)
+                        }
+                        SheetValue::Float(f) => serde_json::Number::from_f64(f)
+                            .map(Value::Number)
+                            .unwrap_or(Value::Null),
+                        SheetValue::Bool(b) => Value::Bool(b),
+                        other => Value::String(other.to_italian()),
+                    };
+                    headers.get(c).map(|h| (h.clone(), value))
+                })
+                .collect();
+            (line, values)
+        })
+        .collect())
 }
 
 pub async fn run(path: &Path, zone: Option<&str>, database_url: &str) -> Result<()> {
@@ -110,8 +85,8 @@ pub async fn run(path: &Path, zone: Option<&str>, database_url: &str) -> Result<
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("csv") => read_csv(path)?,
-        Some("xlsx") | Some("xls") | Some("ods") => read_xlsx(path)?,
+        Some("csv") => read_file(path, false).await?,
+        Some("xlsx") => read_file(path, true).await?,
         _ => bail!("{}: use a .csv or .xlsx file", path.display()),
     };
     let db = crate::cli::open(database_url).await?;

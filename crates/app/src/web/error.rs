@@ -20,6 +20,9 @@ pub enum AppError {
     Csrf,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The request's body is larger than its kind allows (bytes).
+    #[error("request too large")]
+    TooLarge(usize),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -47,6 +50,7 @@ pub enum ErrorKind {
     LoginRequired,
     Csrf,
     BadRequest,
+    TooLarge,
     Internal,
 }
 
@@ -66,6 +70,14 @@ impl IntoResponse for AppError {
             AppError::LoginRequired => (StatusCode::UNAUTHORIZED, ErrorKind::LoginRequired, None),
             AppError::Csrf => (StatusCode::FORBIDDEN, ErrorKind::Csrf, None),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, ErrorKind::BadRequest, Some(m)),
+            AppError::TooLarge(limit) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorKind::TooLarge,
+                Some(format!(
+                    "I dati inviati superano il limite di {} MB e non sono stati salvati. Un allegato può avere al massimo 10 MB; un file da importare al massimo 10 MB.",
+                    limit.div_ceil(1024 * 1024)
+                )),
+            ),
             AppError::Internal(e) => {
                 tracing::error!("internal error: {e:#}");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal, None)
@@ -132,6 +144,11 @@ pub fn render(ctx: &Ctx, info: ErrorInfo, status: StatusCode) -> Response {
             "Richiesta non valida",
             "Richiesta non valida",
             info.detail.unwrap_or_else(|| "La richiesta contiene dati non validi.".into()),
+        ),
+        ErrorKind::TooLarge => (
+            "Dati troppo grandi",
+            "Dati troppo grandi",
+            info.detail.unwrap_or_default(),
         ),
         ErrorKind::Internal | ErrorKind::LoginRequired => (
             "Errore del server",

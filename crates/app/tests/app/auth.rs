@@ -424,6 +424,14 @@ async fn oversized_requests_are_refused() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // The refusal is an Italian page, with the security headers.
+    assert_eq!(r.headers().get("x-frame-options").unwrap(), "DENY");
+    assert!(r.headers().get("content-security-policy").is_some());
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("I dati inviati superano il limite di 1 MB"),
+        "{body}"
+    );
     // A long but acceptable value gets a field message, not an error page.
     let long = "x".repeat(300);
     let p = app
@@ -494,7 +502,7 @@ async fn login_trace_bytes(db: &zona_store::Db) -> (i64, i64) {
     }
 }
 
-/// Twenty failed logins with a name of 1.99 MB each: each leaves a short,
+/// Twenty failed logins with a name of 1 MB each: each leaves a short,
 /// bounded trace in the audit log, nothing in the throttle, and the audit
 /// page and its XLSX export still work.
 #[tokio::test]
@@ -502,8 +510,15 @@ async fn a_huge_login_name_leaves_a_short_trace() {
     for backend in BACKENDS {
         let app = spawn_app(backend).await;
         let c = new_client();
-        let huge = "a".repeat(1_990_000);
         let (before, _) = login_trace_bytes(&app.db.db).await;
+        // 1.99 MB is beyond what a form may send: refused unread.
+        let p = app
+            .login_as(&c, &"a".repeat(1_990_000), "password-sbagliata")
+            .await;
+        assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(login_trace_bytes(&app.db.db).await.0, before);
+        // Just under the limit: read, refused, and kept short.
+        let huge = "a".repeat(1_000_000);
         for _ in 0..20 {
             let p = app.login_as(&c, &huge, "password-sbagliata").await;
             assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{backend:?}");

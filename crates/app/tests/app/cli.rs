@@ -11,7 +11,7 @@ fn zona() -> Command {
     c
 }
 
-fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+pub fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     let mut child = zona()
         .args(args)
         .stdin(Stdio::piped())

@@ -7,6 +7,7 @@ mod cli;
 mod codesign;
 mod exports;
 mod helpers;
+mod imports;
 mod network;
 mod participation;
 mod planning;

@@ -548,6 +548,16 @@ async fn meetings_keep_attendance_minutes_and_checked_attachments() {
         let (status, body) = upload("slide.pdf", b"PK\x03\x04 not a pdf".to_vec()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body.contains("non corrisponde a un file .pdf"));
+        // An attachment of the documented 10 MB is accepted; one byte more
+        // gets the field's message, not a bare refusal.
+        let mut big = b"%PDF-1.4\n".to_vec();
+        big.resize(10 * 1024 * 1024, b'%');
+        let (status, _) = upload("verbale completo.pdf", big.clone()).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        big.push(b'%');
+        let (status, body) = upload("troppo.pdf", big).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("supera i 10 MB"), "{body}");
         let pdf = b"%PDF-1.4\n% slide del POA 2024\n".to_vec();
         let (status, _) = upload("slide POA 2024.pdf", pdf.clone()).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
