@@ -317,6 +317,8 @@ pub async fn open(url: &str) -> Result<Db> {
     }
     let db = Db::connect(url).await?;
     db.migrate().await?;
+    // A damaged file must stop zona at the start, not answer pages with errors.
+    db.check_integrity().await?;
     Ok(db)
 }
 

@@ -461,8 +461,9 @@ fn typed_cell(kind: FlatKind, v: Option<&serde_json::Value>) -> Cell {
             .and_then(|n| i64::try_from(n).ok())
             .map(Cell::Integer)
             .unwrap_or(Cell::Text(raw)),
+        // Decimal figures of the form always show two decimals (68,00).
         FlatKind::Decimal => json_decimal(v, 2)
-            .map(Cell::Decimal)
+            .map(|d| Cell::Decimal(zona_core::soc26::two_decimals(d)))
             .unwrap_or(Cell::Text(raw)),
         FlatKind::Money => json_amount(v)
             .ok()

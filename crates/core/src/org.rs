@@ -249,12 +249,62 @@ pub fn check_new_password(password: &str, username: &str) -> Result<(), String> 
     {
         return Err("La password è troppo semplice.".into());
     }
+    // Length alone lets `123456789012` through: estimate how many guesses it
+    // takes (zxcvbn: common passwords, names, sequences, keyboard patterns,
+    // dates, repetitions) and ask for at least 10^10, the estimator's
+    // "safely unguessable" level (score 3 of 4).
+    let words = [
+        username,
+        "zona",
+        "livorno",
+        "livornese",
+        "toscana",
+        "password",
+    ];
+    let strength = zxcvbn::zxcvbn(password, &words);
+    if (strength.score() as u8) < MIN_PASSWORD_SCORE {
+        return Err("La password è troppo facile da indovinare (sequenze, ripetizioni, date, parole o password comuni): scegli una frase di più parole, ad esempio tre o quattro parole non legate tra loro.".into());
+    }
     Ok(())
 }
+
+/// The least zxcvbn score (0–4) of a new password: 3, at least 10^10 guesses.
+pub const MIN_PASSWORD_SCORE: u8 = 3;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weak_and_common_passwords_are_refused() {
+        for weak in [
+            "123456789012",
+            "passwordpassword",
+            "qwertyuiopasdf",
+            "abcdefghijklmno",
+            "Password2026!",
+            "19901990199019",
+        ] {
+            let e = check_new_password(weak, "mario.rossi")
+                .err()
+                .unwrap_or_else(|| panic!("{weak} accepted"));
+            assert!(
+                e.contains("troppo facile") || e.contains("troppo semplice"),
+                "{weak}: {e}"
+            );
+        }
+        for strong in [
+            "una password robusta",
+            "cavallo batteria graffetta corretta",
+            "Tramonto-sul-porto-di-Livorno!",
+        ] {
+            assert_eq!(
+                check_new_password(strong, "mario.rossi"),
+                Ok(()),
+                "{strong}"
+            );
+        }
+    }
 
     #[test]
     fn istat_codes() {

@@ -194,7 +194,9 @@ impl Table {
                 .delimiter(b';')
                 .terminator(csv::Terminator::CRLF)
                 .from_writer(&mut out);
-            w.write_record(self.columns.iter().map(|c| c.header.as_str()))?;
+            // Headers can come from data (a facility's name in the services
+            // matrix): they are neutralised like any cell.
+            w.write_record(self.columns.iter().map(|c| neutralise_formula(&c.header)))?;
             for row in &self.rows {
                 w.write_record(row.iter().map(csv_cell))?;
             }
@@ -444,6 +446,26 @@ mod tests {
             "\"FSE+ assistenza domiciliare; \"\"4 azioni\"\"\";1461245,92;20967;01/01/2024;30/03/2026 11:51;Sì"
         );
         assert_eq!(lines[2], "\"'=HYPERLINK(\"\"x\"\")\";-0,05;;;;No");
+    }
+
+    #[test]
+    fn a_header_from_data_cannot_be_a_formula() {
+        let mut t = Table::new(
+            "Matrice",
+            vec![
+                Column::new("servizio", "Servizio", ColumnKind::Text),
+                Column::new("f1", "=HYPERLINK(\"http://x\")", ColumnKind::Text),
+            ],
+        );
+        t.push(vec![
+            Cell::Text("Consultorio".into()),
+            Cell::Text("×".into()),
+        ]);
+        let text = String::from_utf8(t.to_csv().unwrap()[3..].to_vec()).unwrap();
+        assert!(
+            text.starts_with("Servizio;\"'=HYPERLINK(\"\"http://x\"\")\"\r\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -179,6 +179,20 @@ impl Db {
     }
 
     pub async fn connect_postgres(opts: PgConnectOptions) -> Result<Db> {
+        // One direct attempt first: a closed port or a refused login is told
+        // at once, with its cause, instead of after the pool's wait.
+        use sqlx::{ConnectOptions, Connection};
+        match tokio::time::timeout(Duration::from_secs(10), opts.connect()).await {
+            Ok(Ok(c)) => {
+                let _ = c.close().await;
+            }
+            Ok(Err(e)) => return Err(StoreError::Unreachable(describe(&e))),
+            Err(_) => {
+                return Err(StoreError::Unreachable(
+                    "no answer within 10 seconds".to_string(),
+                ))
+            }
+        }
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
@@ -205,6 +219,39 @@ impl Db {
         crate::vocabularies::seed_missing(self).await?;
         crate::network::seed_standards(self).await?;
         crate::projects::seed_pnrr(self).await
+    }
+
+    /// Checks that the database can be read through: on SQLite the file's
+    /// own check of every page and index (`PRAGMA quick_check`), on both a
+    /// read of the tables every page needs. `Err` names what is damaged.
+    pub async fn check_integrity(&self) -> Result<()> {
+        let damaged = |what: String| StoreError::Damaged(what);
+        if let Db::Sqlite(p) = self {
+            let rows: Vec<String> = sqlx::query_scalar("PRAGMA quick_check(5)")
+                .fetch_all(p)
+                .await
+                .map_err(|e| damaged(e.to_string()))?;
+            if rows != ["ok"] {
+                return Err(damaged(rows.join("; ")));
+            }
+        }
+        for table in [
+            "regions",
+            "zones",
+            "municipalities",
+            "organisations",
+            "users",
+            "sessions",
+            "audit_log",
+        ] {
+            let sql = format!("SELECT count(*) FROM {table}");
+            on_db!(self, |p| sqlx::query_scalar::<_, i64>(&sql)
+                .fetch_one(p)
+                .await
+                .map(|_| ()))
+            .map_err(|e| damaged(format!("{table}: {e}")))?;
+        }
+        Ok(())
     }
 
     /// True when the database answers a trivial query.

@@ -10,6 +10,9 @@ pub enum StoreError {
     Unreachable(String),
     #[error("migration failed: {0}")]
     Migration(String),
+    /// The database answers but cannot be read through: a damaged file.
+    #[error("the database is damaged ({0}): restore it from the latest backup")]
+    Damaged(String),
     /// A unique index refused the value of this form field.
     #[error("duplicate value for {field}")]
     Duplicate { field: &'static str },

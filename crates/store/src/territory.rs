@@ -179,6 +179,10 @@ pub async fn list_zones(db: &Db, q: &ListQuery, page: Page) -> Result<(Vec<Zone>
     if let Some(a) = q.active {
         f.eq("active", Param::Bool(a));
     }
+    // A zone-scoped query lists that zone only.
+    if let Some(z) = q.zone_id {
+        f.eq("id", Param::Int(z));
+    }
     list_query(db, ZONE_SELECT, "ORDER BY name", f, page).await
 }
 

@@ -292,7 +292,37 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
             resp.headers_mut().append(header::SET_COOKIE, v);
         }
     }
+    if state.config.secure_cookies {
+        secure_every_cookie(resp.headers_mut());
+    }
     resp
+}
+
+/// Over HTTPS every cookie zona sets is `Secure`, whichever handler set it
+/// (the flash message's too), so none is ever sent over plain HTTP.
+fn secure_every_cookie(headers: &mut axum::http::HeaderMap) {
+    let cookies: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    if cookies.is_empty() {
+        return;
+    }
+    headers.remove(header::SET_COOKIE);
+    for c in cookies {
+        let secured = match c.to_str() {
+            Ok(s)
+                if !s
+                    .split(';')
+                    .any(|a| a.trim().eq_ignore_ascii_case("secure")) =>
+            {
+                HeaderValue::from_str(&format!("{s}; Secure")).unwrap_or(c)
+            }
+            _ => c,
+        };
+        headers.append(header::SET_COOKIE, secured);
+    }
 }
 
 async fn public_zone(state: &AppState) -> Option<Zone> {

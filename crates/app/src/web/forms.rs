@@ -202,11 +202,25 @@ impl Upload {
         while let Some(field) = multipart.next_field().await.map_err(|_| failed())? {
             let name = field.name().unwrap_or("").to_string();
             if name == "file" {
-                let file_name = field.file_name().unwrap_or("").to_string();
+                // A file's name is text like any field: no NUL (PostgreSQL
+                // cannot store one), and bounded.
+                let file_name: String = field
+                    .file_name()
+                    .unwrap_or("")
+                    .chars()
+                    .filter(|c| *c != '\0')
+                    .take(255)
+                    .collect();
                 let bytes = field.bytes().await.map_err(|_| failed())?;
                 up.file = Some((file_name, bytes.to_vec()));
             } else {
                 let text = field.text().await.map_err(|_| failed())?;
+                if text.contains('\0') || name.contains('\0') {
+                    return Err(super::AppError::BadRequest(
+                        "La richiesta contiene un carattere non ammesso (NUL): non è stata eseguita."
+                            .into(),
+                    ));
+                }
                 up.fields.insert(name, text);
             }
         }

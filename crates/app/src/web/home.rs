@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::{Form, Router};
+use std::collections::HashMap;
 use zona_core::authz::{Action, Role};
 use zona_core::FieldErrors;
 use zona_store::audit::{self, action, AuditQuery};
@@ -31,11 +32,32 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+/// `GET /healthz`: 200 when the database answers. `GET /healthz?deep=1`:
+/// 200 only when the database can be read through (`Db::check_integrity`),
+/// for monitoring that must notice a damaged file.
+async fn healthz(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> impl IntoResponse {
+    if q.contains_key("deep") {
+        return match state.db.check_integrity().await {
+            Ok(()) => (StatusCode::OK, "ok".to_string()),
+            Err(e) => {
+                tracing::error!("deep health check: {e}");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database damaged".to_string(),
+                )
+            }
+        };
+    }
     if state.db.ping().await {
-        (StatusCode::OK, "ok")
+        (StatusCode::OK, "ok".to_string())
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable".to_string(),
+        )
     }
 }
 

@@ -63,6 +63,10 @@ pub fn router(state: AppState) -> Router {
     let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
     let max_body = state.config.max_body_bytes;
     let timeout = state.config.request_timeout;
+    let hsts = state
+        .config
+        .secure_cookies
+        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     let app = Router::new()
         .merge(home::routes())
         .merge(auth::routes())
@@ -92,7 +96,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(csrf::check))
         .layer(axum::middleware::from_fn_with_state(
             (max_body, state.config.max_form_bytes),
-            limit_body,
+            check_request,
         ))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(axum::middleware::from_fn_with_state(
@@ -124,6 +128,11 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        // Served over HTTPS (`--secure-cookies`): browsers must keep to it.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::response::Response| hsts.clone(),
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             timeout,
@@ -131,17 +140,29 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// Refuses, with the Italian error page, a body declared larger than its
-/// kind allows: forms with files up to `max_body_bytes`, any other request
-/// up to `max_form_bytes`. (A body sent without its length is cut at
-/// `max_body_bytes` by the outer limit.)
-async fn limit_body(
+/// Checks what a request carries before any handler reads it, answering
+/// with the Italian error page:
+/// - a body larger than its kind allows is refused: forms with files up to
+///   `max_body_bytes`, any other request up to `max_form_bytes` (read to
+///   that limit at most, whether or not it declares its length);
+/// - a NUL character, in the query or in a form's body, is refused: no
+///   text of zona contains one, and PostgreSQL cannot store it.
+async fn check_request(
     axum::extract::State(limits): axum::extract::State<(usize, usize)>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let (files, forms) = limits;
+    let nul = || {
+        AppError::BadRequest(
+            "La richiesta contiene un carattere non ammesso (NUL): non è stata eseguita.".into(),
+        )
+        .into_response()
+    };
+    if req.uri().query().is_some_and(has_nul) {
+        return nul();
+    }
     let multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -156,7 +177,30 @@ async fn limit_body(
     if declared.is_some_and(|n| n > limit as u64) {
         return AppError::TooLarge(limit).into_response();
     }
-    next.run(req).await
+    if multipart
+        || req.method() == axum::http::Method::GET
+        || req.method() == axum::http::Method::HEAD
+    {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) => return AppError::TooLarge(limit).into_response(),
+    };
+    if bytes.contains(&0) || has_nul(&String::from_utf8_lossy(&bytes)) {
+        return nul();
+    }
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::from(bytes),
+    ))
+    .await
+}
+
+/// A NUL, raw or percent-encoded (`%00`), in URL-encoded text.
+fn has_nul(s: &str) -> bool {
+    s.contains('\0') || s.contains("%00")
 }
 
 /// Serves until Ctrl-C or SIGTERM.

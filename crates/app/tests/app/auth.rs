@@ -627,3 +627,126 @@ async fn parallel_guesses_cannot_pass_the_lock_nor_lock_the_owner_out() {
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{backend:?}: {}", p.body);
     }
 }
+
+#[tokio::test]
+async fn the_deep_health_check_reads_the_database_through() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let p = app.get("/healthz?deep=1").await;
+        assert_eq!(
+            (p.status, p.body.as_str()),
+            (StatusCode::OK, "ok"),
+            "{backend:?}"
+        );
+        // A table every page needs goes missing: the plain check still
+        // answers, the deep one does not.
+        match &app.db.db {
+            zona_store::Db::Sqlite(p) => {
+                sqlx::query("ALTER TABLE sessions RENAME TO sessions_lost")
+                    .execute(p)
+                    .await
+                    .unwrap();
+            }
+            zona_store::Db::Postgres(p) => {
+                sqlx::query("ALTER TABLE sessions RENAME TO sessions_lost")
+                    .execute(p)
+                    .await
+                    .unwrap();
+            }
+        }
+        assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+        let p = app.get("/healthz?deep=1").await;
+        assert_eq!(
+            (p.status, p.body.as_str()),
+            (StatusCode::SERVICE_UNAVAILABLE, "database damaged"),
+            "{backend:?}"
+        );
+    }
+}
+
+/// Over HTTPS (`--secure-cookies`) every cookie is Secure, the flash
+/// message's too, and browsers are told to keep to HTTPS.
+#[tokio::test]
+async fn over_https_every_cookie_is_secure_and_hsts_is_sent() {
+    let config = zona_app::Config {
+        secure_cookies: true,
+        ..zona_app::Config::default()
+    };
+    let app = spawn_app_with(Backend::Sqlite, config).await;
+    let r = app.client.get(app.url("/login")).send().await.unwrap();
+    assert_eq!(
+        r.headers().get("strict-transport-security").unwrap(),
+        "max-age=31536000; includeSubDomains"
+    );
+    let cookies: Vec<String> = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(!cookies.is_empty());
+    // The anonymous CSRF cookie is Secure: a plain-HTTP client would not send
+    // it back, so take the token by hand for the login.
+    assert!(cookies.iter().all(|c| c.contains("Secure")), "{cookies:?}");
+    let token = regex::Regex::new(r#"name="csrf_token" value="([0-9a-f]{64})""#)
+        .unwrap()
+        .captures(&r.text().await.unwrap())
+        .unwrap()[1]
+        .to_string();
+    let anon = cookies[0].split(';').next().unwrap().to_string();
+    let r = new_client()
+        .post(app.url("/login"))
+        .header("cookie", anon)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "consultazione"),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let session = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        session.contains("Secure") && session.contains("HttpOnly"),
+        "{session}"
+    );
+    // A flash message (here: after logging out) is Secure as well.
+    let session_cookie = session.split(';').next().unwrap().to_string();
+    let home = new_client()
+        .get(app.url("/"))
+        .header("cookie", &session_cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = regex::Regex::new(r#"name="csrf_token" value="([0-9a-f]{64})""#)
+        .unwrap()
+        .captures(&home)
+        .unwrap()[1]
+        .to_string();
+    let r = new_client()
+        .post(app.url("/logout"))
+        .header("cookie", &session_cookie)
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let set: Vec<String> = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(set.iter().any(|c| c.starts_with("zona_flash=")), "{set:?}");
+    assert!(set.iter().all(|c| c.contains("Secure")), "{set:?}");
+}

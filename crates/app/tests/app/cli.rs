@@ -51,7 +51,12 @@ async fn bad_urls_and_flags_get_clear_messages_without_backtraces() {
         None,
     );
     assert_eq!(code, 1);
-    assert!(err.contains("error: cannot reach the database"), "{err}");
+    // A closed port is told as such, not as a timeout.
+    assert!(
+        err.contains("error: cannot reach the database") && err.contains("refused"),
+        "{err}"
+    );
+    assert!(!err.contains("timed out"), "{err}");
     let (code, _, err) = run(&["serve", "--frobnicate"], None);
     assert_eq!(code, 2);
     assert!(err.contains("unexpected argument '--frobnicate'"), "{err}");
@@ -509,6 +514,11 @@ async fn soc26_forms_export_and_import_all_or_nothing() {
             ("2031", "19096142,52", "20967", "13,69", "1939", "4888,23")
         );
         assert_eq!(at("quadro3_richiesto"), "No");
+        // Decimal figures keep two decimals, exact or not.
+        assert_eq!(
+            (at("R01_2025"), at("R01A"), at("R05")),
+            ("68,00", "11,00", "11,63")
+        );
 
         // The exported file loads back as it is.
         let (code, out, err) = run(
@@ -973,4 +983,36 @@ async fn soc26_import_reads_numbers_the_italian_way() {
             assert!(err.contains("no form was loaded"), "{err}");
         }
     }
+}
+
+/// A partly damaged SQLite file stops `zona serve` at the start with a
+/// message, instead of a server whose pages fail.
+#[tokio::test]
+async fn a_damaged_database_file_is_refused_at_start() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    zona_app::demo::load(&t.db).await.unwrap();
+    t.db.check_integrity().await.unwrap();
+    if let zona_store::Db::Sqlite(p) = &t.db {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(p)
+            .await
+            .unwrap();
+    }
+    t.db.close().await;
+    let file = t.url.trim_start_matches("sqlite://").to_string();
+    let len = std::fs::metadata(&file).unwrap().len();
+    assert!(len > 120 * 4096, "{len}");
+    {
+        use std::io::{Seek, SeekFrom};
+        let mut f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+        f.seek(SeekFrom::Start(4096 * 60)).unwrap();
+        f.write_all(&[0xde; 4096]).unwrap();
+    }
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    drop(taken);
+    let (code, _, err) = run(&["serve", "--database-url", &t.url, "--bind", &addr], None);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("the database is damaged"), "{err}");
+    assert!(err.contains("restore it from the latest backup"), "{err}");
 }

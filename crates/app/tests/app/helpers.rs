@@ -18,13 +18,17 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, Config::default()).await
+}
+
+pub async fn spawn_app_with(backend: Backend, config: Config) -> TestApp {
     let db = TestDb::new(backend).await;
     zona_app::demo::load(&db.db).await.expect("demo data");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {
         db: db.db.clone(),
-        config: Arc::new(Config::default()),
+        config: Arc::new(config),
     };
     tokio::spawn(async move {
         let _ = web::serve(listener, state).await;

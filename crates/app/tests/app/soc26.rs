@@ -331,3 +331,87 @@ async fn one_municipality_exports_alone() {
         StatusCode::BAD_REQUEST
     );
 }
+
+/// The web form reads a population typed the Italian way as written: the
+/// live computation and the saved form agree with the number, and a
+/// population with decimals is refused under R03, with the typed value kept.
+#[tokio::test]
+async fn the_web_form_reads_numbers_the_italian_way() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        app.login("ufficio.piano").await;
+        let id = municipality_id(&app, "Livorno").await;
+        let path = format!("/obiettivi-servizio/{id}/2025");
+        let page = app.get(&path).await;
+        let token = page.csrf();
+        let mut fields = form_fields(&page.body);
+        let set = |fields: &mut Vec<(String, String)>, k: &str, v: &str| {
+            fields
+                .iter_mut()
+                .find(|(n, _)| n == k)
+                .unwrap_or_else(|| panic!("{k}"))
+                .1 = v.to_string();
+        };
+        set(&mut fields, "cur.R03", "28.000");
+        let form: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain([("csrf_token", token.as_str())])
+            .collect();
+        // Live computation: 28,000 ÷ 79 social workers = 354 (not "1 ogni 6").
+        let live = app
+            .client
+            .post(app.url(&format!("{path}/calcola")))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(live.contains(">354<"), "{live}");
+        // 20,967 users of 28,000 inhabitants: 74,88 per 100.
+        assert!(live.contains("74,88"), "{live}");
+        let r = app
+            .client
+            .post(app.url(&path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        let json = app.get(&format!("{path}/scheda.json")).await;
+        let v: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+        assert_eq!(
+            (v["R03"].as_u64(), v["R04"].as_str()),
+            (Some(28_000), Some("74.88"))
+        );
+
+        let page = app.get(&path).await;
+        let token = page.csrf();
+        let mut fields = form_fields(&page.body);
+        set(&mut fields, "cur.R03", "28,5");
+        let form: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain([("csrf_token", token.as_str())])
+            .collect();
+        let r = app
+            .client
+            .post(app.url(&path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = app.get(&path).await;
+        assert!(
+            page.body.contains("R03: «28,5» non è un numero intero"),
+            "{backend:?}"
+        );
+        assert!(
+            page.body.contains(r#"value="28,5""#),
+            "the typed value is kept"
+        );
+    }
+}

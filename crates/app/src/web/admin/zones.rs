@@ -1,5 +1,5 @@
-//! Zones (Zona Distretto / Ambito Territoriale Sociale): every planning
-//! office sees the list; each edits only its own zone.
+//! Zones (Zona Distretto / Ambito Territoriale Sociale): a planning office
+//! sees and edits only its own zone; another zone's page answers 404.
 
 use super::crud::{self, Entity};
 use super::views::CellView;
@@ -110,8 +110,8 @@ impl Entity for Zones {
     ) -> Result<(), StoreError> {
         territory::update_zone(&state.db, actor, id, version, input).await
     }
-    fn zone_of(_: &Zone) -> Option<i64> {
-        None
+    fn zone_of(z: &Zone) -> Option<i64> {
+        Some(z.id)
     }
     fn edit_action(_: &Ctx, z: &Zone) -> Action {
         Action::Administer { zone_id: z.id }
@@ -143,7 +143,11 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> Pa
     require(&ctx, l.action(zone_id))?;
     let f = filters_of(&ctx, l, &q)?;
     let page = page_number(&q);
-    let (rows, total) = territory::list_zones(&state.db, &f.list_query(), page).await?;
+    let query = territory::ListQuery {
+        zone_id: Some(zone_id),
+        ..f.list_query()
+    };
+    let (rows, total) = territory::list_zones(&state.db, &query, page).await?;
     let rows = rows
         .into_iter()
         .map(|z| {
