@@ -443,7 +443,9 @@ pub async fn load(
         .enumerate()
         .map(|(i, id)| (*id, house_services(i)))
         .collect();
-    net::set_services(db, demo, zone_id, &grid).await?;
+    // Houses just created are at their first version.
+    let versions = house_ids.iter().map(|id| (*id, 1)).collect();
+    net::set_services(db, demo, zone_id, &grid, &versions).await?;
 
     let others = [
         FacilityInput {

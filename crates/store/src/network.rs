@@ -378,13 +378,19 @@ pub async fn delete_facility(db: &Db, actor: &Actor, id: i64, version: i64) -> R
     })
 }
 
-/// Saves the services matrix: for each facility given, the services it
-/// offers. One audit entry per facility whose services changed.
+/// Saves the services matrix: for each facility of the grid, the services
+/// ticked. `versions` are the facilities' versions the grid was read at: a
+/// column that differs from what is stored is saved only if its facility
+/// is still at that version, in the same transaction, so a stale grid never
+/// undoes another person's ticks ([`StoreError::Conflict`], nothing saved).
+/// Each facility whose services change moves to its next version and gets
+/// one audit entry with the list before and after.
 pub async fn set_services(
     db: &Db,
     actor: &Actor,
     zone_id: i64,
     grid: &[(i64, Vec<String>)],
+    versions: &HashMap<i64, i64>,
 ) -> Result<usize> {
     let current: HashMap<i64, Facility> = list_facilities(db, zone_id)
         .await?
@@ -396,6 +402,7 @@ pub async fn set_services(
             return Err(StoreError::NotFound);
         }
     }
+    let t = now();
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let mut changed = 0;
@@ -409,6 +416,21 @@ pub async fn set_services(
                 continue;
             }
             changed += 1;
+            let expected = versions.get(id).copied().unwrap_or(-1);
+            let moved = sqlx::query(
+                "UPDATE facilities SET version = version + 1, updated_at = $1 \
+                 WHERE id = $2 AND version = $3 AND version = $4",
+            )
+            .bind(t)
+            .bind(id)
+            .bind(expected)
+            .bind(before.row.version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if moved == 0 {
+                return Err(StoreError::Conflict);
+            }
             sqlx::query("DELETE FROM facility_services WHERE facility_id = $1")
                 .bind(id)
                 .execute(&mut *tx)

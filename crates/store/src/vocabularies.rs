@@ -15,6 +15,7 @@ pub struct Term {
     pub description: Option<String>,
     pub position: i64,
     pub active: bool,
+    pub version: i64,
 }
 
 /// Adds the seed terms of every vocabulary that has none yet. Runs after the
@@ -54,20 +55,22 @@ pub async fn seed_missing(db: &Db) -> Result<()> {
 
 /// Every term of one vocabulary, active or not, in their order.
 pub async fn terms(db: &Db, vocabulary: Vocabulary) -> Result<Vec<Term>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Term>(
-        "SELECT id, vocabulary, code, label, description, position, active FROM vocabulary_terms \
+    on_db!(db, |pool| {
+        Ok(sqlx::query_as::<_, Term>(
+        "SELECT id, vocabulary, code, label, description, position, active, version FROM vocabulary_terms \
          WHERE vocabulary = $1 ORDER BY position, id"
     )
     .bind(vocabulary.code())
     .fetch_all(pool)
-    .await?))
+    .await?)
+    })
 }
 
 /// The active terms of every vocabulary, to fill and check forms.
 pub async fn active(db: &Db) -> Result<Vocabularies> {
     let rows: Vec<Term> = on_db!(db, |pool| {
         sqlx::query_as::<_, Term>(
-        "SELECT id, vocabulary, code, label, description, position, active FROM vocabulary_terms \
+        "SELECT id, vocabulary, code, label, description, position, active, version FROM vocabulary_terms \
          WHERE active ORDER BY vocabulary, position, id"
     )
     .fetch_all(pool)
@@ -87,7 +90,7 @@ pub async fn active(db: &Db) -> Result<Vocabularies> {
 pub async fn all_labels(db: &Db) -> Result<Vocabularies> {
     let rows: Vec<Term> = on_db!(db, |pool| {
         sqlx::query_as::<_, Term>(
-        "SELECT id, vocabulary, code, label, description, position, active FROM vocabulary_terms \
+        "SELECT id, vocabulary, code, label, description, position, active, version FROM vocabulary_terms \
          ORDER BY vocabulary, position, id"
     )
     .fetch_all(pool)
@@ -158,28 +161,42 @@ pub async fn add_term(
 
 /// Changes a term's label, description or active flag. The code never
 /// changes: sheets refer to it.
-pub async fn update_term(db: &Db, actor: &Actor, id: i64, input: &TermInput) -> Result<()> {
+/// `version` is the one the form was read at: a term changed since is
+/// [`StoreError::Conflict`], nothing saved.
+pub async fn update_term(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    input: &TermInput,
+) -> Result<()> {
     let t = now();
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let before = sqlx::query_as::<_, Term>(
-            "SELECT id, vocabulary, code, label, description, position, active FROM vocabulary_terms WHERE id = $1",
+            "SELECT id, vocabulary, code, label, description, position, active, version FROM vocabulary_terms WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-        sqlx::query(
-            "UPDATE vocabulary_terms SET label = $1, description = $2, active = $3, updated_at = $4 WHERE id = $5",
+        let n = sqlx::query(
+            "UPDATE vocabulary_terms SET label = $1, description = $2, active = $3, updated_at = $4, \
+             version = version + 1 WHERE id = $5 AND version = $6",
         )
         .bind(&input.label)
         .bind(&input.description)
         .bind(input.active)
         .bind(t)
         .bind(id)
+        .bind(version)
         .execute(&mut *tx)
         .await
-        .map_err(|e| StoreError::from_unique(e, &[("vocabulary_terms_label_uq", "label")]))?;
+        .map_err(|e| StoreError::from_unique(e, &[("vocabulary_terms_label_uq", "label")]))?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict);
+        }
         let entry = AuditEntry::new(action::UPDATE, entity::VOCABULARY_TERM, Some(id))
             .summary(format!("Voce «{}»", input.label))
             .before(&TermInput {

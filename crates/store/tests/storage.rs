@@ -1220,35 +1220,92 @@ async fn the_network_and_projects_round_trip_with_their_rules() {
             ..input.clone()
         };
         assert!(net::create_facility(db, &actor(), &bad).await.is_err());
-        // Services: saved, audited, read back in catalogue order.
+        // Services: saved, audited, read back in catalogue order; the
+        // facility moves to its next version.
+        let at = |v: i64| std::collections::HashMap::from([(id, v)]);
         let n = net::set_services(
             db,
             &actor(),
             zone,
             &[(id, vec!["pua".into(), "mmg".into()])],
+            &at(1),
         )
         .await
         .unwrap();
         assert_eq!(n, 1);
         let f = net::get_facility(db, id).await.unwrap().unwrap();
         assert_eq!(f.services, ["mmg", "pua"]);
+        assert_eq!(f.row.version, 2);
+        // A grid read before that change cannot undo it.
+        assert!(matches!(
+            net::set_services(db, &actor(), zone, &[(id, vec!["mmg".into()])], &at(1)).await,
+            Err(StoreError::Conflict)
+        ));
+        // The same grid, unchanged for that column, saves nothing and is fine.
+        assert_eq!(
+            net::set_services(
+                db,
+                &actor(),
+                zone,
+                &[(id, vec!["pua".into(), "mmg".into()])],
+                &at(1)
+            )
+            .await
+            .unwrap(),
+            0
+        );
+        assert_eq!(
+            net::get_facility(db, id).await.unwrap().unwrap().services,
+            ["mmg", "pua"]
+        );
         // A stale version is refused.
         let changed = FacilityInput {
             catchment: Some(35_000),
             ..input.clone()
         };
-        net::update_facility(db, &actor(), id, 1, &changed)
+        net::update_facility(db, &actor(), id, 2, &changed)
             .await
             .unwrap();
         assert!(matches!(
-            net::update_facility(db, &actor(), id, 1, &changed).await,
+            net::update_facility(db, &actor(), id, 2, &changed).await,
             Err(StoreError::Conflict)
         ));
         // Deleting the project unlinks the facility.
         pr::delete_project(db, &actor(), pid, 1).await.unwrap();
         let f = net::get_facility(db, id).await.unwrap().unwrap();
         assert_eq!(f.row.project_id, None);
-        net::delete_facility(db, &actor(), id, 2).await.unwrap();
+        net::delete_facility(db, &actor(), id, 3).await.unwrap();
         assert!(net::get_facility(db, id).await.unwrap().is_none());
+    }
+}
+
+/// A controlled-vocabulary term carries a version: a stale edit is refused.
+#[tokio::test]
+async fn vocabulary_terms_are_versioned() {
+    use zona_core::planning::Vocabulary;
+    use zona_store::vocabularies::{self, TermInput};
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        let term = vocabularies::terms(db, Vocabulary::Sector).await.unwrap()[0].clone();
+        assert_eq!(term.version, 1);
+        let input = TermInput {
+            code: term.code.clone(),
+            label: format!("{} (rinominato)", term.label),
+            description: None,
+            active: true,
+        };
+        vocabularies::update_term(db, &actor(), term.id, 1, &input)
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                vocabularies::update_term(db, &actor(), term.id, 1, &input).await,
+                Err(StoreError::Conflict)
+            ),
+            "{backend:?}"
+        );
+        let after = vocabularies::terms(db, Vocabulary::Sector).await.unwrap()[0].clone();
+        assert_eq!((after.version, after.label), (2, input.label));
     }
 }

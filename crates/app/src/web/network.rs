@@ -915,6 +915,8 @@ struct MatrixPage {
     kind: String,
     kinds: Vec<(String, String)>,
     columns: Vec<(i64, String)>,
+    /// Each column's facility and the version it was read at.
+    versions: Vec<(i64, i64)>,
     /// (service code, label, per column: offered).
     rows: Vec<(String, String, Vec<bool>)>,
     error: Option<String>,
@@ -926,12 +928,20 @@ fn matrix_kind(q: &HashMap<String, String>) -> FacilityKind {
         .unwrap_or(FacilityKind::CommunityHouse)
 }
 
+/// Why a grid was not saved.
+enum MatrixError {
+    /// Something in it is not valid (422).
+    Invalid(String),
+    /// Someone else changed it since it was read (409).
+    Conflict(String),
+}
+
 async fn matrix_page(
     state: &AppState,
     ctx: &Ctx,
     zone_id: i64,
     kind: FacilityKind,
-    error: Option<String>,
+    error: Option<MatrixError>,
 ) -> PageResult {
     let all = store::list_facilities(&state.db, zone_id).await?;
     let cols = nw::matrix_facilities(&all, kind);
@@ -943,11 +953,14 @@ async fn matrix_page(
             (code, label, cells)
         })
         .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+    let status = match &error {
+        Some(MatrixError::Conflict(_)) => StatusCode::CONFLICT,
+        Some(MatrixError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
     };
+    let error = error.map(|e| match e {
+        MatrixError::Conflict(m) | MatrixError::Invalid(m) => m,
+    });
     let page = MatrixPage {
         page: crumbs(PageCtx::new(ctx, "Servizi delle strutture")),
         office: ctx.allows(Action::Administer { zone_id }),
@@ -957,6 +970,7 @@ async fn matrix_page(
             .iter()
             .map(|f| (f.row.id, f.row.name.clone()))
             .collect(),
+        versions: cols.iter().map(|f| (f.row.id, f.row.version)).collect(),
         rows,
         error,
     };
@@ -973,8 +987,8 @@ async fn matrix(
     matrix_page(&state, &ctx, zone_id, matrix_kind(&q), None).await
 }
 
-/// The grid posts `struttura=<id>` for every column shown and
-/// `cella=<id>:<service>` for every ticked cell.
+/// The grid posts `struttura=<id>` and `versione=<id>:<version>` for every
+/// column shown and `cella=<id>:<service>` for every ticked cell.
 async fn save_matrix(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -1009,7 +1023,7 @@ async fn save_matrix(
             let msg = format!(
                 "Servizio sconosciuto: «{code}». Scegliere un servizio del catalogo (Amministrazione › Elenchi › Catalogo dei servizi). Nessuna modifica è stata salvata."
             );
-            return matrix_page(&state, &ctx, zone_id, kind, Some(msg)).await;
+            return matrix_page(&state, &ctx, zone_id, kind, Some(MatrixError::Invalid(msg))).await;
         }
         let id: i64 = id
             .parse()
@@ -1023,7 +1037,32 @@ async fn save_matrix(
             }
         }
     }
-    let changed = store::set_services(&state.db, &ctx.actor(), zone_id, &grid).await?;
+    // The version of each column as read: `versione=<id>:<version>`.
+    let versions: HashMap<i64, i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "versione")
+        .filter_map(|(_, v)| {
+            let (id, version) = v.split_once(':')?;
+            Some((id.parse().ok()?, version.parse().ok()?))
+        })
+        .collect();
+    let changed = match store::set_services(&state.db, &ctx.actor(), zone_id, &grid, &versions)
+        .await
+    {
+        Ok(n) => n,
+        Err(StoreError::Conflict) => {
+            let msg = "Nel frattempo un'altra persona ha modificato i servizi di una o più di queste strutture: per non annullare le sue modifiche, nessuna modifica è stata salvata. La griglia mostra ora i dati aggiornati: ripeti le tue modifiche e salva.".to_string();
+            return matrix_page(
+                &state,
+                &ctx,
+                zone_id,
+                kind,
+                Some(MatrixError::Conflict(msg)),
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     let msg = match changed {
         0 => "Nessuna modifica.".to_string(),
         1 => "Servizi aggiornati per 1 struttura.".to_string(),

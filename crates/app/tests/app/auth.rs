@@ -750,3 +750,31 @@ async fn over_https_every_cookie_is_secure_and_hsts_is_sent() {
     assert!(set.iter().any(|c| c.starts_with("zona_flash=")), "{set:?}");
     assert!(set.iter().all(|c| c.contains("Secure")), "{set:?}");
 }
+
+/// A NUL character, which PostgreSQL cannot store, is refused with a page,
+/// never a server error: in a public search, a login name, a form.
+#[tokio::test]
+async fn a_nul_character_is_refused_not_an_error() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        for path in ["/co-progettazione?q=%00", "/co-progettazione?q=a%00b"] {
+            let p = app.get(path).await;
+            assert_eq!(p.status, StatusCode::BAD_REQUEST, "{backend:?} {path}");
+            assert!(p.body.contains("carattere non ammesso"));
+        }
+        let p = app
+            .login_as(&new_client(), "ufficio\0piano", PASSWORD)
+            .await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{backend:?}");
+        app.login("ufficio.piano").await;
+        let p = app
+            .submit(
+                "/admin/enti/nuovo",
+                "/admin/enti/nuovo",
+                &[("name", "Ente\0nuovo"), ("kind", "other_public_body")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{backend:?}");
+        assert_eq!(app.get("/").await.status, StatusCode::OK);
+    }
+}

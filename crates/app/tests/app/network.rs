@@ -584,6 +584,7 @@ async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_saved() {
 async fn the_office_edits_the_network_with_audit_conflicts_and_public_pages() {
     let column_re = regex::Regex::new(r#"name="struttura" value="(\d+)""#).unwrap();
     let ticked_re = regex::Regex::new(r#"name="cella" value="([^"]+)"[^>]*checked"#).unwrap();
+    let version_re = regex::Regex::new(r#"name="versione" value="([^"]+)""#).unwrap();
     for backend in BACKENDS {
         let app = spawn_app(backend).await;
         app.login("ufficio.piano").await;
@@ -645,19 +646,45 @@ async fn the_office_edits_the_network_with_audit_conflicts_and_public_pages() {
             .map(|c| c[1].to_string())
             .collect();
         assert_eq!(ids.len(), 7);
-        let mut form: Vec<(String, String)> = vec![("tipo".into(), "community_house".into())];
-        for i in &ids {
-            form.push(("struttura".into(), i.clone()));
-        }
-        for c in ticked_re.captures_iter(&grid.body) {
-            form.push(("cella".into(), c[1].to_string()));
-        }
+        let grid_form = |body: &str| {
+            let mut form: Vec<(String, String)> = vec![("tipo".into(), "community_house".into())];
+            for c in column_re.captures_iter(body) {
+                form.push(("struttura".into(), c[1].to_string()));
+            }
+            for c in version_re.captures_iter(body) {
+                form.push(("versione".into(), c[1].to_string()));
+            }
+            for c in ticked_re.captures_iter(body) {
+                form.push(("cella".into(), c[1].to_string()));
+            }
+            form
+        };
+        // A second person has the grid open at the same time.
+        let stale = app.get_with(&other, "/servizi/matrice").await;
+        let mut form = grid_form(&grid.body);
         form.push(("cella".into(), format!("{}:servizio_sociale", ids[5])));
         let pairs: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let p = app
             .post_with(&app.client, "/servizi/matrice", &grid.csrf(), &pairs)
             .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER);
+        // Their stale grid, with one more tick elsewhere, would undo Stagno's
+        // new service: refused, nothing saved, the grid shown afresh.
+        let mut form = grid_form(&stale.body);
+        form.push(("cella".into(), format!("{}:pua", ids[6])));
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let p = app
+            .post_with(&other, "/servizi/matrice", &stale.csrf(), &pairs)
+            .await;
+        assert_eq!(p.status, StatusCode::CONFLICT, "{backend:?}");
+        assert!(p.body.contains("nessuna modifica è stata salvata"));
+        assert!(
+            p.body
+                .contains(&format!(r#"value="{}:servizio_sociale" "#, ids[5]))
+                || p.body
+                    .contains(&format!(r#"value="{}:servizio_sociale""#, ids[5])),
+            "the fresh grid is shown"
+        );
         let overview = flat(&app.get("/servizi").await.body);
         assert!(overview.contains("Servizio sociale professionale: <strong>3</strong> su 7"));
         let audit =

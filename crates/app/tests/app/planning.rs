@@ -1208,15 +1208,44 @@ async fn vocabularies_are_managed_lists_used_by_the_sheets() {
         .to_string();
     let edit = format!("/admin/elenchi/voce/{id}");
     let form = app.get_with(&office, &edit).await;
+    // A second office session has the same term open.
+    app.login("ufficio.piano").await;
+    let stale = app.get(&edit).await;
+    let version = form.input_value("version").unwrap();
     let p = app
         .post_with(
             &office,
             &edit,
             &form.csrf(),
-            &[("label", "Fondo caregiver familiari"), ("active", "0")],
+            &[
+                ("label", "Fondo caregiver familiari"),
+                ("active", "0"),
+                ("version", &version),
+            ],
         )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
+    // Their stale form would switch it back on: refused, shown side by side.
+    let p = app
+        .post_with(
+            &app.client,
+            &edit,
+            &stale.csrf(),
+            &[
+                ("label", "Fondo caregiver"),
+                ("active", "1"),
+                ("version", &stale.input_value("version").unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+    assert!(p.body.contains("Modifiche non salvate"));
+    assert!(
+        p.body
+            .contains("<td>Fondo caregiver</td><td>Fondo caregiver familiari</td>"),
+        "{}",
+        p.body
+    );
     let sheet_form = app
         .get_with(
             &office,

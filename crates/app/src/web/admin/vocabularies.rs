@@ -3,7 +3,7 @@
 //! shared by every zone, so that sheets compare across zones and years; a
 //! term's code never changes, a term no longer used is deactivated.
 
-use super::{require, zone_of};
+use super::{conflict_view, last_editor, require, zone_of};
 use crate::web::ctx::{with_flash, Ctx, FlashKind};
 use crate::web::forms::{self, Field, FieldKind, FormValues};
 use crate::web::page::{render_page, PageCtx, PageResult};
@@ -18,6 +18,7 @@ use zona_core::authz::Action;
 use zona_core::planning::{parse_term_code, Vocabulary};
 use zona_core::validation::{optional_text, required_text};
 use zona_core::FieldErrors;
+use zona_store::audit::entity;
 use zona_store::vocabularies::{self, Term, TermInput};
 use zona_store::StoreError;
 
@@ -61,6 +62,7 @@ struct FormPage {
     action: String,
     fields: Vec<Field>,
     errors_summary: Option<String>,
+    conflict: Option<super::views::Conflict>,
 }
 
 fn vocabulary(code: &str) -> Result<Vocabulary, AppError> {
@@ -83,6 +85,7 @@ fn fields(new: bool, values: &FormValues, errors: &FieldErrors) -> Vec<Field> {
         FieldKind::Textarea,
     ));
     if !new {
+        f.push(Field::new("version", "", FieldKind::Hidden));
         f.push(Field::select(
             "active",
             "Stato",
@@ -113,6 +116,7 @@ fn page(
         action,
         fields,
         errors_summary: forms::summary(errors),
+        conflict: None,
     }
 }
 
@@ -221,6 +225,7 @@ async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         t.description.clone().unwrap_or_default(),
     );
     values.insert("active".into(), if t.active { "1" } else { "0" }.into());
+    values.insert("version".into(), t.version.to_string());
     let e = FieldErrors::new();
     Ok(render_page(&page(
         &ctx,
@@ -269,7 +274,35 @@ async fn update(
         description,
         active,
     };
-    match vocabularies::update_term(&state.db, &ctx.actor(), id, &input).await {
+    match vocabularies::update_term(&state.db, &ctx.actor(), id, forms::version(&values), &input)
+        .await
+    {
+        Err(StoreError::Conflict) => {
+            // Show the term as it is now, with what the person typed beside it.
+            let now = term(&state, id).await?;
+            let theirs = FormValues::from([
+                ("label".into(), now.label.clone()),
+                (
+                    "description".into(),
+                    now.description.clone().unwrap_or_default(),
+                ),
+                ("active".into(), if now.active { "1" } else { "0" }.into()),
+                ("version".into(), now.version.to_string()),
+            ]);
+            let e = FieldErrors::new();
+            let mut p = page(
+                &ctx,
+                format!("Voce «{}» ({})", now.label, now.code),
+                format!("/admin/elenchi/voce/{id}"),
+                fields(false, &theirs, &e),
+                &e,
+            );
+            let by = last_editor(&state, entity::VOCABULARY_TERM, id).await;
+            p.conflict = Some(conflict_view(&p.fields, &values, &theirs, by));
+            let mut r = render_page(&p);
+            *r.status_mut() = StatusCode::CONFLICT;
+            Ok(r)
+        }
         Ok(()) => Ok(with_flash(
             Redirect::to("/admin/elenchi"),
             FlashKind::Success,
