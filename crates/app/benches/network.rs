@@ -64,11 +64,11 @@ async fn main() {
         matrix.push(t.elapsed());
         assert_eq!(table.rows.len(), 17);
         let t = Instant::now();
-        let (population, _, rows) = zona_app::network::dm77_check(&db.db, zone.id)
+        let c = zona_app::network::dm77_check(&db.db, zone.id)
             .await
             .unwrap();
         check.push(t.elapsed());
-        assert_eq!((population, rows.len()), (169_931, 8));
+        assert_eq!((c.population, c.rows.len()), (169_931, 9));
         let t = Instant::now();
         let pdf = zona_app::network::card_pdf(amibus, &zone.name, today).unwrap();
         card.push(t.elapsed());

@@ -795,15 +795,17 @@ async fn export_network(a: ExportArgs) -> Result<()> {
             )
         }
         "dm77-check" => {
-            let (population, how, rows) = nw::dm77_check(&db, zone).await?;
+            let c = nw::dm77_check(&db, zone).await?;
             (
-                nw::dm77_table(&rows, population),
+                nw::dm77_table(&c),
                 format!(
-                    "{} – popolazione {} = {how}",
+                    "{} – popolazione {} = {} – {}",
                     z.name,
-                    zona_core::format::thousands(population)
+                    zona_core::format::thousands(c.population),
+                    c.population_how,
+                    c.verdict.text()
                 ),
-                vec![3, 3, 1, 1, 1, 1, 1, 1, 2, 5],
+                nw::DM77_WIDTHS.to_vec(),
             )
         }
         _ => (

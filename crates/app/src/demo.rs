@@ -3,6 +3,7 @@
 
 use anyhow::Result;
 use zona_core::authz::{Grant, Role};
+use zona_core::network::InnerAreaClass;
 use zona_store::organisations::{self as orgs, OrganisationInput, UnitInput};
 use zona_store::territory::{self, MunicipalityInput, Population, RegionInput, ZoneInput};
 use zona_store::users::{self, UserInput};
@@ -12,24 +13,30 @@ use zona_store::{Actor, Db};
 pub const DEMO_PASSWORD: &str = "demo-livornese-2026";
 
 /// Municipalities: name, ISTAT code, population at 31/12/2024, its source.
-const MUNICIPALITIES: &[(&str, &str, i64, &str)] = &[
+/// The zone's municipalities: name, ISTAT code, population at 31/12/2024
+/// and its source, and the national inner-areas class of the "Mappa delle
+/// aree interne 2020" (NUVAP/ISTAT, cycle 2021-2027; docs/demo-data.md).
+const MUNICIPALITIES: &[(&str, &str, i64, &str, InnerAreaClass)] = &[
     (
         "Livorno",
         "049009",
         153_154,
         "ISTAT, popolazione residente al 31/12/2024 (scheda SOC26 2025, rigo R03)",
+        InnerAreaClass::Pole,
     ),
     (
         "Collesalvetti",
         "049008",
         16_383,
         "Dato dimostrativo approssimato: da verificare con ISTAT",
+        InnerAreaClass::Belt,
     ),
     (
         "Capraia Isola",
-        "049002",
+        "049005",
         394,
         "Dato dimostrativo approssimato: da verificare con ISTAT",
+        InnerAreaClass::UltraPeripheral,
     ),
 ];
 
@@ -240,7 +247,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
 
     let spec = zona_core::soc26::Soc26Spec::form_2025();
     let mut municipalities = Vec::new();
-    for (name, istat, population, source) in MUNICIPALITIES {
+    for (name, istat, population, source, class) in MUNICIPALITIES {
         let id = territory::create_municipality(
             db,
             &demo,
@@ -248,6 +255,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
                 zone_id: zone,
                 istat_code: istat.to_string(),
                 name: name.to_string(),
+                inner_area: Some(*class),
             },
         )
         .await?;

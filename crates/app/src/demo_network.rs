@@ -7,7 +7,7 @@
 use anyhow::Result;
 use time::macros::date;
 use time::Date;
-use zona_core::network::{CareLevel, FacilityKind, FacilityStatus, HubSpoke};
+use zona_core::network::{CareLevel, FacilityKind, FacilityStatus, HouseHours, HubSpoke, Presence};
 use zona_core::projects::{AmountRange, ProjectStatus};
 use zona_core::Cents;
 use zona_store::network::{self as net, Beds, FacilityInput};
@@ -112,6 +112,7 @@ fn facility(zone_id: i64, kind: FacilityKind, name: &str, status: FacilityStatus
         project_id: None,
         notes: None,
         beds: Vec::new(),
+        hours: HouseHours::default(),
     }
 }
 
@@ -426,6 +427,17 @@ pub async fn load(
                 }
                 .into(),
             ),
+            // The seed gives each house's opening ("aperte 7 giorni su 7
+            // h24" for the hubs, "6 giorni su 7 con orario h12" for the
+            // spokes): read as the medical presence. It says nothing of the
+            // nurses, so their presence is left unrecorded.
+            hours: HouseHours {
+                doctors: Some(match hub_spoke {
+                    HubSpoke::Hub => Presence::new(24, 7).map_err(anyhow::Error::msg)?,
+                    HubSpoke::Spoke => Presence::new(12, 6).map_err(anyhow::Error::msg)?,
+                }),
+                nurses: None,
+            },
             catchment: Some(*users),
             municipality_id: if *m == 0 { livorno_m } else { collesalvetti_m },
             project_id: ids.get("M6C1-1.1").copied(),

@@ -3,10 +3,15 @@
 //! check of a zone, and the data of a project card.
 
 use anyhow::Result;
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use time::Date;
-use zona_core::format::{date, thousands};
-use zona_core::network::{check, count, FacilityKind, Standard};
+use zona_core::format::{self, date, thousands};
+use zona_core::network::{
+    check_hours, count, hours_standard, outcome, requirement, FacilityKind, FacilityStatus,
+    HouseHours, HubSpoke, Outcome, Presence, Requirement, Resident, Share, Standard, Unit, Verdict,
+    MAX_COUNT,
+};
 use zona_core::planning::Vocabulary;
 use zona_core::projects::{euro, pnrr_investment};
 use zona_reports::{Cell, Column, ColumnKind, Table};
@@ -130,124 +135,314 @@ pub async fn service_terms(db: &Db) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
+/// A hand-entered count as typed and shown: whole for counts, two decimals
+/// for full-time equivalents (stored as hundredths of a post).
+pub fn manual_text(unit: Unit, stored: i64) -> String {
+    format::decimal(manual_value(unit, stored))
+}
+
+/// The value of a hand-entered count.
+pub fn manual_value(unit: Unit, stored: i64) -> Decimal {
+    match unit {
+        Unit::Count => Decimal::from(stored.max(0)),
+        Unit::Fte => Decimal::new(stored.max(0), 2),
+    }
+}
+
+/// Reads a hand-entered count of a standard from its form field, by the one
+/// number reader: a whole number, or for full-time equivalents a number
+/// with at most two decimals (`1,70`, `0,50`), kept as hundredths.
+pub fn read_manual(
+    unit: Unit,
+    values: &std::collections::HashMap<String, String>,
+    name: &str,
+    e: &mut zona_core::FieldErrors,
+) -> Option<i64> {
+    let s = values.get(name).map(|v| v.trim()).unwrap_or("");
+    if s.is_empty() {
+        return None;
+    }
+    let read = match unit {
+        Unit::Count => zona_core::number::read_count(s, MAX_COUNT).map(|n| n as i64),
+        Unit::Fte => zona_core::number::read_decimal(s, 2).and_then(|d| {
+            if d.is_sign_negative() && !d.is_zero() {
+                Err(zona_core::number::NumberError::Negative)
+            } else if d > Decimal::from(MAX_COUNT) {
+                Err(zona_core::number::NumberError::TooLarge(thousands(
+                    MAX_COUNT,
+                )))
+            } else {
+                Ok(i64::try_from(d * Decimal::ONE_HUNDRED).unwrap_or(0))
+            }
+        }),
+    };
+    e.check(name, read)
+}
+
 /// One line of the DM 77/2022 check.
 #[derive(Clone, Debug)]
 pub struct CheckRow {
     pub standard: Standard,
-    pub required_min: u64,
-    pub required_max: Option<u64>,
+    pub requirement: Requirement,
     /// `None` when the count is entered by hand and has not been.
-    pub open: Option<u64>,
-    pub planned: Option<u64>,
+    pub open: Option<Decimal>,
+    pub planned: Option<Decimal>,
     pub note: Option<String>,
+    pub outcome: Outcome,
+}
+
+fn quantity(unit: Unit, d: Decimal) -> String {
+    match unit {
+        Unit::Count => format::decimal(d.trunc()),
+        Unit::Fte => format::decimal(zona_core::soc26::two_decimals(d)),
+    }
 }
 
 impl CheckRow {
     pub fn required_text(&self) -> String {
-        match self.required_max {
-            Some(max) if max != self.required_min => {
-                format!("{}–{}", thousands(self.required_min), thousands(max))
-            }
-            _ => thousands(self.required_min),
+        let q = |d| quantity(self.standard.unit, d);
+        let r = &self.requirement;
+        let mut t = match r.max {
+            Some(max) if max != r.min => format!("{}–{}", q(r.min), q(max)),
+            _ => q(r.min),
+        };
+        if let Some(target) = r.target {
+            t.push_str(&format!(" (obiettivo della zona: {})", q(target)));
         }
+        t
     }
     pub fn rate_text(&self) -> String {
-        match self.standard.max {
+        let mut t = match self.standard.max {
             Some(max) if max != self.standard.min => {
                 format!("da {} a {}", self.standard.min, max)
             }
             _ => self.standard.min.to_string(),
+        };
+        if let Some(inner) = self.standard.inner_rate {
+            t.push_str(&format!("; nelle aree interne, se scelto, {inner}"));
         }
+        if self.standard.unit == Unit::Fte {
+            t.push_str(" (unità equivalenti a tempo pieno)");
+        }
+        t
+    }
+    fn dash(&self, v: Option<Decimal>) -> String {
+        v.map(|d| quantity(self.standard.unit, d))
+            .unwrap_or_else(|| "—".into())
     }
     pub fn open_text(&self) -> String {
-        dash(self.open)
+        self.dash(self.open)
     }
     pub fn planned_text(&self) -> String {
-        dash(self.planned)
+        self.dash(self.planned)
     }
     pub fn gap_now_text(&self) -> String {
-        dash(self.gap_now())
+        self.dash(self.gap_now())
     }
     pub fn gap_planned_text(&self) -> String {
-        dash(self.gap_planned())
+        self.dash(self.gap_planned())
+    }
+    pub fn outcome_text(&self) -> &'static str {
+        outcome_label(self.outcome)
     }
     /// Missing to the minimum with what is active now.
-    pub fn gap_now(&self) -> Option<u64> {
-        self.open.map(|o| self.required_min.saturating_sub(o))
+    pub fn gap_now(&self) -> Option<Decimal> {
+        self.open
+            .map(|o| (self.requirement.min - o).max(Decimal::ZERO))
     }
     /// Missing to the minimum once what is planned is active too.
-    pub fn gap_planned(&self) -> Option<u64> {
+    pub fn gap_planned(&self) -> Option<Decimal> {
         Some(
-            self.required_min
-                .saturating_sub(self.open? + self.planned.unwrap_or(0)),
+            (self.requirement.min - self.open? - self.planned.unwrap_or(Decimal::ZERO))
+                .max(Decimal::ZERO),
         )
     }
 }
 
-/// A count, or a dash where the figure has not been entered.
-fn dash(n: Option<u64>) -> String {
-    n.map(thousands).unwrap_or_else(|| "—".into())
+pub fn outcome_label(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Met => "Rispettato",
+        Outcome::NotMet => "Non rispettato",
+        Outcome::Unknown => "Non verificabile",
+    }
+}
+
+/// The staff presence of one Casa della Comunità against its standard.
+#[derive(Clone, Debug)]
+pub struct HoursRow {
+    pub name: String,
+    pub role: HubSpoke,
+    pub status: FacilityStatus,
+    pub hours: HouseHours,
+    /// Only an active house is judged; a planned one shows what is recorded.
+    pub outcome: Option<Outcome>,
+    pub short: Vec<String>,
+}
+
+impl HoursRow {
+    pub fn standard_text(&self) -> String {
+        let (d, n) = hours_standard(self.role);
+        format!("medici {d}, infermieri {n}")
+    }
+    pub fn recorded_text(&self) -> String {
+        let p = |p: Option<Presence>| {
+            p.map(|p| p.to_string())
+                .unwrap_or_else(|| "non registrata".into())
+        };
+        format!(
+            "medici {}, infermieri {}",
+            p(self.hours.doctors),
+            p(self.hours.nurses)
+        )
+    }
+    pub fn outcome_text(&self) -> String {
+        match self.outcome {
+            None => format!(
+                "Da verificare all'apertura ({})",
+                self.status.label().to_lowercase()
+            ),
+            Some(Outcome::NotMet) => format!("Sotto lo standard: {}", self.short.join("; ")),
+            Some(o) => outcome_label(o).to_string(),
+        }
+    }
+}
+
+/// The whole check of a zone.
+#[derive(Clone, Debug)]
+pub struct Dm77Check {
+    pub population: u64,
+    pub population_how: String,
+    pub rows: Vec<CheckRow>,
+    pub hours: Vec<HoursRow>,
+    /// The zone applies the higher family-clinic rate in its inner areas.
+    pub higher_clinic_rate: bool,
+    pub zone_version: i64,
+    pub verdict: Verdict,
+}
+
+impl Dm77Check {
+    /// The municipality-by-municipality shares of the standards that have
+    /// an inner-areas rate (family clinics).
+    pub fn shares(&self) -> Vec<(&CheckRow, &Share)> {
+        self.rows
+            .iter()
+            .flat_map(|r| r.requirement.shares.iter().map(move |s| (r, s)))
+            .collect()
+    }
 }
 
 /// The population of a zone: the latest figure of each active municipality.
-/// Returns the total and how it was made ("Livorno 153.154 (2024) + …").
-pub async fn zone_population(db: &Db, zone_id: i64) -> Result<(u64, String)> {
+/// Returns the residents and how the total was made ("Livorno 153.154 (2024) + …").
+pub async fn zone_residents(db: &Db, zone_id: i64) -> Result<(Vec<Resident>, String)> {
     let q = ListQuery {
         zone_id: Some(zone_id),
         active: Some(true),
         ..Default::default()
     };
     let (ms, _) = territory::list_municipalities(db, &q, Page::all()).await?;
-    let mut total = 0u64;
+    let mut residents = Vec::new();
     let mut parts = Vec::new();
     for m in ms {
         match (m.population, m.population_year) {
             (Some(p), Some(y)) => {
-                total += p.max(0) as u64;
                 parts.push(format!("{} {} ({y})", m.name, thousands(p.max(0) as u64)));
+                residents.push(Resident {
+                    name: m.name.clone(),
+                    population: p.max(0) as u64,
+                    inner_area: m.inner_area(),
+                });
             }
             _ => parts.push(format!("{}: popolazione non registrata", m.name)),
         }
     }
-    Ok((total, parts.join(" + ")))
+    Ok((residents, parts.join(" + ")))
 }
 
-/// The check of a zone against every standard.
-pub async fn dm77_check(db: &Db, zone_id: i64) -> Result<(u64, String, Vec<CheckRow>)> {
-    let (population, how) = zone_population(db, zone_id).await?;
+/// The population of a zone and how it was made.
+pub async fn zone_population(db: &Db, zone_id: i64) -> Result<(u64, String)> {
+    let (residents, how) = zone_residents(db, zone_id).await?;
+    Ok((residents.iter().map(|r| r.population).sum(), how))
+}
+
+/// The check of a zone against every standard, the hours of its Case della
+/// Comunità, and the verdict.
+pub async fn dm77_check(db: &Db, zone_id: i64) -> Result<Dm77Check> {
+    let (residents, how) = zone_residents(db, zone_id).await?;
+    let zone = territory::get_zone(db, zone_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("zone {zone_id} not found"))?;
     let facilities = net::list_facilities(db, zone_id).await?;
     let counted: Vec<_> = facilities.iter().map(Facility::counted).collect();
     let manual = net::manual_counts(db, zone_id).await?;
     let mut rows = Vec::new();
     for s in net::standards(db).await? {
         let standard = s.standard;
-        let c = check(&standard, population, 0);
+        let requirement = requirement(&standard, &residents, zone.family_clinics_inner_rate);
         let (open, planned, note) = match count(standard.measure, &counted) {
-            Some(k) => (Some(k.open), Some(k.planned), None),
+            Some(k) => (
+                Some(Decimal::from(k.open)),
+                Some(Decimal::from(k.planned)),
+                None,
+            ),
             None => match manual.get(&standard.code) {
                 Some(m) => (
-                    Some(m.open_count.max(0) as u64),
-                    Some(m.planned_count.max(0) as u64),
+                    Some(manual_value(standard.unit, m.open_count)),
+                    Some(manual_value(standard.unit, m.planned_count)),
                     m.note.clone(),
                 ),
                 None => (None, None, None),
             },
         };
         rows.push(CheckRow {
-            required_min: c.required_min,
-            required_max: c.required_max,
+            outcome: outcome(requirement.min, open),
+            requirement,
             standard,
             open,
             planned,
             note,
         });
     }
-    Ok((population, how, rows))
+    let hours: Vec<HoursRow> = facilities
+        .iter()
+        .filter(|f| f.kind() == FacilityKind::CommunityHouse)
+        .filter_map(|f| {
+            let role = f.hub_spoke()?;
+            let (o, short) = check_hours(role, f.hours());
+            Some(HoursRow {
+                name: f.row.name.clone(),
+                role,
+                status: f.status(),
+                hours: f.hours(),
+                outcome: (f.status() == FacilityStatus::Open).then_some(o),
+                short,
+            })
+        })
+        .collect();
+    let verdict = Verdict::new(
+        &rows.iter().map(|r| r.outcome).collect::<Vec<_>>(),
+        &hours.iter().filter_map(|h| h.outcome).collect::<Vec<_>>(),
+    );
+    Ok(Dm77Check {
+        population: residents.iter().map(|r| r.population).sum(),
+        population_how: how,
+        rows,
+        hours,
+        higher_clinic_rate: zone.family_clinics_inner_rate,
+        zone_version: zone.version,
+        verdict,
+    })
 }
 
-pub fn dm77_table(rows: &[CheckRow], population: u64) -> Table {
+/// Relative column widths of the check's PDF table.
+pub const DM77_WIDTHS: [u32; 11] = [3, 3, 1, 2, 1, 1, 1, 1, 2, 2, 4];
+
+/// The check as one table: a row per standard, a row per Casa della
+/// Comunità for its hours, the municipalities' shares of the family-clinic
+/// standard, and the verdict last.
+pub fn dm77_table(c: &Dm77Check) -> Table {
     let t = |k: &str, h: &str| Column::new(k, h, ColumnKind::Text);
     let n = |k: &str, h: &str| Column::new(k, h, ColumnKind::Integer);
+    let d = |k: &str, h: &str| Column::new(k, h, ColumnKind::Decimal);
     let mut table = Table::new(
         "Verifica standard DM 77-2022",
         vec![
@@ -255,29 +450,76 @@ pub fn dm77_table(rows: &[CheckRow], population: u64) -> Table {
             t("rate", "Parametro"),
             n("population", "Popolazione"),
             t("required", "Fabbisogno"),
-            n("open", "Attivi"),
-            n("planned", "Programmati o in costruzione"),
-            n("gap_now", "Mancanti ora"),
-            n("gap_planned", "Mancanti a regime"),
+            d("open", "Attivi"),
+            d("planned", "Programmati o in costruzione"),
+            d("gap_now", "Mancanti ora"),
+            d("gap_planned", "Mancanti a regime"),
+            t("outcome", "Esito"),
             t("measure", "Come è contato"),
             t("source", "Fonte"),
         ],
     );
-    let int = |v: Option<u64>| Cell::from(v.map(|n| n as i64));
-    for r in rows {
+    let dec = |v: Option<Decimal>| v.map(Cell::Decimal).unwrap_or(Cell::Empty);
+    for r in &c.rows {
         table.push(vec![
             r.standard.label.clone().into(),
             r.rate_text().into(),
-            (population as i64).into(),
+            (c.population as i64).into(),
             r.required_text().into(),
-            int(r.open),
-            int(r.planned),
-            int(r.gap_now()),
-            int(r.gap_planned()),
+            dec(r.open),
+            dec(r.planned),
+            dec(r.gap_now()),
+            dec(r.gap_planned()),
+            r.outcome_text().into(),
             r.standard.measure.label().into(),
             r.standard.source.clone().into(),
         ]);
     }
+    for (r, s) in c.shares() {
+        table.push(vec![
+            format!("{} – {}", r.standard.label, s.name).into(),
+            format!(
+                "{}{}",
+                s.rate,
+                s.inner_area
+                    .map(|a| format!(" (classe {})", a.label()))
+                    .unwrap_or_else(|| " (classe aree interne non indicata)".into())
+            )
+            .into(),
+            (s.population as i64).into(),
+            format!(
+                "quota del minimo {}, quota dell'obiettivo {}",
+                format::decimal(s.minimum),
+                format::decimal(s.target)
+            )
+            .into(),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            "Quota del comune, non arrotondata".into(),
+            r.standard.source.clone().into(),
+        ]);
+    }
+    for h in &c.hours {
+        table.push(vec![
+            format!("Orari – {} ({})", h.name, h.role.label()).into(),
+            h.standard_text().into(),
+            Cell::Empty,
+            h.standard_text().into(),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            h.outcome_text().into(),
+            format!("Registrato: {}", h.recorded_text()).into(),
+            "DM 77/2022, All. 1, «Casa della Comunità»: hub presenza medica H24 7/7 e infermieristica H12 7/7; spoke presenza medica e infermieristica H12 6/7".into(),
+        ]);
+    }
+    let mut verdict: Vec<Cell> = vec!["Esito complessivo".into(), c.verdict.text().into()];
+    verdict.resize(11, Cell::Empty);
+    table.push(verdict);
     table
 }
 

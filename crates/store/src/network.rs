@@ -7,8 +7,8 @@ use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
 use zona_core::network::{
-    dm77_defaults, CareLevel, CountedFacility, FacilityKind, FacilityStatus, HubSpoke, Measure,
-    Rate, Standard,
+    dm77_defaults, CareLevel, CountedFacility, FacilityKind, FacilityStatus, HouseHours, HubSpoke,
+    Measure, Presence, Rate, Standard, Unit,
 };
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -39,6 +39,8 @@ pub struct FacilityInput {
     pub project_id: Option<i64>,
     pub notes: Option<String>,
     pub beds: Vec<Beds>,
+    /// The staff presence of a Casa della Comunità (DM 77/2022 hours).
+    pub hours: HouseHours,
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -64,6 +66,10 @@ pub struct FacilityRow {
     pub project_title: Option<String>,
     pub notes: Option<String>,
     pub version: i64,
+    pub doctor_hours: Option<i64>,
+    pub doctor_days: Option<i64>,
+    pub nurse_hours: Option<i64>,
+    pub nurse_days: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -107,6 +113,17 @@ impl Facility {
             beds: self.total_beds().max(0) as u64,
         }
     }
+    /// The staff presence as recorded (a presence needs both its hours and
+    /// its days).
+    pub fn hours(&self) -> HouseHours {
+        let r = &self.row;
+        let p =
+            |h: Option<i64>, d: Option<i64>| Presence::new(h?.max(0) as u64, d?.max(0) as u64).ok();
+        HouseHours {
+            doctors: p(r.doctor_hours, r.doctor_days),
+            nurses: p(r.nurse_hours, r.nurse_days),
+        }
+    }
     pub fn snapshot(&self) -> FacilityInput {
         let r = &self.row;
         FacilityInput {
@@ -127,6 +144,7 @@ impl Facility {
             project_id: r.project_id,
             notes: r.notes.clone(),
             beds: self.beds.clone(),
+            hours: self.hours(),
         }
     }
 }
@@ -134,7 +152,8 @@ impl Facility {
 const FACILITY_SELECT: &str = "SELECT f.id, f.zone_id, f.position, f.kind, f.name, f.hub_spoke, \
      f.opening_hours, f.catchment, f.address, f.municipality_id, m.name AS municipality_name, \
      f.status, f.focus, f.users_min, f.users_max, f.accesses, f.places, f.project_id, \
-     p.title AS project_title, f.notes, f.version \
+     p.title AS project_title, f.notes, f.version, f.doctor_hours, f.doctor_days, \
+     f.nurse_hours, f.nurse_days \
      FROM facilities f LEFT JOIN municipalities m ON m.id = f.municipality_id \
      LEFT JOIN projects p ON p.id = f.project_id";
 
@@ -251,9 +270,10 @@ pub async fn create_facility(db: &Db, actor: &Actor, input: &FacilityInput) -> R
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO facilities (zone_id, position, kind, name, hub_spoke, opening_hours, \
              catchment, address, municipality_id, status, focus, users_min, users_max, accesses, \
-             places, project_id, notes, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) \
-             RETURNING id",
+             places, project_id, notes, created_at, updated_at, doctor_hours, doctor_days, \
+             nurse_hours, nurse_days) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, \
+             $19, $20, $21, $22) RETURNING id",
         )
         .bind(input.zone_id)
         .bind(position)
@@ -273,6 +293,10 @@ pub async fn create_facility(db: &Db, actor: &Actor, input: &FacilityInput) -> R
         .bind(input.project_id)
         .bind(&input.notes)
         .bind(t)
+        .bind(input.hours.doctors.map(|p| i64::from(p.hours_per_day)))
+        .bind(input.hours.doctors.map(|p| i64::from(p.days_per_week)))
+        .bind(input.hours.nurses.map(|p| i64::from(p.hours_per_day)))
+        .bind(input.hours.nurses.map(|p| i64::from(p.days_per_week)))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::from_unique(e, UNIQUE))?;
@@ -302,7 +326,8 @@ pub async fn update_facility(
             "UPDATE facilities SET kind = $1, name = $2, hub_spoke = $3, opening_hours = $4, \
              catchment = $5, address = $6, municipality_id = $7, status = $8, focus = $9, \
              users_min = $10, users_max = $11, accesses = $12, places = $13, project_id = $14, \
-             notes = $15, updated_at = $16, version = version + 1 WHERE id = $17 AND version = $18",
+             notes = $15, updated_at = $16, version = version + 1, doctor_hours = $19, \
+             doctor_days = $20, nurse_hours = $21, nurse_days = $22 WHERE id = $17 AND version = $18",
         )
         .bind(input.kind.code())
         .bind(&input.name)
@@ -322,6 +347,10 @@ pub async fn update_facility(
         .bind(t)
         .bind(id)
         .bind(version)
+        .bind(input.hours.doctors.map(|p| i64::from(p.hours_per_day)))
+        .bind(input.hours.doctors.map(|p| i64::from(p.days_per_week)))
+        .bind(input.hours.nurses.map(|p| i64::from(p.hours_per_day)))
+        .bind(input.hours.nurses.map(|p| i64::from(p.days_per_week)))
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_unique(e, UNIQUE))?
@@ -469,6 +498,9 @@ struct StandardRow {
     max_per: Option<i64>,
     source: String,
     version: i64,
+    unit: String,
+    inner_amount: Option<i64>,
+    inner_per: Option<i64>,
 }
 
 /// A standard as stored, with its version for editing.
@@ -495,40 +527,45 @@ impl From<StandardRow> for StoredStandard {
                 min: rate(r.min_amount, r.min_per),
                 max: r.max_amount.zip(r.max_per).map(|(a, p)| rate(a, p)),
                 source: r.source,
+                unit: Unit::from_code(&r.unit).unwrap_or(Unit::Count),
+                inner_rate: r.inner_amount.zip(r.inner_per).map(|(a, p)| rate(a, p)),
             },
             version: r.version,
         }
     }
 }
 
-/// Loads the DM 77/2022 standards into a new installation.
+/// Loads the DM 77/2022 standards: every default standard missing from the
+/// table is added (all of them in a new installation; a standard added to
+/// zona later, in an existing one). Standards already there keep the
+/// planning office's edits; only their place in the list follows the
+/// defaults.
 pub(crate) async fn seed_standards(db: &Db) -> Result<()> {
     let t = now();
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM care_standards")
-            .fetch_one(&mut *tx)
+        for (i, s) in dm77_defaults().iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO care_standards (code, label, measure, min_amount, min_per, \
+                 max_amount, max_per, source, position, updated_at, unit, inner_amount, inner_per) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                 ON CONFLICT (code) DO UPDATE SET position = excluded.position",
+            )
+            .bind(&s.code)
+            .bind(&s.label)
+            .bind(s.measure.code())
+            .bind(s.min.amount as i64)
+            .bind(s.min.per as i64)
+            .bind(s.max.map(|r| r.amount as i64))
+            .bind(s.max.map(|r| r.per as i64))
+            .bind(&s.source)
+            .bind(i as i64 + 1)
+            .bind(t)
+            .bind(s.unit.code())
+            .bind(s.inner_rate.map(|r| r.amount as i64))
+            .bind(s.inner_rate.map(|r| r.per as i64))
+            .execute(&mut *tx)
             .await?;
-        if n == 0 {
-            for (i, s) in dm77_defaults().iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO care_standards (code, label, measure, min_amount, min_per, \
-                     max_amount, max_per, source, position, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(&s.code)
-                .bind(&s.label)
-                .bind(s.measure.code())
-                .bind(s.min.amount as i64)
-                .bind(s.min.per as i64)
-                .bind(s.max.map(|r| r.amount as i64))
-                .bind(s.max.map(|r| r.per as i64))
-                .bind(&s.source)
-                .bind(i as i64 + 1)
-                .bind(t)
-                .execute(&mut *tx)
-                .await?;
-            }
         }
         tx.commit().await?;
         Ok(())
@@ -538,8 +575,8 @@ pub(crate) async fn seed_standards(db: &Db) -> Result<()> {
 pub async fn standards(db: &Db) -> Result<Vec<StoredStandard>> {
     let rows = on_db!(db, |pool| {
         sqlx::query_as::<_, StandardRow>(
-        "SELECT code, label, measure, min_amount, min_per, max_amount, max_per, source, version \
-         FROM care_standards ORDER BY position, code"
+        "SELECT code, label, measure, min_amount, min_per, max_amount, max_per, source, version, \
+         unit, inner_amount, inner_per FROM care_standards ORDER BY position, code"
     )
     .fetch_all(pool)
     .await?
@@ -565,8 +602,8 @@ pub async fn update_standard(db: &Db, actor: &Actor, version: i64, s: &Standard)
         let mut tx = pool.begin().await?;
         let n = sqlx::query(
             "UPDATE care_standards SET label = $1, measure = $2, min_amount = $3, min_per = $4, \
-             max_amount = $5, max_per = $6, source = $7, updated_at = $8, version = version + 1 \
-             WHERE code = $9 AND version = $10",
+             max_amount = $5, max_per = $6, source = $7, updated_at = $8, version = version + 1, \
+             inner_amount = $11, inner_per = $12 WHERE code = $9 AND version = $10",
         )
         .bind(&s.label)
         .bind(s.measure.code())
@@ -578,6 +615,8 @@ pub async fn update_standard(db: &Db, actor: &Actor, version: i64, s: &Standard)
         .bind(t)
         .bind(&s.code)
         .bind(version)
+        .bind(s.inner_rate.map(|r| r.amount as i64))
+        .bind(s.inner_rate.map(|r| r.per as i64))
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -5,6 +5,7 @@ use crate::db::{bind_params, Filter, Param};
 use crate::{now, on_db, updated, Db, Page, Result, StoreError};
 use serde::Serialize;
 use time::OffsetDateTime;
+use zona_core::network::InnerAreaClass;
 
 // ---------------------------------------------------------------- regions
 
@@ -159,6 +160,9 @@ pub struct Zone {
     pub version: i64,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// The zone applies DM 77/2022's higher family-clinic rate (1 every
+    /// 10,000) to its inner-area municipalities.
+    pub family_clinics_inner_rate: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -172,6 +176,50 @@ pub struct ZoneInput {
 const ZONE_UNIQUE: &[(&str, &str)] = &[("zones_code_uq", "code"), ("zones_name_uq", "name")];
 const ZONE_SELECT: &str = "SELECT * FROM (SELECT z.*, r.name AS region_name FROM zones z \
                            JOIN regions r ON r.id = z.region_id) AS zz";
+
+/// Records the zone's choice to apply the higher family-clinic rate to its
+/// inner-area municipalities, version-checked and audited.
+pub async fn set_family_clinics_inner_rate(
+    db: &Db,
+    actor: &Actor,
+    zone_id: i64,
+    version: i64,
+    apply: bool,
+) -> Result<()> {
+    let before = get_zone(db, zone_id).await?.ok_or(StoreError::NotFound)?;
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query(
+            "UPDATE zones SET family_clinics_inner_rate = $1, updated_at = $2, version = version + 1 \
+             WHERE id = $3 AND version = $4",
+        )
+        .bind(apply)
+        .bind(t)
+        .bind(zone_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        updated(n)?;
+        let entry = AuditEntry::new(action::UPDATE, entity::ZONE, Some(zone_id))
+            .zone(Some(zone_id))
+            .summary(format!(
+                "Zona «{}»: consultori familiari, {}",
+                before.name,
+                if apply {
+                    "1 ogni 10.000 abitanti nei comuni delle aree interne"
+                } else {
+                    "1 ogni 20.000 abitanti ovunque"
+                }
+            ))
+            .before(&serde_json::json!({ "family_clinics_inner_rate": before.family_clinics_inner_rate }))
+            .after(&serde_json::json!({ "family_clinics_inner_rate": apply }));
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(())
+    })
+}
 
 pub async fn list_zones(db: &Db, q: &ListQuery, page: Page) -> Result<(Vec<Zone>, i64)> {
     let mut f = Filter::default();
@@ -300,6 +348,16 @@ pub struct Municipality {
     pub population: Option<i64>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// The national inner-areas class (SNAI code A–F), when recorded.
+    pub inner_area: Option<String>,
+}
+
+impl Municipality {
+    pub fn inner_area(&self) -> Option<InnerAreaClass> {
+        self.inner_area
+            .as_deref()
+            .and_then(InnerAreaClass::from_code)
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -307,6 +365,8 @@ pub struct MunicipalityInput {
     pub zone_id: i64,
     pub istat_code: String,
     pub name: String,
+    /// The national inner-areas class, when known.
+    pub inner_area: Option<InnerAreaClass>,
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow, PartialEq, Eq)]
@@ -365,6 +425,7 @@ fn municipality_snapshot(m: &Municipality) -> MunicipalityInput {
         zone_id: m.zone_id,
         istat_code: m.istat_code.clone(),
         name: m.name.clone(),
+        inner_area: m.inner_area(),
     }
 }
 
@@ -373,13 +434,14 @@ pub async fn create_municipality(db: &Db, actor: &Actor, input: &MunicipalityInp
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO municipalities (zone_id, istat_code, name, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $4) RETURNING id",
+            "INSERT INTO municipalities (zone_id, istat_code, name, created_at, updated_at, inner_area) \
+             VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
         )
         .bind(input.zone_id)
         .bind(&input.istat_code)
         .bind(&input.name)
         .bind(t)
+        .bind(input.inner_area.map(|c| c.code()))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::from_unique(e, MUNICIPALITY_UNIQUE))?;
@@ -407,14 +469,15 @@ pub async fn update_municipality(
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let n = sqlx::query(
-            "UPDATE municipalities SET istat_code = $1, name = $2, updated_at = $3, version = version + 1 \
-             WHERE id = $4 AND version = $5",
+            "UPDATE municipalities SET istat_code = $1, name = $2, updated_at = $3, version = version + 1, \
+             inner_area = $6 WHERE id = $4 AND version = $5",
         )
         .bind(&input.istat_code)
         .bind(&input.name)
         .bind(t)
         .bind(id)
         .bind(version)
+        .bind(input.inner_area.map(|c| c.code()))
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_unique(e, MUNICIPALITY_UNIQUE))?

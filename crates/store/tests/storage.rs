@@ -96,6 +96,7 @@ async fn territory_round_trip_and_unique_names() {
                 zone_id: zone,
                 istat_code: "049009".into(),
                 name: "Livorno".into(),
+                inner_area: None,
             },
         )
         .await
@@ -107,6 +108,7 @@ async fn territory_round_trip_and_unique_names() {
                 zone_id: zone,
                 istat_code: "049009".into(),
                 name: "Altro".into(),
+                inner_area: None,
             },
         )
         .await;
@@ -737,6 +739,7 @@ async fn soc26_forms_are_saved_as_drafts_and_versioned() {
                 zone_id: zone,
                 istat_code: "049009".into(),
                 name: "Livorno".into(),
+                inner_area: None,
             },
         )
         .await
@@ -944,6 +947,7 @@ async fn sheets_read_back_exactly_and_never_overwrite_each_other() {
                 zone_id: zone,
                 istat_code: "049009".into(),
                 name: "Livorno".into(),
+                inner_area: None,
             },
         )
         .await
@@ -1126,7 +1130,7 @@ async fn the_network_and_projects_round_trip_with_their_rules() {
         let (_, zone) = zone_fixture(db).await;
         // The standards and the PNRR catalogue are loaded with the schema.
         let standards = net::standards(db).await.unwrap();
-        assert_eq!(standards.len(), 8);
+        assert_eq!(standards.len(), 9);
         assert_eq!(standards[0].standard.measure, Measure::HubCommunityHouses);
         let (investments, targets) = pr::investments(db).await.unwrap();
         assert!(investments.iter().any(|i| i.code == "M5C2-1.3.2"));
@@ -1185,6 +1189,11 @@ async fn the_network_and_projects_round_trip_with_their_rules() {
                 beds: 20,
                 note: None,
             }],
+            // The presence of doctors and nurses round-trips.
+            hours: zona_core::network::HouseHours {
+                doctors: Some(zona_core::network::Presence::new(24, 7).unwrap()),
+                nurses: Some(zona_core::network::Presence::new(12, 6).unwrap()),
+            },
         };
         let id = net::create_facility(db, &actor(), &input).await.unwrap();
         let f = net::get_facility(db, id).await.unwrap().unwrap();

@@ -9,7 +9,7 @@ use super::export::download;
 use super::forms::{self, Field, FieldKind, FormValues};
 use super::page::{render_page, PageCtx, PageResult};
 use super::{AppError, AppState};
-use crate::network::{self as nw, CheckRow};
+use crate::network::{self as nw};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -19,7 +19,8 @@ use axum::{Form, Router};
 use std::collections::{BTreeMap, HashMap};
 use zona_core::authz::Action;
 use zona_core::network::{
-    parse_count, CareLevel, FacilityKind, FacilityStatus, HubSpoke, Measure, Rate, Standard,
+    parse_count, CareLevel, FacilityKind, FacilityStatus, HouseHours, HubSpoke, Measure, Presence,
+    Rate, Standard,
 };
 use zona_core::validation::{optional_text, required_text};
 use zona_core::FieldErrors;
@@ -51,6 +52,10 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{BASE}/matrice"), get(matrix).post(save_matrix))
         .route(&format!("{BASE}/matrice/esporta"), get(export_matrix))
         .route(&format!("{BASE}/dm77"), get(dm77))
+        .route(
+            &format!("{BASE}/dm77/consultori"),
+            axum::routing::post(save_clinic_rate),
+        )
         .route(&format!("{BASE}/dm77/esporta"), get(export_dm77))
         .route(
             &format!("{BASE}/dm77/{{code}}"),
@@ -455,6 +460,31 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     detail_page(&state, &ctx, &f, false).await
 }
 
+/// The staff presence of a Casa della Comunità, as DM 77/2022 sets it:
+/// hours a day and days a week, of doctors and of nurses.
+const PRESENCE_FIELDS: [(&str, &str, &str); 4] = [
+    (
+        "medici_ore",
+        "Presenza medica: ore al giorno",
+        "Solo per le Case della Comunità: da 1 a 24 (standard: hub 24, spoke 12).",
+    ),
+    (
+        "medici_giorni",
+        "Presenza medica: giorni a settimana",
+        "Da 1 a 7 (standard: hub 7, spoke 6).",
+    ),
+    (
+        "infermieri_ore",
+        "Presenza infermieristica: ore al giorno",
+        "Da 1 a 24 (standard: hub e spoke 12).",
+    ),
+    (
+        "infermieri_giorni",
+        "Presenza infermieristica: giorni a settimana",
+        "Da 1 a 7 (standard: hub 7, spoke 6).",
+    ),
+];
+
 const BED_FIELDS: [(CareLevel, &str, &str); 5] = [
     (
         CareLevel::LowCare,
@@ -501,6 +531,15 @@ async fn fields(
         Field::text("apertura", "Apertura")
             .hint("Per esempio «h24 7 giorni su 7» o «h12 6 giorni su 7».")
             .bind(values, errors),
+    ];
+    for (name, label, hint) in PRESENCE_FIELDS {
+        v.push(
+            Field::new(name, label, FieldKind::Number)
+                .hint(hint)
+                .bind(values, errors),
+        );
+    }
+    v.extend([
         Field::new("utenti", "Utenti di riferimento", FieldKind::Number)
             .hint("Bacino di utenza, un numero intero (per esempio 34.000).")
             .bind(values, errors),
@@ -517,7 +556,7 @@ async fn fields(
         Field::select("stato", "Stato", status_options())
             .required()
             .bind(values, errors),
-    ];
+    ]);
     for (_, name, label) in BED_FIELDS {
         v.push(
             Field::new(name, label, FieldKind::Number)
@@ -586,6 +625,10 @@ fn values_of(f: &Facility) -> FormValues {
         ("progetto".into(), n(r.project_id)),
         ("note".into(), r.notes.clone().unwrap_or_default()),
         ("version".into(), r.version.to_string()),
+        ("medici_ore".into(), n(r.doctor_hours)),
+        ("medici_giorni".into(), n(r.doctor_days)),
+        ("infermieri_ore".into(), n(r.nurse_hours)),
+        ("infermieri_giorni".into(), n(r.nurse_days)),
     ]);
     for (level, name, _) in BED_FIELDS {
         v.insert(name.into(), n(f.beds_at(level).map(|b| b.beds)));
@@ -671,6 +714,38 @@ async fn parse_form(
             });
         }
     }
+    let presence = |hours: &str, days: &str, e: &mut FieldErrors| -> Option<Presence> {
+        let h = optional_count(values, hours, e);
+        let d = optional_count(values, days, e);
+        match (h, d) {
+            (None, None) => None,
+            (Some(_), None) => {
+                e.add(days, "Indicare anche i giorni a settimana.");
+                None
+            }
+            (None, Some(_)) => {
+                e.add(hours, "Indicare anche le ore al giorno.");
+                None
+            }
+            (Some(h), Some(d)) => match Presence::new(h as u64, d as u64) {
+                Ok(p) => Some(p),
+                Err(m) => {
+                    e.add(if (1..=24).contains(&h) { days } else { hours }, m);
+                    None
+                }
+            },
+        }
+    };
+    let hours = HouseHours {
+        doctors: presence("medici_ore", "medici_giorni", &mut e),
+        nurses: presence("infermieri_ore", "infermieri_giorni", &mut e),
+    };
+    if hours != HouseHours::default() && kind.is_some_and(|k| k != FacilityKind::CommunityHouse) {
+        e.add(
+            "medici_ore",
+            "La presenza di medici e infermieri si indica solo per le Case della Comunità.",
+        );
+    }
     let municipality_id = forms::optional_id(values, "comune", &mut e);
     if let Some(m) = municipality_id {
         let ok = territory::get_municipality(&state.db, m)
@@ -710,6 +785,7 @@ async fn parse_form(
         project_id,
         notes: notes.flatten(),
         beds,
+        hours,
     }))
 }
 
@@ -1103,21 +1179,60 @@ struct Dm77Page {
     page: PageCtx,
     office: bool,
     population: String,
-    population_how: String,
-    rows: Vec<CheckRow>,
+    check: nw::Dm77Check,
 }
 
 async fn dm77(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::ReadInternal { zone_id })?;
-    let (population, how, rows) = nw::dm77_check(&state.db, zone_id).await?;
+    let check = nw::dm77_check(&state.db, zone_id).await?;
     Ok(render_page(&Dm77Page {
         page: crumbs(PageCtx::new(&ctx, "Standard DM 77/2022")),
         office: ctx.allows(Action::Administer { zone_id }),
-        population: zona_core::format::thousands(population),
-        population_how: how,
-        rows,
+        population: zona_core::format::thousands(check.population),
+        check,
     }))
+}
+
+/// The zone's choice of the higher family-clinic rate in its inner areas.
+async fn save_clinic_rate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(values): Form<FormValues>,
+) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::Administer { zone_id })?;
+    let apply = match forms::value(&values, "aree_interne") {
+        "1" => true,
+        "0" => false,
+        _ => return Err(AppError::BadRequest("Scelta non valida.".into())),
+    };
+    let back = Redirect::to(&format!("{BASE}/dm77"));
+    match territory::set_family_clinics_inner_rate(
+        &state.db,
+        &ctx.actor(),
+        zone_id,
+        forms::version(&values),
+        apply,
+    )
+    .await
+    {
+        Ok(()) => Ok(with_flash(
+            back,
+            FlashKind::Success,
+            if apply {
+                "Consultori: la zona applica 1 ogni 10.000 abitanti nei comuni delle aree interne."
+            } else {
+                "Consultori: la zona applica 1 ogni 20.000 abitanti in tutti i comuni."
+            },
+        )),
+        Err(StoreError::Conflict) => Ok(with_flash(
+            back,
+            FlashKind::Danger,
+            "La zona è stata modificata da un'altra persona mentre compilavi: la scelta non è stata salvata. Controlla e ripeti.",
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn export_dm77(
@@ -1127,16 +1242,18 @@ async fn export_dm77(
 ) -> Result<Response, AppError> {
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::ReadInternal { zone_id })?;
-    let (population, how, rows) = nw::dm77_check(&state.db, zone_id).await?;
+    let c = nw::dm77_check(&state.db, zone_id).await?;
     send_table(
-        &nw::dm77_table(&rows, population),
+        &nw::dm77_table(&c),
         q.get("format").map(String::as_str),
         &format!(
-            "{} – popolazione {} = {how}",
+            "{} – popolazione {} = {} – {}",
             zone_name(&ctx),
-            zona_core::format::thousands(population)
+            zona_core::format::thousands(c.population),
+            c.population_how,
+            c.verdict.text()
         ),
-        &[3, 3, 1, 1, 1, 1, 1, 1, 2, 5],
+        &nw::DM77_WIDTHS,
     )
 }
 
@@ -1164,6 +1281,10 @@ fn standard_fields(values: &FormValues, errors: &FieldErrors, manual: bool) -> V
             .hint("Solo se la norma dà un intervallo (per esempio 1 ogni 40.000-50.000: al più 1 ogni 40.000).")
             .bind(values, errors),
         Field::new("max_ogni", "ogni … abitanti (massimo)", FieldKind::Number).bind(values, errors),
+        Field::new("interne_quanti", "Nelle aree interne, se la zona lo sceglie (quantità)", FieldKind::Number)
+            .hint("Solo se la norma prevede un parametro più alto per le aree interne e rurali (consultori: 1 ogni 10.000).")
+            .bind(values, errors),
+        Field::new("interne_ogni", "ogni … abitanti (aree interne)", FieldKind::Number).bind(values, errors),
         Field::select("misura", "Come si contano gli esistenti", measures)
             .required()
             .bind(values, errors),
@@ -1174,7 +1295,7 @@ fn standard_fields(values: &FormValues, errors: &FieldErrors, manual: bool) -> V
     if manual {
         v.extend([
             Field::new("attivi", "Esistenti nella zona: attivi", FieldKind::Number)
-                .hint("Per gli standard contati a mano (personale, équipe). Vuoto se il dato non è disponibile.")
+                .hint("Per gli standard contati a mano (personale, équipe). Vuoto se il dato non è disponibile. Per il personale in unità equivalenti a tempo pieno, due decimali: 0,50 è mezzo posto.")
                 .bind(values, errors),
             Field::new("programmati", "Esistenti nella zona: programmati", FieldKind::Number)
                 .bind(values, errors),
@@ -1240,17 +1361,27 @@ async fn standard_form(
         ("misura".into(), st.measure.code().to_string()),
         ("fonte".into(), st.source.clone()),
         (
+            "interne_quanti".into(),
+            st.inner_rate
+                .map(|r| r.amount.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "interne_ogni".into(),
+            st.inner_rate.map(|r| r.per.to_string()).unwrap_or_default(),
+        ),
+        (
             "attivi".into(),
             manual
                 .as_ref()
-                .map(|m| m.open_count.to_string())
+                .map(|m| nw::manual_text(st.unit, m.open_count))
                 .unwrap_or_default(),
         ),
         (
             "programmati".into(),
             manual
                 .as_ref()
-                .map(|m| m.planned_count.to_string())
+                .map(|m| nw::manual_text(st.unit, m.planned_count))
                 .unwrap_or_default(),
         ),
         (
@@ -1262,7 +1393,7 @@ async fn standard_form(
     standard_page(&ctx, &s, &values, &FieldErrors::new(), false).await
 }
 
-fn read_standard(code: &str, values: &FormValues) -> Result<Standard, FieldErrors> {
+fn read_standard(current: &Standard, values: &FormValues) -> Result<Standard, FieldErrors> {
     let mut e = FieldErrors::new();
     let label = e.check(
         "etichetta",
@@ -1307,21 +1438,49 @@ fn read_standard(code: &str, values: &FormValues) -> Result<Standard, FieldError
             None
         }
     };
+    let inner_amount = count("interne_quanti", &mut e, false);
+    let inner_per = count("interne_ogni", &mut e, false);
+    let inner_rate = match (inner_amount, inner_per) {
+        (None, None) => None,
+        (Some(_), Some(0)) => {
+            e.add(
+                "interne_ogni",
+                "Il numero di abitanti deve essere maggiore di zero.",
+            );
+            None
+        }
+        (Some(amount), Some(per)) => Some(Rate { amount, per }),
+        _ => {
+            e.add(
+                "interne_ogni",
+                "Indicare sia la quantità sia gli abitanti, o nessuno dei due.",
+            );
+            None
+        }
+    };
     let measure = Measure::from_code(forms::value(values, "misura"));
     if measure.is_none() {
         e.add("misura", "Scegliere come si contano gli esistenti.");
     }
-    if let (Some(a), Some(p), Some(m)) = (min_amount, min_per, max) {
+    if let (Some(a), Some(p)) = (min_amount, min_per) {
         let min = Rate { amount: a, per: p };
-        if p > 0 && m.required(1_000_000) < min.required(1_000_000) {
+        if p > 0 && max.is_some_and(|m| m.required(1_000_000) < min.required(1_000_000)) {
             e.add("max_quanti", "Il massimo dà meno del minimo.");
+        }
+        if p > 0 && inner_rate.is_some_and(|r| r.required(1_000_000) < min.required(1_000_000)) {
+            e.add(
+                "interne_quanti",
+                "Il parametro delle aree interne dà meno del minimo.",
+            );
         }
     }
     if !e.is_empty() {
         return Err(e);
     }
     Ok(Standard {
-        code: code.to_string(),
+        code: current.code.clone(),
+        unit: current.unit,
+        inner_rate,
         label: label.expect("checked"),
         measure: measure.expect("checked"),
         min: Rate {
@@ -1342,15 +1501,16 @@ async fn save_standard(
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::Administer { zone_id })?;
     let s = load_standard(&state, &code).await?;
-    let standard = match read_standard(&code, &values) {
+    let standard = match read_standard(&s.standard, &values) {
         Ok(s) => s,
         Err(e) => return standard_page(&ctx, &s, &values, &e, false).await,
     };
     // The counts by hand are read only where the form showed them.
     let mut e = FieldErrors::new();
     let manual = if s.standard.measure == Measure::Manual {
-        let open = optional_count(&values, "attivi", &mut e);
-        let planned = optional_count(&values, "programmati", &mut e);
+        let unit = s.standard.unit;
+        let open = nw::read_manual(unit, &values, "attivi", &mut e);
+        let planned = nw::read_manual(unit, &values, "programmati", &mut e);
         let note = e.check("nota", optional_text(forms::value(&values, "nota"), 300));
         if open.is_none() && planned.is_some() {
             e.add("attivi", "Indicare anche gli attivi (0 se nessuno).");

@@ -595,7 +595,7 @@ async fn soc26_forms_export_and_import_all_or_nothing() {
                 "049009;Livorno;Sì;LIVORNO;LI009SIF11NH;559;-2031;",
                 1,
             )
-            .replace("049002;", "099999;")
+            .replace("049005;", "099999;")
             .replacen("M12_2019;", "M12_2018;", 1);
         assert_ne!(bad, text);
         let bad_file = dir.join("bad.csv");

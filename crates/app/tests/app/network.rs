@@ -185,7 +185,7 @@ async fn the_dm77_check_follows_the_population_of_the_municipalities() {
             cells("Posti letto di Ospedale di Comunità"),
             ["34", "20", "0", "14", "14"]
         );
-        assert_eq!(cells("Consultori familiari"), ["9–17", "2", "0", "7", "7"]);
+        assert_eq!(cells("Consultori familiari"), ["9", "2", "0", "7", "7"]);
         assert_eq!(
             cells("Centrali Operative Territoriali"),
             ["2", "0", "0", "2", "2"]
@@ -293,8 +293,190 @@ async fn the_dm77_check_follows_the_population_of_the_municipalities() {
             .iter()
             .find(|r| r[0] == "Case della Comunità hub")
             .unwrap();
-        assert_eq!(&hub[2..8], ["216777", "5–6", "0", "2", "5", "3"]);
-        assert!(hub[9].starts_with("DM 77/2022"));
+        assert_eq!(
+            &hub[2..9],
+            ["216777", "5–6", "0", "2", "5", "3", "Non rispettato"]
+        );
+        assert!(hub[10].starts_with("DM 77/2022"));
+    }
+}
+
+/// The DM 77/2022 rules completed: continuity units as doctors and nurses
+/// in FTE, family clinics municipality by municipality with the zone's
+/// choice for inner areas, the hours of the Case della Comunità, and the
+/// verdict on the page, in the CSV and in the PDF.
+#[tokio::test]
+async fn the_dm77_check_has_fte_inner_areas_hours_and_a_verdict() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        app.login("ufficio.piano").await;
+        let page = flat(&app.get("/servizi/dm77").await.body);
+        let row = |page: &str, label: &str| {
+            let start = page
+                .find(&format!("<th scope=\"row\">{label}<br>"))
+                .unwrap_or_else(|| panic!("{label}"));
+            page[start..start + page[start..].find("</tr>").unwrap()].to_string()
+        };
+        // 169,931 inhabitants: 1,70 doctors and 1,70 nurses, not "2 units".
+        let doctors = row(&page, "Unità di Continuità Assistenziale: medici");
+        assert!(
+            doctors.contains(r#"<td class="text-end">1,70</td>"#),
+            "{doctors}"
+        );
+        assert!(doctors.contains("Non verificabile"));
+        assert!(row(&page, "Unità di Continuità Assistenziale: infermieri").contains(">1,70<"));
+        // The verdict, on the page.
+        assert!(
+            page.contains("standard non rispettati su 9") && page.contains("per dati mancanti"),
+            "{backend:?}"
+        );
+        // Family clinics, municipality by municipality: Capraia Isola is an
+        // ultra-peripheral inner area; the minimum applies until the zone
+        // chooses the higher rate.
+        assert!(page.contains("<th scope=\"row\">Capraia Isola</th> <td>F – Ultraperiferico (area interna)</td> <td class=\"text-end\">394</td> <td>1 ogni 20.000 abitanti</td> <td class=\"text-end\">0,02</td> <td class=\"text-end\">0,02</td>"), "{page}");
+        // Hours: the planned houses show what is recorded, judged at opening.
+        assert!(page.contains("Casa della Comunità Livorno Nord</th> <td>Hub</td> <td>medici H24 7/7, infermieri H12 7/7</td> <td>medici H24 7/7, infermieri non registrata</td> <td>Da verificare all'apertura (programmata)</td>"), "{page}");
+
+        // Half a doctor present: a valid FTE, below the 1,70 required.
+        let form = app.get("/servizi/dm77/continuity_doctors").await;
+        let version = form.input_value("version").unwrap();
+        let fields = |attivi: &'static str| {
+            vec![
+                ("etichetta", "Unità di Continuità Assistenziale: medici"),
+                ("min_quanti", "1"),
+                ("min_ogni", "100.000"),
+                ("misura", "manual"),
+                ("fonte", "DM 77/2022, All. 1, «Unità di Continuità Assistenziale»: 1 medico e 1 infermiere ogni 100.000 abitanti (medici, in unità equivalenti a tempo pieno)"),
+                ("attivi", attivi),
+                ("programmati", "1,20"),
+                ("nota", "AUSL, 2026"),
+            ]
+        };
+        let mut bad = fields("0,505");
+        bad.push(("version", &version));
+        let p = app
+            .post_with(
+                &app.client,
+                "/servizi/dm77/continuity_doctors",
+                &form.csrf(),
+                &bad,
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p
+            .field_error("attivi")
+            .unwrap()
+            .contains("al massimo 2 decimali"));
+        let mut good = fields("0,50");
+        good.push(("version", &version));
+        let p = app
+            .post_with(
+                &app.client,
+                "/servizi/dm77/continuity_doctors",
+                &form.csrf(),
+                &good,
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let page = flat(&app.get("/servizi/dm77").await.body);
+        let doctors = row(&page, "Unità di Continuità Assistenziale: medici");
+        assert!(doctors.contains(r#"<td class="text-end">1,70</td> <td class="text-end">0,50</td> <td class="text-end">1,20</td> <td class="text-end"><strong>1,20</strong></td> <td class="text-end">0,00</td> <td>Non rispettato</td>"#), "{doctors}");
+
+        // The zone chooses 1 every 10,000 in its inner areas: Capraia Isola's
+        // share doubles, the zone's target is shown beside the minimum.
+        let p = app
+            .submit(
+                "/servizi/dm77",
+                "/servizi/dm77/consultori",
+                &[
+                    ("aree_interne", "1"),
+                    (
+                        "version",
+                        &capture(r#"name="version" value="(\d+)""#, &page),
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let page = flat(&app.get("/servizi/dm77").await.body);
+        assert!(page.contains("<td>1 ogni 10.000 abitanti</td> <td class=\"text-end\">0,02</td> <td class=\"text-end\">0,04</td>"), "{page}");
+        assert!(row(&page, "Consultori familiari").contains("9 (obiettivo della zona: 9)"));
+
+        // An active hub whose doctors are there only 12 hours a day: a finding.
+        let p = app
+            .submit(
+                "/servizi/strutture/nuova",
+                "/servizi/strutture/nuova",
+                &[
+                    ("nome", "Casa della Comunità di prova"),
+                    ("tipo", "community_house"),
+                    ("hub_spoke", "hub"),
+                    ("stato", "open"),
+                    ("medici_ore", "12"),
+                    ("medici_giorni", "7"),
+                    ("infermieri_ore", "12"),
+                    ("infermieri_giorni", "7"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        // Hours beyond a day are refused with the field's message.
+        let p = app
+            .submit(
+                "/servizi/strutture/nuova",
+                "/servizi/strutture/nuova",
+                &[
+                    ("nome", "Casa impossibile"),
+                    ("tipo", "community_house"),
+                    ("hub_spoke", "spoke"),
+                    ("stato", "open"),
+                    ("medici_ore", "25"),
+                    ("medici_giorni", "7"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            p.field_error("medici_ore").as_deref(),
+            Some("Le ore al giorno vanno da 1 a 24.")
+        );
+        let page = flat(&app.get("/servizi/dm77").await.body);
+        assert!(
+            page.contains("Sotto lo standard: presenza medica H12 7/7 invece di H24 7/7"),
+            "{page}"
+        );
+        assert!(page.contains("1 Casa della Comunità con orari sotto lo standard"));
+
+        // The CSV carries the same rows and the verdict last.
+        let rows = records(&bytes(&app, "/servizi/dm77/esporta?format=csv").await);
+        let doctors = rows
+            .iter()
+            .find(|r| r[0] == "Unità di Continuità Assistenziale: medici")
+            .unwrap();
+        assert_eq!(
+            &doctors[3..9],
+            ["1,70", "0,50", "1,20", "1,20", "0,00", "Non rispettato"]
+        );
+        assert!(rows
+            .iter()
+            .any(|r| r[0] == "Consultori familiari – Capraia Isola"
+                && r[3] == "quota del minimo 0,02, quota dell'obiettivo 0,04"));
+        assert!(rows
+            .iter()
+            .any(|r| r[0].starts_with("Orari – Casa della Comunità di prova")
+                && r[8].starts_with("Sotto lo standard")));
+        let last = rows.last().unwrap();
+        assert_eq!(last[0], "Esito complessivo");
+        assert!(
+            last[1].contains("1 Casa della Comunità con orari sotto lo standard"),
+            "{last:?}"
+        );
+        // And the PDF.
+        let pdf = pdf_pages(&bytes(&app, "/servizi/dm77/esporta?format=pdf").await).join("\n");
+        assert!(
+            flat(&pdf).contains("Casa della Comunità con orari sotto lo standard"),
+            "{pdf}"
+        );
     }
 }
 

@@ -6,7 +6,19 @@ use super::*;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::Form;
+use zona_core::network::InnerAreaClass;
 use zona_core::org::{parse_population, parse_year, IstatCode};
+
+/// The inner-areas classes for the select, with "not recorded" first.
+fn inner_area_options() -> Vec<(String, String)> {
+    let mut v = vec![(String::new(), "Non indicata".to_string())];
+    v.extend(
+        InnerAreaClass::ALL
+            .iter()
+            .map(|c| (c.code().to_string(), c.label().to_string())),
+    );
+    v
+}
 use zona_core::validation::{optional_text, required_text};
 use zona_store::audit::entity;
 use zona_store::territory::{Municipality, MunicipalityInput, Population};
@@ -44,6 +56,9 @@ impl Entity for Municipalities {
                 .required()
                 .hint("Esempio: Livorno.")
                 .bind(values, errors),
+            Field::select("inner_area", "Classe aree interne (SNAI)", inner_area_options())
+                .hint("Classificazione nazionale dei comuni (Mappa delle aree interne 2020, ciclo 2021-2027): D, E e F sono aree interne. Serve alla verifica dei consultori familiari (DM 77/2022).")
+                .bind(values, errors),
             Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors),
         ]
     }
@@ -54,11 +69,22 @@ impl Entity for Municipalities {
             IstatCode::parse(forms::value(values, "istat_code")),
         );
         let name = e.check("name", required_text(forms::value(values, "name"), 120));
+        let inner_area = match forms::value(values, "inner_area") {
+            "" => None,
+            code => match InnerAreaClass::from_code(code) {
+                Some(c) => Some(c),
+                None => {
+                    e.add("inner_area", "Scegliere la classe dall'elenco.");
+                    None
+                }
+            },
+        };
         match (istat, name, ctx.zone_id()) {
-            (Some(istat), Some(name), Some(zone_id)) => Ok(MunicipalityInput {
+            (Some(istat), Some(name), Some(zone_id)) if e.is_empty() => Ok(MunicipalityInput {
                 zone_id,
                 istat_code: istat.as_str().to_string(),
                 name,
+                inner_area,
             }),
             _ => Err(e),
         }
@@ -67,6 +93,10 @@ impl Entity for Municipalities {
         FormValues::from([
             ("istat_code".into(), m.istat_code.clone()),
             ("name".into(), m.name.clone()),
+            (
+                "inner_area".into(),
+                m.inner_area.clone().unwrap_or_default(),
+            ),
             ("version".into(), m.version.to_string()),
         ])
     }
