@@ -28,8 +28,16 @@ pub const MAX_ARCHIVE_ENTRIES: usize = 1_000;
 pub const MAX_UNCOMPRESSED_BYTES: u64 = 64 * 1024 * 1024;
 /// XLSX: the most shared strings (distinct texts) of the workbook.
 pub const MAX_SHARED_STRINGS: u64 = 500_000;
-/// The longest an import may be read for.
-pub const READ_TIME_LIMIT: Duration = Duration::from_secs(30);
+/// The longest an import may be read for: less than a request's own limit
+/// (30 seconds), so that the person gets this message, not a timeout.
+pub const READ_TIME_LIMIT: Duration = Duration::from_secs(20);
+/// The most bytes of text all the cells of a file may hold together (one
+/// shared string can be referenced by many cells).
+pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+/// The most characters of a column's header.
+pub const MAX_HEADER_CHARS: usize = 100;
+/// The most cells of the grid, rows × columns of the header.
+pub const MAX_GRID_CELLS: usize = 1_000_000;
 
 /// A data row of the file: its line and its values by column key.
 pub type FileRow = (usize, BTreeMap<String, String>);
@@ -92,109 +100,191 @@ fn cell_too_long(line: usize) -> String {
     )
 }
 
-/// Counts the `<si` elements (shared strings) in a stream, across chunks.
-struct SharedStringCounter {
-    tail: Vec<u8>,
-    count: u64,
+/// Counts what an archive entry really decompresses to, and stops reading
+/// past the budget left, whatever the entry's header declares.
+struct Budgeted<R> {
+    inner: R,
+    used: u64,
+    limit: u64,
 }
 
-impl SharedStringCounter {
-    fn feed(&mut self, chunk: &[u8]) {
-        let mut buf = std::mem::take(&mut self.tail);
-        buf.extend_from_slice(chunk);
-        let n = buf.len();
-        let mut i = 0;
-        while i + 3 < n {
-            if (buf[i] == b'<' || buf[i] == b':')
-                && buf[i + 1] == b's'
-                && buf[i + 2] == b'i'
-                && matches!(buf[i + 3], b'>' | b' ' | b'/' | b'\t' | b'\n' | b'\r')
-            {
-                self.count += 1;
-            }
-            i += 1;
+impl<R: Read> Read for Budgeted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.used += n as u64;
+        if self.used > self.limit {
+            return Err(std::io::Error::other("over budget"));
         }
-        self.tail = buf[n.saturating_sub(3)..].to_vec();
+        Ok(n)
     }
 }
 
 /// Checks the archive under an XLSX file before anything parses it: the
-/// number of entries, what they really decompress to (read to the end, not
-/// taken from their headers, which a crafted file can falsify) and the
-/// number of shared strings, declared and real.
+/// number of entries; what they really decompress to (read to the end, not
+/// taken from their headers, which a crafted file can falsify); and, in any
+/// entry that a reader could take for the shared strings (the name compared
+/// without regard to case, as spreadsheet readers do), the number of
+/// strings, both declared (`uniqueCount`, read by an XML parser as the
+/// spreadsheet reader reads it, since it reserves room for that many) and
+/// real.
 fn check_archive(bytes: &[u8]) -> Result<(), String> {
     let unreadable = || "Il file non è un foglio Excel (.xlsx) leggibile.".to_string();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
-    if zip.len() > MAX_ARCHIVE_ENTRIES {
-        return Err(unreadable());
-    }
     let too_big = || {
         format!(
             "Il file, una volta decompresso, supera i {} MB ammessi.",
             MAX_UNCOMPRESSED_BYTES / (1024 * 1024)
         )
     };
+    let too_many_strings = || {
+        format!(
+            "Il file contiene o dichiara più di {} testi diversi.",
+            zona_core::format::thousands(MAX_SHARED_STRINGS)
+        )
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
+    if zip.len() > MAX_ARCHIVE_ENTRIES {
+        return Err(unreadable());
+    }
     let mut total: u64 = 0;
-    let mut chunk = vec![0u8; 64 * 1024];
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|_| unreadable())?;
-        let shared = entry
-            .name()
-            .map_err(|_| unreadable())?
-            .ends_with("sharedStrings.xml");
-        let mut counter = SharedStringCounter {
-            tail: Vec::new(),
-            count: 0,
+        let entry = zip.by_index(i).map_err(|_| unreadable())?;
+        let name = entry.name().map_err(|_| unreadable())?.to_lowercase();
+        let shared = name.replace('\\', "/").ends_with("sharedstrings.xml");
+        let mut r = Budgeted {
+            inner: entry,
+            used: 0,
+            limit: MAX_UNCOMPRESSED_BYTES - total,
         };
-        let mut head: Vec<u8> = Vec::new();
-        loop {
-            let n = entry.read(&mut chunk).map_err(|_| unreadable())?;
-            if n == 0 {
-                break;
-            }
-            total += n as u64;
-            if total > MAX_UNCOMPRESSED_BYTES {
-                return Err(too_big());
-            }
-            if shared {
-                if head.len() < 4096 {
-                    head.extend_from_slice(&chunk[..n.min(4096 - head.len())]);
+        if shared {
+            let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(&mut r));
+            let mut buf = Vec::new();
+            let mut strings: u64 = 0;
+            loop {
+                buf.clear();
+                match xml.read_event_into(&mut buf) {
+                    Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
+                        match e.local_name().as_ref() {
+                            "sst" => {
+                                if let Some(a) = e
+                                    .attributes()
+                                    .flatten()
+                                    .find(|a| a.key.local_name().as_ref() == "uniqueCount")
+                                {
+                                    let v = a.value.trim().to_string();
+                                    // Unparsable or beyond the bound: refused,
+                                    // never handed to a reader that reserves it.
+                                    if v.parse::<u64>().map_or(true, |n| n > MAX_SHARED_STRINGS) {
+                                        return Err(too_many_strings());
+                                    }
+                                }
+                            }
+                            "si" => {
+                                strings += 1;
+                                if strings > MAX_SHARED_STRINGS {
+                                    return Err(too_many_strings());
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    Ok(quick_xml::events::Event::Eof) => break,
+                    Ok(_) => {}
+                    Err(_) if r_over(&xml) => return Err(too_big()),
+                    Err(_) => return Err(unreadable()),
                 }
-                counter.feed(&chunk[..n]);
-                if counter.count > MAX_SHARED_STRINGS {
-                    return Err(format!(
-                        "Il file contiene più di {} testi diversi.",
-                        zona_core::format::thousands(MAX_SHARED_STRINGS)
-                    ));
-                }
+            }
+            total += xml.into_inner().into_inner().used;
+        } else {
+            match std::io::copy(&mut r, &mut std::io::sink()) {
+                Ok(_) => total += r.used,
+                Err(_) if r.used > r.limit => return Err(too_big()),
+                Err(_) => return Err(unreadable()),
             }
         }
-        // calamine reserves room for the declared count before reading.
-        if shared {
-            if let Some(declared) = declared_unique_count(&head) {
-                if declared > MAX_SHARED_STRINGS {
-                    return Err(format!(
-                        "Il file dichiara più di {} testi diversi.",
-                        zona_core::format::thousands(MAX_SHARED_STRINGS)
-                    ));
-                }
-            }
+        if total > MAX_UNCOMPRESSED_BYTES {
+            return Err(too_big());
         }
     }
     Ok(())
 }
 
-/// The `uniqueCount` attribute of `<sst>`, if the start of the part has it.
-fn declared_unique_count(head: &[u8]) -> Option<u64> {
-    let text = String::from_utf8_lossy(head);
-    let at = text.find("uniqueCount=")? + "uniqueCount=".len();
-    let rest = text[at..].trim_start_matches(['"', '\'']);
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    // More digits than any bound can have is beyond the bound.
-    if digits.len() > 18 {
-        return Some(u64::MAX);
+/// Whether an XML reader stopped because its input ran over the budget.
+fn r_over<R: Read>(xml: &quick_xml::Reader<std::io::BufReader<&mut Budgeted<R>>>) -> bool {
+    let b = xml.get_ref().get_ref();
+    b.used > b.limit
+}
+
+/// What reading a sheet may still spend: text and time.
+struct Budget {
+    text_bytes: usize,
+    deadline: std::time::Instant,
+    cells: usize,
+}
+
+impl Budget {
+    fn new() -> Budget {
+        Budget {
+            text_bytes: 0,
+            deadline: std::time::Instant::now() + READ_TIME_LIMIT,
+            cells: 0,
+        }
     }
-    digits.parse().ok()
+
+    /// Accounts for one cell: refuses a NUL (no text of zona holds one and
+    /// PostgreSQL cannot store it), text beyond the file's budget, and work
+    /// beyond the time limit (checked every few thousand cells).
+    fn cell(&mut self, value: &SheetValue, line: usize) -> Result<(), String> {
+        if let SheetValue::Text(t) = value {
+            if t.contains('\0') {
+                return Err(format!(
+                    "Riga {line}: una cella contiene un carattere non ammesso (NUL)."
+                ));
+            }
+            if t.chars().count() > MAX_CELL_CHARS {
+                return Err(cell_too_long(line));
+            }
+            self.text_bytes += t.len();
+            if self.text_bytes > MAX_TEXT_BYTES {
+                return Err(format!(
+                    "Il testo del file supera i {} MB ammessi.",
+                    MAX_TEXT_BYTES / (1024 * 1024)
+                ));
+            }
+        }
+        self.cells += 1;
+        if self.cells.is_multiple_of(4096) && std::time::Instant::now() > self.deadline {
+            return Err(too_slow());
+        }
+        Ok(())
+    }
+}
+
+fn too_slow() -> String {
+    format!(
+        "La lettura del file ha superato i {} secondi ammessi.",
+        READ_TIME_LIMIT.as_secs()
+    )
+}
+
+/// A header names a column: short, and the whole grid bounded, since every
+/// row is read by column name.
+fn check_shape(sheet: &Sheet) -> Result<(), String> {
+    if sheet
+        .headers
+        .iter()
+        .any(|h| h.chars().count() > MAX_HEADER_CHARS)
+    {
+        return Err(format!(
+            "Un'intestazione di colonna supera i {MAX_HEADER_CHARS} caratteri."
+        ));
+    }
+    if sheet.headers.len().saturating_mul(sheet.rows.len()) > MAX_GRID_CELLS {
+        return Err(format!(
+            "Il file ha più di {} celle (righe × colonne): dividerlo in più file.",
+            zona_core::format::thousands(MAX_GRID_CELLS as u64)
+        ));
+    }
+    Ok(())
 }
 
 /// Reads the first sheet of an XLSX file within the limits.
@@ -211,10 +301,11 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, String> {
         .first()
         .cloned()
         .ok_or("Il foglio Excel è vuoto.")?;
-    // Cell by cell: a sheet's declared size is never used to allocate.
+    // Cell by cell: a sheet's declared size is never used to size anything.
     let mut cells = wb
         .worksheet_cells_reader(&name)
         .map_err(|e| format!("Foglio «{name}» illeggibile: {e}"))?;
+    let mut budget = Budget::new();
     let mut by_row: BTreeMap<u32, Vec<(usize, SheetValue)>> = BTreeMap::new();
     while let Some(cell) = cells
         .next_cell()
@@ -227,12 +318,16 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, String> {
             DataRef::Float(f) => SheetValue::Float(*f),
             DataRef::Int(n) => SheetValue::Int(*n),
             DataRef::Bool(b) => SheetValue::Bool(*b),
-            // Excel's serial day 0 is 30/12/1899 (Julian day 2415019).
+            // The workbook's own date system (1900 or 1904) is applied.
             DataRef::DateTime(dt) => {
-                let day = dt.as_f64().floor();
-                match (day.is_finite() && day.abs() < 3_000_000.0)
-                    .then(|| time::Date::from_julian_day(2_415_019 + day as i32).ok())
-                    .flatten()
+                let v = dt.as_f64();
+                if !(v.is_finite() && (0.0..3_000_000.0).contains(&v)) {
+                    continue;
+                }
+                let (y, m, d, ..) = dt.to_ymd_hms_milli();
+                match time::Month::try_from(m)
+                    .ok()
+                    .and_then(|m| time::Date::from_calendar_date(i32::from(y), m, d).ok())
                 {
                     Some(d) => SheetValue::Date(d),
                     None => continue,
@@ -248,12 +343,17 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, String> {
         if col as usize >= MAX_COLUMNS {
             return Err(too_many_columns());
         }
-        if let SheetValue::Text(t) = &value {
-            if t.chars().count() > MAX_CELL_CHARS {
-                return Err(cell_too_long(row as usize + 1));
-            }
+        budget.cell(&value, row as usize + 1)?;
+        let cells_of_row = by_row.entry(row).or_default();
+        // A sheet lists a row's cells once each, left to right; a position
+        // written twice (or backwards) is not a spreadsheet's doing.
+        if cells_of_row.last().is_some_and(|(c, _)| *c >= col as usize) {
+            return Err(format!(
+                "Riga {}: celle ripetute o fuori ordine: il file non è un foglio Excel valido.",
+                row + 1
+            ));
         }
-        by_row.entry(row).or_default().push((col as usize, value));
+        cells_of_row.push((col as usize, value));
     }
     let mut sheet = Sheet::default();
     let mut rows = by_row.into_iter();
@@ -265,9 +365,10 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, String> {
                 sheet.headers[c] = v.to_italian();
             }
         }
-        _ => return Err("Il foglio è vuoto o non ha la riga di intestazione.".into()),
+        None => return Err("Il foglio è vuoto o non ha la riga di intestazione.".into()),
     }
     sheet.rows = rows.map(|(r, cells)| (r as usize + 1, cells)).collect();
+    check_shape(&sheet)?;
     Ok(sheet)
 }
 
@@ -289,6 +390,10 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
         .collect();
     if headers.len() > MAX_COLUMNS {
         return Err(too_many_columns());
+    }
+    let mut budget = Budget::new();
+    for h in &headers {
+        budget.cell(&SheetValue::Text(h.clone()), 1)?;
     }
     let mut sheet = Sheet {
         headers,
@@ -327,53 +432,76 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
         counted_to = start;
         let mut cells = Vec::new();
         for (c, v) in record.iter().enumerate() {
-            if v.chars().count() > MAX_CELL_CHARS {
-                return Err(cell_too_long(line));
-            }
             if !v.is_empty() {
-                cells.push((c, SheetValue::Text(v.to_string())));
+                let value = SheetValue::Text(v.to_string());
+                budget.cell(&value, line)?;
+                cells.push((c, value));
             }
         }
         sheet.rows.push((line, cells));
     }
+    check_shape(&sheet)?;
     Ok(sheet)
 }
 
-/// Reads a file's sheet off the async runtime: one file at a time, within
-/// [`READ_TIME_LIMIT`], so that a heavy file never stalls other requests.
-pub async fn read_sheet(bytes: Vec<u8>, xlsx: bool) -> Result<Sheet, String> {
-    static ONE_AT_A_TIME: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+/// Runs a file's parsing off the async runtime: one file at a time (the
+/// permit goes with the work, so a file whose request gave up still holds
+/// it until its parsing really ends), within [`READ_TIME_LIMIT`], which is
+/// shorter than a request's own limit so that its message can be shown.
+async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    static ONE_AT_A_TIME: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> =
+        std::sync::OnceLock::new();
+    let gate = ONE_AT_A_TIME
+        .get_or_init(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1)))
+        .clone();
     let busy = || "Il server sta leggendo un altro file: riprovare tra poco.".to_string();
-    let _permit = tokio::time::timeout(READ_TIME_LIMIT, ONE_AT_A_TIME.acquire())
+    let permit = tokio::time::timeout(READ_TIME_LIMIT, gate.acquire_owned())
         .await
         .map_err(|_| busy())?
         .map_err(|_| busy())?;
-    let work = tokio::task::spawn_blocking(move || {
+    let job = tokio::task::spawn_blocking(move || {
+        let r = work();
+        drop(permit);
+        r
+    });
+    match tokio::time::timeout(READ_TIME_LIMIT + Duration::from_secs(1), job).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err("Il file non è leggibile.".into()),
+        Err(_) => Err(too_slow()),
+    }
+}
+
+/// Reads a file's sheet off the async runtime (see [`off_runtime`]).
+pub async fn read_sheet(bytes: Vec<u8>, xlsx: bool) -> Result<Sheet, String> {
+    off_runtime(move || {
         if xlsx {
             read_xlsx(&bytes)
         } else {
             read_csv(&bytes)
         }
-    });
-    match tokio::time::timeout(READ_TIME_LIMIT, work).await {
-        Ok(Ok(result)) => result,
-        Ok(Err(_)) => Err("Il file non è leggibile.".into()),
-        Err(_) => Err(format!(
-            "La lettura del file ha superato i {} secondi ammessi.",
-            READ_TIME_LIMIT.as_secs()
-        )),
-    }
+    })
+    .await
 }
 
 /// Reads the rows of a file as text keyed by column; `key_of` turns a
-/// header into the column key.
+/// header into the column key. Reading and keying both run off the runtime.
 pub async fn read_rows(
     bytes: &[u8],
     xlsx: bool,
-    key_of: impl Fn(&str) -> String,
+    key_of: impl Fn(&str) -> String + Send + 'static,
 ) -> Result<Vec<FileRow>, String> {
-    let sheet = read_sheet(bytes.to_vec(), xlsx).await?;
-    Ok(keyed(&sheet, key_of))
+    let bytes = bytes.to_vec();
+    off_runtime(move || {
+        let sheet = if xlsx {
+            read_xlsx(&bytes)?
+        } else {
+            read_csv(&bytes)?
+        };
+        Ok(keyed(&sheet, key_of))
+    })
+    .await
 }
 
 /// The rows of a sheet keyed by column, as text.

@@ -498,7 +498,7 @@ pub fn dm77_table(c: &Dm77Check) -> Table {
             Cell::Empty,
             Cell::Empty,
             Cell::Empty,
-            "Quota del comune, non arrotondata".into(),
+            "Quota del comune, con due decimali (il fabbisogno somma le quote esatte)".into(),
             r.standard.source.clone().into(),
         ]);
     }

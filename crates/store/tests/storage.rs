@@ -1318,3 +1318,57 @@ async fn vocabulary_terms_are_versioned() {
         assert_eq!((after.version, after.label), (2, input.label));
     }
 }
+
+/// A failed login under a name that matches no user belongs to no zone: a
+/// zone's audit view does not list it; the installation's full log does.
+#[tokio::test]
+async fn failed_logins_of_unknown_names_are_in_no_zone_log() {
+    use zona_store::audit::{self, action, entity, Actor, AuditEntry, AuditQuery};
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        let (_, zone) = zone_fixture(db).await;
+        let stranger = Actor {
+            user_id: None,
+            name: "nessuno".into(),
+            ip: Some("192.0.2.1".into()),
+        };
+        audit::record(
+            db,
+            &stranger,
+            AuditEntry::new(action::LOGIN_FAILED, entity::SESSION, None)
+                .summary("Accesso non riuscito per «nessuno» (nome utente inesistente)"),
+        )
+        .await
+        .unwrap();
+        let in_zone = audit::list(
+            db,
+            &AuditQuery {
+                zone_id: Some(zone),
+                action: Some("login_failed".into()),
+                ..Default::default()
+            },
+            Page::first(10),
+        )
+        .await
+        .unwrap()
+        .1;
+        assert_eq!(in_zone, 0, "{backend:?}");
+        let everywhere = audit::list(
+            db,
+            &AuditQuery {
+                action: Some("login_failed".into()),
+                ..Default::default()
+            },
+            Page::first(10),
+        )
+        .await
+        .unwrap()
+        .1;
+        assert_eq!(everywhere, 1, "{backend:?}");
+        // Summaries are bounded whatever is given.
+        let e =
+            AuditEntry::new(action::LOGIN_FAILED, entity::SESSION, None).summary("x".repeat(5000));
+        assert_eq!(e.summary.chars().count(), audit::MAX_SUMMARY_CHARS + 1);
+    }
+}

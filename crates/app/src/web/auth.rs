@@ -122,7 +122,12 @@ async fn login(
         name: username.clone(),
         ip: ctx.ip.clone(),
     };
-    let client = ctx.ip.clone().unwrap_or_else(|| "-".into());
+    let client = ctx
+        .ip
+        .as_deref()
+        .and_then(|a| a.parse().ok())
+        .map(super::ctx::throttle_key)
+        .unwrap_or_else(|| "-".into());
 
     // The attempt is counted before the password is checked, atomically, so
     // guesses sent in parallel cannot all pass a lock read too early.

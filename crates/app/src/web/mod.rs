@@ -145,7 +145,7 @@ pub fn router(state: AppState) -> Router {
 /// - a body larger than its kind allows is refused: forms with files up to
 ///   `max_body_bytes`, any other request up to `max_form_bytes` (read to
 ///   that limit at most, whether or not it declares its length);
-/// - a NUL character, in the query or in a form's body, is refused: no
+/// - a NUL character, in the path, the query or a form's body, is refused: no
 ///   text of zona contains one, and PostgreSQL cannot store it.
 async fn check_request(
     axum::extract::State(limits): axum::extract::State<(usize, usize)>,
@@ -160,7 +160,7 @@ async fn check_request(
         )
         .into_response()
     };
-    if req.uri().query().is_some_and(has_nul) {
+    if req.uri().query().is_some_and(has_nul) || has_nul(req.uri().path()) {
         return nul();
     }
     let multipart = req

@@ -1105,6 +1105,8 @@ async fn save_matrix(
             .parse()
             .map_err(|_| AppError::BadRequest("Cella non valida.".into()))?;
         match grid.iter_mut().find(|(f, _)| *f == id) {
+            // A cell sent twice is one tick.
+            Some((_, services)) if services.iter().any(|s| s == code) => {}
             Some((_, services)) => services.push(code.to_string()),
             None => {
                 return Err(AppError::BadRequest(
@@ -1127,7 +1129,8 @@ async fn save_matrix(
     {
         Ok(n) => n,
         Err(StoreError::Conflict) => {
-            let msg = "Nel frattempo un'altra persona ha modificato i servizi di una o più di queste strutture: per non annullare le sue modifiche, nessuna modifica è stata salvata. La griglia mostra ora i dati aggiornati: ripeti le tue modifiche e salva.".to_string();
+            let mine = unsaved_changes(&state, zone_id, &grid, &known).await?;
+            let msg = format!("Nel frattempo un'altra persona ha modificato i servizi di una o più di queste strutture: per non annullare le sue modifiche, nessuna modifica è stata salvata. La griglia mostra ora i dati aggiornati: ripeti le tue modifiche e salva.{mine}");
             return matrix_page(
                 &state,
                 &ctx,
@@ -1149,6 +1152,51 @@ async fn save_matrix(
         FlashKind::Success,
         &msg,
     ))
+}
+
+/// What a refused grid would have changed against what is stored now, in
+/// words ("Stagno: aggiungere Servizio sociale"), so that nothing the
+/// person ticked is lost from sight.
+async fn unsaved_changes(
+    state: &AppState,
+    zone_id: i64,
+    grid: &[(i64, Vec<String>)],
+    labels: &HashMap<String, String>,
+) -> Result<String, AppError> {
+    let stored = store::list_facilities(&state.db, zone_id).await?;
+    let label = |c: &String| labels.get(c).cloned().unwrap_or_else(|| c.clone());
+    let mut lines = Vec::new();
+    for (id, mine) in grid {
+        let Some(f) = stored.iter().find(|f| f.row.id == *id) else {
+            continue;
+        };
+        let add: Vec<String> = mine
+            .iter()
+            .filter(|c| !f.services.contains(c))
+            .map(label)
+            .collect();
+        let remove: Vec<String> = f
+            .services
+            .iter()
+            .filter(|c| !mine.contains(c))
+            .map(label)
+            .collect();
+        let mut parts = Vec::new();
+        if !add.is_empty() {
+            parts.push(format!("aggiungere {}", add.join(", ")));
+        }
+        if !remove.is_empty() {
+            parts.push(format!("togliere {}", remove.join(", ")));
+        }
+        if !parts.is_empty() {
+            lines.push(format!("{}: {}", f.row.name, parts.join("; ")));
+        }
+    }
+    Ok(if lines.is_empty() {
+        String::new()
+    } else {
+        format!(" Le tue modifiche non salvate: {}.", lines.join(" — "))
+    })
 }
 
 async fn export_matrix(

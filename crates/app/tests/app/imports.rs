@@ -11,6 +11,11 @@ use zona_store::testing::BACKENDS;
 
 /// A workbook with one sheet, written part by part.
 fn workbook(sheet: &[u8], shared: Option<&[u8]>) -> Vec<u8> {
+    workbook_named(sheet, shared, "xl/sharedStrings.xml")
+}
+
+/// The same, with the shared strings under a name of one's choosing.
+fn workbook_named(sheet: &[u8], shared: Option<&[u8]>, shared_name: &str) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -37,7 +42,7 @@ fn workbook(sheet: &[u8], shared: Option<&[u8]>) -> Vec<u8> {
     };
     part("xl/_rels/workbook.xml.rels", rels);
     if let Some(s) = shared {
-        part("xl/sharedStrings.xml", s);
+        part(shared_name, s);
     }
     part("xl/worksheets/sheet1.xml", sheet);
     z.finish().unwrap().into_inner()
@@ -131,6 +136,78 @@ fn a_lying_shared_string_count_is_refused() {
     assert!(read_xlsx(&book)
         .unwrap_err()
         .contains("più di 500.000 testi diversi"));
+}
+
+#[test]
+fn a_lying_count_is_found_however_it_is_written() {
+    let sheet = sheet_xml(r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#);
+    // Another case of the part's name, spaces around `=`, a long comment
+    // before the element: each once slipped past a text search.
+    let lying = |head: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>{head}<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount = "100000000000"><si><t>x</t></si></sst>"#
+        )
+    };
+    for (name, head) in [
+        ("xl/SharedStrings.XML", String::new()),
+        ("xl/sharedStrings.xml", String::new()),
+        (
+            "xl/sharedStrings.xml",
+            format!("<!--{}-->", "x".repeat(8000)),
+        ),
+    ] {
+        let book = workbook_named(&sheet, Some(lying(&head).as_bytes()), name);
+        let e = read_xlsx(&book).unwrap_err();
+        assert!(e.contains("testi diversi"), "{name}: {e}");
+    }
+}
+
+#[test]
+fn one_text_repeated_in_many_cells_is_bounded() {
+    // One long shared string referenced by the same cell again and again.
+    let long = "x".repeat(32_000);
+    let shared = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>{long}</t></si></sst>"#
+    );
+    let mut cells = String::from(r#"<row r="1">"#);
+    cells.push_str(&r#"<c r="A1" t="s"><v>0</v></c>"#.repeat(3));
+    cells.push_str("</row>");
+    let book = workbook(&sheet_xml(&cells), Some(shared.as_bytes()));
+    assert!(read_xlsx(&book).unwrap_err().contains("celle ripetute"));
+    // Distinct cells, each referencing it: the text budget stops them.
+    let mut rows = String::new();
+    for r in 1..=3000 {
+        rows.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#
+        ));
+    }
+    let book = workbook(&sheet_xml(&rows), Some(shared.as_bytes()));
+    assert!(read_xlsx(&book)
+        .unwrap_err()
+        .contains("Il testo del file supera i 64 MB"));
+}
+
+#[test]
+fn csv_headers_grid_and_nul_are_bounded() {
+    use zona_app::import::read_csv;
+    let long_header = format!("{};b\n1;2\n", "h".repeat(101));
+    assert!(read_csv(long_header.as_bytes())
+        .unwrap_err()
+        .contains("intestazione"));
+    let nul = "a;b\n1;x\0y\n";
+    assert_eq!(
+        read_csv(nul.as_bytes()).unwrap_err(),
+        "Riga 2: una cella contiene un carattere non ammesso (NUL)."
+    );
+    let mut wide = (0..100)
+        .map(|i| format!("c{i}"))
+        .collect::<Vec<_>>()
+        .join(";");
+    wide.push('\n');
+    wide.push_str(&"1\n".repeat(10_001));
+    assert!(read_csv(wide.as_bytes())
+        .unwrap_err()
+        .contains("più di 1.000.000 celle"));
 }
 
 async fn post_file(

@@ -853,13 +853,18 @@ async fn the_office_edits_the_network_with_audit_conflicts_and_public_pages() {
         // Their stale grid, with one more tick elsewhere, would undo Stagno's
         // new service: refused, nothing saved, the grid shown afresh.
         let mut form = grid_form(&stale.body);
-        form.push(("cella".into(), format!("{}:pua", ids[6])));
+        form.push(("cella".into(), format!("{}:telemedicina", ids[6])));
         let pairs: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let p = app
             .post_with(&other, "/servizi/matrice", &stale.csrf(), &pairs)
             .await;
         assert_eq!(p.status, StatusCode::CONFLICT, "{backend:?}");
         assert!(p.body.contains("nessuna modifica è stata salvata"));
+        assert!(
+            flat(&p.body).contains("Le tue modifiche non salvate: Casa della Comunità Stagno: togliere Servizio sociale professionale — Casa della Comunità Collesalvetti: aggiungere Telemedicina"),
+            "{}",
+            p.body
+        );
         assert!(
             p.body
                 .contains(&format!(r#"value="{}:servizio_sociale" "#, ids[5]))

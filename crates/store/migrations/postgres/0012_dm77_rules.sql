@@ -21,13 +21,34 @@ ALTER TABLE care_standards ADD COLUMN inner_amount BIGINT;
 ALTER TABLE care_standards ADD COLUMN inner_per BIGINT;
 
 -- The continuity units are compared as doctors and nurses, separately and
--- in full-time equivalents: the single whole-unit standard goes (the two
--- new ones are added after the migrations with the other defaults).
+-- in full-time equivalents. The single whole-unit standard becomes two, with
+-- its rate and place; a zone's hand-entered count of N units carries over
+-- as N doctors and N nurses (stored in hundredths of a post).
+INSERT INTO care_standards (code, label, measure, min_amount, min_per, source, position, updated_at, unit)
+    SELECT 'continuity_doctors', 'Unità di Continuità Assistenziale: medici', 'manual', min_amount, min_per,
+        'DM 77/2022, All. 1, «Unità di Continuità Assistenziale»: 1 medico e 1 infermiere ogni 100.000 abitanti (medici, in unità equivalenti a tempo pieno)',
+        position, updated_at, 'fte'
+    FROM care_standards WHERE code = 'continuity_units';
+INSERT INTO care_standards (code, label, measure, min_amount, min_per, source, position, updated_at, unit)
+    SELECT 'continuity_nurses', 'Unità di Continuità Assistenziale: infermieri', 'manual', min_amount, min_per,
+        'DM 77/2022, All. 1, «Unità di Continuità Assistenziale»: 1 medico e 1 infermiere ogni 100.000 abitanti (infermieri, in unità equivalenti a tempo pieno)',
+        position, updated_at, 'fte'
+    FROM care_standards WHERE code = 'continuity_units';
+INSERT INTO network_counts (zone_id, standard_code, open_count, planned_count, note, updated_at)
+    SELECT zone_id, 'continuity_doctors', open_count * 100, planned_count * 100, note, updated_at
+    FROM network_counts WHERE standard_code = 'continuity_units';
+INSERT INTO network_counts (zone_id, standard_code, open_count, planned_count, note, updated_at)
+    SELECT zone_id, 'continuity_nurses', open_count * 100, planned_count * 100, note, updated_at
+    FROM network_counts WHERE standard_code = 'continuity_units';
 DELETE FROM network_counts WHERE standard_code = 'continuity_units';
 DELETE FROM care_standards WHERE code = 'continuity_units';
 
 -- Family clinics: 1 every 20,000 is the minimum; 1 every 10,000 is a
--- possibility for inner and rural areas, not the top of a range.
-UPDATE care_standards SET max_amount = NULL, max_per = NULL, inner_amount = 1, inner_per = 10000,
-    source = 'DM 77/2022, All. 1, «Consultorio familiare»: 1 consultorio familiare ogni 20.000 abitanti con la possibilità di 1 ogni 10.000 nelle aree interne e rurali'
-    WHERE code = 'family_clinics' AND max_amount = 1 AND max_per = 10000;
+-- possibility for inner and rural areas, not the top of a range. Whatever
+-- the office had set as the top becomes the inner-areas rate.
+UPDATE care_standards SET inner_amount = max_amount, inner_per = max_per, max_amount = NULL, max_per = NULL
+    WHERE code = 'family_clinics' AND max_amount IS NOT NULL;
+UPDATE care_standards
+    SET source = 'DM 77/2022, All. 1, «Consultorio familiare»: 1 consultorio familiare ogni 20.000 abitanti con la possibilità di 1 ogni 10.000 nelle aree interne e rurali'
+    WHERE code = 'family_clinics'
+      AND source = 'DM 77/2022, All. 1, «Consultorio familiare»: 1 ogni 20.000 abitanti (1 ogni 10.000 nelle aree interne e rurali)';
