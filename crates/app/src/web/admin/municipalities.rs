@@ -152,7 +152,7 @@ fn population_fields(values: &FormValues, errors: &FieldErrors) -> Vec<Field> {
             forms::FieldKind::Number,
         )
         .required()
-        .hint("Numero intero, senza decimali (esempio: 153154).")
+        .hint("Numero intero, senza decimali: 153.154 o 153154.")
         .bind(values, errors),
         Field::text("source", "Fonte")
             .hint("Esempio: ISTAT, bilancio demografico.")
