@@ -981,6 +981,13 @@ async fn records_of_another_zone_do_not_exist_for_an_office() {
     // The other zone is neither listed nor readable, and cannot be switched off.
     let list = app.get("/admin/zone").await;
     assert!(!list.body.contains("Zona Pisana"), "{}", list.body);
+    let export = app.get("/admin/zone/export?format=csv").await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(
+        !export.body.contains("Zona Pisana") && export.body.contains("Zona Distretto Livornese"),
+        "{}",
+        export.body
+    );
     assert!(list.body.contains("Zona Distretto Livornese"));
     let p = app.get(&format!("/admin/zone/{other}")).await;
     assert_eq!(p.status, StatusCode::NOT_FOUND);

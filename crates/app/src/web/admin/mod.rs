@@ -161,9 +161,10 @@ async fn count(state: &AppState, ctx: &Ctx, l: ListName) -> Result<String, AppEr
     })
 }
 
-/// Restricts a list to the user's zone where the list is zone-bound.
+/// Restricts a list to the user's zone where the list is zone-bound; the
+/// zones list (and its export) shows a planning office its own zone only.
 pub fn scoped(ctx: &Ctx, l: ListName, mut f: Filters) -> Filters {
-    if !matches!(l, ListName::Regions | ListName::Zones) {
+    if !matches!(l, ListName::Regions) {
         f.zone_id = ctx.zone_id();
     }
     f
