@@ -314,6 +314,12 @@ mod tests {
     fn misplaced_dots_and_garbage_are_refused() {
         for typed in [
             "1.53.000",
+            "1234.567",
+            ".123",
+            "-",
+            "€",
+            "0,",
+            "1.234.56",
             "15.30",
             "1.0000",
             ".5",

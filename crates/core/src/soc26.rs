@@ -456,12 +456,24 @@ pub enum StaffingLevel {
     Target,
 }
 
-pub fn staffing_level(spec: &Soc26Spec, inhabitants_per_worker: Option<Decimal>) -> StaffingLevel {
-    match inhabitants_per_worker {
-        None => StaffingLevel::None,
-        Some(r) if r <= Decimal::from(spec.social_worker_target) => StaffingLevel::Target,
-        Some(r) if r <= Decimal::from(spec.social_worker_lep) => StaffingLevel::Lep,
-        Some(_) => StaffingLevel::BelowLep,
+/// Where `staff` social workers (full-time equivalents) stand for a
+/// population against L. 178/2020. The thresholds are compared on exact
+/// values — "one every 5,000 inhabitants" is reached when population ≤
+/// 5,000 × staff — never on the ratio rounded for display: 170,013
+/// inhabitants with 34 social workers are 1 every 5,000,38, below the LEP,
+/// although the rounded ratio prints 5,000.
+pub fn staffing_level(spec: &Soc26Spec, population: u64, staff: Decimal) -> StaffingLevel {
+    if staff <= Decimal::ZERO {
+        return StaffingLevel::None;
+    }
+    let population = Decimal::from(population);
+    let reaches = |inhabitants: u32| population <= Decimal::from(inhabitants) * staff;
+    if reaches(spec.social_worker_target) {
+        StaffingLevel::Target
+    } else if reaches(spec.social_worker_lep) {
+        StaffingLevel::Lep
+    } else {
+        StaffingLevel::BelowLep
     }
 }
 
@@ -581,7 +593,7 @@ pub fn compute(spec: &Soc26Spec, f: &Soc26Input) -> Soc26Result {
             "Nel {year} il Comune non ha assistenti sociali in forza né forniti dall'ambito (R01 + R01A = 0): il rapporto con la popolazione non è calcolabile."
         ),
     };
-    let staffing = staffing_level(spec, r01b);
+    let staffing = staffing_level(spec, f.r03, f.r01 + f.r01a);
     let staffing_sentence = match staffing {
         StaffingLevel::None => "Nessun assistente sociale: il LEP di 1 ogni 5.000 abitanti non è raggiunto.".to_string(),
         StaffingLevel::BelowLep => "Il rapporto è inferiore al LEP di 1 assistente sociale ogni 5.000 abitanti.".to_string(),

@@ -289,14 +289,29 @@ fn invalid_forms_are_explained_field_by_field() {
 #[test]
 fn staffing_thresholds_and_the_ats_contribution() {
     let spec = Soc26Spec::form_2025();
+    assert_eq!(staffing_level(&spec, 5001, d("1")), StaffingLevel::BelowLep);
+    assert_eq!(staffing_level(&spec, 5000, d("1")), StaffingLevel::Lep);
+    assert_eq!(staffing_level(&spec, 4000, d("1")), StaffingLevel::Target);
+    assert_eq!(staffing_level(&spec, 4000, d("0")), StaffingLevel::None);
+    // 170,013 inhabitants and 34 social workers: 1 every 5,000,38. The
+    // ratio prints as 5.000 once rounded, but the LEP is not reached.
     assert_eq!(
-        staffing_level(&spec, Some(d("5001"))),
+        inhabitants_per_social_worker(170_013, d("34"), d("0")),
+        Some(d("5000"))
+    );
+    assert_eq!(
+        staffing_level(&spec, 170_013, d("34")),
         StaffingLevel::BelowLep
     );
-    assert_eq!(staffing_level(&spec, Some(d("5000"))), StaffingLevel::Lep);
+    assert_eq!(staffing_level(&spec, 170_000, d("34")), StaffingLevel::Lep);
+    // Half a post counts: 4,000 × 40,5 = 162,000.
     assert_eq!(
-        staffing_level(&spec, Some(d("4000"))),
+        staffing_level(&spec, 162_000, d("40.50")),
         StaffingLevel::Target
+    );
+    assert_eq!(
+        staffing_level(&spec, 162_001, d("40.50")),
+        StaffingLevel::Lep
     );
     // 130,000 inhabitants: floor 20, LEP 26, target 32.5 social workers.
     assert_eq!(ats_contribution(&spec, 130_000, d("20")), Cents(0));

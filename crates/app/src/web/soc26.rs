@@ -658,7 +658,7 @@ async fn zone_view(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         });
     }
     let ratio = rules::inhabitants_per_social_worker(pop, workers, Decimal::ZERO);
-    let level = rules::staffing_level(&spec, ratio);
+    let level = rules::staffing_level(&spec, pop, workers);
     let ats_sentence = match ratio {
         None => "Nessun assistente sociale risulta dalle schede compilate: il rapporto della zona non è calcolabile.".to_string(),
         Some(n) => format!(

@@ -415,3 +415,47 @@ async fn the_web_form_reads_numbers_the_italian_way() {
         );
     }
 }
+
+/// L. 178/2020 thresholds are compared on exact values: a zone of 170,013
+/// inhabitants with 34 social workers (1 every 5,000,38) is below the LEP,
+/// although its ratio prints as 5.000 once rounded.
+#[tokio::test]
+async fn the_lep_is_judged_on_the_exact_ratio() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.login("ufficio.piano").await;
+    let id = municipality_id(&app, "Livorno").await;
+    let path = format!("/obiettivi-servizio/{id}/2025");
+    let page = app.get(&path).await;
+    let token = page.csrf();
+    let mut fields = form_fields(&page.body);
+    for (k, v) in [
+        ("cur.R01", "28,00"),
+        ("cur.R01A", "0,00"),
+        ("cur.R03", "153.236"),
+    ] {
+        fields
+            .iter_mut()
+            .find(|(n, _)| n == k)
+            .unwrap_or_else(|| panic!("{k}"))
+            .1 = v.to_string();
+    }
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain([("csrf_token", token.as_str())])
+        .collect();
+    let r = app
+        .client
+        .post(app.url(&path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let zone = flat(&app.get("/obiettivi-servizio").await.body);
+    assert!(zone.contains("170.013"), "{zone}");
+    assert!(
+        zone.contains("la zona ha 1 assistente sociale ogni 5.000 abitanti: è sotto il LEP di 1 ogni 5.000 abitanti della L. 178/2020."),
+        "{zone}"
+    );
+}
