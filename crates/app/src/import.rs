@@ -127,8 +127,11 @@ impl<R: Read> Read for Budgeted<R> {
 /// strings, both declared (`uniqueCount`, read by an XML parser as the
 /// spreadsheet reader reads it, since it reserves room for that many) and
 /// real.
+fn unreadable() -> String {
+    "Il file non è un foglio Excel (.xlsx) leggibile.".to_string()
+}
+
 fn check_archive(bytes: &[u8]) -> Result<(), String> {
-    let unreadable = || "Il file non è un foglio Excel (.xlsx) leggibile.".to_string();
     let too_big = || {
         format!(
             "Il file, una volta decompresso, supera i {} MB ammessi.",
@@ -170,9 +173,12 @@ fn check_archive(bytes: &[u8]) -> Result<(), String> {
                                     .flatten()
                                     .find(|a| a.key.local_name().as_ref() == "uniqueCount")
                                 {
-                                    let v = a.value.trim().to_string();
+                                    // An XML attribute, not a number a person
+                                    // typed: read as XML writes it (plain
+                                    // digits), as the spreadsheet reader does.
                                     // Unparsable or beyond the bound: refused,
                                     // never handed to a reader that reserves it.
+                                    let v = a.value.trim();
                                     if v.parse::<u64>().map_or(true, |n| n > MAX_SHARED_STRINGS) {
                                         return Err(too_many_strings());
                                     }
@@ -294,7 +300,6 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, String> {
         return Err(too_big_file());
     }
     check_archive(bytes)?;
-    let unreadable = || "Il file non è un foglio Excel (.xlsx) leggibile.".to_string();
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
     let name = wb
         .sheet_names()

@@ -169,6 +169,8 @@ async fn check_request(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     let limit = if multipart { files } else { forms };
+    // The Content-Length header is HTTP's own digits, not a number a person
+    // typed; an unreadable one is left to the outer limit.
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

@@ -1466,46 +1466,34 @@ fn read_standard(current: &Standard, values: &FormValues) -> Result<Standard, Fi
             "Il numero di abitanti deve essere maggiore di zero.",
         );
     }
-    let max_amount = count("max_quanti", &mut e, false);
-    let max_per = count("max_ogni", &mut e, false);
-    let max = match (max_amount, max_per) {
+    // A rate given as two fields: both or neither, and inhabitants above zero.
+    let optional_rate = |amount: &str, per: &str, both: &str, e: &mut FieldErrors| match (
+        count(amount, e, false),
+        count(per, e, false),
+    ) {
         (None, None) => None,
         (Some(_), Some(0)) => {
-            e.add(
-                "max_ogni",
-                "Il numero di abitanti deve essere maggiore di zero.",
-            );
+            e.add(per, "Il numero di abitanti deve essere maggiore di zero.");
             None
         }
         (Some(amount), Some(per)) => Some(Rate { amount, per }),
         _ => {
-            e.add(
-                "max_ogni",
-                "Indicare sia la quantità sia gli abitanti del massimo, o nessuno dei due.",
-            );
+            e.add(per, both);
             None
         }
     };
-    let inner_amount = count("interne_quanti", &mut e, false);
-    let inner_per = count("interne_ogni", &mut e, false);
-    let inner_rate = match (inner_amount, inner_per) {
-        (None, None) => None,
-        (Some(_), Some(0)) => {
-            e.add(
-                "interne_ogni",
-                "Il numero di abitanti deve essere maggiore di zero.",
-            );
-            None
-        }
-        (Some(amount), Some(per)) => Some(Rate { amount, per }),
-        _ => {
-            e.add(
-                "interne_ogni",
-                "Indicare sia la quantità sia gli abitanti, o nessuno dei due.",
-            );
-            None
-        }
-    };
+    let max = optional_rate(
+        "max_quanti",
+        "max_ogni",
+        "Indicare sia la quantità sia gli abitanti del massimo, o nessuno dei due.",
+        &mut e,
+    );
+    let inner_rate = optional_rate(
+        "interne_quanti",
+        "interne_ogni",
+        "Indicare sia la quantità sia gli abitanti, o nessuno dei due.",
+        &mut e,
+    );
     let measure = Measure::from_code(forms::value(values, "misura"));
     if measure.is_none() {
         e.add("misura", "Scegliere come si contano gli esistenti.");
