@@ -484,6 +484,7 @@ async fn zone(cmd: ZoneCommand) -> Result<()> {
                 code: code.clone(),
                 name,
                 lead_body,
+                seat_municipality_id: None,
             };
             let id = territory::create_zone(&db, &cli, &input)
                 .await

@@ -90,7 +90,7 @@ pub fn pdf(agreements: &[Agreement], zone_name: &str, today: Date) -> anyhow::Re
     let t = chapter_table(agreements, "Co-progettazione");
     Ok(zona_reports::pdf::table_pdf(
         &t,
-        &format!("{zone_name} – procedure di co-progettazione (art. 55-56 D.lgs 117/2017)"),
+        &format!("{zone_name} – procedure di co-progettazione (art. 55, comma 3, D.lgs 117/2017)"),
         &[3, 9, 5, 2, 3],
         today,
     )?)

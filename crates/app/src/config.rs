@@ -2,7 +2,40 @@
 //! environment variables (clap reads both).
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Arc;
 use time::Duration;
+
+/// Today's date, for the rules that depend on it (a notice's window, the
+/// stage of a procedure): the Italian civil date, or a date set by the tests
+/// that walk a procedure through its calendar. Clones share the date.
+#[derive(Clone, Debug, Default)]
+pub struct Clock(Arc<AtomicI32>);
+
+impl Clock {
+    /// A clock that reads the system's time; `set` fixes it.
+    pub fn system() -> Clock {
+        Clock::default()
+    }
+
+    pub fn fixed(d: time::Date) -> Clock {
+        let c = Clock::default();
+        c.set(d);
+        c
+    }
+
+    /// Fixes the date (0 in the cell means "the system's").
+    pub fn set(&self, d: time::Date) {
+        self.0.store(d.to_julian_day(), Ordering::Relaxed);
+    }
+
+    pub fn today(&self) -> time::Date {
+        match self.0.load(Ordering::Relaxed) {
+            0 => zona_core::format::to_italian_time(time::OffsetDateTime::now_utc()).date(),
+            jd => time::Date::from_julian_day(jd).expect("a date that was set"),
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -24,6 +57,8 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` gives the client's address
     /// (the login throttle counts per client address).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Today's date for the rules (the system's, unless a test sets it).
+    pub clock: Clock,
 }
 
 impl Default for Config {
@@ -37,6 +72,7 @@ impl Default for Config {
             request_timeout: std::time::Duration::from_secs(30),
             public_zone: None,
             trusted_proxies: Vec::new(),
+            clock: Clock::system(),
         }
     }
 }

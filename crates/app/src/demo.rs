@@ -233,17 +233,14 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         },
     )
     .await?;
-    let zone = territory::create_zone(
-        db,
-        &demo,
-        &ZoneInput {
-            region_id: region,
-            code: "ZD-LIV".into(),
-            name: "Zona Distretto Livornese".into(),
-            lead_body: Some("Comune di Livorno".into()),
-        },
-    )
-    .await?;
+    let mut zone_input = ZoneInput {
+        region_id: region,
+        code: "ZD-LIV".into(),
+        name: "Zona Distretto Livornese".into(),
+        lead_body: Some("Comune di Livorno".into()),
+        seat_municipality_id: None,
+    };
+    let zone = territory::create_zone(db, &demo, &zone_input).await?;
 
     let spec = zona_core::soc26::Soc26Spec::form_2025();
     let mut municipalities = Vec::new();
@@ -256,6 +253,10 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
                 istat_code: istat.to_string(),
                 name: name.to_string(),
                 inner_area: Some(*class),
+                // Livorno's patron saint, Santa Giulia, on 22 May; the
+                // other two are not recorded in the demo.
+                patron_day: (*name == "Livorno")
+                    .then(|| zona_core::calendar::PatronDay::new(5, 22).expect("a real day")),
             },
         )
         .await?;
@@ -279,6 +280,9 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         let complete = zona_core::soc26_json::parse(&spec, &form).is_ok();
         zona_store::soc26::save(db, &demo, id, 2025, &form, complete, None).await?;
     }
+    // The office of the zone sits in Livorno, the lead municipality.
+    zone_input.seat_municipality_id = municipalities.first().copied();
+    territory::update_zone(db, &demo, zone, 1, &zone_input).await?;
 
     let org = |kind: &str, name: &str, tax: Option<&str>| OrganisationInput {
         zone_id: zone,

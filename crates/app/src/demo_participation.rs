@@ -6,7 +6,7 @@
 use anyhow::{anyhow, Result};
 use time::macros::date;
 use time::Date;
-use zona_core::coprogramming::MeetingKind;
+use zona_core::coprogramming::{MeetingKind, NoticeTerms};
 use zona_store::participation::{
     self as store, ApplicationInput, ContributionInput, MeetingInput, ProcedureChange,
 };
@@ -108,14 +108,15 @@ pub async fn load(db: &Db, demo: &Actor, zone_id: i64) -> Result<()> {
                 .into(),
         },
         ProcedureChange::Notice {
+            terms: NoticeTerms {
             purpose: "Individuare i bisogni da soddisfare, gli interventi necessari, le modalità di realizzazione e le risorse disponibili \
-                (art. 55, comma 2, D.lgs 117/2017; art. 9 LR Toscana 65/2020) per il Piano Integrato di Salute 2026-2028."
+                (art. 55, comma 2, D.lgs 117/2017; art. 9, comma 2, LR Toscana 65/2020) per il Piano Integrato di Salute 2026-2028."
                 .into(),
             subject: "Co-programmazione delle linee strategiche e degli obiettivi di salute del PIS 2026-2028 della Zona Livornese, \
                 su quattro tavoli di lavoro."
                 .into(),
             requirements: "Enti del Terzo Settore attivi nella Zona Livornese; altri soggetti il cui apporto sia direttamente connesso \
-                ed essenziale alle finalità e all'oggetto dell'avviso (art. 13 LR Toscana 65/2020)."
+                ed essenziale alle finalità e all'oggetto dell'avviso (art. 10, comma 1, lettera b, LR Toscana 65/2020)."
                 .into(),
             terms: "Domande entro il 15/12/2025. Laboratori il 13/1, il 27/1 e il 10/2/2026; incontro di restituzione il 24/2/2026, \
                 al Cisternino di Città."
@@ -126,6 +127,12 @@ pub async fn load(db: &Db, demo: &Actor, zone_id: i64) -> Result<()> {
                 .into(),
             opens: date!(2025 - 11 - 14),
             closes: date!(2025 - 12 - 15),
+            external: None,
+            },
+            // Public in zona from its opening day; 15/12/2025 is a Monday.
+            published_on: date!(2025 - 11 - 14),
+            runs_to: date!(2025 - 12 - 15),
+            amendment: None,
         },
     ];
     for (version, c) in changes.iter().enumerate() {

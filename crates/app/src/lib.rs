@@ -19,4 +19,4 @@ pub mod poa;
 mod soc26_import;
 pub mod web;
 
-pub use config::Config;
+pub use config::{Clock, Config};

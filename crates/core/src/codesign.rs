@@ -1,4 +1,4 @@
-//! Co-design agreements (co-progettazione, art. 55-56 D.lgs 117/2017): their
+//! Co-design agreements (co-progettazione, art. 55 c. 3 D.lgs 117/2017; art. 11 and 13 LR Toscana 65/2020): their
 //! holders and statuses, the public-procurement codes they carry (CUP, CIG),
 //! their periods as precise as the source gives them, and the consistency
 //! warnings between status and period.
@@ -85,7 +85,7 @@ fn normalise_code(s: &str) -> String {
         .to_uppercase()
 }
 
-/// CUP (Codice Unico di Progetto, L. 144/1999 art. 11, L. 3/2003 art. 11):
+/// CUP (Codice Unico di Progetto, L. 3/2003 art. 11; L. 144/1999 art. 1 c. 5):
 /// 15 letters and digits. The codes of the zone all read letter, 2 digits,
 /// letter, 11 digits; another shape is accepted with a warning.
 pub fn check_cup(s: &str) -> Result<CodeCheck, String> {

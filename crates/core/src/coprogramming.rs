@@ -1,9 +1,11 @@
 //! Participation meetings and the co-programming procedure (art. 55 D.lgs
-//! 117/2017; art. 9, 13, 14 LR Toscana 65/2020; art. 15 LR 40/2005): the
+//! 117/2017; art. 9, 10, 14 LR Toscana 65/2020; art. 15 LR 40/2005): the
 //! kinds of meeting, the stages of a procedure and the legal rules that
 //! decide what may happen at each one.
 
+use crate::calendar::{self, PatronDay};
 use crate::org::labelled_enum;
+use crate::FieldErrors;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::Date;
@@ -43,7 +45,8 @@ labelled_enum! {
 
 labelled_enum! {
     /// Who applies: a Third Sector body, or another party whose contribution
-    /// is directly connected and essential to the notice (art. 13 LR 65/2020).
+    /// is directly connected and essential to the notice's aims and object
+    /// (art. 10, comma 1, lettera b, LR Toscana 65/2020).
     ApplicantKind {
         ThirdSector = "third_sector", "Ente del Terzo Settore";
         Other = "other", "Altro soggetto (apporto connesso ed essenziale)";
@@ -58,13 +61,22 @@ labelled_enum! {
     }
 }
 
-/// A notice stays published at least this many days (art. 13 c. 1 lett. c
-/// LR Toscana 65/2020: "per un termine congruo e, comunque, non inferiore a 20 gg").
+/// The law whose art. 10, comma 1, sets the procedure's principles, cited
+/// in messages.
+pub const LAW: &str = "LR Toscana 65/2020";
+
+/// A notice stays published at least this many days (art. 10, comma 1,
+/// lettera c, LR Toscana 65/2020: «per un termine congruo … e, comunque, non
+/// inferiore a venti giorni»).
 pub const MIN_NOTICE_DAYS: i64 = 20;
 
-/// The days a notice is open: from its publication to its deadline. The day
-/// of publication is not counted (art. 2963 c.c., *dies a quo non computatur*):
-/// published on 1 January with a deadline of 21 January is 20 days.
+/// The shortest reason accepted for a change to a published notice: enough
+/// for a sentence that tells the bodies why.
+pub const MIN_REASON_CHARS: usize = 20;
+
+/// The days a notice is open: from its opening day to its deadline. The
+/// opening day is not counted (art. 2963, comma 2, c.c., *dies a quo non
+/// computatur*): opening on 1 January with a deadline of 21 January is 20 days.
 pub fn notice_days(opens: Date, closes: Date) -> i64 {
     (closes - opens).whole_days()
 }
@@ -74,11 +86,193 @@ pub fn check_notice_window(opens: Date, closes: Date) -> Result<(), String> {
     let days = notice_days(opens, closes);
     if days < MIN_NOTICE_DAYS {
         return Err(format!(
-            "L'avviso resterebbe pubblicato {days} giorni: la legge chiede un termine non inferiore a {MIN_NOTICE_DAYS} giorni (art. 13, comma 1, lettera c, LR Toscana 65/2020). Spostare la scadenza almeno al {}.",
+            "L'avviso resterebbe pubblicato {days} giorni: la legge chiede un termine non inferiore a {MIN_NOTICE_DAYS} giorni (art. 10, comma 1, lettera c, {LAW}). Spostare la scadenza almeno al {}.",
             crate::format::date(opens + time::Duration::days(MIN_NOTICE_DAYS))
         ));
     }
     Ok(())
+}
+
+/// A publication of the notice outside zona, such as the albo pretorio.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExternalPublication {
+    /// Where and under which number ("Albo pretorio del Comune di Livorno n. 1234/2026").
+    pub reference: String,
+    pub on: Date,
+}
+
+/// A notice as the office writes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NoticeTerms {
+    pub purpose: String,
+    pub subject: String,
+    pub requirements: String,
+    pub terms: String,
+    pub participation: String,
+    pub opens: Date,
+    pub closes: Date,
+    pub external: Option<ExternalPublication>,
+}
+
+impl NoticeTerms {
+    /// The parts that differ from `other`, by their Italian names.
+    pub fn changes_from(&self, other: &NoticeTerms) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        let mut diff = |changed: bool, name: &'static str| {
+            if changed {
+                v.push(name)
+            }
+        };
+        diff(self.purpose != other.purpose, "finalità");
+        diff(self.subject != other.subject, "oggetto");
+        diff(self.requirements != other.requirements, "requisiti");
+        diff(self.terms != other.terms, "termini");
+        diff(
+            self.participation != other.participation,
+            "modalità di partecipazione",
+        );
+        diff(self.opens != other.opens, "apertura");
+        diff(self.closes != other.closes, "scadenza");
+        diff(self.external != other.external, "pubblicazione esterna");
+        v
+    }
+}
+
+/// A notice already public: its terms, the day it became public and the day
+/// its term really ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedNotice {
+    pub terms: NoticeTerms,
+    pub published_on: Date,
+    pub runs_to: Date,
+}
+
+/// What saving a notice amounts to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoticeSave {
+    /// The first publication, on this day (the earlier of today and a
+    /// recorded external publication).
+    Publication { published_on: Date },
+    /// A change to a published notice, with the parts it changes.
+    Amendment { changes: Vec<&'static str> },
+}
+
+fn lett(l: &str) -> String {
+    format!("art. 10, comma 1, lettera {l}, {LAW}")
+}
+
+/// Checks a notice the office saves, and says whether it is the first
+/// publication or an amendment.
+///
+/// - There must be an initiation act (lett. a and b).
+/// - An external publication lies between the act and today.
+/// - The notice opens no earlier than it is public: today in zona, or the
+///   external publication (lett. c: the twenty days run while it is public).
+/// - Once published, the deadline can only be extended, the opening day
+///   cannot move after the notice has opened, nothing changes after the
+///   term has ended, and every change has a reason.
+pub fn check_notice(
+    initiated_on: Option<Date>,
+    published: Option<&PublishedNotice>,
+    new: &NoticeTerms,
+    reason: &str,
+    today: Date,
+) -> Result<NoticeSave, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let fmt = crate::format::date;
+    let Some(act) = initiated_on else {
+        e.add(
+            "opens",
+            format!("Prima di pubblicare l'avviso va registrato l'atto di avvio del procedimento (art. 10, comma 1, lettere a e b, {LAW})."),
+        );
+        return Err(e);
+    };
+    if let Some(x) = &new.external {
+        if x.on > today {
+            e.add(
+                "external_on",
+                format!("La pubblicazione esterna del {} non è ancora avvenuta: registrala dal giorno in cui l'avviso è pubblico.", fmt(x.on)),
+            );
+        } else if x.on < act {
+            e.add(
+                "external_on",
+                format!("La pubblicazione esterna del {} precede l'atto di avvio del {}: l'avviso si pubblica all'esito dell'atto ({}).", fmt(x.on), fmt(act), lett("b")),
+            );
+        }
+    }
+    let public_from = match published {
+        Some(p) => p.published_on,
+        None => today,
+    };
+    let public_from = new
+        .external
+        .as_ref()
+        .map_or(public_from, |x| public_from.min(x.on));
+    if new.opens < public_from {
+        e.add(
+            "opens",
+            format!(
+                "L'avviso non può aprire il {}: è pubblico solo dal {}, e i {MIN_NOTICE_DAYS} giorni corrono dalla pubblicazione ({}). Indica un'apertura dal {} in poi, o registra la pubblicazione all'albo pretorio con il suo numero e la sua data.",
+                fmt(new.opens),
+                fmt(public_from),
+                lett("c"),
+                fmt(public_from)
+            ),
+        );
+    }
+    if let Err(m) = check_notice_window(new.opens, new.closes) {
+        e.add("closes", m);
+    }
+    let Some(p) = published else {
+        return e.into_result(NoticeSave::Publication {
+            published_on: public_from,
+        });
+    };
+    if today > p.runs_to {
+        e.add(
+            "reason",
+            format!("Il termine dell'avviso è scaduto il {}: l'avviso non si può più modificare. Per raccogliere altre domande serve un nuovo avviso.", fmt(p.runs_to)),
+        );
+        return Err(e);
+    }
+    if new.closes < p.terms.closes {
+        e.add(
+            "closes",
+            format!(
+                "L'avviso è pubblicato con scadenza {}: la scadenza si può solo prorogare, non anticipare al {} ({}).",
+                fmt(p.terms.closes),
+                fmt(new.closes),
+                lett("c")
+            ),
+        );
+    }
+    if new.opens != p.terms.opens && today >= p.terms.opens {
+        e.add(
+            "opens",
+            format!(
+                "L'avviso è aperto dal {}: la data di apertura non si può più cambiare.",
+                fmt(p.terms.opens)
+            ),
+        );
+    }
+    let changes = new.changes_from(&p.terms);
+    if changes.is_empty() {
+        e.add(
+            "reason",
+            "L'avviso non è cambiato: non c'è nulla da rettificare.",
+        );
+    } else if reason.trim().chars().count() < MIN_REASON_CHARS {
+        e.add(
+            "reason",
+            format!("Indica il motivo della rettifica (almeno {MIN_REASON_CHARS} caratteri): resta nel registro delle modifiche e nella pagina pubblica dell'avviso."),
+        );
+    }
+    e.into_result(NoticeSave::Amendment { changes })
+}
+
+/// The day a deadline really ends, with the holidays of the zone's seat.
+pub fn runs_to(closes: Date, patron: Option<PatronDay>) -> Date {
+    calendar::next_working_day(closes, patron)
 }
 
 /// Where a procedure stands, from what has been recorded and today's date.
@@ -122,7 +316,7 @@ impl fmt::Display for Stage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StageFacts {
     pub initiated: bool,
-    /// Opening and closing day of a published notice.
+    /// Opening day of a published notice and the day its term really ends.
     pub notice: Option<(Date, Date)>,
     pub report_approved: bool,
 }
@@ -140,16 +334,8 @@ pub fn stage(f: StageFacts, today: Date) -> Stage {
     }
 }
 
-/// A notice can be published only after the initiation act (art. 13 c. 1
-/// lett. a-b LR 65/2020) and with a lawful window.
-pub fn can_publish_notice(initiated: bool, opens: Date, closes: Date) -> Result<(), String> {
-    if !initiated {
-        return Err("Prima di pubblicare l'avviso va registrato l'atto di avvio del procedimento (art. 13, comma 1, lettere a e b, LR Toscana 65/2020).".into());
-    }
-    check_notice_window(opens, closes)
-}
-
-/// An application is accepted only while the notice is open.
+/// An application is accepted only while the notice is open: from its
+/// opening day to the day its term really ends (`runs_to`).
 pub fn can_apply(notice: Option<(Date, Date)>, today: Date) -> Result<(), String> {
     match notice {
         None => Err("L'avviso non è pubblicato: non si possono presentare domande.".into()),
@@ -166,10 +352,11 @@ pub fn can_apply(notice: Option<(Date, Date)>, today: Date) -> Result<(), String
 }
 
 /// A party other than a Third Sector body must say why its contribution is
-/// directly connected and essential to the notice (art. 13 c. 1 lett. b LR 65/2020).
+/// directly connected and essential to the notice's aims and object (art. 10,
+/// comma 1, lettera b, LR Toscana 65/2020).
 pub fn check_applicant(kind: ApplicantKind, justification: &str) -> Result<(), String> {
     if kind == ApplicantKind::Other && justification.trim().chars().count() < 20 {
-        return Err("Per un soggetto diverso da un ente del Terzo Settore va motivato (almeno 20 caratteri) perché il suo apporto è direttamente connesso ed essenziale alle finalità dell'avviso.".into());
+        return Err(format!("Per un soggetto diverso da un ente del Terzo Settore va motivato (almeno 20 caratteri) perché il suo apporto è direttamente connesso ed essenziale alle finalità e all'oggetto dell'avviso (art. 10, comma 1, lettera b, {LAW})."));
     }
     Ok(())
 }
@@ -190,14 +377,6 @@ mod tests {
         );
         assert!(check_notice_window(opens, date!(2025 - 11 - 23)).is_ok());
         assert!(check_notice_window(opens, opens).is_err());
-    }
-
-    #[test]
-    fn nothing_is_published_before_the_initiation_act() {
-        let e =
-            can_publish_notice(false, date!(2025 - 11 - 03), date!(2025 - 12 - 31)).unwrap_err();
-        assert!(e.contains("atto di avvio"));
-        assert!(can_publish_notice(true, date!(2025 - 11 - 03), date!(2025 - 12 - 31)).is_ok());
     }
 
     #[test]

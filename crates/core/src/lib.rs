@@ -9,6 +9,7 @@
 #![recursion_limit = "256"]
 
 pub mod authz;
+pub mod calendar;
 pub mod codesign;
 pub mod coprogramming;
 pub mod format;

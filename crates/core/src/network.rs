@@ -564,7 +564,7 @@ pub fn dm77_defaults() -> Vec<Standard> {
         s("community_hospital_beds", "Posti letto di Ospedale di Comunità", (20, 100_000), None, "DM 77/2022, All. 1, «Ospedale di Comunità»: 1 Ospedale di Comunità di 20 posti letto ogni 100.000 abitanti"),
         s("hospice_beds", "Posti letto di hospice", (8, 100_000), Some((10, 100_000)), "DM 77/2022, All. 1, «Rete delle cure palliative»: hospice con 8-10 posti letto ogni 100.000 abitanti"),
         s("palliative_home_units", "Unità di Cure Palliative Domiciliari", (1, 100_000), None, "DM 77/2022, All. 1, «Rete delle cure palliative»: 1 Unità di Cure Palliative Domiciliari ogni 100.000 abitanti"),
-        s("family_clinics", "Consultori familiari", (1, 20_000), None, "DM 77/2022, All. 1, «Consultorio familiare»: 1 consultorio familiare ogni 20.000 abitanti con la possibilità di 1 ogni 10.000 nelle aree interne e rurali"),
+        s("family_clinics", "Consultori familiari", (1, 20_000), None, "DM 77/2022, All. 1, § 13 «Servizi per la salute dei minori, delle donne, delle coppie e delle famiglie»: 1 consultorio familiare ogni 20.000 abitanti con la possibilità di 1 ogni 10.000 nelle aree interne e rurali"),
     ]
 }
 

@@ -104,7 +104,7 @@ impl OrganisationKind {
 }
 
 labelled_enum! {
-    /// Legal form of a Third Sector body (D.lgs 117/2017, Titles V-VI;
+    /// Legal form of a Third Sector body (D.lgs 117/2017, Titles IV-V;
     /// D.lgs 112/2017 for social enterprises; L. 381/1991 for social co-operatives).
     LegalForm {
         Odv = "odv", "Organizzazione di volontariato (ODV)";

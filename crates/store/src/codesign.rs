@@ -1,4 +1,4 @@
-//! The co-design registry (co-progettazione, art. 55-56 D.lgs 117/2017): one
+//! The co-design registry (co-progettazione, art. 55 c. 3 D.lgs 117/2017; art. 11 and 13 LR Toscana 65/2020): one
 //! row per agreement, with its CUP/CIG codes, its partners (organisations of
 //! the registry, each with the name as the source writes it) and the POA
 //! activities it serves.

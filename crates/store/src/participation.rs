@@ -9,6 +9,7 @@ use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
+use zona_core::coprogramming::{ExternalPublication, NoticeTerms, PublishedNotice};
 
 // ---------------------------------------------------------------- groups
 
@@ -474,11 +475,53 @@ pub struct Procedure {
     pub report_status: Option<String>,
     pub report_approved_on: Option<Date>,
     pub version: i64,
+    /// The day the notice became public: in zona, or earlier outside it.
+    pub notice_published_on: Option<Date>,
+    pub notice_external_ref: Option<String>,
+    pub notice_external_on: Option<Date>,
+    /// The day the notice's term really ends: its deadline, or the next
+    /// working day when the deadline is a holiday (art. 2963 c. 3 c.c.).
+    pub notice_runs_to: Option<Date>,
 }
 
 impl Procedure {
+    /// The notice's window as it runs: opening day and the day the term
+    /// really ends.
     pub fn notice(&self) -> Option<(Date, Date)> {
-        Some((self.notice_opens?, self.notice_closes?))
+        Some((
+            self.notice_opens?,
+            self.notice_runs_to.or(self.notice_closes)?,
+        ))
+    }
+
+    /// The notice as written by the office, if there is one.
+    pub fn notice_terms(&self) -> Option<NoticeTerms> {
+        Some(NoticeTerms {
+            purpose: self.notice_purpose.clone().unwrap_or_default(),
+            subject: self.notice_subject.clone().unwrap_or_default(),
+            requirements: self.notice_requirements.clone().unwrap_or_default(),
+            terms: self.notice_terms.clone().unwrap_or_default(),
+            participation: self.notice_participation.clone().unwrap_or_default(),
+            opens: self.notice_opens?,
+            closes: self.notice_closes?,
+            external: match (&self.notice_external_ref, self.notice_external_on) {
+                (Some(reference), Some(on)) => Some(ExternalPublication {
+                    reference: reference.clone(),
+                    on,
+                }),
+                _ => None,
+            },
+        })
+    }
+
+    /// The published notice, for the rules on amendments.
+    pub fn published_notice(&self) -> Option<PublishedNotice> {
+        let terms = self.notice_terms()?;
+        Some(PublishedNotice {
+            published_on: self.notice_published_on.unwrap_or(terms.opens),
+            runs_to: self.notice_runs_to.unwrap_or(terms.closes),
+            terms,
+        })
     }
     pub fn facts(&self) -> zona_core::coprogramming::StageFacts {
         zona_core::coprogramming::StageFacts {
@@ -493,7 +536,8 @@ const PROCEDURE_SELECT: &str =
     "SELECT id, zone_id, subject, health_plan_id, act_body, act_number, \
      act_date, strategic_lines, notice_purpose, notice_subject, notice_requirements, notice_terms, \
      notice_participation, notice_opens, notice_closes, report_text, report_status, \
-     report_approved_on, version FROM coprogramming_procedures";
+     report_approved_on, version, notice_published_on, notice_external_ref, notice_external_on, \
+     notice_runs_to FROM coprogramming_procedures";
 
 pub async fn procedures(db: &Db, zone_id: i64) -> Result<Vec<Procedure>> {
     let sql = format!("{PROCEDURE_SELECT} WHERE zone_id = $1 ORDER BY created_at DESC, id DESC");
@@ -564,14 +608,13 @@ pub enum ProcedureChange {
         date: Date,
         strategic_lines: String,
     },
+    /// The notice published or amended: `published_on` is kept from the
+    /// first publication; an amendment carries its reason and what it changes.
     Notice {
-        purpose: String,
-        subject: String,
-        requirements: String,
-        terms: String,
-        participation: String,
-        opens: Date,
-        closes: Date,
+        terms: NoticeTerms,
+        published_on: Date,
+        runs_to: Date,
+        amendment: Option<NoticeAmendmentInput>,
     },
     Report {
         text: String,
@@ -599,11 +642,17 @@ pub async fn change_procedure(
             "atto di avvio",
             action::UPDATE,
         ),
-        ProcedureChange::Notice { .. } => (
+        ProcedureChange::Notice { amendment, .. } => (
             "UPDATE coprogramming_procedures SET notice_purpose = $3, notice_subject = $4, \
              notice_requirements = $5, notice_terms = $6, notice_participation = $7, notice_opens = $8, \
-             notice_closes = $9, updated_at = $2, version = version + 1 WHERE id = $1 AND version = $10",
-            "avviso pubblico",
+             notice_closes = $9, notice_external_ref = $10, notice_external_on = $11, \
+             notice_published_on = COALESCE(notice_published_on, $12), notice_runs_to = $13, \
+             updated_at = $2, version = version + 1 WHERE id = $1 AND version = $14",
+            if amendment.is_some() {
+                "rettifica dell'avviso pubblico"
+            } else {
+                "pubblicazione dell'avviso pubblico"
+            },
             action::UPDATE,
         ),
         ProcedureChange::Report { .. } => (
@@ -636,21 +685,22 @@ pub async fn change_procedure(
                 .bind(strategic_lines)
                 .bind(version),
             ProcedureChange::Notice {
-                purpose,
-                subject,
-                requirements,
                 terms,
-                participation,
-                opens,
-                closes,
+                published_on,
+                runs_to,
+                ..
             } => q
-                .bind(purpose)
-                .bind(subject)
-                .bind(requirements)
-                .bind(terms)
-                .bind(participation)
-                .bind(opens)
-                .bind(closes)
+                .bind(&terms.purpose)
+                .bind(&terms.subject)
+                .bind(&terms.requirements)
+                .bind(&terms.terms)
+                .bind(&terms.participation)
+                .bind(terms.opens)
+                .bind(terms.closes)
+                .bind(terms.external.as_ref().map(|x| x.reference.clone()))
+                .bind(terms.external.as_ref().map(|x| x.on))
+                .bind(published_on)
+                .bind(runs_to)
                 .bind(version),
             ProcedureChange::Report { text, .. } => q.bind(text).bind(version),
             ProcedureChange::ApproveReport { on } => q.bind(on).bind(version),
@@ -670,6 +720,28 @@ pub async fn change_procedure(
                     .await?;
             }
         }
+        let mut what = what.to_string();
+        if let ProcedureChange::Notice {
+            terms,
+            amendment: Some(a),
+            ..
+        } = change
+        {
+            sqlx::query(
+                "INSERT INTO notice_amendments (procedure_id, amended_on, reason, changes, closes_before, \
+                 closes_after, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(a.amended_on)
+            .bind(&a.reason)
+            .bind(&a.changes)
+            .bind(before.notice_closes)
+            .bind(terms.closes)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+            what = format!("{what} ({}), motivo: {}", a.changes, a.reason);
+        }
         let entry = AuditEntry::new(act, entity::PROCEDURE, Some(id))
             .zone(Some(before.zone_id))
             .summary(format!("Co-programmazione «{}»: {what}", before.subject))
@@ -678,6 +750,38 @@ pub async fn change_procedure(
         write_audit!(&mut *tx, actor, entry);
         tx.commit().await?;
         Ok(())
+    })
+}
+
+/// An amendment to a published notice, as the office states it.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct NoticeAmendmentInput {
+    pub amended_on: Date,
+    pub reason: String,
+    /// The parts changed, in Italian ("scadenza, requisiti").
+    pub changes: String,
+}
+
+/// An amendment as recorded, shown next to the notice.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct NoticeAmendment {
+    pub id: i64,
+    pub amended_on: Date,
+    pub reason: String,
+    pub changes: String,
+    pub closes_before: Date,
+    pub closes_after: Date,
+}
+
+pub async fn notice_amendments(db: &Db, procedure_id: i64) -> Result<Vec<NoticeAmendment>> {
+    on_db!(db, |pool| {
+        Ok(sqlx::query_as::<_, NoticeAmendment>(
+        "SELECT id, amended_on, reason, changes, closes_before, closes_after FROM notice_amendments \
+         WHERE procedure_id = $1 ORDER BY id"
+    )
+    .bind(procedure_id)
+    .fetch_all(pool)
+    .await?)
     })
 }
 

@@ -5,6 +5,7 @@ use crate::db::{bind_params, Filter, Param};
 use crate::{now, on_db, updated, Db, Page, Result, StoreError};
 use serde::Serialize;
 use time::OffsetDateTime;
+use zona_core::calendar::PatronDay;
 use zona_core::network::InnerAreaClass;
 
 // ---------------------------------------------------------------- regions
@@ -163,6 +164,9 @@ pub struct Zone {
     /// The zone applies DM 77/2022's higher family-clinic rate (1 every
     /// 10,000) to its inner-area municipalities.
     pub family_clinics_inner_rate: bool,
+    /// The municipality where the zone's office sits: its patron saint's day
+    /// is a holiday for the zone's deadlines.
+    pub seat_municipality_id: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -171,6 +175,7 @@ pub struct ZoneInput {
     pub code: String,
     pub name: String,
     pub lead_body: Option<String>,
+    pub seat_municipality_id: Option<i64>,
 }
 
 const ZONE_UNIQUE: &[(&str, &str)] = &[("zones_code_uq", "code"), ("zones_name_uq", "name")];
@@ -265,6 +270,7 @@ fn zone_snapshot(z: &Zone) -> ZoneInput {
         code: z.code.clone(),
         name: z.name.clone(),
         lead_body: z.lead_body.clone(),
+        seat_municipality_id: z.seat_municipality_id,
     }
 }
 
@@ -273,14 +279,15 @@ pub async fn create_zone(db: &Db, actor: &Actor, input: &ZoneInput) -> Result<i6
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO zones (region_id, code, name, lead_body, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            "INSERT INTO zones (region_id, code, name, lead_body, created_at, updated_at, seat_municipality_id) \
+             VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
         )
         .bind(input.region_id)
         .bind(&input.code)
         .bind(&input.name)
         .bind(&input.lead_body)
         .bind(t)
+        .bind(input.seat_municipality_id)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::from_unique(e, ZONE_UNIQUE))?;
@@ -307,7 +314,7 @@ pub async fn update_zone(
         let mut tx = pool.begin().await?;
         let n = sqlx::query(
             "UPDATE zones SET region_id = $1, code = $2, name = $3, lead_body = $4, updated_at = $5, \
-             version = version + 1 WHERE id = $6 AND version = $7",
+             version = version + 1, seat_municipality_id = $8 WHERE id = $6 AND version = $7",
         )
         .bind(input.region_id)
         .bind(&input.code)
@@ -316,6 +323,7 @@ pub async fn update_zone(
         .bind(t)
         .bind(id)
         .bind(version)
+        .bind(input.seat_municipality_id)
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_unique(e, ZONE_UNIQUE))?
@@ -330,6 +338,23 @@ pub async fn update_zone(
         tx.commit().await?;
         Ok(())
     })
+}
+
+/// The patron day of the municipality where the zone's office sits, if both
+/// are recorded.
+pub async fn seat_patron_day(db: &Db, zone_id: i64) -> Result<Option<PatronDay>> {
+    let day: Option<Option<String>> = on_db!(db, |pool| {
+        Ok::<_, StoreError>(
+        sqlx::query_scalar(
+            "SELECT m.patron_day FROM zones z JOIN municipalities m ON m.id = z.seat_municipality_id \
+             WHERE z.id = $1"
+        )
+        .bind(zone_id)
+        .fetch_optional(pool)
+        .await?
+    )
+    })?;
+    Ok(day.flatten().and_then(|d| PatronDay::parse_it(&d).ok()))
 }
 
 // ---------------------------------------------------------------- municipalities
@@ -350,9 +375,17 @@ pub struct Municipality {
     pub updated_at: OffsetDateTime,
     /// The national inner-areas class (SNAI code A–F), when recorded.
     pub inner_area: Option<String>,
+    /// The patron saint's day, "dd/mm", when recorded.
+    pub patron_day: Option<String>,
 }
 
 impl Municipality {
+    /// The stored patron day; one that no longer reads is treated as absent.
+    pub fn patron_day(&self) -> Option<PatronDay> {
+        self.patron_day
+            .as_deref()
+            .and_then(|d| PatronDay::parse_it(d).ok())
+    }
     pub fn inner_area(&self) -> Option<InnerAreaClass> {
         self.inner_area
             .as_deref()
@@ -367,6 +400,8 @@ pub struct MunicipalityInput {
     pub name: String,
     /// The national inner-areas class, when known.
     pub inner_area: Option<InnerAreaClass>,
+    /// The patron saint's day, a local holiday.
+    pub patron_day: Option<PatronDay>,
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow, PartialEq, Eq)]
@@ -426,6 +461,7 @@ fn municipality_snapshot(m: &Municipality) -> MunicipalityInput {
         istat_code: m.istat_code.clone(),
         name: m.name.clone(),
         inner_area: m.inner_area(),
+        patron_day: m.patron_day(),
     }
 }
 
@@ -434,14 +470,15 @@ pub async fn create_municipality(db: &Db, actor: &Actor, input: &MunicipalityInp
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO municipalities (zone_id, istat_code, name, created_at, updated_at, inner_area) \
-             VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
+            "INSERT INTO municipalities (zone_id, istat_code, name, created_at, updated_at, inner_area, patron_day) \
+             VALUES ($1, $2, $3, $4, $4, $5, $6) RETURNING id",
         )
         .bind(input.zone_id)
         .bind(&input.istat_code)
         .bind(&input.name)
         .bind(t)
         .bind(input.inner_area.map(|c| c.code()))
+        .bind(input.patron_day.map(|d| d.to_string()))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::from_unique(e, MUNICIPALITY_UNIQUE))?;
@@ -470,7 +507,7 @@ pub async fn update_municipality(
         let mut tx = pool.begin().await?;
         let n = sqlx::query(
             "UPDATE municipalities SET istat_code = $1, name = $2, updated_at = $3, version = version + 1, \
-             inner_area = $6 WHERE id = $4 AND version = $5",
+             inner_area = $6, patron_day = $7 WHERE id = $4 AND version = $5",
         )
         .bind(&input.istat_code)
         .bind(&input.name)
@@ -478,6 +515,7 @@ pub async fn update_municipality(
         .bind(id)
         .bind(version)
         .bind(input.inner_area.map(|c| c.code()))
+        .bind(input.patron_day.map(|d| d.to_string()))
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_unique(e, MUNICIPALITY_UNIQUE))?

@@ -33,6 +33,7 @@ async fn zone_fixture(db: &Db) -> (i64, i64) {
             code: "ZD-LIV".into(),
             name: "Zona Distretto Livornese".into(),
             lead_body: Some("Comune di Livorno".into()),
+            seat_municipality_id: None,
         },
     )
     .await
@@ -97,6 +98,7 @@ async fn territory_round_trip_and_unique_names() {
                 istat_code: "049009".into(),
                 name: "Livorno".into(),
                 inner_area: None,
+                patron_day: None,
             },
         )
         .await
@@ -109,6 +111,7 @@ async fn territory_round_trip_and_unique_names() {
                 istat_code: "049009".into(),
                 name: "Altro".into(),
                 inner_area: None,
+                patron_day: None,
             },
         )
         .await;
@@ -740,6 +743,7 @@ async fn soc26_forms_are_saved_as_drafts_and_versioned() {
                 istat_code: "049009".into(),
                 name: "Livorno".into(),
                 inner_area: None,
+                patron_day: None,
             },
         )
         .await
@@ -948,6 +952,7 @@ async fn sheets_read_back_exactly_and_never_overwrite_each_other() {
                 istat_code: "049009".into(),
                 name: "Livorno".into(),
                 inner_area: None,
+                patron_day: None,
             },
         )
         .await

@@ -1,5 +1,5 @@
-//! The co-programming procedure (art. 55 D.lgs 117/2017; art. 13 LR Toscana
-//! 65/2020): initiation act, public notice, applications, working tables and
+//! The co-programming procedure (art. 55 D.lgs 117/2017; art. 9 and 10 LR
+//! Toscana 65/2020): initiation act, public notice, applications, working tables and
 //! contributions, the path's meetings and the final report. The planning
 //! office runs it; a Third Sector body's representatives apply and contribute
 //! for their own body only, and see only their own applications and
@@ -11,6 +11,7 @@ use super::export::download;
 use super::forms::{self, Field, FieldKind, FormValues};
 use super::page::{render_page, PageCtx, PageResult};
 use super::{AppError, AppState};
+use crate::participation::NoticeRefused;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -68,10 +69,6 @@ pub fn routes() -> Router<AppState> {
             post(approve_report),
         )
         .route(&format!("{BASE}/{{id}}/relazione.pdf"), get(report_pdf))
-}
-
-pub fn today() -> Date {
-    format::to_italian_time(time::OffsetDateTime::now_utc()).date()
 }
 
 /// Who may see a procedure: internal roles see everything; a Third Sector
@@ -153,7 +150,7 @@ async fn list_page(
 ) -> PageResult {
     let zone_id = zone_of(ctx)?;
     let viewer = Viewer::of(ctx, zone_id)?;
-    let today = today();
+    let today = state.today();
     let rows = store::procedures(&state.db, zone_id)
         .await?
         .into_iter()
@@ -304,7 +301,7 @@ struct DetailPage {
     timeline: Vec<(String, Vec<TimelineItem>)>,
     act_fields: Option<Vec<Field>>,
     notice_fields: Option<Vec<Field>>,
-    notice_days: Option<i64>,
+    notice: Option<NoticeView>,
     can_apply: Result<(), String>,
     apply_fields: Option<Vec<Field>>,
     applications: Vec<ApplicationView>,
@@ -328,6 +325,62 @@ impl DetailPage {
             .filter(|(s, _)| *s == section)
             .map(|(_, m)| m.as_str())
     }
+}
+
+/// The dates of a published notice and its amendments, for the office's
+/// page and the public one (`_notice_dates.html`).
+pub struct NoticeView {
+    pub published_on: String,
+    pub opens: String,
+    pub closes: String,
+    pub days: i64,
+    /// Why the term runs past the written deadline, when it does.
+    pub extension: Option<String>,
+    pub external: Option<String>,
+    pub amendments: Vec<AmendmentView>,
+}
+
+pub struct AmendmentView {
+    pub on: String,
+    pub changes: String,
+    pub reason: String,
+    /// "dal 21/12/2026 al 11/01/2027" when the deadline moved.
+    pub deadline: Option<String>,
+}
+
+pub async fn notice_view(state: &AppState, p: &Procedure) -> Result<Option<NoticeView>, AppError> {
+    let Some(n) = p.published_notice() else {
+        return Ok(None);
+    };
+    let amendments = store::notice_amendments(&state.db, p.id).await?;
+    let deadline = zona_core::calendar::Deadline::recorded(n.terms.closes, n.runs_to);
+    Ok(Some(NoticeView {
+        published_on: format::date(n.published_on),
+        opens: format::date(n.terms.opens),
+        closes: format::date(n.terms.closes),
+        days: rules::notice_days(n.terms.opens, n.terms.closes),
+        extension: deadline.explanation(),
+        external: n
+            .terms
+            .external
+            .as_ref()
+            .map(|x| format!("{}, del {}", x.reference, format::date(x.on))),
+        amendments: amendments
+            .into_iter()
+            .map(|a| AmendmentView {
+                on: format::date(a.amended_on),
+                deadline: (a.closes_before != a.closes_after).then(|| {
+                    format!(
+                        "scadenza dal {} al {}",
+                        format::date(a.closes_before),
+                        format::date(a.closes_after)
+                    )
+                }),
+                changes: a.changes,
+                reason: a.reason,
+            })
+            .collect(),
+    }))
 }
 
 /// A form that failed: the section it belongs to, what was typed, the errors.
@@ -361,7 +414,7 @@ async fn body_options(
 
 async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_>) -> PageResult {
     let (viewer, p) = load(state, ctx, id).await?;
-    let today = today();
+    let today = state.today();
     let stage = rules::stage(p.facts(), today);
     let office = viewer.office();
     let none = FormValues::new();
@@ -483,8 +536,10 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_>) -
             Field::new("version", "", FieldKind::Hidden).bind(v, e),
         ]
     });
+    let published = p.published_notice();
     let notice_fields = office.then(|| {
         let (v, e) = form_of("avviso");
+        let external = published.as_ref().and_then(|n| n.terms.external.clone());
         let defaults = FormValues::from([
             ("purpose".into(), p.notice_purpose.clone().unwrap_or_default()),
             ("subject".into(), p.notice_subject.clone().unwrap_or_default()),
@@ -493,19 +548,32 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_>) -
             ("participation".into(), p.notice_participation.clone().unwrap_or_default()),
             ("opens".into(), date_value(p.notice_opens)),
             ("closes".into(), date_value(p.notice_closes)),
+            ("external_ref".into(), external.as_ref().map(|x| x.reference.clone()).unwrap_or_default()),
+            ("external_on".into(), date_value(external.map(|x| x.on))),
             ("version".into(), p.version.to_string()),
         ]);
         let v = if v.is_empty() { &defaults } else { v };
-        vec![
+        let mut fields = vec![
             Field::new("purpose", "Finalità", FieldKind::Textarea).required().bind(v, e),
             Field::new("subject", "Oggetto", FieldKind::Textarea).required().bind(v, e),
-            Field::new("requirements", "Requisiti di partecipazione", FieldKind::Textarea).required().bind(v, e),
+            Field::new("requirements", "Requisiti di partecipazione", FieldKind::Textarea).required().hint("Anche per i soggetti diversi dagli enti del Terzo Settore, il cui apporto deve essere direttamente connesso ed essenziale (art. 10, comma 1, lettera b, LR Toscana 65/2020).").bind(v, e),
             Field::new("terms", "Termini", FieldKind::Textarea).required().bind(v, e),
-            Field::new("participation", "Modalità di partecipazione", FieldKind::Textarea).required().hint("Come gli enti partecipano al procedimento (art. 13, comma 1, lettera d, LR 65/2020).").bind(v, e),
-            Field::new("opens", "Pubblicato dal", FieldKind::Date).required().bind(v, e),
-            Field::new("closes", "Scadenza per le domande", FieldKind::Date).required().hint("Almeno 20 giorni dopo la pubblicazione (il giorno di pubblicazione non si conta).").bind(v, e),
-            Field::new("version", "", FieldKind::Hidden).bind(v, e),
-        ]
+            Field::new("participation", "Modalità di partecipazione", FieldKind::Textarea).required().hint("Come gli enti del Terzo Settore partecipano al procedimento (art. 10, comma 1, lettera d, LR Toscana 65/2020).").bind(v, e),
+            Field::new("opens", "Apertura delle domande", FieldKind::Date).required().hint("Non prima del giorno in cui l'avviso è pubblico: oggi, o il giorno della pubblicazione all'albo pretorio indicata qui sotto.").bind(v, e),
+            Field::new("closes", "Scadenza per le domande", FieldKind::Date).required().hint("Almeno 20 giorni dopo l'apertura, che non si conta (art. 10, comma 1, lettera c, LR Toscana 65/2020). Se cade in un giorno festivo, il termine slitta al primo giorno non festivo (art. 2963, comma 3, c.c.). Dopo la pubblicazione si può solo prorogare.").bind(v, e),
+            Field::text("external_ref", "Pubblicazione all'albo pretorio o in altro sito: estremi").hint("Facoltativa. Per esempio: Albo pretorio del Comune di Livorno n. 1234/2026.").bind(v, e),
+            Field::new("external_on", "Data di quella pubblicazione", FieldKind::Date).bind(v, e),
+        ];
+        if published.is_some() {
+            fields.push(
+                Field::new("reason", "Motivo della rettifica", FieldKind::Textarea)
+                    .required()
+                    .hint("Almeno 20 caratteri. Resta nel registro delle modifiche ed è pubblicato accanto all'avviso.")
+                    .bind(v, e),
+            );
+        }
+        fields.push(Field::new("version", "", FieldKind::Hidden).bind(v, e));
+        fields
     });
 
     let can_apply = rules::can_apply(p.notice(), today);
@@ -617,7 +685,7 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_>) -
                 .collect(),
         ),
         act_fields,
-        notice_days: p.notice().map(|(o, c)| rules::notice_days(o, c)),
+        notice: notice_view(state, &p).await?,
         notice_fields,
         can_apply,
         apply_fields,
@@ -895,36 +963,81 @@ async fn publish_notice(
         return Err(AppError::Forbidden);
     }
     let mut e = FieldErrors::new();
-    let text = |e: &mut FieldErrors, k: &str| e.check(k, required_text(forms::value(&v, k), 5000));
-    let purpose = text(&mut e, "purpose");
-    let subject = text(&mut e, "subject");
-    let requirements = text(&mut e, "requirements");
-    let terms = text(&mut e, "terms");
-    let participation = text(&mut e, "participation");
-    let opens = e.check("opens", parse_date(forms::value(&v, "opens")));
-    let closes = e.check("closes", parse_date(forms::value(&v, "closes")));
-    if let (Some(o), Some(c)) = (opens, closes) {
-        if let Err(m) = rules::can_publish_notice(p.act_date.is_some(), o, c) {
-            e.add(
-                if p.act_date.is_some() {
-                    "closes"
-                } else {
-                    "opens"
-                },
-                m,
-            );
+    if let Some(terms) = parse_notice(&v, &mut e) {
+        let reason = forms::value(&v, "reason");
+        let today = state.today();
+        match crate::participation::save_notice(
+            &state.db,
+            &ctx.actor(),
+            &p,
+            forms::version(&v),
+            terms,
+            reason,
+            today,
+        )
+        .await
+        {
+            Ok(done) => {
+                let mut msg = match done.save {
+                    rules::NoticeSave::Publication { .. } => {
+                        "Avviso pubblicato: è visibile nelle pagine pubbliche.".to_string()
+                    }
+                    rules::NoticeSave::Amendment { changes } => format!(
+                        "Rettifica dell'avviso registrata ({}): il motivo è pubblicato accanto all'avviso.",
+                        changes.join(", ")
+                    ),
+                };
+                if let Some(x) = done.deadline.explanation() {
+                    msg = format!("{msg} {x}");
+                }
+                return Ok(saved(id, "avviso", &msg));
+            }
+            Err(NoticeRefused::Invalid(errors)) => e = errors,
+            Err(NoticeRefused::Store(StoreError::Conflict)) => return Ok(conflict(id)),
+            Err(NoticeRefused::Store(other)) => return Err(other.into()),
         }
     }
-    if let (
-        Some(purpose),
-        Some(subject),
-        Some(requirements),
-        Some(terms),
-        Some(participation),
-        Some(opens),
-        Some(closes),
-        true,
-    ) = (
+    detail_page(&state, &ctx, id, Some(("avviso", &v, &e))).await
+}
+
+/// Reads the notice form; the rules on dates are checked by the use case.
+fn parse_notice(v: &FormValues, e: &mut FieldErrors) -> Option<rules::NoticeTerms> {
+    let text = |e: &mut FieldErrors, k: &str| e.check(k, required_text(forms::value(v, k), 5000));
+    let purpose = text(e, "purpose");
+    let subject = text(e, "subject");
+    let requirements = text(e, "requirements");
+    let terms = text(e, "terms");
+    let participation = text(e, "participation");
+    let opens = e.check("opens", parse_date(forms::value(v, "opens")));
+    let closes = e.check("closes", parse_date(forms::value(v, "closes")));
+    let reference = e.check(
+        "external_ref",
+        optional_text(forms::value(v, "external_ref"), 200),
+    );
+    let external_on = match forms::value(v, "external_on").trim() {
+        "" => Some(None),
+        s => e.check("external_on", parse_date(s)).map(Some),
+    };
+    let external = match (reference, external_on) {
+        (Some(Some(reference)), Some(Some(on))) => {
+            Some(Some(rules::ExternalPublication { reference, on }))
+        }
+        (Some(None), Some(None)) => Some(None),
+        (Some(Some(_)), Some(None)) => {
+            e.add(
+                "external_on",
+                "Indica il giorno della pubblicazione esterna.",
+            );
+            None
+        }
+        (Some(None), Some(Some(_))) => {
+            e.add("external_ref", "Indica dove è stato pubblicato l'avviso e con quale numero (per esempio: Albo pretorio del Comune di Livorno n. 1234/2026).");
+            None
+        }
+        _ => None,
+    };
+    e.check("reason", optional_text(forms::value(v, "reason"), 1000));
+    match (
         purpose,
         subject,
         requirements,
@@ -932,9 +1045,18 @@ async fn publish_notice(
         participation,
         opens,
         closes,
-        e.is_empty(),
+        external,
     ) {
-        let change = ProcedureChange::Notice {
+        (
+            Some(purpose),
+            Some(subject),
+            Some(requirements),
+            Some(terms),
+            Some(participation),
+            Some(opens),
+            Some(closes),
+            Some(external),
+        ) if e.is_empty() => Some(rules::NoticeTerms {
             purpose,
             subject,
             requirements,
@@ -942,15 +1064,10 @@ async fn publish_notice(
             participation,
             opens,
             closes,
-        };
-        return after_save(
-            id,
-            store::change_procedure(&state.db, &ctx.actor(), id, forms::version(&v), &change).await,
-            "avviso",
-            "Avviso pubblicato: è visibile nelle pagine pubbliche.",
-        );
+            external,
+        }),
+        _ => None,
     }
-    detail_page(&state, &ctx, id, Some(("avviso", &v, &e))).await
 }
 
 /// Reads an application form; the body must be one the person may act for.
@@ -960,6 +1077,7 @@ fn parse_application(
     e: &mut FieldErrors,
     procedure_id: i64,
     organisation_id: Option<i64>,
+    today: Date,
 ) -> Option<ApplicationInput> {
     let org = organisation_id.or_else(|| forms::required_id(v, "organisation_id", e));
     if let (Some(o), Some(own)) = (org, viewer.own()) {
@@ -1022,7 +1140,7 @@ fn parse_application(
             contact_name,
             contact_email,
             tables,
-            submitted_on: today(),
+            submitted_on: today,
         }),
         _ => None,
     }
@@ -1038,7 +1156,7 @@ async fn apply(
     if matches!(viewer, Viewer::Internal) {
         return Err(AppError::Forbidden);
     }
-    if let Err(m) = rules::can_apply(p.notice(), today()) {
+    if let Err(m) = rules::can_apply(p.notice(), state.today()) {
         return Ok(with_flash(
             Redirect::to(&format!("{BASE}/{id}#domande")),
             FlashKind::Danger,
@@ -1046,7 +1164,7 @@ async fn apply(
         ));
     }
     let mut e = FieldErrors::new();
-    if let Some(input) = parse_application(&v, &viewer, &mut e, id, None) {
+    if let Some(input) = parse_application(&v, &viewer, &mut e, id, None, state.today()) {
         match store::submit_application(&state.db, &ctx.actor(), &input).await {
             Ok(_) => {
                 return Ok(saved(
@@ -1091,7 +1209,7 @@ async fn update_application(
     Form(v): Form<FormValues>,
 ) -> PageResult {
     let (viewer, p, a) = own_application(&state, &ctx, id, app).await?;
-    if let Err(m) = rules::can_apply(p.notice(), today()) {
+    if let Err(m) = rules::can_apply(p.notice(), state.today()) {
         return Ok(with_flash(
             Redirect::to(&format!("{BASE}/{id}#domande")),
             FlashKind::Danger,
@@ -1099,7 +1217,14 @@ async fn update_application(
         ));
     }
     let mut e = FieldErrors::new();
-    if let Some(input) = parse_application(&v, &viewer, &mut e, id, Some(a.organisation_id)) {
+    if let Some(input) = parse_application(
+        &v,
+        &viewer,
+        &mut e,
+        id,
+        Some(a.organisation_id),
+        state.today(),
+    ) {
         return after_save(
             id,
             store::update_application(&state.db, &ctx.actor(), app, forms::version(&v), &input)
@@ -1206,8 +1331,8 @@ async fn parse_contribution(
     })
 }
 
-fn contributions_open(p: &Procedure) -> Result<(), String> {
-    match rules::stage(p.facts(), today()) {
+fn contributions_open(p: &Procedure, today: Date) -> Result<(), String> {
+    match rules::stage(p.facts(), today) {
         Stage::Draft | Stage::Initiated => {
             Err("I contributi si raccolgono dopo la pubblicazione dell'avviso.".into())
         }
@@ -1226,7 +1351,7 @@ async fn add_contribution(
     if matches!(viewer, Viewer::Internal) {
         return Err(AppError::Forbidden);
     }
-    if let Err(m) = contributions_open(&p) {
+    if let Err(m) = contributions_open(&p, state.today()) {
         return Ok(with_flash(
             Redirect::to(&format!("{BASE}/{id}#tavoli")),
             FlashKind::Danger,
@@ -1259,7 +1384,7 @@ async fn edit_contribution(
         None if !viewer.office() => return Err(AppError::Forbidden),
         _ => {}
     }
-    if let Err(m) = contributions_open(&p) {
+    if let Err(m) = contributions_open(&p, state.today()) {
         return Ok(with_flash(
             Redirect::to(&format!("{BASE}/{id}#tavoli")),
             FlashKind::Danger,
@@ -1337,7 +1462,7 @@ async fn approve_report(
             "Salva prima la bozza della relazione: si approva una bozza.",
         ));
     }
-    let change = ProcedureChange::ApproveReport { on: today() };
+    let change = ProcedureChange::ApproveReport { on: state.today() };
     after_save(
         id,
         store::change_procedure(&state.db, &ctx.actor(), id, forms::version(&v), &change).await,
@@ -1355,7 +1480,7 @@ pub async fn report_document(
 ) -> Result<Vec<u8>, AppError> {
     let data = crate::participation::report_data(&state.db, p, zone_name).await?;
     Ok(
-        zona_reports::pdf::render(zona_reports::pdf::REPORT_TEMPLATE, &data, today())
+        zona_reports::pdf::render(zona_reports::pdf::REPORT_TEMPLATE, &data, state.today())
             .map_err(anyhow::Error::from)?,
     )
 }
@@ -1417,7 +1542,7 @@ async fn application_form(
         Some((s, v, e)) if s == section => (v, e),
         _ => (&none, &no_errors),
     };
-    let open = rules::can_apply(p.notice(), today());
+    let open = rules::can_apply(p.notice(), state.today());
     let mut forms_list = Vec::new();
     if open.is_ok() {
         let defaults = FormValues::from([
@@ -1552,7 +1677,7 @@ async fn contribution_form(
     let defaults = contribution_values(&existing);
     let no_errors = FieldErrors::new();
     let (v, e) = failed.unwrap_or((&defaults, &no_errors));
-    let open = contributions_open(&p);
+    let open = contributions_open(&p, state.today());
     let page = ItemPage {
         page: crumbs(ctx, "Contributo").crumb(p.subject.clone(), format!("{BASE}/{id}")),
         heading: format!("Contributo al tavolo «{}»", existing.table_name),

@@ -200,7 +200,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         "/partecipa",
         "Ciò che è pubblicato per i cittadini: avvisi, incontri, verbali, relazioni.",
     ));
-    let today = super::coprogramming::today();
+    let today = state.today();
     let notices = zona_store::participation::procedures(db, zone_id)
         .await?
         .into_iter()

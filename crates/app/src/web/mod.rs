@@ -52,6 +52,13 @@ pub struct AppState {
     pub config: Arc<Config>,
 }
 
+impl AppState {
+    /// Today's Italian date, from the configured clock.
+    pub fn today(&self) -> time::Date {
+        self.config.clock.today()
+    }
+}
+
 /// The Content-Security-Policy: everything from our own origin, no inline
 /// script or style, no framing.
 pub const CSP: &str =

@@ -65,8 +65,6 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{PUBLIC_BASE}/{{id}}"), get(public_detail))
 }
 
-use super::coprogramming::today;
-
 /// The name of the user's zone, for document subtitles.
 pub fn zone_name(ctx: &Ctx) -> String {
     ctx.zone
@@ -86,7 +84,8 @@ pub fn send_table(
     subtitle: &str,
     widths: &[u32],
 ) -> Result<Response, AppError> {
-    let today = today();
+    // The day printed on the export and in its name: the system's.
+    let today = crate::Clock::system().today();
     if format == Some("pdf") {
         let bytes = zona_reports::pdf::table_pdf(table, subtitle, widths, today)
             .map_err(anyhow::Error::from)?;

@@ -7,7 +7,6 @@ use super::admin::views::{
     SectionRow,
 };
 use super::admin::{require, same_zone, zone_of};
-use super::coprogramming::today;
 use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::forms::{self, Field, FieldKind, FormValues};
@@ -332,7 +331,7 @@ async fn public_card_pdf(
 }
 
 fn pdf_response(p: &Project, zone_name: &str) -> Result<Response, AppError> {
-    let bytes = nw::card_pdf(p, zone_name, today())?;
+    let bytes = nw::card_pdf(p, zone_name, crate::Clock::system().today())?;
     download(
         bytes,
         "application/pdf",

@@ -5,7 +5,7 @@
 //! minutes, no application, no draft report.
 
 use super::admin::require;
-use super::coprogramming::{report_document, today};
+use super::coprogramming::report_document;
 use super::ctx::Ctx;
 use super::export::download;
 use super::meetings::{attachment_response, kind_label};
@@ -16,9 +16,10 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use time::Date;
 use zona_core::authz::Action;
 use zona_core::coprogramming::{self as rules, Stage};
-use zona_core::format;
+use zona_core::{calendar, format};
 use zona_store::participation::{self as store, Meeting, Procedure};
 
 pub fn routes() -> Router<AppState> {
@@ -62,7 +63,7 @@ struct IndexPage {
     past: Vec<MeetingRow>,
 }
 
-fn meeting_row(m: &Meeting) -> MeetingRow {
+fn meeting_row(m: &Meeting, today: Date) -> MeetingRow {
     MeetingRow {
         id: m.id,
         date: format::date(m.held_on),
@@ -70,7 +71,7 @@ fn meeting_row(m: &Meeting) -> MeetingRow {
         subject: m.subject.clone(),
         place: m.place.clone().unwrap_or_else(|| "Online".into()),
         minutes: m.minutes_published && m.minutes.is_some(),
-        past: m.held_on < today(),
+        past: m.held_on < today,
     }
 }
 
@@ -81,22 +82,24 @@ fn visible(p: &Procedure) -> bool {
 
 async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let zone_id = zone(&ctx)?;
-    let today = today();
+    let today = state.today();
     let notices = store::procedures(&state.db, zone_id)
         .await?
         .into_iter()
         .filter(visible)
         .map(|p| NoticeRow {
             id: p.id,
-            closes: p.notice_closes.map(format::date).unwrap_or_default(),
+            closes: p.notice().map(|(_, c)| format::date(c)).unwrap_or_default(),
             open: rules::stage(p.facts(), today) == Stage::NoticeOpen,
             report: p.report_status.as_deref() == Some("approved"),
             subject: p.subject,
         })
         .collect();
     let meetings = store::meetings(&state.db, zone_id, None, true).await?;
-    let (past, upcoming): (Vec<MeetingRow>, Vec<MeetingRow>) =
-        meetings.iter().map(meeting_row).partition(|m| m.past);
+    let (past, upcoming): (Vec<MeetingRow>, Vec<MeetingRow>) = meetings
+        .iter()
+        .map(|m| meeting_row(m, today))
+        .partition(|m| m.past);
     Ok(render_page(&IndexPage {
         page: PageCtx::new(&ctx, "Partecipa"),
         notices,
@@ -118,9 +121,9 @@ async fn public_procedure(state: &AppState, ctx: &Ctx, id: i64) -> Result<Proced
 struct NoticePage {
     page: PageCtx,
     p: Procedure,
-    opens: String,
-    closes: String,
-    days: i64,
+    notice: super::coprogramming::NoticeView,
+    /// The last day for applications, as the term really runs.
+    runs_to: String,
     open: Result<(), String>,
     tables: Vec<String>,
     meetings: Vec<MeetingRow>,
@@ -129,18 +132,23 @@ struct NoticePage {
 
 async fn notice(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     let p = public_procedure(&state, &ctx, id).await?;
-    let (o, c) = p.notice().ok_or(AppError::NotFound)?;
+    let (_, runs_to) = p.notice().ok_or(AppError::NotFound)?;
+    let notice = super::coprogramming::notice_view(&state, &p)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let meetings = store::meetings(&state.db, p.zone_id, Some(p.id), true).await?;
     let tables = store::working_tables(&state.db, p.id).await?;
     Ok(render_page(&NoticePage {
         page: PageCtx::new(&ctx, format!("Avviso di co-programmazione: {}", p.subject))
             .crumb("Partecipa", "/partecipa"),
-        opens: format::date(o),
-        closes: format::date(c),
-        days: rules::notice_days(o, c),
-        open: rules::can_apply(p.notice(), today()),
+        notice,
+        runs_to: calendar::weekday_date(runs_to),
+        open: rules::can_apply(p.notice(), state.today()),
         tables: tables.into_iter().map(|t| t.name).collect(),
-        meetings: meetings.iter().map(meeting_row).collect(),
+        meetings: meetings
+            .iter()
+            .map(|m| meeting_row(m, state.today()))
+            .collect(),
         report: p.report_status.as_deref() == Some("approved"),
         p,
     }))
@@ -196,7 +204,7 @@ async fn meeting(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
     };
     Ok(render_page(&MeetingPage {
         page: PageCtx::new(&ctx, m.subject.clone()).crumb("Partecipa", "/partecipa"),
-        row: meeting_row(&m),
+        row: meeting_row(&m, state.today()),
         minutes,
         attachments,
         m,

@@ -5,14 +5,32 @@
 
 use crate::helpers::*;
 use reqwest::{Client, StatusCode};
-use time::{Duration, OffsetDateTime};
+use time::macros::date;
+use time::{Date, Duration};
+use zona_app::{Clock, Config};
 use zona_store::testing::BACKENDS;
+use zona_store::Backend;
+
+/// The tests' today: Tuesday 1 December 2026. Twenty days later is Monday
+/// 21 December; 25 December is a Friday, 26 a Saturday, 27 a Sunday.
+const TODAY: Date = date!(2026 - 12 - 01);
 
 fn day(offset: i64) -> String {
-    zona_core::format::date(
-        zona_core::format::to_italian_time(OffsetDateTime::now_utc()).date()
-            + Duration::days(offset),
+    zona_core::format::date(TODAY + Duration::days(offset))
+}
+
+/// The demo on a clock set to `TODAY`, which a test may move.
+async fn spawn_on_clock(backend: Backend) -> (TestApp, Clock) {
+    let clock = Clock::fixed(TODAY);
+    let app = spawn_app_with(
+        backend,
+        Config {
+            clock: clock.clone(),
+            ..Config::default()
+        },
     )
+    .await;
+    (app, clock)
 }
 
 /// Creates a procedure as the office and returns its path.
@@ -56,6 +74,11 @@ fn version_in(body: &str) -> String {
 }
 
 async fn publish(app: &TestApp, path: &str, opens: &str, closes: &str) -> Page {
+    amend(app, path, opens, closes, "").await
+}
+
+/// Saves the notice form with a reason (asked once the notice is published).
+async fn amend(app: &TestApp, path: &str, opens: &str, closes: &str, reason: &str) -> Page {
     let version = version_in(&app.get(path).await.body);
     app.submit(
         path,
@@ -68,6 +91,9 @@ async fn publish(app: &TestApp, path: &str, opens: &str, closes: &str) -> Page {
             ("participation", "Laboratori sui tavoli."),
             ("opens", opens),
             ("closes", closes),
+            ("external_ref", ""),
+            ("external_on", ""),
+            ("reason", reason),
             ("version", &version),
         ],
     )
@@ -77,7 +103,7 @@ async fn publish(app: &TestApp, path: &str, opens: &str, closes: &str) -> Page {
 #[tokio::test]
 async fn a_notice_needs_the_act_and_twenty_days() {
     for backend in BACKENDS {
-        let app = spawn_app(backend).await;
+        let (app, _) = spawn_on_clock(backend).await;
         app.login("ufficio.piano").await;
         let path = new_procedure(&app, "Piano di prova 2027").await;
         // Nothing is published before the initiation act.
@@ -115,6 +141,185 @@ async fn a_notice_needs_the_act_and_twenty_days() {
     }
 }
 
+/// Art. 10 c. 1 lett. c LR 65/2020 over HTTP: the twenty days run from the
+/// real publication, a published deadline is only extended by an amendment
+/// with a reason, and a deadline on Christmas runs to the next working day.
+#[tokio::test]
+async fn a_notice_runs_from_its_publication_and_is_only_extended() {
+    for backend in BACKENDS {
+        let (app, clock) = spawn_on_clock(backend).await;
+        app.login("ufficio.piano").await;
+        let path = new_procedure(&app, "Avviso di Natale").await;
+        record_act(&app, &path).await;
+        // Backdated: refused, with the article, on both dates tried.
+        for (opens, closes) in [("20/10/2026", "09/11/2026"), ("15/11/2026", "05/12/2026")] {
+            let p = publish(&app, &path, opens, closes).await;
+            assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+            assert_eq!(
+                p.field_error("opens").unwrap(),
+                format!("L'avviso non può aprire il {opens}: è pubblico solo dal 01/12/2026, e i 20 giorni corrono dalla pubblicazione (art. 10, comma 1, lettera c, LR Toscana 65/2020). Indica un'apertura dal 01/12/2026 in poi, o registra la pubblicazione all'albo pretorio con il suo numero e la sua data.")
+            );
+        }
+        assert!(app
+            .get(&path)
+            .await
+            .body
+            .contains("L'avviso non è ancora pubblicato."));
+        // Published on 01/12 until 21/12.
+        let p = publish(&app, &path, "01/12/2026", "21/12/2026").await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        // Shortened: refused with the article; nothing changes.
+        let p = amend(
+            &app,
+            &path,
+            "20/11/2026",
+            "10/12/2026",
+            "Errore nella data indicata",
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            p.field_error("closes").unwrap(),
+            "L'avviso è pubblicato con scadenza 21/12/2026: la scadenza si può solo prorogare, non anticipare al 10/12/2026 (art. 10, comma 1, lettera c, LR Toscana 65/2020)."
+        );
+        assert!(p
+            .field_error("opens")
+            .unwrap()
+            .contains("non può aprire il 20/11/2026"));
+        // An extension without a reason: refused.
+        let p = amend(&app, &path, "01/12/2026", "25/12/2026", "").await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p
+            .field_error("reason")
+            .unwrap()
+            .starts_with("Indica il motivo della rettifica (almeno 20 caratteri)"));
+        // Extended to Christmas with a reason: an amendment, recorded.
+        clock.set(date!(2026 - 12 - 10));
+        let p = amend(
+            &app,
+            &path,
+            "01/12/2026",
+            "25/12/2026",
+            "Proroga chiesta dal tavolo Disabilità",
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let detail = flat(&app.get(&path).await.body);
+        let extension = "La scadenza del 25/12/2026 cade in un giorno festivo (Natale): per l'art. 2963, comma 3, del codice civile il termine è prorogato di diritto a lunedì 28/12/2026.";
+        assert!(detail.contains(extension), "{detail}");
+        assert!(
+            detail.contains("Rettifica dell'avviso registrata (scadenza)"),
+            "{detail}"
+        );
+        assert!(
+            detail.contains("10/12/2026: scadenza (scadenza dal 21/12/2026 al 25/12/2026). Motivo: Proroga chiesta dal tavolo Disabilità"),
+            "{detail}"
+        );
+        assert!(
+            detail.contains("Pubblicato in zona dal</dt><dd class=\"col-sm-9\">01/12/2026"),
+            "{detail}"
+        );
+        let id = id_from(&path);
+        let anon = new_client();
+        let public = flat(
+            &app.get_with(&anon, &format!("/partecipa/avvisi/{id}"))
+                .await
+                .body,
+        );
+        assert!(public.contains(extension), "{public}");
+        assert!(
+            public.contains("Motivo: Proroga chiesta dal tavolo Disabilità"),
+            "{public}"
+        );
+        assert!(
+            public.contains("entro il <strong>lunedì 28/12/2026</strong>"),
+            "{public}"
+        );
+        let audit = app.get("/admin/registro/export?format=csv").await.body;
+        assert!(
+            audit.contains("rettifica dell'avviso pubblico (scadenza), motivo: Proroga chiesta dal tavolo Disabilità"),
+            "{audit}"
+        );
+        // On Monday 28/12 an application is accepted; on the 29th it is late.
+        let ets = app.other_client_logged_in("ets.simbolo").await;
+        let simbolo = crate::codesign::org_id(&app, "Cooperativa Sociale Il Simbolo")
+            .await
+            .to_string();
+        let form = [
+            ("applicant_kind", "third_sector"),
+            ("contact_name", "Anna Neri"),
+            ("contact_email", "anna@example.org"),
+            ("tables", "Disabilità"),
+            ("organisation_id", simbolo.as_str()),
+        ];
+        clock.set(date!(2026 - 12 - 29));
+        let p = apply(&app, &ets, &path, &form).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let page = flat(&app.get_with(&ets, &path).await.body);
+        assert!(
+            page.contains("Il termine per partecipare è scaduto il 28/12/2026"),
+            "{page}"
+        );
+        assert!(page.contains("Il tuo ente non ha presentato domanda."));
+        clock.set(date!(2026 - 12 - 28));
+        let p = apply(&app, &ets, &path, &form).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let page = flat(&app.get_with(&ets, &path).await.body);
+        assert!(page.contains("28/12/2026"), "{page}");
+        assert!(
+            !page.contains("Il tuo ente non ha presentato domanda."),
+            "{page}"
+        );
+        // After the term nothing changes.
+        clock.set(date!(2026 - 12 - 29));
+        let p = amend(
+            &app,
+            &path,
+            "01/12/2026",
+            "15/01/2027",
+            "Proroga chiesta dal tavolo Disabilità",
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            p.field_error("reason").unwrap(),
+            "Il termine dell'avviso è scaduto il 28/12/2026: l'avviso non si può più modificare. Per raccogliere altre domande serve un nuovo avviso."
+        );
+    }
+}
+
+/// A patron saint's day of the zone's seat moves a deadline like a national
+/// holiday; the same day elsewhere does not.
+#[tokio::test]
+async fn the_seat_patron_day_moves_a_deadline() {
+    for backend in BACKENDS {
+        let (app, clock) = spawn_on_clock(backend).await;
+        app.login("ufficio.piano").await;
+        // The demo's seat is Livorno, patron Santa Giulia on 22/05: a Saturday
+        // in 2027, a working day but for the patron, then a Sunday.
+        clock.set(date!(2027 - 04 - 20));
+        let path = new_procedure(&app, "Avviso di maggio").await;
+        record_act(&app, &path).await;
+        let p = publish(&app, &path, "20/04/2027", "21/05/2027").await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        assert!(!flat(&app.get(&path).await.body).contains("prorogato di diritto"));
+        let p = amend(
+            &app,
+            &path,
+            "20/04/2027",
+            "22/05/2027",
+            "Un giorno in più per i tavoli",
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let detail = flat(&app.get(&path).await.body);
+        assert!(
+            detail.contains("La scadenza del 22/05/2027 cade in un giorno festivo (festa del santo patrono): per l'art. 2963, comma 3, del codice civile il termine è prorogato di diritto a lunedì 24/05/2027."),
+            "{detail}"
+        );
+    }
+}
+
 async fn apply(app: &TestApp, client: &Client, path: &str, fields: &[(&str, &str)]) -> Page {
     let token = app.get_with(client, path).await.csrf();
     app.post_with(client, &format!("{path}/domande"), &token, fields)
@@ -124,11 +329,11 @@ async fn apply(app: &TestApp, client: &Client, path: &str, fields: &[(&str, &str
 #[tokio::test]
 async fn a_representative_sees_and_edits_only_its_own_body() {
     for backend in BACKENDS {
-        let app = spawn_app(backend).await;
+        let (app, clock) = spawn_on_clock(backend).await;
         app.login("ufficio.piano").await;
         let path = new_procedure(&app, "Percorso aperto").await;
         record_act(&app, &path).await;
-        let p = publish(&app, &path, &day(-5), &day(15)).await;
+        let p = publish(&app, &path, &day(0), &day(20)).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER);
         let simbolo_id = crate::codesign::org_id(&app, "Cooperativa Sociale Il Simbolo")
             .await
@@ -268,13 +473,15 @@ async fn a_representative_sees_and_edits_only_its_own_body() {
             .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
 
-        // A notice that closed yesterday refuses the application.
+        // A notice published 30 days ago that closed yesterday refuses the application.
         let late = new_procedure(&app, "Percorso chiuso").await;
         record_act(&app, &late).await;
+        clock.set(TODAY - Duration::days(30));
         assert_eq!(
             publish(&app, &late, &day(-30), &day(-1)).await.status,
             StatusCode::SEE_OTHER
         );
+        clock.set(TODAY);
         let v = refs(&with(&simbolo_id));
         let f: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let p = apply(&app, &ets, &late, &f).await;

@@ -945,6 +945,7 @@ async fn records_of_another_zone_do_not_exist_for_an_office() {
             code: "ZD-PIS".into(),
             name: "Zona Pisana".into(),
             lead_body: None,
+            seat_municipality_id: None,
         },
     )
     .await

@@ -6,6 +6,7 @@ use super::*;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::Form;
+use zona_core::calendar::PatronDay;
 use zona_core::network::InnerAreaClass;
 use zona_core::org::{parse_population, parse_year, IstatCode};
 
@@ -59,6 +60,9 @@ impl Entity for Municipalities {
             Field::select("inner_area", "Classe aree interne (SNAI)", inner_area_options())
                 .hint("Classificazione nazionale dei comuni (Mappa delle aree interne 2020, ciclo 2021-2027): D, E e F sono aree interne. Serve alla verifica dei consultori familiari (DM 77/2022).")
                 .bind(values, errors),
+            Field::text("patron_day", "Festa del santo patrono")
+                .hint("Facoltativa, come gg/mm (esempio: 22/05). Se il comune è sede dell'ufficio della zona, una scadenza che cade in quel giorno slitta al primo giorno non festivo (art. 2963, comma 3, c.c.).")
+                .bind(values, errors),
             Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors),
         ]
     }
@@ -79,13 +83,20 @@ impl Entity for Municipalities {
                 }
             },
         };
-        match (istat, name, ctx.zone_id()) {
-            (Some(istat), Some(name), Some(zone_id)) if e.is_empty() => Ok(MunicipalityInput {
-                zone_id,
-                istat_code: istat.as_str().to_string(),
-                name,
-                inner_area,
-            }),
+        let patron_day = match forms::value(values, "patron_day").trim() {
+            "" => Some(None),
+            d => e.check("patron_day", PatronDay::parse_it(d)).map(Some),
+        };
+        match (istat, name, ctx.zone_id(), patron_day) {
+            (Some(istat), Some(name), Some(zone_id), Some(patron_day)) if e.is_empty() => {
+                Ok(MunicipalityInput {
+                    zone_id,
+                    istat_code: istat.as_str().to_string(),
+                    name,
+                    inner_area,
+                    patron_day,
+                })
+            }
             _ => Err(e),
         }
     }
@@ -96,6 +107,10 @@ impl Entity for Municipalities {
             (
                 "inner_area".into(),
                 m.inner_area.clone().unwrap_or_default(),
+            ),
+            (
+                "patron_day".into(),
+                m.patron_day.clone().unwrap_or_default(),
             ),
             ("version".into(), m.version.to_string()),
         ])

@@ -15,6 +15,8 @@ pub struct Zones;
 /// Active regions for the select.
 pub struct ZoneOptions {
     regions: Vec<(String, String)>,
+    /// The municipalities of the office's own zone, for its seat.
+    municipalities: Vec<(String, String)>,
 }
 
 impl Entity for Zones {
@@ -31,7 +33,7 @@ impl Entity for Zones {
         ("name", "Esiste già una zona con questo nome."),
     ];
 
-    async fn options(state: &AppState, _: &Ctx) -> Result<ZoneOptions, AppError> {
+    async fn options(state: &AppState, ctx: &Ctx) -> Result<ZoneOptions, AppError> {
         let q = territory::ListQuery {
             active: Some(true),
             ..Default::default()
@@ -39,7 +41,20 @@ impl Entity for Zones {
         let (regions, _) = territory::list_regions(&state.db, &q, Page::all()).await?;
         let mut options = vec![(String::new(), "Scegli la regione".to_string())];
         options.extend(regions.into_iter().map(|r| (r.id.to_string(), r.name)));
-        Ok(ZoneOptions { regions: options })
+        let mut municipalities = vec![(String::new(), "Non indicato".to_string())];
+        if let Some(zone_id) = ctx.zone_id() {
+            let q = territory::ListQuery {
+                zone_id: Some(zone_id),
+                active: Some(true),
+                ..Default::default()
+            };
+            let (all, _) = territory::list_municipalities(&state.db, &q, Page::all()).await?;
+            municipalities.extend(all.into_iter().map(|m| (m.id.to_string(), m.name)));
+        }
+        Ok(ZoneOptions {
+            regions: options,
+            municipalities,
+        })
     }
     fn fields(o: &ZoneOptions, values: &FormValues, errors: &FieldErrors, _: bool) -> Vec<Field> {
         vec![
@@ -56,6 +71,9 @@ impl Entity for Zones {
                 .bind(values, errors),
             Field::text("lead_body", "Ente capofila dell'ambito")
                 .hint("Esempio: Comune di Livorno.")
+                .bind(values, errors),
+            Field::select("seat_municipality_id", "Comune sede dell'ufficio della zona", o.municipalities.clone())
+                .hint("La festa del suo santo patrono conta come giorno festivo per le scadenze degli avvisi della zona.")
                 .bind(values, errors),
             Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors),
         ]
@@ -74,6 +92,19 @@ impl Entity for Zones {
             "lead_body",
             optional_text(forms::value(values, "lead_body"), 160),
         );
+        let seat_municipality_id = match forms::value(values, "seat_municipality_id") {
+            "" => None,
+            v => match o.municipalities.iter().find(|(id, _)| id == v) {
+                Some((id, _)) => id.parse().ok(),
+                None => {
+                    e.add(
+                        "seat_municipality_id",
+                        "Comune non valido: scegliere dall'elenco dei comuni della zona.",
+                    );
+                    None
+                }
+            },
+        };
         match (region_id, code, name, lead_body) {
             (Some(region_id), Some(code), Some(name), Some(lead_body)) if e.is_empty() => {
                 Ok(ZoneInput {
@@ -81,6 +112,7 @@ impl Entity for Zones {
                     code,
                     name,
                     lead_body,
+                    seat_municipality_id,
                 })
             }
             _ => Err(e),
@@ -92,6 +124,12 @@ impl Entity for Zones {
             ("code".into(), z.code.clone()),
             ("name".into(), z.name.clone()),
             ("lead_body".into(), z.lead_body.clone().unwrap_or_default()),
+            (
+                "seat_municipality_id".into(),
+                z.seat_municipality_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+            ),
             ("version".into(), z.version.to_string()),
         ])
     }
