@@ -42,6 +42,14 @@ pub fn decimal(d: rust_decimal::Decimal) -> String {
     }
 }
 
+/// A percentage as monitoring prints it: always one decimal, half away from
+/// zero (`70` → `70,0 %`, `46,66…` → `46,7 %`).
+pub fn percent(d: rust_decimal::Decimal) -> String {
+    let mut r = d.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(1);
+    format!("{} %", decimal(r))
+}
+
 /// First letter upper case: `famiglia e minori` → `Famiglia e minori`.
 pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
@@ -150,6 +158,18 @@ mod tests {
         assert_eq!(decimal(d("1834.01")), "1.834,01");
         assert_eq!(decimal(d("-0.5")), "-0,5");
         assert_eq!(decimal(d("1939")), "1.939");
+    }
+
+    #[test]
+    fn percentages_have_one_decimal() {
+        use std::str::FromStr;
+        let d = |s| rust_decimal::Decimal::from_str(s).unwrap();
+        assert_eq!(percent(d("70")), "70,0 %");
+        assert_eq!(percent(d("100")), "100,0 %");
+        assert_eq!(percent(d("0")), "0,0 %");
+        assert_eq!(percent(d("46.65")), "46,7 %");
+        assert_eq!(percent(d("46.64")), "46,6 %");
+        assert_eq!(percent(d("90.0")), "90,0 %");
     }
 
     #[test]

@@ -390,6 +390,15 @@ pub fn inhabitants_per_social_worker(r03: u64, r01: Decimal, r01a: Decimal) -> O
     Some(ratio(Decimal::from(r03), staff, 0))
 }
 
+/// Inhabitants per social worker for a zone's sentence: 2 decimals, half away
+/// from zero, so that 170.013 inhabitants with 34 workers read 5.000,38 and
+/// not the 5.000 that R01B's unit rounding would print next to "below the
+/// LEP". For display only: the thresholds compare exact values
+/// ([`staffing_level`]).
+pub fn inhabitants_per_worker_shown(population: u64, staff: Decimal) -> Option<Decimal> {
+    (staff > Decimal::ZERO).then(|| ratio(Decimal::from(population), staff, 2))
+}
+
 /// R04: users served (ROB of the current year) per 100 inhabitants, 2 decimals.
 /// With no population (which validation refuses) it is 0, never a division by zero.
 pub fn service_level(rob: u64, r03: u64) -> Decimal {
@@ -412,6 +421,24 @@ pub fn service_level_not_lower(r04: Decimal, r05: Decimal) -> bool {
 /// standard need R06 (see docs/soc26.md for why the latest year).
 pub fn spending_not_lower(r07_latest: Cents, r06: Cents) -> bool {
     r07_latest >= r06
+}
+
+/// The warning for the one case where the reading of the spending test
+/// decides the outcome: the first year's spending reaches R06 and the latest
+/// does not. zona compares the latest (see `docs/soc26.md`); had the form
+/// compared the higher of the two years, the spending would not be lower
+/// and Quadro 3 would not be due. In the opposite case (first year below,
+/// latest not) every reading but "first year only", which the seed rules
+/// out, agrees with zona's.
+pub fn spending_readings_disagree(spec: &Soc26Spec, f: &Soc26Input) -> Option<String> {
+    if !(f.r07_first >= f.r06 && f.r07_latest < f.r06) {
+        return None;
+    }
+    let (first, latest) = spec.spending_years;
+    Some(format!(
+        "La spesa storica {first} (R07, {}) non è inferiore al fabbisogno standard monetario (R06, {}), quella {latest} (R07, {}) sì. zona confronta R06 con la spesa più recente, quella {latest}: la spesa risulta inferiore e il Quadro 3 è dovuto se R09 raggiunge {}. Se la scheda ufficiale considerasse la maggiore delle due spese, la spesa risulterebbe non inferiore e il Quadro 3 non sarebbe dovuto: verificare l'esito con la scheda precompilata prima dell'invio.",
+        f.r07_first, f.r06, f.r07_latest, spec.quadro3_threshold
+    ))
 }
 
 /// Quadro 3 is required exactly when the spending is below the standard need
@@ -630,6 +657,9 @@ pub fn compute(spec: &Soc26Spec, f: &Soc26Input) -> Soc26Result {
                 crate::format::thousands(u64::from(spec.social_worker_floor))
             ));
         }
+    }
+    if let Some(w) = spending_readings_disagree(spec, f) {
+        warnings.push(w);
     }
     if !q3 && objectives(f).iter().any(|(_, o)| o.spending.0 != 0) {
         warnings.push("Il Quadro 3 non è richiesto: gli importi inseriti nel Quadro 3 non saranno considerati.".to_string());

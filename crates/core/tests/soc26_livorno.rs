@@ -371,3 +371,31 @@ fn the_form_variants_are_data() {
     assert_eq!(Soc26Spec::latest().year, all.last().unwrap().year);
     assert!(Soc26Spec::for_year(1999).is_none());
 }
+
+#[test]
+fn the_spending_readings_are_flagged_where_they_disagree() {
+    let spec = Soc26Spec::form_2025();
+    // Livorno: 2017 below R06, 2021 above: every admissible reading agrees.
+    let mut f = livorno();
+    assert_eq!(spending_readings_disagree(&spec, &f), None);
+    assert!(!compute(&spec, &f)
+        .warnings
+        .iter()
+        .any(|w| w.contains("maggiore delle due spese")));
+    // 2017 at R06 exactly (not lower), 2021 one cent below.
+    f.r07_first = f.r06;
+    f.r07_latest = Cents(f.r06.0 - 1);
+    let w = spending_readings_disagree(&spec, &f).expect("the readings disagree");
+    assert_eq!(
+        w,
+        "La spesa storica 2017 (R07, 19.096.142,52 €) non è inferiore al fabbisogno standard monetario (R06, 19.096.142,52 €), quella 2021 (R07, 19.096.142,51 €) sì. zona confronta R06 con la spesa più recente, quella 2021: la spesa risulta inferiore e il Quadro 3 è dovuto se R09 raggiunge 1.000,00 €. Se la scheda ufficiale considerasse la maggiore delle due spese, la spesa risulterebbe non inferiore e il Quadro 3 non sarebbe dovuto: verificare l'esito con la scheda precompilata prima dell'invio."
+    );
+    assert!(compute(&spec, &f).warnings.contains(&w));
+    // 2017 one cent below R06: no disagreement left to flag.
+    f.r07_first = Cents(f.r06.0 - 1);
+    assert_eq!(spending_readings_disagree(&spec, &f), None);
+    // 2021 at R06: not lower either way.
+    f.r07_first = f.r06;
+    f.r07_latest = f.r06;
+    assert_eq!(spending_readings_disagree(&spec, &f), None);
+}

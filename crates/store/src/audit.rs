@@ -122,6 +122,7 @@ pub mod entity {
     pub const FACILITY: &str = "facility";
     pub const CARE_STANDARD: &str = "care_standard";
     pub const PROJECT: &str = "project";
+    pub const PERMANENT_SOCIAL_WORKERS: &str = "permanent_social_workers";
 
     pub fn label(code: &str) -> &'static str {
         match code {
@@ -149,6 +150,7 @@ pub mod entity {
             FACILITY => "Struttura della rete",
             CARE_STANDARD => "Standard DM 77/2022",
             PROJECT => "Progetto",
+            PERMANENT_SOCIAL_WORKERS => "Assistenti sociali a tempo indeterminato",
             _ => "Altro",
         }
     }
@@ -177,6 +179,7 @@ pub mod entity {
         FACILITY,
         CARE_STANDARD,
         PROJECT,
+        PERMANENT_SOCIAL_WORKERS,
     ];
 }
 

@@ -182,3 +182,119 @@ pub async fn import(
         Ok(forms.len())
     })
 }
+
+// ------------------------------------------------- permanent social workers
+
+/// Social workers on open-ended contracts at 31 December of a year, in
+/// hundredths of a full-time post: hired by a municipality of the zone, or
+/// by the ATS itself (`municipality_id` `None`). The base of the L. 178/2020
+/// art. 1 c. 797 contribution.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, sqlx::FromRow)]
+pub struct PermanentStaff {
+    pub municipality_id: Option<i64>,
+    /// `None` once cleared.
+    pub fte_hundredths: Option<i64>,
+    pub version: i64,
+}
+
+/// The zone's entries for a year, and the version of the set: the sum of
+/// the rows' versions, which every save raises (a cleared entry keeps its
+/// row, so the sum never falls back to an earlier value).
+pub async fn permanent_staff(
+    db: &Db,
+    zone_id: i64,
+    year: i64,
+) -> Result<(Vec<PermanentStaff>, i64)> {
+    let rows = on_db!(db, |pool| Ok::<_, StoreError>(
+        sqlx::query_as::<_, PermanentStaff>(
+            "SELECT municipality_id, fte_hundredths, version FROM permanent_social_workers \
+             WHERE zone_id = $1 AND year = $2 ORDER BY municipality_id"
+        )
+        .bind(zone_id)
+        .bind(year)
+        .fetch_all(pool)
+        .await?
+    ))?;
+    let version = rows.iter().map(|r| r.version).sum();
+    Ok((rows, version))
+}
+
+/// Replaces the zone's entries for a year in one transaction: `None` clears
+/// an entry. Every existing entry named is rewritten, so the set's version
+/// rises. `expected` is the set's version the person started from; a save
+/// in between is a [`StoreError::Conflict`].
+pub async fn set_permanent_staff(
+    db: &Db,
+    actor: &Actor,
+    zone_id: i64,
+    year: i64,
+    expected: i64,
+    entries: &[(Option<i64>, Option<i64>)],
+) -> Result<()> {
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let before = sqlx::query_as::<_, PermanentStaff>(
+            "SELECT municipality_id, fte_hundredths, version FROM permanent_social_workers \
+             WHERE zone_id = $1 AND year = $2 ORDER BY municipality_id",
+        )
+        .bind(zone_id)
+        .bind(year)
+        .fetch_all(&mut *tx)
+        .await?;
+        if before.iter().map(|r| r.version).sum::<i64>() != expected {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict);
+        }
+        for (municipality, value) in entries {
+            let old = before.iter().find(|r| r.municipality_id == *municipality);
+            match (old, value) {
+                (Some(_), v) => {
+                    sqlx::query(
+                        "UPDATE permanent_social_workers SET fte_hundredths = $1, version = version + 1, \
+                         updated_at = $2 WHERE zone_id = $3 AND year = $4 AND COALESCE(municipality_id, 0) = $5",
+                    )
+                    .bind(v)
+                    .bind(t)
+                    .bind(zone_id)
+                    .bind(year)
+                    .bind(municipality.unwrap_or(0))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                (None, Some(v)) => {
+                    sqlx::query(
+                        "INSERT INTO permanent_social_workers (zone_id, year, municipality_id, fte_hundredths, \
+                         version, updated_at) VALUES ($1, $2, $3, $4, 1, $5)",
+                    )
+                    .bind(zone_id)
+                    .bind(year)
+                    .bind(municipality)
+                    .bind(v)
+                    .bind(t)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match StoreError::from_unique(e, &[("permanent_social_workers_uq", "municipality_id")]) {
+                        StoreError::Duplicate { .. } => StoreError::Conflict,
+                        other => other,
+                    })?;
+                }
+                (None, None) => {}
+            }
+        }
+        let after: Vec<(Option<i64>, i64)> = entries
+            .iter()
+            .filter_map(|(m, v)| v.map(|v| (*m, v)))
+            .collect();
+        let entry = AuditEntry::new(action::UPDATE, entity::PERMANENT_SOCIAL_WORKERS, None)
+            .zone(Some(zone_id))
+            .summary(format!(
+                "Assistenti sociali a tempo indeterminato al 31/12/{year} (equivalenti a tempo pieno)"
+            ))
+            .before(&before.iter().map(|r| (r.municipality_id, r.fte_hundredths)).collect::<Vec<_>>())
+            .after(&after);
+        write_audit!(&mut *tx, actor, entry);
+        tx.commit().await?;
+        Ok(())
+    })
+}

@@ -67,7 +67,7 @@ struct OverviewPage {
 }
 
 fn pct(d: Option<rust_decimal::Decimal>) -> String {
-    d.map_or_else(|| "—".into(), |d| format!("{} %", format::decimal(d)))
+    d.map_or_else(|| "—".into(), format::percent)
 }
 
 async fn plan_id_of(state: &AppState, ctx: &Ctx, year: i64) -> Result<(i64, i64), AppError> {

@@ -347,10 +347,10 @@ async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
         history,
         show_internal: ctx.allows(Action::ReadAdministration { zone_id }) || editor,
         monitor_href: editor.then(|| format!("/pianificazione/attivita/{id}/monitoraggio")),
-        progress: s
-            .row
-            .progress
-            .map_or_else(|| "non rilevato".into(), |p| format!("{p} %")),
+        progress: s.row.progress.map_or_else(
+            || "non rilevato".into(),
+            |p| zona_core::format::percent(rust_decimal::Decimal::from(p)),
+        ),
         survey_date: s.row.survey_date.map_or_else(|| "—".into(), format::date),
         s,
     }))

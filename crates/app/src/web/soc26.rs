@@ -27,6 +27,7 @@ use zona_store::{Page, StoreError};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/obiettivi-servizio", get(zone_view))
+        .route("/obiettivi-servizio/personale", post(save_permanent_staff))
         .route(
             "/obiettivi-servizio/{municipality}/{year}",
             get(form).post(save),
@@ -589,7 +590,32 @@ struct ZonePage {
     rows: Vec<ZoneRow>,
     totals: ZoneRow,
     ats_sentence: String,
-    contribution: String,
+    /// The estimate from the forms' R01 + R01A: an indication only.
+    indicative_contribution: String,
+    /// Σ R01 and Σ R01A, and whether R01A may count the ATS's staff twice.
+    r01_total: String,
+    r01a_total: String,
+    r01a_shared: bool,
+    staff: PermanentStaffView,
+}
+
+/// The legal base of the c. 797 contribution: the permanent social workers
+/// of each municipality and of the ATS, and what follows from them.
+struct PermanentStaffView {
+    office: bool,
+    /// The year whose 31 December the staff is counted at, and the
+    /// population's reference day.
+    population_day: String,
+    population: String,
+    /// Municipalities without a population for that day.
+    missing_population: Vec<String>,
+    /// (field name, label, value as typed or stored, error).
+    rows: Vec<(String, String, String, Option<String>)>,
+    total: String,
+    ratio: String,
+    contribution: Option<String>,
+    version: i64,
+    error: Option<String>,
 }
 
 struct ZoneRow {
@@ -606,8 +632,20 @@ struct ZoneRow {
 }
 
 async fn zone_view(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let zone_id = zone_of(&ctx)?;
-    require(&ctx, Action::ReadInternal { zone_id })?;
+    zone_page(&state, &ctx, None).await
+}
+
+/// A permanent-staff form that failed: what was typed and the messages.
+type StaffFailure<'a> = Option<(&'a FormValues, &'a HashMap<String, String>)>;
+
+/// The field of an entry: `fte_ambito` for the ATS, `fte_<id>` for a municipality.
+fn staff_field(municipality_id: Option<i64>) -> String {
+    municipality_id.map_or("fte_ambito".into(), |id| format!("fte_{id}"))
+}
+
+async fn zone_page(state: &AppState, ctx: &Ctx, failed: StaffFailure<'_>) -> PageResult {
+    let zone_id = zone_of(ctx)?;
+    require(ctx, Action::ReadInternal { zone_id })?;
     let spec = Soc26Spec::latest();
     let q = ListQuery {
         zone_id: Some(zone_id),
@@ -618,6 +656,7 @@ async fn zone_view(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let forms = store::list(&state.db, zone_id, i64::from(spec.year)).await?;
     let mut rows = Vec::new();
     let (mut pop, mut rob, mut workers) = (0u64, 0u64, Decimal::ZERO);
+    let (mut r01_total, mut r01a_total, mut r01a_count) = (Decimal::ZERO, Decimal::ZERO, 0);
     for m in &municipalities {
         let href = format!("/obiettivi-servizio/{}/{}", m.id, spec.year);
         let stored = forms.iter().find(|f| f.municipality_id == m.id);
@@ -644,6 +683,9 @@ async fn zone_view(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         pop += input.r03;
         rob += r.rob_current;
         workers += input.r01 + input.r01a;
+        r01_total += input.r01;
+        r01a_total += input.r01a;
+        r01a_count += usize::from(!input.r01a.is_zero());
         rows.push(ZoneRow {
             href,
             name: m.name.clone(),
@@ -659,7 +701,7 @@ async fn zone_view(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     }
     let ratio = rules::inhabitants_per_social_worker(pop, workers, Decimal::ZERO);
     let level = rules::staffing_level(&spec, pop, workers);
-    let ats_sentence = match ratio {
+    let ats_sentence = match rules::inhabitants_per_worker_shown(pop, workers) {
         None => "Nessun assistente sociale risulta dalle schede compilate: il rapporto della zona non è calcolabile.".to_string(),
         Some(n) => format!(
             "Nelle schede compilate la zona ha 1 assistente sociale ogni {} abitanti: {}",
@@ -671,7 +713,8 @@ async fn zone_view(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             }
         ),
     };
-    let contribution = rules::ats_contribution(&spec, pop, workers);
+    let indicative = rules::ats_contribution(&spec, pop, workers);
+    let staff = permanent_staff_view(state, ctx, &spec, &municipalities, failed).await?;
     let totals = ZoneRow {
         href: String::new(),
         name: "Totale zona (schede compilate)".into(),
@@ -688,14 +731,174 @@ async fn zone_view(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         r01b: ratio.map(format::decimal).unwrap_or_else(|| "—".into()),
         quadro3: "",
     };
-    Ok(render_page(&ZonePage {
-        page: PageCtx::new(&ctx, format!("Obiettivi di servizio {}", spec.year)),
+    let page = ZonePage {
+        page: PageCtx::new(ctx, format!("Obiettivi di servizio {}", spec.year)),
         year: spec.year,
         rows,
         totals,
         ats_sentence,
-        contribution: contribution.to_string(),
-    }))
+        indicative_contribution: indicative.to_string(),
+        r01_total: format::decimal(r01_total),
+        r01a_total: format::decimal(r01a_total),
+        r01a_shared: r01a_count > 1,
+        staff,
+    };
+    let status = if failed.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render_page(&page)).into_response())
+}
+
+/// The population the c. 797 thresholds are measured on: the residents at
+/// 1 January of the year (ISTAT, 31 December of the year before), the same
+/// day as the forms' R03, summed over the zone's municipalities.
+async fn permanent_staff_view(
+    state: &AppState,
+    ctx: &Ctx,
+    spec: &Soc26Spec,
+    municipalities: &[Municipality],
+    failed: StaffFailure<'_>,
+) -> Result<PermanentStaffView, AppError> {
+    let zone_id = zone_of(ctx)?;
+    let year = i64::from(spec.year);
+    let (entries, version) = store::permanent_staff(&state.db, zone_id, year).await?;
+    let mut population = 0u64;
+    let mut missing_population = Vec::new();
+    for m in municipalities {
+        let found = territory::populations(&state.db, m.id)
+            .await?
+            .into_iter()
+            .find(|p| p.year == year - 1);
+        match found {
+            Some(p) => population += p.population.max(0) as u64,
+            None => missing_population.push(m.name.clone()),
+        }
+    }
+    let stored = |id: Option<i64>| {
+        entries
+            .iter()
+            .find(|e| e.municipality_id == id)
+            .and_then(|e| e.fte_hundredths)
+            .map(|h| format::decimal(Decimal::new(h, 2)))
+            .unwrap_or_default()
+    };
+    let mut rows: Vec<(String, String, String, Option<String>)> = municipalities
+        .iter()
+        .map(|m| {
+            (
+                staff_field(Some(m.id)),
+                format!("Assunti dal Comune di {}", m.name),
+                stored(Some(m.id)),
+            )
+        })
+        .chain(std::iter::once((
+            staff_field(None),
+            "Assunti dall'ambito (ente capofila o gestione associata)".to_string(),
+            stored(None),
+        )))
+        .map(|(k, label, v)| (k, label, v, None))
+        .collect();
+    if let Some((typed, errors)) = failed {
+        for r in &mut rows {
+            r.2 = typed.get(&r.0).cloned().unwrap_or_default();
+            r.3 = errors.get(&r.0).cloned();
+        }
+    }
+    let recorded: Vec<i64> = entries.iter().filter_map(|e| e.fte_hundredths).collect();
+    let total: Decimal = recorded.iter().map(|h| Decimal::new(*h, 2)).sum();
+    let ratio = rules::inhabitants_per_worker_shown(population, total);
+    Ok(PermanentStaffView {
+        office: ctx.allows(Action::Administer { zone_id }),
+        population_day: format!("1° gennaio {}", spec.year),
+        population: format::thousands(population),
+        missing_population,
+        total: format::decimal(total),
+        ratio: ratio.map(format::decimal).unwrap_or_else(|| "—".into()),
+        contribution: (!recorded.is_empty())
+            .then(|| rules::ats_contribution(spec, population, total).to_string()),
+        rows,
+        version,
+        error: failed.map(|_| "Controlla i valori segnalati: nulla è stato salvato.".to_string()),
+    })
+}
+
+/// Saves the permanent social workers of the zone's municipalities and ATS.
+async fn save_permanent_staff(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(v): Form<FormValues>,
+) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::Administer { zone_id })?;
+    let spec = Soc26Spec::latest();
+    let q = ListQuery {
+        zone_id: Some(zone_id),
+        active: Some(true),
+        ..Default::default()
+    };
+    let (municipalities, _) = territory::list_municipalities(&state.db, &q, Page::all()).await?;
+    let mut errors = HashMap::new();
+    let mut entries = Vec::new();
+    let keys = municipalities
+        .iter()
+        .map(|m| Some(m.id))
+        .chain(std::iter::once(None));
+    for id in keys {
+        let field = staff_field(id);
+        let typed = v.get(&field).map(String::as_str).unwrap_or("").trim();
+        if typed.is_empty() {
+            entries.push((id, None));
+            continue;
+        }
+        match zona_core::number::read_decimal(typed, 2) {
+            Ok(d) if d.is_sign_negative() => {
+                errors.insert(
+                    field,
+                    "Il numero di assistenti non può essere negativo.".to_string(),
+                );
+            }
+            Ok(d) if d > Decimal::from(rules::MAX_STAFF) => {
+                errors.insert(
+                    field,
+                    format!(
+                        "Al massimo {} assistenti.",
+                        format::thousands(rules::MAX_STAFF)
+                    ),
+                );
+            }
+            Ok(d) => entries.push((
+                id,
+                Some(
+                    (d * Decimal::ONE_HUNDRED)
+                        .trunc()
+                        .try_into()
+                        .unwrap_or(0i64),
+                ),
+            )),
+            Err(e) => {
+                errors.insert(field, e.to_string());
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return zone_page(&state, &ctx, Some((&v, &errors))).await;
+    }
+    let version = super::forms::version(&v);
+    match store::set_permanent_staff(&state.db, &ctx.actor(), zone_id, i64::from(spec.year), version, &entries).await {
+        Ok(()) => Ok(with_flash(
+            Redirect::to("/obiettivi-servizio#personale"),
+            FlashKind::Success,
+            "Assistenti sociali a tempo indeterminato salvati: il contributo è ricalcolato.",
+        )),
+        Err(StoreError::Conflict) => Ok(with_flash(
+            Redirect::to("/obiettivi-servizio#personale"),
+            FlashKind::Danger,
+            "Gli assistenti sociali sono stati modificati da un'altra persona mentre compilavi: ricarica e ripeti la modifica.",
+        )),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The form as a PDF laid out as the official one. A draft prints too, with

@@ -455,7 +455,108 @@ async fn the_lep_is_judged_on_the_exact_ratio() {
     let zone = flat(&app.get("/obiettivi-servizio").await.body);
     assert!(zone.contains("170.013"), "{zone}");
     assert!(
-        zone.contains("la zona ha 1 assistente sociale ogni 5.000 abitanti: è sotto il LEP di 1 ogni 5.000 abitanti della L. 178/2020."),
+        zone.contains("la zona ha 1 assistente sociale ogni 5.000,38 abitanti: è sotto il LEP di 1 ogni 5.000 abitanti della L. 178/2020."),
         "{zone}"
     );
+}
+
+/// The c. 797 contribution is computed on the permanent staff entered for
+/// the municipalities and the ATS, not on the forms' R01 + R01A.
+#[tokio::test]
+async fn the_c797_contribution_rests_on_permanent_staff() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        app.login("ufficio.piano").await;
+        let page = app.get("/obiettivi-servizio").await;
+        let zone = flat(&page.body);
+        // Residents at 1 January 2025 (31/12/2024): 153.154 + 16.383 + 394.
+        assert!(zone.contains("residenti al 1° gennaio 2025"), "{zone}");
+        assert!(zone.contains("<strong>169.931</strong>"), "{zone}");
+        assert!(
+            zone.contains("non sono ancora indicati: il contributo non è calcolabile"),
+            "{zone}"
+        );
+        // The forms' staff is well above 1 every 6.500 (26,14 workers): the
+        // indication is positive, and only an indication.
+        assert!(zone.contains("<strong>solo indicativa</strong>"), "{zone}");
+        let livorno = municipality_id(&app, "Livorno").await;
+        let collesalvetti = municipality_id(&app, "Collesalvetti").await;
+        let token = page.csrf();
+        let save = |fields: Vec<(String, String)>| {
+            let token = token.clone();
+            let app = &app;
+            async move {
+                let mut form: Vec<(String, String)> = vec![("csrf_token".into(), token)];
+                form.extend(fields);
+                app.client
+                    .post(app.url("/obiettivi-servizio/personale"))
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let version = capture(r#"name="version" value="(\d+)""#, &page.body);
+        // 20 + 5 = 25 permanent workers: below 1 every 6.500, so nothing.
+        let r = save(vec![
+            (format!("fte_{livorno}"), "20,00".into()),
+            (format!("fte_{collesalvetti}"), "".into()),
+            ("fte_ambito".into(), "5".into()),
+            ("version".into(), version.clone()),
+        ])
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        let page = app.get("/obiettivi-servizio").await;
+        let zone = flat(&page.body);
+        assert!(
+            zone.contains("Assistenti sociali a tempo indeterminato: <strong>25,00</strong>"),
+            "{zone}"
+        );
+        assert!(
+            zone.contains(
+                "Contributo spettante secondo la regola di legge: <strong>0,00 €</strong>"
+            ),
+            "{zone}"
+        );
+        // A stale form is a conflict, and changes nothing.
+        let r = save(vec![
+            ("fte_ambito".into(), "10".into()),
+            ("version".into(), version),
+        ])
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(flat(&app.get("/obiettivi-servizio").await.body).contains("<strong>25,00</strong>"));
+        // Bad values are refused with what was typed kept.
+        let version = capture(r#"name="version" value="(\d+)""#, &page.body);
+        let r = save(vec![
+            (format!("fte_{livorno}"), "-1".into()),
+            ("fte_ambito".into(), "1.5".into()),
+            ("version".into(), version.clone()),
+        ])
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains("Il numero di assistenti non può essere negativo."),
+            "{body}"
+        );
+        assert!(body.contains(r#"value="1.5""#), "{body}");
+        // 30 workers: (30 − 169.931 ÷ 6.500) × 40.000 € = 1.200.000 − 13.594.480 ÷ 13
+        // = 154.270,769… → 154.270,77 €.
+        let r = save(vec![
+            (format!("fte_{livorno}"), "25,00".into()),
+            ("fte_ambito".into(), "5,00".into()),
+            ("version".into(), version),
+        ])
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let zone = flat(&app.get("/obiettivi-servizio").await.body);
+        assert!(
+            zone.contains(
+                "Contributo spettante secondo la regola di legge: <strong>154.270,77 €</strong>"
+            ),
+            "{zone}"
+        );
+        assert!(zone.contains("1 ogni 5.664,37 abitanti"), "{zone}");
+    }
 }
