@@ -325,6 +325,9 @@ pub fn validate(spec: &Soc26Spec, f: &Soc26Input) -> Vec<Problem> {
         {
             p.push(problem(code, "Il numero non può essere negativo."));
         }
+        if o.number.is_some_and(|n| n.normalize().scale() > 2) {
+            p.push(problem(code, "Al massimo 2 decimali."));
+        }
     }
     let chars = f.r16.chars().count();
     if chars > spec.r16_max_chars {

@@ -152,13 +152,20 @@ async fn submit_and_wait(c: &Client, button: Locator<'_>) {
     .await
     .unwrap();
     b.click().await.unwrap();
-    // The old document's root goes stale once the new page has replaced it.
-    for _ in 0..100 {
+    // The old document's root goes stale once the new page has replaced it;
+    // a page that never comes fails the test here, not a later assertion.
+    let mut replaced = false;
+    for _ in 0..200 {
         if before.tag_name().await.is_err() {
+            replaced = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    assert!(
+        replaced,
+        "the page did not change within 10 s of clicking the submit button"
+    );
     c.wait().for_element(Locator::Css("main")).await.unwrap();
 }
 
