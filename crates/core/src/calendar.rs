@@ -352,6 +352,28 @@ mod tests {
     }
 
     #[test]
+    fn patron_days_travel_as_dd_mm() {
+        let giulia = PatronDay::new(5, 22).unwrap();
+        assert_eq!(serde_json::to_string(&giulia).unwrap(), "\"22/05\"");
+        assert_eq!(String::from(giulia), "22/05");
+        assert_eq!(serde_json::from_str::<PatronDay>("\"22/05\"").unwrap(), giulia);
+        assert!(serde_json::from_str::<PatronDay>("\"31/02\"").is_err());
+    }
+
+    #[test]
+    fn a_recorded_deadline_names_its_holiday_again() {
+        let same = Deadline::recorded(date!(2026 - 12 - 21), date!(2026 - 12 - 21));
+        assert_eq!(same.holiday, None);
+        assert_eq!(same.explanation(), None);
+        let christmas = Deadline::recorded(date!(2026 - 12 - 25), date!(2026 - 12 - 28));
+        assert_eq!(christmas.holiday, Some("Natale"));
+        assert!(christmas.is_extended());
+        // A working day moved when recorded: the seat's patron saint.
+        let patron = Deadline::recorded(date!(2026 - 05 - 22), date!(2026 - 05 - 23));
+        assert_eq!(patron.holiday, Some("festa del santo patrono"));
+    }
+
+    #[test]
     fn weekdays_in_italian() {
         let names: Vec<String> = (0..7)
             .map(|i| weekday_date(date!(2026 - 12 - 28) + Duration::days(i)))

@@ -116,6 +116,20 @@ mod tests {
     }
 
     #[test]
+    fn zero_has_no_sign() {
+        assert_eq!(Cents(0).format_plain(), "0,00");
+        assert_eq!(Cents(-1).format_plain(), "-0,01");
+        assert_eq!(Cents(1).to_string(), "0,01 €");
+    }
+
+    #[test]
+    fn sums_are_checked() {
+        assert_eq!(Cents(150).checked_add(Cents(-50)), Some(Cents(100)));
+        assert_eq!(Cents(i64::MAX).checked_add(Cents(1)), None);
+        assert_eq!(Cents(i64::MIN).checked_add(Cents(-1)), None);
+    }
+
+    #[test]
     fn rounds_half_away_from_zero() {
         let d = |s| Decimal::from_str(s).unwrap();
         assert_eq!(Cents::from_decimal(d("0.005")), Some(Cents(1)));

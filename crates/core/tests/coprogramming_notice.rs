@@ -324,6 +324,8 @@ fn a_christmas_deadline_runs_to_the_next_working_day() {
         notice: window,
         report_approved: false,
     };
+    assert_eq!(stage(facts, date!(2026 - 11 - 30)), Stage::NoticeScheduled);
+    assert_eq!(stage(facts, TODAY), Stage::NoticeOpen, "open on its opening day");
     assert_eq!(stage(facts, date!(2026 - 12 - 27)), Stage::NoticeOpen);
     assert_eq!(stage(facts, date!(2026 - 12 - 28)), Stage::NoticeOpen);
     assert_eq!(stage(facts, date!(2026 - 12 - 29)), Stage::Path);
@@ -333,4 +335,47 @@ fn a_christmas_deadline_runs_to_the_next_working_day() {
         runs_to(date!(2026 - 05 - 22), Some(giulia)),
         date!(2026 - 05 - 23)
     );
+}
+
+#[test]
+fn every_stage_has_its_label() {
+    let labels: Vec<String> = [
+        Stage::Draft,
+        Stage::Initiated,
+        Stage::NoticeScheduled,
+        Stage::NoticeOpen,
+        Stage::Path,
+        Stage::Concluded,
+    ]
+    .iter()
+    .map(|s| {
+        assert_eq!(s.to_string(), s.label());
+        s.to_string()
+    })
+    .collect();
+    assert_eq!(
+        labels,
+        [
+            "In preparazione (manca l'atto di avvio)",
+            "Avviato (avviso da pubblicare)",
+            "Avviso pubblicato, non ancora aperto",
+            "Avviso aperto: domande in corso",
+            "Percorso in corso",
+            "Concluso (relazione approvata)",
+        ]
+    );
+}
+
+#[test]
+fn another_party_justifies_in_twenty_characters() {
+    use zona_core::coprogramming::{check_applicant, ApplicantKind};
+    let twenty = "Unico centro diurno";
+    let twenty = format!("{twenty}.");
+    assert_eq!(twenty.chars().count(), 20);
+    assert_eq!(check_applicant(ApplicantKind::Other, &twenty), Ok(()));
+    assert_eq!(
+        check_applicant(ApplicantKind::Other, &format!("  {}  ", &twenty[..19])),
+        Err("Per un soggetto diverso da un ente del Terzo Settore va motivato (almeno 20 caratteri) perché il suo apporto è direttamente connesso ed essenziale alle finalità e all'oggetto dell'avviso (art. 10, comma 1, lettera b, LR Toscana 65/2020).".to_string())
+    );
+    assert_eq!(check_applicant(ApplicantKind::ThirdSector, ""), Ok(()));
 }

@@ -83,6 +83,13 @@ impl Field {
         if self.kind != FieldKind::Password {
             self.value = values.get(self.name).cloned().unwrap_or_default();
         }
+        // A date input shows only an ISO value (yyyy-mm-dd): a date stored
+        // or typed the Italian way would show as empty and be lost on saving.
+        if self.kind == FieldKind::Date {
+            if let Ok(d) = zona_core::format::parse_date(&self.value) {
+                self.value = d.to_string();
+            }
+        }
         self.error = errors.get(self.name).map(str::to_string);
         self
     }
