@@ -356,7 +356,10 @@ mod tests {
         let giulia = PatronDay::new(5, 22).unwrap();
         assert_eq!(serde_json::to_string(&giulia).unwrap(), "\"22/05\"");
         assert_eq!(String::from(giulia), "22/05");
-        assert_eq!(serde_json::from_str::<PatronDay>("\"22/05\"").unwrap(), giulia);
+        assert_eq!(
+            serde_json::from_str::<PatronDay>("\"22/05\"").unwrap(),
+            giulia
+        );
         assert!(serde_json::from_str::<PatronDay>("\"31/02\"").is_err());
     }
 

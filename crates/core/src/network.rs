@@ -130,6 +130,10 @@ pub struct CountedFacility {
 
 /// What a measure counts among the facilities (`None` for a manual measure).
 pub fn count(measure: Measure, facilities: &[CountedFacility]) -> Option<Counted> {
+    // A manual measure is entered by hand, with or without facilities.
+    if measure == Measure::Manual {
+        return None;
+    }
     let mut c = Counted::default();
     for f in facilities {
         let n = match measure {
@@ -140,7 +144,6 @@ pub fn count(measure: Measure, facilities: &[CountedFacility]) -> Option<Counted
             Measure::OperationsCentres => u64::from(f.kind == FacilityKind::OperationsCentre),
             Measure::FamilyClinics => u64::from(f.kind == FacilityKind::FamilyClinic),
             Measure::HospiceBeds if f.kind == FacilityKind::Hospice => f.beds,
-            Measure::Manual => return None,
             _ => 0,
         };
         c.add(f.status, n);

@@ -325,7 +325,11 @@ fn a_christmas_deadline_runs_to_the_next_working_day() {
         report_approved: false,
     };
     assert_eq!(stage(facts, date!(2026 - 11 - 30)), Stage::NoticeScheduled);
-    assert_eq!(stage(facts, TODAY), Stage::NoticeOpen, "open on its opening day");
+    assert_eq!(
+        stage(facts, TODAY),
+        Stage::NoticeOpen,
+        "open on its opening day"
+    );
     assert_eq!(stage(facts, date!(2026 - 12 - 27)), Stage::NoticeOpen);
     assert_eq!(stage(facts, date!(2026 - 12 - 28)), Stage::NoticeOpen);
     assert_eq!(stage(facts, date!(2026 - 12 - 29)), Stage::Path);
