@@ -255,7 +255,7 @@ pub fn validate(spec: &Soc26Spec, f: &Soc26Input) -> Vec<Problem> {
         if v.is_sign_negative() && !v.is_zero() {
             p.push(problem(code, "Il numero non può essere negativo."));
         }
-        if v.scale() > 2 && v.normalize().scale() > 2 {
+        if v.normalize().scale() > 2 {
             p.push(problem(code, "Al massimo 2 decimali."));
         }
         if v > Decimal::from(MAX_STAFF) {

@@ -333,3 +333,29 @@ fn rates_print_in_italian() {
         "20 ogni 100.000 abitanti"
     );
 }
+
+#[test]
+fn rates_multiply_the_amount() {
+    let d = |s| Decimal::from_str(s).unwrap();
+    let two_per_hundred_thousand = Rate {
+        amount: 2,
+        per: 100_000,
+    };
+    // 150.000 × 2 ÷ 100.000 = 3.
+    assert_eq!(two_per_hundred_thousand.required_fte(150_000), d("3.00"));
+    assert_eq!(two_per_hundred_thousand.share(150_000), d("3"));
+    assert_eq!(two_per_hundred_thousand.required(150_000), 3);
+    // 20 beds every 100.000: 169.931 → 33,9862 → 34.
+    let beds = Rate {
+        amount: 20,
+        per: 100_000,
+    };
+    assert_eq!(beds.share(169_931), d("33.9862"));
+    assert_eq!(beds.required(169_931), 34);
+    assert_eq!(beds.required_fte(169_931), d("33.99"));
+    // No rate, nothing required.
+    let none = Rate { amount: 1, per: 0 };
+    assert_eq!(none.required(1_000), 0);
+    assert_eq!(none.required_fte(1_000), d("0.00"));
+    assert_eq!(none.share(1_000), d("0"));
+}

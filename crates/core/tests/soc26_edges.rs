@@ -155,6 +155,8 @@ fn quadro3_objectives_are_checked_one_by_one() {
             one(code, "La spesa aggiuntiva non può essere negativa."),
             "{code}"
         );
+        get(&mut f).spending = Cents(10_000_000_000_000);
+        assert!(problems(&f).is_empty(), "{code} at the ceiling");
         get(&mut f).spending = Cents(10_000_000_000_001);
         assert_eq!(
             problems(&f),
@@ -201,6 +203,10 @@ fn r01_zero_with_ats_staff_is_a_ratio() {
         r.r01b_sentence,
         "Nel 2025 per il Comune il numero di assistenti sociali in rapporto alla popolazione è risultato pari a 1 ogni 15315 abitanti."
     );
+    // Equal staff of the municipality and of the ATS is staff, not zero.
+    f.r01 = d("10");
+    assert_eq!(problems(&f), vec![]);
+    f.r01 = d("0");
     f.r01a = d("0");
     assert_eq!(
         problems(&f),
@@ -312,4 +318,79 @@ fn the_zone_ratio_shows_two_decimals() {
     assert_eq!(inhabitants_per_worker_shown(1, d("8")), Some(d("0.13")));
     assert_eq!(inhabitants_per_worker_shown(1, d("0")), None);
     assert_eq!(inhabitants_per_worker_shown(1, d("-1")), None);
+}
+
+#[test]
+fn users_hours_and_inhabitants_have_a_ceiling() {
+    let mut f = livorno();
+    f.users_reference.insert("M12".into(), 10_000_000);
+    f.users_current.insert("M12".into(), 10_000_000);
+    f.hours_current.insert("M12".into(), 100_000_000);
+    assert_eq!(problems(&f), vec![], "at the ceilings");
+    f.users_reference.insert("M12".into(), 10_000_001);
+    assert_eq!(
+        problems(&f),
+        one(
+            "M12",
+            "Il valore di M12 non può essere superiore a 10.000.000."
+        )
+    );
+    let mut f = livorno();
+    f.users_current.insert("M15".into(), 10_000_001);
+    assert_eq!(
+        problems(&f),
+        one(
+            "M15",
+            "Il valore di M15 non può essere superiore a 10.000.000."
+        )
+    );
+    let mut f = livorno();
+    f.hours_current.insert("M15".into(), 100_000_001);
+    assert_eq!(
+        problems(&f),
+        one(
+            "M15",
+            "Il valore di M15 non può essere superiore a 100.000.000."
+        )
+    );
+    // Inhabitants, of the municipality or per social worker of the ATS: each alone.
+    let mut f = livorno();
+    f.r03 = 10_000_000;
+    f.r0e_ats_inhabitants_per_social_worker = Some(10_000_000);
+    assert_eq!(problems(&f), vec![]);
+    f.r03 = 10_000_001;
+    assert_eq!(
+        problems(&f),
+        one(
+            "R03",
+            "Il valore di R03 non può essere superiore a 10.000.000."
+        )
+    );
+    f.r03 = 153_154;
+    f.r0e_ats_inhabitants_per_social_worker = Some(10_000_001);
+    assert_eq!(
+        problems(&f),
+        one(
+            "R03",
+            "Il valore di R03 non può essere superiore a 10.000.000."
+        )
+    );
+}
+
+#[test]
+fn the_staffing_level_counts_municipal_and_ats_staff_together() {
+    let spec = Soc26Spec::form_2025();
+    let mut f = livorno();
+    // 10.000 inhabitants, 1 + 1 social workers: exactly 1 every 5.000.
+    f.r03 = 10_000;
+    f.r01 = d("1");
+    f.r01a = d("1");
+    let r = compute(&spec, &f);
+    assert_eq!(r.staffing, StaffingLevel::Lep);
+    assert_eq!(
+        r.staffing_sentence,
+        "Il rapporto raggiunge il LEP di 1 assistente sociale ogni 5.000 abitanti, non ancora l'obiettivo di 1 ogni 4.000."
+    );
+    f.r01a = d("1.5");
+    assert_eq!(compute(&spec, &f).staffing, StaffingLevel::Target);
 }
