@@ -77,18 +77,21 @@ fn counted_adds_open_and_the_rest_apart() {
     );
 }
 
+/// Code, measure, minimum (amount, per), maximum, unit, inner-areas rate.
+type DefaultRow<'a> = (
+    &'a str,
+    Measure,
+    u64,
+    u64,
+    Option<(u64, u64)>,
+    Unit,
+    Option<(u64, u64)>,
+);
+
 #[test]
 fn the_defaults_are_the_decrees_rates() {
     let all = dm77_defaults();
-    let got: Vec<(
-        &str,
-        Measure,
-        u64,
-        u64,
-        Option<(u64, u64)>,
-        Unit,
-        Option<(u64, u64)>,
-    )> = all
+    let got: Vec<DefaultRow> = all
         .iter()
         .map(|s| {
             (
