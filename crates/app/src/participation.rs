@@ -124,7 +124,7 @@ pub async fn save_notice(
     let (published_on, amendment) = match &save {
         NoticeSave::Publication { published_on } => (*published_on, None),
         NoticeSave::Amendment { changes } => (
-            published.map_or(today, |n| n.published_on),
+            published.as_ref().map_or(today, |n| n.published_on),
             Some(NoticeAmendmentInput {
                 amended_on: today,
                 reason: reason.trim().to_string(),
@@ -132,10 +132,16 @@ pub async fn save_notice(
             }),
         ),
     };
+    // A term already published never ends earlier: a patron day or a seat
+    // changed since cannot shorten it.
+    let runs_to = match &published {
+        Some(n) => deadline.runs_to.max(n.runs_to),
+        None => deadline.runs_to,
+    };
     let change = ProcedureChange::Notice {
         terms,
         published_on,
-        runs_to: deadline.runs_to,
+        runs_to,
         amendment,
     };
     store::change_procedure(db, actor, p.id, version, &change).await?;

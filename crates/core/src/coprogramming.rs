@@ -138,11 +138,13 @@ impl NoticeTerms {
     }
 }
 
-/// A notice already public: its terms, the day it became public and the day
-/// its term really ends.
+/// A notice already public: its terms, the day it became public in zona and
+/// the day its term really ends.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublishedNotice {
     pub terms: NoticeTerms,
+    /// The day the office published it in zona; an external publication is
+    /// part of the terms and may be earlier.
     pub published_on: Date,
     pub runs_to: Date,
 }
@@ -150,8 +152,7 @@ pub struct PublishedNotice {
 /// What saving a notice amounts to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoticeSave {
-    /// The first publication, on this day (the earlier of today and a
-    /// recorded external publication).
+    /// The first publication in zona, today.
     Publication { published_on: Date },
     /// A change to a published notice, with the parts it changes.
     Amendment { changes: Vec<&'static str> },
@@ -165,12 +166,13 @@ fn lett(l: &str) -> String {
 /// publication or an amendment.
 ///
 /// - There must be an initiation act (lett. a and b).
-/// - An external publication lies between the act and today.
+/// - An external publication lies between the act and today; the notice is
+///   not published in zona before its act, nor with its deadline passed.
 /// - The notice opens no earlier than it is public: today in zona, or the
 ///   external publication (lett. c: the twenty days run while it is public).
 /// - Once published, the deadline can only be extended, the opening day
-///   cannot move after the notice has opened, nothing changes after the
-///   term has ended, and every change has a reason.
+///   cannot move after the notice has opened (before, not into the past),
+///   nothing changes after the term has ended, and every change has a reason.
 pub fn check_notice(
     initiated_on: Option<Date>,
     published: Option<&PublishedNotice>,
@@ -200,14 +202,17 @@ pub fn check_notice(
             );
         }
     }
-    let public_from = match published {
-        Some(p) => p.published_on,
-        None => today,
-    };
-    let public_from = new
-        .external
-        .as_ref()
-        .map_or(public_from, |x| public_from.min(x.on));
+    // Public from the day it went up in zona, or from the external
+    // publication now recorded if earlier: recomputed on every save, so a
+    // corrected or removed albo date cannot leave a backdated opening.
+    let in_zona = published.map_or(today, |p| p.published_on);
+    if published.is_none() && act > today {
+        e.add(
+            "opens",
+            format!("L'atto di avvio è del {}: l'avviso si pubblica all'esito dell'atto ({}), non prima.", fmt(act), lett("b")),
+        );
+    }
+    let public_from = new.external.as_ref().map_or(in_zona, |x| in_zona.min(x.on));
     if new.opens < public_from {
         e.add(
             "opens",
@@ -224,8 +229,17 @@ pub fn check_notice(
         e.add("closes", m);
     }
     let Some(p) = published else {
+        if new.closes < today {
+            e.add(
+                "closes",
+                format!(
+                    "La scadenza del {} è già passata: l'avviso nascerebbe chiuso.",
+                    fmt(new.closes)
+                ),
+            );
+        }
         return e.into_result(NoticeSave::Publication {
-            published_on: public_from,
+            published_on: today,
         });
     };
     if today > p.runs_to {
@@ -253,6 +267,11 @@ pub fn check_notice(
                 "L'avviso è aperto dal {}: la data di apertura non si può più cambiare.",
                 fmt(p.terms.opens)
             ),
+        );
+    } else if new.opens != p.terms.opens && new.opens < today {
+        e.add(
+            "opens",
+            format!("La nuova apertura del {} è già passata: un avviso non ancora aperto si può spostare solo da oggi in poi.", fmt(new.opens)),
         );
     }
     let changes = new.changes_from(&p.terms);

@@ -102,7 +102,7 @@ fn an_external_publication_dates_the_notice() {
     assert_eq!(
         check_notice(Some(ACT), None, &t, "", TODAY).unwrap(),
         NoticeSave::Publication {
-            published_on: date!(2026 - 11 - 25)
+            published_on: TODAY
         }
     );
     // The day before the albo publication is still too early.
@@ -180,14 +180,17 @@ fn a_published_deadline_is_only_extended() {
         .unwrap()
         .contains("non può aprire il 20/11/2026"));
     let one_day_less = terms(TODAY, date!(2026 - 12 - 20));
-    assert!(check_notice(
-        Some(ACT),
-        Some(&p),
-        &one_day_less,
-        "Errore materiale nella data",
-        TODAY
+    assert!(error(
+        check_notice(
+            Some(ACT),
+            Some(&p),
+            &one_day_less,
+            "Errore materiale nella data",
+            TODAY
+        ),
+        "closes"
     )
-    .is_err());
+    .starts_with("L'avviso resterebbe pubblicato 19 giorni"));
     let longer = terms(TODAY, date!(2027 - 01 - 11));
     assert_eq!(
         check_notice(
@@ -280,14 +283,19 @@ fn the_opening_day_is_fixed_once_open() {
     )
     .contains("è pubblico solo dal 01/12/2026"));
     // On its opening day a notice is open.
-    assert!(check_notice(
-        Some(ACT),
-        Some(&scheduled),
-        &moved,
-        "Apertura dopo l'assemblea",
-        date!(2026 - 12 - 10)
-    )
-    .is_err());
+    assert_eq!(
+        error(
+            check_notice(
+                Some(ACT),
+                Some(&scheduled),
+                &moved,
+                "Apertura dopo l'assemblea",
+                date!(2026 - 12 - 10)
+            ),
+            "opens"
+        ),
+        "L'avviso è aperto dal 10/12/2026: la data di apertura non si può più cambiare."
+    );
 }
 
 #[test]
@@ -382,4 +390,91 @@ fn another_party_justifies_in_twenty_characters() {
         Err("Per un soggetto diverso da un ente del Terzo Settore va motivato (almeno 20 caratteri) perché il suo apporto è direttamente connesso ed essenziale alle finalità e all'oggetto dell'avviso (art. 10, comma 1, lettera b, LR Toscana 65/2020).".to_string())
     );
     assert_eq!(check_applicant(ApplicantKind::ThirdSector, ""), Ok(()));
+}
+
+#[test]
+fn a_corrected_albo_date_is_checked_again() {
+    // Published in zona on 01/12 with an albo date of 16/11 (a typo for
+    // 26/11), opening on 16/11: correcting the albo date leaves the opening
+    // before the publication, and is refused.
+    let mut terms_typo = terms(date!(2026 - 11 - 21), date!(2026 - 12 - 14));
+    terms_typo.external = albo(date!(2026 - 11 - 21));
+    let p = PublishedNotice {
+        terms: terms_typo.clone(),
+        published_on: TODAY,
+        runs_to: date!(2026 - 12 - 14),
+    };
+    let mut corrected = terms_typo.clone();
+    corrected.external = albo(date!(2026 - 11 - 26));
+    let e = check_notice(
+        Some(ACT),
+        Some(&p),
+        &corrected,
+        "Corretta la data dell'albo",
+        date!(2026 - 12 - 02),
+    )
+    .unwrap_err();
+    assert!(
+        e.get("opens")
+            .unwrap()
+            .starts_with("L'avviso non può aprire il 21/11/2026: è pubblico solo dal 26/11/2026"),
+        "{e:?}"
+    );
+    let mut removed = terms_typo;
+    removed.external = None;
+    let e = check_notice(
+        Some(ACT),
+        Some(&p),
+        &removed,
+        "Tolta la pubblicazione all'albo",
+        date!(2026 - 12 - 02),
+    )
+    .unwrap_err();
+    assert!(
+        e.get("opens")
+            .unwrap()
+            .contains("è pubblico solo dal 01/12/2026"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn no_notice_before_its_act_nor_born_closed() {
+    let future_act = date!(2026 - 12 - 05);
+    assert_eq!(
+        error(check_notice(Some(future_act), None, &terms(date!(2026 - 12 - 05), date!(2026 - 12 - 28)), "", TODAY), "opens"),
+        "L'atto di avvio è del 05/12/2026: l'avviso si pubblica all'esito dell'atto (art. 10, comma 1, lettera b, LR Toscana 65/2020), non prima."
+    );
+    let mut old = terms(date!(2026 - 10 - 01), date!(2026 - 10 - 21));
+    old.external = albo(date!(2026 - 10 - 01));
+    assert_eq!(
+        error(
+            check_notice(Some(date!(2026 - 09 - 30)), None, &old, "", TODAY),
+            "closes"
+        ),
+        "La scadenza del 21/10/2026 è già passata: l'avviso nascerebbe chiuso."
+    );
+}
+
+#[test]
+fn a_scheduled_opening_moves_only_forward_from_today() {
+    let scheduled = PublishedNotice {
+        terms: terms(date!(2026 - 12 - 10), date!(2026 - 12 - 30)),
+        published_on: TODAY,
+        runs_to: date!(2026 - 12 - 30),
+    };
+    let back = terms(date!(2026 - 12 - 03), date!(2026 - 12 - 30));
+    assert_eq!(
+        error(check_notice(Some(ACT), Some(&scheduled), &back, "Apertura anticipata di una settimana", date!(2026 - 12 - 05)), "opens"),
+        "La nuova apertura del 03/12/2026 è già passata: un avviso non ancora aperto si può spostare solo da oggi in poi."
+    );
+    let from_today = terms(date!(2026 - 12 - 05), date!(2026 - 12 - 30));
+    assert!(check_notice(
+        Some(ACT),
+        Some(&scheduled),
+        &from_today,
+        "Apertura anticipata a oggi",
+        date!(2026 - 12 - 05)
+    )
+    .is_ok());
 }

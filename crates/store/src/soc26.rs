@@ -249,18 +249,27 @@ pub async fn set_permanent_staff(
         for (municipality, value) in entries {
             let old = before.iter().find(|r| r.municipality_id == *municipality);
             match (old, value) {
-                (Some(_), v) => {
-                    sqlx::query(
+                (Some(o), v) => {
+                    // The row's own version too: under READ COMMITTED two
+                    // saves may both pass the sum check above.
+                    let n = sqlx::query(
                         "UPDATE permanent_social_workers SET fte_hundredths = $1, version = version + 1, \
-                         updated_at = $2 WHERE zone_id = $3 AND year = $4 AND COALESCE(municipality_id, 0) = $5",
+                         updated_at = $2 WHERE zone_id = $3 AND year = $4 AND COALESCE(municipality_id, 0) = $5 \
+                         AND version = $6",
                     )
                     .bind(v)
                     .bind(t)
                     .bind(zone_id)
                     .bind(year)
                     .bind(municipality.unwrap_or(0))
+                    .bind(o.version)
                     .execute(&mut *tx)
-                    .await?;
+                    .await?
+                    .rows_affected();
+                    if n == 0 {
+                        tx.rollback().await?;
+                        return Err(StoreError::Conflict);
+                    }
                 }
                 (None, Some(v)) => {
                     sqlx::query(

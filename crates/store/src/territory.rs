@@ -347,7 +347,7 @@ pub async fn seat_patron_day(db: &Db, zone_id: i64) -> Result<Option<PatronDay>>
         Ok::<_, StoreError>(
         sqlx::query_scalar(
             "SELECT m.patron_day FROM zones z JOIN municipalities m ON m.id = z.seat_municipality_id \
-             WHERE z.id = $1"
+             AND m.zone_id = z.id WHERE z.id = $1"
         )
         .bind(zone_id)
         .fetch_optional(pool)

@@ -52,10 +52,6 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{PUBLIC_BASE}/esporta"), get(public_export))
 }
 
-fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 /// One row of the registry as the pages show it.
 pub struct RowView {
     pub id: i64,
@@ -169,7 +165,7 @@ async fn list_page(
 ) -> PageResult {
     let aq = query_of(q, public)?;
     let all = store::list_agreements(&state.db, zone_id, &aq).await?;
-    let today = today();
+    let today = state.today();
     let warning_count = all
         .iter()
         .filter(|a| !cd::warnings(a, today).is_empty())
@@ -301,7 +297,7 @@ async fn export_response(
 ) -> Result<Response, AppError> {
     let aq = query_of(q, public)?;
     let rows = store::list_agreements(&state.db, zone_id, &aq).await?;
-    let today = today();
+    let today = state.today();
     let stem = "co-progettazione";
     if q.get("format").map(String::as_str) == Some("pdf") {
         let zone_name = ctx
@@ -383,7 +379,7 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         page: PageCtx::new(&ctx, "Procedura di co-progettazione")
             .crumb("Partecipazione", "/partecipazione")
             .crumb("Co-progettazione", BASE),
-        row: RowView::of(&a, today()),
+        row: RowView::of(&a, state.today()),
         holder_kind: a.holder_kind().label(),
         partners: a
             .partners

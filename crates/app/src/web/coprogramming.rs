@@ -537,7 +537,11 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_>) -
         ]
     });
     let published = p.published_notice();
-    let notice_fields = office.then(|| {
+    // After the term a notice can no longer change: no form that can only fail.
+    // (A refused save still shows the form with its messages.)
+    let notice_open_to_change = published.as_ref().is_none_or(|n| today <= n.runs_to)
+        || matches!(failed, Some(("avviso", _, _)));
+    let notice_fields = (office && notice_open_to_change).then(|| {
         let (v, e) = form_of("avviso");
         let external = published.as_ref().and_then(|n| n.terms.external.clone());
         let defaults = FormValues::from([

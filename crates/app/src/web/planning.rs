@@ -489,8 +489,9 @@ async fn poa_data(state: &AppState, zone_id: i64, year: i64) -> Result<PoaData, 
         .ok_or(AppError::NotFound)
 }
 
+/// The day in an export's file name: the Italian civil date.
 fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+    crate::Clock::system().today()
 }
 
 async fn sheet_export(

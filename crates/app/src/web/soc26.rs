@@ -800,15 +800,28 @@ async fn permanent_staff_view(
         )))
         .map(|(k, label, v)| (k, label, v, None))
         .collect();
+    let mut version = version;
     if let Some((typed, errors)) = failed {
         for r in &mut rows {
             r.2 = typed.get(&r.0).cloned().unwrap_or_default();
             r.3 = errors.get(&r.0).cloned();
         }
+        // The version the person started from, so that a save made
+        // meanwhile by someone else is still a conflict.
+        version = super::forms::version(typed);
     }
-    let recorded: Vec<i64> = entries.iter().filter_map(|e| e.fte_hundredths).collect();
+    // Only the entries the form shows: the ATS and the active municipalities.
+    let recorded: Vec<i64> = entries
+        .iter()
+        .filter(|e| {
+            e.municipality_id
+                .is_none_or(|id| municipalities.iter().any(|m| m.id == id))
+        })
+        .filter_map(|e| e.fte_hundredths)
+        .collect();
     let total: Decimal = recorded.iter().map(|h| Decimal::new(*h, 2)).sum();
     let ratio = rules::inhabitants_per_worker_shown(population, total);
+    let complete = missing_population.is_empty();
     Ok(PermanentStaffView {
         office: ctx.allows(Action::Administer { zone_id }),
         population_day: format!("1° gennaio {}", spec.year),
@@ -816,7 +829,9 @@ async fn permanent_staff_view(
         missing_population,
         total: format::decimal(total),
         ratio: ratio.map(format::decimal).unwrap_or_else(|| "—".into()),
-        contribution: (!recorded.is_empty())
+        // With a population missing the thresholds would be too low: no
+        // amount rather than a wrong one.
+        contribution: (!recorded.is_empty() && complete)
             .then(|| rules::ats_contribution(spec, population, total).to_string()),
         rows,
         version,

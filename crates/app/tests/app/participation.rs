@@ -285,6 +285,8 @@ async fn a_notice_runs_from_its_publication_and_is_only_extended() {
             p.field_error("reason").unwrap(),
             "Il termine dell'avviso è scaduto il 28/12/2026: l'avviso non si può più modificare. Per raccogliere altre domande serve un nuovo avviso."
         );
+        // Nor is a form offered that could only fail.
+        assert!(!app.get(&path).await.body.contains("Rettifica l'avviso"));
     }
 }
 
@@ -313,8 +315,52 @@ async fn the_seat_patron_day_moves_a_deadline() {
         .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
         let detail = flat(&app.get(&path).await.body);
+        let extension = "La scadenza del 22/05/2027 cade in un giorno festivo (festa del santo patrono): per l'art. 2963, comma 3, del codice civile il termine è prorogato di diritto a lunedì 24/05/2027.";
+        assert!(detail.contains(extension), "{detail}");
+        // The patron day cleared afterwards does not shorten the published term.
+        let livorno = crate::soc26::municipality_id(&app, "Livorno").await;
+        let m = format!("/admin/comuni/{livorno}");
+        let version = version_in(&app.get(&m).await.body);
+        let p = app
+            .submit(
+                &m,
+                &m,
+                &[
+                    ("istat_code", "049009"),
+                    ("name", "Livorno"),
+                    ("inner_area", "A"),
+                    ("patron_day", ""),
+                    ("version", &version),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let version = version_in(&app.get(&path).await.body);
+        let p = app
+            .submit(
+                &path,
+                &format!("{path}/avviso"),
+                &[
+                    ("purpose", "Individuare i bisogni."),
+                    ("subject", "Il piano di prova."),
+                    (
+                        "requirements",
+                        "Enti del Terzo Settore della zona e delle zone vicine.",
+                    ),
+                    ("terms", "Domande entro la scadenza."),
+                    ("participation", "Laboratori sui tavoli."),
+                    ("opens", "20/04/2027"),
+                    ("closes", "22/05/2027"),
+                    ("reason", "Requisiti estesi alle zone vicine"),
+                    ("version", &version),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let detail = flat(&app.get(&path).await.body);
+        assert!(detail.contains(extension), "{detail}");
         assert!(
-            detail.contains("La scadenza del 22/05/2027 cade in un giorno festivo (festa del santo patrono): per l'art. 2963, comma 3, del codice civile il termine è prorogato di diritto a lunedì 24/05/2027."),
+            detail.contains("requisiti. Motivo: Requisiti estesi alle zone vicine"),
             "{detail}"
         );
     }

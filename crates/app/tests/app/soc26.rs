@@ -7,7 +7,7 @@ use zona_store::territory::{self, ListQuery};
 use zona_store::testing::BACKENDS;
 use zona_store::{Backend, Page as DbPage};
 
-async fn municipality_id(app: &TestApp, name: &str) -> i64 {
+pub async fn municipality_id(app: &TestApp, name: &str) -> i64 {
     let q = ListQuery {
         text: name.into(),
         ..Default::default()
@@ -541,6 +541,11 @@ async fn the_c797_contribution_rests_on_permanent_staff() {
             "{body}"
         );
         assert!(body.contains(r#"value="1.5""#), "{body}");
+        // The form keeps the version the person started from.
+        assert!(
+            body.contains(&format!(r#"name="version" value="{version}""#)),
+            "{body}"
+        );
         // 30 workers: (30 − 169.931 ÷ 6.500) × 40.000 € = 1.200.000 − 13.594.480 ÷ 13
         // = 154.270,769… → 154.270,77 €.
         let r = save(vec![

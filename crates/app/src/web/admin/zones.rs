@@ -43,9 +43,9 @@ impl Entity for Zones {
         options.extend(regions.into_iter().map(|r| (r.id.to_string(), r.name)));
         let mut municipalities = vec![(String::new(), "Non indicato".to_string())];
         if let Some(zone_id) = ctx.zone_id() {
+            // Inactive ones too: a seat deactivated later stays selected.
             let q = territory::ListQuery {
                 zone_id: Some(zone_id),
-                active: Some(true),
                 ..Default::default()
             };
             let (all, _) = territory::list_municipalities(&state.db, &q, Page::all()).await?;
@@ -56,8 +56,13 @@ impl Entity for Zones {
             municipalities,
         })
     }
-    fn fields(o: &ZoneOptions, values: &FormValues, errors: &FieldErrors, _: bool) -> Vec<Field> {
-        vec![
+    fn fields(
+        o: &ZoneOptions,
+        values: &FormValues,
+        errors: &FieldErrors,
+        editing: bool,
+    ) -> Vec<Field> {
+        let mut fields = vec![
             Field::select("region_id", "Regione", o.regions.clone())
                 .required()
                 .bind(values, errors),
@@ -72,11 +77,18 @@ impl Entity for Zones {
             Field::text("lead_body", "Ente capofila dell'ambito")
                 .hint("Esempio: Comune di Livorno.")
                 .bind(values, errors),
-            Field::select("seat_municipality_id", "Comune sede dell'ufficio della zona", o.municipalities.clone())
-                .hint("La festa del suo santo patrono conta come giorno festivo per le scadenze degli avvisi della zona.")
-                .bind(values, errors),
-            Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors),
-        ]
+        ];
+        // A new zone has no municipalities yet: its seat is chosen once
+        // they are recorded.
+        if editing {
+            fields.push(
+                Field::select("seat_municipality_id", "Comune sede dell'ufficio della zona", o.municipalities.clone())
+                    .hint("La festa del suo santo patrono conta come giorno festivo per le scadenze degli avvisi della zona.")
+                    .bind(values, errors),
+            );
+        }
+        fields.push(Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors));
+        fields
     }
     fn parse(o: &ZoneOptions, _: &Ctx, values: &FormValues) -> Result<ZoneInput, FieldErrors> {
         let mut e = FieldErrors::new();
