@@ -457,6 +457,26 @@ fn no_notice_before_its_act_nor_born_closed() {
 }
 
 #[test]
+fn an_act_of_today_and_a_deadline_of_today_are_in_time() {
+    assert!(check_notice(
+        Some(TODAY),
+        None,
+        &terms(TODAY, date!(2026 - 12 - 21)),
+        "",
+        TODAY
+    )
+    .is_ok());
+    let mut last_day = terms(date!(2026 - 11 - 11), TODAY);
+    last_day.external = albo(date!(2026 - 11 - 11));
+    assert_eq!(
+        check_notice(Some(date!(2026 - 11 - 10)), None, &last_day, "", TODAY),
+        Ok(NoticeSave::Publication {
+            published_on: TODAY
+        })
+    );
+}
+
+#[test]
 fn a_scheduled_opening_moves_only_forward_from_today() {
     let scheduled = PublishedNotice {
         terms: terms(date!(2026 - 12 - 10), date!(2026 - 12 - 30)),
