@@ -17,8 +17,8 @@ use zona_core::projects::{euro, pnrr_investment};
 use zona_reports::{Cell, Column, ColumnKind, Table};
 use zona_store::network::{self as net, Facility};
 use zona_store::projects::Project;
-use zona_store::territory::{self, ListQuery};
-use zona_store::{Db, Page};
+use zona_store::territory;
+use zona_store::Db;
 
 /// "circa 34.000", "11.000–12.000": a count or a range as the pages write it.
 pub fn range_text(min: Option<i64>, max: Option<i64>) -> String {
@@ -334,12 +334,7 @@ impl Dm77Check {
 /// The population of a zone: the latest figure of each active municipality.
 /// Returns the residents and how the total was made ("Livorno 153.154 (2024) + …").
 pub async fn zone_residents(db: &Db, zone_id: i64) -> Result<(Vec<Resident>, String)> {
-    let q = ListQuery {
-        zone_id: Some(zone_id),
-        active: Some(true),
-        ..Default::default()
-    };
-    let (ms, _) = territory::list_municipalities(db, &q, Page::all()).await?;
+    let ms = territory::zone_municipalities(db, zone_id).await?;
     let mut residents = Vec::new();
     let mut parts = Vec::new();
     for m in ms {

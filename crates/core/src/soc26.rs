@@ -393,6 +393,31 @@ pub fn inhabitants_per_social_worker(r03: u64, r01: Decimal, r01a: Decimal) -> O
     Some(ratio(Decimal::from(r03), staff, 0))
 }
 
+/// Reads a number of permanent social workers in full-time equivalents, as
+/// typed ("12,50"), into hundredths of a post: empty is "not known", and a
+/// negative number, more than two decimals or more than [`MAX_STAFF`] are
+/// refused with an Italian message.
+pub fn read_permanent_fte(typed: &str) -> Result<Option<i64>, String> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    let d = crate::number::read_decimal(typed, 2).map_err(|e| e.to_string())?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err("Il numero di assistenti non può essere negativo.".into());
+    }
+    if d > Decimal::from(MAX_STAFF) {
+        return Err(format!(
+            "Al massimo {} assistenti.",
+            crate::format::thousands(MAX_STAFF)
+        ));
+    }
+    // Exact: at most two decimals and at most MAX_STAFF.
+    Ok(Some(
+        i64::try_from((d * Decimal::ONE_HUNDRED).trunc()).expect("within MAX_STAFF"),
+    ))
+}
+
 /// Inhabitants per social worker for a zone's sentence: 2 decimals, half away
 /// from zero, so that 170.013 inhabitants with 34 workers read 5.000,38 and
 /// not the 5.000 that R01B's unit rounding would print next to "below the

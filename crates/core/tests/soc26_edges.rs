@@ -394,3 +394,29 @@ fn the_staffing_level_counts_municipal_and_ats_staff_together() {
     f.r01a = d("1.5");
     assert_eq!(compute(&spec, &f).staffing, StaffingLevel::Target);
 }
+
+#[test]
+fn permanent_staff_is_read_in_hundredths() {
+    assert_eq!(read_permanent_fte(""), Ok(None));
+    assert_eq!(read_permanent_fte("  "), Ok(None));
+    assert_eq!(read_permanent_fte("12,50"), Ok(Some(1250)));
+    assert_eq!(read_permanent_fte("5"), Ok(Some(500)));
+    assert_eq!(read_permanent_fte("0"), Ok(Some(0)));
+    assert_eq!(read_permanent_fte("100.000"), Ok(Some(10_000_000)));
+    assert_eq!(
+        read_permanent_fte("-1"),
+        Err("Il numero di assistenti non può essere negativo.".into())
+    );
+    assert_eq!(
+        read_permanent_fte("100.000,01"),
+        Err("Al massimo 100.000 assistenti.".into())
+    );
+    assert_eq!(
+        read_permanent_fte("1,234"),
+        Err("«1,234»: al massimo 2 decimali.".into())
+    );
+    assert_eq!(
+        read_permanent_fte("1.5"),
+        Err("«1.5»: usare la virgola per i decimali (esempio 1234,56); il punto separa solo le migliaia, a gruppi di tre cifre.".into())
+    );
+}

@@ -437,6 +437,29 @@ pub async fn list_municipalities(
     list_query(db, MUNICIPALITY_SELECT, "ORDER BY name", f, page).await
 }
 
+/// The active municipalities of a zone, by name.
+pub async fn zone_municipalities(db: &Db, zone_id: i64) -> Result<Vec<Municipality>> {
+    let q = ListQuery {
+        zone_id: Some(zone_id),
+        active: Some(true),
+        ..Default::default()
+    };
+    Ok(list_municipalities(db, &q, Page::all()).await?.0)
+}
+
+/// The population of every municipality of a zone recorded for one year:
+/// (municipality, population), in one query.
+pub async fn zone_populations(db: &Db, zone_id: i64, year: i64) -> Result<Vec<(i64, i64)>> {
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, (i64, i64)>(
+        "SELECT p.municipality_id, p.population FROM municipality_populations p \
+         JOIN municipalities m ON m.id = p.municipality_id WHERE m.zone_id = $1 AND p.year = $2"
+    )
+    .bind(zone_id)
+    .bind(year)
+    .fetch_all(pool)
+    .await?))
+}
+
 pub async fn get_municipality(db: &Db, id: i64) -> Result<Option<Municipality>> {
     let sql = format!("{MUNICIPALITY_SELECT} WHERE id = $1");
     on_db!(db, |pool| Ok(sqlx::query_as::<_, Municipality>(&sql)

@@ -21,8 +21,8 @@ use zona_core::format;
 use zona_core::soc26::{self as rules, Problem, Soc26Input, Soc26Result, Soc26Spec};
 use zona_core::soc26_json;
 use zona_store::soc26 as store;
-use zona_store::territory::{self, ListQuery, Municipality};
-use zona_store::{Page, StoreError};
+use zona_store::territory::{self, Municipality};
+use zona_store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -647,12 +647,7 @@ async fn zone_page(state: &AppState, ctx: &Ctx, failed: StaffFailure<'_>) -> Pag
     let zone_id = zone_of(ctx)?;
     require(ctx, Action::ReadInternal { zone_id })?;
     let spec = Soc26Spec::latest();
-    let q = ListQuery {
-        zone_id: Some(zone_id),
-        active: Some(true),
-        ..Default::default()
-    };
-    let (municipalities, _) = territory::list_municipalities(&state.db, &q, Page::all()).await?;
+    let municipalities = territory::zone_municipalities(&state.db, zone_id).await?;
     let forms = store::list(&state.db, zone_id, i64::from(spec.year)).await?;
     let mut rows = Vec::new();
     let (mut pop, mut rob, mut workers) = (0u64, 0u64, Decimal::ZERO);
@@ -764,15 +759,12 @@ async fn permanent_staff_view(
     let zone_id = zone_of(ctx)?;
     let year = i64::from(spec.year);
     let (entries, version) = store::permanent_staff(&state.db, zone_id, year).await?;
+    let recorded_populations = territory::zone_populations(&state.db, zone_id, year - 1).await?;
     let mut population = 0u64;
     let mut missing_population = Vec::new();
     for m in municipalities {
-        let found = territory::populations(&state.db, m.id)
-            .await?
-            .into_iter()
-            .find(|p| p.year == year - 1);
-        match found {
-            Some(p) => population += p.population.max(0) as u64,
+        match recorded_populations.iter().find(|(id, _)| *id == m.id) {
+            Some((_, p)) => population += (*p).max(0) as u64,
             None => missing_population.push(m.name.clone()),
         }
     }
@@ -848,12 +840,7 @@ async fn save_permanent_staff(
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::Administer { zone_id })?;
     let spec = Soc26Spec::latest();
-    let q = ListQuery {
-        zone_id: Some(zone_id),
-        active: Some(true),
-        ..Default::default()
-    };
-    let (municipalities, _) = territory::list_municipalities(&state.db, &q, Page::all()).await?;
+    let municipalities = territory::zone_municipalities(&state.db, zone_id).await?;
     let mut errors = HashMap::new();
     let mut entries = Vec::new();
     let keys = municipalities
@@ -862,38 +849,11 @@ async fn save_permanent_staff(
         .chain(std::iter::once(None));
     for id in keys {
         let field = staff_field(id);
-        let typed = v.get(&field).map(String::as_str).unwrap_or("").trim();
-        if typed.is_empty() {
-            entries.push((id, None));
-            continue;
-        }
-        match zona_core::number::read_decimal(typed, 2) {
-            Ok(d) if d.is_sign_negative() => {
-                errors.insert(
-                    field,
-                    "Il numero di assistenti non può essere negativo.".to_string(),
-                );
-            }
-            Ok(d) if d > Decimal::from(rules::MAX_STAFF) => {
-                errors.insert(
-                    field,
-                    format!(
-                        "Al massimo {} assistenti.",
-                        format::thousands(rules::MAX_STAFF)
-                    ),
-                );
-            }
-            Ok(d) => entries.push((
-                id,
-                Some(
-                    (d * Decimal::ONE_HUNDRED)
-                        .trunc()
-                        .try_into()
-                        .unwrap_or(0i64),
-                ),
-            )),
-            Err(e) => {
-                errors.insert(field, e.to_string());
+        let typed = v.get(&field).map(String::as_str).unwrap_or("");
+        match rules::read_permanent_fte(typed) {
+            Ok(hundredths) => entries.push((id, hundredths)),
+            Err(m) => {
+                errors.insert(field, m);
             }
         }
     }
