@@ -13,8 +13,8 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use zona_store::territory::ListQuery;
-use zona_store::testing::TestDb;
 use zona_store::{Backend, Page};
+use zona_testing::TestDb;
 
 const CLIENTS: usize = 8;
 const RUN_FOR: Duration = Duration::from_secs(4);

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use zona_app::web::{self, AppState};
 use zona_app::Config;
-use zona_store::testing::TestDb;
 use zona_store::Backend;
+use zona_testing::TestDb;
 
 const REQUESTS: usize = 4000;
 const CONCURRENCY: usize = 16;

@@ -8,8 +8,8 @@
 
 use std::time::{Duration, Instant};
 use zona_core::network::FacilityKind;
-use zona_store::testing::TestDb;
 use zona_store::Backend;
+use zona_testing::TestDb;
 
 const RUNS: usize = 7;
 

@@ -7,8 +7,8 @@
 //! `ZONA_BENCH_BACKEND=postgres` to use the test PostgreSQL).
 
 use std::time::{Duration, Instant};
-use zona_store::testing::TestDb;
 use zona_store::Backend;
+use zona_testing::TestDb;
 
 const RUNS: usize = 7;
 

@@ -6,8 +6,8 @@
 //! to read from the test PostgreSQL).
 
 use std::time::{Duration, Instant};
-use zona_store::testing::TestDb;
 use zona_store::Backend;
+use zona_testing::TestDb;
 
 const RUNS: usize = 5;
 

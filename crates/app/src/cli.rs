@@ -368,7 +368,7 @@ async fn run(cli: Cli) -> Result<()> {
                 }),
             };
             println!("zona demo: Zona Distretto Livornese");
-            println!("database: {}", redact(&url));
+            println!("database: {}", zona_store::redact(&url));
             println!("open http://{}/ in a browser", listener.local_addr()?);
             println!(
                 "demo accounts (password for all: {}):",
@@ -399,7 +399,7 @@ async fn run(cli: Cli) -> Result<()> {
             tracing::info!(
                 "zona listening on http://{}/ (database {})",
                 listener.local_addr()?,
-                redact(&db.database_url)
+                zona_store::redact(&db.database_url)
             );
             web::serve(
                 listener,
@@ -413,7 +413,10 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Migrate { db } => {
             open(&db.database_url).await?;
-            println!("database is up to date: {}", redact(&db.database_url));
+            println!(
+                "database is up to date: {}",
+                zona_store::redact(&db.database_url)
+            );
             Ok(())
         }
         Command::Zone { command } => zone(command).await,
@@ -425,20 +428,6 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Soc26 {
             command: Soc26Command::Import { file, zone, db },
         } => crate::soc26_import::run(&file, zone.as_deref(), &db.database_url).await,
-    }
-}
-
-/// A database URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
     }
 }
 
@@ -881,23 +870,4 @@ async fn export(a: ExportArgs) -> Result<()> {
     };
     let bytes = table.write(format)?;
     write_out(a.out, &bytes, &format!("{} rows", table.rows.len()))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn urls_are_redacted() {
-        assert_eq!(
-            super::redact("postgres://zona:secret@db:5432/zona"),
-            "postgres://zona:***@db:5432/zona"
-        );
-        assert_eq!(
-            super::redact("postgres://postgres@127.0.0.1/test"),
-            "postgres://postgres@127.0.0.1/test"
-        );
-        assert_eq!(
-            super::redact("sqlite://data/zona.db"),
-            "sqlite://data/zona.db"
-        );
-    }
 }

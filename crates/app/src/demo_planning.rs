@@ -8,7 +8,9 @@
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use time::macros::date;
-use zona_core::planning::{ActKind, FundingLine, Indicator, SheetContent, SheetStatus};
+use zona_core::planning::{
+    ActKind, FundingLine, HealthPlanStatus, Indicator, SheetContent, SheetStatus,
+};
 use zona_core::Cents;
 use zona_store::planning;
 use zona_store::sheets::{self, ActInput, NewSheet};
@@ -523,6 +525,7 @@ pub async fn load(
         "Piano Integrato di Salute 2020-2022",
         2020,
         2022,
+        HealthPlanStatus::InForce,
     )
     .await?;
     let mut objectives = Vec::new();
@@ -642,6 +645,7 @@ async fn load_frame(
         "Piano Integrato di Salute 2026-2028",
         2026,
         2028,
+        HealthPlanStatus::InPreparation,
     )
     .await?;
     pis::update_knowledge(

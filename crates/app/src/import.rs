@@ -527,27 +527,3 @@ fn keyed(sheet: &Sheet, key_of: impl Fn(&str) -> String) -> Vec<FileRow> {
         })
         .collect()
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lines(csv: &str) -> Vec<usize> {
-        read_csv(csv.as_bytes())
-            .unwrap()
-            .rows
-            .into_iter()
-            .map(|(l, _)| l)
-            .collect()
-    }
-
-    #[test]
-    fn every_row_knows_its_line() {
-        assert_eq!(lines("a;b\n1;2\n3;4\n"), [2, 3]);
-        assert_eq!(lines("a;b\r\n1;2\r\n3;4\r\n"), [2, 3]);
-        // A cell with a line break: the next record starts two lines later.
-        assert_eq!(lines("a;b\n\"x\ny\";2\n3;4\n"), [2, 4]);
-        assert_eq!(lines("a;b\r\n1;\"p\r\nq\"\r\n3;4\r\n"), [2, 4]);
-        assert_eq!(lines("\u{feff}a;b\n1;2\n\n3;4\n"), [2, 4]);
-    }
-}

@@ -17,6 +17,7 @@ pub mod participation;
 pub mod passwords;
 pub mod poa;
 mod soc26_import;
+pub mod usecase;
 pub mod web;
 
 pub use config::{Clock, Config};

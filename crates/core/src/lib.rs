@@ -8,6 +8,8 @@
 // The SOC26 JSON rendering is one large `json!` literal.
 #![recursion_limit = "256"]
 
+pub mod attachment;
+pub mod authn;
 pub mod authz;
 pub mod calendar;
 pub mod codesign;

@@ -72,6 +72,18 @@ macro_rules! labelled_enum {
             }
         }
 
+        /// A stored code read back: one that names no value is an error,
+        /// never a silent default.
+        impl TryFrom<String> for $name {
+            type Error = $crate::validation::UnknownCode;
+            fn try_from(code: String) -> Result<$name, Self::Error> {
+                $name::from_code(&code).ok_or($crate::validation::UnknownCode {
+                    kind: stringify!($name),
+                    code,
+                })
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.label())

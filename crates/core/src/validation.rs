@@ -125,6 +125,14 @@ pub fn int_in_range(value: &str, min: i64, max: i64) -> Result<i64, String> {
     Ok(n)
 }
 
+/// A code, read from storage or a file, that names no value of its kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} code «{code}»")]
+pub struct UnknownCode {
+    pub kind: &'static str,
+    pub code: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,12 +19,11 @@ pub mod sessions;
 pub mod sheets;
 pub mod soc26;
 pub mod territory;
-pub mod testing;
 pub mod users;
 pub mod vocabularies;
 
 pub use audit::{Actor, AuditEntry};
-pub use db::{Backend, Db, Page};
+pub use db::{redact, Backend, Db, Page};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

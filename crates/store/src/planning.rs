@@ -4,6 +4,7 @@
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::{now, on_db, Db, Result, StoreError};
 use serde::Serialize;
+use zona_core::planning::HealthPlanStatus;
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct HealthPlan {
@@ -21,18 +22,20 @@ pub async fn create_health_plan(
     title: &str,
     period_start: i64,
     period_end: i64,
+    status: HealthPlanStatus,
 ) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO health_plans (zone_id, title, period_start, period_end, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            "INSERT INTO health_plans (zone_id, title, period_start, period_end, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
         )
         .bind(zone_id)
         .bind(title)
         .bind(period_start)
         .bind(period_end)
+        .bind(status.code())
         .bind(t)
         .fetch_one(&mut *tx)
         .await
@@ -40,7 +43,7 @@ pub async fn create_health_plan(
         let entry = AuditEntry::new(action::CREATE, entity::HEALTH_PLAN, Some(id))
             .zone(Some(zone_id))
             .summary(format!("Piano Integrato di Salute «{title}»"))
-            .after(&serde_json::json!({ "title": title, "period_start": period_start, "period_end": period_end }));
+            .after(&serde_json::json!({ "title": title, "period_start": period_start, "period_end": period_end, "status": status.code() }));
         write_audit!(&mut *tx, actor, entry);
         tx.commit().await?;
         Ok(id)

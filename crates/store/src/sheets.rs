@@ -23,7 +23,8 @@ pub struct SheetRow {
     pub programme_id: i64,
     pub code: String,
     pub demo: bool,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: SheetStatus,
     pub review_comment: Option<String>,
     pub progress: Option<i64>,
     pub survey_date: Option<Date>,
@@ -33,7 +34,8 @@ pub struct SheetRow {
     pub updated_at: time::OffsetDateTime,
     pub year: i64,
     pub zone_id: i64,
-    pub plan_status: String,
+    #[sqlx(try_from = "String")]
+    pub plan_status: PlanStatus,
     pub programme: String,
     pub objective_id: i64,
     pub objective: String,
@@ -43,10 +45,10 @@ pub struct SheetRow {
 
 impl SheetRow {
     pub fn status(&self) -> SheetStatus {
-        SheetStatus::from_code(&self.status).unwrap_or(SheetStatus::ToFill)
+        self.status
     }
     pub fn plan_status(&self) -> PlanStatus {
-        PlanStatus::from_code(&self.plan_status).unwrap_or(PlanStatus::Open)
+        self.plan_status
     }
 }
 
@@ -581,14 +583,15 @@ pub struct PlanInfo {
     pub id: i64,
     pub zone_id: i64,
     pub year: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: PlanStatus,
     pub health_plan_id: i64,
     pub approved_at: Option<time::OffsetDateTime>,
 }
 
 impl PlanInfo {
     pub fn status(&self) -> PlanStatus {
-        PlanStatus::from_code(&self.status).unwrap_or(PlanStatus::Open)
+        self.status
     }
 }
 
@@ -659,10 +662,10 @@ async fn status_of_sheets(db: &Db, annual_plan_id: i64) -> Result<Vec<SheetStatu
     .bind(annual_plan_id)
     .fetch_all(pool)
     .await)?;
-    Ok(codes
-        .iter()
-        .map(|c| SheetStatus::from_code(c).unwrap_or(SheetStatus::ToFill))
-        .collect())
+    codes
+        .into_iter()
+        .map(|c| SheetStatus::try_from(c).map_err(|e| sqlx::Error::Decode(Box::new(e)).into()))
+        .collect()
 }
 
 /// How many sheets are in each status, in the workflow's order.
@@ -692,7 +695,7 @@ pub struct SheetQuery {
     pub unit_id: Option<i64>,
     pub funding_source: Option<String>,
     pub municipality_id: Option<i64>,
-    pub status: Option<String>,
+    pub status: Option<SheetStatus>,
     pub objective_id: Option<i64>,
     pub programme_id: Option<i64>,
 }
@@ -712,7 +715,8 @@ pub struct SheetSummary {
     pub unit_id: Option<i64>,
     pub unit_name: Option<String>,
     pub organisation_name: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: SheetStatus,
     pub progress: Option<i64>,
     pub total_cents: i64,
     pub indicator_count: i64,
@@ -725,7 +729,7 @@ pub struct SheetSummary {
 
 impl SheetSummary {
     pub fn status_label(&self) -> &'static str {
-        SheetStatus::from_code(&self.status).map_or("", SheetStatus::label)
+        self.status.label()
     }
     pub fn total(&self) -> Cents {
         Cents(self.total_cents)
@@ -744,8 +748,8 @@ fn sheet_filter(annual_plan_id: i64, q: &SheetQuery) -> Filter {
     if let Some(u) = q.unit_id {
         f.eq("x.unit_id", Param::Int(u));
     }
-    if let Some(s) = &q.status {
-        f.eq("x.status", Param::Text(s.clone()));
+    if let Some(s) = q.status {
+        f.eq("x.status", Param::Text(s.code().to_string()));
     }
     if let Some(o) = q.objective_id {
         f.eq("p.health_objective_id", Param::Int(o));

@@ -6,9 +6,9 @@ use zona_store::organisations::{self as orgs, OrganisationInput, UnitInput};
 use zona_store::territory::{
     self, Deactivatable, ListQuery, MunicipalityInput, Population, RegionInput, ZoneInput,
 };
-use zona_store::testing::{TestDb, BACKENDS};
 use zona_store::users::{self, UserInput};
 use zona_store::{sessions, Actor, Backend, Db, Page, StoreError};
+use zona_testing::{TestDb, BACKENDS};
 
 fn actor() -> Actor {
     Actor::system("test")
@@ -815,9 +815,17 @@ async fn the_planning_tree_reads_back_in_order() {
         let t = TestDb::new(backend).await;
         let db = &t.db;
         let (_, zone) = zone_fixture(db).await;
-        let pis = planning::create_health_plan(db, &actor(), zone, "PIS 2020-2022", 2020, 2022)
-            .await
-            .unwrap();
+        let pis = planning::create_health_plan(
+            db,
+            &actor(),
+            zone,
+            "PIS 2020-2022",
+            2020,
+            2022,
+            zona_core::planning::HealthPlanStatus::InForce,
+        )
+        .await
+        .unwrap();
         let o2 = planning::add_health_objective(db, &actor(), zone, pis, 2, "Prevenzione")
             .await
             .unwrap();
@@ -962,9 +970,17 @@ async fn sheets_read_back_exactly_and_never_overwrite_each_other() {
         let comune = orgs::create_organisation(db, &actor(), &org_input(zone, "Comune di Livorno"))
             .await
             .unwrap();
-        let pis = planning::create_health_plan(db, &actor(), zone, "PIS", 2020, 2022)
-            .await
-            .unwrap();
+        let pis = planning::create_health_plan(
+            db,
+            &actor(),
+            zone,
+            "PIS",
+            2020,
+            2022,
+            zona_core::planning::HealthPlanStatus::InForce,
+        )
+        .await
+        .unwrap();
         let o = planning::add_health_objective(db, &actor(), zone, pis, 1, "Inclusione")
             .await
             .unwrap();
@@ -1080,7 +1096,10 @@ async fn sheets_read_back_exactly_and_never_overwrite_each_other() {
         sheets::approve_plan(db, &actor(), poa, &act(ActKind::Approval))
             .await
             .unwrap();
-        assert_eq!(sheets::plan_info(db, poa).await.unwrap().status, "approved");
+        assert_eq!(
+            sheets::plan_info(db, poa).await.unwrap().status,
+            zona_core::planning::PlanStatus::Approved
+        );
         let locked = sheets::update_sheet(db, &actor(), id, 4, &content, None).await;
         assert!(
             matches!(locked, Err(StoreError::Refused(_))),

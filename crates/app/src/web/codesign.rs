@@ -3,13 +3,13 @@
 //! chapter's table, exports (CSV, XLSX, JSON, the chapter as PDF) and the
 //! public list of what is published.
 
-use super::admin::views::{ConfirmPage, EntryPage};
-use super::admin::{require, same_zone, zone_of};
+use super::common::{require, same_zone, zone_of};
 use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::forms::{self, Field, FieldKind, FormValues};
 use super::page::{render_page, PageCtx, PageResult};
 use super::planning::query_string;
+use super::views::{ConfirmPage, EntryPage};
 use super::{AppError, AppState};
 use crate::codesign::{self as cd, Directory, COLUMNS};
 use askama::Template;

@@ -5,7 +5,7 @@
 //! for their own body only, and see only their own applications and
 //! contributions.
 
-use super::admin::{require, same_zone, zone_of};
+use super::common::{require, same_zone, zone_of};
 use super::ctx::{with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::forms::{self, Field, FieldKind, FormValues};

@@ -82,6 +82,15 @@ impl Ctx {
         self.zone.as_ref().map(|z| z.id)
     }
 
+    /// Who is asking, as the use cases see them.
+    pub fn caller(&self) -> crate::usecase::Caller {
+        crate::usecase::Caller {
+            principal: self.principal.clone(),
+            zone_id: self.zone_id(),
+            actor: self.actor(),
+        }
+    }
+
     /// The audit actor of this request.
     pub fn actor(&self) -> Actor {
         match &self.principal {
@@ -155,52 +164,6 @@ fn expired(name: &'static str) -> Cookie<'static> {
         .build()
 }
 
-/// The client's address: the connection's peer, or, when the peer is a
-/// trusted reverse proxy, the last address in `X-Forwarded-For` that is not
-/// itself a trusted proxy (the ones before it could be written by anyone).
-/// An entry that does not parse stops the walk: what lies before it cannot
-/// be told from what the client wrote, so the proxy's own address is used.
-/// IPv4-mapped IPv6 addresses are read as IPv4.
-pub fn client_address(
-    peer: std::net::IpAddr,
-    headers: &axum::http::HeaderMap,
-    trusted: &[std::net::IpAddr],
-) -> std::net::IpAddr {
-    let canonical = |a: std::net::IpAddr| a.to_canonical();
-    let peer = canonical(peer);
-    let is_trusted = |a: std::net::IpAddr| trusted.iter().any(|t| canonical(*t) == a);
-    if !is_trusted(peer) {
-        return peer;
-    }
-    let hops: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .collect();
-    for hop in hops.into_iter().rev() {
-        match hop.trim().parse::<std::net::IpAddr>() {
-            Ok(a) if is_trusted(canonical(a)) => continue,
-            Ok(a) => return canonical(a),
-            Err(_) => return peer,
-        }
-    }
-    peer
-}
-
-/// The key the login throttle counts a client under: its IPv4 address, or
-/// the /64 network of an IPv6 address (one subscriber usually holds a whole
-/// /64, so counting single addresses would give a guesser 2^64 fresh starts).
-pub fn throttle_key(a: std::net::IpAddr) -> String {
-    match a.to_canonical() {
-        std::net::IpAddr::V4(v4) => v4.to_string(),
-        std::net::IpAddr::V6(v6) => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-    }
-}
-
 /// Builds the [`Ctx`], runs the request, then finishes the response: error
 /// pages rendered with the layout, the flash consumed, the anonymous CSRF
 /// cookie set.
@@ -211,7 +174,13 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let ip = peer
-        .map(|p| client_address(p, req.headers(), &state.config.trusted_proxies))
+        .map(|p| {
+            zona_core::authn::client_address(
+                p,
+                &forwarded_for(req.headers()),
+                &state.config.trusted_proxies,
+            )
+        })
         .map(|a| a.to_string());
     let path = req.uri().path().to_string();
     if path.starts_with("/static/") || path == "/healthz" {
@@ -403,65 +372,12 @@ pub fn after_delete(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::client_address;
-    use axum::http::{HeaderMap, HeaderValue};
-    use std::net::IpAddr;
-
-    #[test]
-    fn only_a_trusted_proxy_names_the_client() {
-        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        let mut h = HeaderMap::new();
-        h.insert(
-            "x-forwarded-for",
-            HeaderValue::from_static("6.6.6.6, 203.0.113.9, 10.0.0.2"),
-        );
-        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
-        // The peer is not a proxy: the header is anyone's word.
-        assert_eq!(
-            client_address(ip("198.51.100.4"), &h, &proxies),
-            ip("198.51.100.4")
-        );
-        // Behind the proxies: the last hop they did not write.
-        assert_eq!(
-            client_address(ip("10.0.0.1"), &h, &proxies),
-            ip("203.0.113.9")
-        );
-        assert_eq!(
-            client_address(ip("10.0.0.1"), &HeaderMap::new(), &proxies),
-            ip("10.0.0.1")
-        );
-        // An entry the proxy could not have written stops the walk.
-        let mut h = HeaderMap::new();
-        h.insert(
-            "x-forwarded-for",
-            HeaderValue::from_static("6.6.6.6, 203.0.113.9:4711"),
-        );
-        assert_eq!(client_address(ip("10.0.0.1"), &h, &proxies), ip("10.0.0.1"));
-        // An IPv4-mapped peer is the IPv4 proxy.
-        let mut h = HeaderMap::new();
-        h.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.9"));
-        assert_eq!(
-            client_address(ip("::ffff:10.0.0.1"), &h, &proxies),
-            ip("203.0.113.9")
-        );
-    }
-
-    #[test]
-    fn an_ipv6_client_is_counted_by_its_network() {
-        use super::throttle_key;
-        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        assert_eq!(throttle_key(ip("192.0.2.7")), "192.0.2.7");
-        assert_eq!(throttle_key(ip("::ffff:192.0.2.7")), "192.0.2.7");
-        assert_eq!(
-            throttle_key(ip("2001:db8:1:2:aaaa::1")),
-            throttle_key(ip("2001:db8:1:2:bbbb::9"))
-        );
-        assert_eq!(throttle_key(ip("2001:db8:1:2::1")), "2001:db8:1:2::/64");
-        assert_ne!(
-            throttle_key(ip("2001:db8:1:2::1")),
-            throttle_key(ip("2001:db8:1:3::1"))
-        );
-    }
+/// The `X-Forwarded-For` headers' entries, in order.
+fn forwarded_for(headers: &axum::http::HeaderMap) -> Vec<&str> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect()
 }

@@ -3,9 +3,11 @@
 
 use super::ctx::Ctx;
 use super::page::{render_page, PageCtx};
+use crate::usecase::Error;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use zona_core::FieldErrors;
 use zona_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +22,12 @@ pub enum AppError {
     Csrf,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Someone else saved the record after it was read.
+    #[error("conflict")]
+    Conflict,
+    /// The input broke rules of its fields, shown where no form can take them.
+    #[error("invalid input")]
+    Invalid(FieldErrors),
     /// The request's body is larger than its kind allows (bytes).
     #[error("request too large")]
     TooLarge(usize),
@@ -29,10 +37,22 @@ pub enum AppError {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
+        Error::from(e).into()
+    }
+}
+
+/// The one mapping of a use case's refusal to a page: a form that can show
+/// its own errors, or a conflict side by side, matches them before.
+impl From<Error> for AppError {
+    fn from(e: Error) -> Self {
         match e {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Refused(m) => AppError::BadRequest(m),
-            other => AppError::Internal(other.into()),
+            Error::LoginRequired => AppError::LoginRequired,
+            Error::Forbidden => AppError::Forbidden,
+            Error::NotFound => AppError::NotFound,
+            Error::Invalid(errors) => AppError::Invalid(errors),
+            Error::Conflict => AppError::Conflict,
+            Error::Refused(m) => AppError::BadRequest(m),
+            Error::Store(e) => AppError::Internal(e.into()),
         }
     }
 }
@@ -50,6 +70,8 @@ pub enum ErrorKind {
     LoginRequired,
     Csrf,
     BadRequest,
+    Conflict,
+    Invalid,
     TooLarge,
     Internal,
 }
@@ -70,6 +92,18 @@ impl IntoResponse for AppError {
             AppError::LoginRequired => (StatusCode::UNAUTHORIZED, ErrorKind::LoginRequired, None),
             AppError::Csrf => (StatusCode::FORBIDDEN, ErrorKind::Csrf, None),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, ErrorKind::BadRequest, Some(m)),
+            AppError::Conflict => (StatusCode::CONFLICT, ErrorKind::Conflict, None),
+            AppError::Invalid(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorKind::Invalid,
+                Some(
+                    errors
+                        .iter()
+                        .map(|(_, m)| m)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+            ),
             AppError::TooLarge(limit) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorKind::TooLarge,
@@ -144,6 +178,19 @@ pub fn render(ctx: &Ctx, info: ErrorInfo, status: StatusCode) -> Response {
             "Richiesta non valida",
             "Richiesta non valida",
             info.detail.unwrap_or_else(|| "La richiesta contiene dati non validi.".into()),
+        ),
+        ErrorKind::Conflict => (
+            "Dati modificati da un'altra persona",
+            "Dati modificati da un'altra persona",
+            "Mentre li consultavi, questi dati sono stati salvati da un'altra persona: la tua modifica non è stata registrata, per non cancellare la sua. Torna alla pagina, ricaricala per vedere la versione attuale e ripeti la modifica.".to_string(),
+        ),
+        ErrorKind::Invalid => (
+            "Dati non validi",
+            "Dati non validi",
+            format!(
+                "I dati inviati non sono stati salvati: {}",
+                info.detail.unwrap_or_default()
+            ),
         ),
         ErrorKind::TooLarge => (
             "Dati troppo grandi",

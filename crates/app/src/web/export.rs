@@ -1,7 +1,7 @@
 //! One export handler for every list: `/admin/{list}/export?format=csv|xlsx|json`
 //! with the same filters as the page.
 
-use super::admin::{filters_of, require, zone_of};
+use super::common::{filters_of, require, zone_of};
 use super::ctx::Ctx;
 use super::{AppError, AppState};
 use crate::lists::{self, ListName};

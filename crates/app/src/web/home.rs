@@ -1,11 +1,11 @@
 //! Home page (public or personal), health check, and a third-sector body's
 //! own record.
 
-use super::admin::views::FormPage;
-use super::admin::{capitalise, require};
+use super::common::{capitalise, require};
 use super::ctx::{with_flash, Ctx, FlashKind};
 use super::forms::{self, FormValues};
 use super::page::{render_page, PageCtx, PageResult};
+use super::views::FormPage;
 use super::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -249,7 +249,7 @@ async fn load_own(
     ctx: &Ctx,
     id: i64,
 ) -> Result<zona_store::organisations::Organisation, AppError> {
-    let zone_id = super::admin::zone_of(ctx)?;
+    let zone_id = super::common::zone_of(ctx)?;
     require(
         ctx,
         Action::ManageOrganisation {
@@ -260,7 +260,7 @@ async fn load_own(
     let o = orgs::get_organisation(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    super::admin::same_zone(ctx, o.zone_id)?;
+    super::common::same_zone(ctx, o.zone_id)?;
     Ok(o)
 }
 
@@ -358,9 +358,11 @@ async fn save_my_organisation(
                 let theirs = own_values(&current);
                 let mut p = own_page(&ctx, &current, &theirs, &FieldErrors::new());
                 let by =
-                    super::admin::last_editor(&state, zona_store::audit::entity::ORGANISATION, id)
+                    super::common::last_editor(&state, zona_store::audit::entity::ORGANISATION, id)
                         .await;
-                p.conflict = Some(super::admin::conflict_view(&p.fields, &values, &theirs, by));
+                p.conflict = Some(super::common::conflict_view(
+                    &p.fields, &values, &theirs, by,
+                ));
                 let mut r = render_page(&p);
                 *r.status_mut() = StatusCode::CONFLICT;
                 return Ok(r);

@@ -4,12 +4,12 @@
 //! in the database, size- and type-checked). The planning office edits;
 //! internal roles read.
 
-use super::admin::views::EntryPage;
-use super::admin::{require, same_zone, zone_of};
+use super::common::{require, same_zone, zone_of};
 use super::ctx::{with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::forms::{self, Field, FieldKind, FormValues};
 use super::page::{render_page, PageCtx, PageResult};
+use super::views::EntryPage;
 use super::{AppError, AppState};
 use crate::codesign::Directory;
 use askama::Template;
@@ -29,83 +29,6 @@ use zona_store::participation::{self as store, AttendanceInput, Meeting, Meeting
 use zona_store::StoreError;
 
 pub const BASE: &str = "/partecipazione/incontri";
-
-/// Attachments: at most 10 MB each, of the kinds people bring to meetings.
-pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
-
-/// Accepted attachment types by extension, with the bytes their files start
-/// with: the extension alone is not trusted.
-const ATTACHMENT_TYPES: [(&str, &str, &[u8]); 10] = [
-    ("pdf", "application/pdf", b"%PDF-"),
-    (
-        "pptx",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        b"PK\x03\x04",
-    ),
-    (
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        b"PK\x03\x04",
-    ),
-    (
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        b"PK\x03\x04",
-    ),
-    (
-        "odt",
-        "application/vnd.oasis.opendocument.text",
-        b"PK\x03\x04",
-    ),
-    (
-        "odp",
-        "application/vnd.oasis.opendocument.presentation",
-        b"PK\x03\x04",
-    ),
-    (
-        "ods",
-        "application/vnd.oasis.opendocument.spreadsheet",
-        b"PK\x03\x04",
-    ),
-    ("png", "image/png", b"\x89PNG\r\n\x1a\n"),
-    ("jpg", "image/jpeg", b"\xff\xd8\xff"),
-    ("jpeg", "image/jpeg", b"\xff\xd8\xff"),
-];
-
-/// Checks an uploaded file: its name, size and content against its extension.
-pub fn check_attachment(name: &str, bytes: &[u8]) -> Result<(String, &'static str), String> {
-    let name: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
-    let name = name.trim().to_string();
-    if name.is_empty() {
-        return Err("Scegliere un file da allegare.".into());
-    }
-    if bytes.is_empty() {
-        return Err(format!("Il file «{name}» è vuoto."));
-    }
-    if bytes.len() > MAX_ATTACHMENT_BYTES {
-        return Err(format!(
-            "Il file «{name}» supera i 10 MB ammessi per un allegato."
-        ));
-    }
-    let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
-    let Some((_, ctype, magic)) = ATTACHMENT_TYPES.iter().find(|(e, _, _)| *e == ext) else {
-        return Err(format!(
-            "Il file «{name}» non è di un tipo ammesso: PDF, presentazioni, documenti e fogli (Office o OpenDocument), immagini PNG o JPEG."
-        ));
-    };
-    if !bytes.starts_with(magic) {
-        return Err(format!(
-            "Il contenuto di «{name}» non corrisponde a un file .{ext}: il file potrebbe essere danneggiato o avere l'estensione sbagliata."
-        ));
-    }
-    Ok((name, ctype))
-}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -759,7 +682,7 @@ async fn upload(
     require(&ctx, Action::Administer { zone_id })?;
     let file = forms::Upload::read(multipart).await?.file;
     let (name, bytes) = file.unwrap_or_default();
-    match check_attachment(&name, &bytes) {
+    match zona_core::attachment::check(&name, &bytes) {
         Ok((name, ctype)) => {
             store::add_attachment(&state.db, &ctx.actor(), id, &name, ctype, &bytes).await?;
             Ok(with_flash(
@@ -810,10 +733,7 @@ pub async fn attachment_response(
         })
         .collect();
     // Only the types accepted on upload are served, each with its own type.
-    let ctype = ATTACHMENT_TYPES
-        .iter()
-        .find(|(_, t, _)| *t == a.content_type)
-        .map_or("application/octet-stream", |(_, t, _)| *t);
+    let ctype = zona_core::attachment::served_type(&a.content_type);
     download(content, ctype, &format!("attachment; filename=\"{safe}\""))
 }
 
@@ -845,37 +765,4 @@ async fn delete_attachment(
         FlashKind::Success,
         &format!("Allegato «{}» tolto.", a.file_name),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn attachments_are_checked_by_size_type_and_content() {
-        assert_eq!(
-            check_attachment("slide POA 2024.pdf", b"%PDF-1.7 ...").unwrap(),
-            ("slide POA 2024.pdf".to_string(), "application/pdf")
-        );
-        assert_eq!(
-            check_attachment("C:\\cartella\\a.png", b"\x89PNG\r\n\x1a\n...")
-                .unwrap()
-                .0,
-            "a.png"
-        );
-        assert!(check_attachment("a.pdf", b"")
-            .unwrap_err()
-            .contains("vuoto"));
-        assert!(check_attachment("a.exe", b"MZ")
-            .unwrap_err()
-            .contains("non è di un tipo ammesso"));
-        assert!(check_attachment("finto.pdf", b"PK\x03\x04")
-            .unwrap_err()
-            .contains("non corrisponde"));
-        let big = vec![b'%'; MAX_ATTACHMENT_BYTES + 1];
-        assert!(check_attachment("grande.pdf", &big)
-            .unwrap_err()
-            .contains("10 MB"));
-        assert!(check_attachment("", b"%PDF-").is_err());
-    }
 }

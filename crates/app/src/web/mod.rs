@@ -7,6 +7,7 @@
 mod admin;
 mod auth;
 mod codesign;
+mod common;
 mod coprogramming;
 pub use coprogramming::DEFAULT_TABLES;
 mod csrf;
@@ -27,6 +28,7 @@ mod public;
 mod public_participation;
 mod sheets;
 mod soc26;
+mod views;
 
 use crate::Config;
 use axum::extract::DefaultBodyLimit;

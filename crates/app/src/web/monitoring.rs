@@ -2,7 +2,7 @@
 //! of each sheet, rolled up to programmes and health objectives; indicators
 //! reached; bulk export and import; the monitoring form of one sheet.
 
-use super::admin::{require, same_zone, zone_of};
+use super::common::{require, same_zone, zone_of};
 use super::ctx::{with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::page::{render_page, PageCtx, PageResult};

@@ -2,12 +2,12 @@
 //! entry, the services matrix as an editable grid, the DM 77/2022 check and
 //! its standards, and the public pages of the facilities.
 
-use super::admin::views::{form_status, ConfirmPage, EntryPage};
-use super::admin::{require, same_zone, zone_of};
+use super::common::{require, same_zone, zone_of};
 use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::forms::{self, Field, FieldKind, FormValues};
 use super::page::{render_page, PageCtx, PageResult};
+use super::views::{form_status, ConfirmPage, EntryPage};
 use super::{AppError, AppState};
 use crate::network::{self as nw};
 use askama::Template;
@@ -1361,7 +1361,7 @@ async fn standard_page(
     conflict: bool,
 ) -> PageResult {
     let manual = s.standard.measure == Measure::Manual;
-    let mut page = super::admin::views::FormPage::new(
+    let mut page = super::views::FormPage::new(
         crumbs(PageCtx::new(ctx, s.standard.label.clone()))
             .crumb("Standard DM 77/2022", format!("{BASE}/dm77")),
         format!("Standard: {}", s.standard.label),

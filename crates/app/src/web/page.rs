@@ -138,4 +138,14 @@ pub fn render_page<T: Template>(t: &T) -> Response {
     }
 }
 
+/// A response with another status: a form shown again with its errors (422)
+/// or with a conflict (409).
+pub fn with_status(status: axum::http::StatusCode, mut r: Response) -> Response {
+    // A template that failed to render keeps its 500.
+    if r.status().is_success() {
+        *r.status_mut() = status;
+    }
+    r
+}
+
 pub type PageResult = Result<Response, AppError>;

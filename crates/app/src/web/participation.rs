@@ -1,7 +1,7 @@
 //! The participation area: the entry page to co-programming, meetings, the
 //! co-design registry and the Third Sector bodies of the zone.
 
-use super::admin::{require, zone_of};
+use super::common::{require, zone_of};
 use super::ctx::Ctx;
 use super::page::{render_page, PageCtx, PageResult};
 use super::AppState;

@@ -2,7 +2,7 @@
 //! sections of the plan, the links of its health objectives, its acts and
 //! timeline. Reading is for every internal role; the planning office edits.
 
-use super::admin::{require, same_zone, zone_of};
+use super::common::{require, same_zone, zone_of};
 use super::ctx::{with_flash, Ctx, FlashKind};
 use super::page::{render_page, PageCtx, PageResult};
 use super::{AppError, AppState};
@@ -580,22 +580,22 @@ async fn create_plan(
         Err(e) => return Ok(to_list(FlashKind::Danger, &e)),
     };
     let title = format!("Piano Integrato di Salute {a}-{b}");
-    match planning::create_health_plan(&state.db, &ctx.actor(), zone_id, &title, a, b).await {
-        Ok(id) => {
-            let input = pis::KnowledgeInput {
-                status: HealthPlanStatus::InPreparation.code().into(),
-                regional_plan_id: None,
-                health_profile: None,
-                services_profile: None,
-                documents: None,
-            };
-            pis::update_knowledge(&state.db, &ctx.actor(), id, 1, &input).await?;
-            Ok(back(
-                id,
-                FlashKind::Success,
-                &format!("{title} creato, in preparazione."),
-            ))
-        }
+    let actor = ctx.actor();
+    let created = planning::create_health_plan(
+        &state.db,
+        &actor,
+        zone_id,
+        &title,
+        a,
+        b,
+        HealthPlanStatus::InPreparation,
+    );
+    match created.await {
+        Ok(id) => Ok(back(
+            id,
+            FlashKind::Success,
+            &format!("{title} creato, in preparazione."),
+        )),
         Err(StoreError::Duplicate { .. }) => Ok(to_list(
             FlashKind::Danger,
             &format!("La zona ha già un piano che inizia nel {a}."),

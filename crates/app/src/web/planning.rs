@@ -1,7 +1,7 @@
 //! Planning: the annual operating plans (POA) of the zone, their tree, the
 //! list of sheets, the integrated budget, the approval, and a unit's sheets.
 
-use super::admin::{require, zone_of};
+use super::common::{require, zone_of};
 use super::ctx::{with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::page::{render_page, PageCtx, PageResult};
@@ -163,10 +163,10 @@ async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) ->
         };
         let u = &mut units[i];
         u.total += 1;
-        match SheetStatus::from_code(&r.status) {
-            Some(SheetStatus::Accepted) => u.accepted += 1,
-            Some(SheetStatus::Submitted) => u.submitted += 1,
-            _ => u.open += 1,
+        match r.status {
+            SheetStatus::Accepted => u.accepted += 1,
+            SheetStatus::Submitted => u.submitted += 1,
+            SheetStatus::ToFill | SheetStatus::Returned => u.open += 1,
         }
     }
     units.sort_by(|a, b| a.name.cmp(&b.name));
@@ -263,12 +263,13 @@ fn sheet_query(q: &HashMap<String, String>) -> Result<SheetQuery, AppError> {
                 .map_err(|_| AppError::BadRequest(format!("Filtro «{k}» non valido."))),
         }
     };
-    let status = text("stato");
-    if let Some(s) = &status {
-        if SheetStatus::from_code(s).is_none() {
-            return Err(AppError::BadRequest("Filtro «stato» non valido.".into()));
-        }
-    }
+    let status = match text("stato") {
+        None => None,
+        Some(s) => Some(
+            SheetStatus::from_code(&s)
+                .ok_or_else(|| AppError::BadRequest("Filtro «stato» non valido.".into()))?,
+        ),
+    };
     Ok(SheetQuery {
         text: text("q"),
         sector: text("settore"),
@@ -413,7 +414,7 @@ async fn sheet_list(
 ) -> PageResult {
     let (zone_id, summary) = plan_of(&state, &ctx, year).await?;
     let sq = sheet_query(&q)?;
-    let page = super::admin::page_number(&q);
+    let page = super::common::page_number(&q);
     let (rows, count) = sheets::list_sheets(&state.db, summary.id, &sq, page).await?;
     let (all, _) = sheets::list_sheets(&state.db, summary.id, &sq, Page::all()).await?;
     let total: Cents = all.iter().map(SheetSummary::total).sum();
@@ -786,7 +787,7 @@ async fn my_sheets(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         }
         let queries: Vec<SheetQuery> = if office {
             vec![SheetQuery {
-                status: Some(SheetStatus::Submitted.code().into()),
+                status: Some(SheetStatus::Submitted),
                 ..Default::default()
             }]
         } else {
@@ -801,7 +802,7 @@ async fn my_sheets(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         for q in queries {
             let (rows, _) = sheets::list_sheets(&state.db, plan.id, &q, Page::all()).await?;
             for r in rows {
-                let status = SheetStatus::from_code(&r.status).unwrap_or(SheetStatus::ToFill);
+                let status = r.status;
                 let mut todo = Vec::new();
                 match status {
                     SheetStatus::Submitted if office => todo.push("da esaminare".to_string()),

@@ -2,16 +2,16 @@
 //! duration, resources, actions, own targets), the one-page PDF of a card,
 //! and the PNRR investments with the zone's projects under each.
 
-use super::admin::views::{
-    form_status, CellView, ConfirmPage, FormPage, ListPage, RowAction, Section, SectionForm,
-    SectionRow,
-};
-use super::admin::{require, same_zone, zone_of};
+use super::common::{require, same_zone, zone_of};
 use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::forms::{self, Field, FieldKind, FormValues};
 use super::network::{send_table, with_all, zone_name, BASE as NETWORK};
 use super::page::{render_page, PageCtx, PageResult};
+use super::views::{
+    form_status, CellView, ConfirmPage, FormPage, ListPage, RowAction, Section, SectionForm,
+    SectionRow,
+};
 use super::{AppError, AppState};
 use crate::network as nw;
 use askama::Template;

@@ -2,7 +2,7 @@
 //! their sheets and their document. Nothing internal: no plan in
 //! compilation, no internal notes, no review comments, no history.
 
-use super::admin::require;
+use super::common::require;
 use super::ctx::Ctx;
 use super::export::download;
 use super::page::{render_page, PageCtx, PageResult};

@@ -4,7 +4,7 @@
 //! `codesign`). Nothing internal: no meeting by invitation, no unpublished
 //! minutes, no application, no draft report.
 
-use super::admin::require;
+use super::common::require;
 use super::coprogramming::report_document;
 use super::ctx::Ctx;
 use super::export::download;

@@ -1,11 +1,13 @@
 //! The activity sheet: its page, its form (new, edit, amendment), the
 //! workflow steps, and its history from the audit log.
 
-use super::admin::views::Conflict;
-use super::admin::{require, same_zone, zone_of};
+use super::common::{require, zone_of};
 use super::ctx::{with_flash, Ctx, FlashKind};
-use super::page::{render_page, PageCtx, PageResult};
+use super::page::{render_page, with_status, PageCtx, PageResult};
+use super::views::Conflict;
 use super::{AppError, AppState};
+use crate::usecase::sheets::{self as usecase, ActForm, Choices, EditMode};
+use crate::usecase::Error;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,15 +17,12 @@ use axum::{Form, Router};
 use zona_core::authz::Action;
 use zona_core::format;
 use zona_core::planning::{
-    self as rules, validate_sheet, ActKind, PlanStatus, SheetContent, SheetEvent, SheetForm,
-    SheetRefs, SheetStatus, Vocabularies, Vocabulary,
+    self as rules, PlanStatus, SheetEvent, SheetForm, SheetStatus, Vocabulary,
 };
-use zona_core::validation::{optional_text, required_text};
 use zona_core::FieldErrors;
 use zona_store::audit::{self, AuditQuery};
-use zona_store::organisations;
-use zona_store::planning::{self, ProgrammeRef};
-use zona_store::sheets::{self, ActInput, Sheet};
+use zona_store::planning;
+use zona_store::sheets::{self, Sheet};
 use zona_store::territory::{self, ListQuery};
 use zona_store::{vocabularies, Page, StoreError};
 
@@ -43,24 +42,8 @@ pub fn routes() -> Router<AppState> {
 
 type Pairs = Vec<(String, String)>;
 
-fn is_office(ctx: &Ctx, zone_id: i64) -> bool {
-    ctx.allows(Action::Administer { zone_id })
-}
-
-/// The planning office edits every sheet; a unit editor the sheets of its unit.
-fn may_edit(ctx: &Ctx, zone_id: i64, unit_id: Option<i64>) -> bool {
-    is_office(ctx, zone_id)
-        || unit_id.is_some_and(|unit_id| ctx.allows(Action::EditUnit { zone_id, unit_id }))
-}
-
 async fn load(state: &AppState, ctx: &Ctx, id: i64) -> Result<Sheet, AppError> {
-    let zone_id = zone_of(ctx)?;
-    require(ctx, Action::ReadInternal { zone_id })?;
-    let s = sheets::get_sheet(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    same_zone(ctx, s.row.zone_id)?;
-    Ok(s)
+    Ok(usecase::open(&state.db, &ctx.caller(), id).await?)
 }
 
 // ------------------------------------------------------------------ view
@@ -208,11 +191,17 @@ fn opt_dec(d: Option<rust_decimal::Decimal>) -> String {
     d.map(format::decimal).unwrap_or_else(|| "—".into())
 }
 
-async fn municipality_names(
-    state: &AppState,
-    zone_id: i64,
-) -> Result<Vec<(i64, String)>, AppError> {
-    let (rows, _) = territory::list_municipalities(
+async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let s = load(&state, &ctx, id).await?;
+    let labels = vocabularies::all_labels(&state.db).await?;
+    let zone_id = s.row.zone_id;
+    let c = &s.content;
+    let status = s.row.status();
+    let plan_status = s.row.plan_status();
+    let caller = ctx.caller();
+    let office = usecase::is_office(&caller, zone_id);
+    let editor = usecase::may_edit(&caller, zone_id, c.unit_id);
+    let (names, _) = territory::list_municipalities(
         &state.db,
         &ListQuery {
             zone_id: Some(zone_id),
@@ -221,21 +210,9 @@ async fn municipality_names(
         Page::all(),
     )
     .await?;
-    Ok(rows.into_iter().map(|m| (m.id, m.name)).collect())
-}
-
-async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    let s = load(&state, &ctx, id).await?;
-    let labels = vocabularies::all_labels(&state.db).await?;
-    let zone_id = s.row.zone_id;
-    let c = &s.content;
-    let status = s.row.status();
-    let plan_status = s.row.plan_status();
-    let office = is_office(&ctx, zone_id);
-    let editor = may_edit(&ctx, zone_id, c.unit_id);
-    let names = municipality_names(&state, zone_id).await?;
     let municipalities = names
         .iter()
+        .map(|m| (m.id, &m.name))
         .filter(|(id, _)| c.municipality_ids.contains(id))
         .map(|(_, n)| n.as_str())
         .collect::<Vec<_>>()
@@ -366,7 +343,7 @@ async fn event(
 ) -> PageResult {
     let s = load(&state, &ctx, id).await?;
     let zone_id = s.row.zone_id;
-    if !may_edit(&ctx, zone_id, s.content.unit_id) {
+    if !usecase::may_edit(&ctx.caller(), zone_id, s.content.unit_id) {
         return Err(AppError::Forbidden);
     }
     let get = |k: &str| {
@@ -407,45 +384,6 @@ async fn event(
 }
 
 // ------------------------------------------------------------------ form
-
-/// Everything the form can refer to.
-struct Choices {
-    programmes: Vec<ProgrammeRef>,
-    units: Vec<(i64, i64, String)>,
-    organisations: Vec<(i64, String)>,
-    municipalities: Vec<(i64, String)>,
-    vocab: Vocabularies,
-}
-
-async fn choices(state: &AppState, zone_id: i64, plan_id: i64) -> Result<Choices, AppError> {
-    let q = ListQuery {
-        zone_id: Some(zone_id),
-        active: Some(true),
-        ..Default::default()
-    };
-    let (units, _) = organisations::list_units(&state.db, &q, Page::all()).await?;
-    let (orgs, _) = organisations::list_organisations(&state.db, &q, Page::all()).await?;
-    Ok(Choices {
-        programmes: planning::programmes(&state.db, plan_id).await?,
-        units: units
-            .into_iter()
-            .map(|u| {
-                (
-                    u.id,
-                    u.organisation_id,
-                    format!("{} – {}", u.organisation_name, u.name),
-                )
-            })
-            .collect(),
-        organisations: orgs
-            .into_iter()
-            .filter(|o| o.kind != "third_sector_body")
-            .map(|o| (o.id, o.name))
-            .collect(),
-        municipalities: municipality_names(state, zone_id).await?,
-        vocab: vocabularies::active(&state.db).await?,
-    })
-}
 
 fn first<'a>(pairs: &'a Pairs, key: &str) -> &'a str {
     pairs
@@ -500,52 +438,6 @@ fn form_of(pairs: &Pairs) -> SheetForm {
             ["name", "unit", "baseline", "target", "actual"],
         ),
         internal_notes: first(pairs, "internal_notes").into(),
-    }
-}
-
-fn form_from(c: &SheetContent) -> SheetForm {
-    let d = |d: Option<time::Date>| d.map(format::date).unwrap_or_default();
-    let n = |d: Option<rust_decimal::Decimal>| {
-        d.map(|d| d.to_string().replace('.', ","))
-            .unwrap_or_default()
-    };
-    SheetForm {
-        title: c.title.clone(),
-        description: c.description.clone().unwrap_or_default(),
-        programme_id: c.programme_id.to_string(),
-        sector: c.sector.clone().unwrap_or_default(),
-        kind: c.kind.clone().unwrap_or_default(),
-        target_areas: c.target_areas.clone(),
-        unit_id: c.unit_id.map(|u| u.to_string()).unwrap_or_default(),
-        organisation_id: c.organisation_id.map(|o| o.to_string()).unwrap_or_default(),
-        municipality_ids: c.municipality_ids.iter().map(i64::to_string).collect(),
-        start_date: d(c.start_date),
-        end_date: d(c.end_date),
-        funding: c
-            .funding
-            .iter()
-            .map(|f| {
-                [
-                    f.source.clone(),
-                    f.year.to_string(),
-                    f.amount.format_plain(),
-                ]
-            })
-            .collect(),
-        indicators: c
-            .indicators
-            .iter()
-            .map(|i| {
-                [
-                    i.name.clone(),
-                    i.unit.clone(),
-                    n(i.baseline),
-                    n(i.target),
-                    n(i.actual),
-                ]
-            })
-            .collect(),
-        internal_notes: c.internal_notes.clone().unwrap_or_default(),
     }
 }
 
@@ -621,15 +513,6 @@ fn row_views<const N: usize>(
     out
 }
 
-/// The act fields of an amendment.
-#[derive(Default, Clone)]
-struct ActFields {
-    body: String,
-    number: String,
-    date: String,
-    description: String,
-}
-
 #[derive(Template)]
 #[template(path = "planning_sheet_form.html")]
 struct SheetFormPage {
@@ -654,7 +537,7 @@ struct SheetFormPage {
     funding_rows: Vec<RowView<3>>,
     indicator_rows: Vec<RowView<5>>,
     assignment_locked: bool,
-    amendment: Option<ActFields>,
+    amendment: Option<ActForm>,
     conflict: Option<Conflict>,
 }
 
@@ -665,7 +548,7 @@ struct FormSpec {
     cancel_href: String,
     version: i64,
     assignment_locked: bool,
-    amendment: Option<ActFields>,
+    amendment: Option<ActForm>,
     extra_rows: usize,
 }
 
@@ -759,63 +642,8 @@ fn build_form(
     }
 }
 
-fn refs<'a>(
-    ch: &'a Choices,
-    year: i64,
-    programme_ids: &'a [i64],
-    unit_pairs: &'a [(i64, i64)],
-    org_ids: &'a [i64],
-    mun_ids: &'a [i64],
-) -> SheetRefs<'a> {
-    SheetRefs {
-        year,
-        programmes: programme_ids,
-        units: unit_pairs,
-        organisations: org_ids,
-        municipalities: mun_ids,
-        vocabularies: &ch.vocab,
-    }
-}
-
-/// Validates the posted form against the choices.
-fn validate(ch: &Choices, year: i64, f: &SheetForm) -> Result<SheetContent, FieldErrors> {
-    let programme_ids: Vec<i64> = ch.programmes.iter().map(|p| p.id).collect();
-    let unit_pairs: Vec<(i64, i64)> = ch.units.iter().map(|(u, o, _)| (*u, *o)).collect();
-    let org_ids: Vec<i64> = ch.organisations.iter().map(|(o, _)| *o).collect();
-    let mun_ids: Vec<i64> = ch.municipalities.iter().map(|(m, _)| *m).collect();
-    validate_sheet(
-        f,
-        &refs(ch, year, &programme_ids, &unit_pairs, &org_ids, &mun_ids),
-    )
-}
-
-fn validate_act(pairs: &Pairs, errors: &mut FieldErrors) -> Option<ActInput> {
-    let body = errors.check("act_body", required_text(first(pairs, "act_body"), 200));
-    let number = errors.check("act_number", required_text(first(pairs, "act_number"), 50));
-    let date = match first(pairs, "act_date").trim() {
-        "" => {
-            errors.add("act_date", "Indicare la data dell'atto.");
-            None
-        }
-        s => errors.check("act_date", format::parse_date(s)),
-    };
-    let description = errors
-        .check(
-            "act_description",
-            optional_text(first(pairs, "act_description"), 2000),
-        )
-        .flatten();
-    Some(ActInput {
-        kind: ActKind::Amendment,
-        body: body?,
-        number: number?,
-        act_date: date?,
-        description,
-    })
-}
-
-fn act_fields(pairs: &Pairs) -> ActFields {
-    ActFields {
+fn act_fields(pairs: &Pairs) -> ActForm {
+    ActForm {
         body: first(pairs, "act_body").into(),
         number: first(pairs, "act_number").into(),
         date: first(pairs, "act_date").into(),
@@ -837,22 +665,7 @@ fn sheet_crumbs(s: &Sheet) -> Vec<(String, String)> {
     ]
 }
 
-/// Who may open the edit form of this sheet, and in which mode.
-fn edit_mode(ctx: &Ctx, s: &Sheet) -> Result<bool, AppError> {
-    let zone_id = s.row.zone_id;
-    if !may_edit(ctx, zone_id, s.content.unit_id) {
-        return Err(AppError::Forbidden);
-    }
-    let office = is_office(ctx, zone_id);
-    let plan = s.row.plan_status();
-    if plan == PlanStatus::Approved && office {
-        return Ok(true);
-    }
-    rules::can_edit(plan, s.row.status(), office).map_err(AppError::BadRequest)?;
-    Ok(false)
-}
-
-fn edit_spec(s: &Sheet, office: bool, amendment: Option<ActFields>, extra_rows: usize) -> FormSpec {
+fn edit_spec(s: &Sheet, office: bool, amendment: Option<ActForm>, extra_rows: usize) -> FormSpec {
     let intro = if amendment.is_some() {
         "La programmazione è approvata: la modifica è una variazione. Indicare l'atto che la dispone; la variazione resta nella cronologia della scheda.".to_string()
     } else if !office {
@@ -877,17 +690,18 @@ fn edit_spec(s: &Sheet, office: bool, amendment: Option<ActFields>, extra_rows: 
 }
 
 async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    let s = load(&state, &ctx, id).await?;
-    let amendment = edit_mode(&ctx, &s)?;
-    let office = is_office(&ctx, s.row.zone_id);
-    let ch = choices(&state, s.row.zone_id, s.row.annual_plan_id).await?;
-    let spec = edit_spec(&s, office, amendment.then(ActFields::default), 0);
+    let caller = ctx.caller();
+    let s = usecase::open(&state.db, &caller, id).await?;
+    let amendment = usecase::edit_mode(&caller, &s)? == EditMode::Amendment;
+    let office = usecase::is_office(&caller, s.row.zone_id);
+    let ch = usecase::choices(&state.db, s.row.zone_id, s.row.annual_plan_id).await?;
+    let spec = edit_spec(&s, office, amendment.then(ActForm::default), 0);
     let form = build_form(
         &ctx,
         sheet_crumbs(&s),
         spec,
         &ch,
-        form_from(&s.content),
+        usecase::form_from(&s.content),
         FieldErrors::new(),
     );
     Ok(render_page(&form))
@@ -1021,97 +835,70 @@ fn compare(ch: &Choices, mine: &SheetForm, theirs: &SheetForm) -> Vec<(String, S
         .collect()
 }
 
+/// Saves the edit form: the use case decides and saves; this renders the
+/// form again with its errors, the comparison on a conflict, or the sheet.
 async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(pairs): Form<Pairs>,
 ) -> PageResult {
-    let s = load(&state, &ctx, id).await?;
-    let amendment = edit_mode(&ctx, &s)?;
-    let office = is_office(&ctx, s.row.zone_id);
-    let ch = choices(&state, s.row.zone_id, s.row.annual_plan_id).await?;
-    let mut f = form_of(&pairs);
-    if !office {
-        // Assignment is the planning office's: a unit keeps its sheet.
-        let keep = form_from(&s.content);
-        f.unit_id = keep.unit_id;
-        f.organisation_id = keep.organisation_id;
-        f.programme_id = keep.programme_id;
-    }
+    let caller = ctx.caller();
+    let s = usecase::open(&state.db, &caller, id).await?;
+    let amendment = usecase::edit_mode(&caller, &s)? == EditMode::Amendment;
+    let office = usecase::is_office(&caller, s.row.zone_id);
+    let ch = usecase::choices(&state.db, s.row.zone_id, s.row.annual_plan_id).await?;
+    let mut form = form_of(&pairs);
+    usecase::keep_assignment(&caller, &s, &mut form);
     let version: i64 = first(&pairs, "version")
         .parse()
         .map_err(|_| AppError::BadRequest("Versione della scheda mancante.".into()))?;
-    let act_values = amendment.then(|| act_fields(&pairs));
-    if first(&pairs, "azione") == "aggiungi_righe" {
-        let mut spec = edit_spec(&s, office, act_values, 3);
+    let act = amendment.then(|| act_fields(&pairs));
+    let again = |sheet: &Sheet, extra_rows, form, errors| {
+        let mut spec = edit_spec(sheet, office, act.clone(), extra_rows);
         spec.version = version;
-        return Ok(render_page(&build_form(
-            &ctx,
-            sheet_crumbs(&s),
-            spec,
-            &ch,
-            f,
-            FieldErrors::new(),
-        )));
+        build_form(&ctx, sheet_crumbs(sheet), spec, &ch, form, errors)
+    };
+    if first(&pairs, "azione") == "aggiungi_righe" {
+        return Ok(render_page(&again(&s, 3, form, FieldErrors::new())));
     }
-    let mut errors = FieldErrors::new();
-    let act = if amendment {
-        validate_act(&pairs, &mut errors)
-    } else {
-        None
+    let input = usecase::SheetEdit {
+        version,
+        form: form.clone(),
+        act: act.clone(),
     };
-    let content = match validate(&ch, s.row.year, &f) {
-        Ok(c) if errors.is_empty() => c,
-        Ok(_) => {
-            let mut spec = edit_spec(&s, office, act_values, 0);
-            spec.version = version;
-            let mut r = render_page(&build_form(&ctx, sheet_crumbs(&s), spec, &ch, f, errors));
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(r);
-        }
-        Err(e) => {
-            let mut all = e;
-            for (k, v) in errors.iter() {
-                all.add(k, v);
-            }
-            let mut spec = edit_spec(&s, office, act_values, 0);
-            spec.version = version;
-            let mut r = render_page(&build_form(&ctx, sheet_crumbs(&s), spec, &ch, f, all));
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(r);
-        }
-    };
-    match sheets::update_sheet(&state.db, &ctx.actor(), id, version, &content, act.as_ref()).await {
-        Ok(_) => Ok(with_flash(
+    match usecase::edit(&state.db, &caller, id, input).await {
+        Ok(done) => Ok(with_flash(
             Redirect::to(&format!("/pianificazione/attivita/{id}")),
             FlashKind::Success,
-            if act.is_some() {
+            if done.amended {
                 "Variazione registrata con il suo atto."
             } else {
                 "Scheda salvata."
             },
         )),
-        Err(StoreError::Conflict) => {
-            let current = load(&state, &ctx, id).await?;
-            let by = super::admin::last_editor(&state, audit::entity::ACTIVITY, id).await;
-            let theirs = form_from(&current.content);
-            let rows = compare(&ch, &f, &theirs);
-            let spec = edit_spec(&current, office, act_values, 0);
+        Err(Error::Invalid(errors)) => Ok(with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render_page(&again(&s, 0, form, errors)),
+        )),
+        Err(Error::Conflict) => {
+            let current = usecase::open(&state.db, &caller, id).await?;
+            let by = super::common::last_editor(&state, audit::entity::ACTIVITY, id).await;
+            let rows = compare(&ch, &form, &usecase::form_from(&current.content));
+            let mut spec = edit_spec(&current, office, act.clone(), 0);
+            spec.version = current.row.version;
             let mut page = build_form(
                 &ctx,
                 sheet_crumbs(&current),
                 spec,
                 &ch,
-                f,
+                form,
                 FieldErrors::new(),
             );
             page.conflict = Some(Conflict { by, rows });
-            let mut r = render_page(&page);
-            *r.status_mut() = StatusCode::CONFLICT;
-            Ok(r)
+            Ok(with_status(StatusCode::CONFLICT, render_page(&page)))
         }
-        Err(StoreError::Refused(m)) => Ok(with_flash(
+        Err(Error::Refused(m)) => Ok(with_flash(
             Redirect::to(&format!("/pianificazione/attivita/{id}")),
             FlashKind::Danger,
             &m,
@@ -1159,7 +946,7 @@ fn new_crumbs(year: i64) -> Vec<(String, String)> {
 
 async fn new_form(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) -> PageResult {
     let (zone_id, plan_id) = plan_of_year(&state, &ctx, year).await?;
-    let ch = choices(&state, zone_id, plan_id).await?;
+    let ch = usecase::choices(&state.db, zone_id, plan_id).await?;
     let f = SheetForm {
         municipality_ids: ch
             .municipalities
@@ -1187,7 +974,7 @@ async fn create(
     Form(pairs): Form<Pairs>,
 ) -> PageResult {
     let (zone_id, plan_id) = plan_of_year(&state, &ctx, year).await?;
-    let ch = choices(&state, zone_id, plan_id).await?;
+    let ch = usecase::choices(&state.db, zone_id, plan_id).await?;
     let f = form_of(&pairs);
     if first(&pairs, "azione") == "aggiungi_righe" {
         return Ok(render_page(&build_form(
@@ -1199,7 +986,7 @@ async fn create(
             FieldErrors::new(),
         )));
     }
-    match validate(&ch, year, &f) {
+    match usecase::validate(&ch, year, &f) {
         Ok(content) => {
             let id = sheets::create_sheet(&state.db, &ctx.actor(), plan_id, &content).await?;
             Ok(with_flash(

@@ -2,7 +2,7 @@
 //! view, the form laid out as the official one, live computation with htmx,
 //! drafts that keep whatever was typed, and the computed form as JSON.
 
-use super::admin::{require, same_zone, zone_of};
+use super::common::{require, same_zone, zone_of};
 use super::ctx::{with_flash, Ctx, FlashKind};
 use super::forms::FormValues;
 use super::page::{render_page, PageCtx, PageResult};

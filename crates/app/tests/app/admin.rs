@@ -3,8 +3,8 @@
 use crate::helpers::*;
 use reqwest::StatusCode;
 use zona_store::audit::{self, AuditQuery};
-use zona_store::testing::BACKENDS;
 use zona_store::{Backend, Page as DbPage};
+use zona_testing::BACKENDS;
 
 /// Form path, fields posted, expected error per field, one input that must come back.
 type Case = (

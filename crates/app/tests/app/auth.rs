@@ -3,8 +3,8 @@
 use crate::helpers::*;
 use reqwest::StatusCode;
 use zona_store::audit::{self, AuditQuery};
-use zona_store::testing::BACKENDS;
 use zona_store::{Backend, Page as DbPage};
+use zona_testing::BACKENDS;
 
 #[tokio::test]
 async fn health_check_answers_when_the_database_does() {

@@ -2,8 +2,8 @@
 
 use std::io::Write;
 use std::process::{Command, Stdio};
-use zona_store::testing::{TestDb, BACKENDS};
 use zona_store::Backend;
+use zona_testing::{TestDb, BACKENDS};
 
 fn zona() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_zona"));

@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use zona_core::codesign::AgreementStatus;
 use zona_store::organisations as orgs;
 use zona_store::territory::ListQuery;
-use zona_store::testing::BACKENDS;
 use zona_store::Page as DbPage;
+use zona_testing::BACKENDS;
 
 const SEED_CSV: &str = include_str!("../../../../examples/codesign/zona-livornese-poa-2024.csv");
 

@@ -6,8 +6,8 @@ use reqwest::{redirect, Client, Response, StatusCode};
 use std::sync::{Arc, OnceLock};
 use zona_app::web::{self, AppState};
 use zona_app::Config;
-use zona_store::testing::TestDb;
 use zona_store::Backend;
+use zona_testing::TestDb;
 
 pub const PASSWORD: &str = zona_app::demo::DEMO_PASSWORD;
 

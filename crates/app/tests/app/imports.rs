@@ -7,7 +7,7 @@ use crate::helpers::*;
 use reqwest::StatusCode;
 use std::io::Write;
 use zona_app::import::{read_xlsx, SheetValue};
-use zona_store::testing::BACKENDS;
+use zona_testing::BACKENDS;
 
 /// A workbook with one sheet, written part by part.
 fn workbook(sheet: &[u8], shared: Option<&[u8]>) -> Vec<u8> {
@@ -276,7 +276,7 @@ async fn crafted_spreadsheets_get_a_message_and_the_server_keeps_answering() {
 
 #[tokio::test]
 async fn the_command_line_refuses_a_crafted_spreadsheet() {
-    let t = zona_store::testing::TestDb::new(zona_store::Backend::Sqlite).await;
+    let t = zona_testing::TestDb::new(zona_store::Backend::Sqlite).await;
     zona_app::demo::load(&t.db).await.unwrap();
     let dir = std::env::temp_dir().join(format!("zona-bomb-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -299,4 +299,23 @@ async fn the_command_line_refuses_a_crafted_spreadsheet() {
         assert_eq!(code, 1, "{name}: {err}");
         assert!(err.contains(message), "{name}: {err}");
     }
+}
+
+fn lines(csv: &str) -> Vec<usize> {
+    zona_app::import::read_csv(csv.as_bytes())
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect()
+}
+
+#[test]
+fn every_row_knows_its_line() {
+    assert_eq!(lines("a;b\n1;2\n3;4\n"), [2, 3]);
+    assert_eq!(lines("a;b\r\n1;2\r\n3;4\r\n"), [2, 3]);
+    // A cell with a line break: the next record starts two lines later.
+    assert_eq!(lines("a;b\n\"x\ny\";2\n3;4\n"), [2, 4]);
+    assert_eq!(lines("a;b\r\n1;\"p\r\nq\"\r\n3;4\r\n"), [2, 4]);
+    assert_eq!(lines("\u{feff}a;b\n1;2\n\n3;4\n"), [2, 4]);
 }

@@ -5,7 +5,7 @@
 
 use crate::helpers::*;
 use reqwest::StatusCode;
-use zona_store::testing::BACKENDS;
+use zona_testing::BACKENDS;
 
 const FIXTURE: &str = include_str!("../fixtures/seed000-case-della-comunita.txt");
 

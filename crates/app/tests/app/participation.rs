@@ -8,8 +8,8 @@ use reqwest::{Client, StatusCode};
 use time::macros::date;
 use time::{Date, Duration};
 use zona_app::{Clock, Config};
-use zona_store::testing::BACKENDS;
 use zona_store::Backend;
+use zona_testing::BACKENDS;
 
 /// The tests' today: Tuesday 1 December 2026. Twenty days later is Monday
 /// 21 December; 25 December is a Friday, 26 a Saturday, 27 a Sunday.

@@ -3,7 +3,7 @@
 
 use crate::helpers::*;
 use reqwest::StatusCode;
-use zona_store::testing::BACKENDS;
+use zona_testing::BACKENDS;
 
 #[tokio::test]
 async fn the_demo_poa_trees_have_the_counts_of_the_seeds() {

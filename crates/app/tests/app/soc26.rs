@@ -4,8 +4,8 @@
 use crate::helpers::*;
 use reqwest::StatusCode;
 use zona_store::territory::{self, ListQuery};
-use zona_store::testing::BACKENDS;
 use zona_store::{Backend, Page as DbPage};
+use zona_testing::BACKENDS;
 
 pub async fn municipality_id(app: &TestApp, name: &str) -> i64 {
     let q = ListQuery {

@@ -1,7 +1,7 @@
 //! The audit log, read-only: browse, filter, open one entry with the values
 //! before and after.
 
-use super::views::CellView;
+use super::super::views::CellView;
 use super::*;
 use axum::extract::Path;
 use zona_store::audit::{self, action, entity};

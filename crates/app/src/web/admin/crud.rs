@@ -4,7 +4,7 @@
 //! validation with the input kept, duplicate names, optimistic concurrency,
 //! confirmation before deactivating, audit (in the store), flash messages.
 
-use super::views::{FormPage, Section, Toggle};
+use super::super::views::{FormPage, Section, Toggle};
 use super::*;
 use axum::extract::Path;
 use axum::http::StatusCode;

@@ -1,7 +1,7 @@
 //! Municipalities of the zone, with their resident population by year.
 
+use super::super::views::{CellView, Section, SectionForm, SectionRow};
 use super::crud::{self, Entity};
-use super::views::{CellView, Section, SectionForm, SectionRow};
 use super::*;
 use axum::extract::Path;
 use axum::http::StatusCode;

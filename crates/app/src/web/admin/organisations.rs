@@ -1,8 +1,8 @@
 //! Organisations of the zone: health authority, municipalities, third-sector
 //! bodies, other public bodies.
 
+use super::super::views::{CellView, RowAction, Section, SectionForm, SectionRow};
 use super::crud::{self, Entity};
-use super::views::{CellView, RowAction, Section, SectionForm, SectionRow};
 use super::*;
 use zona_core::org::{
     parse_runts_number, parse_tax_code, LegalForm, OrganisationKind, RuntsSection,

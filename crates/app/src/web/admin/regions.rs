@@ -1,7 +1,7 @@
 //! Regions: code and name.
 
+use super::super::views::CellView;
 use super::crud::{self, Entity};
-use super::views::CellView;
 use super::*;
 use zona_core::org::parse_code;
 use zona_core::validation::required_text;

@@ -1,8 +1,8 @@
 //! Units: the health authority's functional units and the municipalities'
 //! services, responsible for the activities of the plan.
 
+use super::super::views::CellView;
 use super::crud::{self, Entity};
-use super::views::CellView;
 use super::*;
 use zona_core::org::OrganisationKind;
 use zona_core::validation::{optional_email, optional_text, required_text};

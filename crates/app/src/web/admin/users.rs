@@ -1,8 +1,8 @@
 //! Users and their roles. Passwords are set here only as temporary ones: the
 //! person must change it at the first login.
 
+use super::super::views::{CellView, RowAction, Section, SectionForm, SectionRow};
 use super::crud::{self, Entity};
-use super::views::{CellView, RowAction, Section, SectionForm, SectionRow};
 use super::*;
 use crate::lists::role_labels;
 use axum::extract::Path;

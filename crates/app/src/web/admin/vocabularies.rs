@@ -62,7 +62,7 @@ struct FormPage {
     action: String,
     fields: Vec<Field>,
     errors_summary: Option<String>,
-    conflict: Option<super::views::Conflict>,
+    conflict: Option<super::super::views::Conflict>,
 }
 
 fn vocabulary(code: &str) -> Result<Vocabulary, AppError> {

@@ -1,8 +1,8 @@
 //! Zones (Zona Distretto / Ambito Territoriale Sociale): a planning office
 //! sees and edits only its own zone; another zone's page answers 404.
 
+use super::super::views::CellView;
 use super::crud::{self, Entity};
-use super::views::CellView;
 use super::*;
 use zona_core::org::parse_code;
 use zona_core::validation::{optional_text, required_text};

@@ -6,11 +6,12 @@
 //! creating databases. Both are removed when the [`TestDb`] is dropped. A
 //! PostgreSQL that cannot be reached is an error, never a skip.
 
-use crate::{Backend, Db};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::Connection;
 use std::path::PathBuf;
 use std::str::FromStr;
+pub use zona_store::Backend;
+use zona_store::Db;
 
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -31,7 +32,7 @@ enum Cleanup {
 }
 
 fn unique_name(prefix: &str) -> String {
-    format!("{prefix}_{}", &crate::sessions::random_token()[..16])
+    format!("{prefix}_{}", &zona_store::sessions::random_token()[..16])
 }
 
 impl TestDb {
