@@ -9,11 +9,19 @@
 //! see the same record: if someone else changed it in between, the write is
 //! refused as a [`Error::Conflict`].
 
+pub mod coprogramming;
+pub mod network;
+pub mod sessions;
 pub mod sheets;
 
 use zona_core::authz::{allows, Action, Principal};
 use zona_core::FieldErrors;
 use zona_store::{Actor, StoreError};
+
+/// An input as read from its form: the typed value, or the errors by field.
+/// A use case checks who is asking before it looks at the input, so a
+/// person who may not make a change is refused whatever they typed.
+pub type Input<T> = Result<T, FieldErrors>;
 
 /// Who is asking: the signed-in person (none for the anonymous public), the
 /// zone they work in, and how the audit log names them.
@@ -82,6 +90,9 @@ pub enum Error {
     Refused(String),
     #[error(transparent)]
     Store(StoreError),
+    /// Anything else that failed (a worker thread, a document): logged, a 500.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
 }
 
 impl From<StoreError> for Error {

@@ -19,31 +19,17 @@ use zona_store::{Page, StoreError};
 /// Deny by default: anonymous visitors are sent to the login page, signed-in
 /// users without the right get a 403.
 pub fn require(ctx: &Ctx, action: Action) -> Result<(), AppError> {
-    if ctx.allows(action) {
-        Ok(())
-    } else if ctx.principal.is_none() {
-        Err(AppError::LoginRequired)
-    } else {
-        Err(AppError::Forbidden)
-    }
+    Ok(ctx.caller().require(action)?)
 }
 
 /// The zone the signed-in user administers; anonymous visitors have none.
 pub fn zone_of(ctx: &Ctx) -> Result<i64, AppError> {
-    match (&ctx.principal, ctx.zone_id()) {
-        (Some(_), Some(z)) => Ok(z),
-        (None, _) => Err(AppError::LoginRequired),
-        _ => Err(AppError::Forbidden),
-    }
+    Ok(ctx.caller().zone()?)
 }
 
 /// A record of another zone is, for this user, a record that does not exist.
 pub fn same_zone(ctx: &Ctx, zone_id: i64) -> Result<(), AppError> {
-    if ctx.zone_id() == Some(zone_id) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    Ok(ctx.caller().same_zone(zone_id)?)
 }
 
 /// Restricts a list to the user's zone where the list is zone-bound; the
@@ -297,3 +283,14 @@ pub fn capitalise(s: &str) -> String {
 }
 
 pub type QueryMap = Query<HashMap<String, String>>;
+
+/// A list's filters as a query string for its links (page and export
+/// links), in a stable order, without the page and the format.
+pub fn query_string(q: &HashMap<String, String>) -> String {
+    let mut pairs: Vec<(&String, &String)> = q
+        .iter()
+        .filter(|(k, v)| k.as_str() != "pagina" && k.as_str() != "format" && !v.is_empty())
+        .collect();
+    pairs.sort();
+    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+}

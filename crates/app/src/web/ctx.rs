@@ -356,16 +356,16 @@ async fn load_principal(
 
 /// The answer to a confirmed deletion: back to the list when done, back to
 /// the record with the reason when someone changed it in the meantime.
-pub fn after_delete(
-    result: zona_store::Result<()>,
+pub fn after_delete<E: Into<crate::usecase::Error>>(
+    result: Result<(), E>,
     list: &str,
     record: &str,
     done: &str,
     changed: &str,
 ) -> Result<Response, super::AppError> {
-    match result {
+    match result.map_err(Into::into) {
         Ok(()) => Ok(with_flash(Redirect::to(list), FlashKind::Success, done)),
-        Err(zona_store::StoreError::Conflict) => {
+        Err(crate::usecase::Error::Conflict) => {
             Ok(with_flash(Redirect::to(record), FlashKind::Danger, changed))
         }
         Err(e) => Err(e.into()),

@@ -53,6 +53,7 @@ impl From<Error> for AppError {
             Error::Conflict => AppError::Conflict,
             Error::Refused(m) => AppError::BadRequest(m),
             Error::Store(e) => AppError::Internal(e.into()),
+            Error::Internal(e) => AppError::Internal(e),
         }
     }
 }

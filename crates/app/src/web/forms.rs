@@ -142,7 +142,12 @@ pub fn value<'a>(form: &'a FormValues, name: &str) -> &'a str {
 
 /// Reads an optional id from a select (`""` is none).
 pub fn optional_id(form: &FormValues, name: &str, errors: &mut FieldErrors) -> Option<i64> {
-    let v = value(form, name);
+    choice_id(value(form, name), name, errors)
+}
+
+/// Reads the id chosen in the select `name` (`""` is none).
+pub fn choice_id(text: &str, name: &str, errors: &mut FieldErrors) -> Option<i64> {
+    let v = text.trim();
     if v.is_empty() {
         return None;
     }
@@ -165,7 +170,33 @@ pub fn required_id(form: &FormValues, name: &str, errors: &mut FieldErrors) -> O
 
 /// The version the person started editing from (optimistic concurrency).
 pub fn version(form: &FormValues) -> i64 {
-    value(form, "version").parse().unwrap_or(0)
+    version_of(value(form, "version"))
+}
+
+/// A version as the hidden field sent it; a missing or damaged one reads as
+/// 0, a version no record has, so the change is refused as a conflict.
+pub fn version_of(text: &str) -> i64 {
+    text.trim().parse().unwrap_or(0)
+}
+
+/// A typed form's fields as text, to show the form again as it was typed.
+/// Each field of the struct is the input of the same name.
+pub fn values_of<T: serde::Serialize>(form: &T) -> FormValues {
+    use serde_json::Value;
+    let Ok(Value::Object(fields)) = serde_json::to_value(form) else {
+        return FormValues::new();
+    };
+    fields
+        .into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s,
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect()
 }
 
 /// The version a confirmation page put in its action (`?versione=N`); a

@@ -19,7 +19,7 @@ use zona_core::FieldErrors;
 use zona_store::audit::{self, action, AuditQuery};
 use zona_store::organisations::{self as orgs, OrganisationInput};
 use zona_store::territory::{self, ListQuery};
-use zona_store::Page;
+use zona_store::{Db, Page};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -84,62 +84,146 @@ struct Home {
     notices: Vec<(i64, String, String)>,
 }
 
-async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let db = &state.db;
-    let Some(p) = &ctx.principal else {
-        let q = ListQuery {
-            zone_id: ctx.zone_id(),
-            active: Some(true),
-            ..Default::default()
-        };
-        let municipalities = match ctx.zone_id() {
-            Some(_) => territory::list_municipalities(db, &q, Page::all()).await?.0,
-            None => Vec::new(),
-        };
-        return Ok(render_page(&PublicHome {
-            page: PageCtx::new(&ctx, "Home"),
-            municipalities: municipalities
-                .into_iter()
-                .map(|m| {
-                    let pop = match (m.population, m.population_year) {
-                        (Some(n), Some(y)) => {
-                            format!("{} (al 31/12/{y})", zona_core::format::integer(n))
-                        }
-                        _ => "—".into(),
-                    };
-                    (m.name, m.istat_code, pop)
-                })
-                .collect(),
-        }));
+/// The home of an anonymous visitor: the zone's municipalities.
+async fn public_home(db: &Db, ctx: &Ctx) -> PageResult {
+    let q = ListQuery {
+        zone_id: ctx.zone_id(),
+        active: Some(true),
+        ..Default::default()
     };
-    let zone_id = ctx.zone_id().unwrap_or(-1);
-    let mut stats = Vec::new();
-    if ctx.allows(Action::ReadAdministration { zone_id }) {
-        let q = ListQuery {
-            zone_id: Some(zone_id),
-            active: Some(true),
-            ..Default::default()
-        };
-        let one = Page::first(1);
-        let municipalities = territory::list_municipalities(db, &q, Page::all()).await?.0;
-        let population: i64 = municipalities.iter().filter_map(|m| m.population).sum();
-        stats.push(("Comuni", municipalities.len().to_string(), "/admin/comuni"));
-        stats.push((
+    let municipalities = match ctx.zone_id() {
+        Some(_) => territory::list_municipalities(db, &q, Page::all()).await?.0,
+        None => Vec::new(),
+    };
+    Ok(render_page(&PublicHome {
+        page: PageCtx::new(ctx, "Home"),
+        municipalities: municipalities
+            .into_iter()
+            .map(|m| {
+                let pop = match (m.population, m.population_year) {
+                    (Some(n), Some(y)) => {
+                        format!("{} (al 31/12/{y})", zona_core::format::integer(n))
+                    }
+                    _ => "—".into(),
+                };
+                (m.name, m.istat_code, pop)
+            })
+            .collect(),
+    }))
+}
+
+/// The zone's figures, for whoever reads its administration.
+async fn stats(
+    db: &Db,
+    zone_id: i64,
+) -> Result<Vec<(&'static str, String, &'static str)>, AppError> {
+    let q = ListQuery {
+        zone_id: Some(zone_id),
+        active: Some(true),
+        ..Default::default()
+    };
+    let one = Page::first(1);
+    let municipalities = territory::list_municipalities(db, &q, Page::all()).await?.0;
+    let population: i64 = municipalities.iter().filter_map(|m| m.population).sum();
+    Ok(vec![
+        ("Comuni", municipalities.len().to_string(), "/admin/comuni"),
+        (
             "Abitanti",
             zona_core::format::integer(population),
             "/admin/comuni",
-        ));
-        stats.push((
+        ),
+        (
             "Enti",
             orgs::list_organisations(db, &q, one).await?.1.to_string(),
             "/admin/enti",
-        ));
-        stats.push((
+        ),
+        (
             "Unità",
             orgs::list_units(db, &q, one).await?.1.to_string(),
             "/admin/unita",
+        ),
+    ])
+}
+
+/// The last five changes in the zone's audit log.
+async fn recent(
+    db: &Db,
+    zone_id: i64,
+) -> Result<Vec<(String, String, &'static str, String, String)>, AppError> {
+    let q = AuditQuery {
+        zone_id: Some(zone_id),
+        ..Default::default()
+    };
+    Ok(audit::list(db, &q, Page::first(5))
+        .await?
+        .0
+        .into_iter()
+        .map(|e| {
+            (
+                zona_core::format::datetime(e.at),
+                e.actor,
+                action::label(&e.action),
+                e.summary,
+                format!("/admin/registro/{}", e.id),
+            )
+        })
+        .collect())
+}
+
+/// The work areas a person may open.
+fn areas(internal: bool, body: bool) -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut areas = Vec::new();
+    if internal {
+        areas.extend([
+            ("Pianificazione", "/pianificazione", "PIS, Programmazioni Operative Annuali, schede attività, budget integrato, monitoraggio."),
+            ("Partecipazione", "/partecipazione", "Incontri, co-programmazione, co-progettazione, enti del Terzo Settore."),
+            ("Servizi", "/servizi", "Case della Comunità e strutture, matrice dei servizi, standard DM 77/2022, PNRR e schede progetto."),
+            ("Obiettivi di servizio", "/obiettivi-servizio", "Le schede SOC26 dei comuni."),
+        ]);
+    }
+    if body {
+        areas.push((
+            "Co-programmazione",
+            "/partecipazione/co-programmazione",
+            "Gli avvisi, le domande e i contributi del tuo ente.",
         ));
     }
+    areas.push((
+        "Partecipa",
+        "/partecipa",
+        "Ciò che è pubblicato per i cittadini: avvisi, incontri, verbali, relazioni.",
+    ));
+    areas
+}
+
+/// The co-programming notices open today: id, subject, deadline.
+async fn open_notices(
+    db: &Db,
+    zone_id: i64,
+    today: time::Date,
+) -> Result<Vec<(i64, String, String)>, AppError> {
+    use zona_core::coprogramming::{stage, Stage};
+    Ok(zona_store::participation::procedures(db, zone_id)
+        .await?
+        .into_iter()
+        .filter(|x| stage(x.facts(), today) == Stage::NoticeOpen)
+        .map(|x| {
+            let closes = x.notice_closes.map(zona_core::format::date);
+            (x.id, x.subject, closes.unwrap_or_default())
+        })
+        .collect())
+}
+
+async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let db = &state.db;
+    let Some(p) = &ctx.principal else {
+        return public_home(db, &ctx).await;
+    };
+    let zone_id = ctx.zone_id().unwrap_or(-1);
+    let stats = match ctx.allows(Action::ReadAdministration { zone_id }) {
+        true => stats(db, zone_id).await?,
+        false => Vec::new(),
+    };
     let mut units = Vec::new();
     for uid in p.unit_ids() {
         if let Some(u) = orgs::get_unit(db, uid).await? {
@@ -152,83 +236,18 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             organisations.push((o.id, o.name));
         }
     }
-    let mut recent = Vec::new();
-    if ctx.allows(Action::ReadAudit { zone_id }) {
-        let q = AuditQuery {
-            zone_id: Some(zone_id),
-            ..Default::default()
-        };
-        for e in audit::list(db, &q, Page::first(5)).await?.0 {
-            recent.push((
-                zona_core::format::datetime(e.at),
-                e.actor,
-                action::label(&e.action),
-                e.summary,
-                format!("/admin/registro/{}", e.id),
-            ));
-        }
-    }
+    let recent = match ctx.allows(Action::ReadAudit { zone_id }) {
+        true => recent(db, zone_id).await?,
+        false => Vec::new(),
+    };
     let internal = ctx.allows(Action::ReadInternal { zone_id });
-    let mut areas = Vec::new();
-    if internal {
-        areas.push(("Pianificazione", "/pianificazione", "PIS, Programmazioni Operative Annuali, schede attività, budget integrato, monitoraggio."));
-        areas.push((
-            "Partecipazione",
-            "/partecipazione",
-            "Incontri, co-programmazione, co-progettazione, enti del Terzo Settore.",
-        ));
-        areas.push((
-            "Servizi",
-            "/servizi",
-            "Case della Comunità e strutture, matrice dei servizi, standard DM 77/2022, PNRR e schede progetto.",
-        ));
-        areas.push((
-            "Obiettivi di servizio",
-            "/obiettivi-servizio",
-            "Le schede SOC26 dei comuni.",
-        ));
-    }
-    if !p.organisation_ids().is_empty() {
-        areas.push((
-            "Co-programmazione",
-            "/partecipazione/co-programmazione",
-            "Gli avvisi, le domande e i contributi del tuo ente.",
-        ));
-    }
-    areas.push((
-        "Partecipa",
-        "/partecipa",
-        "Ciò che è pubblicato per i cittadini: avvisi, incontri, verbali, relazioni.",
-    ));
-    let today = state.today();
-    let notices = zona_store::participation::procedures(db, zone_id)
-        .await?
-        .into_iter()
-        .filter(|x| {
-            zona_core::coprogramming::stage(x.facts(), today)
-                == zona_core::coprogramming::Stage::NoticeOpen
-        })
-        .map(|x| {
-            (
-                x.id,
-                x.subject.clone(),
-                x.notice_closes
-                    .map(zona_core::format::date)
-                    .unwrap_or_default(),
-            )
-        })
-        .collect();
+    let roles: Vec<&str> = p.roles().iter().map(|r: &Role| r.label()).collect();
     Ok(render_page(&Home {
-        areas,
-        notices,
+        areas: areas(internal, !p.organisation_ids().is_empty()),
+        notices: open_notices(db, zone_id, state.today()).await?,
         page: PageCtx::new(&ctx, "Home"),
         full_name: p.full_name.clone(),
-        roles: p
-            .roles()
-            .iter()
-            .map(|r: &Role| r.label())
-            .collect::<Vec<_>>()
-            .join(", "),
+        roles: roles.join(", "),
         stats,
         units,
         organisations,

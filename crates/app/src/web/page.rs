@@ -148,4 +148,15 @@ pub fn with_status(status: axum::http::StatusCode, mut r: Response) -> Response 
     r
 }
 
+/// A page with a form: 422 when it shows a refused submission with its
+/// errors, 200 otherwise.
+pub fn form_page<T: Template>(refused: bool, t: &T) -> Response {
+    let status = if refused {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    with_status(status, render_page(t))
+}
+
 pub type PageResult = Result<Response, AppError>;

@@ -1,406 +1,10 @@
-//! Projects and their cards (what the project is, the service delivered,
-//! duration, resources, actions, own targets), the one-page PDF of a card,
-//! and the PNRR investments with the zone's projects under each.
+//! A project's entry form, its actions and targets, and its removal.
 
-use super::common::{require, same_zone, zone_of};
-use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
-use super::export::download;
-use super::forms::{self, Field, FieldKind, FormValues};
-use super::network::{send_table, with_all, zone_name, BASE as NETWORK};
-use super::page::{render_page, PageCtx, PageResult};
-use super::views::{
-    form_status, CellView, ConfirmPage, FormPage, ListPage, RowAction, Section, SectionForm,
-    SectionRow,
-};
-use super::{AppError, AppState};
-use crate::network as nw;
-use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
-use std::collections::HashMap;
-use zona_core::authz::Action;
-use zona_core::codesign::{check_cup, CodeCheck};
-use zona_core::format::{parse_date, thousands};
-use zona_core::projects::{euro, pnrr_investment, AmountRange, ProjectStatus};
-use zona_core::validation::{optional_text, required_text};
-use zona_core::{Cents, FieldErrors};
-use zona_store::organisations as orgs;
-use zona_store::projects::{self as store, Project, ProjectAction, ProjectInput, ProjectTarget};
-use zona_store::territory::ListQuery;
-use zona_store::{Page, StoreError};
-
-const BASE: &str = "/servizi/progetti";
-const PUBLIC_BASE: &str = "/progetti";
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(BASE, get(list))
-        .route(&format!("{BASE}/esporta"), get(export))
-        .route(&format!("{BASE}/nuovo"), get(new_form).post(create))
-        .route(&format!("{BASE}/{{id}}"), get(card))
-        .route(&format!("{BASE}/{{id}}/scheda.pdf"), get(card_pdf))
-        .route(
-            &format!("{BASE}/{{id}}/modifica"),
-            get(edit_form).post(update),
-        )
-        .route(&format!("{BASE}/{{id}}/azioni"), post(add_action))
-        .route(
-            &format!("{BASE}/{{id}}/azioni/{{n}}/togli"),
-            post(remove_action),
-        )
-        .route(&format!("{BASE}/{{id}}/obiettivi"), post(add_target))
-        .route(
-            &format!("{BASE}/{{id}}/obiettivi/{{n}}/togli"),
-            post(remove_target),
-        )
-        .route(
-            &format!("{BASE}/{{id}}/elimina"),
-            get(confirm_delete).post(delete),
-        )
-        .route(&format!("{NETWORK}/pnrr"), get(pnrr))
-        .route(PUBLIC_BASE, get(public_list))
-        .route(&format!("{PUBLIC_BASE}/{{id}}"), get(public_card))
-        .route(
-            &format!("{PUBLIC_BASE}/{{id}}/scheda.pdf"),
-            get(public_card_pdf),
-        )
-}
-
-fn crumbs(page: PageCtx) -> PageCtx {
-    page.crumb("Servizi", NETWORK).crumb("Progetti", BASE)
-}
-
-fn pnrr_options() -> Vec<(String, String)> {
-    zona_core::projects::PNRR_CATALOGUE
-        .iter()
-        .map(|i| (i.code.to_string(), format!("{} – {}", i.short(), i.title)))
-        .collect()
-}
-
-fn status_options() -> Vec<(String, String)> {
-    ProjectStatus::ALL
-        .iter()
-        .map(|s| (s.code().to_string(), s.label().to_string()))
-        .collect()
-}
-
-fn filtered(all: Vec<Project>, q: &HashMap<String, String>) -> Vec<Project> {
-    let pick = |k: &str| q.get(k).map(String::as_str).filter(|v| !v.is_empty());
-    let text = pick("q").map(str::to_lowercase);
-    all.into_iter()
-        .filter(|p| {
-            pick("pnrr").is_none_or(|c| {
-                p.row
-                    .pnrr_code
-                    .as_deref()
-                    .is_some_and(|x| x == c || x.starts_with(&format!("{c}.")))
-            })
-        })
-        .filter(|p| pick("stato").is_none_or(|s| p.row.status == s))
-        .filter(|p| {
-            text.as_ref().is_none_or(|t| {
-                p.row.title.to_lowercase().contains(t)
-                    || p.row
-                        .cup
-                        .as_deref()
-                        .unwrap_or("")
-                        .to_lowercase()
-                        .contains(t)
-                    || p.row.summary.to_lowercase().contains(t)
-            })
-        })
-        .collect()
-}
-
-fn pnrr_label(code: Option<&str>) -> String {
-    code.map(|c| pnrr_investment(c).map_or(c.to_string(), |i| i.short()))
-        .unwrap_or_default()
-}
-
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<HashMap<String, String>>,
-) -> PageResult {
-    let zone_id = zone_of(&ctx)?;
-    require(&ctx, Action::ReadInternal { zone_id })?;
-    let rows = filtered(store::list_projects(&state.db, zone_id).await?, &q);
-    let values: FormValues = q.clone().into_iter().collect();
-    let no = FieldErrors::new();
-    let counter = match rows.len() {
-        0 => "Nessun progetto trovato.".to_string(),
-        1 => "1 progetto.".to_string(),
-        n => format!("{n} progetti."),
-    };
-    let query = super::planning::query_string(&q);
-    let office = ctx.allows(Action::Administer { zone_id });
-    Ok(render_page(&ListPage {
-        page: PageCtx::new(&ctx, "Progetti").crumb("Servizi", NETWORK),
-        heading: "Progetti".into(),
-        intro: "I progetti della zona con la loro scheda: che cosa sono, il servizio erogato, durata, risorse, azioni e obiettivi. Ogni scheda si stampa su una pagina.".into(),
-        base_path: BASE.into(),
-        new_link: office.then(|| ("Nuovo progetto".to_string(), format!("{BASE}/nuovo"))),
-        filters: vec![
-            Field::text("q", "Cerca nel titolo, nella descrizione e nel CUP").bind(&values, &no),
-            Field::select("pnrr", "Investimento PNRR", with_all("Tutti", pnrr_options()))
-                .bind(&values, &no),
-            Field::select("stato", "Stato", with_all("Tutti gli stati", status_options()))
-                .bind(&values, &no),
-        ],
-        headers: vec!["Progetto", "PNRR", "CUP", "Ente responsabile", "Durata", "Risorse", "Stato"],
-        rows: rows
-            .iter()
-            .map(|p| {
-                vec![
-                    CellView::link(p.row.title.clone(), format!("{BASE}/{}", p.row.id)),
-                    CellView::text(pnrr_label(p.row.pnrr_code.as_deref())),
-                    CellView::text(p.row.cup.clone().unwrap_or_default()),
-                    CellView::text(p.row.responsible_name.clone().unwrap_or_default()),
-                    CellView::text(p.row.duration_text.clone()),
-                    CellView::text(p.resources().map(euro).unwrap_or_default()),
-                    CellView::text(p.status().label()),
-                ]
-            })
-            .collect(),
-        counter,
-        empty_message: "Nessun progetto corrisponde ai filtri scelti.".into(),
-        export_path: format!("{BASE}/esporta"),
-        export_query: Some(if query.is_empty() {
-            String::new()
-        } else {
-            format!("{query}&")
-        }),
-        current: 1,
-        pages: 1,
-        prev_href: None,
-        next_href: None,
-    }))
-}
-
-async fn export(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, AppError> {
-    let zone_id = zone_of(&ctx)?;
-    require(&ctx, Action::ReadInternal { zone_id })?;
-    let rows = filtered(store::list_projects(&state.db, zone_id).await?, &q);
-    send_table(
-        &nw::projects_table(&rows),
-        q.get("format").map(String::as_str),
-        &zone_name(&ctx),
-        &[4, 1, 2, 3, 3, 2, 2, 2, 1, 1, 1],
-    )
-}
-
-// ---------------------------------------------------------------- card
-
-async fn load(state: &AppState, ctx: &Ctx, id: i64) -> Result<(i64, Project), AppError> {
-    let zone_id = zone_of(ctx)?;
-    require(ctx, Action::ReadInternal { zone_id })?;
-    let p = store::get_project(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    same_zone(ctx, p.row.zone_id)?;
-    Ok((zone_id, p))
-}
-
-pub struct TargetView {
-    pub description: String,
-    pub target: String,
-    pub achieved: String,
-    pub percent: Option<i64>,
-    pub due: String,
-}
-
-#[derive(Template)]
-#[template(path = "project_card.html")]
-struct CardPage {
-    page: PageCtx,
-    public: bool,
-    office: bool,
-    pdf_href: String,
-    id: i64,
-    title: String,
-    sections: Vec<(String, String)>,
-    actions: Vec<(String, String, String)>,
-    targets: Vec<TargetView>,
-    activities: Vec<(i64, String)>,
-    agreements: Vec<(i64, String)>,
-    facilities: Vec<(i64, String)>,
-    cup_warning: Option<String>,
-}
-
-/// The card page; the public one has no internal links and no warnings.
-async fn card_page(state: &AppState, ctx: &Ctx, p: &Project, public: bool) -> PageResult {
-    let id = p.row.id;
-    let facilities = if public {
-        Vec::new()
-    } else {
-        zona_store::network::list_facilities(&state.db, p.row.zone_id)
-            .await?
-            .into_iter()
-            .filter(|f| f.row.project_id == Some(id))
-            .map(|f| (f.row.id, f.row.name))
-            .collect()
-    };
-    let page = PageCtx::new(ctx, p.row.title.clone());
-    Ok(render_page(&CardPage {
-        page: if public {
-            page.crumb("Progetti", PUBLIC_BASE)
-        } else {
-            crumbs(page)
-        },
-        public,
-        office: !public
-            && ctx.allows(Action::Administer {
-                zone_id: p.row.zone_id,
-            }),
-        pdf_href: if public {
-            format!("{PUBLIC_BASE}/{id}/scheda.pdf")
-        } else {
-            format!("{BASE}/{id}/scheda.pdf")
-        },
-        id,
-        title: p.row.title.clone(),
-        sections: nw::card_sections(p, &zone_name(ctx)),
-        actions: p
-            .actions
-            .iter()
-            .map(|a| {
-                (
-                    a.title.clone(),
-                    a.description.clone().unwrap_or_default(),
-                    nw::action_amount(a),
-                )
-            })
-            .collect(),
-        targets: target_views(p),
-        activities: p
-            .activities
-            .iter()
-            .map(|a| {
-                (
-                    a.activity_id,
-                    format!("{} – {} (POA {})", a.code, a.title, a.year),
-                )
-            })
-            .collect(),
-        agreements: p
-            .agreements
-            .iter()
-            .map(|a| (a.agreement_id, a.subject.chars().take(160).collect()))
-            .collect(),
-        facilities,
-        cup_warning: if public {
-            None
-        } else {
-            p.row.cup_warning.clone()
-        },
-    }))
-}
-
-async fn card(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    let (_, p) = load(&state, &ctx, id).await?;
-    card_page(&state, &ctx, &p, false).await
-}
-
-/// A published project of the visitor's zone, or not found.
-async fn load_public(state: &AppState, ctx: &Ctx, id: i64) -> Result<Project, AppError> {
-    require(ctx, Action::ReadPublic)?;
-    store::get_project(&state.db, id)
-        .await?
-        .filter(|p| p.row.published && Some(p.row.zone_id) == ctx.zone_id())
-        .ok_or(AppError::NotFound)
-}
-
-async fn public_card(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    let p = load_public(&state, &ctx, id).await?;
-    card_page(&state, &ctx, &p, true).await
-}
-
-async fn public_card_pdf(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let p = load_public(&state, &ctx, id).await?;
-    pdf_response(&p, &zone_name(&ctx))
-}
-
-fn pdf_response(p: &Project, zone_name: &str) -> Result<Response, AppError> {
-    let bytes = nw::card_pdf(p, zone_name, crate::Clock::system().today())?;
-    download(
-        bytes,
-        "application/pdf",
-        &format!("inline; filename=\"scheda-progetto-{}.pdf\"", p.row.id),
-    )
-}
-
-#[derive(Template)]
-#[template(path = "public_projects.html")]
-struct PublicListPage {
-    page: PageCtx,
-    rows: Vec<(i64, String, String, String, &'static str)>,
-}
-
-async fn public_list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    require(&ctx, Action::ReadPublic)?;
-    let zone_id = ctx.zone_id().ok_or(AppError::NotFound)?;
-    let rows = store::list_projects(&state.db, zone_id)
-        .await?
-        .into_iter()
-        .filter(|p| p.row.published)
-        .map(|p| {
-            (
-                p.row.id,
-                p.row.title.clone(),
-                p.row.duration_text.clone(),
-                p.resources().map(euro).unwrap_or_default(),
-                p.status().label(),
-            )
-        })
-        .collect();
-    Ok(render_page(&PublicListPage {
-        page: PageCtx::new(&ctx, "Progetti della zona"),
-        rows,
-    }))
-}
-
-pub fn target_views(p: &Project) -> Vec<TargetView> {
-    p.targets
-        .iter()
-        .map(|t| TargetView {
-            description: t.description.clone(),
-            target: thousands(t.target.max(0) as u64),
-            achieved: t
-                .achieved
-                .map(|a| thousands(a.max(0) as u64))
-                .unwrap_or_else(|| "—".into()),
-            // Whole percent, rounded down: 100 only when reached.
-            percent: t
-                .achieved
-                .filter(|_| t.target > 0)
-                .map(|a| (a * 100 / t.target).min(999)),
-            due: t.due_date.map(zona_core::format::date).unwrap_or_default(),
-        })
-        .collect()
-}
-
-async fn card_pdf(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let (_, p) = load(&state, &ctx, id).await?;
-    pdf_response(&p, &zone_name(&ctx))
-}
+use super::*;
 
 // ---------------------------------------------------------------- form
 
-async fn organisation_options(
+pub(super) async fn organisation_options(
     state: &AppState,
     zone_id: i64,
 ) -> Result<Vec<(String, String)>, AppError> {
@@ -418,7 +22,7 @@ async fn organisation_options(
     ))
 }
 
-fn fields(
+pub(super) fn fields(
     organisations: Vec<(String, String)>,
     values: &FormValues,
     errors: &FieldErrors,
@@ -465,7 +69,7 @@ fn fields(
     ]
 }
 
-fn values_of(p: &Project) -> FormValues {
+pub(super) fn values_of(p: &Project) -> FormValues {
     let r = &p.row;
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     FormValues::from([
@@ -513,7 +117,7 @@ fn values_of(p: &Project) -> FormValues {
 }
 
 /// Reads the project form; the actions and targets are kept from `current`.
-async fn parse_form(
+pub(super) async fn parse_form(
     state: &AppState,
     zone_id: i64,
     values: &FormValues,
@@ -640,9 +244,9 @@ async fn parse_form(
 }
 
 /// A section form that failed, to show again with its values and errors.
-type Failed<'a> = Option<(&'static str, &'a FormValues, &'a FieldErrors)>;
+pub(super) type Failed<'a> = Option<(&'static str, &'a FormValues, &'a FieldErrors)>;
 
-fn child_sections(p: &Project, failed: Failed) -> Vec<Section> {
+pub(super) fn child_sections(p: &Project, failed: Failed) -> Vec<Section> {
     let id = p.row.id;
     let empty = FormValues::new();
     let none = FieldErrors::new();
@@ -748,7 +352,7 @@ fn child_sections(p: &Project, failed: Failed) -> Vec<Section> {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn form_page(
+pub(super) async fn form_page(
     state: &AppState,
     ctx: &Ctx,
     zone_id: i64,
@@ -789,7 +393,7 @@ async fn form_page(
     Ok((status, render_page(&page)).into_response())
 }
 
-fn saved(id: i64, what: &str, warning: Option<&str>) -> Response {
+pub(super) fn saved(id: i64, what: &str, warning: Option<&str>) -> Response {
     match warning {
         None => with_flash(
             Redirect::to(&format!("{BASE}/{id}")),
@@ -804,7 +408,7 @@ fn saved(id: i64, what: &str, warning: Option<&str>) -> Response {
     }
 }
 
-async fn new_form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+pub(super) async fn new_form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::Administer { zone_id })?;
     let values = FormValues::from([
@@ -824,7 +428,7 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     .await
 }
 
-async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(values): Form<FormValues>,
@@ -844,7 +448,11 @@ async fn create(
     }
 }
 
-async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> PageResult {
     let (zone_id, p) = load(&state, &ctx, id).await?;
     require(&ctx, Action::Administer { zone_id })?;
     form_page(
@@ -860,7 +468,7 @@ async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     .await
 }
 
-async fn update(
+pub(super) async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
@@ -906,7 +514,7 @@ async fn update(
 
 /// Saves a change to the actions or targets: the whole project, guarded by
 /// the version the form was opened with.
-async fn save_children(
+pub(super) async fn save_children(
     state: &AppState,
     ctx: &Ctx,
     p: &Project,
@@ -929,7 +537,7 @@ async fn save_children(
     }
 }
 
-async fn add_action(
+pub(super) async fn add_action(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
@@ -988,7 +596,7 @@ async fn add_action(
     .await
 }
 
-fn index(n: usize, len: usize) -> Result<usize, AppError> {
+pub(super) fn index(n: usize, len: usize) -> Result<usize, AppError> {
     if n == 0 || n > len {
         Err(AppError::NotFound)
     } else {
@@ -996,7 +604,7 @@ fn index(n: usize, len: usize) -> Result<usize, AppError> {
     }
 }
 
-async fn remove_action(
+pub(super) async fn remove_action(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, n)): Path<(i64, usize)>,
@@ -1010,7 +618,7 @@ async fn remove_action(
     save_children(&state, &ctx, &p, version, input, "Azione tolta.").await
 }
 
-async fn add_target(
+pub(super) async fn add_target(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
@@ -1078,7 +686,7 @@ async fn add_target(
     save_children(&state, &ctx, &p, forms::version(&values), input, what).await
 }
 
-async fn remove_target(
+pub(super) async fn remove_target(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, n)): Path<(i64, usize)>,
@@ -1092,7 +700,7 @@ async fn remove_target(
     save_children(&state, &ctx, &p, version, input, "Obiettivo tolto.").await
 }
 
-async fn confirm_delete(
+pub(super) async fn confirm_delete(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
@@ -1113,7 +721,7 @@ async fn confirm_delete(
     }))
 }
 
-async fn delete(
+pub(super) async fn delete(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
@@ -1129,98 +737,4 @@ async fn delete(
         "Progetto eliminato.",
         "Il progetto è stato modificato da un'altra persona: controllarlo e riprovare.",
     )
-}
-
-// ---------------------------------------------------------------- PNRR
-
-pub struct PnrrProject {
-    pub id: i64,
-    pub title: String,
-    pub cup: String,
-    pub responsible: String,
-    pub duration: String,
-    pub status: &'static str,
-    pub resources: String,
-    pub progress: String,
-}
-
-pub struct InvestmentView {
-    pub short: String,
-    pub title: String,
-    pub child: bool,
-    pub targets: Vec<String>,
-    pub projects: Vec<PnrrProject>,
-}
-
-#[derive(Template)]
-#[template(path = "pnrr.html")]
-struct PnrrPage {
-    page: PageCtx,
-    components: Vec<(String, String, Vec<InvestmentView>)>,
-}
-
-async fn pnrr(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let zone_id = zone_of(&ctx)?;
-    require(&ctx, Action::ReadInternal { zone_id })?;
-    let (investments, targets) = store::investments(&state.db).await?;
-    let projects = store::list_projects(&state.db, zone_id).await?;
-    let mut components = Vec::new();
-    for (code, title) in zona_core::projects::PNRR_COMPONENTS {
-        let mission = zona_core::projects::PNRR_MISSIONS
-            .iter()
-            .find(|(m, _)| code.starts_with(m))
-            .map(|(_, t)| *t)
-            .unwrap_or_default();
-        let list = investments
-            .iter()
-            .filter(|i| i.component == *code)
-            .map(|i| InvestmentView {
-                short: i.code.replacen('-', " ", 1),
-                title: i.title.clone(),
-                child: i.parent.is_some(),
-                targets: targets
-                    .iter()
-                    .filter(|t| t.investment_code == i.code)
-                    .map(|t| match t.year {
-                        Some(y) => format!("{y} – {}", t.description),
-                        None => t.description.clone(),
-                    })
-                    .collect(),
-                projects: projects
-                    .iter()
-                    .filter(|p| p.row.pnrr_code.as_deref() == Some(i.code.as_str()))
-                    .map(|p| {
-                        let progress = target_views(p)
-                            .into_iter()
-                            .map(|t| match t.percent {
-                                Some(pc) => format!(
-                                    "{}: {} su {} ({pc} %)",
-                                    t.description, t.achieved, t.target
-                                ),
-                                None => {
-                                    format!("{}: {} su {}", t.description, t.achieved, t.target)
-                                }
-                            })
-                            .collect::<Vec<_>>()
-                            .join("; ");
-                        PnrrProject {
-                            id: p.row.id,
-                            title: p.row.title.clone(),
-                            cup: p.row.cup.clone().unwrap_or_default(),
-                            responsible: p.row.responsible_name.clone().unwrap_or_default(),
-                            duration: p.row.duration_text.clone(),
-                            status: p.status().label(),
-                            resources: p.resources().map(euro).unwrap_or_default(),
-                            progress,
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
-        components.push((format!("{mission} – {code}"), title.to_string(), list));
-    }
-    Ok(render_page(&PnrrPage {
-        page: PageCtx::new(&ctx, "PNRR").crumb("Servizi", NETWORK),
-        components,
-    }))
 }

@@ -1,391 +1,10 @@
-//! The activity sheet: its page, its form (new, edit, amendment), the
-//! workflow steps, and its history from the audit log.
+//! The entry form of an activity sheet: a new sheet and the edit of one.
 
-use super::common::{require, zone_of};
-use super::ctx::{with_flash, Ctx, FlashKind};
-use super::page::{render_page, with_status, PageCtx, PageResult};
-use super::views::Conflict;
-use super::{AppError, AppState};
-use crate::usecase::sheets::{self as usecase, ActForm, Choices, EditMode};
-use crate::usecase::Error;
-use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Redirect;
-use axum::routing::{get, post};
-use axum::{Form, Router};
-use zona_core::authz::Action;
-use zona_core::format;
-use zona_core::planning::{
-    self as rules, PlanStatus, SheetEvent, SheetForm, SheetStatus, Vocabulary,
-};
-use zona_core::FieldErrors;
-use zona_store::audit::{self, AuditQuery};
-use zona_store::planning;
-use zona_store::sheets::{self, Sheet};
-use zona_store::territory::{self, ListQuery};
-use zona_store::{vocabularies, Page, StoreError};
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/pianificazione/attivita/{id}", get(view))
-        .route(
-            "/pianificazione/attivita/{id}/modifica",
-            get(edit_form).post(edit),
-        )
-        .route("/pianificazione/attivita/{id}/stato", post(event))
-        .route(
-            "/pianificazione/poa/{year}/nuova-scheda",
-            get(new_form).post(create),
-        )
-}
-
-type Pairs = Vec<(String, String)>;
-
-async fn load(state: &AppState, ctx: &Ctx, id: i64) -> Result<Sheet, AppError> {
-    Ok(usecase::open(&state.db, &ctx.caller(), id).await?)
-}
-
-// ------------------------------------------------------------------ view
-
-struct HistoryEntry {
-    when: String,
-    who: String,
-    what: &'static str,
-    summary: String,
-    details: Vec<String>,
-    audit_href: Option<String>,
-}
-
-fn field_label(key: &str) -> &str {
-    match key {
-        "title" => "Titolo",
-        "description" => "Descrizione",
-        "programme_id" => "Programma",
-        "sector" => "Settore",
-        "kind" => "Tipologia",
-        "target_areas" => "Aree di intervento",
-        "unit_id" => "Unità responsabile",
-        "organisation_id" => "Ente",
-        "municipality_ids" => "Comuni",
-        "start_date" => "Inizio",
-        "end_date" => "Fine",
-        "funding" => "Linee di finanziamento",
-        "indicators" => "Indicatori",
-        "internal_notes" => "Note interne",
-        other => other,
-    }
-}
-
-/// What an audit entry changed, in a few readable lines.
-fn describe(before: Option<&str>, after: Option<&str>) -> Vec<String> {
-    let parse = |s: Option<&str>| -> serde_json::Map<String, serde_json::Value> {
-        s.and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
-            .and_then(|v| v.as_object().cloned())
-            .unwrap_or_default()
-    };
-    let (b, a) = (parse(before), parse(after));
-    let text = |v: Option<&serde_json::Value>| match v {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Null) | None => "—".into(),
-        Some(other) => other.to_string(),
-    };
-    if a.contains_key("stato") {
-        let mut out = vec![format!(
-            "Stato: {} → {}",
-            text(b.get("stato")),
-            text(a.get("stato"))
-        )];
-        if let Some(serde_json::Value::String(c)) = a.get("osservazioni") {
-            out.push(format!("Osservazioni: {c}"));
-        }
-        return out;
-    }
-    if b.is_empty() {
-        return Vec::new();
-    }
-    let changed: Vec<&str> = a
-        .keys()
-        .filter(|k| b.get(*k) != a.get(*k))
-        .map(|k| field_label(k))
-        .collect();
-    if changed.is_empty() {
-        vec!["Nessun campo cambiato.".into()]
-    } else {
-        vec![format!("Campi modificati: {}.", changed.join(", "))]
-    }
-}
-
-async fn history(state: &AppState, ctx: &Ctx, s: &Sheet) -> Result<Vec<HistoryEntry>, AppError> {
-    let q = AuditQuery {
-        entity: Some(audit::entity::ACTIVITY.into()),
-        entity_id: Some(s.row.id),
-        ..Default::default()
-    };
-    let (entries, _) = audit::list(&state.db, &q, Page::first(200)).await?;
-    let audit_reader = ctx.allows(Action::ReadAudit {
-        zone_id: s.row.zone_id,
-    });
-    Ok(entries
-        .into_iter()
-        .map(|e| HistoryEntry {
-            when: format::datetime(e.at),
-            who: e.actor.clone(),
-            what: audit::action::label(&e.action),
-            summary: e.summary.clone(),
-            details: describe(e.before_json.as_deref(), e.after_json.as_deref()),
-            audit_href: audit_reader.then(|| format!("/admin/registro/{}", e.id)),
-        })
-        .collect())
-}
-
-struct FundingView {
-    source: String,
-    year: i64,
-    amount: String,
-}
-
-struct IndicatorView {
-    name: String,
-    unit: String,
-    baseline: String,
-    target: String,
-    actual: String,
-}
-
-struct WorkflowAction {
-    event: &'static str,
-    label: &'static str,
-    needs_comment: bool,
-    primary: bool,
-}
-
-#[derive(Template)]
-#[template(path = "planning_sheet.html")]
-struct SheetPage {
-    page: PageCtx,
-    s: Sheet,
-    status: SheetStatus,
-    plan_status: PlanStatus,
-    sector: String,
-    kind: String,
-    areas: String,
-    municipalities: String,
-    period: String,
-    funding: Vec<FundingView>,
-    total: String,
-    indicators: Vec<IndicatorView>,
-    blocking: Vec<&'static str>,
-    reminders: Vec<&'static str>,
-    edit_href: Option<String>,
-    edit_label: &'static str,
-    actions: Vec<WorkflowAction>,
-    history: Vec<HistoryEntry>,
-    show_internal: bool,
-    monitor_href: Option<String>,
-    progress: String,
-    survey_date: String,
-}
-
-fn opt_dec(d: Option<rust_decimal::Decimal>) -> String {
-    d.map(format::decimal).unwrap_or_else(|| "—".into())
-}
-
-async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    let s = load(&state, &ctx, id).await?;
-    let labels = vocabularies::all_labels(&state.db).await?;
-    let zone_id = s.row.zone_id;
-    let c = &s.content;
-    let status = s.row.status();
-    let plan_status = s.row.plan_status();
-    let caller = ctx.caller();
-    let office = usecase::is_office(&caller, zone_id);
-    let editor = usecase::may_edit(&caller, zone_id, c.unit_id);
-    let (names, _) = territory::list_municipalities(
-        &state.db,
-        &ListQuery {
-            zone_id: Some(zone_id),
-            ..Default::default()
-        },
-        Page::all(),
-    )
-    .await?;
-    let municipalities = names
-        .iter()
-        .map(|m| (m.id, &m.name))
-        .filter(|(id, _)| c.municipality_ids.contains(id))
-        .map(|(_, n)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let (edit_href, edit_label) = match plan_status {
-        PlanStatus::Open if editor && rules::can_edit(plan_status, status, office).is_ok() => (
-            Some(format!("/pianificazione/attivita/{id}/modifica")),
-            "Modifica la scheda",
-        ),
-        PlanStatus::Approved if office => (
-            Some(format!("/pianificazione/attivita/{id}/modifica")),
-            "Registra una variazione",
-        ),
-        _ => (None, ""),
-    };
-    let mut actions = Vec::new();
-    if plan_status == PlanStatus::Open {
-        if editor && matches!(status, SheetStatus::ToFill | SheetStatus::Returned) {
-            actions.push(WorkflowAction {
-                event: "submit",
-                label: "Invia all'Ufficio di Piano",
-                needs_comment: false,
-                primary: true,
-            });
-        }
-        if office && status == SheetStatus::Submitted {
-            actions.push(WorkflowAction {
-                event: "accept",
-                label: "Accetta la scheda",
-                needs_comment: false,
-                primary: true,
-            });
-        }
-        if office && matches!(status, SheetStatus::Submitted | SheetStatus::Accepted) {
-            actions.push(WorkflowAction {
-                event: "return",
-                label: "Restituisci con osservazioni",
-                needs_comment: true,
-                primary: false,
-            });
-        }
-    }
-    let (blocking, reminders) = rules::missing(c);
-    let label = |v: Vocabulary, code: &Option<String>| {
-        code.as_deref()
-            .map(|x| labels.label(v, x).to_string())
-            .unwrap_or_else(|| "—".into())
-    };
-    let period = match (c.start_date, c.end_date) {
-        (Some(a), Some(b)) => format!("dal {} al {}", format::date(a), format::date(b)),
-        (Some(a), None) => format!("dal {}", format::date(a)),
-        (None, Some(b)) => format!("fino al {}", format::date(b)),
-        (None, None) => "—".into(),
-    };
-    let page = PageCtx::new(&ctx, format!("{} {}", s.row.code, c.title))
-        .crumb("Pianificazione", "/pianificazione")
-        .crumb(
-            format!("POA {}", s.row.year),
-            format!("/pianificazione/poa/{}", s.row.year),
-        );
-    let history = history(&state, &ctx, &s).await?;
-    Ok(render_page(&SheetPage {
-        page,
-        status,
-        plan_status,
-        sector: label(Vocabulary::Sector, &c.sector),
-        kind: label(Vocabulary::InterventionKind, &c.kind),
-        areas: if c.target_areas.is_empty() {
-            "—".into()
-        } else {
-            c.target_areas
-                .iter()
-                .map(|a| labels.label(Vocabulary::TargetArea, a))
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
-        municipalities: if municipalities.is_empty() {
-            "—".into()
-        } else {
-            municipalities
-        },
-        period,
-        funding: c
-            .funding
-            .iter()
-            .map(|f| FundingView {
-                source: labels.label(Vocabulary::FundingSource, &f.source).into(),
-                year: f.year,
-                amount: f.amount.to_string(),
-            })
-            .collect(),
-        total: c.total().to_string(),
-        indicators: c
-            .indicators
-            .iter()
-            .map(|i| IndicatorView {
-                name: i.name.clone(),
-                unit: labels.label(Vocabulary::IndicatorUnit, &i.unit).into(),
-                baseline: opt_dec(i.baseline),
-                target: opt_dec(i.target),
-                actual: opt_dec(i.actual),
-            })
-            .collect(),
-        blocking,
-        reminders,
-        edit_href,
-        edit_label,
-        actions,
-        history,
-        show_internal: ctx.allows(Action::ReadAdministration { zone_id }) || editor,
-        monitor_href: editor.then(|| format!("/pianificazione/attivita/{id}/monitoraggio")),
-        progress: s.row.progress.map_or_else(
-            || "non rilevato".into(),
-            |p| zona_core::format::percent(rust_decimal::Decimal::from(p)),
-        ),
-        survey_date: s.row.survey_date.map_or_else(|| "—".into(), format::date),
-        s,
-    }))
-}
-
-// ------------------------------------------------------------------ workflow
-
-async fn event(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(values): Form<Pairs>,
-) -> PageResult {
-    let s = load(&state, &ctx, id).await?;
-    let zone_id = s.row.zone_id;
-    if !usecase::may_edit(&ctx.caller(), zone_id, s.content.unit_id) {
-        return Err(AppError::Forbidden);
-    }
-    let get = |k: &str| {
-        values
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    };
-    let event = match get("event") {
-        "submit" => SheetEvent::Submit,
-        "return" => SheetEvent::Return,
-        "accept" => SheetEvent::Accept,
-        _ => return Err(AppError::BadRequest("Azione non riconosciuta.".into())),
-    };
-    if event != SheetEvent::Submit {
-        require(&ctx, Action::Administer { zone_id })?;
-    }
-    let version: i64 = get("version")
-        .parse()
-        .map_err(|_| AppError::BadRequest("Versione della scheda mancante.".into()))?;
-    let back = Redirect::to(&format!("/pianificazione/attivita/{id}"));
-    let comment = get("comment");
-    match sheets::apply_event(&state.db, &ctx.actor(), id, version, event, Some(comment)).await {
-        Ok(to) => Ok(with_flash(
-            back,
-            FlashKind::Success,
-            &format!("{}: la scheda ora è «{}».", event.label(), to.label()),
-        )),
-        Err(StoreError::Conflict) => Ok(with_flash(
-            back,
-            FlashKind::Warning,
-            "La scheda è stata cambiata da un'altra persona mentre la guardavi: controlla la versione attuale e ripeti l'azione.",
-        )),
-        Err(StoreError::Refused(m)) => Ok(with_flash(back, FlashKind::Danger, &m)),
-        Err(e) => Err(e.into()),
-    }
-}
+use super::*;
 
 // ------------------------------------------------------------------ form
 
-fn first<'a>(pairs: &'a Pairs, key: &str) -> &'a str {
+pub(super) fn first<'a>(pairs: &'a Pairs, key: &str) -> &'a str {
     pairs
         .iter()
         .find(|(k, _)| k == key)
@@ -393,7 +12,7 @@ fn first<'a>(pairs: &'a Pairs, key: &str) -> &'a str {
         .unwrap_or("")
 }
 
-fn all(pairs: &Pairs, key: &str) -> Vec<String> {
+pub(super) fn all(pairs: &Pairs, key: &str) -> Vec<String> {
     pairs
         .iter()
         .filter(|(k, v)| k == key && !v.is_empty())
@@ -401,7 +20,11 @@ fn all(pairs: &Pairs, key: &str) -> Vec<String> {
         .collect()
 }
 
-fn rows<const N: usize>(pairs: &Pairs, prefix: &str, names: [&str; N]) -> Vec<[String; N]> {
+pub(super) fn rows<const N: usize>(
+    pairs: &Pairs,
+    prefix: &str,
+    names: [&str; N],
+) -> Vec<[String; N]> {
     let max = pairs
         .iter()
         .filter_map(|(k, _)| {
@@ -418,7 +41,7 @@ fn rows<const N: usize>(pairs: &Pairs, prefix: &str, names: [&str; N]) -> Vec<[S
         .collect()
 }
 
-fn form_of(pairs: &Pairs) -> SheetForm {
+pub(super) fn form_of(pairs: &Pairs) -> SheetForm {
     SheetForm {
         title: first(pairs, "title").into(),
         description: first(pairs, "description").into(),
@@ -441,13 +64,13 @@ fn form_of(pairs: &Pairs) -> SheetForm {
     }
 }
 
-struct Opt {
+pub(super) struct Opt {
     value: String,
     label: String,
     selected: bool,
 }
 
-fn options(
+pub(super) fn options(
     items: impl IntoIterator<Item = (String, String)>,
     selected: &[String],
     blank: &str,
@@ -468,7 +91,7 @@ fn options(
     out
 }
 
-struct RowView<const N: usize> {
+pub(super) struct RowView<const N: usize> {
     index: usize,
     values: [String; N],
     errors: [Option<String>; N],
@@ -483,7 +106,7 @@ impl<const N: usize> RowView<N> {
     }
 }
 
-fn row_views<const N: usize>(
+pub(super) fn row_views<const N: usize>(
     rows: &[[String; N]],
     prefix: &str,
     names: [&str; N],
@@ -515,7 +138,7 @@ fn row_views<const N: usize>(
 
 #[derive(Template)]
 #[template(path = "planning_sheet_form.html")]
-struct SheetFormPage {
+pub(super) struct SheetFormPage {
     page: PageCtx,
     heading: String,
     intro: String,
@@ -541,7 +164,7 @@ struct SheetFormPage {
     conflict: Option<Conflict>,
 }
 
-struct FormSpec {
+pub(super) struct FormSpec {
     heading: String,
     intro: String,
     action: String,
@@ -552,7 +175,7 @@ struct FormSpec {
     extra_rows: usize,
 }
 
-fn build_form(
+pub(super) fn build_form(
     ctx: &Ctx,
     crumbs: Vec<(String, String)>,
     spec: FormSpec,
@@ -642,7 +265,7 @@ fn build_form(
     }
 }
 
-fn act_fields(pairs: &Pairs) -> ActForm {
+pub(super) fn act_fields(pairs: &Pairs) -> ActForm {
     ActForm {
         body: first(pairs, "act_body").into(),
         number: first(pairs, "act_number").into(),
@@ -651,7 +274,7 @@ fn act_fields(pairs: &Pairs) -> ActForm {
     }
 }
 
-fn sheet_crumbs(s: &Sheet) -> Vec<(String, String)> {
+pub(super) fn sheet_crumbs(s: &Sheet) -> Vec<(String, String)> {
     vec![
         ("Pianificazione".into(), "/pianificazione".into()),
         (
@@ -665,7 +288,12 @@ fn sheet_crumbs(s: &Sheet) -> Vec<(String, String)> {
     ]
 }
 
-fn edit_spec(s: &Sheet, office: bool, amendment: Option<ActForm>, extra_rows: usize) -> FormSpec {
+pub(super) fn edit_spec(
+    s: &Sheet,
+    office: bool,
+    amendment: Option<ActForm>,
+    extra_rows: usize,
+) -> FormSpec {
     let intro = if amendment.is_some() {
         "La programmazione è approvata: la modifica è una variazione. Indicare l'atto che la dispone; la variazione resta nella cronologia della scheda.".to_string()
     } else if !office {
@@ -689,7 +317,11 @@ fn edit_spec(s: &Sheet, office: bool, amendment: Option<ActForm>, extra_rows: us
     }
 }
 
-async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> PageResult {
     let caller = ctx.caller();
     let s = usecase::open(&state.db, &caller, id).await?;
     let amendment = usecase::edit_mode(&caller, &s)? == EditMode::Amendment;
@@ -708,7 +340,11 @@ async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
 }
 
 /// The differences between what the person typed and what is stored now.
-fn compare(ch: &Choices, mine: &SheetForm, theirs: &SheetForm) -> Vec<(String, String, String)> {
+pub(super) fn compare(
+    ch: &Choices,
+    mine: &SheetForm,
+    theirs: &SheetForm,
+) -> Vec<(String, String, String)> {
     let name = |list: &[(String, String)], code: &str| -> String {
         list.iter()
             .find(|(c, _)| c == code)
@@ -837,7 +473,7 @@ fn compare(ch: &Choices, mine: &SheetForm, theirs: &SheetForm) -> Vec<(String, S
 
 /// Saves the edit form: the use case decides and saves; this renders the
 /// form again with its errors, the comparison on a conflict, or the sheet.
-async fn edit(
+pub(super) async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
@@ -883,7 +519,7 @@ async fn edit(
         )),
         Err(Error::Conflict) => {
             let current = usecase::open(&state.db, &caller, id).await?;
-            let by = super::common::last_editor(&state, audit::entity::ACTIVITY, id).await;
+            let by = crate::web::common::last_editor(&state, audit::entity::ACTIVITY, id).await;
             let rows = compare(&ch, &form, &usecase::form_from(&current.content));
             let mut spec = edit_spec(&current, office, act.clone(), 0);
             spec.version = current.row.version;
@@ -909,7 +545,11 @@ async fn edit(
 
 // ------------------------------------------------------------------ new sheet
 
-async fn plan_of_year(state: &AppState, ctx: &Ctx, year: i64) -> Result<(i64, i64), AppError> {
+pub(super) async fn plan_of_year(
+    state: &AppState,
+    ctx: &Ctx,
+    year: i64,
+) -> Result<(i64, i64), AppError> {
     let zone_id = zone_of(ctx)?;
     require(ctx, Action::Administer { zone_id })?;
     let plan_id = planning::annual_plan_id(&state.db, zone_id, year)
@@ -924,7 +564,7 @@ async fn plan_of_year(state: &AppState, ctx: &Ctx, year: i64) -> Result<(i64, i6
     Ok((zone_id, plan_id))
 }
 
-fn new_spec(year: i64, extra_rows: usize) -> FormSpec {
+pub(super) fn new_spec(year: i64, extra_rows: usize) -> FormSpec {
     FormSpec {
         heading: format!("Nuova scheda attività – POA {year}"),
         intro: "La scheda nasce «da compilare»: assegnala all'unità responsabile, che la completerà e la invierà.".into(),
@@ -937,14 +577,18 @@ fn new_spec(year: i64, extra_rows: usize) -> FormSpec {
     }
 }
 
-fn new_crumbs(year: i64) -> Vec<(String, String)> {
+pub(super) fn new_crumbs(year: i64) -> Vec<(String, String)> {
     vec![
         ("Pianificazione".into(), "/pianificazione".into()),
         (format!("POA {year}"), format!("/pianificazione/poa/{year}")),
     ]
 }
 
-async fn new_form(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) -> PageResult {
+pub(super) async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<i64>,
+) -> PageResult {
     let (zone_id, plan_id) = plan_of_year(&state, &ctx, year).await?;
     let ch = usecase::choices(&state.db, zone_id, plan_id).await?;
     let f = SheetForm {
@@ -967,7 +611,7 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>
     )))
 }
 
-async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(year): Path<i64>,

@@ -1,0 +1,254 @@
+//! Planning: the annual operating plans (POA) of the zone, their tree, the
+//! list of sheets, the integrated budget, the approval, and a unit's sheets.
+
+use super::common::{query_string, require, zone_of};
+use super::ctx::{with_flash, Ctx, FlashKind};
+use super::export::download;
+use super::page::{render_page, PageCtx, PageResult};
+use super::{AppError, AppState};
+use crate::poa::{self, PoaData};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Redirect;
+use axum::routing::get;
+use axum::{Form, Router};
+use std::collections::HashMap;
+use zona_core::authz::Action;
+use zona_core::format;
+use zona_core::planning::{
+    can_approve, ActKind, BudgetAxis, PlanStatus, SheetStatus, Vocabularies, Vocabulary,
+};
+use zona_core::validation::{optional_text, required_text};
+use zona_core::{Cents, FieldErrors};
+use zona_reports::ExportFormat;
+use zona_store::planning::{self, AnnualPlanSummary, ObjectiveNode};
+use zona_store::sheets::{self, ActInput, PlanAct, SheetQuery, SheetSummary};
+use zona_store::territory::ListQuery;
+use zona_store::{organisations, vocabularies, Page, StoreError};
+
+mod approval;
+mod lists;
+mod rollover;
+
+use approval::*;
+use lists::*;
+use rollover::*;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/pianificazione", get(index))
+        .route("/pianificazione/mie-schede", get(my_sheets))
+        .route("/pianificazione/poa/{year}", get(tree))
+        .route("/pianificazione/poa/{year}/schede", get(sheet_list))
+        .route(
+            "/pianificazione/poa/{year}/schede/esporta",
+            get(sheet_export),
+        )
+        .route("/pianificazione/poa/{year}/bilancio", get(budget))
+        .route(
+            "/pianificazione/poa/{year}/bilancio/esporta",
+            get(budget_export),
+        )
+        .route("/pianificazione/poa/{year}/esporta", get(workbook))
+        .route("/pianificazione/poa/{year}/documento.pdf", get(document))
+        .route(
+            "/pianificazione/poa/{year}/approvazione",
+            get(approve_form).post(approve),
+        )
+        .route("/pianificazione/poa/{year}/confronto", get(compare))
+        .route(
+            "/pianificazione/poa/{year}/programmi",
+            axum::routing::post(add_programme),
+        )
+        .route(
+            "/pianificazione/nuovo-anno",
+            get(rollover_form).post(rollover),
+        )
+        .merge(super::sheets::routes())
+}
+
+#[derive(Template)]
+#[template(path = "planning_index.html")]
+struct IndexPage {
+    page: PageCtx,
+    plans: Vec<AnnualPlanSummary>,
+    has_units: bool,
+    next_year: Option<i64>,
+}
+
+async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::ReadInternal { zone_id })?;
+    let plans = planning::annual_plans(&state.db, zone_id).await?;
+    Ok(render_page(&IndexPage {
+        page: PageCtx::new(&ctx, "Pianificazione"),
+        has_units: ctx
+            .principal
+            .as_ref()
+            .is_some_and(|p| !p.unit_ids().is_empty()),
+        next_year: ctx
+            .allows(Action::Administer { zone_id })
+            .then(|| plans.iter().map(|p| p.year).max().map(|y| y + 1))
+            .flatten(),
+        plans,
+    }))
+}
+
+/// The plan of a year in the user's zone, for readers of internal data.
+async fn plan_of(
+    state: &AppState,
+    ctx: &Ctx,
+    year: i64,
+) -> Result<(i64, AnnualPlanSummary), AppError> {
+    let zone_id = zone_of(ctx)?;
+    require(ctx, Action::ReadInternal { zone_id })?;
+    let summary = planning::annual_plans(&state.db, zone_id)
+        .await?
+        .into_iter()
+        .find(|p| p.year == year)
+        .ok_or(AppError::NotFound)?;
+    Ok((zone_id, summary))
+}
+
+fn plan_crumbs(ctx: &Ctx, title: String, year: i64) -> PageCtx {
+    PageCtx::new(ctx, title)
+        .crumb("Pianificazione", "/pianificazione")
+        .crumb(format!("POA {year}"), format!("/pianificazione/poa/{year}"))
+}
+
+struct UnitProgress {
+    name: String,
+    total: usize,
+    accepted: usize,
+    submitted: usize,
+    open: usize,
+}
+
+#[derive(Template)]
+#[template(path = "planning_tree.html")]
+struct TreePage {
+    page: PageCtx,
+    year: i64,
+    summary: AnnualPlanSummary,
+    plan_status: PlanStatus,
+    objectives: Vec<ObjectiveNode>,
+    counts: Vec<(SheetStatus, i64)>,
+    units: Vec<UnitProgress>,
+    acts: Vec<PlanAct>,
+    total: String,
+    office: bool,
+    /// The PIS's health objectives, for a new programme.
+    pis_objectives: Vec<zona_store::pis::ObjectiveRef>,
+}
+
+async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) -> PageResult {
+    let (zone_id, summary) = plan_of(&state, &ctx, year).await?;
+    let objectives = planning::tree(&state.db, summary.id).await?;
+    let info = sheets::plan_info(&state.db, summary.id).await?;
+    let counts = sheets::status_counts(&state.db, summary.id).await?;
+    let (rows, _) =
+        sheets::list_sheets(&state.db, summary.id, &SheetQuery::default(), Page::all()).await?;
+    let mut units: Vec<UnitProgress> = Vec::new();
+    for r in &rows {
+        let name = r
+            .unit_name
+            .clone()
+            .or_else(|| r.organisation_name.clone())
+            .unwrap_or_else(|| "Non assegnate".into());
+        let i = match units.iter().position(|u| u.name == name) {
+            Some(i) => i,
+            None => {
+                units.push(UnitProgress {
+                    name,
+                    total: 0,
+                    accepted: 0,
+                    submitted: 0,
+                    open: 0,
+                });
+                units.len() - 1
+            }
+        };
+        let u = &mut units[i];
+        u.total += 1;
+        match r.status {
+            SheetStatus::Accepted => u.accepted += 1,
+            SheetStatus::Submitted => u.submitted += 1,
+            SheetStatus::ToFill | SheetStatus::Returned => u.open += 1,
+        }
+    }
+    units.sort_by(|a, b| a.name.cmp(&b.name));
+    let total: Cents = rows.iter().map(SheetSummary::total).sum();
+    Ok(render_page(&TreePage {
+        page: PageCtx::new(&ctx, format!("Programmazione Operativa Annuale {year}"))
+            .crumb("Pianificazione", "/pianificazione"),
+        year,
+        plan_status: info.status(),
+        acts: sheets::acts(&state.db, summary.id).await?,
+        summary,
+        objectives,
+        counts,
+        units,
+        total: total.to_string(),
+        office: ctx.allows(Action::Administer { zone_id }),
+        pis_objectives: zona_store::pis::health_objectives(&state.db, info.health_plan_id).await?,
+    }))
+}
+
+/// A new programme of an open plan, under one of its PIS's health objectives.
+async fn add_programme(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> PageResult {
+    let (zone_id, summary) = plan_of(&state, &ctx, year).await?;
+    require(&ctx, Action::Administer { zone_id })?;
+    let info = sheets::plan_info(&state.db, summary.id).await?;
+    let to = |kind, m: &str| {
+        with_flash(
+            Redirect::to(&format!("/pianificazione/poa/{year}")),
+            kind,
+            m,
+        )
+    };
+    if info.status() == PlanStatus::Approved {
+        return Ok(to(
+            FlashKind::Danger,
+            "La programmazione è approvata: non si aggiungono programmi.",
+        ));
+    }
+    let objectives = zona_store::pis::health_objectives(&state.db, info.health_plan_id).await?;
+    let Some(objective) = v
+        .get("objective_id")
+        .and_then(|o| o.parse::<i64>().ok())
+        .filter(|o| objectives.iter().any(|x| x.id == *o))
+    else {
+        return Ok(to(
+            FlashKind::Danger,
+            "Programma: scegliere l'obiettivo di salute.",
+        ));
+    };
+    let title = match required_text(v.get("title").map_or("", String::as_str), 300) {
+        Ok(t) => t,
+        Err(e) => return Ok(to(FlashKind::Danger, &format!("Programma: {e}"))),
+    };
+    let position = planning::programmes(&state.db, summary.id).await?.len() as i64 + 1;
+    let p = planning::NewProgramme {
+        health_objective_id: objective,
+        position,
+        title: title.clone(),
+        previous_id: None,
+    };
+    match planning::add_programme(&state.db, &ctx.actor(), zone_id, summary.id, &p).await {
+        Ok(_) => Ok(to(
+            FlashKind::Success,
+            &format!("Programma «{title}» aggiunto."),
+        )),
+        Err(StoreError::Duplicate { .. }) => Ok(to(
+            FlashKind::Danger,
+            &format!("Il programma «{title}» esiste già."),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
