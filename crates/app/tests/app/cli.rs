@@ -1,5 +1,6 @@
 //! The `zona` binary: clear messages, passwords from standard input, exports.
 
+use crate::helpers::demo_db;
 use std::io::Write;
 use std::process::{Command, Stdio};
 use zona_store::Backend;
@@ -83,8 +84,7 @@ async fn a_port_in_use_is_reported() {
 #[tokio::test]
 async fn users_are_managed_from_the_command_line_on_both_databases() {
     for backend in BACKENDS {
-        let t = TestDb::new(backend).await;
-        zona_app::demo::load(&t.db).await.unwrap();
+        let t = demo_db(backend).await;
         let url = t.url.clone();
         let (code, out, err) = run(
             &[
@@ -217,8 +217,7 @@ async fn users_are_managed_from_the_command_line_on_both_databases() {
 
 #[tokio::test]
 async fn lists_export_from_the_command_line() {
-    let t = TestDb::new(Backend::Postgres).await;
-    zona_app::demo::load(&t.db).await.unwrap();
+    let t = demo_db(Backend::Postgres).await;
     let (code, out, err) = run(
         &[
             "export",
@@ -456,8 +455,7 @@ fn soc26_compute_prints_the_complete_form_or_the_problems() {
 #[tokio::test]
 async fn soc26_forms_export_and_import_all_or_nothing() {
     for backend in BACKENDS {
-        let t = TestDb::new(backend).await;
-        zona_app::demo::load(&t.db).await.unwrap();
+        let t = demo_db(backend).await;
         let url = t.url.clone();
         let dir =
             std::env::temp_dir().join(format!("zona-soc26-{}-{backend:?}", std::process::id()));
@@ -653,8 +651,7 @@ fn soc26_compute_refuses_a_year_it_does_not_know() {
 
 #[tokio::test]
 async fn the_poa_exports_from_the_command_line() {
-    let t = TestDb::new(Backend::Sqlite).await;
-    zona_app::demo::load(&t.db).await.unwrap();
+    let t = demo_db(Backend::Sqlite).await;
     let (code, out, err) = run(
         &[
             "export",
@@ -739,8 +736,7 @@ async fn the_poa_exports_from_the_command_line() {
 
 #[tokio::test]
 async fn the_codesign_registry_exports_from_the_command_line() {
-    let t = TestDb::new(Backend::Postgres).await;
-    zona_app::demo::load(&t.db).await.unwrap();
+    let t = demo_db(Backend::Postgres).await;
     let (code, out, err) = run(
         &[
             "export",
@@ -809,8 +805,7 @@ async fn the_codesign_registry_exports_from_the_command_line() {
 
 #[tokio::test]
 async fn the_network_tables_export_from_the_command_line() {
-    let t = TestDb::new(Backend::Sqlite).await;
-    zona_app::demo::load(&t.db).await.unwrap();
+    let t = demo_db(Backend::Sqlite).await;
     let csv_of = |list: &str| {
         let (code, out, err) = run(
             &["export", list, "--format", "csv", "--database-url", &t.url],
@@ -877,8 +872,7 @@ async fn the_network_tables_export_from_the_command_line() {
 #[tokio::test]
 async fn soc26_import_reads_numbers_the_italian_way() {
     for backend in BACKENDS {
-        let t = TestDb::new(backend).await;
-        zona_app::demo::load(&t.db).await.unwrap();
+        let t = demo_db(backend).await;
         let url = t.url.clone();
         let dir =
             std::env::temp_dir().join(format!("zona-soc26-it-{}-{backend:?}", std::process::id()));
@@ -989,8 +983,7 @@ async fn soc26_import_reads_numbers_the_italian_way() {
 /// message, instead of a server whose pages fail.
 #[tokio::test]
 async fn a_damaged_database_file_is_refused_at_start() {
-    let t = TestDb::new(Backend::Sqlite).await;
-    zona_app::demo::load(&t.db).await.unwrap();
+    let t = demo_db(Backend::Sqlite).await;
     t.db.check_integrity().await.unwrap();
     if let zona_store::Db::Sqlite(p) = &t.db {
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")

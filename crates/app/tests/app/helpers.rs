@@ -4,10 +4,11 @@
 use regex::Regex;
 use reqwest::{redirect, Client, Response, StatusCode};
 use std::sync::{Arc, OnceLock};
+use tokio::sync::OnceCell;
 use zona_app::web::{self, AppState};
 use zona_app::Config;
 use zona_store::Backend;
-use zona_testing::TestDb;
+use zona_testing::{Template, TestDb};
 
 pub const PASSWORD: &str = zona_app::demo::DEMO_PASSWORD;
 
@@ -21,9 +22,26 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, Config::default()).await
 }
 
+/// The demo zone, loaded once per backend and test run, copied for each test.
+static DEMO: [OnceCell<Template>; 2] = [OnceCell::const_new(), OnceCell::const_new()];
+
+/// A fresh database holding the demo zone.
+pub async fn demo_db(backend: Backend) -> TestDb {
+    let cell = match backend {
+        Backend::Sqlite => &DEMO[0],
+        Backend::Postgres => &DEMO[1],
+    };
+    let load = |db: zona_store::Db| async move {
+        zona_app::demo::load(&db).await.expect("demo data");
+    };
+    cell.get_or_init(|| Template::build(backend, load))
+        .await
+        .copy()
+        .await
+}
+
 pub async fn spawn_app_with(backend: Backend, config: Config) -> TestApp {
-    let db = TestDb::new(backend).await;
-    zona_app::demo::load(&db.db).await.expect("demo data");
+    let db = demo_db(backend).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {
