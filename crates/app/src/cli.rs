@@ -132,9 +132,10 @@ enum ZoneCommand {
         /// Zone name, e.g. "Zona Distretto Livornese".
         #[arg(long)]
         name: String,
-        /// Lead body of the social district, e.g. "Comune di Livorno".
-        #[arg(long)]
-        lead_body: Option<String>,
+        /// Lead organisation of the social district, e.g. "Comune di
+        /// Livorno" (`--lead-body` is its former name).
+        #[arg(long, alias = "lead-body")]
+        lead_organisation: Option<String>,
     },
     /// List zones.
     List {
@@ -440,7 +441,7 @@ async fn zone(cmd: ZoneCommand) -> Result<()> {
             region_name,
             code,
             name,
-            lead_body,
+            lead_organisation,
         } => {
             let db = open(&db.database_url).await?;
             let region_code = zona_core::org::parse_code(&region_code)
@@ -472,7 +473,7 @@ async fn zone(cmd: ZoneCommand) -> Result<()> {
                 region_id,
                 code: code.clone(),
                 name,
-                lead_body,
+                lead_organisation,
                 seat_municipality_id: None,
             };
             let id = territory::create_zone(&db, &cli, &input)

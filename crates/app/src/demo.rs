@@ -237,7 +237,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         region_id: region,
         code: "ZD-LIV".into(),
         name: "Zona Distretto Livornese".into(),
-        lead_body: Some("Comune di Livorno".into()),
+        lead_organisation: Some("Comune di Livorno".into()),
         seat_municipality_id: None,
     };
     let zone = territory::create_zone(db, &demo, &zone_input).await?;

@@ -6,7 +6,9 @@
 use anyhow::{anyhow, Result};
 use time::macros::date;
 use time::Date;
-use zona_core::coprogramming::{MeetingKind, NoticeTerms};
+use zona_core::coprogramming::{
+    AdmissionDecision, ApplicantKind, ContributionKind, MeetingKind, NoticeTerms,
+};
 use zona_store::participation::{
     self as store, ApplicationInput, ContributionInput, MeetingInput, ProcedureChange,
 };
@@ -33,7 +35,7 @@ fn meeting(
 ) -> MeetingInput {
     MeetingInput {
         zone_id,
-        kind: kind.code().to_string(),
+        kind,
         group_id: None,
         procedure_id: None,
         subject: subject.to_string(),
@@ -100,7 +102,7 @@ pub async fn load(db: &Db, demo: &Actor, zone_id: i64) -> Result<()> {
     .await?;
     let changes = [
         ProcedureChange::Act {
-            body: "Conferenza zonale dei Sindaci integrata".into(),
+            issuer: "Conferenza zonale dei Sindaci integrata".into(),
             number: None,
             date: date!(2025 - 10 - 31),
             strategic_lines: "Avvio del procedimento del Piano Integrato di Salute 2026-2028 e delle sue linee strategiche pluriennali, \
@@ -185,7 +187,7 @@ pub async fn load(db: &Db, demo: &Actor, zone_id: i64) -> Result<()> {
             &ApplicationInput {
                 procedure_id: id,
                 organisation_id: body(name)?,
-                applicant_kind: "third_sector".into(),
+                applicant_kind: ApplicantKind::ThirdSector,
                 justification: None,
                 contact_name: "Referente dell'ente (dato dimostrativo)".into(),
                 contact_email: "referente@example.org".into(),
@@ -194,7 +196,7 @@ pub async fn load(db: &Db, demo: &Actor, zone_id: i64) -> Result<()> {
             },
         )
         .await?;
-        store::decide_application(db, demo, a, 1, "admitted", None).await?;
+        store::decide_application(db, demo, a, 1, AdmissionDecision::Admitted, None).await?;
     }
     let workshops = [
         (
@@ -232,9 +234,9 @@ pub async fn load(db: &Db, demo: &Actor, zone_id: i64) -> Result<()> {
     let table = |n: usize| table_ids[n].id;
     // The materials seed 004 asks the path to build on, as the facilitator's notes.
     let contributions = [
-        (2, "need", "Mettere a sistema i materiali della co-programmazione sperimentale 2025 su infanzia, adolescenza e famiglia."),
-        (1, "need", "Mettere a sistema i materiali della co-programmazione Cesvot sul tema Disabilità."),
-        (0, "priority", "Mettere a sistema i progetti già realizzati sul territorio (Cantieri della salute → Bussola dei servizi)."),
+        (2, ContributionKind::Need, "Mettere a sistema i materiali della co-programmazione sperimentale 2025 su infanzia, adolescenza e famiglia."),
+        (1, ContributionKind::Need, "Mettere a sistema i materiali della co-programmazione Cesvot sul tema Disabilità."),
+        (0, ContributionKind::Priority, "Mettere a sistema i progetti già realizzati sul territorio (Cantieri della salute → Bussola dei servizi)."),
     ];
     for (t, kind, text) in contributions {
         store::add_contribution(
@@ -245,8 +247,8 @@ pub async fn load(db: &Db, demo: &Actor, zone_id: i64) -> Result<()> {
                 working_table_id: table(t),
                 meeting_id: first,
                 organisation_id: None,
-                kind: kind.into(),
-                body: text.into(),
+                kind,
+                content: text.into(),
             },
         )
         .await?;

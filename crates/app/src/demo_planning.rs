@@ -553,7 +553,7 @@ pub async fn load(
         y2024.plan,
         &ActInput {
             kind: ActKind::Approval,
-            body: "Conferenza Zonale dei Sindaci Integrata".into(),
+            issuer: "Conferenza Zonale dei Sindaci Integrata".into(),
             number: "1 (dimostrativo)".into(),
             act_date: date!(2024 - 04 - 30),
             description: Some(

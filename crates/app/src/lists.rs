@@ -276,7 +276,7 @@ pub async fn table(db: &Db, list: ListName, f: &Filters) -> anyhow::Result<Table
                     col("code", "Codice", Text),
                     col("name", "Nome", Text),
                     col("region", "Regione", Text),
-                    col("lead_body", "Ente capofila", Text),
+                    col("lead_organisation", "Ente capofila", Text),
                     col("active", "Attivo", Bool),
                     col("updated_at", "Ultima modifica", DateTime),
                 ],
@@ -287,7 +287,7 @@ pub async fn table(db: &Db, list: ListName, f: &Filters) -> anyhow::Result<Table
                     z.code.into(),
                     z.name.into(),
                     z.region_name.into(),
-                    z.lead_body.into(),
+                    z.lead_organisation.into(),
                     z.active.into(),
                     z.updated_at.into(),
                 ]);

@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use zona_core::calendar::Deadline;
-use zona_core::coprogramming::{AdmissionDecision, ApplicantKind, ContributionKind, MeetingKind};
+use zona_core::coprogramming::AdmissionDecision;
 use zona_core::format::date;
 use zona_store::participation::{self as store, Procedure};
 use zona_store::Db;
@@ -22,7 +22,7 @@ pub async fn report_data(db: &Db, p: &Procedure, zone_name: &str) -> Result<Valu
     // Participants: admitted applicants and whoever attended a meeting.
     let mut participants: BTreeSet<String> = applications
         .iter()
-        .filter(|a| a.decision == AdmissionDecision::Admitted.code())
+        .filter(|a| a.decision == AdmissionDecision::Admitted)
         .map(|a| a.organisation_name.clone())
         .collect();
     participants.extend(attendance.iter().map(|a| a.who()).filter(|w| !w.is_empty()));
@@ -35,7 +35,7 @@ pub async fn report_data(db: &Db, p: &Procedure, zone_name: &str) -> Result<Valu
         "subject": p.subject,
         "status": status,
         "act": p.act_date.map(|d| json!({
-            "body": p.act_body,
+            "issuer": p.act_issuer,
             "number": p.act_number,
             "date": date(d),
             "lines": p.strategic_lines,
@@ -49,13 +49,13 @@ pub async fn report_data(db: &Db, p: &Procedure, zone_name: &str) -> Result<Valu
         })),
         "applications": applications.iter().map(|a| json!({
             "name": a.organisation_name,
-            "kind": ApplicantKind::from_code(&a.applicant_kind).map(|k| k.label()),
-            "decision": AdmissionDecision::from_code(&a.decision).map(|d| d.label()),
+            "kind": a.applicant_kind.label(),
+            "decision": a.decision.label(),
         })).collect::<Vec<_>>(),
         "participants": participants.into_iter().collect::<Vec<_>>(),
         "meetings": meetings.iter().map(|m| json!({
             "date": date(m.held_on),
-            "kind": MeetingKind::from_code(&m.kind).map(|k| k.label()).unwrap_or("Incontro"),
+            "kind": m.kind.label(),
             "subject": m.subject,
             "place": m.place.clone().or(m.online_url.clone()).unwrap_or_default(),
             "attendance": attendance.iter().filter(|a| a.meeting_id == m.id).count(),
@@ -64,8 +64,8 @@ pub async fn report_data(db: &Db, p: &Procedure, zone_name: &str) -> Result<Valu
             "name": t.name,
             "attendance": attendance.iter().filter(|a| a.working_table_id == Some(t.id)).map(|a| a.who()).collect::<BTreeSet<_>>(),
             "contributions": contributions.iter().filter(|c| c.working_table_id == t.id).map(|c| json!({
-                "kind": ContributionKind::from_code(&c.kind).map(|k| k.label()),
-                "body": c.body,
+                "kind": c.kind.label(),
+                "content": c.content,
                 "who": c.organisation_name.clone().unwrap_or_else(|| "Facilitatore".into()),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),

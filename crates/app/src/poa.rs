@@ -311,7 +311,7 @@ pub async fn pdf_data(
         "total": total.to_string(),
         "acts": acts.iter().map(|a| serde_json::json!({
             "kind": a.kind_label(),
-            "body": a.body,
+            "issuer": a.issuer,
             "number": a.number,
             "date": a.date_label(),
         })).collect::<Vec<_>>(),

@@ -131,7 +131,7 @@ pub struct Soc26Input {
     /// Annual hours of care in the current year, by row code.
     pub hours_current: BTreeMap<String, u64>,
     pub r0c_ats_name: String,
-    pub r0d_ats_lead_body: String,
+    pub r0d_ats_lead_organisation: String,
     /// One social worker every this many inhabitants, at ATS level.
     pub r0e_ats_inhabitants_per_social_worker: Option<u64>,
     pub r01_reference: Decimal,

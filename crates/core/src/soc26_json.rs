@@ -226,7 +226,7 @@ pub fn read(spec: &Soc26Spec, json_text: &str) -> Result<(Soc26Input, Vec<Proble
         }
     }
     f.r0c_ats_name = r.string("current_year", "R0C", current.get("R0C"));
-    f.r0d_ats_lead_body = r.string("current_year", "R0D", current.get("R0D"));
+    f.r0d_ats_lead_organisation = r.string("current_year", "R0D", current.get("R0D"));
     f.r0e_ats_inhabitants_per_social_worker = current
         .get("R0E")
         .and_then(|v| r.count("current_year", "R0E", v, MAX_INHABITANTS));
@@ -358,7 +358,7 @@ pub fn render(spec: &Soc26Spec, f: &Soc26Input, r: &Soc26Result) -> Value {
         "quadro1": quadro1,
         "ROB": { spec.reference_year.to_string(): r.rob_reference, spec.year.to_string(): r.rob_current },
         "R0C": f.r0c_ats_name,
-        "R0D": f.r0d_ats_lead_body,
+        "R0D": f.r0d_ats_lead_organisation,
         "R0E": f.r0e_ats_inhabitants_per_social_worker,
         "R01": { spec.staff_reference_year.to_string(): dec(f.r01_reference), spec.year.to_string(): dec(f.r01) },
         "R01A": dec(f.r01a),
@@ -673,7 +673,7 @@ pub fn print_data(spec: &Soc26Spec, f: &Soc26Input, r: &Soc26Result, last_change
         "structures": rows(RowKind::Structure),
         "rob": [r.rob_reference.to_string(), r.rob_current.to_string()],
         "r0c": f.r0c_ats_name,
-        "r0d": f.r0d_ats_lead_body,
+        "r0d": f.r0d_ats_lead_organisation,
         "r0e": f.r0e_ats_inhabitants_per_social_worker.map(|n| n.to_string()).unwrap_or_default(),
         "r01": [printed2(f.r01_reference), printed2(f.r01)],
         "r01a": printed2(f.r01a),

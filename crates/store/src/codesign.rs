@@ -567,7 +567,7 @@ async fn attach(db: &Db, rows: Vec<AgreementRow>) -> Result<Vec<Agreement>> {
             .await?;
             let activities = sqlx::query_as::<_, LinkedActivity>(&format!(
                 "SELECT l.agreement_id, l.activity_id, a.code, a.title, CAST(ap.year AS BIGINT) AS year \
-                 FROM codesign_activities l JOIN activities a ON a.id = l.activity_id \
+                 FROM codesign_activities l JOIN activity_sheets a ON a.id = l.activity_id \
                  JOIN annual_plans ap ON ap.id = a.annual_plan_id WHERE l.{in_zone} \
                  ORDER BY ap.year, a.code"
             ))
@@ -634,7 +634,7 @@ pub async fn activity_ids(db: &Db, zone_id: i64, codes: &[String]) -> Result<Has
     }
     let rows: Vec<(String, i64)> = on_db!(db, |pool| {
         sqlx::query_as::<_, (String, i64)>(
-            "SELECT a.code, a.id FROM activities a JOIN annual_plans ap ON ap.id = a.annual_plan_id \
+            "SELECT a.code, a.id FROM activity_sheets a JOIN annual_plans ap ON ap.id = a.annual_plan_id \
              WHERE ap.zone_id = $1",
         )
         .bind(zone_id)

@@ -9,7 +9,10 @@ use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
-use zona_core::coprogramming::{ExternalPublication, NoticeTerms, PublishedNotice};
+use zona_core::coprogramming::{
+    AdmissionDecision, ApplicantKind, ContributionKind, ExternalPublication, MeetingKind,
+    NoticeTerms, PublishedNotice,
+};
 
 // ---------------------------------------------------------------- groups
 
@@ -67,7 +70,7 @@ pub async fn create_group(
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct MeetingInput {
     pub zone_id: i64,
-    pub kind: String,
+    pub kind: MeetingKind,
     pub group_id: Option<i64>,
     pub procedure_id: Option<i64>,
     pub subject: String,
@@ -85,7 +88,8 @@ pub struct MeetingInput {
 pub struct Meeting {
     pub id: i64,
     pub zone_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: MeetingKind,
     pub group_id: Option<i64>,
     pub group_name: Option<String>,
     pub procedure_id: Option<i64>,
@@ -106,7 +110,7 @@ impl Meeting {
     pub fn input(&self) -> MeetingInput {
         MeetingInput {
             zone_id: self.zone_id,
-            kind: self.kind.clone(),
+            kind: self.kind,
             group_id: self.group_id,
             procedure_id: self.procedure_id,
             subject: self.subject.clone(),
@@ -146,7 +150,7 @@ pub async fn create_meeting(db: &Db, actor: &Actor, m: &MeetingInput) -> Result<
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
         )
         .bind(m.zone_id)
-        .bind(&m.kind)
+        .bind(m.kind.code())
         .bind(m.group_id)
         .bind(m.procedure_id)
         .bind(&m.subject)
@@ -188,7 +192,7 @@ pub async fn update_meeting(
              minutes_published = $11, updated_at = $12, version = version + 1 \
              WHERE id = $13 AND version = $14",
         )
-        .bind(&m.kind)
+        .bind(m.kind.code())
         .bind(m.group_id)
         .bind(&m.subject)
         .bind(m.held_on)
@@ -460,7 +464,7 @@ pub struct Procedure {
     pub zone_id: i64,
     pub subject: String,
     pub health_plan_id: Option<i64>,
-    pub act_body: Option<String>,
+    pub act_issuer: Option<String>,
     pub act_number: Option<String>,
     pub act_date: Option<Date>,
     pub strategic_lines: Option<String>,
@@ -533,7 +537,7 @@ impl Procedure {
 }
 
 const PROCEDURE_SELECT: &str =
-    "SELECT id, zone_id, subject, health_plan_id, act_body, act_number, \
+    "SELECT id, zone_id, subject, health_plan_id, act_issuer, act_number, \
      act_date, strategic_lines, notice_purpose, notice_subject, notice_requirements, notice_terms, \
      notice_participation, notice_opens, notice_closes, report_text, report_status, \
      report_approved_on, version, notice_published_on, notice_external_ref, notice_external_on, \
@@ -603,7 +607,7 @@ pub async fn create_procedure(
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub enum ProcedureChange {
     Act {
-        body: String,
+        issuer: String,
         number: Option<String>,
         date: Date,
         strategic_lines: String,
@@ -637,7 +641,7 @@ pub async fn change_procedure(
     let t = now();
     let (sql, what, act) = match change {
         ProcedureChange::Act { .. } => (
-            "UPDATE coprogramming_procedures SET act_body = $3, act_number = $4, act_date = $5, \
+            "UPDATE coprogramming_procedures SET act_issuer = $3, act_number = $4, act_date = $5, \
              strategic_lines = $6, updated_at = $2, version = version + 1 WHERE id = $1 AND version = $7",
             "atto di avvio",
             action::UPDATE,
@@ -674,12 +678,12 @@ pub async fn change_procedure(
         let q = sqlx::query(sql).bind(id).bind(t);
         let q = match change {
             ProcedureChange::Act {
-                body,
+                issuer,
                 number,
                 date,
                 strategic_lines,
             } => q
-                .bind(body)
+                .bind(issuer)
                 .bind(number)
                 .bind(date)
                 .bind(strategic_lines)
@@ -822,7 +826,7 @@ pub async fn linked_objectives(db: &Db, procedure_id: i64) -> Result<Vec<(i64, S
 pub struct ApplicationInput {
     pub procedure_id: i64,
     pub organisation_id: i64,
-    pub applicant_kind: String,
+    pub applicant_kind: ApplicantKind,
     pub justification: Option<String>,
     pub contact_name: String,
     pub contact_email: String,
@@ -836,12 +840,14 @@ pub struct Application {
     pub procedure_id: i64,
     pub organisation_id: i64,
     pub organisation_name: String,
-    pub applicant_kind: String,
+    #[sqlx(try_from = "String")]
+    pub applicant_kind: ApplicantKind,
     pub justification: Option<String>,
     pub contact_name: String,
     pub contact_email: String,
     pub tables: Option<String>,
-    pub decision: String,
+    #[sqlx(try_from = "String")]
+    pub decision: AdmissionDecision,
     pub decision_reason: Option<String>,
     pub submitted_on: Date,
     pub version: i64,
@@ -896,7 +902,7 @@ pub async fn submit_application(db: &Db, actor: &Actor, a: &ApplicationInput) ->
         )
         .bind(a.procedure_id)
         .bind(a.organisation_id)
-        .bind(&a.applicant_kind)
+        .bind(a.applicant_kind.code())
         .bind(&a.justification)
         .bind(&a.contact_name)
         .bind(&a.contact_email)
@@ -935,7 +941,7 @@ pub async fn update_application(
             "UPDATE coprogramming_applications SET applicant_kind = $1, justification = $2, contact_name = $3, \
              contact_email = $4, tables = $5, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8",
         )
-        .bind(&a.applicant_kind)
+        .bind(a.applicant_kind.code())
         .bind(&a.justification)
         .bind(&a.contact_name)
         .bind(&a.contact_email)
@@ -966,7 +972,7 @@ pub async fn decide_application(
     actor: &Actor,
     id: i64,
     version: i64,
-    decision: &str,
+    decision: AdmissionDecision,
     reason: Option<&str>,
 ) -> Result<()> {
     let before = get_application(db, id).await?.ok_or(StoreError::NotFound)?;
@@ -980,7 +986,7 @@ pub async fn decide_application(
             "UPDATE coprogramming_applications SET decision = $1, decision_reason = $2, updated_at = $3, \
              version = version + 1 WHERE id = $4 AND version = $5",
         )
-        .bind(decision)
+        .bind(decision.code())
         .bind(reason)
         .bind(t)
         .bind(id)
@@ -989,7 +995,7 @@ pub async fn decide_application(
         .await?
         .rows_affected();
         updated(n)?;
-        let act = if decision == "admitted" {
+        let act = if decision == AdmissionDecision::Admitted {
             action::ACCEPT
         } else {
             action::RETURN
@@ -1013,8 +1019,9 @@ pub struct ContributionInput {
     pub working_table_id: i64,
     pub meeting_id: Option<i64>,
     pub organisation_id: Option<i64>,
-    pub kind: String,
-    pub body: String,
+    pub kind: ContributionKind,
+    /// What the contribution says.
+    pub content: String,
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -1027,14 +1034,15 @@ pub struct Contribution {
     pub meeting_on: Option<Date>,
     pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
-    pub kind: String,
-    pub body: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ContributionKind,
+    pub content: String,
     pub version: i64,
 }
 
 const CONTRIBUTION_SELECT: &str = "SELECT c.id, c.procedure_id, c.working_table_id, w.name AS table_name, \
      c.meeting_id, m.held_on AS meeting_on, c.organisation_id, o.name AS organisation_name, c.kind, \
-     c.body, c.version FROM contributions c JOIN working_tables w ON w.id = c.working_table_id \
+     c.content, c.version FROM contributions c JOIN working_tables w ON w.id = c.working_table_id \
      LEFT JOIN meetings m ON m.id = c.meeting_id LEFT JOIN organisations o ON o.id = c.organisation_id";
 
 /// Contributions of a procedure by table, then kind; `organisation_ids`
@@ -1076,15 +1084,15 @@ pub async fn add_contribution(db: &Db, actor: &Actor, c: &ContributionInput) -> 
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO contributions (procedure_id, working_table_id, meeting_id, organisation_id, kind, body, created_at, updated_at) \
+            "INSERT INTO contributions (procedure_id, working_table_id, meeting_id, organisation_id, kind, content, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
         )
         .bind(c.procedure_id)
         .bind(c.working_table_id)
         .bind(c.meeting_id)
         .bind(c.organisation_id)
-        .bind(&c.kind)
-        .bind(&c.body)
+        .bind(c.kind.code())
+        .bind(&c.content)
         .bind(t)
         .fetch_one(&mut *tx)
         .await?;
@@ -1115,13 +1123,13 @@ pub async fn update_contribution(
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let n = sqlx::query(
-            "UPDATE contributions SET working_table_id = $1, meeting_id = $2, kind = $3, body = $4, \
+            "UPDATE contributions SET working_table_id = $1, meeting_id = $2, kind = $3, content = $4, \
              updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
         )
         .bind(c.working_table_id)
         .bind(c.meeting_id)
-        .bind(&c.kind)
-        .bind(&c.body)
+        .bind(c.kind.code())
+        .bind(&c.content)
         .bind(t)
         .bind(id)
         .bind(version)

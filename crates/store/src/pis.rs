@@ -437,13 +437,13 @@ pub async fn add_act(db: &Db, actor: &Actor, health_plan_id: i64, act: &ActInput
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_acts (zone_id, health_plan_id, kind, body, number, act_date, description, created_at) \
+            "INSERT INTO plan_acts (zone_id, health_plan_id, kind, issuer, number, act_date, description, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(plan.zone_id)
         .bind(health_plan_id)
         .bind(act.kind.code())
-        .bind(&act.body)
+        .bind(&act.issuer)
         .bind(&act.number)
         .bind(act.act_date)
         .bind(&act.description)
@@ -456,7 +456,7 @@ pub async fn add_act(db: &Db, actor: &Actor, health_plan_id: i64, act: &ActInput
                 "Atto «{}» del «{}»: {} n. {}",
                 act.kind.label(),
                 plan.title,
-                act.body,
+                act.issuer,
                 act.number
             ))
             .after(act);
@@ -468,7 +468,7 @@ pub async fn add_act(db: &Db, actor: &Actor, health_plan_id: i64, act: &ActInput
 
 pub async fn acts(db: &Db, health_plan_id: i64) -> Result<Vec<PlanAct>> {
     on_db!(db, |pool| Ok(sqlx::query_as::<_, PlanAct>(
-        "SELECT id, kind, body, number, act_date, description, created_at FROM plan_acts \
+        "SELECT id, kind, issuer, number, act_date, description, created_at FROM plan_acts \
          WHERE health_plan_id = $1 ORDER BY act_date, id"
     )
     .bind(health_plan_id)

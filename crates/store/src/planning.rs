@@ -177,7 +177,7 @@ pub async fn annual_plans(db: &Db, zone_id: i64) -> Result<Vec<AnnualPlanSummary
         "SELECT a.id, a.year, a.status, h.title AS health_plan_title, \
          (SELECT count(DISTINCT p.health_objective_id) FROM programmes p WHERE p.annual_plan_id = a.id) AS objectives, \
          (SELECT count(*) FROM programmes p WHERE p.annual_plan_id = a.id) AS programmes, \
-         (SELECT count(*) FROM activities x WHERE x.annual_plan_id = a.id) AS activities \
+         (SELECT count(*) FROM activity_sheets x WHERE x.annual_plan_id = a.id) AS activities \
          FROM annual_plans a JOIN health_plans h ON h.id = a.health_plan_id \
          WHERE a.zone_id = $1 ORDER BY a.year DESC"
     )
@@ -243,7 +243,7 @@ pub async fn tree(db: &Db, annual_plan_id: i64) -> Result<Vec<ObjectiveNode>> {
         "SELECT o.id AS objective_id, o.title AS objective, p.id AS programme_id, p.title AS programme, \
          x.id AS activity_id, x.code, x.title, x.demo, x.status \
          FROM programmes p JOIN health_objectives o ON o.id = p.health_objective_id \
-         LEFT JOIN activities x ON x.programme_id = p.id \
+         LEFT JOIN activity_sheets x ON x.programme_id = p.id \
          WHERE p.annual_plan_id = $1 ORDER BY o.position, p.position, x.code"
     )
     .bind(annual_plan_id)

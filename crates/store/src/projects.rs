@@ -258,7 +258,7 @@ async fn attach(db: &Db, rows: Vec<ProjectRow>) -> Result<Vec<Project>> {
         .await?;
         let activities = sqlx::query_as::<_, LinkedActivity>(&format!(
             "SELECT pa.project_id, a.id AS activity_id, a.code, a.title, ap.year \
-             FROM project_activities pa JOIN activities a ON a.id = pa.activity_id \
+             FROM project_activities pa JOIN activity_sheets a ON a.id = pa.activity_id \
              JOIN annual_plans ap ON ap.id = a.annual_plan_id \
              WHERE pa.project_id IN ({list}) ORDER BY ap.year, a.code"
         ))

@@ -96,7 +96,7 @@ const SHEET_SELECT: &str = "SELECT x.id, x.annual_plan_id, x.programme_id, x.cod
     x.review_comment, x.progress, x.survey_date, x.monitoring_notes, x.previous_id, x.version, x.updated_at, \
     a.year, a.zone_id, a.status AS plan_status, p.title AS programme, o.id AS objective_id, o.title AS objective, \
     u.name AS unit_name, g.name AS organisation_name \
-    FROM activities x JOIN annual_plans a ON a.id = x.annual_plan_id \
+    FROM activity_sheets x JOIN annual_plans a ON a.id = x.annual_plan_id \
     JOIN programmes p ON p.id = x.programme_id \
     JOIN health_objectives o ON o.id = p.health_objective_id \
     LEFT JOIN units u ON u.id = x.unit_id \
@@ -113,7 +113,7 @@ pub async fn get_sheet(db: &Db, id: i64) -> Result<Option<Sheet>> {
         };
         let c = sqlx::query_as::<_, ContentRow>(
             "SELECT title, description, programme_id, sector, kind, unit_id, organisation_id, start_date, \
-             end_date, internal_notes FROM activities WHERE id = $1",
+             end_date, internal_notes FROM activity_sheets WHERE id = $1",
         )
         .bind(id)
         .fetch_one(pool)
@@ -250,7 +250,7 @@ macro_rules! insert_sheet {
         let s: &NewSheet = $s;
         let c = &s.content;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO activities (annual_plan_id, programme_id, code, title, description, demo, sector, kind, \
+            "INSERT INTO activity_sheets (annual_plan_id, programme_id, code, title, description, demo, sector, kind, \
              unit_id, organisation_id, start_date, end_date, status, internal_notes, previous_id, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
         )
@@ -272,7 +272,7 @@ macro_rules! insert_sheet {
         .bind($t)
         .fetch_one(&mut *$tx)
         .await
-        .map_err(|e| StoreError::from_unique(e, &[("activities_code_uq", "code")]))?;
+        .map_err(|e| StoreError::from_unique(e, &[("activity_sheets_code_uq", "code")]))?;
         id
     }};
 }
@@ -329,14 +329,16 @@ pub async fn create_sheet(
             "La programmazione è approvata: non si aggiungono schede.".into(),
         ));
     }
-    let (position, count): (i64, i64) = on_db!(db, |pool| sqlx::query_as(
-        "SELECT p.position, (SELECT count(*) FROM activities x WHERE x.programme_id = p.id) \
+    let (position, count): (i64, i64) = on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT p.position, (SELECT count(*) FROM activity_sheets x WHERE x.programme_id = p.id) \
          FROM programmes p WHERE p.id = $1 AND p.annual_plan_id = $2"
     )
     .bind(content.programme_id)
     .bind(annual_plan_id)
     .fetch_optional(pool)
-    .await)?
+    .await
+    })?
     .ok_or(StoreError::NotFound)?;
     // The next free number: codes of removed sheets are not reused.
     let mut n = count + 1;
@@ -360,7 +362,8 @@ pub async fn create_sheet(
 #[derive(Clone, Debug, Serialize)]
 pub struct ActInput {
     pub kind: ActKind,
-    pub body: String,
+    /// Who issued the act (*organo*), e.g. the mayors' conference.
+    pub issuer: String,
     pub number: String,
     pub act_date: Date,
     pub description: Option<String>,
@@ -370,7 +373,7 @@ pub struct ActInput {
 pub struct PlanAct {
     pub id: i64,
     pub kind: String,
-    pub body: String,
+    pub issuer: String,
     pub number: String,
     pub act_date: Date,
     pub description: Option<String>,
@@ -390,13 +393,13 @@ macro_rules! insert_act {
     ($tx:expr, $zone:expr, $plan:expr, $act:expr, $t:expr) => {{
         let act: &ActInput = $act;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_acts (zone_id, annual_plan_id, kind, body, number, act_date, description, created_at) \
+            "INSERT INTO plan_acts (zone_id, annual_plan_id, kind, issuer, number, act_date, description, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind($zone)
         .bind($plan)
         .bind(act.kind.code())
-        .bind(&act.body)
+        .bind(&act.issuer)
         .bind(&act.number)
         .bind(act.act_date)
         .bind(&act.description)
@@ -442,7 +445,7 @@ pub async fn update_sheet(
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE activities SET title = $1, description = $2, programme_id = $3, sector = $4, kind = $5, \
+            "UPDATE activity_sheets SET title = $1, description = $2, programme_id = $3, sector = $4, kind = $5, \
              unit_id = $6, organisation_id = $7, start_date = $8, end_date = $9, internal_notes = $10, \
              version = version + 1, updated_at = $11 WHERE id = $12 AND version = $13",
         )
@@ -473,7 +476,7 @@ pub async fn update_sheet(
                     format!(
                         "Variazione della scheda {} ({} n. {} del {})",
                         before.row.code,
-                        act.body,
+                        act.issuer,
                         act.number,
                         zona_core::format::date(act.act_date)
                     ),
@@ -549,7 +552,7 @@ pub async fn apply_event(
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE activities SET status = $1, review_comment = $2, version = version + 1, updated_at = $3 \
+            "UPDATE activity_sheets SET status = $1, review_comment = $2, version = version + 1, updated_at = $3 \
              WHERE id = $4 AND version = $5",
         )
         .bind(to.code())
@@ -643,7 +646,7 @@ pub async fn approve_plan(
             .summary(format!(
                 "Approvazione della Programmazione Operativa Annuale {} ({} n. {} del {})",
                 plan.year,
-                act.body,
+                act.issuer,
                 act.number,
                 zona_core::format::date(act.act_date)
             ))
@@ -657,7 +660,7 @@ pub async fn approve_plan(
 
 async fn status_of_sheets(db: &Db, annual_plan_id: i64) -> Result<Vec<SheetStatus>> {
     let codes: Vec<String> = on_db!(db, |pool| sqlx::query_scalar(
-        "SELECT status FROM activities WHERE annual_plan_id = $1"
+        "SELECT status FROM activity_sheets WHERE annual_plan_id = $1"
     )
     .bind(annual_plan_id)
     .fetch_all(pool)
@@ -679,7 +682,7 @@ pub async fn status_counts(db: &Db, annual_plan_id: i64) -> Result<Vec<(SheetSta
 
 pub async fn acts(db: &Db, annual_plan_id: i64) -> Result<Vec<PlanAct>> {
     on_db!(db, |pool| Ok(sqlx::query_as::<_, PlanAct>(
-        "SELECT id, kind, body, number, act_date, description, created_at FROM plan_acts \
+        "SELECT id, kind, issuer, number, act_date, description, created_at FROM plan_acts \
          WHERE annual_plan_id = $1 ORDER BY act_date, id"
     )
     .bind(annual_plan_id)
@@ -780,7 +783,7 @@ pub async fn list_sheets(
     page: Page,
 ) -> Result<(Vec<SheetSummary>, i64)> {
     let mut f = sheet_filter(annual_plan_id, q);
-    let from = "FROM activities x JOIN programmes p ON p.id = x.programme_id \
+    let from = "FROM activity_sheets x JOIN programmes p ON p.id = x.programme_id \
         JOIN health_objectives o ON o.id = p.health_objective_id \
         LEFT JOIN units u ON u.id = x.unit_id LEFT JOIN organisations g ON g.id = x.organisation_id";
     let count_sql = format!("SELECT count(*) {from}{}", f.sql());
@@ -827,7 +830,7 @@ pub async fn budget_lines(
         sqlx::query_as::<_, BudgetRow>(
         "SELECT x.id AS activity_id, o.title AS objective, p.title AS programme, x.sector, \
          g.name AS organisation, l.source, l.amount_cents \
-         FROM funding_lines l JOIN activities x ON x.id = l.activity_id \
+         FROM funding_lines l JOIN activity_sheets x ON x.id = l.activity_id \
          JOIN programmes p ON p.id = x.programme_id JOIN health_objectives o ON o.id = p.health_objective_id \
          LEFT JOIN organisations g ON g.id = x.organisation_id \
          WHERE x.annual_plan_id = $1 ORDER BY o.position, p.position, x.code, l.position"
@@ -860,7 +863,7 @@ pub async fn budget_lines(
 pub async fn plan_total(db: &Db, annual_plan_id: i64) -> Result<Cents> {
     let total: Option<i64> = on_db!(db, |pool| {
         sqlx::query_scalar(
-        "SELECT CAST(sum(l.amount_cents) AS BIGINT) FROM funding_lines l JOIN activities x ON x.id = l.activity_id \
+        "SELECT CAST(sum(l.amount_cents) AS BIGINT) FROM funding_lines l JOIN activity_sheets x ON x.id = l.activity_id \
          WHERE x.annual_plan_id = $1"
     )
     .bind(annual_plan_id)
@@ -892,7 +895,7 @@ pub async fn lineage(
         let rows = sqlx::query_as::<_, LineageRow>(
             "SELECT x.id, x.previous_id, x.code, x.title, x.programme_id, p.title AS programme, \
              CAST(coalesce((SELECT sum(l.amount_cents) FROM funding_lines l WHERE l.activity_id = x.id), 0) AS BIGINT) AS total_cents \
-             FROM activities x JOIN programmes p ON p.id = x.programme_id \
+             FROM activity_sheets x JOIN programmes p ON p.id = x.programme_id \
              JOIN health_objectives o ON o.id = p.health_objective_id \
              WHERE x.annual_plan_id = $1 ORDER BY o.position, p.position, x.code",
         )
@@ -1081,7 +1084,7 @@ pub async fn save_monitoring(
         let mut tx = pool.begin().await?;
         for ((id, _, m), before) in items.iter().zip(&befores) {
             let done = sqlx::query(
-                "UPDATE activities SET progress = $1, survey_date = $2, monitoring_notes = $3, \
+                "UPDATE activity_sheets SET progress = $1, survey_date = $2, monitoring_notes = $3, \
                  version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
             )
             .bind(m.progress)
@@ -1135,7 +1138,7 @@ pub async fn plan_indicators(db: &Db, annual_plan_id: i64) -> Result<Vec<(i64, I
     let rows: Vec<PlanIndicatorRow> = on_db!(db, |pool| {
         sqlx::query_as::<_, PlanIndicatorRow>(
         "SELECT i.activity_id, i.name, i.unit, i.baseline, i.target, i.actual FROM indicators i \
-         JOIN activities x ON x.id = i.activity_id WHERE x.annual_plan_id = $1 ORDER BY x.code, i.position"
+         JOIN activity_sheets x ON x.id = i.activity_id WHERE x.annual_plan_id = $1 ORDER BY x.code, i.position"
     )
     .bind(annual_plan_id)
     .fetch_all(pool)

@@ -156,7 +156,7 @@ pub struct Zone {
     pub region_name: String,
     pub code: String,
     pub name: String,
-    pub lead_body: Option<String>,
+    pub lead_organisation: Option<String>,
     pub active: bool,
     pub version: i64,
     pub created_at: OffsetDateTime,
@@ -174,7 +174,7 @@ pub struct ZoneInput {
     pub region_id: i64,
     pub code: String,
     pub name: String,
-    pub lead_body: Option<String>,
+    pub lead_organisation: Option<String>,
     pub seat_municipality_id: Option<i64>,
 }
 
@@ -228,7 +228,10 @@ pub async fn set_family_clinics_inner_rate(
 
 pub async fn list_zones(db: &Db, q: &ListQuery, page: Page) -> Result<(Vec<Zone>, i64)> {
     let mut f = Filter::default();
-    f.search(&["name", "code", "region_name", "lead_body"], &q.text);
+    f.search(
+        &["name", "code", "region_name", "lead_organisation"],
+        &q.text,
+    );
     if let Some(a) = q.active {
         f.eq("active", Param::Bool(a));
     }
@@ -269,7 +272,7 @@ fn zone_snapshot(z: &Zone) -> ZoneInput {
         region_id: z.region_id,
         code: z.code.clone(),
         name: z.name.clone(),
-        lead_body: z.lead_body.clone(),
+        lead_organisation: z.lead_organisation.clone(),
         seat_municipality_id: z.seat_municipality_id,
     }
 }
@@ -279,13 +282,13 @@ pub async fn create_zone(db: &Db, actor: &Actor, input: &ZoneInput) -> Result<i6
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO zones (region_id, code, name, lead_body, created_at, updated_at, seat_municipality_id) \
+            "INSERT INTO zones (region_id, code, name, lead_organisation, created_at, updated_at, seat_municipality_id) \
              VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
         )
         .bind(input.region_id)
         .bind(&input.code)
         .bind(&input.name)
-        .bind(&input.lead_body)
+        .bind(&input.lead_organisation)
         .bind(t)
         .bind(input.seat_municipality_id)
         .fetch_one(&mut *tx)
@@ -313,13 +316,13 @@ pub async fn update_zone(
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let n = sqlx::query(
-            "UPDATE zones SET region_id = $1, code = $2, name = $3, lead_body = $4, updated_at = $5, \
+            "UPDATE zones SET region_id = $1, code = $2, name = $3, lead_organisation = $4, updated_at = $5, \
              version = version + 1, seat_municipality_id = $8 WHERE id = $6 AND version = $7",
         )
         .bind(input.region_id)
         .bind(&input.code)
         .bind(&input.name)
-        .bind(&input.lead_body)
+        .bind(&input.lead_organisation)
         .bind(t)
         .bind(id)
         .bind(version)

@@ -32,7 +32,7 @@ async fn zone_fixture(db: &Db) -> (i64, i64) {
             region_id: region,
             code: "ZD-LIV".into(),
             name: "Zona Distretto Livornese".into(),
-            lead_body: Some("Comune di Livorno".into()),
+            lead_organisation: Some("Comune di Livorno".into()),
             seat_municipality_id: None,
         },
     )
@@ -1088,7 +1088,7 @@ async fn sheets_read_back_exactly_and_never_overwrite_each_other() {
             .unwrap();
         let act = |kind| ActInput {
             kind,
-            body: "Conferenza Zonale dei Sindaci Integrata".into(),
+            issuer: "Conferenza Zonale dei Sindaci Integrata".into(),
             number: "3".into(),
             act_date: date!(2025 - 04 - 30),
             description: None,

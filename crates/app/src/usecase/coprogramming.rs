@@ -149,7 +149,8 @@ pub async fn create(db: &Db, caller: &Caller, new: Input<NewProcedure>) -> Resul
 /// The initiation act (*atto di avvio*) as typed.
 #[derive(Clone, Debug)]
 pub struct InitiationAct {
-    pub body: String,
+    /// Who issued the act.
+    pub issuer: String,
     pub number: Option<String>,
     pub date: Date,
     pub strategic_lines: String,
@@ -167,7 +168,7 @@ pub async fn record_act(
     viewer.require_office()?;
     let act = act?;
     let change = ProcedureChange::Act {
-        body: act.body,
+        issuer: act.issuer,
         number: act.number,
         date: act.date,
         strategic_lines: act.strategic_lines,
@@ -251,7 +252,7 @@ impl ApplicationDraft {
         ApplicationInput {
             procedure_id,
             organisation_id,
-            applicant_kind: self.kind.code().to_string(),
+            applicant_kind: self.kind,
             justification: self.justification.clone(),
             contact_name: self.contact_name.clone(),
             contact_email: self.contact_email.clone(),
@@ -350,15 +351,7 @@ pub async fn decide(
     if decision == AdmissionDecision::Refused && reason.is_none() {
         return Err(invalid("reason", "Motiva la non ammissione."));
     }
-    store::decide_application(
-        db,
-        &caller.actor,
-        app,
-        version,
-        decision.code(),
-        reason.as_deref(),
-    )
-    .await?;
+    store::decide_application(db, &caller.actor, app, version, decision, reason.as_deref()).await?;
     Ok(())
 }
 
@@ -379,7 +372,8 @@ pub fn contributions_open(p: &Procedure, today: Date) -> Result<(), String> {
 pub struct ContributionDraft {
     pub table: String,
     pub kind: ContributionKind,
-    pub body: String,
+    /// What the contribution says.
+    pub content: String,
     /// The contributing body; none for the facilitator's own notes.
     pub organisation_id: Option<i64>,
     /// The meeting of the path where it came up.
@@ -415,7 +409,7 @@ async fn contribution_input(
                 let admitted_or_pending = store::applications(db, p.id, Some(&[o]))
                     .await?
                     .iter()
-                    .any(|a| a.decision != AdmissionDecision::Refused.code());
+                    .any(|a| a.decision != AdmissionDecision::Refused);
                 if !admitted_or_pending {
                     e.add("contributor_id", "L'ente contribuisce dopo aver presentato domanda di partecipazione (e non se non ammesso).");
                 }
@@ -429,8 +423,8 @@ async fn contribution_input(
         working_table_id: table.map(|t| t.id).unwrap_or_default(),
         meeting_id: d.meeting_id,
         organisation_id: d.organisation_id,
-        kind: d.kind.code().to_string(),
-        body: d.body.clone(),
+        kind: d.kind,
+        content: d.content.clone(),
     })
 }
 

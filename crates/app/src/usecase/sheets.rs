@@ -42,7 +42,8 @@ pub struct Choices {
 /// The act of an amendment as typed in the form.
 #[derive(Clone, Debug, Default)]
 pub struct ActForm {
-    pub body: String,
+    /// Who issued the act.
+    pub issuer: String,
     pub number: String,
     pub date: String,
     pub description: String,
@@ -207,7 +208,7 @@ pub fn validate(ch: &Choices, year: i64, f: &SheetForm) -> Result<SheetContent, 
 
 /// The act of an amendment: who issued it, its number and date are required.
 fn check_act(a: &ActForm, errors: &mut FieldErrors) -> Option<ActInput> {
-    let body = errors.check("act_body", required_text(&a.body, 200));
+    let issuer = errors.check("act_issuer", required_text(&a.issuer, 200));
     let number = errors.check("act_number", required_text(&a.number, 50));
     let date = match a.date.trim() {
         "" => {
@@ -221,7 +222,7 @@ fn check_act(a: &ActForm, errors: &mut FieldErrors) -> Option<ActInput> {
         .flatten();
     Some(ActInput {
         kind: ActKind::Amendment,
-        body: body?,
+        issuer: issuer?,
         number: number?,
         act_date: date?,
         description,

@@ -55,10 +55,6 @@ fn crumbs(ctx: &Ctx, title: impl Into<String>) -> PageCtx {
         .crumb("Incontri", BASE)
 }
 
-pub fn kind_label(code: &str) -> &'static str {
-    MeetingKind::from_code(code).map_or("Incontro", |k| k.label())
-}
-
 // ---------------------------------------------------------------- list
 
 #[derive(Template)]
@@ -94,7 +90,7 @@ async fn list_page(state: &AppState, ctx: &Ctx, gv: &FormValues, ge: &FieldError
                 (
                     m.id,
                     format::date(m.held_on),
-                    kind_label(&m.kind),
+                    m.kind.label(),
                     m.subject,
                     with,
                     m.public,
@@ -320,7 +316,7 @@ async fn parse(
                 Some(minutes),
             ) if e.is_empty() => Ok(MeetingInput {
                 zone_id,
-                kind: k.code().to_string(),
+                kind: k,
                 group_id,
                 procedure_id,
                 subject,
@@ -414,7 +410,7 @@ async fn load(state: &AppState, ctx: &Ctx, id: i64) -> Result<(i64, Meeting), Ap
 
 fn values_of(m: &Meeting) -> FormValues {
     FormValues::from([
-        ("kind".into(), m.kind.clone()),
+        ("kind".into(), m.kind.code().to_string()),
         (
             "group_id".into(),
             m.group_id.map(|g| g.to_string()).unwrap_or_default(),
@@ -582,7 +578,7 @@ async fn detail_page(
         .collect();
     let page = DetailPage {
         page: crumbs(ctx, m.subject.clone()),
-        kind: kind_label(&m.kind),
+        kind: m.kind.label(),
         date: format::date(m.held_on),
         attendance: groups.into_iter().filter(|(_, n)| !n.is_empty()).collect(),
         attachments,

@@ -189,7 +189,7 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         dated.push((
             a.act_date,
             a.date_label(),
-            format!("{}: {}, n. {}", a.kind_label(), a.body, a.number),
+            format!("{}: {}, n. {}", a.kind_label(), a.issuer, a.number),
             true,
         ));
     }
@@ -459,8 +459,8 @@ async fn add_act(
     let Some(kind) = ActKind::from_code(&get("kind")).filter(|k| *k != ActKind::Amendment) else {
         return Ok(back(id, FlashKind::Danger, "Tipo di atto non valido."));
     };
-    let (body, number) = match (
-        required_text(&get("body"), 200),
+    let (issuer, number) = match (
+        required_text(&get("issuer"), 200),
         required_text(&get("number"), 50),
     ) {
         (Ok(b), Ok(n)) => (b, n),
@@ -478,7 +478,7 @@ async fn add_act(
     };
     let act = ActInput {
         kind,
-        body,
+        issuer,
         number,
         act_date,
         description: optional_text(&get("description"), 2_000).ok().flatten(),

@@ -8,7 +8,7 @@ use super::common::require;
 use super::coprogramming::report_document;
 use super::ctx::Ctx;
 use super::export::download;
-use super::meetings::{attachment_response, kind_label};
+use super::meetings::attachment_response;
 use super::page::{render_page, PageCtx, PageResult};
 use super::{AppError, AppState};
 use askama::Template;
@@ -67,7 +67,7 @@ fn meeting_row(m: &Meeting, today: Date) -> MeetingRow {
     MeetingRow {
         id: m.id,
         date: format::date(m.held_on),
-        kind: kind_label(&m.kind),
+        kind: m.kind.label(),
         subject: m.subject.clone(),
         place: m.place.clone().unwrap_or_else(|| "Online".into()),
         minutes: m.minutes_published && m.minutes.is_some(),

@@ -40,7 +40,7 @@ async fn bad_input_on_every_admin_form_is_explained_and_kept() {
             ),
             (
                 "/admin/zone/nuovo",
-                vec![("region_id", ""), ("code", "ZD-LIV"), ("name", "Zona Nuova"), ("lead_body", "")],
+                vec![("region_id", ""), ("code", "ZD-LIV"), ("name", "Zona Nuova"), ("lead_organisation", "")],
                 vec![("region_id", "Campo obbligatorio: scegliere dall'elenco.")],
                 ("name", "Zona Nuova"),
             ),

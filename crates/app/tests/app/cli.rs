@@ -339,7 +339,7 @@ async fn a_new_installation_starts_with_a_zone_and_an_administrator() {
             "zd-liv",
             "--name",
             "Zona Distretto Livornese",
-            "--lead-body",
+            "--lead-organisation",
             "Comune di Livorno",
         ],
         None,

@@ -58,7 +58,7 @@ async fn record_act(app: &TestApp, path: &str) {
             path,
             &format!("{path}/atto"),
             &[
-                ("act_body", "Conferenza zonale dei Sindaci integrata"),
+                ("act_issuer", "Conferenza zonale dei Sindaci integrata"),
                 ("act_number", "7"),
                 ("act_date", &day(-40)),
                 ("strategic_lines", "Linee strategiche di prova."),
@@ -458,7 +458,7 @@ async fn a_representative_sees_and_edits_only_its_own_body() {
                 &[
                     ("table", "Disabilità"),
                     ("kind", "need"),
-                    ("body", "Trasporti per i centri diurni."),
+                    ("content", "Trasporti per i centri diurni."),
                     ("contributor_id", &simbolo_id),
                 ],
             )
@@ -472,7 +472,7 @@ async fn a_representative_sees_and_edits_only_its_own_body() {
                 &[
                     ("table", "Disabilità"),
                     ("kind", "need"),
-                    ("body", "A nome di altri."),
+                    ("content", "A nome di altri."),
                     ("contributor_id", &arci_id),
                 ],
             )
@@ -485,7 +485,7 @@ async fn a_representative_sees_and_edits_only_its_own_body() {
                 &[
                     ("table", "Infanzia e famiglia"),
                     ("kind", "priority"),
-                    ("body", "Nota del facilitatore."),
+                    ("content", "Nota del facilitatore."),
                     ("contributor_id", ""),
                 ],
             )
@@ -512,7 +512,7 @@ async fn a_representative_sees_and_edits_only_its_own_body() {
                 &[
                     ("table", "Disabilità"),
                     ("kind", "need"),
-                    ("body", "x"),
+                    ("content", "x"),
                     ("version", "1"),
                 ],
             )
@@ -671,7 +671,7 @@ async fn the_pis_path_shows_its_meetings_tables_and_report() {
                 &[
                     ("table", "Disabilità"),
                     ("kind", "need"),
-                    ("body", "Tardi."),
+                    ("content", "Tardi."),
                 ],
             )
             .await;

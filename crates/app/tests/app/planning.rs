@@ -282,7 +282,7 @@ async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
             form.body
         );
         let act = [
-            ("body", "Conferenza Zonale dei Sindaci Integrata"),
+            ("issuer", "Conferenza Zonale dei Sindaci Integrata"),
             ("number", "7"),
             ("date", "30/04/2025"),
         ];
@@ -312,7 +312,7 @@ async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
                 &office,
                 approve,
                 &form.csrf(),
-                &[("body", ""), ("number", ""), ("date", "31/02/2025")],
+                &[("issuer", ""), ("number", ""), ("date", "31/02/2025")],
             )
             .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -355,7 +355,7 @@ async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
         let p = app.post_with(&office, &edit, &form.csrf(), &amended).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         amended.extend([
-            ("act_body", "Conferenza Zonale dei Sindaci Integrata"),
+            ("act_issuer", "Conferenza Zonale dei Sindaci Integrata"),
             ("act_number", "12"),
             ("act_date", "15/09/2025"),
             ("act_description", "Incremento del fondo sanitario"),
@@ -460,14 +460,14 @@ async fn budget_totals_equal_the_sum_of_the_lines_in_every_view_and_export() {
                 .unwrap();
             let lines: i64 = match db {
                 zona_store::Db::Sqlite(p) => sqlx::query_scalar::<_, i64>(
-                    "SELECT CAST(sum(l.amount_cents) AS BIGINT) FROM funding_lines l JOIN activities x ON x.id = l.activity_id WHERE x.annual_plan_id = $1",
+                    "SELECT CAST(sum(l.amount_cents) AS BIGINT) FROM funding_lines l JOIN activity_sheets x ON x.id = l.activity_id WHERE x.annual_plan_id = $1",
                 )
                 .bind(plan)
                 .fetch_one(p)
                 .await
                 .unwrap(),
                 zona_store::Db::Postgres(p) => sqlx::query_scalar::<_, i64>(
-                    "SELECT CAST(sum(l.amount_cents) AS BIGINT) FROM funding_lines l JOIN activities x ON x.id = l.activity_id WHERE x.annual_plan_id = $1",
+                    "SELECT CAST(sum(l.amount_cents) AS BIGINT) FROM funding_lines l JOIN activity_sheets x ON x.id = l.activity_id WHERE x.annual_plan_id = $1",
                 )
                 .bind(plan)
                 .fetch_one(p)
@@ -1094,7 +1094,7 @@ async fn the_pis_shows_its_sections_regional_links_and_timeline() {
                 &token,
                 &[
                     ("kind", "approval"),
-                    ("body", "Conferenza Zonale dei Sindaci Integrata"),
+                    ("issuer", "Conferenza Zonale dei Sindaci Integrata"),
                     ("number", "4"),
                     ("act_date", "30/03/2026"),
                 ],
@@ -1312,7 +1312,7 @@ async fn citizens_see_approved_plans_and_nothing_internal() {
             &content,
             Some(&zona_store::sheets::ActInput {
                 kind: zona_core::planning::ActKind::Amendment,
-                body: "Ufficio di Piano".into(),
+                issuer: "Ufficio di Piano".into(),
                 number: "9".into(),
                 act_date: time::macros::date!(2024 - 06 - 01),
                 description: None,

@@ -944,7 +944,7 @@ async fn records_of_another_zone_do_not_exist_for_an_office() {
             region_id: region,
             code: "ZD-PIS".into(),
             name: "Zona Pisana".into(),
-            lead_body: None,
+            lead_organisation: None,
             seat_municipality_id: None,
         },
     )

@@ -79,7 +79,7 @@ pub fn livorno() -> Soc26Input {
             ("M59", 2700000),
         ]),
         r0c_ats_name: "LIVORNESE".into(),
-        r0d_ats_lead_body: "COMUNE DI LIVORNO".into(),
+        r0d_ats_lead_organisation: "COMUNE DI LIVORNO".into(),
         r0e_ats_inhabitants_per_social_worker: Some(2071),
         r01_reference: d("39.00"),
         r01: d("68.00"),

@@ -74,7 +74,7 @@ impl Entity for Zones {
                 .required()
                 .hint("Esempio: Zona Distretto Livornese.")
                 .bind(values, errors),
-            Field::text("lead_body", "Ente capofila dell'ambito")
+            Field::text("lead_organisation", "Ente capofila dell'ambito")
                 .hint("Esempio: Comune di Livorno.")
                 .bind(values, errors),
         ];
@@ -100,9 +100,9 @@ impl Entity for Zones {
         }
         let code = e.check("code", parse_code(forms::value(values, "code")));
         let name = e.check("name", required_text(forms::value(values, "name"), 160));
-        let lead_body = e.check(
-            "lead_body",
-            optional_text(forms::value(values, "lead_body"), 160),
+        let lead_organisation = e.check(
+            "lead_organisation",
+            optional_text(forms::value(values, "lead_organisation"), 160),
         );
         let seat_municipality_id = match forms::value(values, "seat_municipality_id") {
             "" => None,
@@ -117,13 +117,13 @@ impl Entity for Zones {
                 }
             },
         };
-        match (region_id, code, name, lead_body) {
-            (Some(region_id), Some(code), Some(name), Some(lead_body)) if e.is_empty() => {
+        match (region_id, code, name, lead_organisation) {
+            (Some(region_id), Some(code), Some(name), Some(lead_organisation)) if e.is_empty() => {
                 Ok(ZoneInput {
                     region_id,
                     code,
                     name,
-                    lead_body,
+                    lead_organisation,
                     seat_municipality_id,
                 })
             }
@@ -135,7 +135,10 @@ impl Entity for Zones {
             ("region_id".into(), z.region_id.to_string()),
             ("code".into(), z.code.clone()),
             ("name".into(), z.name.clone()),
-            ("lead_body".into(), z.lead_body.clone().unwrap_or_default()),
+            (
+                "lead_organisation".into(),
+                z.lead_organisation.clone().unwrap_or_default(),
+            ),
             (
                 "seat_municipality_id".into(),
                 z.seat_municipality_id
@@ -206,7 +209,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> Pa
                     .badge(yes_no(z.active)),
                 CellView::text(z.code),
                 CellView::text(z.region_name),
-                CellView::text(z.lead_body.unwrap_or_default()),
+                CellView::text(z.lead_organisation.unwrap_or_default()),
             ]
         })
         .collect();

@@ -8,9 +8,7 @@ use super::{crumbs, usecase, Failed, Viewer};
 use askama::Template;
 use axum::extract::{Path, State};
 use time::{Date, Duration};
-use zona_core::coprogramming::{
-    self as rules, AdmissionDecision, ApplicantKind, ContributionKind, MeetingKind, Stage,
-};
+use zona_core::coprogramming::{self as rules, Stage};
 use zona_core::format;
 use zona_store::participation::{self as store, Application, Contribution, Procedure};
 
@@ -27,7 +25,7 @@ pub struct TableView {
 pub struct ContributionView {
     pub id: i64,
     pub kind: &'static str,
-    pub body: String,
+    pub content: String,
     pub who: String,
     pub editable: bool,
 }
@@ -169,8 +167,8 @@ pub async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_
         .await?
         .into_iter()
         .map(|a| ApplicationView {
-            kind: ApplicantKind::from_code(&a.applicant_kind).map_or("", |k| k.label()),
-            decision: AdmissionDecision::from_code(&a.decision).map_or("", |d| d.label()),
+            kind: a.applicant_kind.label(),
+            decision: a.decision.label(),
             app: a,
         })
         .collect();
@@ -234,10 +232,10 @@ fn timeline(
     let mut items: Vec<(Date, TimelineItem)> = Vec::new();
     if let Some(d) = p.act_date {
         let number = p.act_number.as_ref().map(|n| format!(", n. {n}"));
-        let act_body = p.act_body.clone().unwrap_or_default();
+        let act_issuer = p.act_issuer.clone().unwrap_or_default();
         items.push(item(
             d,
-            format!("Atto di avvio: {act_body}{}", number.unwrap_or_default()),
+            format!("Atto di avvio: {act_issuer}{}", number.unwrap_or_default()),
         ));
     }
     if let Some((o, c)) = p.notice() {
@@ -245,7 +243,7 @@ fn timeline(
         items.push(item(c, "Chiusura dell'avviso pubblico".into()));
     }
     for m in meetings {
-        let kind = MeetingKind::from_code(&m.kind).map_or("Incontro", |k| k.label());
+        let kind = m.kind.label();
         let place = m.place.as_ref().map(|pl| format!(" ({pl})"));
         let (d, mut t) = item(
             m.held_on,
@@ -286,7 +284,10 @@ fn by_month(items: Vec<(Date, TimelineItem)>) -> Vec<(String, Vec<TimelineItem>)
 
 fn act_fields(p: &Procedure, failed: Failed<'_>) -> Vec<Field> {
     let stored = FormValues::from([
-        ("act_body".into(), p.act_body.clone().unwrap_or_default()),
+        (
+            "act_issuer".into(),
+            p.act_issuer.clone().unwrap_or_default(),
+        ),
         (
             "act_number".into(),
             p.act_number.clone().unwrap_or_default(),
@@ -300,7 +301,7 @@ fn act_fields(p: &Procedure, failed: Failed<'_>) -> Vec<Field> {
     ]);
     let (v, e) = form_of(failed, "atto", &stored);
     vec![
-        Field::text("act_body", "Organo che adotta l'atto")
+        Field::text("act_issuer", "Organo che adotta l'atto")
             .required()
             .hint("Per esempio: Conferenza zonale dei Sindaci integrata.")
             .bind(v, &e),
@@ -392,8 +393,8 @@ fn table_views(
     };
     let view = |c: &Contribution| ContributionView {
         id: c.id,
-        kind: ContributionKind::from_code(&c.kind).map_or("", |k| k.label()),
-        body: c.body.clone(),
+        kind: c.kind.label(),
+        content: c.content.clone(),
         who: format!(
             "{}{}",
             c.organisation_name.as_deref().unwrap_or("Facilitatore"),

@@ -57,7 +57,7 @@ impl NewProcedureForm {
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ActForm {
-    pub act_body: String,
+    pub act_issuer: String,
     pub act_number: String,
     pub act_date: String,
     pub strategic_lines: String,
@@ -67,7 +67,7 @@ pub struct ActForm {
 impl ActForm {
     pub fn parse(&self) -> Result<InitiationAct, FieldErrors> {
         let mut e = FieldErrors::new();
-        let body = e.check("act_body", required_text(&self.act_body, 200));
+        let body = e.check("act_issuer", required_text(&self.act_issuer, 200));
         let number = e.check("act_number", optional_text(&self.act_number, 40));
         let date = e.check("act_date", parse_date(self.act_date.trim()));
         let lines = e.check(
@@ -77,7 +77,7 @@ impl ActForm {
         match (body, number, date, lines) {
             (Some(body), Some(number), Some(date), Some(strategic_lines)) if e.is_empty() => {
                 Ok(InitiationAct {
-                    body,
+                    issuer: body,
                     number,
                     date,
                     strategic_lines,
@@ -282,7 +282,7 @@ pub struct ContributionForm {
     /// The table's name, as the select lists them.
     pub table: String,
     pub kind: String,
-    pub body: String,
+    pub content: String,
     pub contributor_id: String,
     pub meeting_id: String,
     pub version: String,
@@ -298,14 +298,14 @@ impl ContributionForm {
         if kind.is_none() {
             e.add("kind", "Scegli il tipo di contributo.");
         }
-        let body = e.check("body", required_text(&self.body, 4000));
+        let content = e.check("content", required_text(&self.content, 4000));
         let organisation_id = choice_id(&self.contributor_id, "contributor_id", &mut e);
         let meeting_id = choice_id(&self.meeting_id, "meeting_id", &mut e);
-        match (kind, body) {
-            (Some(kind), Some(body)) if e.is_empty() => Ok(ContributionDraft {
+        match (kind, content) {
+            (Some(kind), Some(content)) if e.is_empty() => Ok(ContributionDraft {
                 table: self.table.trim().to_string(),
                 kind,
-                body,
+                content,
                 organisation_id,
                 meeting_id,
             }),

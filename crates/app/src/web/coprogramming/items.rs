@@ -140,7 +140,7 @@ pub fn contribution_fields(
             ch.meetings.clone(),
         )
         .bind(v, e),
-        Field::new("body", "Contributo", FieldKind::Textarea)
+        Field::new("content", "Contributo", FieldKind::Textarea)
             .required()
             .bind(v, e),
         Field::select("contributor_id", "Ente", bodies).bind(v, e),
@@ -185,31 +185,21 @@ fn application_facts(p: &Procedure, a: &Application) -> Vec<(&'static str, Strin
     vec![
         ("Procedimento", p.subject.clone()),
         ("Presentata il", format::date(a.submitted_on)),
-        (
-            "Partecipa come",
-            ApplicantKind::from_code(&a.applicant_kind)
-                .map(|k| k.label().to_string())
-                .unwrap_or_default(),
-        ),
+        ("Partecipa come", a.applicant_kind.label().to_string()),
         ("Motivazione", or_dash(&a.justification)),
         (
             "Referente",
             format!("{} ({})", a.contact_name, a.contact_email),
         ),
         ("Tavoli", or_dash(&a.tables)),
-        (
-            "Esito",
-            AdmissionDecision::from_code(&a.decision)
-                .map(|d| d.label().to_string())
-                .unwrap_or_default(),
-        ),
+        ("Esito", a.decision.label().to_string()),
         ("Motivazione dell'esito", or_dash(&a.decision_reason)),
     ]
 }
 
 fn decision_form(a: &Application, action: String, failed: Failed<'_>) -> ItemForm {
     let stored = FormValues::from([
-        ("decision".into(), a.decision.clone()),
+        ("decision".into(), a.decision.code().to_string()),
         (
             "reason".into(),
             a.decision_reason.clone().unwrap_or_default(),
@@ -248,7 +238,7 @@ pub async fn application_form(
     let mut item_forms = Vec::new();
     if open.is_ok() {
         let stored = FormValues::from([
-            ("applicant_kind".into(), a.applicant_kind.clone()),
+            ("applicant_kind".into(), a.applicant_kind.code().to_string()),
             (
                 "justification".into(),
                 a.justification.clone().unwrap_or_default(),
@@ -295,8 +285,8 @@ pub async fn application_page(
 fn contribution_values(c: &Contribution) -> FormValues {
     FormValues::from([
         ("table".into(), c.table_name.clone()),
-        ("kind".into(), c.kind.clone()),
-        ("body".into(), c.body.clone()),
+        ("kind".into(), c.kind.code().to_string()),
+        ("content".into(), c.content.clone()),
         (
             "contributor_id".into(),
             c.organisation_id.map(|o| o.to_string()).unwrap_or_default(),

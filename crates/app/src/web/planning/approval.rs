@@ -11,7 +11,7 @@ pub(super) struct ApprovePage {
     page: PageCtx,
     year: i64,
     blocked: Option<String>,
-    body: String,
+    issuer: String,
     number: String,
     date: String,
     description: String,
@@ -56,7 +56,7 @@ pub(super) async fn approve_form(
         page: plan_crumbs(&ctx, format!("Approvazione del POA {year}"), year),
         year,
         blocked: approval_block(&state, summary.id).await?,
-        body: "Conferenza Zonale dei Sindaci Integrata".into(),
+        issuer: "Conferenza Zonale dei Sindaci Integrata".into(),
         number: String::new(),
         date: String::new(),
         description: String::new(),
@@ -74,7 +74,7 @@ pub(super) async fn approve(
     let summary = office_plan(&state, &ctx, year).await?;
     let get = |k: &str| v.get(k).cloned().unwrap_or_default();
     let mut errors = FieldErrors::new();
-    let body = errors.check("body", required_text(&get("body"), 200));
+    let issuer = errors.check("issuer", required_text(&get("issuer"), 200));
     let number = errors.check("number", required_text(&get("number"), 50));
     let date = match get("date").trim() {
         "" => {
@@ -93,7 +93,7 @@ pub(super) async fn approve(
             page: plan_crumbs(&ctx, format!("Approvazione del POA {year}"), year),
             year,
             blocked,
-            body: get("body"),
+            issuer: get("issuer"),
             number: get("number"),
             date: get("date"),
             description: get("description"),
@@ -106,14 +106,15 @@ pub(super) async fn approve(
             errors,
         }
     };
-    let (Some(body), Some(number), Some(act_date), None) = (body, number, date, &blocked) else {
+    let (Some(issuer), Some(number), Some(act_date), None) = (issuer, number, date, &blocked)
+    else {
         let mut r = render_page(&page(errors, blocked));
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(r);
     };
     let act = ActInput {
         kind: ActKind::Approval,
-        body,
+        issuer,
         number,
         act_date,
         description,

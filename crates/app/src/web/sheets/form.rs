@@ -267,7 +267,7 @@ pub(super) fn build_form(
 
 pub(super) fn act_fields(pairs: &Pairs) -> ActForm {
     ActForm {
-        body: first(pairs, "act_body").into(),
+        issuer: first(pairs, "act_issuer").into(),
         number: first(pairs, "act_number").into(),
         date: first(pairs, "act_date").into(),
         description: first(pairs, "act_description").into(),

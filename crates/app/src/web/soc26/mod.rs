@@ -302,7 +302,10 @@ async fn load(
                 values.insert("cur.R0C".into(), z.name.to_uppercase());
                 values.insert(
                     "cur.R0D".into(),
-                    z.lead_body.clone().unwrap_or_default().to_uppercase(),
+                    z.lead_organisation
+                        .clone()
+                        .unwrap_or_default()
+                        .to_uppercase(),
                 );
             }
             let pops = territory::populations(&state.db, municipality_id).await?;
