@@ -3,8 +3,7 @@
 use zona_core::soc26::*;
 use zona_core::Cents;
 
-mod common;
-use common::{d, livorno};
+use crate::common::{d, livorno};
 
 #[test]
 fn livorno_2025_reproduces_every_printed_figure() {

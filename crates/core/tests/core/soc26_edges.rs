@@ -2,9 +2,7 @@
 //! and the warnings exactly at their thresholds. Expected values are worked
 //! out by hand from the form's rules (docs/soc26.md).
 
-mod common;
-
-use common::{d, livorno};
+use crate::common::{d, livorno};
 use rust_decimal::Decimal;
 use zona_core::soc26::*;
 use zona_core::Cents;

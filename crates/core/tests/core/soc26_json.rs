@@ -4,7 +4,7 @@ use serde_json::Value;
 use zona_core::soc26::Soc26Spec;
 use zona_core::soc26_json::{compute_json, parse};
 
-const LIVORNO: &str = include_str!("../../../examples/soc26/livorno-2025.json");
+const LIVORNO: &str = include_str!("../../../../examples/soc26/livorno-2025.json");
 
 #[test]
 fn the_livorno_example_computes_to_the_printed_form() {
