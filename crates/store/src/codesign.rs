@@ -4,6 +4,7 @@
 //! activities it serves.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::BeginWrite;
 use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -53,12 +54,14 @@ pub struct AgreementRow {
     pub id: i64,
     pub zone_id: i64,
     pub position: i64,
-    pub holder_kind: String,
+    #[sqlx(try_from = "String")]
+    pub holder_kind: HolderKind,
     pub holder_organisation_id: Option<i64>,
     pub holder_text: String,
     pub subject: String,
     pub local_code: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AgreementStatus,
     pub status_note: Option<String>,
     pub period_text: Option<String>,
     pub start_date: Option<Date>,
@@ -108,10 +111,10 @@ pub struct Agreement {
 
 impl Agreement {
     pub fn status(&self) -> AgreementStatus {
-        AgreementStatus::from_code(&self.row.status).unwrap_or(AgreementStatus::Planned)
+        self.row.status
     }
     pub fn holder_kind(&self) -> HolderKind {
-        HolderKind::from_code(&self.row.holder_kind).unwrap_or(HolderKind::Municipality)
+        self.row.holder_kind
     }
     pub fn period(&self) -> Option<Period> {
         let r = &self.row;
@@ -343,7 +346,7 @@ pub async fn create_agreements(
 ) -> Result<Vec<i64>> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let mut ids = Vec::with_capacity(inputs.len());
         for input in inputs {
             ids.push(insert_agreement!(tx, actor, input, t));
@@ -369,7 +372,7 @@ pub async fn update_agreement(
     let t = now();
     let (sd, sp, ed, ep) = period_parts(input.period.as_ref());
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE codesign_agreements SET holder_kind = $1, holder_organisation_id = $2, \
              holder_text = $3, subject = $4, local_code = $5, status = $6, status_note = $7, \
@@ -418,7 +421,7 @@ pub async fn delete_agreement(db: &Db, actor: &Actor, id: i64, version: i64) -> 
         return Err(StoreError::Conflict);
     }
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for table in ["codesign_codes", "codesign_partners", "codesign_activities"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE agreement_id = $1"))
                 .bind(id)

@@ -18,6 +18,44 @@ pub enum Backend {
     Postgres,
 }
 
+/// Begins a transaction that writes. On SQLite it takes the write lock at
+/// once (`BEGIN IMMEDIATE`): a deferred transaction that reads first and
+/// writes later is refused at once with "database is locked" when another
+/// connection holds the write lock, without waiting, since waiting could
+/// deadlock; an immediate one waits for the lock like any other statement
+/// (`busy_timeout`). PostgreSQL locks rows, not the database: a plain
+/// `BEGIN`.
+pub(crate) trait BeginWrite {
+    type Database: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = std::result::Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>,
+    > + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = std::result::Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>,
+    > + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = std::result::Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>,
+    > + Send {
+        self.begin()
+    }
+}
+
 /// Runs the same body on either pool: `$pool` is bound to the concrete pool,
 /// so the body is compiled once per backend with concrete types.
 #[macro_export]

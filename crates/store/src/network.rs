@@ -3,6 +3,7 @@
 //! entered by hand for what is staff rather than buildings.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::BeginWrite;
 use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -48,7 +49,8 @@ pub struct FacilityRow {
     pub id: i64,
     pub zone_id: i64,
     pub position: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: FacilityKind,
     pub name: String,
     pub hub_spoke: Option<String>,
     pub opening_hours: Option<String>,
@@ -56,7 +58,8 @@ pub struct FacilityRow {
     pub address: Option<String>,
     pub municipality_id: Option<i64>,
     pub municipality_name: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: FacilityStatus,
     pub focus: Option<String>,
     pub users_min: Option<i64>,
     pub users_max: Option<i64>,
@@ -75,7 +78,8 @@ pub struct FacilityRow {
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 struct BedsRow {
     facility_id: i64,
-    care_level: String,
+    #[sqlx(try_from = "String")]
+    care_level: CareLevel,
     beds: i64,
     note: Option<String>,
 }
@@ -91,13 +95,13 @@ pub struct Facility {
 
 impl Facility {
     pub fn kind(&self) -> FacilityKind {
-        FacilityKind::from_code(&self.row.kind).unwrap_or(FacilityKind::Other)
+        self.row.kind
     }
     pub fn hub_spoke(&self) -> Option<HubSpoke> {
         self.row.hub_spoke.as_deref().and_then(HubSpoke::from_code)
     }
     pub fn status(&self) -> FacilityStatus {
-        FacilityStatus::from_code(&self.row.status).unwrap_or(FacilityStatus::Planned)
+        self.row.status
     }
     pub fn total_beds(&self) -> i64 {
         self.beds.iter().map(|b| b.beds).sum()
@@ -195,12 +199,9 @@ async fn attach(db: &Db, rows: Vec<FacilityRow>) -> Result<Vec<Facility>> {
         })
         .collect();
     for b in beds {
-        if let (Some(f), Some(level)) = (
-            by_id.get_mut(&b.facility_id),
-            CareLevel::from_code(&b.care_level),
-        ) {
+        if let Some(f) = by_id.get_mut(&b.facility_id) {
             f.beds.push(Beds {
-                care_level: level,
+                care_level: b.care_level,
                 beds: b.beds,
                 note: b.note,
             });
@@ -260,7 +261,7 @@ macro_rules! write_beds {
 pub async fn create_facility(db: &Db, actor: &Actor, input: &FacilityInput) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let position: i64 = sqlx::query_scalar(
             "SELECT CAST(coalesce(max(position), 0) + 1 AS BIGINT) FROM facilities WHERE zone_id = $1",
         )
@@ -321,7 +322,7 @@ pub async fn update_facility(
     let before = get_facility(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE facilities SET kind = $1, name = $2, hub_spoke = $3, opening_hours = $4, \
              catchment = $5, address = $6, municipality_id = $7, status = $8, focus = $9, \
@@ -375,7 +376,7 @@ pub async fn delete_facility(db: &Db, actor: &Actor, id: i64, version: i64) -> R
         return Err(StoreError::Conflict);
     }
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for table in ["facility_beds", "facility_services"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE facility_id = $1"))
                 .bind(id)
@@ -433,7 +434,7 @@ pub async fn set_services(
     }
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let mut changed = 0;
         for (id, services) in grid {
             let before = &current[id];
@@ -491,14 +492,16 @@ pub async fn set_services(
 struct StandardRow {
     code: String,
     label: String,
-    measure: String,
+    #[sqlx(try_from = "String")]
+    measure: Measure,
     min_amount: i64,
     min_per: i64,
     max_amount: Option<i64>,
     max_per: Option<i64>,
     source: String,
     version: i64,
-    unit: String,
+    #[sqlx(try_from = "String")]
+    unit: Unit,
     inner_amount: Option<i64>,
     inner_per: Option<i64>,
 }
@@ -523,11 +526,11 @@ impl From<StandardRow> for StoredStandard {
             standard: Standard {
                 code: r.code,
                 label: r.label,
-                measure: Measure::from_code(&r.measure).unwrap_or(Measure::Manual),
+                measure: r.measure,
                 min: rate(r.min_amount, r.min_per),
                 max: r.max_amount.zip(r.max_per).map(|(a, p)| rate(a, p)),
                 source: r.source,
-                unit: Unit::from_code(&r.unit).unwrap_or(Unit::Count),
+                unit: r.unit,
                 inner_rate: r.inner_amount.zip(r.inner_per).map(|(a, p)| rate(a, p)),
             },
             version: r.version,
@@ -543,7 +546,7 @@ impl From<StandardRow> for StoredStandard {
 pub(crate) async fn seed_standards(db: &Db) -> Result<()> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for (i, s) in dm77_defaults().iter().enumerate() {
             sqlx::query(
                 "INSERT INTO care_standards (code, label, measure, min_amount, min_per, \
@@ -599,7 +602,7 @@ pub async fn update_standard(db: &Db, actor: &Actor, version: i64, s: &Standard)
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE care_standards SET label = $1, measure = $2, min_amount = $3, min_per = $4, \
              max_amount = $5, max_per = $6, source = $7, updated_at = $8, version = version + 1, \
@@ -666,7 +669,7 @@ pub async fn set_manual_count(
     let before = manual_counts(db, zone_id).await?.remove(code);
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("DELETE FROM network_counts WHERE zone_id = $1 AND standard_code = $2")
             .bind(zone_id)
             .bind(code)

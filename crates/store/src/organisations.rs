@@ -2,6 +2,7 @@
 //! public bodies) and their units (functional units, municipal services).
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::BeginWrite;
 use crate::db::{Filter, Param};
 use crate::territory::{list_query, ListQuery};
 use crate::{now, on_db, updated, Db, Page, Result, StoreError};
@@ -95,7 +96,7 @@ fn organisation_snapshot(o: &Organisation) -> OrganisationInput {
 pub async fn create_organisation(db: &Db, actor: &Actor, input: &OrganisationInput) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO organisations (zone_id, kind, name, tax_code, email, phone, address, \
              legal_form, runts_number, runts_section, created_at, updated_at) \
@@ -137,7 +138,7 @@ pub async fn update_organisation(
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE organisations SET kind = $1, name = $2, tax_code = $3, email = $4, phone = $5, \
              address = $6, updated_at = $7, version = version + 1, legal_form = $10, \
@@ -243,7 +244,7 @@ pub async fn create_unit(db: &Db, actor: &Actor, input: &UnitInput) -> Result<i6
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO units (organisation_id, name, description, email, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -276,7 +277,7 @@ pub async fn update_unit(
     let before = get_unit(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE units SET organisation_id = $1, name = $2, description = $3, email = $4, \
              updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
@@ -331,7 +332,7 @@ pub async fn add_alias(db: &Db, actor: &Actor, organisation_id: i64, alias: &str
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO organisation_aliases (zone_id, organisation_id, alias, created_at) \
              VALUES ($1, $2, $3, $4) RETURNING id",
@@ -363,7 +364,7 @@ pub async fn remove_alias(
         .await?
         .ok_or(StoreError::NotFound)?;
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let alias: Option<String> = sqlx::query_scalar(
             "DELETE FROM organisation_aliases WHERE id = $1 AND organisation_id = $2 RETURNING alias",
         )

@@ -5,6 +5,7 @@
 //! them before calling these functions.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::BeginWrite;
 use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -44,7 +45,7 @@ pub async fn create_group(
 ) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO stakeholder_groups (zone_id, name, description, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -143,7 +144,7 @@ fn meeting_summary(m: &MeetingInput) -> String {
 pub async fn create_meeting(db: &Db, actor: &Actor, m: &MeetingInput) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO meetings (zone_id, kind, group_id, procedure_id, subject, held_on, starts_at, \
              place, online_url, agenda, minutes, public, minutes_published, created_at, updated_at) \
@@ -185,7 +186,7 @@ pub async fn update_meeting(
     let before = get_meeting(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE meetings SET kind = $1, group_id = $2, subject = $3, held_on = $4, starts_at = $5, \
              place = $6, online_url = $7, agenda = $8, minutes = $9, public = $10, \
@@ -294,7 +295,7 @@ pub async fn set_attendance(
         .ok_or(StoreError::NotFound)?;
     let before = attendance(db, meeting_id).await?;
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("DELETE FROM meeting_attendance WHERE meeting_id = $1")
             .bind(meeting_id)
             .execute(&mut *tx)
@@ -378,7 +379,7 @@ pub async fn add_attachment(
     let sha = format!("{:x}", Sha256::digest(content));
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO meeting_attachments (meeting_id, file_name, content_type, size_bytes, sha256, content, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -441,7 +442,7 @@ pub async fn delete_attachment(db: &Db, actor: &Actor, id: i64) -> Result<()> {
         .await?
         .ok_or(StoreError::NotFound)?;
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("DELETE FROM meeting_attachments WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -570,7 +571,7 @@ pub async fn create_procedure(
 ) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO coprogramming_procedures (zone_id, subject, health_plan_id, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $4) RETURNING id",
@@ -674,7 +675,7 @@ pub async fn change_procedure(
         ),
     };
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let q = sqlx::query(sql).bind(id).bind(t);
         let q = match change {
             ProcedureChange::Act {
@@ -894,7 +895,7 @@ pub async fn submit_application(db: &Db, actor: &Actor, a: &ApplicationInput) ->
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO coprogramming_applications (procedure_id, organisation_id, applicant_kind, \
              justification, contact_name, contact_email, tables, submitted_on, created_at, updated_at) \
@@ -936,7 +937,7 @@ pub async fn update_application(
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE coprogramming_applications SET applicant_kind = $1, justification = $2, contact_name = $3, \
              contact_email = $4, tables = $5, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8",
@@ -981,7 +982,7 @@ pub async fn decide_application(
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE coprogramming_applications SET decision = $1, decision_reason = $2, updated_at = $3, \
              version = version + 1 WHERE id = $4 AND version = $5",
@@ -1082,7 +1083,7 @@ pub async fn add_contribution(db: &Db, actor: &Actor, c: &ContributionInput) -> 
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO contributions (procedure_id, working_table_id, meeting_id, organisation_id, kind, content, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
@@ -1121,7 +1122,7 @@ pub async fn update_contribution(
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE contributions SET working_table_id = $1, meeting_id = $2, kind = $3, content = $4, \
              updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",

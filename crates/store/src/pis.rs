@@ -3,6 +3,7 @@
 //! links of the health objectives, acts and timeline.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::BeginWrite;
 use crate::sheets::{ActInput, PlanAct};
 use crate::{now, on_db, Db, Result, StoreError};
 use serde::Serialize;
@@ -36,7 +37,7 @@ pub async fn create_regional_plan(
 ) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO regional_plans (region_id, title, period_start, period_end, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -80,7 +81,7 @@ pub async fn add_regional_objective(
 ) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO regional_objectives (regional_plan_id, position, title, created_at) \
              VALUES ($1, (SELECT coalesce(max(position), 0) + 1 FROM regional_objectives WHERE regional_plan_id = $1), $2, $3) \
@@ -195,7 +196,7 @@ pub async fn update_knowledge(
     let before = get_health_plan(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let done = sqlx::query(
             "UPDATE health_plans SET status = $1, regional_plan_id = $2, health_profile = $3, services_profile = $4, \
              documents = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
@@ -253,7 +254,7 @@ pub async fn add_strategic_line(
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO strategic_lines (health_plan_id, position, title, description, created_at) \
              VALUES ($1, (SELECT coalesce(max(position), 0) + 1 FROM strategic_lines WHERE health_plan_id = $1), $2, $3, $4) \
@@ -339,7 +340,7 @@ pub async fn set_objective_links(
     .await
     })?;
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("DELETE FROM health_objective_links WHERE health_objective_id = $1")
             .bind(objective_id)
             .execute(&mut *tx)
@@ -394,7 +395,7 @@ pub async fn add_milestone(
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plan_milestones (health_plan_id, label, starts_on, ends_on, public, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -435,7 +436,7 @@ pub async fn add_act(db: &Db, actor: &Actor, health_plan_id: i64, act: &ActInput
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plan_acts (zone_id, health_plan_id, kind, issuer, number, act_date, description, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",

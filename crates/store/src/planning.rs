@@ -2,6 +2,7 @@
 //! (annual plan) → programmes → activity sheets.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::BeginWrite;
 use crate::{now, on_db, Db, Result, StoreError};
 use serde::Serialize;
 use zona_core::planning::HealthPlanStatus;
@@ -26,7 +27,7 @@ pub async fn create_health_plan(
 ) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO health_plans (zone_id, title, period_start, period_end, status, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -60,7 +61,7 @@ pub async fn add_health_objective(
 ) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO health_objectives (health_plan_id, position, title, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -90,7 +91,7 @@ pub async fn create_annual_plan(
 ) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO annual_plans (zone_id, year, health_plan_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
         )
@@ -130,7 +131,7 @@ pub async fn add_programme(
 ) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO programmes (annual_plan_id, health_objective_id, position, title, previous_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -158,7 +159,8 @@ pub async fn add_programme(
 pub struct AnnualPlanSummary {
     pub id: i64,
     pub year: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: zona_core::planning::PlanStatus,
     pub health_plan_title: String,
     pub objectives: i64,
     pub programmes: i64,
@@ -167,7 +169,7 @@ pub struct AnnualPlanSummary {
 
 impl AnnualPlanSummary {
     pub fn status_label(&self) -> &'static str {
-        zona_core::planning::PlanStatus::from_code(&self.status).map_or("", |s| s.label())
+        self.status.label()
     }
 }
 
@@ -206,12 +208,12 @@ pub struct ActivityNode {
     pub code: String,
     pub title: String,
     pub demo: bool,
-    pub status: String,
+    pub status: zona_core::planning::SheetStatus,
 }
 
 impl ActivityNode {
     pub fn status_label(&self) -> &'static str {
-        zona_core::planning::SheetStatus::from_code(&self.status).map_or("", |s| s.label())
+        self.status.label()
     }
 }
 
@@ -269,12 +271,14 @@ pub async fn tree(db: &Db, annual_plan_id: i64) -> Result<Vec<ObjectiveNode>> {
         }
         let p = o.programmes.last_mut().expect("pushed above");
         if let (Some(id), Some(code), Some(title)) = (r.activity_id, r.code, r.title) {
+            let status = zona_core::planning::SheetStatus::try_from(r.status.unwrap_or_default())
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
             p.activities.push(ActivityNode {
                 id,
                 code,
                 title,
                 demo: r.demo.unwrap_or(false),
-                status: r.status.unwrap_or_default(),
+                status,
             });
         }
     }

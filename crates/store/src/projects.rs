@@ -2,6 +2,7 @@
 //! activities), and the PNRR catalogue they fall under.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::BeginWrite;
 use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -13,7 +14,7 @@ use zona_core::Cents;
 /// next start, those already present are left as they are.
 pub(crate) async fn seed_pnrr(db: &Db) -> Result<()> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let present: Vec<String> = sqlx::query_scalar("SELECT code FROM pnrr_investments")
             .fetch_all(&mut *tx)
             .await?;
@@ -144,7 +145,8 @@ pub struct ProjectRow {
     pub cup_warning: Option<String>,
     pub responsible_organisation_id: Option<i64>,
     pub responsible_name: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ProjectStatus,
     pub published: bool,
     pub version: i64,
 }
@@ -196,7 +198,7 @@ pub struct Project {
 
 impl Project {
     pub fn status(&self) -> ProjectStatus {
-        ProjectStatus::from_code(&self.row.status).unwrap_or(ProjectStatus::Planned)
+        self.row.status
     }
     pub fn resources(&self) -> Option<Cents> {
         self.row.resources_cents.map(Cents)
@@ -397,7 +399,7 @@ macro_rules! write_children {
 pub async fn create_project(db: &Db, actor: &Actor, input: &ProjectInput) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO projects (zone_id, title, summary, service, zone_note, duration_text, \
              start_date, end_date, resources_cents, funding, pnrr_code, cup, cup_warning, \
@@ -446,7 +448,7 @@ pub async fn update_project(
     let before = get_project(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE projects SET title = $1, summary = $2, service = $3, zone_note = $4, \
              duration_text = $5, start_date = $6, end_date = $7, resources_cents = $8, \
@@ -495,7 +497,7 @@ pub async fn delete_project(db: &Db, actor: &Actor, id: i64, version: i64) -> Re
         return Err(StoreError::Conflict);
     }
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for table in ["project_actions", "project_targets", "project_activities"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
                 .bind(id)

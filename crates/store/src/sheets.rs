@@ -2,6 +2,7 @@
 //! annual plan, and the funding lines the integrated budget is made of.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::BeginWrite;
 use crate::db::{bind_params, Filter, Param};
 use crate::{now, on_db, Db, Page, Result, StoreError};
 use rust_decimal::Decimal;
@@ -298,7 +299,7 @@ pub async fn add_sheets(
     let t = now();
     let zone_id = plan_info(db, annual_plan_id).await?.zone_id;
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let mut ids = Vec::with_capacity(items.len());
         for s in items {
             let c = &s.content;
@@ -443,7 +444,7 @@ pub async fn update_sheet(
     let t = now();
     let zone_id = before.row.zone_id;
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let done = sqlx::query(
             "UPDATE activity_sheets SET title = $1, description = $2, programme_id = $3, sector = $4, kind = $5, \
              unit_id = $6, organisation_id = $7, start_date = $8, end_date = $9, internal_notes = $10, \
@@ -550,7 +551,7 @@ pub async fn apply_event(
         SheetEvent::Accept => action::ACCEPT,
     };
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let done = sqlx::query(
             "UPDATE activity_sheets SET status = $1, review_comment = $2, version = version + 1, updated_at = $3 \
              WHERE id = $4 AND version = $5",
@@ -626,7 +627,7 @@ pub async fn approve_plan(
     can_approve(&statuses).map_err(StoreError::Refused)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let act_id = insert_act!(tx, plan.zone_id, annual_plan_id, act, t);
         let done = sqlx::query(
             "UPDATE annual_plans SET status = $1, approved_at = $2, version = version + 1, updated_at = $2 \
@@ -967,7 +968,7 @@ pub async fn roll_over(
     .await)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let plan: i64 = sqlx::query_scalar(
             "INSERT INTO annual_plans (zone_id, year, health_plan_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
         )
@@ -1081,7 +1082,7 @@ pub async fn save_monitoring(
     }
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for ((id, _, m), before) in items.iter().zip(&befores) {
             let done = sqlx::query(
                 "UPDATE activity_sheets SET progress = $1, survey_date = $2, monitoring_notes = $3, \

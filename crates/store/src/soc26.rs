@@ -2,6 +2,7 @@
 //! was typed in (see docs/soc26.md), complete or draft.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::BeginWrite;
 use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -72,7 +73,7 @@ pub async fn save(
             .unwrap_or(serde_json::Value::String(s.to_string()))
     };
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let (id, entry) = match (&before, expected_version) {
             (None, None) => {
                 let id: i64 = sqlx::query_scalar(
@@ -149,7 +150,7 @@ pub async fn import(
 ) -> Result<usize> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for (municipality_id, data, complete) in forms {
             let (zone_id, name): (i64, String) =
                 sqlx::query_as("SELECT zone_id, name FROM municipalities WHERE id = $1")
@@ -233,7 +234,7 @@ pub async fn set_permanent_staff(
 ) -> Result<()> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let before = sqlx::query_as::<_, PermanentStaff>(
             "SELECT municipality_id, fte_hundredths, version FROM permanent_social_workers \
              WHERE zone_id = $1 AND year = $2 ORDER BY municipality_id",

@@ -1,6 +1,7 @@
 //! Regions, zones and municipalities (with resident population by year).
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::BeginWrite;
 use crate::db::{bind_params, Filter, Param};
 use crate::{now, on_db, updated, Db, Page, Result, StoreError};
 use serde::Serialize;
@@ -90,7 +91,7 @@ pub async fn get_region(db: &Db, id: i64) -> Result<Option<Region>> {
 pub async fn create_region(db: &Db, actor: &Actor, input: &RegionInput) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO regions (code, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
         )
@@ -119,7 +120,7 @@ pub async fn update_region(
     let before = get_region(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE regions SET code = $1, name = $2, updated_at = $3, version = version + 1 \
              WHERE id = $4 AND version = $5",
@@ -194,7 +195,7 @@ pub async fn set_family_clinics_inner_rate(
     let before = get_zone(db, zone_id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE zones SET family_clinics_inner_rate = $1, updated_at = $2, version = version + 1 \
              WHERE id = $3 AND version = $4",
@@ -280,7 +281,7 @@ fn zone_snapshot(z: &Zone) -> ZoneInput {
 pub async fn create_zone(db: &Db, actor: &Actor, input: &ZoneInput) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO zones (region_id, code, name, lead_organisation, created_at, updated_at, seat_municipality_id) \
              VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
@@ -314,7 +315,7 @@ pub async fn update_zone(
     let before = get_zone(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE zones SET region_id = $1, code = $2, name = $3, lead_organisation = $4, updated_at = $5, \
              version = version + 1, seat_municipality_id = $8 WHERE id = $6 AND version = $7",
@@ -494,7 +495,7 @@ fn municipality_snapshot(m: &Municipality) -> MunicipalityInput {
 pub async fn create_municipality(db: &Db, actor: &Actor, input: &MunicipalityInput) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO municipalities (zone_id, istat_code, name, created_at, updated_at, inner_area, patron_day) \
              VALUES ($1, $2, $3, $4, $4, $5, $6) RETURNING id",
@@ -530,7 +531,7 @@ pub async fn update_municipality(
         .ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE municipalities SET istat_code = $1, name = $2, updated_at = $3, version = version + 1, \
              inner_area = $6, patron_day = $7 WHERE id = $4 AND version = $5",
@@ -573,7 +574,7 @@ pub async fn set_population(
         .into_iter()
         .find(|x| x.year == p.year);
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query(
             "INSERT INTO municipality_populations (municipality_id, year, population, source) \
              VALUES ($1, $2, $3, $4) ON CONFLICT (municipality_id, year) \
@@ -652,7 +653,7 @@ pub async fn set_active(
     );
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(&sql)
             .bind(active)
             .bind(t)

@@ -1,6 +1,7 @@
 //! Users, their role grants, and the record of failed logins.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::BeginWrite;
 use crate::db::{Filter, Param};
 use crate::territory::list_query;
 use crate::{now, on_db, updated, Db, Page, Result, StoreError};
@@ -144,7 +145,7 @@ pub async fn create_user(
 ) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, full_name, email, password_hash, zone_id, organisation_id, \
              must_change_password, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -180,7 +181,7 @@ pub async fn update_user(
     let before = get_user(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
             "UPDATE users SET full_name = $1, email = $2, organisation_id = $3, updated_at = $4, \
              version = version + 1 WHERE id = $5 AND version = $6",
@@ -225,7 +226,7 @@ pub async fn set_password(
         .map(crate::sessions::hash_token)
         .unwrap_or_default();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query(
             "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, \
              version = version + 1 WHERE id = $4",
@@ -319,7 +320,7 @@ pub async fn roles(db: &Db, user_id: i64) -> Result<Vec<UserRole>> {
 pub async fn add_role(db: &Db, actor: &Actor, user_id: i64, grant: &Grant) -> Result<i64> {
     let user = get_user(db, user_id).await?.ok_or(StoreError::NotFound)?;
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO user_roles (user_id, role, zone_id, unit_id, organisation_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -355,7 +356,7 @@ pub async fn remove_role(db: &Db, actor: &Actor, user_id: i64, role_id: i64) -> 
         .find(|r| r.id == role_id)
         .ok_or(StoreError::NotFound)?;
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("DELETE FROM user_roles WHERE id = $1 AND user_id = $2")
             .bind(role_id)
             .bind(user_id)
@@ -415,7 +416,7 @@ pub async fn admit_login(
 ) -> Result<Admission> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let counted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO login_throttle (username, client, failures, last_failure_at) \
              VALUES ($1, $2, 1, $3) \

@@ -2,6 +2,7 @@
 //! shared by every zone.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::BeginWrite;
 use crate::{now, on_db, Db, Result, StoreError};
 use serde::Serialize;
 use zona_core::planning::{Vocabularies, Vocabulary};
@@ -24,7 +25,7 @@ pub struct Term {
 pub async fn seed_missing(db: &Db) -> Result<()> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for v in Vocabulary::ALL {
             let n: i64 =
                 sqlx::query_scalar("SELECT count(*) FROM vocabulary_terms WHERE vocabulary = $1")
@@ -121,7 +122,7 @@ pub async fn add_term(
 ) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let position: i64 = sqlx::query_scalar(
             "SELECT coalesce(max(position), 0) + 1 FROM vocabulary_terms WHERE vocabulary = $1",
         )
@@ -172,7 +173,7 @@ pub async fn update_term(
 ) -> Result<()> {
     let t = now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let before = sqlx::query_as::<_, Term>(
             "SELECT id, vocabulary, code, label, description, position, active, version FROM vocabulary_terms WHERE id = $1",
         )

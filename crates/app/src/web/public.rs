@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn published(p: &AnnualPlanSummary) -> bool {
-    PlanStatus::from_code(&p.status) == Some(PlanStatus::Approved)
+    p.status == PlanStatus::Approved
 }
 
 /// The public zone's approved plans.

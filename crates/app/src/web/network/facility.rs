@@ -248,7 +248,7 @@ fn values_of(f: &Facility) -> FormValues {
     let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     let mut v = FormValues::from([
         ("nome".into(), r.name.clone()),
-        ("tipo".into(), r.kind.clone()),
+        ("tipo".into(), r.kind.code().to_string()),
         ("hub_spoke".into(), r.hub_spoke.clone().unwrap_or_default()),
         (
             "apertura".into(),
@@ -257,7 +257,7 @@ fn values_of(f: &Facility) -> FormValues {
         ("utenti".into(), n(r.catchment)),
         ("comune".into(), n(r.municipality_id)),
         ("indirizzo".into(), r.address.clone().unwrap_or_default()),
-        ("stato".into(), r.status.clone()),
+        ("stato".into(), r.status.code().to_string()),
         ("posti".into(), n(r.places)),
         (
             "caratterizzazione".into(),

@@ -202,8 +202,8 @@ fn filter_facilities<'a>(all: &'a [Facility], q: &HashMap<String, String>) -> Ve
     let pick = |k: &str| q.get(k).map(String::as_str).filter(|v| !v.is_empty());
     let text = pick("q").map(|t| t.to_lowercase());
     all.iter()
-        .filter(|f| pick("tipo").is_none_or(|k| f.row.kind == k))
-        .filter(|f| pick("stato").is_none_or(|s| f.row.status == s))
+        .filter(|f| pick("tipo").is_none_or(|k| f.row.kind.code() == k))
+        .filter(|f| pick("stato").is_none_or(|s| f.row.status.code() == s))
         .filter(|f| {
             pick("comune")
                 .is_none_or(|m| f.row.municipality_id.map(|i| i.to_string()).as_deref() == Some(m))

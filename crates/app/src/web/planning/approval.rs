@@ -26,7 +26,7 @@ pub(super) async fn office_plan(
 ) -> Result<AnnualPlanSummary, AppError> {
     let (zone_id, summary) = plan_of(state, ctx, year).await?;
     require(ctx, Action::Administer { zone_id })?;
-    if PlanStatus::from_code(&summary.status) == Some(PlanStatus::Approved) {
+    if summary.status == PlanStatus::Approved {
         return Err(AppError::BadRequest(format!(
             "La Programmazione Operativa Annuale {year} è già approvata."
         )));
@@ -168,7 +168,7 @@ pub(super) async fn my_sheets(State(state): State<AppState>, ctx: Ctx) -> PageRe
         .unwrap_or_default();
     let mut out = Vec::new();
     for plan in planning::annual_plans(&state.db, zone_id).await? {
-        if PlanStatus::from_code(&plan.status) != Some(PlanStatus::Open) {
+        if plan.status != PlanStatus::Open {
             continue;
         }
         let queries: Vec<SheetQuery> = if office {

@@ -99,7 +99,7 @@ pub(super) fn values_of(p: &Project) -> FormValues {
                 .map(|i| i.to_string())
                 .unwrap_or_default(),
         ),
-        ("stato".into(), r.status.clone()),
+        ("stato".into(), r.status.code().to_string()),
         (
             "attivita_poa".into(),
             p.activities

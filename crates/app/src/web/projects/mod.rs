@@ -104,7 +104,7 @@ fn filtered(all: Vec<Project>, q: &HashMap<String, String>) -> Vec<Project> {
                     .is_some_and(|x| x == c || x.starts_with(&format!("{c}.")))
             })
         })
-        .filter(|p| pick("stato").is_none_or(|s| p.row.status == s))
+        .filter(|p| pick("stato").is_none_or(|s| p.row.status.code() == s))
         .filter(|p| {
             text.as_ref().is_none_or(|t| {
                 p.row.title.to_lowercase().contains(t)
