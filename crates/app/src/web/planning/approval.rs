@@ -2,6 +2,9 @@
 //! own sheets.
 
 use super::*;
+use crate::usecase::planning as usecase;
+use crate::usecase::Error;
+use serde::{Deserialize, Serialize};
 
 // ------------------------------------------------------------------ approval
 
@@ -19,31 +22,65 @@ pub(super) struct ApprovePage {
     errors_summary: Option<String>,
 }
 
-pub(super) async fn office_plan(
-    state: &AppState,
-    ctx: &Ctx,
-    year: i64,
-) -> Result<AnnualPlanSummary, AppError> {
-    let (zone_id, summary) = plan_of(state, ctx, year).await?;
-    require(ctx, Action::Administer { zone_id })?;
-    if summary.status == PlanStatus::Approved {
-        return Err(AppError::BadRequest(format!(
-            "La Programmazione Operativa Annuale {year} è già approvata."
-        )));
-    }
-    Ok(summary)
+/// The approval form as sent.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub(super) struct ApprovalForm {
+    issuer: String,
+    number: String,
+    date: String,
+    description: String,
 }
 
-pub(super) async fn approval_block(
-    state: &AppState,
-    plan_id: i64,
-) -> Result<Option<String>, AppError> {
-    let statuses: Vec<SheetStatus> = sheets::status_counts(&state.db, plan_id)
-        .await?
-        .into_iter()
-        .flat_map(|(s, n)| std::iter::repeat_n(s, n as usize))
-        .collect();
-    Ok(can_approve(&statuses).err())
+impl ApprovalForm {
+    fn parse(&self) -> Result<usecase::ApprovalAct, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let issuer = e.check("issuer", required_text(&self.issuer, 200));
+        let number = e.check("number", required_text(&self.number, 50));
+        let date = match self.date.trim() {
+            "" => {
+                e.add("date", "Indicare la data dell'atto.");
+                None
+            }
+            s => e.check("date", format::parse_date(s)),
+        };
+        let description = e.check("description", optional_text(&self.description, 2000));
+        match (issuer, number, date, description) {
+            (Some(issuer), Some(number), Some(date), Some(description)) if e.is_empty() => {
+                Ok(usecase::ApprovalAct {
+                    issuer,
+                    number,
+                    date,
+                    description,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+fn approve_page(
+    ctx: &Ctx,
+    year: i64,
+    form: &ApprovalForm,
+    blocked: Option<String>,
+    errors: FieldErrors,
+) -> ApprovePage {
+    let n = errors.len();
+    ApprovePage {
+        page: plan_crumbs(ctx, format!("Approvazione del POA {year}"), year),
+        year,
+        blocked,
+        issuer: form.issuer.clone(),
+        number: form.number.clone(),
+        date: form.date.clone(),
+        description: form.description.clone(),
+        errors_summary: (n > 0).then(|| {
+            let fields = if n == 1 { "campo" } else { "campi" };
+            format!("L'approvazione non è stata registrata: {n} {fields} da correggere.")
+        }),
+        errors,
+    }
 }
 
 pub(super) async fn approve_form(
@@ -51,87 +88,40 @@ pub(super) async fn approve_form(
     ctx: Ctx,
     Path(year): Path<i64>,
 ) -> PageResult {
-    let summary = office_plan(&state, &ctx, year).await?;
-    Ok(render_page(&ApprovePage {
-        page: plan_crumbs(&ctx, format!("Approvazione del POA {year}"), year),
-        year,
-        blocked: approval_block(&state, summary.id).await?,
+    let plan = usecase::open_for_approval(&state.db, &ctx.caller(), year).await?;
+    let form = ApprovalForm {
         issuer: "Conferenza Zonale dei Sindaci Integrata".into(),
-        number: String::new(),
-        date: String::new(),
-        description: String::new(),
-        errors: FieldErrors::new(),
-        errors_summary: None,
-    }))
+        ..Default::default()
+    };
+    let blocked = usecase::approval_block(&state.db, plan.id).await?;
+    let page = approve_page(&ctx, year, &form, blocked, FieldErrors::new());
+    Ok(render_page(&page))
 }
 
 pub(super) async fn approve(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(year): Path<i64>,
-    Form(v): Form<HashMap<String, String>>,
+    Form(form): Form<ApprovalForm>,
 ) -> PageResult {
-    let summary = office_plan(&state, &ctx, year).await?;
-    let get = |k: &str| v.get(k).cloned().unwrap_or_default();
-    let mut errors = FieldErrors::new();
-    let issuer = errors.check("issuer", required_text(&get("issuer"), 200));
-    let number = errors.check("number", required_text(&get("number"), 50));
-    let date = match get("date").trim() {
-        "" => {
-            errors.add("date", "Indicare la data dell'atto.");
-            None
+    let caller = ctx.caller();
+    let (blocked, errors) = match usecase::approve(&state.db, &caller, year, form.parse()).await {
+        Ok(()) => {
+            return Ok(with_flash(
+                Redirect::to(&format!("/pianificazione/poa/{year}")),
+                FlashKind::Success,
+                &format!("Programmazione Operativa Annuale {year} approvata: da ora è in sola lettura; le modifiche si registrano come variazioni."),
+            ))
         }
-        s => errors.check("date", format::parse_date(s)),
-    };
-    let description = errors
-        .check("description", optional_text(&get("description"), 2000))
-        .flatten();
-    let blocked = approval_block(&state, summary.id).await?;
-    let page = |errors: FieldErrors, blocked: Option<String>| {
-        let n = errors.len();
-        ApprovePage {
-            page: plan_crumbs(&ctx, format!("Approvazione del POA {year}"), year),
-            year,
-            blocked,
-            issuer: get("issuer"),
-            number: get("number"),
-            date: get("date"),
-            description: get("description"),
-            errors_summary: (n > 0).then(|| {
-                format!(
-                    "L'approvazione non è stata registrata: {n} {} da correggere.",
-                    if n == 1 { "campo" } else { "campi" }
-                )
-            }),
-            errors,
+        Err(Error::Refused(m)) => (Some(m), FieldErrors::new()),
+        Err(Error::Invalid(e)) => {
+            let plan = usecase::open_plan(&state.db, &caller, year).await?;
+            (usecase::approval_block(&state.db, plan.id).await?, e)
         }
+        Err(e) => return Err(e.into()),
     };
-    let (Some(issuer), Some(number), Some(act_date), None) = (issuer, number, date, &blocked)
-    else {
-        let mut r = render_page(&page(errors, blocked));
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(r);
-    };
-    let act = ActInput {
-        kind: ActKind::Approval,
-        issuer,
-        number,
-        act_date,
-        description,
-    };
-    match sheets::approve_plan(&state.db, &ctx.actor(), summary.id, &act).await {
-        Ok(()) => Ok(with_flash(
-            Redirect::to(&format!("/pianificazione/poa/{year}")),
-            FlashKind::Success,
-            &format!("Programmazione Operativa Annuale {year} approvata: da ora è in sola lettura; le modifiche si registrano come variazioni."),
-        )),
-        Err(StoreError::Refused(m)) => {
-            let mut r = render_page(&page(errors, Some(m)));
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
-        }
-        Err(e) => Err(e.into()),
-    }
+    let page = approve_page(&ctx, year, &form, blocked, errors);
+    Ok(crate::web::page::form_page(true, &page))
 }
 
 // ------------------------------------------------------------------ my sheets

@@ -16,14 +16,12 @@ use axum::{Form, Router};
 use std::collections::HashMap;
 use zona_core::authz::Action;
 use zona_core::format;
-use zona_core::planning::{
-    can_approve, ActKind, BudgetAxis, PlanStatus, SheetStatus, Vocabularies, Vocabulary,
-};
+use zona_core::planning::{BudgetAxis, PlanStatus, SheetStatus, Vocabularies, Vocabulary};
 use zona_core::validation::{optional_text, required_text};
 use zona_core::{Cents, FieldErrors};
 use zona_reports::ExportFormat;
 use zona_store::planning::{self, AnnualPlanSummary, ObjectiveNode};
-use zona_store::sheets::{self, ActInput, PlanAct, SheetQuery, SheetSummary};
+use zona_store::sheets::{self, PlanAct, SheetQuery, SheetSummary};
 use zona_store::territory::ListQuery;
 use zona_store::{organisations, vocabularies, Page, StoreError};
 

@@ -1,0 +1,86 @@
+//! Annual operating plans (POA): a plan of the caller's zone by its year,
+//! and its approval by the mayors' conference.
+//!
+//! A plan is approved once every sheet is accepted
+//! (`zona_core::planning::can_approve`); from then on it is read-only and a
+//! change is an amendment with its act (`usecase::sheets`).
+
+use super::{Caller, Error, Input};
+use time::Date;
+use zona_core::authz::Action;
+use zona_core::planning::{can_approve, ActKind, PlanStatus, SheetStatus};
+use zona_store::planning::{self, AnnualPlanSummary};
+use zona_store::sheets::{self, ActInput};
+use zona_store::Db;
+
+/// The plan of `year` of the caller's zone, for its internal readers.
+pub async fn open_plan(db: &Db, caller: &Caller, year: i64) -> Result<AnnualPlanSummary, Error> {
+    let zone_id = caller.zone()?;
+    caller.require(Action::ReadInternal { zone_id })?;
+    planning::annual_plans(db, zone_id)
+        .await?
+        .into_iter()
+        .find(|p| p.year == year)
+        .ok_or(Error::NotFound)
+}
+
+/// The plan of `year`, for the planning office while it is still open.
+pub async fn open_for_approval(
+    db: &Db,
+    caller: &Caller,
+    year: i64,
+) -> Result<AnnualPlanSummary, Error> {
+    let plan = open_plan(db, caller, year).await?;
+    let zone_id = caller.zone()?;
+    caller.require(Action::Administer { zone_id })?;
+    if plan.status == PlanStatus::Approved {
+        return Err(Error::Refused(format!(
+            "La Programmazione Operativa Annuale {year} è già approvata."
+        )));
+    }
+    Ok(plan)
+}
+
+/// Why the plan cannot be approved yet, in Italian; `None` when it can.
+pub async fn approval_block(db: &Db, plan_id: i64) -> Result<Option<String>, Error> {
+    let statuses: Vec<SheetStatus> = sheets::status_counts(db, plan_id)
+        .await?
+        .into_iter()
+        .flat_map(|(s, n)| std::iter::repeat_n(s, usize::try_from(n).unwrap_or(0)))
+        .collect();
+    Ok(can_approve(&statuses).err())
+}
+
+/// The act that approves a plan.
+#[derive(Clone, Debug)]
+pub struct ApprovalAct {
+    /// Who issued it, e.g. the mayors' conference.
+    pub issuer: String,
+    pub number: String,
+    pub date: Date,
+    pub description: Option<String>,
+}
+
+/// Approves the plan of `year` with its act. The store checks again, in
+/// its transaction, that the plan is still open and every sheet accepted.
+pub async fn approve(
+    db: &Db,
+    caller: &Caller,
+    year: i64,
+    act: Input<ApprovalAct>,
+) -> Result<(), Error> {
+    let plan = open_for_approval(db, caller, year).await?;
+    let act = act?;
+    if let Some(reason) = approval_block(db, plan.id).await? {
+        return Err(Error::Refused(reason));
+    }
+    let act = ActInput {
+        kind: ActKind::Approval,
+        issuer: act.issuer,
+        number: act.number,
+        act_date: act.date,
+        description: act.description,
+    };
+    sheets::approve_plan(db, &caller.actor, plan.id, &act).await?;
+    Ok(())
+}
