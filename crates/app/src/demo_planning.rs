@@ -626,7 +626,7 @@ async fn load_frame(
         pis_id,
         1,
         &pis::KnowledgeInput {
-            status: "in_force".into(),
+            status: HealthPlanStatus::InForce,
             regional_plan_id: Some(pssir),
             health_profile: None,
             services_profile: None,
@@ -654,7 +654,7 @@ async fn load_frame(
         next,
         1,
         &pis::KnowledgeInput {
-            status: "in_preparation".into(),
+            status: HealthPlanStatus::InPreparation,
             regional_plan_id: Some(pssir),
             health_profile: Some(
                 "Profilo di salute 2024 (seed 000): inverno demografico, con il rapporto giovani/anziani ribaltato; \

@@ -8,6 +8,7 @@ use crate::sheets::{ActInput, PlanAct};
 use crate::{now, on_db, Db, Result, StoreError};
 use serde::Serialize;
 use time::Date;
+use zona_core::planning::HealthPlanStatus;
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct RegionalPlan {
@@ -148,7 +149,8 @@ pub struct HealthPlanDetail {
     pub title: String,
     pub period_start: i64,
     pub period_end: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: HealthPlanStatus,
     pub regional_plan_id: Option<i64>,
     pub health_profile: Option<String>,
     pub services_profile: Option<String>,
@@ -179,7 +181,7 @@ pub async fn get_health_plan(db: &Db, id: i64) -> Result<Option<HealthPlanDetail
 /// The knowledge section and the plan's frame, as the planning office edits them.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct KnowledgeInput {
-    pub status: String,
+    pub status: HealthPlanStatus,
     pub regional_plan_id: Option<i64>,
     pub health_profile: Option<String>,
     pub services_profile: Option<String>,
@@ -201,7 +203,7 @@ pub async fn update_knowledge(
             "UPDATE health_plans SET status = $1, regional_plan_id = $2, health_profile = $3, services_profile = $4, \
              documents = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
         )
-        .bind(&input.status)
+        .bind(input.status.code())
         .bind(input.regional_plan_id)
         .bind(&input.health_profile)
         .bind(&input.services_profile)
@@ -221,7 +223,7 @@ pub async fn update_knowledge(
                 before.title
             ))
             .before(&KnowledgeInput {
-                status: before.status.clone(),
+                status: before.status,
                 regional_plan_id: before.regional_plan_id,
                 health_profile: before.health_profile.clone(),
                 services_profile: before.services_profile.clone(),

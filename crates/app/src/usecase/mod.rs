@@ -11,6 +11,7 @@
 
 pub mod coprogramming;
 pub mod network;
+pub mod pis;
 pub mod planning;
 pub mod sessions;
 pub mod sheets;

@@ -2,20 +2,24 @@
 //! sections of the plan, the links of its health objectives, its acts and
 //! timeline. Reading is for every internal role; the planning office edits.
 
-use super::common::{require, same_zone, zone_of};
+use super::common::{require, zone_of};
 use super::ctx::{with_flash, Ctx, FlashKind};
 use super::page::{render_page, PageCtx, PageResult};
 use super::{AppError, AppState};
+use crate::usecase::pis as usecase;
+use crate::usecase::Error;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use serde::Deserialize;
 use std::collections::HashMap;
 use zona_core::authz::Action;
 use zona_core::format;
 use zona_core::planning::{ActKind, HealthPlanStatus};
 use zona_core::validation::{optional_text, required_text};
+use zona_core::FieldErrors;
 use zona_store::pis::{
     self, HealthPlanDetail, Milestone, RegionalObjective, RegionalPlan, StrategicLine,
 };
@@ -45,10 +49,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn region_of(state: &AppState, zone_id: i64) -> Result<i64, AppError> {
-    Ok(zona_store::territory::get_zone(&state.db, zone_id)
-        .await?
-        .ok_or(AppError::NotFound)?
-        .region_id)
+    Ok(usecase::region_of(&state.db, zone_id).await?)
 }
 
 #[derive(Template)]
@@ -66,7 +67,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         .await?
         .into_iter()
         .map(|p| {
-            let label = HealthPlanStatus::from_code(&p.status).map_or("", HealthPlanStatus::label);
+            let label = p.status.label();
             (p, label)
         })
         .collect();
@@ -118,13 +119,7 @@ fn period(m: &Milestone) -> String {
 }
 
 async fn load_plan(state: &AppState, ctx: &Ctx, id: i64) -> Result<HealthPlanDetail, AppError> {
-    let zone_id = zone_of(ctx)?;
-    require(ctx, Action::ReadInternal { zone_id })?;
-    let p = pis::get_health_plan(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    same_zone(ctx, p.zone_id)?;
-    Ok(p)
+    Ok(usecase::open(&state.db, &ctx.caller(), id).await?)
 }
 
 async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
@@ -198,7 +193,7 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         .into_iter()
         .map(|(_, when, what, public)| (when, what, public))
         .collect();
-    let status = HealthPlanStatus::from_code(&p.status).map_or("", HealthPlanStatus::label);
+    let status = p.status.label();
     Ok(render_page(&DetailPage {
         page: PageCtx::new(&ctx, p.title.clone())
             .crumb("Pianificazione", "/pianificazione")
@@ -233,72 +228,98 @@ fn back(id: i64, kind: FlashKind, message: &str) -> Response {
 }
 
 async fn office_plan(state: &AppState, ctx: &Ctx, id: i64) -> Result<HealthPlanDetail, AppError> {
-    let p = load_plan(state, ctx, id).await?;
-    require(ctx, Action::Administer { zone_id: p.zone_id })?;
-    Ok(p)
+    Ok(usecase::open_for_office(&state.db, &ctx.caller(), id).await?)
 }
 
-async fn save_knowledge(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(v): Form<HashMap<String, String>>,
-) -> PageResult {
-    let p = office_plan(&state, &ctx, id).await?;
-    let get = |k: &str| v.get(k).cloned().unwrap_or_default();
-    let status = get("status");
-    if HealthPlanStatus::from_code(&status).is_none() {
-        return Ok(back(id, FlashKind::Danger, "Stato del piano non valido."));
-    }
-    let regional_plan_id = match get("regional_plan_id").trim() {
-        "" => None,
-        r => {
-            let rid: i64 = r
-                .parse()
-                .map_err(|_| AppError::BadRequest("Piano regionale non valido.".into()))?;
-            let region = region_of(&state, p.zone_id).await?;
-            if !pis::regional_plans(&state.db, region)
-                .await?
-                .iter()
-                .any(|(rp, _)| rp.id == rid)
-            {
-                return Ok(back(id, FlashKind::Danger, "Piano regionale non valido."));
-            }
-            Some(rid)
+/// The answer to a change on the plan's page: a message on the page.
+fn answer(id: i64, outcome: Result<(), Error>, saved: &str) -> PageResult {
+    match outcome {
+        Ok(()) => Ok(back(id, FlashKind::Success, saved)),
+        Err(Error::Refused(m)) => Ok(back(id, FlashKind::Danger, &m)),
+        Err(Error::Invalid(e)) => {
+            let m = e.iter().next().map_or(String::new(), |(_, m)| m.to_string());
+            Ok(back(id, FlashKind::Danger, &m))
         }
-    };
-    let text = |k: &str, label: &str| -> Result<Option<String>, String> {
-        optional_text(&get(k), 20_000).map_err(|e| format!("{label}: {e}"))
-    };
-    let (health_profile, services_profile, documents) = match (
-        text("health_profile", "Profilo di salute"),
-        text("services_profile", "Profilo dei servizi"),
-        text("documents", "Documenti"),
-    ) {
-        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-            return Ok(back(id, FlashKind::Danger, &e))
-        }
-    };
-    let version: i64 = get("version")
-        .parse()
-        .map_err(|_| AppError::BadRequest("Versione del piano mancante.".into()))?;
-    let input = pis::KnowledgeInput {
-        status,
-        regional_plan_id,
-        health_profile,
-        services_profile,
-        documents,
-    };
-    match pis::update_knowledge(&state.db, &ctx.actor(), id, version, &input).await {
-        Ok(()) => Ok(back(id, FlashKind::Success, "Sezione conoscitiva e quadro del piano salvati.")),
-        Err(StoreError::Conflict) => Ok(back(
+        Err(Error::Conflict) => Ok(back(
             id,
             FlashKind::Warning,
             "Il piano è stato modificato da un'altra persona dopo che hai aperto la pagina: le tue modifiche non sono state salvate. Ricontrolla e salva di nuovo.",
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The plan's frame and knowledge section as sent.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct KnowledgeForm {
+    status: String,
+    regional_plan_id: String,
+    health_profile: String,
+    services_profile: String,
+    documents: String,
+    version: String,
+}
+
+impl KnowledgeForm {
+    fn parse(&self) -> Result<pis::KnowledgeInput, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let status = HealthPlanStatus::from_code(self.status.trim());
+        if status.is_none() {
+            e.add("status", "Stato del piano non valido.");
+        }
+        let regional_plan_id = match self.regional_plan_id.trim() {
+            "" => None,
+            r => match r.parse::<i64>() {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    e.add("regional_plan_id", "Piano regionale non valido.");
+                    None
+                }
+            },
+        };
+        let mut text = |k: &str, label: &str, v: &str| {
+            let r = optional_text(v, 20_000).map_err(|m| format!("{label}: {m}"));
+            e.check(k, r).flatten()
+        };
+        let health_profile = text("health_profile", "Profilo di salute", &self.health_profile);
+        let services_profile = text(
+            "services_profile",
+            "Profilo dei servizi",
+            &self.services_profile,
+        );
+        let documents = text("documents", "Documenti", &self.documents);
+        match status {
+            Some(status) if e.is_empty() => Ok(pis::KnowledgeInput {
+                status,
+                regional_plan_id,
+                health_profile,
+                services_profile,
+                documents,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+async fn save_knowledge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<KnowledgeForm>,
+) -> PageResult {
+    let version: i64 = form
+        .version
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("Versione del piano mancante.".into()))?;
+    let outcome =
+        usecase::save_knowledge(&state.db, &ctx.caller(), id, version, form.parse()).await;
+    answer(
+        id,
+        outcome,
+        "Sezione conoscitiva e quadro del piano salvati.",
+    )
 }
 
 async fn add_line(
@@ -336,58 +357,35 @@ async fn add_line(
     }
 }
 
+/// The links of a health objective as sent: `regionale=<id>` and
+/// `linea=<id>`, once per ticked box.
 async fn save_links(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, objective)): Path<(i64, i64)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let p = office_plan(&state, &ctx, id).await?;
-    if !pis::health_objectives(&state.db, id)
-        .await?
-        .iter()
-        .any(|o| o.id == objective)
-    {
-        return Err(AppError::NotFound);
-    }
-    let region = region_of(&state, p.zone_id).await?;
-    let frame: Vec<i64> = pis::regional_plans(&state.db, region)
-        .await?
-        .into_iter()
-        .filter(|(r, _)| Some(r.id) == p.regional_plan_id)
-        .flat_map(|(_, o)| o.into_iter().map(|o| o.id))
-        .collect();
-    let lines: Vec<i64> = pis::strategic_lines(&state.db, id)
-        .await?
-        .iter()
-        .map(|l| l.id)
-        .collect();
-    let ids = |key: &str, allowed: &[i64]| -> Result<Vec<i64>, AppError> {
+    let ids = |key: &str| -> Result<Vec<i64>, AppError> {
         pairs
             .iter()
             .filter(|(k, _)| k == key)
-            .map(|(_, v)| match v.parse::<i64>() {
-                Ok(n) if allowed.contains(&n) => Ok(n),
-                _ => Err(AppError::BadRequest("Collegamento non valido.".into())),
+            .map(|(_, v)| {
+                v.parse::<i64>()
+                    .map_err(|_| AppError::BadRequest("Collegamento non valido.".into()))
             })
             .collect()
     };
-    let regional = ids("regionale", &frame)?;
-    let chosen_lines = ids("linea", &lines)?;
-    pis::set_objective_links(
-        &state.db,
-        &ctx.actor(),
-        p.zone_id,
-        objective,
-        &regional,
-        &chosen_lines,
-    )
-    .await?;
-    Ok(back(
-        id,
-        FlashKind::Success,
-        "Collegamenti dell'obiettivo di salute salvati.",
-    ))
+    let (regional, lines) = (ids("regionale")?, ids("linea")?);
+    let caller = ctx.caller();
+    match usecase::set_links(&state.db, &caller, (id, objective), &regional, &lines).await {
+        Ok(()) => Ok(back(
+            id,
+            FlashKind::Success,
+            "Collegamenti dell'obiettivo di salute salvati.",
+        )),
+        Err(Error::Refused(m)) => Err(AppError::BadRequest(m)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn add_milestone(
@@ -448,43 +446,54 @@ async fn add_milestone(
     ))
 }
 
+/// An act of the plan as sent.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ActForm {
+    kind: String,
+    issuer: String,
+    number: String,
+    act_date: String,
+    description: String,
+}
+
+impl ActForm {
+    fn parse(&self) -> Result<ActInput, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let kind = ActKind::from_code(self.kind.trim());
+        if kind.is_none() {
+            e.add("kind", "Tipo di atto non valido.");
+        }
+        let issuer = required_text(&self.issuer, 200);
+        let number = required_text(&self.number, 50);
+        if issuer.is_err() || number.is_err() {
+            e.add("issuer", "Indicare l'organo e il numero dell'atto.");
+        }
+        let date =
+            format::parse_date(self.act_date.trim()).map_err(|m| format!("Data dell'atto: {m}"));
+        let act_date = e.check("act_date", date);
+        let description = optional_text(&self.description, 2_000).ok().flatten();
+        match (kind, issuer, number, act_date) {
+            (Some(kind), Ok(issuer), Ok(number), Some(act_date)) if e.is_empty() => Ok(ActInput {
+                kind,
+                issuer,
+                number,
+                act_date,
+                description,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
 async fn add_act(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(v): Form<HashMap<String, String>>,
+    Form(form): Form<ActForm>,
 ) -> PageResult {
-    office_plan(&state, &ctx, id).await?;
-    let get = |k: &str| v.get(k).cloned().unwrap_or_default();
-    let Some(kind) = ActKind::from_code(&get("kind")).filter(|k| *k != ActKind::Amendment) else {
-        return Ok(back(id, FlashKind::Danger, "Tipo di atto non valido."));
-    };
-    let (issuer, number) = match (
-        required_text(&get("issuer"), 200),
-        required_text(&get("number"), 50),
-    ) {
-        (Ok(b), Ok(n)) => (b, n),
-        _ => {
-            return Ok(back(
-                id,
-                FlashKind::Danger,
-                "Indicare l'organo e il numero dell'atto.",
-            ))
-        }
-    };
-    let act_date = match format::parse_date(&get("act_date")) {
-        Ok(d) => d,
-        Err(e) => return Ok(back(id, FlashKind::Danger, &format!("Data dell'atto: {e}"))),
-    };
-    let act = ActInput {
-        kind,
-        issuer,
-        number,
-        act_date,
-        description: optional_text(&get("description"), 2_000).ok().flatten(),
-    };
-    pis::add_act(&state.db, &ctx.actor(), id, &act).await?;
-    Ok(back(id, FlashKind::Success, "Atto registrato."))
+    let outcome = usecase::add_act(&state.db, &ctx.caller(), id, form.parse()).await;
+    answer(id, outcome, "Atto registrato.")
 }
 
 #[derive(Template)]
