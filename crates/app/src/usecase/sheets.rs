@@ -6,12 +6,12 @@
 //! Once the plan is approved a change is an amendment (*variazione*), which
 //! only the office records, with the act that orders it.
 
-use super::{Caller, Error};
+use super::{Caller, Error, Input};
 use zona_core::authz::Action;
 use zona_core::format;
 use zona_core::planning::{
-    self as rules, validate_sheet, ActKind, PlanStatus, SheetContent, SheetForm, SheetRefs,
-    Vocabularies,
+    self as rules, validate_sheet, ActKind, PlanStatus, SheetContent, SheetEvent, SheetForm,
+    SheetRefs, SheetStatus, Vocabularies,
 };
 use zona_core::validation::{optional_text, required_text};
 use zona_core::FieldErrors;
@@ -274,4 +274,26 @@ pub fn form_from(c: &SheetContent) -> SheetForm {
             .collect(),
         internal_notes: c.internal_notes.clone().unwrap_or_default(),
     }
+}
+
+/// Moves a sheet through its workflow: its unit's editor (or the office)
+/// submits it; only the office returns it with a comment or accepts it.
+/// The store checks the move against the sheet's state in its transaction.
+pub async fn apply_event(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    input: Input<(SheetEvent, i64)>,
+    comment: &str,
+) -> Result<SheetStatus, Error> {
+    let s = open(db, caller, id).await?;
+    let zone_id = s.row.zone_id;
+    if !may_edit(caller, zone_id, s.content.unit_id) {
+        return Err(Error::Forbidden);
+    }
+    let (event, version) = input?;
+    if event != SheetEvent::Submit {
+        caller.require(Action::Administer { zone_id })?;
+    }
+    Ok(sheets::apply_event(db, &caller.actor, id, version, event, Some(comment)).await?)
 }

@@ -24,7 +24,7 @@ use zona_store::audit::{self, AuditQuery};
 use zona_store::planning;
 use zona_store::sheets::{self, Sheet};
 use zona_store::territory::{self, ListQuery};
-use zona_store::{vocabularies, Page, StoreError};
+use zona_store::{vocabularies, Page};
 
 mod form;
 
@@ -339,50 +339,63 @@ async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
 
 // ------------------------------------------------------------------ workflow
 
+/// A workflow action on a sheet as sent.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct EventForm {
+    event: String,
+    comment: String,
+    version: String,
+}
+
+impl EventForm {
+    fn parse(&self) -> Result<(SheetEvent, i64), FieldErrors> {
+        let mut e = FieldErrors::new();
+        let event = match self.event.as_str() {
+            "submit" => Some(SheetEvent::Submit),
+            "return" => Some(SheetEvent::Return),
+            "accept" => Some(SheetEvent::Accept),
+            _ => None,
+        };
+        if event.is_none() {
+            e.add("event", "Azione non riconosciuta.");
+        }
+        let version = self.version.trim().parse::<i64>().ok();
+        if version.is_none() {
+            e.add("version", "Versione della scheda mancante.");
+        }
+        match (event, version) {
+            (Some(event), Some(version)) => Ok((event, version)),
+            _ => Err(e),
+        }
+    }
+}
+
 async fn event(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(values): Form<Pairs>,
+    Form(form): Form<EventForm>,
 ) -> PageResult {
-    let s = load(&state, &ctx, id).await?;
-    let zone_id = s.row.zone_id;
-    if !usecase::may_edit(&ctx.caller(), zone_id, s.content.unit_id) {
-        return Err(AppError::Forbidden);
-    }
-    let get = |k: &str| {
-        values
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    };
-    let event = match get("event") {
-        "submit" => SheetEvent::Submit,
-        "return" => SheetEvent::Return,
-        "accept" => SheetEvent::Accept,
-        _ => return Err(AppError::BadRequest("Azione non riconosciuta.".into())),
-    };
-    if event != SheetEvent::Submit {
-        require(&ctx, Action::Administer { zone_id })?;
-    }
-    let version: i64 = get("version")
-        .parse()
-        .map_err(|_| AppError::BadRequest("Versione della scheda mancante.".into()))?;
+    let caller = ctx.caller();
+    let outcome = usecase::apply_event(&state.db, &caller, id, form.parse(), &form.comment).await;
     let back = Redirect::to(&format!("/pianificazione/attivita/{id}"));
-    let comment = get("comment");
-    match sheets::apply_event(&state.db, &ctx.actor(), id, version, event, Some(comment)).await {
-        Ok(to) => Ok(with_flash(
-            back,
-            FlashKind::Success,
-            &format!("{}: la scheda ora è «{}».", event.label(), to.label()),
+    match outcome {
+        Ok(to) => {
+            let done = form.parse().map(|(e, _)| e.label()).unwrap_or_default();
+            let msg = format!("{done}: la scheda ora è «{}».", to.label());
+            Ok(with_flash(back, FlashKind::Success, &msg))
+        }
+        // A form the page never sends: a damaged request.
+        Err(Error::Invalid(e)) => Err(AppError::BadRequest(
+            e.iter().next().map_or(String::new(), |(_, m)| m.to_string()),
         )),
-        Err(StoreError::Conflict) => Ok(with_flash(
+        Err(Error::Conflict) => Ok(with_flash(
             back,
             FlashKind::Warning,
             "La scheda è stata cambiata da un'altra persona mentre la guardavi: controlla la versione attuale e ripeti l'azione.",
         )),
-        Err(StoreError::Refused(m)) => Ok(with_flash(back, FlashKind::Danger, &m)),
+        Err(Error::Refused(m)) => Ok(with_flash(back, FlashKind::Danger, &m)),
         Err(e) => Err(e.into()),
     }
 }
