@@ -17,7 +17,8 @@ use axum::{Form, Router};
 use zona_core::authz::Action;
 use zona_core::format;
 use zona_core::planning::{
-    self as rules, PlanStatus, SheetEvent, SheetForm, SheetStatus, Vocabulary,
+    self as rules, PlanStatus, SheetContent, SheetEvent, SheetForm, SheetStatus, Vocabularies,
+    Vocabulary,
 };
 use zona_core::FieldErrors;
 use zona_store::audit::{self, AuditQuery};
@@ -195,6 +196,99 @@ fn opt_dec(d: Option<rust_decimal::Decimal>) -> String {
     d.map(format::decimal).unwrap_or_else(|| "—".into())
 }
 
+/// The names of the sheet's municipalities, "—" for none.
+async fn municipality_names(
+    state: &AppState,
+    zone_id: i64,
+    ids: &[i64],
+) -> Result<String, AppError> {
+    let q = ListQuery {
+        zone_id: Some(zone_id),
+        ..Default::default()
+    };
+    let (all, _) = territory::list_municipalities(&state.db, &q, Page::all()).await?;
+    let names: Vec<&str> = all
+        .iter()
+        .filter(|m| ids.contains(&m.id))
+        .map(|m| m.name.as_str())
+        .collect();
+    Ok(if names.is_empty() {
+        "—".into()
+    } else {
+        names.join(", ")
+    })
+}
+
+/// The workflow's buttons the caller sees: the unit's editor submits a
+/// sheet to fill or returned; the office accepts a submitted one or returns
+/// it (or an accepted one) with its comments. None once the plan is approved.
+fn workflow_actions(
+    plan: PlanStatus,
+    status: SheetStatus,
+    editor: bool,
+    office: bool,
+) -> Vec<WorkflowAction> {
+    let action = |event, label, needs_comment, primary| WorkflowAction {
+        event,
+        label,
+        needs_comment,
+        primary,
+    };
+    let mut actions = Vec::new();
+    if plan != PlanStatus::Open {
+        return actions;
+    }
+    if editor && matches!(status, SheetStatus::ToFill | SheetStatus::Returned) {
+        actions.push(action("submit", "Invia all'Ufficio di Piano", false, true));
+    }
+    if office && status == SheetStatus::Submitted {
+        actions.push(action("accept", "Accetta la scheda", false, true));
+    }
+    if office && matches!(status, SheetStatus::Submitted | SheetStatus::Accepted) {
+        actions.push(action(
+            "return",
+            "Restituisci con osservazioni",
+            true,
+            false,
+        ));
+    }
+    actions
+}
+
+fn funding_views(c: &SheetContent, labels: &Vocabularies) -> Vec<FundingView> {
+    c.funding
+        .iter()
+        .map(|f| FundingView {
+            source: labels.label(Vocabulary::FundingSource, &f.source).into(),
+            year: f.year,
+            amount: f.amount.to_string(),
+        })
+        .collect()
+}
+
+fn indicator_views(c: &SheetContent, labels: &Vocabularies) -> Vec<IndicatorView> {
+    c.indicators
+        .iter()
+        .map(|i| IndicatorView {
+            name: i.name.clone(),
+            unit: labels.label(Vocabulary::IndicatorUnit, &i.unit).into(),
+            baseline: opt_dec(i.baseline),
+            target: opt_dec(i.target),
+            actual: opt_dec(i.actual),
+        })
+        .collect()
+}
+
+/// A sheet's period in words.
+fn period_text(start: Option<time::Date>, end: Option<time::Date>) -> String {
+    match (start, end) {
+        (Some(a), Some(b)) => format!("dal {} al {}", format::date(a), format::date(b)),
+        (Some(a), None) => format!("dal {}", format::date(a)),
+        (None, Some(b)) => format!("fino al {}", format::date(b)),
+        (None, None) => "—".into(),
+    }
+}
+
 async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     let s = load(&state, &ctx, id).await?;
     let labels = vocabularies::all_labels(&state.db).await?;
@@ -205,22 +299,7 @@ async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
     let caller = ctx.caller();
     let office = usecase::is_office(&caller, zone_id);
     let editor = usecase::may_edit(&caller, zone_id, c.unit_id);
-    let (names, _) = territory::list_municipalities(
-        &state.db,
-        &ListQuery {
-            zone_id: Some(zone_id),
-            ..Default::default()
-        },
-        Page::all(),
-    )
-    .await?;
-    let municipalities = names
-        .iter()
-        .map(|m| (m.id, &m.name))
-        .filter(|(id, _)| c.municipality_ids.contains(id))
-        .map(|(_, n)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let municipalities = municipality_names(&state, zone_id, &c.municipality_ids).await?;
     let (edit_href, edit_label) = match plan_status {
         PlanStatus::Open if editor && rules::can_edit(plan_status, status, office).is_ok() => (
             Some(format!("/pianificazione/attivita/{id}/modifica")),
@@ -232,44 +311,12 @@ async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
         ),
         _ => (None, ""),
     };
-    let mut actions = Vec::new();
-    if plan_status == PlanStatus::Open {
-        if editor && matches!(status, SheetStatus::ToFill | SheetStatus::Returned) {
-            actions.push(WorkflowAction {
-                event: "submit",
-                label: "Invia all'Ufficio di Piano",
-                needs_comment: false,
-                primary: true,
-            });
-        }
-        if office && status == SheetStatus::Submitted {
-            actions.push(WorkflowAction {
-                event: "accept",
-                label: "Accetta la scheda",
-                needs_comment: false,
-                primary: true,
-            });
-        }
-        if office && matches!(status, SheetStatus::Submitted | SheetStatus::Accepted) {
-            actions.push(WorkflowAction {
-                event: "return",
-                label: "Restituisci con osservazioni",
-                needs_comment: true,
-                primary: false,
-            });
-        }
-    }
+    let actions = workflow_actions(plan_status, status, editor, office);
     let (blocking, reminders) = rules::missing(c);
     let label = |v: Vocabulary, code: &Option<String>| {
         code.as_deref()
             .map(|x| labels.label(v, x).to_string())
             .unwrap_or_else(|| "—".into())
-    };
-    let period = match (c.start_date, c.end_date) {
-        (Some(a), Some(b)) => format!("dal {} al {}", format::date(a), format::date(b)),
-        (Some(a), None) => format!("dal {}", format::date(a)),
-        (None, Some(b)) => format!("fino al {}", format::date(b)),
-        (None, None) => "—".into(),
     };
     let page = PageCtx::new(&ctx, format!("{} {}", s.row.code, c.title))
         .crumb("Pianificazione", "/pianificazione")
@@ -293,33 +340,11 @@ async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
                 .collect::<Vec<_>>()
                 .join(", ")
         },
-        municipalities: if municipalities.is_empty() {
-            "—".into()
-        } else {
-            municipalities
-        },
-        period,
-        funding: c
-            .funding
-            .iter()
-            .map(|f| FundingView {
-                source: labels.label(Vocabulary::FundingSource, &f.source).into(),
-                year: f.year,
-                amount: f.amount.to_string(),
-            })
-            .collect(),
+        municipalities,
+        period: period_text(c.start_date, c.end_date),
+        funding: funding_views(c, &labels),
         total: c.total().to_string(),
-        indicators: c
-            .indicators
-            .iter()
-            .map(|i| IndicatorView {
-                name: i.name.clone(),
-                unit: labels.label(Vocabulary::IndicatorUnit, &i.unit).into(),
-                baseline: opt_dec(i.baseline),
-                target: opt_dec(i.target),
-                actual: opt_dec(i.actual),
-            })
-            .collect(),
+        indicators: indicator_views(c, &labels),
         blocking,
         reminders,
         edit_href,
