@@ -288,18 +288,13 @@ fn optional_count(values: &FormValues, name: &str, e: &mut FieldErrors) -> Optio
     e.check(name, parse_count(s)).map(i64::from)
 }
 
-/// Reads the facility form; every error is reported at once. Whether its
-/// municipality and project are the zone's is the use case's check.
-fn parse_form(values: &FormValues) -> Result<FacilityInput, FieldErrors> {
-    let mut e = FieldErrors::new();
-    let name = e.check("nome", required_text(forms::value(values, "nome"), 200));
-    let kind = match FacilityKind::from_code(forms::value(values, "tipo")) {
-        Some(k) => Some(k),
-        None => {
-            e.add("tipo", "Scegliere il tipo di struttura.");
-            None
-        }
-    };
+/// The kind of facility and, for a Casa della Comunità only, whether it is
+/// a hub or a spoke.
+fn read_kind(values: &FormValues, e: &mut FieldErrors) -> (Option<FacilityKind>, Option<HubSpoke>) {
+    let kind = FacilityKind::from_code(forms::value(values, "tipo"));
+    if kind.is_none() {
+        e.add("tipo", "Scegliere il tipo di struttura.");
+    }
     let hub_spoke = HubSpoke::from_code(forms::value(values, "hub_spoke"));
     match (kind, hub_spoke) {
         (Some(FacilityKind::CommunityHouse), None) => e.add(
@@ -312,6 +307,59 @@ fn parse_form(values: &FormValues) -> Result<FacilityInput, FieldErrors> {
         ),
         _ => {}
     }
+    (kind, hub_spoke)
+}
+
+/// The users a year: one number, or a range whose second number is not
+/// below the first.
+fn read_users(values: &FormValues, e: &mut FieldErrors) -> (Option<i64>, Option<i64>) {
+    let min = optional_count(values, "utenti_min", e);
+    let max = optional_count(values, "utenti_max", e);
+    match (min, max) {
+        (Some(a), Some(b)) if b < a => e.add(
+            "utenti_max",
+            "Il secondo numero non può essere inferiore al primo.",
+        ),
+        (None, Some(_)) => e.add("utenti_min", "Indicare il primo numero dell'intervallo."),
+        _ => {}
+    }
+    (min, max)
+}
+
+/// A staff presence as hours a day and days a week: both or neither.
+fn read_presence(
+    values: &FormValues,
+    (hours, days): (&str, &str),
+    e: &mut FieldErrors,
+) -> Option<Presence> {
+    let h = optional_count(values, hours, e);
+    let d = optional_count(values, days, e);
+    match (h, d) {
+        (None, None) => None,
+        (Some(_), None) => {
+            e.add(days, "Indicare anche i giorni a settimana.");
+            None
+        }
+        (None, Some(_)) => {
+            e.add(hours, "Indicare anche le ore al giorno.");
+            None
+        }
+        (Some(h), Some(d)) => match Presence::new(h as u64, d as u64) {
+            Ok(p) => Some(p),
+            Err(m) => {
+                e.add(if (1..=24).contains(&h) { days } else { hours }, m);
+                None
+            }
+        },
+    }
+}
+
+/// Reads the facility form; every error is reported at once. Whether its
+/// municipality and project are the zone's is the use case's check.
+fn parse_form(values: &FormValues) -> Result<FacilityInput, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let name = e.check("nome", required_text(forms::value(values, "nome"), 200));
+    let (kind, hub_spoke) = read_kind(values, &mut e);
     let status = FacilityStatus::from_code(forms::value(values, "stato"));
     if status.is_none() {
         e.add("stato", "Scegliere lo stato.");
@@ -331,55 +379,21 @@ fn parse_form(values: &FormValues) -> Result<FacilityInput, FieldErrors> {
     let notes = e.check("note", optional_text(forms::value(values, "note"), 2000));
     let catchment = optional_count(values, "utenti", &mut e);
     let places = optional_count(values, "posti", &mut e);
-    let users_min = optional_count(values, "utenti_min", &mut e);
-    let users_max = optional_count(values, "utenti_max", &mut e);
+    let (users_min, users_max) = read_users(values, &mut e);
     let accesses = optional_count(values, "accessi", &mut e);
-    if let (Some(a), Some(b)) = (users_min, users_max) {
-        if b < a {
-            e.add(
-                "utenti_max",
-                "Il secondo numero non può essere inferiore al primo.",
-            );
-        }
-    }
-    if users_max.is_some() && users_min.is_none() {
-        e.add("utenti_min", "Indicare il primo numero dell'intervallo.");
-    }
-    let mut beds = Vec::new();
-    for (level, name, _) in BED_FIELDS {
-        if let Some(n) = optional_count(values, name, &mut e) {
-            beds.push(Beds {
-                care_level: level,
+    let beds = BED_FIELDS
+        .iter()
+        .filter_map(|(level, name, _)| {
+            optional_count(values, name, &mut e).map(|n| Beds {
+                care_level: *level,
                 beds: n,
                 note: None,
-            });
-        }
-    }
-    let presence = |hours: &str, days: &str, e: &mut FieldErrors| -> Option<Presence> {
-        let h = optional_count(values, hours, e);
-        let d = optional_count(values, days, e);
-        match (h, d) {
-            (None, None) => None,
-            (Some(_), None) => {
-                e.add(days, "Indicare anche i giorni a settimana.");
-                None
-            }
-            (None, Some(_)) => {
-                e.add(hours, "Indicare anche le ore al giorno.");
-                None
-            }
-            (Some(h), Some(d)) => match Presence::new(h as u64, d as u64) {
-                Ok(p) => Some(p),
-                Err(m) => {
-                    e.add(if (1..=24).contains(&h) { days } else { hours }, m);
-                    None
-                }
-            },
-        }
-    };
+            })
+        })
+        .collect();
     let hours = HouseHours {
-        doctors: presence("medici_ore", "medici_giorni", &mut e),
-        nurses: presence("infermieri_ore", "infermieri_giorni", &mut e),
+        doctors: read_presence(values, ("medici_ore", "medici_giorni"), &mut e),
+        nurses: read_presence(values, ("infermieri_ore", "infermieri_giorni"), &mut e),
     };
     if hours != HouseHours::default() && kind.is_some_and(|k| k != FacilityKind::CommunityHouse) {
         e.add(
