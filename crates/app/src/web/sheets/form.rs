@@ -345,130 +345,78 @@ pub(super) fn compare(
     mine: &SheetForm,
     theirs: &SheetForm,
 ) -> Vec<(String, String, String)> {
+    let dash = |s: String| {
+        if s.trim().is_empty() {
+            "—".to_string()
+        } else {
+            s
+        }
+    };
+    described(ch, mine)
+        .into_iter()
+        .zip(described(ch, theirs))
+        .filter(|((_, a), (_, b))| a.trim() != b.trim())
+        .map(|((label, a), (_, b))| (label.to_string(), dash(a), dash(b)))
+        .collect()
+}
+
+/// A sheet's form in words, field by field, as the comparison shows it.
+fn described(ch: &Choices, f: &SheetForm) -> Vec<(&'static str, String)> {
     let name = |list: &[(String, String)], code: &str| -> String {
-        list.iter()
-            .find(|(c, _)| c == code)
-            .map(|(_, l)| l.clone())
-            .unwrap_or_else(|| {
-                if code.is_empty() {
-                    "—".into()
-                } else {
-                    code.into()
-                }
-            })
+        match list.iter().find(|(c, _)| c == code) {
+            Some((_, l)) => l.clone(),
+            None if code.is_empty() => "—".into(),
+            None => code.into(),
+        }
     };
-    let progs: Vec<(String, String)> = ch
-        .programmes
-        .iter()
-        .map(|p| (p.id.to_string(), p.title.clone()))
-        .collect();
-    let units: Vec<(String, String)> = ch
-        .units
-        .iter()
-        .map(|(i, _, l)| (i.to_string(), l.clone()))
-        .collect();
-    let muns: Vec<(String, String)> = ch
-        .municipalities
-        .iter()
-        .map(|(i, l)| (i.to_string(), l.clone()))
-        .collect();
     let list = |l: &[(String, String)], codes: &[String]| {
-        codes
-            .iter()
-            .map(|c| name(l, c))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let names: Vec<String> = codes.iter().map(|c| name(l, c)).collect();
+        names.join(", ")
     };
-    let lines = |rows: &[[String; 3]]| {
-        rows.iter()
-            .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-            .map(|r| {
-                format!(
-                    "{} {} € {}",
-                    name(ch.vocab.terms(Vocabulary::FundingSource), &r[0]),
-                    r[1],
-                    r[2]
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
+    let ids = |v: Vec<(i64, &String)>| -> Vec<(String, String)> {
+        v.into_iter()
+            .map(|(i, l)| (i.to_string(), l.clone()))
+            .collect()
     };
-    let inds = |rows: &[[String; 5]]| {
-        rows.iter()
-            .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-            .map(|r| format!("{} ({}): {} → {}, {}", r[0], r[1], r[2], r[3], r[4]))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let pairs: Vec<(&str, String, String)> = vec![
-        ("Titolo", mine.title.clone(), theirs.title.clone()),
-        (
-            "Descrizione",
-            mine.description.clone(),
-            theirs.description.clone(),
-        ),
-        (
-            "Programma",
-            name(&progs, &mine.programme_id),
-            name(&progs, &theirs.programme_id),
-        ),
-        (
-            "Settore",
-            name(ch.vocab.terms(Vocabulary::Sector), &mine.sector),
-            name(ch.vocab.terms(Vocabulary::Sector), &theirs.sector),
-        ),
+    let progs = ids(ch.programmes.iter().map(|p| (p.id, &p.title)).collect());
+    let units = ids(ch.units.iter().map(|(i, _, l)| (*i, l)).collect());
+    let muns = ids(ch.municipalities.iter().map(|(i, l)| (*i, l)).collect());
+    let filled = |r: &[String]| r.iter().any(|c| !c.trim().is_empty());
+    let sources = ch.vocab.terms(Vocabulary::FundingSource);
+    let lines: Vec<String> = f
+        .funding
+        .iter()
+        .filter(|r| filled(&r[..]))
+        .map(|r| format!("{} {} € {}", name(sources, &r[0]), r[1], r[2]))
+        .collect();
+    let inds: Vec<String> = f
+        .indicators
+        .iter()
+        .filter(|r| filled(&r[..]))
+        .map(|r| format!("{} ({}): {} → {}, {}", r[0], r[1], r[2], r[3], r[4]))
+        .collect();
+    let terms = |v| ch.vocab.terms(v);
+    vec![
+        ("Titolo", f.title.clone()),
+        ("Descrizione", f.description.clone()),
+        ("Programma", name(&progs, &f.programme_id)),
+        ("Settore", name(terms(Vocabulary::Sector), &f.sector)),
         (
             "Tipologia",
-            name(ch.vocab.terms(Vocabulary::InterventionKind), &mine.kind),
-            name(ch.vocab.terms(Vocabulary::InterventionKind), &theirs.kind),
+            name(terms(Vocabulary::InterventionKind), &f.kind),
         ),
         (
             "Aree di intervento",
-            list(ch.vocab.terms(Vocabulary::TargetArea), &mine.target_areas),
-            list(ch.vocab.terms(Vocabulary::TargetArea), &theirs.target_areas),
+            list(terms(Vocabulary::TargetArea), &f.target_areas),
         ),
-        (
-            "Unità responsabile",
-            name(&units, &mine.unit_id),
-            name(&units, &theirs.unit_id),
-        ),
-        (
-            "Comuni",
-            list(&muns, &mine.municipality_ids),
-            list(&muns, &theirs.municipality_ids),
-        ),
-        ("Inizio", mine.start_date.clone(), theirs.start_date.clone()),
-        ("Fine", mine.end_date.clone(), theirs.end_date.clone()),
-        (
-            "Linee di finanziamento",
-            lines(&mine.funding),
-            lines(&theirs.funding),
-        ),
-        (
-            "Indicatori",
-            inds(&mine.indicators),
-            inds(&theirs.indicators),
-        ),
-        (
-            "Note interne",
-            mine.internal_notes.clone(),
-            theirs.internal_notes.clone(),
-        ),
-    ];
-    pairs
-        .into_iter()
-        .filter(|(_, a, b)| a.trim() != b.trim())
-        .map(|(l, a, b)| {
-            let dash = |s: String| {
-                if s.trim().is_empty() {
-                    "—".to_string()
-                } else {
-                    s
-                }
-            };
-            (l.to_string(), dash(a), dash(b))
-        })
-        .collect()
+        ("Unità responsabile", name(&units, &f.unit_id)),
+        ("Comuni", list(&muns, &f.municipality_ids)),
+        ("Inizio", f.start_date.clone()),
+        ("Fine", f.end_date.clone()),
+        ("Linee di finanziamento", lines.join("; ")),
+        ("Indicatori", inds.join("; ")),
+        ("Note interne", f.internal_notes.clone()),
+    ]
 }
 
 /// Saves the edit form: the use case decides and saves; this renders the
