@@ -120,8 +120,7 @@ impl Directory {
         let mut by_key = HashMap::new();
         let mut names = HashMap::new();
         for o in &all {
-            let kind =
-                OrganisationKind::from_code(&o.kind).unwrap_or(OrganisationKind::OtherPublicBody);
+            let kind = o.kind;
             names.insert(o.id, (kind, o.name.clone()));
             by_key.insert(name_key(&o.name), (o.id, kind, o.name.clone()));
         }

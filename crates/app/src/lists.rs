@@ -342,7 +342,7 @@ pub async fn table(db: &Db, list: ListName, f: &Filters) -> anyhow::Result<Table
                 t.push(vec![
                     o.id.into(),
                     o.name.into(),
-                    kind_label(&o.kind).into(),
+                    o.kind.label().into(),
                     o.tax_code.into(),
                     o.email.into(),
                     o.phone.into(),

@@ -13,7 +13,8 @@ use time::OffsetDateTime;
 pub struct Organisation {
     pub id: i64,
     pub zone_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: zona_core::org::OrganisationKind,
     pub name: String,
     pub tax_code: Option<String>,
     pub email: Option<String>,
@@ -81,7 +82,7 @@ pub async fn get_organisation(db: &Db, id: i64) -> Result<Option<Organisation>> 
 fn organisation_snapshot(o: &Organisation) -> OrganisationInput {
     OrganisationInput {
         zone_id: o.zone_id,
-        kind: o.kind.clone(),
+        kind: o.kind.code().to_string(),
         name: o.name.clone(),
         tax_code: o.tax_code.clone(),
         email: o.email.clone(),

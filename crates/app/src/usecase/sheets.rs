@@ -179,7 +179,7 @@ pub async fn choices(db: &Db, zone_id: i64, plan_id: i64) -> Result<Choices, Sto
             .collect(),
         organisations: orgs
             .into_iter()
-            .filter(|o| o.kind != "third_sector_body")
+            .filter(|o| o.kind != zona_core::org::OrganisationKind::ThirdSectorBody)
             .map(|o| (o.id, o.name))
             .collect(),
         municipalities: municipalities.into_iter().map(|m| (m.id, m.name)).collect(),

@@ -297,9 +297,7 @@ fn own_page(
         format!("/ente/{}", o.id),
         fields,
     );
-    let kind = zona_core::org::OrganisationKind::from_code(&o.kind)
-        .map(|k| k.label())
-        .unwrap_or("");
+    let kind = o.kind.label();
     p.intro = format!(
         "{kind}{}. Qui aggiorni i recapiti del tuo ente; per cambiare denominazione o codice fiscale rivolgiti all'Ufficio di Piano.",
         o.tax_code.as_ref().map(|t| format!(", codice fiscale {t}")).unwrap_or_default()
@@ -346,7 +344,7 @@ async fn save_my_organisation(
     {
         let input = OrganisationInput {
             zone_id: o.zone_id,
-            kind: o.kind.clone(),
+            kind: o.kind.code().to_string(),
             name: o.name.clone(),
             tax_code: o.tax_code.clone(),
             email,

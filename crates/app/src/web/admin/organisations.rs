@@ -213,7 +213,7 @@ impl Entity for Organisations {
     fn values_of(o: &Organisation) -> FormValues {
         FormValues::from([
             ("name".into(), o.name.clone()),
-            ("kind".into(), o.kind.clone()),
+            ("kind".into(), o.kind.code().to_string()),
             ("tax_code".into(), o.tax_code.clone().unwrap_or_default()),
             ("email".into(), o.email.clone().unwrap_or_default()),
             ("phone".into(), o.phone.clone().unwrap_or_default()),
@@ -282,17 +282,29 @@ async fn organisation_sections(
     o: &Organisation,
     failed: Option<(&FormValues, &FieldErrors)>,
 ) -> Result<Vec<Section>, AppError> {
+    let can_edit = ctx.allows(Action::Administer { zone_id: o.zone_id });
+    let mut sections = vec![
+        units_section(state, o).await?,
+        aliases_section(state, o, can_edit, failed).await?,
+    ];
+    if o.kind == OrganisationKind::ThirdSectorBody {
+        sections.push(representatives_section(state, o).await?);
+    }
+    sections.push(agreements_section(state, o).await?);
+    Ok(sections)
+}
+
+async fn units_section(state: &AppState, o: &Organisation) -> Result<Section, AppError> {
     let q = territory::ListQuery {
         organisation_id: Some(o.id),
         ..Default::default()
     };
     let (units, _) = orgs::list_units(&state.db, &q, Page::all()).await?;
-    let kind = OrganisationKind::from_code(&o.kind).unwrap_or(OrganisationKind::OtherPublicBody);
-    let can_edit = ctx.allows(Action::Administer { zone_id: o.zone_id });
-    let mut sections = vec![Section {
+    let state_of = |active: bool| if active { "Attiva" } else { "Disattivata" };
+    Ok(Section {
         id: "unita",
         heading: "Unità organizzative",
-        text: format!("{} di questo ente.", kind.unit_label()),
+        text: format!("{} di questo ente.", o.kind.unit_label()),
         headers: vec!["Nome", "E-mail", "Stato"],
         rows: units
             .into_iter()
@@ -300,11 +312,7 @@ async fn organisation_sections(
                 cells: vec![
                     u.name,
                     u.email.unwrap_or_default(),
-                    if u.active {
-                        "Attiva".into()
-                    } else {
-                        "Disattivata".into()
-                    },
+                    state_of(u.active).into(),
                 ],
                 action: None,
             })
@@ -312,7 +320,17 @@ async fn organisation_sections(
         has_actions: false,
         empty: "Nessuna unità registrata per questo ente.",
         form: None,
-    }];
+    })
+}
+
+/// The other names of a body, with the form to add one (`failed` keeps a
+/// refused input).
+async fn aliases_section(
+    state: &AppState,
+    o: &Organisation,
+    can_edit: bool,
+    failed: Option<(&FormValues, &FieldErrors)>,
+) -> Result<Section, AppError> {
     let aliases: Vec<_> = orgs::aliases(&state.db, o.zone_id)
         .await?
         .into_iter()
@@ -321,7 +339,7 @@ async fn organisation_sections(
     let empty = FormValues::new();
     let no_errors = FieldErrors::new();
     let (av, ae) = failed.unwrap_or((&empty, &no_errors));
-    sections.push(Section {
+    Ok(Section {
         id: "altri-nomi",
         heading: "Altri nomi",
         text: "Come l'ente è scritto in atti e tabelle (per esempio «Fondazione Caritas Livorno»): le importazioni riconoscono questi nomi come lo stesso ente, senza creare doppioni.".into(),
@@ -346,41 +364,44 @@ async fn organisation_sections(
             submit_label: "Aggiungi il nome",
             errors_summary: forms::summary(ae),
         }),
-    });
-    if kind == OrganisationKind::ThirdSectorBody {
-        let people = zona_store::users::representatives(&state.db, o.id).await?;
-        sections.push(Section {
-            id: "referenti",
-            heading: "Referenti dell'ente",
-            text: "Le persone con il ruolo «Ente del Terzo Settore» per questo ente: vedono e modificano solo i dati dell'ente. Il ruolo si assegna dalla scheda dell'utente.".into(),
-            headers: vec!["Nome", "Utente", "E-mail", "Stato"],
-            rows: people
-                .into_iter()
-                .map(|p| SectionRow {
-                    cells: vec![
-                        p.full_name,
-                        p.username,
-                        p.email.unwrap_or_default(),
-                        if p.active { "Attivo".into() } else { "Disattivato".into() },
-                    ],
-                    action: None,
-                })
-                .collect(),
-            has_actions: false,
-            empty: "Nessun referente: assegnare il ruolo a un utente.",
-            form: None,
-        });
-    }
-    let agreements = zona_store::codesign::list_agreements(
-        &state.db,
-        o.zone_id,
-        &zona_store::codesign::AgreementQuery {
-            partner_id: Some(o.id),
-            ..Default::default()
-        },
-    )
-    .await?;
-    sections.push(Section {
+    })
+}
+
+/// The people who act for a Third Sector body.
+async fn representatives_section(state: &AppState, o: &Organisation) -> Result<Section, AppError> {
+    let people = zona_store::users::representatives(&state.db, o.id).await?;
+    let state_of = |active: bool| if active { "Attivo" } else { "Disattivato" };
+    Ok(Section {
+        id: "referenti",
+        heading: "Referenti dell'ente",
+        text: "Le persone con il ruolo «Ente del Terzo Settore» per questo ente: vedono e modificano solo i dati dell'ente. Il ruolo si assegna dalla scheda dell'utente.".into(),
+        headers: vec!["Nome", "Utente", "E-mail", "Stato"],
+        rows: people
+            .into_iter()
+            .map(|p| SectionRow {
+                cells: vec![
+                    p.full_name,
+                    p.username,
+                    p.email.unwrap_or_default(),
+                    state_of(p.active).into(),
+                ],
+                action: None,
+            })
+            .collect(),
+        has_actions: false,
+        empty: "Nessun referente: assegnare il ruolo a un utente.",
+        form: None,
+    })
+}
+
+/// The co-design agreements a body takes part in.
+async fn agreements_section(state: &AppState, o: &Organisation) -> Result<Section, AppError> {
+    let q = zona_store::codesign::AgreementQuery {
+        partner_id: Some(o.id),
+        ..Default::default()
+    };
+    let agreements = zona_store::codesign::list_agreements(&state.db, o.zone_id, &q).await?;
+    Ok(Section {
         id: "co-progettazione",
         heading: "Procedure di co-progettazione",
         text: "Le procedure del registro a cui l'ente partecipa.".into(),
@@ -399,8 +420,7 @@ async fn organisation_sections(
         has_actions: false,
         empty: "L'ente non partecipa a procedure di co-progettazione registrate.",
         form: None,
-    });
-    Ok(sections)
+    })
 }
 
 pub fn routes() -> Router<AppState> {
@@ -492,11 +512,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> Pa
             vec![
                 CellView::link(o.name.clone(), format!("/admin/enti/{}", o.id))
                     .badge(yes_no(o.active)),
-                CellView::text(
-                    OrganisationKind::from_code(&o.kind)
-                        .map(|k| k.label())
-                        .unwrap_or(""),
-                ),
+                CellView::text(o.kind.label()),
                 CellView::text(o.tax_code.unwrap_or_default()),
                 CellView::text(o.unit_count.to_string()),
             ]

@@ -417,7 +417,10 @@ async fn add_role(
                 if let Some(oid) = organisation_id {
                     let ok = orgs::get_organisation(&state.db, oid)
                         .await?
-                        .is_some_and(|x| x.zone_id == u.zone_id && x.kind == "third_sector_body");
+                        .is_some_and(|x| {
+                            x.zone_id == u.zone_id
+                                && x.kind == zona_core::org::OrganisationKind::ThirdSectorBody
+                        });
                     if !ok {
                         e.add(
                             "organisation_id",

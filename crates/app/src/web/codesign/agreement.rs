@@ -86,7 +86,13 @@ pub(super) async fn holder_options(
     let (all, _) = orgs::list_organisations(&state.db, &q, Page::all()).await?;
     v.extend(
         all.into_iter()
-            .filter(|o| o.kind == "municipality" || o.kind == "health_authority")
+            .filter(|o| {
+                matches!(
+                    o.kind,
+                    zona_core::org::OrganisationKind::Municipality
+                        | zona_core::org::OrganisationKind::HealthAuthority
+                )
+            })
             .map(|o| (o.name.clone(), o.name)),
     );
     Ok(v)
