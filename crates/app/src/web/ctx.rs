@@ -169,59 +169,31 @@ fn expired(name: &'static str) -> Cookie<'static> {
 /// cookie set.
 pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(req.headers());
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    let ip = peer
-        .map(|p| {
-            zona_core::authn::client_address(
-                p,
-                &forwarded_for(req.headers()),
-                &state.config.trusted_proxies,
-            )
-        })
-        .map(|a| a.to_string());
+    let ip = client_ip(&state, &req);
     let path = req.uri().path().to_string();
     if path.starts_with("/static/") || path == "/healthz" {
         return next.run(req).await;
     }
 
-    let mut principal = None;
-    let mut session_token = None;
-    let mut csrf = None;
-    let mut must_change_password = false;
-    let mut user_zone = None;
-    let mut clear_session_cookie = false;
-    if let Some(c) = jar.get(SESSION_COOKIE) {
-        match sessions::find(&state.db, c.value(), state.config.session_idle).await {
-            Ok(Some(s)) => match load_principal(&state, s.user_id).await {
-                Ok(Some((p, must_change, zone_id))) => {
-                    principal = Some(p);
-                    session_token = Some(c.value().to_string());
-                    csrf = Some(s.csrf_token);
-                    must_change_password = must_change;
-                    user_zone = Some(zone_id);
-                }
-                Ok(None) => clear_session_cookie = true,
-                Err(e) => return super::AppError::Internal(e).into_response(),
-            },
-            Ok(None) => clear_session_cookie = true,
-            Err(e) => return super::AppError::from(e).into_response(),
-        }
-    }
+    let signed_in = match signed_in(&state, &jar).await {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let clear_session_cookie = signed_in.is_none() && jar.get(SESSION_COOKIE).is_some();
+    let (principal, session_token, csrf, must_change_password, user_zone) = match signed_in {
+        Some(s) => (
+            Some(s.principal),
+            Some(s.token),
+            Some(s.csrf),
+            s.must_change_password,
+            Some(s.zone_id),
+        ),
+        None => (None, None, None, false, None),
+    };
 
-    let mut new_anon_csrf = None;
-    let csrf = match csrf {
-        Some(t) => t,
-        None => match jar.get(ANON_CSRF_COOKIE) {
-            Some(c) if c.value().len() == 64 => c.value().to_string(),
-            _ => {
-                let t = sessions::random_token();
-                new_anon_csrf = Some(t.clone());
-                t
-            }
-        },
+    let (csrf, new_anon_csrf) = match csrf {
+        Some(t) => (t, None),
+        None => anonymous_csrf(&jar),
     };
 
     let zone = match user_zone {
@@ -229,13 +201,7 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         None => public_zone(&state).await,
     };
 
-    let flash = jar.get(FLASH_COOKIE).and_then(|c| {
-        let (kind, msg) = c.value().split_once(':')?;
-        Some(Flash {
-            kind: FlashKind::from_code(kind)?,
-            message: urldecode(msg),
-        })
-    });
+    let flash = flash_of(&jar);
     let had_flash = jar.get(FLASH_COOKIE).is_some();
 
     let ctx = Arc::new(Ctx {
@@ -269,24 +235,96 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         set.push(expired(SESSION_COOKIE));
     }
     if let Some(t) = new_anon_csrf {
-        set.push(
-            Cookie::build((ANON_CSRF_COOKIE, t))
-                .path("/")
-                .http_only(true)
-                .secure(state.config.secure_cookies)
-                .same_site(SameSite::Strict)
-                .build(),
-        );
+        set.push(anonymous_csrf_cookie(t, state.config.secure_cookies));
     }
-    for c in set {
+    set_cookies(&mut resp, set, state.config.secure_cookies);
+    resp
+}
+
+/// The client's address: the peer's, or the one a trusted proxy forwards.
+fn client_ip(state: &AppState, req: &Request) -> Option<String> {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())?;
+    let forwarded = forwarded_for(req.headers());
+    let trusted = &state.config.trusted_proxies;
+    Some(zona_core::authn::client_address(peer, &forwarded, trusted).to_string())
+}
+
+/// The message a redirect left for the next page.
+fn flash_of(jar: &CookieJar) -> Option<Flash> {
+    let c = jar.get(FLASH_COOKIE)?;
+    let (kind, msg) = c.value().split_once(':')?;
+    Some(Flash {
+        kind: FlashKind::from_code(kind)?,
+        message: urldecode(msg),
+    })
+}
+
+/// Adds cookies to a response; over HTTPS every cookie is `Secure`.
+fn set_cookies(resp: &mut Response, cookies: Vec<Cookie<'static>>, secure: bool) {
+    for c in cookies {
         if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
             resp.headers_mut().append(header::SET_COOKIE, v);
         }
     }
-    if state.config.secure_cookies {
+    if secure {
         secure_every_cookie(resp.headers_mut());
     }
-    resp
+}
+
+/// The signed-in person of a request, from its session cookie.
+struct SignedIn {
+    principal: Principal,
+    token: String,
+    csrf: String,
+    must_change_password: bool,
+    zone_id: i64,
+}
+
+/// The live session named by the request's cookie, if any; `None` for no
+/// cookie, or one whose session ended or whose user is gone.
+async fn signed_in(state: &AppState, jar: &CookieJar) -> Result<Option<SignedIn>, super::AppError> {
+    let Some(c) = jar.get(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let Some(s) = sessions::find(&state.db, c.value(), state.config.session_idle).await? else {
+        return Ok(None);
+    };
+    let loaded = load_principal(state, s.user_id)
+        .await
+        .map_err(super::AppError::Internal)?;
+    Ok(
+        loaded.map(|(principal, must_change_password, zone_id)| SignedIn {
+            principal,
+            token: c.value().to_string(),
+            csrf: s.csrf_token,
+            must_change_password,
+            zone_id,
+        }),
+    )
+}
+
+/// An anonymous visitor's CSRF token: the cookie's, or a new one to set.
+fn anonymous_csrf(jar: &CookieJar) -> (String, Option<String>) {
+    match jar.get(ANON_CSRF_COOKIE) {
+        Some(c) if c.value().len() == 64 => (c.value().to_string(), None),
+        _ => {
+            let t = sessions::random_token();
+            (t.clone(), Some(t))
+        }
+    }
+}
+
+/// The CSRF cookie of an anonymous visitor (the login form's token).
+fn anonymous_csrf_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((ANON_CSRF_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .build()
 }
 
 /// Over HTTPS every cookie zona sets is `Secure`, whichever handler set it
