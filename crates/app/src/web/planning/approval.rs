@@ -145,6 +145,33 @@ pub(super) struct MySheetsPage {
     sheets: Vec<MySheet>,
 }
 
+/// What is left to do on a sheet, for its editor or for the office.
+fn to_do(r: &SheetSummary, office: bool) -> Vec<&'static str> {
+    match r.status {
+        SheetStatus::Submitted if office => vec!["da esaminare"],
+        SheetStatus::Submitted => vec!["in esame all'Ufficio di Piano"],
+        SheetStatus::Accepted => vec!["niente: accettata"],
+        SheetStatus::ToFill | SheetStatus::Returned => {
+            let general = [r.sector.is_none(), r.kind.is_none()]
+                .into_iter()
+                .chain([r.start_date.is_none(), r.end_date.is_none()])
+                .any(|missing| missing);
+            let mut todo = Vec::new();
+            if general {
+                todo.push("completare i dati generali");
+            }
+            if r.total_cents == 0 {
+                todo.push("indicare le linee di finanziamento");
+            }
+            if r.indicator_count == 0 {
+                todo.push("indicare gli indicatori");
+            }
+            todo.push("inviare all'Ufficio di Piano");
+            todo
+        }
+    }
+}
+
 /// A unit editor's sheets in the open plans, with what is missing; for the
 /// planning office, the sheets waiting for its review.
 pub(super) async fn my_sheets(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -178,34 +205,11 @@ pub(super) async fn my_sheets(State(state): State<AppState>, ctx: Ctx) -> PageRe
         for q in queries {
             let (rows, _) = sheets::list_sheets(&state.db, plan.id, &q, Page::all()).await?;
             for r in rows {
-                let status = r.status;
-                let mut todo = Vec::new();
-                match status {
-                    SheetStatus::Submitted if office => todo.push("da esaminare".to_string()),
-                    SheetStatus::Submitted => todo.push("in esame all'Ufficio di Piano".into()),
-                    SheetStatus::Accepted => todo.push("niente: accettata".into()),
-                    _ => {
-                        if r.sector.is_none()
-                            || r.kind.is_none()
-                            || r.start_date.is_none()
-                            || r.end_date.is_none()
-                        {
-                            todo.push("completare i dati generali".into());
-                        }
-                        if r.total_cents == 0 {
-                            todo.push("indicare le linee di finanziamento".into());
-                        }
-                        if r.indicator_count == 0 {
-                            todo.push("indicare gli indicatori".into());
-                        }
-                        todo.push("inviare all'Ufficio di Piano".into());
-                    }
-                }
                 out.push(MySheet {
                     id: r.id,
                     year: plan.year,
-                    status: status.label(),
-                    todo: format::capitalise(&todo.join("; ")),
+                    status: r.status.label(),
+                    todo: format::capitalise(&to_do(&r, office).join("; ")),
                     comment: r.review_comment.clone(),
                     code: r.code,
                     title: r.title,
