@@ -268,16 +268,8 @@ impl KnowledgeForm {
         if status.is_none() {
             e.add("status", "Stato del piano non valido.");
         }
-        let regional_plan_id = match self.regional_plan_id.trim() {
-            "" => None,
-            r => match r.parse::<i64>() {
-                Ok(id) => Some(id),
-                Err(_) => {
-                    e.add("regional_plan_id", "Piano regionale non valido.");
-                    None
-                }
-            },
-        };
+        let regional_plan_id =
+            super::forms::choice_id(&self.regional_plan_id, "regional_plan_id", &mut e);
         let mut text = |k: &str, label: &str, v: &str| {
             let r = optional_text(v, 20_000).map_err(|m| format!("{label}: {m}"));
             e.check(k, r).flatten()
