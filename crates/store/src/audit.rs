@@ -2,6 +2,7 @@
 //! and after. Entries are written in the same transaction as the change they
 //! describe, and the table refuses updates and deletes (database triggers).
 
+use crate::db::select_optional;
 use crate::db::{bind_params, Filter, Param};
 use crate::{on_db, Db, Page, Result};
 use serde::Serialize;
@@ -361,10 +362,5 @@ pub async fn list(db: &Db, q: &AuditQuery, page: Page) -> Result<(Vec<AuditRecor
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<AuditRecord>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, AuditRecord>(
-        "SELECT * FROM audit_log WHERE id = $1"
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?))
+    select_optional::<AuditRecord>(db, "SELECT * FROM audit_log WHERE id = $1", id).await
 }

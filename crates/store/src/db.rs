@@ -94,6 +94,65 @@ pub(crate) enum Param {
     Time(time::OffsetDateTime),
 }
 
+impl From<i64> for Param {
+    fn from(v: i64) -> Self {
+        Param::Int(v)
+    }
+}
+
+impl From<&str> for Param {
+    fn from(v: &str) -> Self {
+        Param::Text(v.to_string())
+    }
+}
+
+/// A row type that both backends can read.
+pub(crate) trait Record:
+    Send
+    + Unpin
+    + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+    + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+{
+}
+
+impl<T> Record for T where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+{
+}
+
+/// The rows a query selects for one key (its `$1`), in the query's order.
+pub(crate) async fn select_all<T: Record>(
+    db: &Db,
+    sql: &str,
+    key: impl Into<Param>,
+) -> Result<Vec<T>> {
+    let params = [key.into()];
+    on_db!(db, |pool| Ok(bind_params!(
+        sqlx::query_as::<_, T>(sql),
+        params
+    )
+    .fetch_all(pool)
+    .await?))
+}
+
+/// The row a query selects for one key (its `$1`), if there is one.
+pub(crate) async fn select_optional<T: Record>(
+    db: &Db,
+    sql: &str,
+    key: impl Into<Param>,
+) -> Result<Option<T>> {
+    let params = [key.into()];
+    on_db!(db, |pool| Ok(bind_params!(
+        sqlx::query_as::<_, T>(sql),
+        params
+    )
+    .fetch_optional(pool)
+    .await?))
+}
+
 /// Builds a `WHERE` clause with `$n` placeholders, numbered in order.
 #[derive(Default)]
 pub(crate) struct Filter {

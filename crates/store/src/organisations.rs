@@ -3,6 +3,7 @@
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
+use crate::db::{select_all, select_optional};
 use crate::db::{Filter, Param};
 use crate::territory::{list_query, ListQuery};
 use crate::{now, on_db, updated, Db, Page, Result, StoreError};
@@ -73,10 +74,7 @@ pub async fn list_organisations(
 
 pub async fn get_organisation(db: &Db, id: i64) -> Result<Option<Organisation>> {
     let sql = format!("{ORGANISATION_SELECT} WHERE id = $1");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Organisation>(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?))
+    select_optional::<Organisation>(db, &sql, id).await
 }
 
 fn organisation_snapshot(o: &Organisation) -> OrganisationInput {
@@ -224,10 +222,7 @@ pub async fn list_units(db: &Db, q: &ListQuery, page: Page) -> Result<(Vec<Unit>
 
 pub async fn get_unit(db: &Db, id: i64) -> Result<Option<Unit>> {
     let sql = format!("{UNIT_SELECT} WHERE id = $1");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Unit>(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?))
+    select_optional::<Unit>(db, &sql, id).await
 }
 
 fn unit_snapshot(u: &Unit) -> UnitInput {
@@ -317,14 +312,7 @@ pub struct Alias {
 
 /// Every other name of the zone's bodies, for matching names read from documents.
 pub async fn aliases(db: &Db, zone_id: i64) -> Result<Vec<Alias>> {
-    on_db!(db, |pool| {
-        Ok(sqlx::query_as::<_, Alias>(
-        "SELECT id, organisation_id, alias FROM organisation_aliases WHERE zone_id = $1 ORDER BY alias"
-    )
-    .bind(zone_id)
-    .fetch_all(pool)
-    .await?)
-    })
+    select_all::<Alias>(db, "SELECT id, organisation_id, alias FROM organisation_aliases WHERE zone_id = $1 ORDER BY alias", zone_id).await
 }
 
 pub async fn add_alias(db: &Db, actor: &Actor, organisation_id: i64, alias: &str) -> Result<i64> {

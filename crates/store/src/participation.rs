@@ -6,6 +6,7 @@
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
+use crate::db::{select_all, select_optional};
 use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -26,14 +27,7 @@ pub struct StakeholderGroup {
 }
 
 pub async fn groups(db: &Db, zone_id: i64) -> Result<Vec<StakeholderGroup>> {
-    on_db!(db, |pool| {
-        Ok(sqlx::query_as::<_, StakeholderGroup>(
-        "SELECT id, zone_id, name, description FROM stakeholder_groups WHERE zone_id = $1 ORDER BY name"
-    )
-    .bind(zone_id)
-    .fetch_all(pool)
-    .await?)
-    })
+    select_all::<StakeholderGroup>(db, "SELECT id, zone_id, name, description FROM stakeholder_groups WHERE zone_id = $1 ORDER BY name", zone_id).await
 }
 
 pub async fn create_group(
@@ -224,10 +218,7 @@ pub async fn update_meeting(
 
 pub async fn get_meeting(db: &Db, id: i64) -> Result<Option<Meeting>> {
     let sql = format!("{MEETING_SELECT} WHERE m.id = $1");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Meeting>(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?))
+    select_optional::<Meeting>(db, &sql, id).await
 }
 
 /// Meetings of a zone in date order; `procedure_id` narrows to one path,
@@ -328,31 +319,31 @@ pub async fn set_attendance(
 }
 
 pub async fn attendance(db: &Db, meeting_id: i64) -> Result<Vec<Attendance>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Attendance>(
+    select_all::<Attendance>(
+        db,
         "SELECT a.meeting_id, a.organisation_id, o.name AS organisation_name, a.person_name, \
          a.working_table_id, w.name AS table_name FROM meeting_attendance a \
          LEFT JOIN organisations o ON o.id = a.organisation_id \
          LEFT JOIN working_tables w ON w.id = a.working_table_id \
-         WHERE a.meeting_id = $1 ORDER BY w.position, o.name, a.person_name"
+         WHERE a.meeting_id = $1 ORDER BY w.position, o.name, a.person_name",
+        meeting_id,
     )
-    .bind(meeting_id)
-    .fetch_all(pool)
-    .await?))
+    .await
 }
 
 /// Attendance of every meeting of a procedure (for its final report).
 pub async fn procedure_attendance(db: &Db, procedure_id: i64) -> Result<Vec<Attendance>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Attendance>(
+    select_all::<Attendance>(
+        db,
         "SELECT a.meeting_id, a.organisation_id, o.name AS organisation_name, a.person_name, \
          a.working_table_id, w.name AS table_name FROM meeting_attendance a \
          JOIN meetings m ON m.id = a.meeting_id \
          LEFT JOIN organisations o ON o.id = a.organisation_id \
          LEFT JOIN working_tables w ON w.id = a.working_table_id \
-         WHERE m.procedure_id = $1 ORDER BY m.held_on, w.position, o.name, a.person_name"
+         WHERE m.procedure_id = $1 ORDER BY m.held_on, w.position, o.name, a.person_name",
+        procedure_id,
     )
-    .bind(procedure_id)
-    .fetch_all(pool)
-    .await?))
+    .await
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -404,15 +395,8 @@ pub async fn add_attachment(
 }
 
 pub async fn attachments(db: &Db, meeting_id: i64) -> Result<Vec<Attachment>> {
-    on_db!(db, |pool| {
-        Ok(sqlx::query_as::<_, Attachment>(
-        "SELECT id, meeting_id, file_name, content_type, size_bytes, sha256 FROM meeting_attachments \
-         WHERE meeting_id = $1 ORDER BY id"
-    )
-    .bind(meeting_id)
-    .fetch_all(pool)
-    .await?)
-    })
+    select_all::<Attachment>(db, "SELECT id, meeting_id, file_name, content_type, size_bytes, sha256 FROM meeting_attachments \
+         WHERE meeting_id = $1 ORDER BY id", meeting_id).await
 }
 
 pub async fn attachment_content(db: &Db, id: i64) -> Result<Option<(Attachment, Vec<u8>)>> {
@@ -546,18 +530,12 @@ const PROCEDURE_SELECT: &str =
 
 pub async fn procedures(db: &Db, zone_id: i64) -> Result<Vec<Procedure>> {
     let sql = format!("{PROCEDURE_SELECT} WHERE zone_id = $1 ORDER BY created_at DESC, id DESC");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Procedure>(&sql)
-        .bind(zone_id)
-        .fetch_all(pool)
-        .await?))
+    select_all::<Procedure>(db, &sql, zone_id).await
 }
 
 pub async fn get_procedure(db: &Db, id: i64) -> Result<Option<Procedure>> {
     let sql = format!("{PROCEDURE_SELECT} WHERE id = $1");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Procedure>(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?))
+    select_optional::<Procedure>(db, &sql, id).await
 }
 
 /// A new procedure with its working tables, in one transaction.
@@ -779,15 +757,8 @@ pub struct NoticeAmendment {
 }
 
 pub async fn notice_amendments(db: &Db, procedure_id: i64) -> Result<Vec<NoticeAmendment>> {
-    on_db!(db, |pool| {
-        Ok(sqlx::query_as::<_, NoticeAmendment>(
-        "SELECT id, amended_on, reason, changes, closes_before, closes_after FROM notice_amendments \
-         WHERE procedure_id = $1 ORDER BY id"
-    )
-    .bind(procedure_id)
-    .fetch_all(pool)
-    .await?)
-    })
+    select_all::<NoticeAmendment>(db, "SELECT id, amended_on, reason, changes, closes_before, closes_after FROM notice_amendments \
+         WHERE procedure_id = $1 ORDER BY id", procedure_id).await
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -799,14 +770,7 @@ pub struct WorkingTable {
 }
 
 pub async fn working_tables(db: &Db, procedure_id: i64) -> Result<Vec<WorkingTable>> {
-    on_db!(db, |pool| {
-        Ok(sqlx::query_as::<_, WorkingTable>(
-        "SELECT id, procedure_id, position, name FROM working_tables WHERE procedure_id = $1 ORDER BY position"
-    )
-    .bind(procedure_id)
-    .fetch_all(pool)
-    .await?)
-    })
+    select_all::<WorkingTable>(db, "SELECT id, procedure_id, position, name FROM working_tables WHERE procedure_id = $1 ORDER BY position", procedure_id).await
 }
 
 pub async fn linked_objectives(db: &Db, procedure_id: i64) -> Result<Vec<(i64, String)>> {
@@ -883,10 +847,7 @@ pub async fn applications(
 
 pub async fn get_application(db: &Db, id: i64) -> Result<Option<Application>> {
     let sql = format!("{APPLICATION_SELECT} WHERE a.id = $1");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Application>(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?))
+    select_optional::<Application>(db, &sql, id).await
 }
 
 pub async fn submit_application(db: &Db, actor: &Actor, a: &ApplicationInput) -> Result<i64> {
@@ -1071,10 +1032,7 @@ pub async fn contributions(
 
 pub async fn get_contribution(db: &Db, id: i64) -> Result<Option<Contribution>> {
     let sql = format!("{CONTRIBUTION_SELECT} WHERE c.id = $1");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Contribution>(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?))
+    select_optional::<Contribution>(db, &sql, id).await
 }
 
 pub async fn add_contribution(db: &Db, actor: &Actor, c: &ContributionInput) -> Result<i64> {

@@ -4,6 +4,7 @@
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
+use crate::db::{select_all, select_optional};
 use crate::sheets::{ActInput, PlanAct};
 use crate::{now, on_db, Db, Result, StoreError};
 use serde::Serialize;
@@ -164,18 +165,12 @@ const PLAN_SELECT: &str =
 
 pub async fn health_plans(db: &Db, zone_id: i64) -> Result<Vec<HealthPlanDetail>> {
     let sql = format!("{PLAN_SELECT} WHERE zone_id = $1 ORDER BY period_start DESC");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, HealthPlanDetail>(&sql)
-        .bind(zone_id)
-        .fetch_all(pool)
-        .await?))
+    select_all::<HealthPlanDetail>(db, &sql, zone_id).await
 }
 
 pub async fn get_health_plan(db: &Db, id: i64) -> Result<Option<HealthPlanDetail>> {
     let sql = format!("{PLAN_SELECT} WHERE id = $1");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, HealthPlanDetail>(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?))
+    select_optional::<HealthPlanDetail>(db, &sql, id).await
 }
 
 /// The knowledge section and the plan's frame, as the planning office edits them.
@@ -280,14 +275,7 @@ pub async fn add_strategic_line(
 }
 
 pub async fn strategic_lines(db: &Db, health_plan_id: i64) -> Result<Vec<StrategicLine>> {
-    on_db!(db, |pool| {
-        Ok(sqlx::query_as::<_, StrategicLine>(
-        "SELECT id, position, title, description FROM strategic_lines WHERE health_plan_id = $1 ORDER BY position"
-    )
-    .bind(health_plan_id)
-    .fetch_all(pool)
-    .await?)
-    })
+    select_all::<StrategicLine>(db, "SELECT id, position, title, description FROM strategic_lines WHERE health_plan_id = $1 ORDER BY position", health_plan_id).await
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -298,14 +286,7 @@ pub struct ObjectiveRef {
 }
 
 pub async fn health_objectives(db: &Db, health_plan_id: i64) -> Result<Vec<ObjectiveRef>> {
-    on_db!(db, |pool| {
-        Ok(sqlx::query_as::<_, ObjectiveRef>(
-        "SELECT id, position, title FROM health_objectives WHERE health_plan_id = $1 ORDER BY position"
-    )
-    .bind(health_plan_id)
-    .fetch_all(pool)
-    .await?)
-    })
+    select_all::<ObjectiveRef>(db, "SELECT id, position, title FROM health_objectives WHERE health_plan_id = $1 ORDER BY position", health_plan_id).await
 }
 
 /// (health objective, regional objective, strategic line) of a plan's links.
@@ -421,14 +402,7 @@ pub async fn add_milestone(
 }
 
 pub async fn milestones(db: &Db, health_plan_id: i64) -> Result<Vec<Milestone>> {
-    on_db!(db, |pool| {
-        Ok(sqlx::query_as::<_, Milestone>(
-        "SELECT id, label, starts_on, ends_on, public FROM plan_milestones WHERE health_plan_id = $1 ORDER BY starts_on, id"
-    )
-    .bind(health_plan_id)
-    .fetch_all(pool)
-    .await?)
-    })
+    select_all::<Milestone>(db, "SELECT id, label, starts_on, ends_on, public FROM plan_milestones WHERE health_plan_id = $1 ORDER BY starts_on, id", health_plan_id).await
 }
 
 /// An act of the PIS (the start of its procedure, its approval).
@@ -470,11 +444,11 @@ pub async fn add_act(db: &Db, actor: &Actor, health_plan_id: i64, act: &ActInput
 }
 
 pub async fn acts(db: &Db, health_plan_id: i64) -> Result<Vec<PlanAct>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, PlanAct>(
+    select_all::<PlanAct>(
+        db,
         "SELECT id, kind, issuer, number, act_date, description, created_at FROM plan_acts \
-         WHERE health_plan_id = $1 ORDER BY act_date, id"
+         WHERE health_plan_id = $1 ORDER BY act_date, id",
+        health_plan_id,
     )
-    .bind(health_plan_id)
-    .fetch_all(pool)
-    .await?))
+    .await
 }

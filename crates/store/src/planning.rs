@@ -2,6 +2,7 @@
 //! (annual plan) → programmes → activity sheets.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::select_all;
 use crate::db::BeginWrite;
 use crate::{now, on_db, Db, Result, StoreError};
 use serde::Serialize;
@@ -174,19 +175,12 @@ impl AnnualPlanSummary {
 }
 
 pub async fn annual_plans(db: &Db, zone_id: i64) -> Result<Vec<AnnualPlanSummary>> {
-    on_db!(db, |pool| {
-        Ok(sqlx::query_as::<_, AnnualPlanSummary>(
-        "SELECT a.id, a.year, a.status, h.title AS health_plan_title, \
+    select_all::<AnnualPlanSummary>(db, "SELECT a.id, a.year, a.status, h.title AS health_plan_title, \
          (SELECT count(DISTINCT p.health_objective_id) FROM programmes p WHERE p.annual_plan_id = a.id) AS objectives, \
          (SELECT count(*) FROM programmes p WHERE p.annual_plan_id = a.id) AS programmes, \
          (SELECT count(*) FROM activity_sheets x WHERE x.annual_plan_id = a.id) AS activities \
          FROM annual_plans a JOIN health_plans h ON h.id = a.health_plan_id \
-         WHERE a.zone_id = $1 ORDER BY a.year DESC"
-    )
-    .bind(zone_id)
-    .fetch_all(pool)
-    .await?)
-    })
+         WHERE a.zone_id = $1 ORDER BY a.year DESC", zone_id).await
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -306,12 +300,12 @@ pub struct ProgrammeRef {
 
 /// The programmes of an annual plan with their health objective, in the tree's order.
 pub async fn programmes(db: &Db, annual_plan_id: i64) -> Result<Vec<ProgrammeRef>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, ProgrammeRef>(
+    select_all::<ProgrammeRef>(
+        db,
         "SELECT p.id, p.title, o.id AS objective_id, o.title AS objective FROM programmes p \
          JOIN health_objectives o ON o.id = p.health_objective_id \
-         WHERE p.annual_plan_id = $1 ORDER BY o.position, p.position"
+         WHERE p.annual_plan_id = $1 ORDER BY o.position, p.position",
+        annual_plan_id,
     )
-    .bind(annual_plan_id)
-    .fetch_all(pool)
-    .await?))
+    .await
 }

@@ -2,6 +2,7 @@
 //! annual plan, and the funding lines the integrated budget is made of.
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::db::select_all;
 use crate::db::BeginWrite;
 use crate::db::{bind_params, Filter, Param};
 use crate::{now, on_db, Db, Page, Result, StoreError};
@@ -682,13 +683,13 @@ pub async fn status_counts(db: &Db, annual_plan_id: i64) -> Result<Vec<(SheetSta
 }
 
 pub async fn acts(db: &Db, annual_plan_id: i64) -> Result<Vec<PlanAct>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, PlanAct>(
+    select_all::<PlanAct>(
+        db,
         "SELECT id, kind, issuer, number, act_date, description, created_at FROM plan_acts \
-         WHERE annual_plan_id = $1 ORDER BY act_date, id"
+         WHERE annual_plan_id = $1 ORDER BY act_date, id",
+        annual_plan_id,
     )
-    .bind(annual_plan_id)
-    .fetch_all(pool)
-    .await?))
+    .await
 }
 
 /// Filters of the sheet list.

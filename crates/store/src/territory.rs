@@ -3,6 +3,7 @@
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
 use crate::db::{bind_params, Filter, Param};
+use crate::db::{select_all, select_optional};
 use crate::{now, on_db, updated, Db, Page, Result, StoreError};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -80,12 +81,7 @@ where
 }
 
 pub async fn get_region(db: &Db, id: i64) -> Result<Option<Region>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Region>(
-        "SELECT * FROM regions WHERE id = $1"
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?))
+    select_optional::<Region>(db, "SELECT * FROM regions WHERE id = $1", id).await
 }
 
 pub async fn create_region(db: &Db, actor: &Actor, input: &RegionInput) -> Result<i64> {
@@ -245,10 +241,7 @@ pub async fn list_zones(db: &Db, q: &ListQuery, page: Page) -> Result<(Vec<Zone>
 
 pub async fn get_zone(db: &Db, id: i64) -> Result<Option<Zone>> {
     let sql = format!("{ZONE_SELECT} WHERE id = $1");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Zone>(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?))
+    select_optional::<Zone>(db, &sql, id).await
 }
 
 pub async fn get_zone_by_code(db: &Db, code: &str) -> Result<Option<Zone>> {
@@ -466,20 +459,17 @@ pub async fn zone_populations(db: &Db, zone_id: i64, year: i64) -> Result<Vec<(i
 
 pub async fn get_municipality(db: &Db, id: i64) -> Result<Option<Municipality>> {
     let sql = format!("{MUNICIPALITY_SELECT} WHERE id = $1");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Municipality>(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?))
+    select_optional::<Municipality>(db, &sql, id).await
 }
 
 pub async fn populations(db: &Db, municipality_id: i64) -> Result<Vec<Population>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Population>(
+    select_all::<Population>(
+        db,
         "SELECT year, population, source FROM municipality_populations \
-         WHERE municipality_id = $1 ORDER BY year DESC"
+         WHERE municipality_id = $1 ORDER BY year DESC",
+        municipality_id,
     )
-    .bind(municipality_id)
-    .fetch_all(pool)
-    .await?))
+    .await
 }
 
 fn municipality_snapshot(m: &Municipality) -> MunicipalityInput {

@@ -2,6 +2,7 @@
 
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
+use crate::db::{select_all, select_optional};
 use crate::db::{Filter, Param};
 use crate::territory::list_query;
 use crate::{now, on_db, updated, Db, Page, Result, StoreError};
@@ -85,18 +86,12 @@ pub async fn list_users(db: &Db, q: &UserQuery, page: Page) -> Result<(Vec<User>
 
 pub async fn get_user(db: &Db, id: i64) -> Result<Option<User>> {
     let sql = format!("{} WHERE id = $1", user_select(db));
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, User>(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?))
+    select_optional::<User>(db, &sql, id).await
 }
 
 pub async fn get_user_by_username(db: &Db, username: &str) -> Result<Option<User>> {
     let sql = format!("{} WHERE username = $1", user_select(db));
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, User>(&sql)
-        .bind(username)
-        .fetch_optional(pool)
-        .await?))
+    select_optional::<User>(db, &sql, username).await
 }
 
 /// What login needs: id, password hash, active flag.
@@ -109,21 +104,21 @@ pub struct Credentials {
 }
 
 pub async fn credentials(db: &Db, username: &str) -> Result<Option<Credentials>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Credentials>(
-        "SELECT id, username, password_hash, active FROM users WHERE username = $1"
+    select_optional::<Credentials>(
+        db,
+        "SELECT id, username, password_hash, active FROM users WHERE username = $1",
+        username,
     )
-    .bind(username)
-    .fetch_optional(pool)
-    .await?))
+    .await
 }
 
 pub async fn credentials_by_id(db: &Db, id: i64) -> Result<Option<Credentials>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Credentials>(
-        "SELECT id, username, password_hash, active FROM users WHERE id = $1"
+    select_optional::<Credentials>(
+        db,
+        "SELECT id, username, password_hash, active FROM users WHERE id = $1",
+        id,
     )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?))
+    .await
 }
 
 fn user_snapshot(u: &User) -> UserInput {
@@ -304,17 +299,17 @@ impl UserRole {
 }
 
 pub async fn roles(db: &Db, user_id: i64) -> Result<Vec<UserRole>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, UserRole>(
+    select_all::<UserRole>(
+        db,
         "SELECT r.id, r.user_id, r.role, r.zone_id, z.name AS zone_name, r.unit_id, \
          un.name AS unit_name, r.organisation_id, o.name AS organisation_name \
          FROM user_roles r JOIN zones z ON z.id = r.zone_id \
          LEFT JOIN units un ON un.id = r.unit_id \
          LEFT JOIN organisations o ON o.id = r.organisation_id \
-         WHERE r.user_id = $1 ORDER BY r.id"
+         WHERE r.user_id = $1 ORDER BY r.id",
+        user_id,
     )
-    .bind(user_id)
-    .fetch_all(pool)
-    .await?))
+    .await
 }
 
 pub async fn add_role(db: &Db, actor: &Actor, user_id: i64, grant: &Grant) -> Result<i64> {
@@ -502,12 +497,12 @@ pub struct Representative {
 }
 
 pub async fn representatives(db: &Db, organisation_id: i64) -> Result<Vec<Representative>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Representative>(
+    select_all::<Representative>(
+        db,
         "SELECT DISTINCT u.id, u.username, u.full_name, u.email, u.active FROM users u \
          JOIN user_roles r ON r.user_id = u.id \
-         WHERE r.role = 'third_sector' AND r.organisation_id = $1 ORDER BY u.full_name"
+         WHERE r.role = 'third_sector' AND r.organisation_id = $1 ORDER BY u.full_name",
+        organisation_id,
     )
-    .bind(organisation_id)
-    .fetch_all(pool)
-    .await?))
+    .await
 }
