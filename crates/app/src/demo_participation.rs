@@ -26,15 +26,8 @@ const POA_2024_AGENDA: &str = "Presentazione del percorso POA 2024:\n\
 
 const WORKSHOP_AGENDA: &str = "I parte in plenaria;\nII parte sui 4 tavoli di lavoro separati.";
 
-fn meeting(
-    zone_id: i64,
-    kind: MeetingKind,
-    subject: &str,
-    held_on: Date,
-    place: &str,
-) -> MeetingInput {
+fn meeting(kind: MeetingKind, subject: &str, held_on: Date, place: &str) -> MeetingInput {
     MeetingInput {
-        zone_id,
         kind,
         group_id: None,
         procedure_id: None,
@@ -71,7 +64,6 @@ pub async fn load(db: &Db, demo: &Actor, zone_id: i64) -> Result<()> {
     for (name, place, day) in groups {
         let g = store::create_group(db, demo, zone_id, name, None).await?;
         let mut m = meeting(
-            zone_id,
             MeetingKind::Participation,
             "Presentazione del percorso POA 2024",
             day,
@@ -79,7 +71,7 @@ pub async fn load(db: &Db, demo: &Actor, zone_id: i64) -> Result<()> {
         );
         m.group_id = Some(g);
         m.agenda = Some(POA_2024_AGENDA.to_string());
-        store::create_meeting(db, demo, &m).await?;
+        store::create_meeting(db, demo, zone_id, &m).await?;
     }
 
     let pis = zona_store::pis::health_plans(db, zone_id)
@@ -222,12 +214,12 @@ pub async fn load(db: &Db, demo: &Actor, zone_id: i64) -> Result<()> {
     ];
     let mut first = None;
     for (kind, subject, day) in workshops {
-        let mut m = meeting(zone_id, kind, subject, day, "Cisternino di Città");
+        let mut m = meeting(kind, subject, day, "Cisternino di Città");
         m.procedure_id = Some(id);
         if kind != MeetingKind::Restitution {
             m.agenda = Some(WORKSHOP_AGENDA.to_string());
         }
-        let mid = store::create_meeting(db, demo, &m).await?;
+        let mid = store::create_meeting(db, demo, zone_id, &m).await?;
         first.get_or_insert(mid);
     }
     let table_ids = store::working_tables(db, id).await?;

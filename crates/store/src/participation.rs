@@ -64,7 +64,6 @@ pub async fn create_group(
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct MeetingInput {
-    pub zone_id: i64,
     pub kind: MeetingKind,
     pub group_id: Option<i64>,
     pub procedure_id: Option<i64>,
@@ -104,7 +103,6 @@ pub struct Meeting {
 impl Meeting {
     pub fn input(&self) -> MeetingInput {
         MeetingInput {
-            zone_id: self.zone_id,
             kind: self.kind,
             group_id: self.group_id,
             procedure_id: self.procedure_id,
@@ -135,7 +133,7 @@ fn meeting_summary(m: &MeetingInput) -> String {
     )
 }
 
-pub async fn create_meeting(db: &Db, actor: &Actor, m: &MeetingInput) -> Result<i64> {
+pub async fn create_meeting(db: &Db, actor: &Actor, zone_id: i64, m: &MeetingInput) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
@@ -144,7 +142,7 @@ pub async fn create_meeting(db: &Db, actor: &Actor, m: &MeetingInput) -> Result<
              place, online_url, agenda, minutes, public, minutes_published, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
         )
-        .bind(m.zone_id)
+        .bind(zone_id)
         .bind(m.kind.code())
         .bind(m.group_id)
         .bind(m.procedure_id)
@@ -161,7 +159,7 @@ pub async fn create_meeting(db: &Db, actor: &Actor, m: &MeetingInput) -> Result<
         .fetch_one(&mut *tx)
         .await?;
         let entry = AuditEntry::new(action::CREATE, entity::MEETING, Some(id))
-            .zone(Some(m.zone_id))
+            .zone(Some(zone_id))
             .summary(meeting_summary(m))
             .after(m);
         write_audit!(&mut *tx, actor, entry);

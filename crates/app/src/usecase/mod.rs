@@ -10,9 +10,11 @@
 //! refused as a [`Error::Conflict`].
 
 pub mod coprogramming;
+pub mod meetings;
 pub mod network;
 pub mod pis;
 pub mod planning;
+pub mod projects;
 pub mod sessions;
 pub mod sheets;
 

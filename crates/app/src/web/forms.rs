@@ -199,6 +199,32 @@ pub fn values_of<T: serde::Serialize>(form: &T) -> FormValues {
         .collect()
 }
 
+/// What a form's save comes to, for its page: done, or the form again with
+/// the errors by field, or with the notice that someone else saved first.
+pub enum Saved<T> {
+    Done(T),
+    Again { errors: FieldErrors, conflict: bool },
+}
+
+/// Reads a use case's outcome for a form page: the refusals a form shows
+/// itself (errors by field, a conflict) become [`Saved::Again`]; any other
+/// is the error page.
+pub fn saved<T>(outcome: Result<T, crate::usecase::Error>) -> Result<Saved<T>, super::AppError> {
+    use crate::usecase::Error;
+    match outcome {
+        Ok(done) => Ok(Saved::Done(done)),
+        Err(Error::Invalid(errors)) => Ok(Saved::Again {
+            errors,
+            conflict: false,
+        }),
+        Err(Error::Conflict) => Ok(Saved::Again {
+            errors: FieldErrors::new(),
+            conflict: true,
+        }),
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// The version a confirmation page put in its action (`?versione=N`); a
 /// missing one reads as a version that never exists, so the change is
 /// refused as a conflict rather than applied blindly.

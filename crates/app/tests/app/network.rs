@@ -715,12 +715,12 @@ async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_saved() {
                 "/servizi/progetti/nuovo",
                 "/servizi/progetti/nuovo",
                 &[
-                    ("titolo", "Progetto di prova"),
-                    ("sintesi", "Prova."),
-                    ("durata", "2026"),
-                    ("stato", "planned"),
+                    ("title", "Progetto di prova"),
+                    ("summary", "Prova."),
+                    ("duration", "2026"),
+                    ("status", "planned"),
                     ("cup", "J44H2200025000"),
-                    ("risorse", "-10,00"),
+                    ("resources", "-10,00"),
                 ],
             )
             .await;
@@ -730,7 +730,7 @@ async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_saved() {
             "{:?}",
             p.field_error("cup")
         );
-        assert!(p.field_error("risorse").unwrap().contains("negativo"));
+        assert!(p.field_error("resources").unwrap().contains("negativo"));
         let list = app.get("/servizi/progetti").await;
         assert!(!list.body.contains("Progetto di prova"));
         // An action whose maximum is below its minimum.
@@ -747,9 +747,9 @@ async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_saved() {
                 &format!("/servizi/progetti/{id}/azioni"),
                 &form.csrf(),
                 &[
-                    ("azione_titolo", "AZIONE 5"),
-                    ("azione_min", "8.000"),
-                    ("azione_max", "3.000"),
+                    ("action_title", "AZIONE 5"),
+                    ("action_min", "8.000"),
+                    ("action_max", "3.000"),
                     ("version", &version),
                 ],
             )
@@ -924,11 +924,11 @@ async fn the_office_edits_the_network_with_audit_conflicts_and_public_pages() {
                 "/servizi/progetti/nuovo",
                 "/servizi/progetti/nuovo",
                 &[
-                    ("titolo", "Progetto interno"),
-                    ("sintesi", "Solo per gli uffici."),
-                    ("durata", "2027"),
-                    ("stato", "planned"),
-                    ("pubblicato", "no"),
+                    ("title", "Progetto interno"),
+                    ("summary", "Solo per gli uffici."),
+                    ("duration", "2027"),
+                    ("status", "planned"),
+                    ("published", "no"),
                 ],
             )
             .await;

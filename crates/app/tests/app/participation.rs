@@ -750,12 +750,12 @@ async fn meetings_keep_attendance_minutes_and_checked_attachments() {
             .submit(
                 m,
                 &format!("{m}/presenze"),
-                &[("presenze_0", "Arci Livorno\nEnte Fantasma")],
+                &[("attendance_0", "Arci Livorno\nEnte Fantasma")],
             )
             .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(p
-            .field_error("presenze_0")
+            .field_error("attendance_0")
             .unwrap()
             .contains("«Ente Fantasma» non è nel registro"));
         let p = app
@@ -763,7 +763,7 @@ async fn meetings_keep_attendance_minutes_and_checked_attachments() {
                 m,
                 &format!("{m}/presenze"),
                 &[(
-                    "presenze_0",
+                    "attendance_0",
                     "Arci Livorno\nfondazione caritas livorno\n[Mario Bianchi]",
                 )],
             )

@@ -5,16 +5,6 @@ use super::*;
 
 // ---------------------------------------------------------------- card
 
-pub(super) async fn load(state: &AppState, ctx: &Ctx, id: i64) -> Result<(i64, Project), AppError> {
-    let zone_id = zone_of(ctx)?;
-    require(ctx, Action::ReadInternal { zone_id })?;
-    let p = store::get_project(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    same_zone(ctx, p.row.zone_id)?;
-    Ok((zone_id, p))
-}
-
 pub struct TargetView {
     pub description: String,
     pub target: String,
@@ -120,7 +110,7 @@ pub(super) async fn card(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let (_, p) = load(&state, &ctx, id).await?;
+    let p = usecase::open(&state.db, &ctx.caller(), id).await?;
     card_page(&state, &ctx, &p, false).await
 }
 
@@ -215,6 +205,6 @@ pub(super) async fn card_pdf(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let (_, p) = load(&state, &ctx, id).await?;
+    let p = usecase::open(&state.db, &ctx.caller(), id).await?;
     pdf_response(&p, &zone_name(&ctx))
 }

@@ -2,10 +2,10 @@
 //! duration, resources, actions, own targets), the one-page PDF of a card,
 //! and the PNRR investments with the zone's projects under each.
 
-use super::common::{require, same_zone, zone_of};
+use super::common::{require, zone_of};
 use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
 use super::export::download;
-use super::forms::{self, Field, FieldKind, FormValues};
+use super::forms::{self, values_of, version_of, Field, FieldKind, FormValues, Saved};
 use super::network::{send_table, with_all, zone_name, BASE as NETWORK};
 use super::page::{render_page, PageCtx, PageResult};
 use super::views::{
@@ -14,6 +14,8 @@ use super::views::{
 };
 use super::{AppError, AppState};
 use crate::network as nw;
+use crate::usecase::projects as usecase;
+use crate::usecase::Error;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,24 +23,24 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use std::collections::HashMap;
 use zona_core::authz::Action;
-use zona_core::codesign::{check_cup, CodeCheck};
-use zona_core::format::{parse_date, thousands};
-use zona_core::projects::{euro, pnrr_investment, AmountRange, ProjectStatus};
-use zona_core::validation::{optional_text, required_text};
-use zona_core::{Cents, FieldErrors};
+use zona_core::format::thousands;
+use zona_core::projects::{euro, pnrr_investment, ProjectStatus};
+use zona_core::FieldErrors;
 use zona_store::organisations as orgs;
-use zona_store::projects::{self as store, Project, ProjectAction, ProjectInput, ProjectTarget};
+use zona_store::projects::{self as store, Project};
 use zona_store::territory::ListQuery;
-use zona_store::{Page, StoreError};
+use zona_store::Page;
 
 const BASE: &str = "/servizi/progetti";
 const PUBLIC_BASE: &str = "/progetti";
 
 mod card;
 mod form;
+mod input;
 
 use card::*;
 use form::*;
+use input::{ActionForm, ProjectForm, TargetForm};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
