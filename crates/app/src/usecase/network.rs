@@ -38,7 +38,7 @@ async fn in_zone(db: &Db, zone_id: i64, input: FacilityInput) -> Result<Facility
             .await?
             .is_some_and(|x| x.zone_id == zone_id);
         if !ours {
-            e.add("comune", "Comune non valido per questa zona.");
+            e.add("municipality_id", "Comune non valido per questa zona.");
         }
     }
     if let Some(p) = input.project_id {
@@ -46,7 +46,7 @@ async fn in_zone(db: &Db, zone_id: i64, input: FacilityInput) -> Result<Facility
             .await?
             .is_some_and(|x| x.row.zone_id == zone_id);
         if !ours {
-            e.add("progetto", "Progetto non valido per questa zona.");
+            e.add("project_id", "Progetto non valido per questa zona.");
         }
     }
     e.into_result(FacilityInput { zone_id, ..input })
@@ -58,7 +58,7 @@ fn duplicate_name(err: StoreError) -> Error {
         StoreError::Duplicate { .. } => {
             let mut e = zona_core::FieldErrors::new();
             e.add(
-                "nome",
+                "name",
                 "Esiste già una struttura con questo nome nella zona.",
             );
             Error::Invalid(e)

@@ -408,14 +408,14 @@ async fn the_dm77_check_has_fte_inner_areas_hours_and_a_verdict() {
                 "/servizi/strutture/nuova",
                 "/servizi/strutture/nuova",
                 &[
-                    ("nome", "Casa della Comunità di prova"),
-                    ("tipo", "community_house"),
+                    ("name", "Casa della Comunità di prova"),
+                    ("kind", "community_house"),
                     ("hub_spoke", "hub"),
-                    ("stato", "open"),
-                    ("medici_ore", "12"),
-                    ("medici_giorni", "7"),
-                    ("infermieri_ore", "12"),
-                    ("infermieri_giorni", "7"),
+                    ("status", "open"),
+                    ("doctor_hours", "12"),
+                    ("doctor_days", "7"),
+                    ("nurse_hours", "12"),
+                    ("nurse_days", "7"),
                 ],
             )
             .await;
@@ -426,18 +426,18 @@ async fn the_dm77_check_has_fte_inner_areas_hours_and_a_verdict() {
                 "/servizi/strutture/nuova",
                 "/servizi/strutture/nuova",
                 &[
-                    ("nome", "Casa impossibile"),
-                    ("tipo", "community_house"),
+                    ("name", "Casa impossibile"),
+                    ("kind", "community_house"),
                     ("hub_spoke", "spoke"),
-                    ("stato", "open"),
-                    ("medici_ore", "25"),
-                    ("medici_giorni", "7"),
+                    ("status", "open"),
+                    ("doctor_hours", "25"),
+                    ("doctor_days", "7"),
                 ],
             )
             .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
-            p.field_error("medici_ore").as_deref(),
+            p.field_error("doctor_hours").as_deref(),
             Some("Le ore al giorno vanno da 1 a 24.")
         );
         let page = flat(&app.get("/servizi/dm77").await.body);
@@ -625,24 +625,24 @@ async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_saved() {
                 "/servizi/strutture/nuova",
                 "/servizi/strutture/nuova",
                 &[
-                    ("nome", "Ospedale di Comunità di prova"),
-                    ("tipo", "community_hospital"),
-                    ("stato", "planned"),
-                    ("letti_third", "-5"),
-                    ("utenti_min", "12.000"),
-                    ("utenti_max", "11.000"),
+                    ("name", "Ospedale di Comunità di prova"),
+                    ("kind", "community_hospital"),
+                    ("status", "planned"),
+                    ("beds_third", "-5"),
+                    ("users_min", "12.000"),
+                    ("users_max", "11.000"),
                 ],
             )
             .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
-            p.field_error("letti_third").as_deref(),
+            p.field_error("beds_third").as_deref(),
             Some("Il numero non può essere negativo.")
         );
-        assert!(p.field_error("utenti_max").unwrap().contains("inferiore"));
+        assert!(p.field_error("users_max").unwrap().contains("inferiore"));
         // Nothing lost: the name typed is still there.
         assert_eq!(
-            p.input_value("nome").as_deref(),
+            p.input_value("name").as_deref(),
             Some("Ospedale di Comunità di prova")
         );
         // A house needs hub or spoke.
@@ -651,9 +651,9 @@ async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_saved() {
                 "/servizi/strutture/nuova",
                 "/servizi/strutture/nuova",
                 &[
-                    ("nome", "Casa nuova"),
-                    ("tipo", "community_house"),
-                    ("stato", "planned"),
+                    ("name", "Casa nuova"),
+                    ("kind", "community_house"),
+                    ("status", "planned"),
                 ],
             )
             .await;
@@ -665,14 +665,14 @@ async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_saved() {
                 "/servizi/strutture/nuova",
                 "/servizi/strutture/nuova",
                 &[
-                    ("nome", "consultorio centro"),
-                    ("tipo", "family_clinic"),
-                    ("stato", "open"),
+                    ("name", "consultorio centro"),
+                    ("kind", "family_clinic"),
+                    ("status", "open"),
                 ],
             )
             .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(p.field_error("nome").unwrap().contains("Esiste già"));
+        assert!(p.field_error("name").unwrap().contains("Esiste già"));
         assert_eq!(
             zona_store::network::list_facilities(&app.db.db, 1)
                 .await
@@ -776,10 +776,10 @@ async fn the_office_edits_the_network_with_audit_conflicts_and_public_pages() {
                 "/servizi/strutture/nuova",
                 "/servizi/strutture/nuova",
                 &[
-                    ("nome", "COT Livorno"),
-                    ("tipo", "operations_centre"),
-                    ("stato", "open"),
-                    ("indirizzo", "Via di prova 1"),
+                    ("name", "COT Livorno"),
+                    ("kind", "operations_centre"),
+                    ("status", "open"),
+                    ("address", "Via di prova 1"),
                 ],
             )
             .await;
@@ -800,9 +800,9 @@ async fn the_office_edits_the_network_with_audit_conflicts_and_public_pages() {
         let theirs = app.get_with(&other, &edit).await;
         let fields = |name: &'static str| {
             vec![
-                ("nome", name),
-                ("tipo", "operations_centre"),
-                ("stato", "open"),
+                ("name", name),
+                ("kind", "operations_centre"),
+                ("status", "open"),
                 ("version", "1"),
             ]
         };
@@ -819,7 +819,7 @@ async fn the_office_edits_the_network_with_audit_conflicts_and_public_pages() {
             )
             .await;
         assert_eq!(p.status, StatusCode::CONFLICT);
-        assert_eq!(p.input_value("nome").as_deref(), Some("COT Zona Livornese"));
+        assert_eq!(p.input_value("name").as_deref(), Some("COT Zona Livornese"));
 
         // The matrix: Stagno gains the social service, with an audit entry.
         let grid = app.get("/servizi/matrice").await;

@@ -5,7 +5,7 @@
 use super::common::{require, zone_of};
 use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
 use super::export::download;
-use super::forms::{self, Field, FieldKind, FormValues};
+use super::forms::{self, choice_id, Field, FieldKind, FormValues};
 use super::page::{render_page, PageCtx, PageResult};
 use super::views::{form_status, ConfirmPage, EntryPage};
 use super::{AppError, AppState};
@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use zona_core::authz::Action;
 use zona_core::network::{
@@ -34,6 +35,7 @@ pub const PUBLIC_BASE: &str = "/strutture";
 
 mod dm77;
 mod facility;
+mod input;
 mod matrix;
 
 use dm77::{dm77, export_dm77, save_clinic_rate, save_standard, standard_form};
