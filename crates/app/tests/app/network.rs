@@ -683,7 +683,7 @@ async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_saved() {
 
         // An unknown service in the grid: refused, nothing saved.
         let grid = app.get("/servizi/matrice").await;
-        let house = capture(r#"name="struttura" value="(\d+)""#, &grid.body);
+        let house = capture(r#"name="facility" value="(\d+)""#, &grid.body);
         let ticked_before = grid.body.matches(" checked").count();
         let p = app
             .post_with(
@@ -691,10 +691,10 @@ async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_saved() {
                 "/servizi/matrice",
                 &grid.csrf(),
                 &[
-                    ("tipo", "community_house"),
-                    ("struttura", &house),
-                    ("cella", &format!("{house}:mmg")),
-                    ("cella", &format!("{house}:chirurgia")),
+                    ("kind", "community_house"),
+                    ("facility", &house),
+                    ("cell", &format!("{house}:mmg")),
+                    ("cell", &format!("{house}:chirurgia")),
                 ],
             )
             .await;
@@ -764,9 +764,9 @@ async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_saved() {
 
 #[tokio::test]
 async fn the_office_edits_the_network_with_audit_conflicts_and_public_pages() {
-    let column_re = regex::Regex::new(r#"name="struttura" value="(\d+)""#).unwrap();
-    let ticked_re = regex::Regex::new(r#"name="cella" value="([^"]+)"[^>]*checked"#).unwrap();
-    let version_re = regex::Regex::new(r#"name="versione" value="([^"]+)""#).unwrap();
+    let column_re = regex::Regex::new(r#"name="facility" value="(\d+)""#).unwrap();
+    let ticked_re = regex::Regex::new(r#"name="cell" value="([^"]+)"[^>]*checked"#).unwrap();
+    let version_re = regex::Regex::new(r#"name="version" value="([^"]+:[^"]+)""#).unwrap();
     for backend in BACKENDS {
         let app = spawn_app(backend).await;
         app.login("ufficio.piano").await;
@@ -829,22 +829,22 @@ async fn the_office_edits_the_network_with_audit_conflicts_and_public_pages() {
             .collect();
         assert_eq!(ids.len(), 7);
         let grid_form = |body: &str| {
-            let mut form: Vec<(String, String)> = vec![("tipo".into(), "community_house".into())];
+            let mut form: Vec<(String, String)> = vec![("kind".into(), "community_house".into())];
             for c in column_re.captures_iter(body) {
-                form.push(("struttura".into(), c[1].to_string()));
+                form.push(("facility".into(), c[1].to_string()));
             }
             for c in version_re.captures_iter(body) {
-                form.push(("versione".into(), c[1].to_string()));
+                form.push(("version".into(), c[1].to_string()));
             }
             for c in ticked_re.captures_iter(body) {
-                form.push(("cella".into(), c[1].to_string()));
+                form.push(("cell".into(), c[1].to_string()));
             }
             form
         };
         // A second person has the grid open at the same time.
         let stale = app.get_with(&other, "/servizi/matrice").await;
         let mut form = grid_form(&grid.body);
-        form.push(("cella".into(), format!("{}:servizio_sociale", ids[5])));
+        form.push(("cell".into(), format!("{}:servizio_sociale", ids[5])));
         let pairs: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let p = app
             .post_with(&app.client, "/servizi/matrice", &grid.csrf(), &pairs)
@@ -853,7 +853,7 @@ async fn the_office_edits_the_network_with_audit_conflicts_and_public_pages() {
         // Their stale grid, with one more tick elsewhere, would undo Stagno's
         // new service: refused, nothing saved, the grid shown afresh.
         let mut form = grid_form(&stale.body);
-        form.push(("cella".into(), format!("{}:telemedicina", ids[6])));
+        form.push(("cell".into(), format!("{}:telemedicina", ids[6])));
         let pairs: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let p = app
             .post_with(&other, "/servizi/matrice", &stale.csrf(), &pairs)

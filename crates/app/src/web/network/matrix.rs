@@ -86,57 +86,65 @@ pub(super) async fn matrix(
     matrix_page(&state, &ctx, zone_id, matrix_kind(&q), None).await
 }
 
-/// Reads the grid: `struttura=<id>` and `versione=<id>:<version>` for
-/// every column shown and `cella=<id>:<service>` for every ticked cell.
-fn read_grid(pairs: &[(String, String)]) -> Result<usecase::ServiceGrid, AppError> {
-    let mut columns: Vec<(i64, Vec<String>)> = Vec::new();
-    for (_, v) in pairs.iter().filter(|(k, _)| k == "struttura") {
-        let id: i64 = v
-            .parse()
-            .map_err(|_| AppError::BadRequest("Struttura non valida.".into()))?;
-        columns.push((id, Vec::new()));
-    }
-    for (_, v) in pairs.iter().filter(|(k, _)| k == "cella") {
-        let bad = || AppError::BadRequest("Cella non valida.".into());
-        let (id, code) = v.split_once(':').ok_or_else(bad)?;
-        let id: i64 = id.parse().map_err(|_| bad())?;
-        match columns.iter_mut().find(|(f, _)| *f == id) {
-            // A cell sent twice is one tick.
-            Some((_, services)) if services.iter().any(|s| s == code) => {}
-            Some((_, services)) => services.push(code.to_string()),
-            None => {
-                return Err(AppError::BadRequest(
-                    "La cella si riferisce a una struttura fuori dalla griglia.".into(),
-                ))
+/// The grid as sent: the kind of facility shown; every column shown
+/// (`facility`, its id) with the version it was read at (`version`,
+/// `<id>:<version>`); every ticked cell (`cell`, `<id>:<service>`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct GridForm {
+    kind: String,
+    facility: Vec<String>,
+    version: Vec<String>,
+    cell: Vec<String>,
+}
+
+impl GridForm {
+    fn read(&self) -> Result<usecase::ServiceGrid, AppError> {
+        let mut columns: Vec<(i64, Vec<String>)> = Vec::new();
+        for v in &self.facility {
+            let id: i64 = v
+                .parse()
+                .map_err(|_| AppError::BadRequest("Struttura non valida.".into()))?;
+            columns.push((id, Vec::new()));
+        }
+        for v in &self.cell {
+            let bad = || AppError::BadRequest("Cella non valida.".into());
+            let (id, code) = v.split_once(':').ok_or_else(bad)?;
+            let id: i64 = id.parse().map_err(|_| bad())?;
+            match columns.iter_mut().find(|(f, _)| *f == id) {
+                // A cell sent twice is one tick.
+                Some((_, services)) if services.iter().any(|s| s == code) => {}
+                Some((_, services)) => services.push(code.to_string()),
+                None => {
+                    return Err(AppError::BadRequest(
+                        "La cella si riferisce a una struttura fuori dalla griglia.".into(),
+                    ))
+                }
             }
         }
+        let versions = self
+            .version
+            .iter()
+            .filter_map(|v| {
+                let (id, version) = v.split_once(':')?;
+                Some((id.parse().ok()?, version.parse().ok()?))
+            })
+            .collect();
+        Ok(usecase::ServiceGrid { columns, versions })
     }
-    let versions = pairs
-        .iter()
-        .filter(|(k, _)| k == "versione")
-        .filter_map(|(_, v)| {
-            let (id, version) = v.split_once(':')?;
-            Some((id.parse().ok()?, version.parse().ok()?))
-        })
-        .collect();
-    Ok(usecase::ServiceGrid { columns, versions })
 }
 
 pub(super) async fn save_matrix(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<GridForm>,
 ) -> PageResult {
     let caller = ctx.caller();
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::Administer { zone_id })?;
-    let kind = pairs
-        .iter()
-        .find(|(k, _)| k == "tipo")
-        .and_then(|(_, v)| FacilityKind::from_code(v))
-        .unwrap_or(FacilityKind::CommunityHouse);
+    let kind = FacilityKind::from_code(form.kind.trim()).unwrap_or(FacilityKind::CommunityHouse);
     let known: HashMap<String, String> = nw::service_terms(&state.db).await?.into_iter().collect();
-    let grid = read_grid(&pairs)?;
+    let grid = form.read()?;
     let refused = match usecase::set_services(&state.db, &caller, &grid, &known).await {
         Ok(changed) => {
             let msg = match changed {
