@@ -154,11 +154,11 @@ pub fn manual_value(unit: Unit, stored: i64) -> Decimal {
 /// with at most two decimals (`1,70`, `0,50`), kept as hundredths.
 pub fn read_manual(
     unit: Unit,
-    values: &std::collections::HashMap<String, String>,
+    text: &str,
     name: &str,
     e: &mut zona_core::FieldErrors,
 ) -> Option<i64> {
-    let s = values.get(name).map(|v| v.trim()).unwrap_or("");
+    let s = text.trim();
     if s.is_empty() {
         return None;
     }

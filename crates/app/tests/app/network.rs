@@ -206,36 +206,36 @@ async fn the_dm77_check_follows_the_population_of_the_municipalities() {
                 "/servizi/dm77/family_nurses",
                 &form.csrf(),
                 &[
-                    ("etichetta", "Infermieri di Famiglia o Comunità"),
-                    ("min_quanti", "1"),
-                    ("min_ogni", "3.000"),
-                    ("max_quanti", ""),
-                    ("max_ogni", ""),
-                    ("misura", "manual"),
-                    ("fonte", "DM 77/2022, All. 1, «Infermiere di Famiglia o Comunità»: 1 ogni 3.000 abitanti"),
-                    ("attivi", "40"),
-                    ("programmati", "-3"),
-                    ("nota", ""),
+                    ("label", "Infermieri di Famiglia o Comunità"),
+                    ("min_amount", "1"),
+                    ("min_per", "3.000"),
+                    ("max_amount", ""),
+                    ("max_per", ""),
+                    ("measure", "manual"),
+                    ("source", "DM 77/2022, All. 1, «Infermiere di Famiglia o Comunità»: 1 ogni 3.000 abitanti"),
+                    ("open_count", "40"),
+                    ("planned_count", "-3"),
+                    ("count_note", ""),
                     ("version", &version),
                 ],
             )
             .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(p.field_error("programmati").unwrap().contains("negativo"));
+        assert!(p.field_error("planned_count").unwrap().contains("negativo"));
         let p = app
             .post_with(
                 &app.client,
                 "/servizi/dm77/family_nurses",
                 &form.csrf(),
                 &[
-                    ("etichetta", "Infermieri di Famiglia o Comunità"),
-                    ("min_quanti", "1"),
-                    ("min_ogni", "3.000"),
-                    ("misura", "manual"),
-                    ("fonte", "DM 77/2022, All. 1, «Infermiere di Famiglia o Comunità»: 1 ogni 3.000 abitanti"),
-                    ("attivi", "40"),
-                    ("programmati", "5"),
-                    ("nota", "Dato AUSL, 2026"),
+                    ("label", "Infermieri di Famiglia o Comunità"),
+                    ("min_amount", "1"),
+                    ("min_per", "3.000"),
+                    ("measure", "manual"),
+                    ("source", "DM 77/2022, All. 1, «Infermiere di Famiglia o Comunità»: 1 ogni 3.000 abitanti"),
+                    ("open_count", "40"),
+                    ("planned_count", "5"),
+                    ("count_note", "Dato AUSL, 2026"),
                     ("version", &version),
                 ],
             )
@@ -342,14 +342,14 @@ async fn the_dm77_check_has_fte_inner_areas_hours_and_a_verdict() {
         let version = form.input_value("version").unwrap();
         let fields = |attivi: &'static str| {
             vec![
-                ("etichetta", "Unità di Continuità Assistenziale: medici"),
-                ("min_quanti", "1"),
-                ("min_ogni", "100.000"),
-                ("misura", "manual"),
-                ("fonte", "DM 77/2022, All. 1, «Unità di Continuità Assistenziale»: 1 medico e 1 infermiere ogni 100.000 abitanti (medici, in unità equivalenti a tempo pieno)"),
-                ("attivi", attivi),
-                ("programmati", "1,20"),
-                ("nota", "AUSL, 2026"),
+                ("label", "Unità di Continuità Assistenziale: medici"),
+                ("min_amount", "1"),
+                ("min_per", "100.000"),
+                ("measure", "manual"),
+                ("source", "DM 77/2022, All. 1, «Unità di Continuità Assistenziale»: 1 medico e 1 infermiere ogni 100.000 abitanti (medici, in unità equivalenti a tempo pieno)"),
+                ("open_count", attivi),
+                ("planned_count", "1,20"),
+                ("count_note", "AUSL, 2026"),
             ]
         };
         let mut bad = fields("0,505");
@@ -364,7 +364,7 @@ async fn the_dm77_check_has_fte_inner_areas_hours_and_a_verdict() {
             .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(p
-            .field_error("attivi")
+            .field_error("open_count")
             .unwrap()
             .contains("al massimo 2 decimali"));
         let mut good = fields("0,50");
@@ -389,7 +389,7 @@ async fn the_dm77_check_has_fte_inner_areas_hours_and_a_verdict() {
                 "/servizi/dm77",
                 "/servizi/dm77/consultori",
                 &[
-                    ("aree_interne", "1"),
+                    ("inner_areas", "1"),
                     (
                         "version",
                         &capture(r#"name="version" value="(\d+)""#, &page),

@@ -4,6 +4,7 @@
 //! the project are the zone's is the use case's check.
 
 use super::*;
+use crate::usecase::network as usecase;
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -248,5 +249,203 @@ impl FacilityForm {
             beds,
             hours,
         })
+    }
+}
+
+/// The zone's choice for family clinics in inner areas: `inner_areas` is
+/// `1` (the higher rate there) or `0`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ClinicRateForm {
+    pub inner_areas: String,
+    pub version: String,
+}
+
+/// A DM 77/2022 standard, and the zone's counts for one counted by hand.
+/// Each rate is an amount for so many inhabitants.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct StandardForm {
+    pub label: String,
+    pub min_amount: String,
+    pub min_per: String,
+    pub max_amount: String,
+    pub max_per: String,
+    pub inner_amount: String,
+    pub inner_per: String,
+    pub measure: String,
+    pub source: String,
+    pub open_count: String,
+    pub planned_count: String,
+    pub count_note: String,
+    pub version: String,
+}
+
+/// A count of a standard's rate; empty is none, or an error when `required`.
+fn rate_count(field: &str, text: &str, required: bool, e: &mut FieldErrors) -> Option<u64> {
+    match text.trim() {
+        "" => {
+            if required {
+                e.add(field, "Campo obbligatorio.");
+            }
+            None
+        }
+        s => e.check(field, parse_count(s)).map(u64::from),
+    }
+}
+
+/// A rate given as two fields: both or neither, and inhabitants above zero.
+fn optional_rate(
+    (amount_field, amount): (&str, &str),
+    (per_field, per): (&str, &str),
+    both: &str,
+    e: &mut FieldErrors,
+) -> Option<Rate> {
+    match (
+        rate_count(amount_field, amount, false, e),
+        rate_count(per_field, per, false, e),
+    ) {
+        (None, None) => None,
+        (Some(_), Some(0)) => {
+            e.add(
+                per_field,
+                "Il numero di abitanti deve essere maggiore di zero.",
+            );
+            None
+        }
+        (Some(amount), Some(per)) => Some(Rate { amount, per }),
+        _ => {
+            e.add(per_field, both);
+            None
+        }
+    }
+}
+
+fn rate_text(r: Option<Rate>) -> (String, String) {
+    match r {
+        Some(r) => (r.amount.to_string(), r.per.to_string()),
+        None => (String::new(), String::new()),
+    }
+}
+
+impl StandardForm {
+    /// The form as the stored standard and the zone's counts fill it.
+    pub fn of(s: &store::StoredStandard, manual: Option<ManualCount>) -> StandardForm {
+        let st = &s.standard;
+        let (max_amount, max_per) = rate_text(st.max);
+        let (inner_amount, inner_per) = rate_text(st.inner_rate);
+        let count = |n: fn(&ManualCount) -> i64| {
+            manual
+                .as_ref()
+                .map(|m| nw::manual_text(st.unit, n(m)))
+                .unwrap_or_default()
+        };
+        StandardForm {
+            label: st.label.clone(),
+            min_amount: st.min.amount.to_string(),
+            min_per: st.min.per.to_string(),
+            max_amount,
+            max_per,
+            inner_amount,
+            inner_per,
+            measure: st.measure.code().to_string(),
+            source: st.source.clone(),
+            open_count: count(|m| m.open_count),
+            planned_count: count(|m| m.planned_count),
+            count_note: manual
+                .as_ref()
+                .and_then(|m| m.note.clone())
+                .unwrap_or_default(),
+            version: s.version.to_string(),
+        }
+    }
+
+    /// The standard as typed; its code and unit stay those of `current`.
+    fn read_standard(&self, current: &Standard, e: &mut FieldErrors) -> Option<Standard> {
+        let label = e.check("label", required_text(&self.label, 200));
+        let source = e.check("source", required_text(&self.source, 1000));
+        let min_amount = rate_count("min_amount", &self.min_amount, true, e);
+        let min_per = rate_count("min_per", &self.min_per, true, e);
+        if min_per == Some(0) {
+            e.add(
+                "min_per",
+                "Il numero di abitanti deve essere maggiore di zero.",
+            );
+        }
+        let max = optional_rate(
+            ("max_amount", &self.max_amount),
+            ("max_per", &self.max_per),
+            "Indicare sia la quantità sia gli abitanti del massimo, o nessuno dei due.",
+            e,
+        );
+        let inner_rate = optional_rate(
+            ("inner_amount", &self.inner_amount),
+            ("inner_per", &self.inner_per),
+            "Indicare sia la quantità sia gli abitanti, o nessuno dei due.",
+            e,
+        );
+        let measure = Measure::from_code(self.measure.trim());
+        if measure.is_none() {
+            e.add("measure", "Scegliere come si contano gli esistenti.");
+        }
+        let (Some(amount), Some(per)) = (min_amount, min_per) else {
+            return None;
+        };
+        let min = Rate { amount, per };
+        if per > 0 && max.is_some_and(|m| m.required(1_000_000) < min.required(1_000_000)) {
+            e.add("max_amount", "Il massimo dà meno del minimo.");
+        }
+        if per > 0 && inner_rate.is_some_and(|r| r.required(1_000_000) < min.required(1_000_000)) {
+            e.add(
+                "inner_amount",
+                "Il parametro delle aree interne dà meno del minimo.",
+            );
+        }
+        Some(Standard {
+            code: current.code.clone(),
+            unit: current.unit,
+            inner_rate,
+            label: label?,
+            measure: measure?,
+            min,
+            max,
+            source: source?,
+        })
+    }
+
+    /// The counts by hand, read only where the form showed them: for a
+    /// standard counted by hand.
+    fn read_count(
+        &self,
+        s: &store::StoredStandard,
+        e: &mut FieldErrors,
+    ) -> Option<Option<ManualCount>> {
+        if s.standard.measure != Measure::Manual {
+            return None;
+        }
+        let unit = s.standard.unit;
+        let open = nw::read_manual(unit, &self.open_count, "open_count", e);
+        let planned = nw::read_manual(unit, &self.planned_count, "planned_count", e);
+        let note = e.check("count_note", optional_text(&self.count_note, 300));
+        if open.is_none() && planned.is_some() {
+            e.add("open_count", "Indicare anche gli attivi (0 se nessuno).");
+        }
+        Some(open.map(|o| ManualCount {
+            standard_code: s.standard.code.clone(),
+            open_count: o,
+            planned_count: planned.unwrap_or(0),
+            note: note.flatten(),
+        }))
+    }
+
+    /// The edit of the standard `s`; every error is reported at once.
+    pub fn parse(&self, s: &store::StoredStandard) -> Result<usecase::StandardEdit, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let standard = self.read_standard(&s.standard, &mut e);
+        let count = self.read_count(s, &mut e);
+        match standard {
+            Some(standard) if e.is_empty() => Ok(usecase::StandardEdit { standard, count }),
+            _ => Err(e),
+        }
     }
 }
