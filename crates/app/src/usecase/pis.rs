@@ -7,11 +7,12 @@
 //! strategic lines.
 
 use super::{Caller, Error, Input};
+use time::Date;
 use zona_core::authz::Action;
-use zona_core::planning::ActKind;
+use zona_core::planning::{ActKind, HealthPlanStatus};
 use zona_store::pis::{self, HealthPlanDetail, KnowledgeInput};
 use zona_store::sheets::ActInput;
-use zona_store::{territory, Db};
+use zona_store::{planning, territory, Db, StoreError};
 
 /// A plan of the caller's zone, for its internal readers.
 pub async fn open(db: &Db, caller: &Caller, id: i64) -> Result<HealthPlanDetail, Error> {
@@ -110,4 +111,158 @@ pub async fn add_act(db: &Db, caller: &Caller, id: i64, act: Input<ActInput>) ->
     }
     pis::add_act(db, &caller.actor, id, &act).await?;
     Ok(())
+}
+
+/// A period of years: the first and the last.
+pub type Period = (i64, i64);
+
+/// The caller's zone, for its planning office.
+fn office_zone(caller: &Caller) -> Result<i64, Error> {
+    let zone_id = caller.zone()?;
+    caller.require(Action::Administer { zone_id })?;
+    Ok(zone_id)
+}
+
+/// A store's refusal of a name already taken, as the message `taken`.
+fn taken<T>(r: Result<T, StoreError>, taken: String) -> Result<T, Error> {
+    match r {
+        Err(StoreError::Duplicate { .. }) => Err(Error::Refused(taken)),
+        other => Ok(other?),
+    }
+}
+
+/// Starts a plan of the caller's zone for a period, in preparation; a zone
+/// has one plan starting in a year. Returns its id and title.
+pub async fn create_plan(
+    db: &Db,
+    caller: &Caller,
+    period: Input<Period>,
+) -> Result<(i64, String), Error> {
+    let zone_id = office_zone(caller)?;
+    let (a, b) = period?;
+    let title = format!("Piano Integrato di Salute {a}-{b}");
+    let status = HealthPlanStatus::InPreparation;
+    let created =
+        planning::create_health_plan(db, &caller.actor, zone_id, &title, a, b, status).await;
+    let id = taken(
+        created,
+        format!("La zona ha già un piano che inizia nel {a}."),
+    )?;
+    Ok((id, title))
+}
+
+/// Adds a health objective at the end of the plan's; titles are unique in a
+/// plan.
+pub async fn add_objective(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    title: Input<String>,
+) -> Result<String, Error> {
+    let p = open_for_office(db, caller, id).await?;
+    let title = title?;
+    let position = pis::health_objectives(db, id).await?.len() as i64 + 1;
+    let added =
+        planning::add_health_objective(db, &caller.actor, p.zone_id, id, position, &title).await;
+    taken(added, format!("L'obiettivo «{title}» esiste già."))?;
+    Ok(title)
+}
+
+/// A strategic line of the plan.
+pub struct NewLine {
+    pub title: String,
+    pub description: Option<String>,
+}
+
+/// Adds a strategic line to the plan; titles are unique in a plan.
+pub async fn add_line(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    line: Input<NewLine>,
+) -> Result<String, Error> {
+    open_for_office(db, caller, id).await?;
+    let l = line?;
+    let added =
+        pis::add_strategic_line(db, &caller.actor, id, &l.title, l.description.as_deref()).await;
+    taken(
+        added,
+        format!("La linea strategica «{}» esiste già.", l.title),
+    )?;
+    Ok(l.title)
+}
+
+/// A step of the plan's timeline: from a day, to a day or open.
+pub struct NewMilestone {
+    pub label: String,
+    pub dates: (Date, Option<Date>),
+    pub public: bool,
+}
+
+/// Adds a step to the plan's timeline.
+pub async fn add_milestone(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    milestone: Input<NewMilestone>,
+) -> Result<String, Error> {
+    open_for_office(db, caller, id).await?;
+    let m = milestone?;
+    pis::add_milestone(db, &caller.actor, id, &m.label, m.dates, m.public).await?;
+    Ok(m.label)
+}
+
+/// A regional plan (PSSIR) with its general objectives.
+pub struct NewRegionalPlan {
+    pub period: Period,
+    pub objectives: Vec<String>,
+}
+
+/// Records a regional plan of the caller's region; one starts in a year,
+/// and its objectives have different titles. Returns its title.
+pub async fn create_regional(
+    db: &Db,
+    caller: &Caller,
+    plan: Input<NewRegionalPlan>,
+) -> Result<String, Error> {
+    let zone_id = office_zone(caller)?;
+    let plan = plan?;
+    let (a, b) = plan.period;
+    let title = format!("Piano sanitario e sociale integrato regionale {a}-{b}");
+    let region = region_of(db, zone_id).await?;
+    let objectives: Vec<&str> = plan.objectives.iter().map(String::as_str).collect();
+    match pis::create_regional_plan(db, &caller.actor, region, &title, (a, b), &objectives).await {
+        Ok(_) => Ok(title),
+        Err(StoreError::Duplicate {
+            field: "period_start",
+        }) => Err(Error::Refused(format!(
+            "Esiste già un piano regionale che inizia nel {a}."
+        ))),
+        Err(StoreError::Duplicate { .. }) => {
+            Err(Error::Refused("Due obiettivi hanno lo stesso nome.".into()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Adds a general objective to a regional plan of the caller's region.
+pub async fn add_regional_objective(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    title: Input<String>,
+) -> Result<String, Error> {
+    let zone_id = office_zone(caller)?;
+    let region = region_of(db, zone_id).await?;
+    if !pis::regional_plans(db, region)
+        .await?
+        .iter()
+        .any(|(p, _)| p.id == id)
+    {
+        return Err(Error::NotFound);
+    }
+    let title = title?;
+    let added = pis::add_regional_objective(db, &caller.actor, id, &title).await;
+    taken(added, format!("L'obiettivo «{title}» esiste già."))?;
+    Ok(title)
 }

@@ -1087,6 +1087,69 @@ async fn the_pis_shows_its_sections_regional_links_and_timeline() {
             .get_with(&office, &format!("/pianificazione/pis/{next}"))
             .await;
         assert!(page.body.contains("esiste già"));
+        // A health objective, then linked to the new line: the boxes ticked
+        // come as a list.
+        let p = app
+            .post_with(
+                &office,
+                &format!("/pianificazione/pis/{next}/obiettivi"),
+                &token,
+                &[(
+                    "title",
+                    "Ridurre l'isolamento delle persone con disagio psichico",
+                )],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let page = app
+            .get_with(&office, &format!("/pianificazione/pis/{next}"))
+            .await;
+        let links = capture(
+            r#"action="(/pianificazione/pis/\d+/obiettivi/\d+/collegamenti)""#,
+            &page.body,
+        );
+        let objective = capture(r#"id="obj-(\d+)""#, &page.body);
+        let line = capture(
+            &format!(r#"id="l-{objective}-(\d+)"[^>]*><label[^>]*>Salute mentale e marginalità<"#),
+            &page.body,
+        );
+        let p = app
+            .post_with(
+                &office,
+                &links,
+                &token,
+                &[("strategic_line_id", line.as_str())],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let page = flat(
+            &app.get_with(&office, &format!("/pianificazione/pis/{next}"))
+                .await
+                .body,
+        );
+        assert!(page.contains("Collegamenti dell'obiettivo di salute salvati."));
+        assert!(
+            page.contains(
+                r#"<span class="badge bg-secondary me-1">Salute mentale e marginalità</span>"#
+            ),
+            "{page}"
+        );
+        // A line of no plan of the zone, a damaged id, an objective outside
+        // the regional frame: refused, nothing changed.
+        for bad in [
+            ("strategic_line_id", "999999"),
+            ("strategic_line_id", "x"),
+            ("regional_objective_id", "999999"),
+        ] {
+            let p = app.post_with(&office, &links, &token, &[bad]).await;
+            assert_eq!(p.status, StatusCode::BAD_REQUEST, "{bad:?}");
+        }
+        let page = app
+            .get_with(&office, &format!("/pianificazione/pis/{next}"))
+            .await;
+        assert!(page.body.contains(
+            r#"<span class="badge bg-secondary me-1">Salute mentale e marginalità</span>"#
+        ));
         let p = app
             .post_with(
                 &office,
