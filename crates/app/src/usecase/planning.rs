@@ -11,7 +11,7 @@ use zona_core::authz::Action;
 use zona_core::planning::{can_approve, ActKind, PlanStatus, SheetStatus};
 use zona_store::planning::{self, AnnualPlanSummary};
 use zona_store::sheets::{self, ActInput};
-use zona_store::Db;
+use zona_store::{pis, Db, StoreError};
 
 /// The plan of `year` of the caller's zone, for its internal readers.
 pub async fn open_plan(db: &Db, caller: &Caller, year: i64) -> Result<AnnualPlanSummary, Error> {
@@ -83,4 +83,82 @@ pub async fn approve(
     };
     sheets::approve_plan(db, &caller.actor, plan.id, &act).await?;
     Ok(())
+}
+
+/// A programme of a plan, under one of its PIS's health objectives.
+pub struct NewProgramme {
+    pub health_objective_id: i64,
+    pub title: String,
+}
+
+/// Adds a programme at the end of an open plan's; its objective must be one
+/// of the plan's PIS and its title unique in the plan. Returns the title.
+pub async fn add_programme(
+    db: &Db,
+    caller: &Caller,
+    year: i64,
+    programme: Input<NewProgramme>,
+) -> Result<String, Error> {
+    let zone_id = caller.zone()?;
+    caller.require(Action::Administer { zone_id })?;
+    let plan = open_plan(db, caller, year).await?;
+    let info = sheets::plan_info(db, plan.id).await?;
+    if info.status() == PlanStatus::Approved {
+        return Err(Error::Refused(
+            "La programmazione è approvata: non si aggiungono programmi.".into(),
+        ));
+    }
+    let p = programme?;
+    let objectives = pis::health_objectives(db, info.health_plan_id).await?;
+    if !objectives.iter().any(|o| o.id == p.health_objective_id) {
+        return Err(Error::Refused(
+            "Programma: scegliere l'obiettivo di salute.".into(),
+        ));
+    }
+    let new = planning::NewProgramme {
+        health_objective_id: p.health_objective_id,
+        position: planning::programmes(db, plan.id).await?.len() as i64 + 1,
+        title: p.title,
+        previous_id: None,
+    };
+    match planning::add_programme(db, &caller.actor, zone_id, plan.id, &new).await {
+        Err(StoreError::Duplicate { .. }) => Err(Error::Refused(format!(
+            "Il programma «{}» esiste già.",
+            new.title
+        ))),
+        other => {
+            other?;
+            Ok(new.title)
+        }
+    }
+}
+
+/// The zone's latest plan, the one a new year starts from, for its office.
+pub async fn latest_plan(db: &Db, caller: &Caller) -> Result<AnnualPlanSummary, Error> {
+    let zone_id = caller.zone()?;
+    caller.require(Action::Administer { zone_id })?;
+    planning::annual_plans(db, zone_id)
+        .await?
+        .into_iter()
+        .max_by_key(|p| p.year)
+        .ok_or_else(|| {
+            Error::Refused("La zona non ha ancora una programmazione da cui partire.".into())
+        })
+}
+
+/// Opens the plan of the year after the latest, with its programmes and
+/// the sheets named in `continuing` carried over, to be filled in again.
+/// Returns the latest plan's year and the new one's.
+pub async fn roll_over(db: &Db, caller: &Caller, continuing: &[i64]) -> Result<(i64, i64), Error> {
+    let from = latest_plan(db, caller).await?;
+    let to_year = from.year + 1;
+    match sheets::roll_over(db, &caller.actor, from.id, to_year, continuing).await {
+        Err(StoreError::Duplicate { .. }) => {
+            Err(Error::Refused(format!("Il POA {to_year} esiste già.")))
+        }
+        other => {
+            other?;
+            Ok((from.year, to_year))
+        }
+    }
 }

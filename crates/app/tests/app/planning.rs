@@ -599,7 +599,7 @@ fn summary_count(body: &str, label: &str) -> usize {
 
 #[tokio::test]
 async fn the_roll_over_keeps_lineage_and_the_comparison_shows_the_difference() {
-    let continua = regex::Regex::new(r#"name="continua" value="(\d+)""#).unwrap();
+    let continua = regex::Regex::new(r#"name="continuing" value="(\d+)""#).unwrap();
     for backend in BACKENDS {
         let app = spawn_app(backend).await;
         let office = app.other_client_logged_in("ufficio.piano").await;
@@ -644,8 +644,10 @@ async fn the_roll_over_keeps_lineage_and_the_comparison_shows_the_difference() {
             .map(|c| c[1].to_string())
             .collect();
         assert_eq!(ids.len(), 116);
-        let mut fields: Vec<(&str, &str)> =
-            ids[2..].iter().map(|i| ("continua", i.as_str())).collect();
+        let mut fields: Vec<(&str, &str)> = ids[2..]
+            .iter()
+            .map(|i| ("continuing", i.as_str()))
+            .collect();
         let p = app
             .post_with(&office, "/pianificazione/nuovo-anno", &form.csrf(), &fields)
             .await;

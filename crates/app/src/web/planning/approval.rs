@@ -2,8 +2,6 @@
 //! own sheets.
 
 use super::*;
-use crate::usecase::planning as usecase;
-use crate::usecase::Error;
 use serde::{Deserialize, Serialize};
 
 // ------------------------------------------------------------------ approval

@@ -7,6 +7,8 @@ use super::export::download;
 use super::page::{render_page, PageCtx, PageResult};
 use super::{AppError, AppState};
 use crate::poa::{self, PoaData};
+use crate::usecase::planning as usecase;
+use crate::usecase::Error;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -23,7 +25,7 @@ use zona_reports::ExportFormat;
 use zona_store::planning::{self, AnnualPlanSummary, ObjectiveNode};
 use zona_store::sheets::{self, PlanAct, SheetQuery, SheetSummary};
 use zona_store::territory::ListQuery;
-use zona_store::{organisations, vocabularies, Page, StoreError};
+use zona_store::{organisations, vocabularies, Page};
 
 mod approval;
 mod lists;
@@ -193,60 +195,66 @@ async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) ->
     }))
 }
 
+/// A new programme of an open plan, as sent.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct ProgrammeForm {
+    objective_id: String,
+    title: String,
+}
+
+impl ProgrammeForm {
+    fn parse(&self) -> Result<usecase::NewProgramme, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let objective = self.objective_id.trim().parse::<i64>().ok();
+        if objective.is_none() {
+            e.add(
+                "objective_id",
+                "Programma: scegliere l'obiettivo di salute.",
+            );
+        }
+        let title = e.check(
+            "title",
+            required_text(&self.title, 300).map_err(|m| format!("Programma: {m}")),
+        );
+        match (objective, title) {
+            (Some(health_objective_id), Some(title)) => Ok(usecase::NewProgramme {
+                health_objective_id,
+                title,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
 /// A new programme of an open plan, under one of its PIS's health objectives.
 async fn add_programme(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(year): Path<i64>,
-    Form(v): Form<HashMap<String, String>>,
+    Form(form): Form<ProgrammeForm>,
 ) -> PageResult {
-    let (zone_id, summary) = plan_of(&state, &ctx, year).await?;
-    require(&ctx, Action::Administer { zone_id })?;
-    let info = sheets::plan_info(&state.db, summary.id).await?;
+    let outcome = usecase::add_programme(&state.db, &ctx.caller(), year, form.parse()).await;
     let to = |kind, m: &str| {
-        with_flash(
+        Ok(with_flash(
             Redirect::to(&format!("/pianificazione/poa/{year}")),
             kind,
             m,
-        )
+        ))
     };
-    if info.status() == PlanStatus::Approved {
-        return Ok(to(
-            FlashKind::Danger,
-            "La programmazione è approvata: non si aggiungono programmi.",
-        ));
-    }
-    let objectives = zona_store::pis::health_objectives(&state.db, info.health_plan_id).await?;
-    let Some(objective) = v
-        .get("objective_id")
-        .and_then(|o| o.parse::<i64>().ok())
-        .filter(|o| objectives.iter().any(|x| x.id == *o))
-    else {
-        return Ok(to(
-            FlashKind::Danger,
-            "Programma: scegliere l'obiettivo di salute.",
-        ));
-    };
-    let title = match required_text(v.get("title").map_or("", String::as_str), 300) {
-        Ok(t) => t,
-        Err(e) => return Ok(to(FlashKind::Danger, &format!("Programma: {e}"))),
-    };
-    let position = planning::programmes(&state.db, summary.id).await?.len() as i64 + 1;
-    let p = planning::NewProgramme {
-        health_objective_id: objective,
-        position,
-        title: title.clone(),
-        previous_id: None,
-    };
-    match planning::add_programme(&state.db, &ctx.actor(), zone_id, summary.id, &p).await {
-        Ok(_) => Ok(to(
+    match outcome {
+        Ok(title) => to(
             FlashKind::Success,
             &format!("Programma «{title}» aggiunto."),
-        )),
-        Err(StoreError::Duplicate { .. }) => Ok(to(
-            FlashKind::Danger,
-            &format!("Il programma «{title}» esiste già."),
-        )),
+        ),
+        Err(Error::Refused(m)) => to(FlashKind::Danger, &m),
+        Err(Error::Invalid(e)) => {
+            let m = e
+                .iter()
+                .next()
+                .map_or(String::new(), |(_, m)| m.to_string());
+            to(FlashKind::Danger, &m)
+        }
         Err(e) => Err(e.into()),
     }
 }

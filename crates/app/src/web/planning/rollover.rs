@@ -26,15 +26,7 @@ pub(super) async fn latest_plan(
     state: &AppState,
     ctx: &Ctx,
 ) -> Result<AnnualPlanSummary, AppError> {
-    let zone_id = zone_of(ctx)?;
-    require(ctx, Action::Administer { zone_id })?;
-    planning::annual_plans(&state.db, zone_id)
-        .await?
-        .into_iter()
-        .max_by_key(|p| p.year)
-        .ok_or_else(|| {
-            AppError::BadRequest("La zona non ha ancora una programmazione da cui partire.".into())
-        })
+    Ok(usecase::latest_plan(&state.db, &ctx.caller()).await?)
 }
 
 pub(super) async fn rollover_page(
@@ -79,42 +71,37 @@ pub(super) async fn rollover_form(State(state): State<AppState>, ctx: Ctx) -> Pa
     rollover_page(&state, &ctx, &from, None).await
 }
 
+/// The sheets ticked to carry over (`continuing`, once per box).
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct RolloverForm {
+    continuing: Vec<String>,
+}
+
 pub(super) async fn rollover(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<RolloverForm>,
 ) -> PageResult {
-    let from = latest_plan(&state, &ctx).await?;
-    let mut continuing = Vec::new();
-    for (k, v) in &pairs {
-        if k == "continua" {
-            let id = v
-                .parse::<i64>()
-                .map_err(|_| AppError::BadRequest("Scheda non valida.".into()))?;
-            continuing.push(id);
-        }
-    }
-    let to_year = from.year + 1;
-    match sheets::roll_over(&state.db, &ctx.actor(), from.id, to_year, &continuing).await {
-        Ok(_) => Ok(with_flash(
+    let continuing = form
+        .continuing
+        .iter()
+        .map(|v| v.trim().parse::<i64>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| AppError::BadRequest("Scheda non valida.".into()))?;
+    match usecase::roll_over(&state.db, &ctx.caller(), &continuing).await {
+        Ok((from_year, to_year)) => Ok(with_flash(
             Redirect::to(&format!("/pianificazione/poa/{to_year}/confronto")),
             FlashKind::Success,
             &format!(
-                "POA {to_year} aperto: {} schede proseguono dal {}, da compilare.",
+                "POA {to_year} aperto: {} schede proseguono dal {from_year}, da compilare.",
                 continuing.len(),
-                from.year
             ),
         )),
-        Err(StoreError::Duplicate { .. }) => {
-            rollover_page(
-                &state,
-                &ctx,
-                &from,
-                Some(format!("Il POA {to_year} esiste già.")),
-            )
-            .await
+        Err(Error::Refused(m)) => {
+            let from = latest_plan(&state, &ctx).await?;
+            rollover_page(&state, &ctx, &from, Some(m)).await
         }
-        Err(StoreError::Refused(m)) => rollover_page(&state, &ctx, &from, Some(m)).await,
         Err(e) => Err(e.into()),
     }
 }
