@@ -11,6 +11,7 @@
 
 pub mod coprogramming;
 pub mod meetings;
+pub mod monitoring;
 pub mod network;
 pub mod pis;
 pub mod planning;

@@ -2,18 +2,20 @@
 //! of each sheet, rolled up to programmes and health objectives; indicators
 //! reached; bulk export and import; the monitoring form of one sheet.
 
-use super::common::{require, same_zone, zone_of};
+use super::common::{require, zone_of};
 use super::ctx::{with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::page::{render_page, PageCtx, PageResult};
 use super::{AppError, AppState};
 use crate::poa::PoaData;
+use crate::usecase::monitoring as usecase;
+use crate::usecase::Error;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use std::collections::HashMap;
 use zona_core::authz::Action;
 use zona_core::format;
@@ -25,7 +27,7 @@ use zona_core::{Cents, FieldErrors};
 use zona_reports::charts::{grouped_bars, Series};
 use zona_reports::ExportFormat;
 use zona_store::sheets::{self, SheetQuery};
-use zona_store::{vocabularies, Page, StoreError};
+use zona_store::{vocabularies, Page};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -266,7 +268,7 @@ async fn import(
         Err(problems) => overview_page(&state, &ctx, year, Weighting::Budget, problems).await,
         Ok(items) => {
             let n = items.len();
-            sheets::save_monitoring(&state.db, &ctx.actor(), &items).await?;
+            usecase::save_import(&state.db, &ctx.caller(), &items).await?;
             Ok(with_flash(
                 Redirect::to(&format!("/pianificazione/poa/{year}/monitoraggio")),
                 FlashKind::Success,
@@ -304,36 +306,79 @@ struct SheetMonitoringPage {
     errors_summary: Option<String>,
 }
 
-async fn load_for_monitoring(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-) -> Result<zona_store::sheets::Sheet, AppError> {
-    let zone_id = zone_of(ctx)?;
-    require(ctx, Action::ReadInternal { zone_id })?;
-    let s = sheets::get_sheet(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    same_zone(ctx, s.row.zone_id)?;
-    let office = ctx.allows(Action::Administer { zone_id });
-    let unit = s
-        .content
-        .unit_id
-        .is_some_and(|unit_id| ctx.allows(Action::EditUnit { zone_id, unit_id }));
-    if !office && !unit {
-        return Err(AppError::Forbidden);
+/// A sheet's monitoring as sent: one `actual` per indicator, in order.
+#[derive(Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+struct MonitoringForm {
+    progress: String,
+    survey_date: String,
+    notes: String,
+    actual: Vec<String>,
+    version: String,
+}
+
+/// The error field of the `i`-th indicator's value.
+fn actual_field(i: usize) -> String {
+    format!("actual_{i}")
+}
+
+impl MonitoringForm {
+    fn of(s: &zona_store::sheets::Sheet) -> MonitoringForm {
+        MonitoringForm {
+            progress: s.row.progress.map(|p| p.to_string()).unwrap_or_default(),
+            survey_date: s.row.survey_date.map(format::date).unwrap_or_default(),
+            notes: s.row.monitoring_notes.clone().unwrap_or_default(),
+            actual: s
+                .content
+                .indicators
+                .iter()
+                .map(|ind| {
+                    ind.actual
+                        .map(|d| d.to_string().replace('.', ","))
+                        .unwrap_or_default()
+                })
+                .collect(),
+            version: s.row.version.to_string(),
+        }
     }
-    Ok(s)
+
+    fn parse(&self) -> Result<Monitoring, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let progress = e
+            .check("progress", parse_progress(&self.progress))
+            .flatten();
+        let survey_date = match self.survey_date.trim() {
+            "" => None,
+            d => e.check("survey_date", format::parse_date(d)),
+        };
+        let notes = e
+            .check("notes", optional_text(&self.notes, 10_000))
+            .flatten();
+        let actuals = self
+            .actual
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v.trim() {
+                "" => None,
+                v => e.check(&actual_field(i), parse_decimal_it(v)),
+            })
+            .collect();
+        e.into_result(Monitoring {
+            progress,
+            survey_date,
+            notes,
+            actuals,
+        })
+    }
 }
 
 fn monitoring_page(
     ctx: &Ctx,
     s: &zona_store::sheets::Sheet,
     units: &zona_core::planning::Vocabularies,
-    values: &HashMap<String, String>,
+    form: &MonitoringForm,
     errors: FieldErrors,
 ) -> SheetMonitoringPage {
-    let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     let n = errors.len();
     SheetMonitoringPage {
         page: PageCtx::new(ctx, format!("Monitoraggio della scheda {}", s.row.code))
@@ -347,10 +392,10 @@ fn monitoring_page(
                 format!("/pianificazione/attivita/{}", s.row.id),
             ),
         id: s.row.id,
-        version: get("version").parse().unwrap_or(s.row.version),
-        progress: get("progress"),
-        survey_date: get("survey_date"),
-        notes: get("notes"),
+        version: form.version.trim().parse().unwrap_or(s.row.version),
+        progress: form.progress.clone(),
+        survey_date: form.survey_date.clone(),
+        notes: form.notes.clone(),
         indicators: s
             .content
             .indicators
@@ -361,8 +406,8 @@ fn monitoring_page(
                 name: i.name.clone(),
                 unit: units.label(Vocabulary::IndicatorUnit, &i.unit).to_string(),
                 target: i.target.map_or_else(|| "—".into(), format::decimal),
-                value: get(&format!("actual_{index}")),
-                error: errors.get(&format!("actual_{index}")).map(str::to_string),
+                value: form.actual.get(index).cloned().unwrap_or_default(),
+                error: errors.get(&actual_field(index)).map(str::to_string),
             })
             .collect(),
         errors_summary: (n > 0).then(|| {
@@ -376,35 +421,14 @@ fn monitoring_page(
 }
 
 async fn sheet_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    let s = load_for_monitoring(&state, &ctx, id).await?;
+    let s = usecase::open_sheet(&state.db, &ctx.caller(), id).await?;
     let units = vocabularies::all_labels(&state.db).await?;
-    let mut values = HashMap::new();
-    values.insert("version".into(), s.row.version.to_string());
-    values.insert(
-        "progress".into(),
-        s.row.progress.map(|p| p.to_string()).unwrap_or_default(),
-    );
-    values.insert(
-        "survey_date".into(),
-        s.row.survey_date.map(format::date).unwrap_or_default(),
-    );
-    values.insert(
-        "notes".into(),
-        s.row.monitoring_notes.clone().unwrap_or_default(),
-    );
-    for (i, ind) in s.content.indicators.iter().enumerate() {
-        values.insert(
-            format!("actual_{i}"),
-            ind.actual
-                .map(|d| d.to_string().replace('.', ","))
-                .unwrap_or_default(),
-        );
-    }
+    let form = MonitoringForm::of(&s);
     Ok(render_page(&monitoring_page(
         &ctx,
         &s,
         &units,
-        &values,
+        &form,
         FieldErrors::new(),
     )))
 }
@@ -413,58 +437,34 @@ async fn sheet_save(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(values): Form<HashMap<String, String>>,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<MonitoringForm>,
 ) -> PageResult {
-    let s = load_for_monitoring(&state, &ctx, id).await?;
-    let units = vocabularies::all_labels(&state.db).await?;
-    let get = |k: &str| values.get(k).cloned().unwrap_or_default();
-    let mut errors = FieldErrors::new();
-    let progress = errors
-        .check("progress", parse_progress(&get("progress")))
-        .flatten();
-    let survey_date = match get("survey_date").trim() {
-        "" => None,
-        d => errors.check("survey_date", format::parse_date(d)),
-    };
-    let notes = errors
-        .check("notes", optional_text(&get("notes"), 10_000))
-        .flatten();
-    let mut actuals = Vec::new();
-    for i in 0..s.content.indicators.len() {
-        let k = format!("actual_{i}");
-        actuals.push(match get(&k).trim() {
-            "" => None,
-            v => errors.check(&k, parse_decimal_it(v)),
-        });
-    }
-    let version: i64 = get("version")
+    let caller = ctx.caller();
+    let version: i64 = form
+        .version
+        .trim()
         .parse()
         .map_err(|_| AppError::BadRequest("Versione della scheda mancante.".into()))?;
-    if !errors.is_empty() {
-        let mut r = render_page(&monitoring_page(&ctx, &s, &units, &values, errors));
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(r);
-    }
-    let m = Monitoring {
-        progress,
-        survey_date,
-        notes,
-        actuals,
-    };
-    let back = Redirect::to(&format!("/pianificazione/attivita/{id}"));
-    match sheets::save_monitoring(&state.db, &ctx.actor(), &[(id, Some(version), m)]).await {
-        Ok(()) => Ok(with_flash(
-            back,
-            FlashKind::Success,
-            "Monitoraggio salvato.",
-        )),
-        Err(StoreError::Conflict) => {
+    let outcome = usecase::save_sheet(&state.db, &caller, id, version, form.parse()).await;
+    let (errors, status) = match outcome {
+        Ok(()) => {
+            return Ok(with_flash(
+                Redirect::to(&format!("/pianificazione/attivita/{id}")),
+                FlashKind::Success,
+                "Monitoraggio salvato.",
+            ))
+        }
+        Err(Error::Invalid(errors)) => (errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(Error::Conflict) => {
             let mut errors = FieldErrors::new();
             errors.add("progress", "La scheda è stata cambiata da un'altra persona dopo che hai aperto questa pagina: ricarica la pagina e ripeti il monitoraggio.");
-            let mut r = render_page(&monitoring_page(&ctx, &s, &units, &values, errors));
-            *r.status_mut() = StatusCode::CONFLICT;
-            Ok(r)
+            (errors, StatusCode::CONFLICT)
         }
-        Err(e) => Err(e.into()),
-    }
+        Err(e) => return Err(e.into()),
+    };
+    let s = usecase::open_sheet(&state.db, &caller, id).await?;
+    let units = vocabularies::all_labels(&state.db).await?;
+    let mut r = render_page(&monitoring_page(&ctx, &s, &units, &form, errors));
+    *r.status_mut() = status;
+    Ok(r)
 }

@@ -826,7 +826,7 @@ async fn monitoring_is_entered_per_sheet_or_in_bulk_and_rolls_up_by_budget() {
                     ("version", &v),
                     ("progress", "150"),
                     ("survey_date", "31/13/2025"),
-                    ("actual_0", "molti"),
+                    ("actual", "molti"),
                 ],
             )
             .await;
@@ -837,7 +837,7 @@ async fn monitoring_is_entered_per_sheet_or_in_bulk_and_rolls_up_by_budget() {
             .field_error("actual_0")
             .unwrap()
             .contains("non è un numero"));
-        assert_eq!(p.input_value("actual_0").as_deref(), Some("molti"));
+        assert_eq!(p.input_value("actual").as_deref(), Some("molti"));
         let p = app
             .post_with(
                 &editor,
@@ -848,7 +848,7 @@ async fn monitoring_is_entered_per_sheet_or_in_bulk_and_rolls_up_by_budget() {
                     ("progress", "40"),
                     ("survey_date", "30/06/2025"),
                     ("notes", "A metà anno"),
-                    ("actual_0", "55"),
+                    ("actual", "55"),
                 ],
             )
             .await;
