@@ -440,11 +440,7 @@ async fn sheet_save(
     axum_extra::extract::Form(form): axum_extra::extract::Form<MonitoringForm>,
 ) -> PageResult {
     let caller = ctx.caller();
-    let version: i64 = form
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest("Versione della scheda mancante.".into()))?;
+    let version = super::forms::version_of(&form.version);
     let outcome = usecase::save_sheet(&state.db, &caller, id, version, form.parse()).await;
     let (errors, status) = match outcome {
         Ok(()) => {

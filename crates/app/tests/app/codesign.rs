@@ -242,8 +242,13 @@ async fn codes_and_periods_are_checked_with_clear_messages() {
             ("periodo", "01/01/2025 – 31/12/2026"),
             ("pubblicata", "si"),
         ];
+        // The base fields with some added or replaced, each sent once.
         let with = |extra: &[(&'static str, &'static str)]| -> Vec<(&'static str, &'static str)> {
-            let mut v = base.clone();
+            let mut v: Vec<_> = base
+                .iter()
+                .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
+                .copied()
+                .collect();
             v.extend_from_slice(extra);
             v
         };

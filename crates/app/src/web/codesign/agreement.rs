@@ -2,21 +2,98 @@
 //! the import of the registry.
 
 use super::*;
+use crate::usecase::codesign::{self as usecase, AgreementDraft};
+use crate::web::forms::{values_of, version_of, Saved};
 
 // ---------------------------------------------------------------- one agreement
 
-pub(super) async fn load(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-) -> Result<(i64, Agreement), AppError> {
-    let zone_id = zone_of(ctx)?;
-    require(ctx, Action::ReadInternal { zone_id })?;
-    let a = store::get_agreement(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    same_zone(ctx, a.row.zone_id)?;
-    Ok((zone_id, a))
+/// An agreement as sent. Its fields are the registry's columns
+/// (`crate::codesign::COLUMNS`), so that a form and an imported row are read
+/// by the same rules, with the note on the status and the publication.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub(super) struct AgreementForm {
+    #[serde(rename = "titolare")]
+    holder: String,
+    #[serde(rename = "oggetto")]
+    subject: String,
+    #[serde(rename = "soggetti")]
+    partners: String,
+    #[serde(rename = "stato")]
+    status: String,
+    #[serde(rename = "nota_stato")]
+    status_note: String,
+    #[serde(rename = "periodo")]
+    period: String,
+    cup: String,
+    cig: String,
+    #[serde(rename = "codice_locale")]
+    local_code: String,
+    #[serde(rename = "risorse")]
+    resources: String,
+    #[serde(rename = "attivita_poa")]
+    activity_codes: String,
+    #[serde(rename = "pubblicata")]
+    published: String,
+    version: String,
+}
+
+impl AgreementForm {
+    fn new() -> AgreementForm {
+        AgreementForm {
+            published: "si".into(),
+            ..AgreementForm::default()
+        }
+    }
+
+    /// The form as the stored agreement fills it. Codes found in the subject
+    /// are found again on saving, so only the others are listed.
+    fn of(a: &Agreement) -> AgreementForm {
+        let lines = |it: &mut dyn Iterator<Item = String>| it.collect::<Vec<_>>().join("\n");
+        let not_in_subject = |code: &String| !a.row.subject.contains(code.as_str());
+        AgreementForm {
+            holder: a.row.holder_text.clone(),
+            subject: a.row.subject.clone(),
+            partners: a.partners_lines().join("\n"),
+            status: a.status().label().to_string(),
+            status_note: a.row.status_note.clone().unwrap_or_default(),
+            period: a.period_text(),
+            cup: lines(&mut a.cups().map(|c| c.code.clone()).filter(not_in_subject)),
+            cig: lines(&mut a.cigs().map(|c| c.code.clone()).filter(not_in_subject)),
+            local_code: a.row.local_code.clone().unwrap_or_default(),
+            resources: a.resources().map(|c| c.format_plain()).unwrap_or_default(),
+            activity_codes: lines(&mut a.activities.iter().map(|x| x.code.clone())),
+            published: if a.row.published { "si" } else { "no" }.into(),
+            version: a.row.version.to_string(),
+        }
+    }
+
+    /// The registry row the form stands for; the note follows the status as
+    /// it does in the registry.
+    fn parse(&self) -> Result<AgreementDraft, FieldErrors> {
+        let note = self.status_note.trim();
+        let status = if note.is_empty() {
+            self.status.clone()
+        } else {
+            format!("{} {note}", self.status)
+        };
+        let row = cd::Row::from([
+            ("titolare".into(), self.holder.clone()),
+            ("oggetto".into(), self.subject.clone()),
+            ("soggetti".into(), self.partners.clone()),
+            ("stato".into(), status),
+            ("periodo".into(), self.period.clone()),
+            ("cup".into(), self.cup.clone()),
+            ("cig".into(), self.cig.clone()),
+            ("codice_locale".into(), self.local_code.clone()),
+            ("risorse".into(), self.resources.clone()),
+            ("attivita_poa".into(), self.activity_codes.clone()),
+        ]);
+        Ok(AgreementDraft {
+            row,
+            published: self.published.trim() != "no",
+        })
+    }
 }
 
 #[derive(Template)]
@@ -35,7 +112,8 @@ pub(super) async fn detail(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let (zone_id, a) = load(&state, &ctx, id).await?;
+    let a = usecase::open(&state.db, &ctx.caller(), id).await?;
+    let zone_id = a.row.zone_id;
     Ok(render_page(&DetailPage {
         page: PageCtx::new(&ctx, "Procedura di co-progettazione")
             .crumb("Partecipazione", "/partecipazione")
@@ -155,88 +233,6 @@ pub(super) fn fields(
     ]
 }
 
-pub(super) fn values_of(a: &Agreement) -> FormValues {
-    let lines = |it: &mut dyn Iterator<Item = String>| it.collect::<Vec<_>>().join("\n");
-    FormValues::from([
-        ("titolare".into(), a.row.holder_text.clone()),
-        ("oggetto".into(), a.row.subject.clone()),
-        ("soggetti".into(), a.partners_lines().join("\n")),
-        ("stato".into(), a.status().label().to_string()),
-        (
-            "nota_stato".into(),
-            a.row.status_note.clone().unwrap_or_default(),
-        ),
-        ("periodo".into(), a.period_text()),
-        // Codes found in the subject are found again on saving.
-        (
-            "cup".into(),
-            lines(
-                &mut a
-                    .cups()
-                    .filter(|c| !a.row.subject.contains(&c.code))
-                    .map(|c| c.code.clone()),
-            ),
-        ),
-        (
-            "cig".into(),
-            lines(
-                &mut a
-                    .cigs()
-                    .filter(|c| !a.row.subject.contains(&c.code))
-                    .map(|c| c.code.clone()),
-            ),
-        ),
-        (
-            "codice_locale".into(),
-            a.row.local_code.clone().unwrap_or_default(),
-        ),
-        (
-            "risorse".into(),
-            a.resources().map(|c| c.format_plain()).unwrap_or_default(),
-        ),
-        (
-            "attivita_poa".into(),
-            lines(&mut a.activities.iter().map(|x| x.code.clone())),
-        ),
-        (
-            "pubblicata".into(),
-            if a.row.published { "si" } else { "no" }.into(),
-        ),
-        ("version".into(), a.row.version.to_string()),
-    ])
-}
-
-/// Reads the form through the same rules as an imported row.
-pub(super) async fn parse_form(
-    state: &AppState,
-    zone_id: i64,
-    values: &FormValues,
-) -> Result<Result<(store::AgreementInput, Vec<String>), FieldErrors>, AppError> {
-    let mut row = cd::Row::new();
-    for (k, _) in COLUMNS {
-        row.insert(k.to_string(), forms::value(values, k).to_string());
-    }
-    let note = forms::value(values, "nota_stato").trim();
-    if !note.is_empty() {
-        row.insert(
-            "stato".into(),
-            format!("{} {note}", forms::value(values, "stato")),
-        );
-    }
-    let dir = Directory::load(&state.db, zone_id).await?;
-    let activities = store::activity_ids(&state.db, zone_id, &cd::activity_codes(&row)).await?;
-    let published = forms::value(values, "pubblicata") != "no";
-    Ok(
-        cd::read_row(&dir, &activities, &row, zone_id, published).map_err(|es| {
-            let mut e = FieldErrors::new();
-            for (k, m) in es {
-                e.add(k, m);
-            }
-            e
-        }),
-    )
-}
-
 /// The entry form: a new agreement (`id` none) or the edit of one.
 pub(super) async fn form_page(
     state: &AppState,
@@ -291,7 +287,7 @@ pub(super) fn saved_message(what: &str, warnings: &[String]) -> (FlashKind, Stri
 pub(super) async fn new_form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::Administer { zone_id })?;
-    let values = FormValues::from([("pubblicata".into(), "si".into())]);
+    let values = values_of(&AgreementForm::new());
     form_page(
         &state,
         &ctx,
@@ -307,13 +303,11 @@ pub(super) async fn new_form(State(state): State<AppState>, ctx: Ctx) -> PageRes
 pub(super) async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(values): Form<FormValues>,
+    Form(form): Form<AgreementForm>,
 ) -> PageResult {
-    let zone_id = zone_of(&ctx)?;
-    require(&ctx, Action::Administer { zone_id })?;
-    match parse_form(&state, zone_id, &values).await? {
-        Ok((input, warnings)) => {
-            let id = store::create_agreement(&state.db, &ctx.actor(), &input).await?;
+    let outcome = usecase::create(&state.db, &ctx.caller(), form.parse()).await;
+    match forms::saved(outcome)? {
+        Saved::Done((id, warnings)) => {
             let (kind, msg) = saved_message("Procedura registrata.", &warnings);
             Ok(with_flash(
                 Redirect::to(&format!("{BASE}/{id}")),
@@ -321,7 +315,11 @@ pub(super) async fn create(
                 &msg,
             ))
         }
-        Err(e) => form_page(&state, &ctx, zone_id, None, &values, &e, false).await,
+        Saved::Again { errors, conflict } => {
+            let zone_id = zone_of(&ctx)?;
+            let values = values_of(&form);
+            form_page(&state, &ctx, zone_id, None, &values, &errors, conflict).await
+        }
     }
 }
 
@@ -330,63 +328,34 @@ pub(super) async fn edit_form(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let (zone_id, a) = load(&state, &ctx, id).await?;
-    require(&ctx, Action::Administer { zone_id })?;
-    form_page(
-        &state,
-        &ctx,
-        zone_id,
-        Some(id),
-        &values_of(&a),
-        &FieldErrors::new(),
-        false,
-    )
-    .await
+    let a = usecase::open_for_office(&state.db, &ctx.caller(), id).await?;
+    let values = values_of(&AgreementForm::of(&a));
+    let none = FieldErrors::new();
+    form_page(&state, &ctx, a.row.zone_id, Some(id), &values, &none, false).await
 }
 
 pub(super) async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(values): Form<FormValues>,
+    Form(form): Form<AgreementForm>,
 ) -> PageResult {
-    let (zone_id, _) = load(&state, &ctx, id).await?;
-    require(&ctx, Action::Administer { zone_id })?;
-    match parse_form(&state, zone_id, &values).await? {
-        Ok((input, warnings)) => {
-            match store::update_agreement(
-                &state.db,
-                &ctx.actor(),
-                id,
-                forms::version(&values),
-                &input,
-            )
-            .await
-            {
-                Ok(()) => {
-                    let (kind, msg) = saved_message("Procedura aggiornata.", &warnings);
-                    Ok(with_flash(
-                        Redirect::to(&format!("{BASE}/{id}")),
-                        kind,
-                        &msg,
-                    ))
-                }
-                Err(StoreError::Conflict) => {
-                    form_page(
-                        &state,
-                        &ctx,
-                        zone_id,
-                        Some(id),
-                        &values,
-                        &FieldErrors::new(),
-                        true,
-                    )
-                    .await
-                }
-                Err(e) => Err(e.into()),
-            }
+    let version = version_of(&form.version);
+    let outcome = usecase::update(&state.db, &ctx.caller(), id, version, form.parse()).await;
+    match forms::saved(outcome)? {
+        Saved::Done(warnings) => {
+            let (kind, msg) = saved_message("Procedura aggiornata.", &warnings);
+            Ok(with_flash(
+                Redirect::to(&format!("{BASE}/{id}")),
+                kind,
+                &msg,
+            ))
         }
-        Err(e) => form_page(&state, &ctx, zone_id, Some(id), &values, &e, false).await,
+        Saved::Again { errors, conflict } => {
+            let zone_id = zone_of(&ctx)?;
+            let values = values_of(&form);
+            form_page(&state, &ctx, zone_id, Some(id), &values, &errors, conflict).await
+        }
     }
 }
 
@@ -395,8 +364,7 @@ pub(super) async fn confirm_delete(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let (zone_id, a) = load(&state, &ctx, id).await?;
-    require(&ctx, Action::Administer { zone_id })?;
+    let a = usecase::open_for_office(&state.db, &ctx.caller(), id).await?;
     let short: String = a.row.subject.chars().take(120).collect();
     Ok(render_page(&ConfirmPage {
         page: PageCtx::new(&ctx, "Eliminare la procedura?")
@@ -419,11 +387,9 @@ pub(super) async fn delete(
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (zone_id, _) = load(&state, &ctx, id).await?;
-    require(&ctx, Action::Administer { zone_id })?;
     let version = forms::query_version(&q);
     after_delete(
-        store::delete_agreement(&state.db, &ctx.actor(), id, version).await,
+        usecase::delete(&state.db, &ctx.caller(), id, version).await,
         BASE,
         &format!("{BASE}/{id}"),
         "Procedura eliminata.",
@@ -482,17 +448,15 @@ pub(super) async fn import(
         )
         .await;
     }
-    match cd::parse_import(&state.db, zone_id, &bytes, xlsx, published).await? {
+    match usecase::import(&state.db, &ctx.caller(), &bytes, xlsx, published).await? {
         Err(errors) => import_page(&ctx, errors).await,
-        Ok(imported) => {
-            let n = imported.inputs.len();
-            store::create_agreements(&state.db, &ctx.actor(), &imported.inputs).await?;
+        Ok((n, warnings)) => {
             let what = if n == 1 {
                 "1 procedura importata.".to_string()
             } else {
                 format!("{n} procedure importate.")
             };
-            let (kind, msg) = saved_message(&what, &imported.warnings);
+            let (kind, msg) = saved_message(&what, &warnings);
             Ok(with_flash(Redirect::to(BASE), kind, &msg))
         }
     }

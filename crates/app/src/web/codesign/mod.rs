@@ -4,14 +4,14 @@
 //! public list of what is published.
 
 use super::common::query_string;
-use super::common::{require, same_zone, zone_of};
+use super::common::{require, zone_of};
 use super::ctx::{after_delete, with_flash, Ctx, FlashKind};
 use super::export::download;
 use super::forms::{self, Field, FieldKind, FormValues};
 use super::page::{render_page, PageCtx, PageResult};
 use super::views::{ConfirmPage, EntryPage};
 use super::{AppError, AppState};
-use crate::codesign::{self as cd, Directory, COLUMNS};
+use crate::codesign as cd;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -27,7 +27,7 @@ use zona_reports::ExportFormat;
 use zona_store::codesign::{self as store, Agreement, AgreementQuery};
 use zona_store::organisations as orgs;
 use zona_store::territory::ListQuery;
-use zona_store::{Page, StoreError};
+use zona_store::Page;
 
 const BASE: &str = "/partecipazione/co-progettazione";
 const PUBLIC_BASE: &str = "/co-progettazione";
