@@ -19,6 +19,7 @@ pub mod planning;
 pub mod projects;
 pub mod sessions;
 pub mod sheets;
+pub mod soc26;
 
 use zona_core::authz::{allows, Action, Principal};
 use zona_core::FieldErrors;

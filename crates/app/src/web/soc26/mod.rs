@@ -7,6 +7,8 @@ use super::ctx::{with_flash, Ctx, FlashKind};
 use super::forms::FormValues;
 use super::page::{render_page, PageCtx, PageResult};
 use super::{AppError, AppState};
+use crate::usecase::soc26 as usecase;
+use crate::usecase::Error;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -22,7 +24,6 @@ use zona_core::soc26::{self as rules, Problem, Soc26Input, Soc26Result, Soc26Spe
 use zona_core::soc26_json;
 use zona_store::soc26 as store;
 use zona_store::territory::{self, Municipality};
-use zona_store::StoreError;
 
 mod zone;
 
@@ -484,29 +485,12 @@ async fn save(
     Form(values): Form<FormValues>,
 ) -> PageResult {
     let spec = spec_for(year)?;
-    let loaded = load(&state, &ctx, municipality_id, year).await?;
-    require(
-        &ctx,
-        Action::Administer {
-            zone_id: loaded.municipality.zone_id,
-        },
-    )?;
-    let m = &loaded.municipality;
-    let (_, _, problems) = evaluate(&spec, m, &values);
+    let caller = ctx.caller();
+    let m = usecase::open_municipality(&state.db, &caller, municipality_id).await?;
     let json = form_to_json(&spec, &m.name.to_uppercase(), &values);
     let expected = values.get("version").and_then(|v| v.parse::<i64>().ok());
-    match store::save(
-        &state.db,
-        &ctx.actor(),
-        m.id,
-        i64::from(year),
-        &json.to_string(),
-        problems.is_empty(),
-        expected,
-    )
-    .await
-    {
-        Ok(_) => {
+    match usecase::save(&state.db, &caller, (m.id, &spec), expected, &json).await {
+        Ok(problems) => {
             let to = format!("/obiettivi-servizio/{}/{year}", m.id);
             Ok(if problems.is_empty() {
                 with_flash(
@@ -523,7 +507,7 @@ async fn save(
                 )
             })
         }
-        Err(StoreError::Conflict) => {
+        Err(Error::Conflict) => {
             let current = load(&state, &ctx, municipality_id, year).await?;
             let mut page = build_page(&ctx, &spec, &current, &current.values.clone(), true);
             page.problems.insert(

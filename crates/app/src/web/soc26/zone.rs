@@ -2,6 +2,7 @@
 //! staff, the PDF and the comparison chart.
 
 use super::*;
+use crate::usecase::soc26 as usecase;
 
 #[derive(Template)]
 #[template(path = "soc26_zone.html")]
@@ -282,13 +283,15 @@ pub(super) async fn save_permanent_staff(
         return zone_page(&state, &ctx, Some((&v, &errors))).await;
     }
     let version = crate::web::forms::version(&v);
-    match store::set_permanent_staff(&state.db, &ctx.actor(), zone_id, i64::from(spec.year), version, &entries).await {
+    let outcome =
+        usecase::set_permanent_staff(&state.db, &ctx.caller(), &spec, version, Ok(entries)).await;
+    match outcome {
         Ok(()) => Ok(with_flash(
             Redirect::to("/obiettivi-servizio#personale"),
             FlashKind::Success,
             "Assistenti sociali a tempo indeterminato salvati: il contributo è ricalcolato.",
         )),
-        Err(StoreError::Conflict) => Ok(with_flash(
+        Err(crate::usecase::Error::Conflict) => Ok(with_flash(
             Redirect::to("/obiettivi-servizio#personale"),
             FlashKind::Danger,
             "Gli assistenti sociali sono stati modificati da un'altra persona mentre compilavi: ricarica e ripeti la modifica.",
