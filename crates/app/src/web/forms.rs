@@ -140,11 +140,6 @@ pub fn value<'a>(form: &'a FormValues, name: &str) -> &'a str {
     form.get(name).map(|s| s.trim()).unwrap_or("")
 }
 
-/// Reads an optional id from a select (`""` is none).
-pub fn optional_id(form: &FormValues, name: &str, errors: &mut FieldErrors) -> Option<i64> {
-    choice_id(value(form, name), name, errors)
-}
-
 /// Reads the id chosen in the select `name` (`""` is none).
 pub fn choice_id(text: &str, name: &str, errors: &mut FieldErrors) -> Option<i64> {
     let v = text.trim();
@@ -160,8 +155,9 @@ pub fn choice_id(text: &str, name: &str, errors: &mut FieldErrors) -> Option<i64
     }
 }
 
-pub fn required_id(form: &FormValues, name: &str, errors: &mut FieldErrors) -> Option<i64> {
-    let r = optional_id(form, name, errors);
+/// Reads the id chosen in the select `name`, which must be chosen.
+pub fn required_choice(text: &str, name: &str, errors: &mut FieldErrors) -> Option<i64> {
+    let r = choice_id(text, name, errors);
     if r.is_none() && errors.get(name).is_none() {
         errors.add(name, "Campo obbligatorio: scegliere dall'elenco.");
     }

@@ -308,13 +308,23 @@ fn own_page(
     p
 }
 
+/// A body's own contacts as sent by its representative.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+struct ContactsForm {
+    email: String,
+    phone: String,
+    address: String,
+    version: String,
+}
+
 fn own_values(o: &zona_store::organisations::Organisation) -> FormValues {
-    FormValues::from([
-        ("email".into(), o.email.clone().unwrap_or_default()),
-        ("phone".into(), o.phone.clone().unwrap_or_default()),
-        ("address".into(), o.address.clone().unwrap_or_default()),
-        ("version".into(), o.version.to_string()),
-    ])
+    forms::values_of(&ContactsForm {
+        email: o.email.clone().unwrap_or_default(),
+        phone: o.phone.clone().unwrap_or_default(),
+        address: o.address.clone().unwrap_or_default(),
+        version: o.version.to_string(),
+    })
 }
 
 async fn my_organisation(
@@ -335,12 +345,13 @@ async fn save_my_organisation(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(values): Form<FormValues>,
+    Form(form): Form<ContactsForm>,
 ) -> PageResult {
+    let values = forms::values_of(&form);
     let o = load_own(&state, &ctx, id).await?;
     let mut e = FieldErrors::new();
     if let Some((email, phone, address)) =
-        super::admin::parse_organisation_contacts(&values, &mut e)
+        super::admin::parse_organisation_contacts([&form.email, &form.phone, &form.address], &mut e)
     {
         let input = OrganisationInput {
             zone_id: o.zone_id,

@@ -18,6 +18,8 @@ pub trait Entity: Send + Sync + 'static {
     type Input: Send + Sync;
     /// Select options and anything else the form needs from the database.
     type Options: Send + Sync;
+    /// The form as sent: each field the input of the same name, as text.
+    type Form: serde::de::DeserializeOwned + serde::Serialize + Default + Send + Sync + 'static;
 
     const LIST: ListName;
     const KIND: Deactivatable;
@@ -44,9 +46,10 @@ pub trait Entity: Send + Sync + 'static {
     fn parse(
         opts: &Self::Options,
         ctx: &Ctx,
-        values: &FormValues,
+        form: &Self::Form,
     ) -> Result<Self::Input, FieldErrors>;
-    fn values_of(r: &Self::Record) -> FormValues;
+    /// The form as the stored record fills it.
+    fn form_of(r: &Self::Record) -> Self::Form;
 
     fn load(
         state: &AppState,
@@ -216,11 +219,12 @@ async fn new_form<E: Entity>(State(state): State<AppState>, ctx: Ctx) -> PageRes
 async fn create<E: Entity>(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(values): Form<FormValues>,
+    Form(form): Form<E::Form>,
 ) -> PageResult {
     administer(&ctx)?;
     let opts = E::options(&state, &ctx).await?;
-    let errors = match E::parse(&opts, &ctx, &values) {
+    let values = forms::values_of(&form);
+    let errors = match E::parse(&opts, &ctx, &form) {
         Ok(input) => match E::create(&state, &ctx.actor(), &input).await {
             Ok(id) => {
                 let to = format!("{}/{id}", E::base());
@@ -254,7 +258,7 @@ async fn edit_form<E: Entity>(
         &opts,
         &r,
         id,
-        &E::values_of(&r),
+        &forms::values_of(&E::form_of(&r)),
         &FieldErrors::new(),
     )
     .await?;
@@ -265,13 +269,14 @@ async fn update<E: Entity>(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(values): Form<FormValues>,
+    Form(form): Form<E::Form>,
 ) -> PageResult {
     zone_of(&ctx)?;
     let r = load::<E>(&state, &ctx, id).await?;
     require(&ctx, E::edit_action(&ctx, &r))?;
     let opts = E::options(&state, &ctx).await?;
-    let errors = match E::parse(&opts, &ctx, &values) {
+    let values = forms::values_of(&form);
+    let errors = match E::parse(&opts, &ctx, &form) {
         Ok(input) => {
             match E::update(&state, &ctx.actor(), id, forms::version(&values), &input).await {
                 Ok(()) => {
@@ -284,7 +289,7 @@ async fn update<E: Entity>(
                 }
                 Err(StoreError::Conflict) => {
                     let current = load::<E>(&state, &ctx, id).await?;
-                    let theirs = E::values_of(&current);
+                    let theirs = forms::values_of(&E::form_of(&current));
                     let mut p = edit_page::<E>(
                         &state,
                         &ctx,

@@ -27,9 +27,21 @@ use zona_store::Actor;
 
 pub struct Municipalities;
 
+/// The form as sent: each field the input of the same name.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct MunicipalityForm {
+    pub istat_code: String,
+    pub name: String,
+    pub inner_area: String,
+    pub patron_day: String,
+    pub version: String,
+}
+
 impl Entity for Municipalities {
     type Record = Municipality;
     type Input = MunicipalityInput;
+    type Form = MunicipalityForm;
     type Options = ();
     const LIST: ListName = ListName::Municipalities;
     const KIND: Deactivatable = Deactivatable::Municipality;
@@ -66,14 +78,11 @@ impl Entity for Municipalities {
             Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors),
         ]
     }
-    fn parse(_: &(), ctx: &Ctx, values: &FormValues) -> Result<MunicipalityInput, FieldErrors> {
+    fn parse(_: &(), ctx: &Ctx, form: &MunicipalityForm) -> Result<MunicipalityInput, FieldErrors> {
         let mut e = FieldErrors::new();
-        let istat = e.check(
-            "istat_code",
-            IstatCode::parse(forms::value(values, "istat_code")),
-        );
-        let name = e.check("name", required_text(forms::value(values, "name"), 120));
-        let inner_area = match forms::value(values, "inner_area") {
+        let istat = e.check("istat_code", IstatCode::parse(form.istat_code.trim()));
+        let name = e.check("name", required_text(form.name.trim(), 120));
+        let inner_area = match form.inner_area.trim() {
             "" => None,
             code => match InnerAreaClass::from_code(code) {
                 Some(c) => Some(c),
@@ -83,7 +92,7 @@ impl Entity for Municipalities {
                 }
             },
         };
-        let patron_day = match forms::value(values, "patron_day").trim() {
+        let patron_day = match form.patron_day.trim() {
             "" => Some(None),
             d => e.check("patron_day", PatronDay::parse_it(d)).map(Some),
         };
@@ -100,20 +109,14 @@ impl Entity for Municipalities {
             _ => Err(e),
         }
     }
-    fn values_of(m: &Municipality) -> FormValues {
-        FormValues::from([
-            ("istat_code".into(), m.istat_code.clone()),
-            ("name".into(), m.name.clone()),
-            (
-                "inner_area".into(),
-                m.inner_area.clone().unwrap_or_default(),
-            ),
-            (
-                "patron_day".into(),
-                m.patron_day.clone().unwrap_or_default(),
-            ),
-            ("version".into(), m.version.to_string()),
-        ])
+    fn form_of(m: &Municipality) -> MunicipalityForm {
+        MunicipalityForm {
+            istat_code: m.istat_code.clone(),
+            name: m.name.clone(),
+            inner_area: m.inner_area.clone().unwrap_or_default(),
+            patron_day: m.patron_day.clone().unwrap_or_default(),
+            version: m.version.to_string(),
+        }
     }
     async fn load(state: &AppState, id: i64) -> Result<Option<Municipality>, StoreError> {
         territory::get_municipality(&state.db, id).await
@@ -222,12 +225,22 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
+/// The resident population at 31 December of a year.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct PopulationForm {
+    pub year: String,
+    pub population: String,
+    pub source: String,
+}
+
 async fn add_population(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(values): Form<FormValues>,
+    Form(form): Form<PopulationForm>,
 ) -> PageResult {
+    let values = forms::values_of(&form);
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::Administer { zone_id })?;
     let m = territory::get_municipality(&state.db, id)
@@ -235,15 +248,9 @@ async fn add_population(
         .ok_or(AppError::NotFound)?;
     same_zone(&ctx, m.zone_id)?;
     let mut e = FieldErrors::new();
-    let year = e.check("year", parse_year(forms::value(&values, "year")));
-    let population = e.check(
-        "population",
-        parse_population(forms::value(&values, "population")),
-    );
-    let source = e.check(
-        "source",
-        optional_text(forms::value(&values, "source"), 200),
-    );
+    let year = e.check("year", parse_year(form.year.trim()));
+    let population = e.check("population", parse_population(form.population.trim()));
+    let source = e.check("source", optional_text(form.source.trim(), 200));
     if let (Some(year), Some(population), Some(source)) = (year, population, source) {
         let p = Population {
             year: i64::from(year),
@@ -263,7 +270,7 @@ async fn add_population(
         &(),
         &m,
         id,
-        &Municipalities::values_of(&m),
+        &forms::values_of(&Municipalities::form_of(&m)),
         &FieldErrors::new(),
     )
     .await?;

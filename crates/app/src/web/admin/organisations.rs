@@ -46,13 +46,13 @@ pub fn contact_fields(values: &FormValues, errors: &FieldErrors) -> Vec<Field> {
     ]
 }
 
-/// Parses the contact fields into `(email, phone, address)`.
+/// Parses the contact fields, as typed, into `(email, phone, address)`.
 pub fn parse_contacts(
-    values: &FormValues,
+    [email, phone, address]: [&str; 3],
     e: &mut FieldErrors,
 ) -> Option<(Option<String>, Option<String>, Option<String>)> {
-    let email = e.check("email", optional_email(forms::value(values, "email")));
-    let phone = e.check("phone", optional_text(forms::value(values, "phone"), 40));
+    let email = e.check("email", optional_email(email.trim()));
+    let phone = e.check("phone", optional_text(phone.trim(), 40));
     if let Some(Some(p)) = &phone {
         if !p
             .chars()
@@ -64,19 +64,33 @@ pub fn parse_contacts(
             );
         }
     }
-    let address = e.check(
-        "address",
-        optional_text(forms::value(values, "address"), 200),
-    );
+    let address = e.check("address", optional_text(address.trim(), 200));
     match (email, phone, address) {
         (Some(a), Some(b), Some(c)) if e.is_empty() => Some((a, b, c)),
         _ => None,
     }
 }
 
+/// The form as sent: each field the input of the same name.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct OrganisationForm {
+    pub name: String,
+    pub kind: String,
+    pub tax_code: String,
+    pub email: String,
+    pub phone: String,
+    pub address: String,
+    pub legal_form: String,
+    pub runts_number: String,
+    pub runts_section: String,
+    pub version: String,
+}
+
 impl Entity for Organisations {
     type Record = Organisation;
     type Input = OrganisationInput;
+    type Form = OrganisationForm;
     type Options = ();
     const LIST: ListName = ListName::Organisations;
     const KIND: Deactivatable = Deactivatable::Organisation;
@@ -119,25 +133,25 @@ impl Entity for Organisations {
         f.push(Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors));
         f
     }
-    fn parse(_: &(), ctx: &Ctx, values: &FormValues) -> Result<OrganisationInput, FieldErrors> {
+    fn parse(_: &(), ctx: &Ctx, form: &OrganisationForm) -> Result<OrganisationInput, FieldErrors> {
         let mut e = FieldErrors::new();
-        let name = e.check("name", required_text(forms::value(values, "name"), 200));
-        let kind = match OrganisationKind::from_code(forms::value(values, "kind")) {
+        let name = e.check("name", required_text(form.name.trim(), 200));
+        let kind = match OrganisationKind::from_code(form.kind.trim()) {
             Some(k) => Some(k.code().to_string()),
             None => {
                 e.add("kind", "Scegli il tipo di ente dall'elenco.");
                 None
             }
         };
-        let tax = forms::value(values, "tax_code");
+        let tax = form.tax_code.trim();
         let tax_code = if tax.is_empty() {
             Some(None)
         } else {
             e.check("tax_code", parse_tax_code(tax)).map(Some)
         };
-        let contacts = parse_contacts(values, &mut e);
+        let contacts = parse_contacts([&form.email, &form.phone, &form.address], &mut e);
         let third_sector = kind.as_deref() == Some(OrganisationKind::ThirdSectorBody.code());
-        let legal_form = match forms::value(values, "legal_form") {
+        let legal_form = match form.legal_form.trim() {
             "" if third_sector => {
                 e.add(
                     "legal_form",
@@ -161,7 +175,7 @@ impl Entity for Organisations {
                 }
             },
         };
-        let runts_number = match forms::value(values, "runts_number") {
+        let runts_number = match form.runts_number.trim() {
             "" => None,
             _ if !third_sector => {
                 e.add(
@@ -172,7 +186,7 @@ impl Entity for Organisations {
             }
             n => e.check("runts_number", parse_runts_number(n)),
         };
-        let runts_section = match forms::value(values, "runts_section") {
+        let runts_section = match form.runts_section.trim() {
             "" => None,
             c => match RuntsSection::from_code(c) {
                 Some(r) => Some(r.code().to_string()),
@@ -210,28 +224,20 @@ impl Entity for Organisations {
             _ => Err(e),
         }
     }
-    fn values_of(o: &Organisation) -> FormValues {
-        FormValues::from([
-            ("name".into(), o.name.clone()),
-            ("kind".into(), o.kind.code().to_string()),
-            ("tax_code".into(), o.tax_code.clone().unwrap_or_default()),
-            ("email".into(), o.email.clone().unwrap_or_default()),
-            ("phone".into(), o.phone.clone().unwrap_or_default()),
-            ("address".into(), o.address.clone().unwrap_or_default()),
-            (
-                "legal_form".into(),
-                o.legal_form.clone().unwrap_or_default(),
-            ),
-            (
-                "runts_number".into(),
-                o.runts_number.clone().unwrap_or_default(),
-            ),
-            (
-                "runts_section".into(),
-                o.runts_section.clone().unwrap_or_default(),
-            ),
-            ("version".into(), o.version.to_string()),
-        ])
+    fn form_of(o: &Organisation) -> OrganisationForm {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        OrganisationForm {
+            name: o.name.clone(),
+            kind: o.kind.code().to_string(),
+            tax_code: text(&o.tax_code),
+            email: text(&o.email),
+            phone: text(&o.phone),
+            address: text(&o.address),
+            legal_form: text(&o.legal_form),
+            runts_number: text(&o.runts_number),
+            runts_section: text(&o.runts_section),
+            version: o.version.to_string(),
+        }
     }
     async fn load(state: &AppState, id: i64) -> Result<Option<Organisation>, StoreError> {
         orgs::get_organisation(&state.db, id).await
@@ -443,15 +449,23 @@ async fn load_for_edit(state: &AppState, ctx: &Ctx, id: i64) -> Result<Organisat
     Ok(o)
 }
 
+/// Another name of the organisation, as sources write it.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct AliasForm {
+    pub alias: String,
+}
+
 async fn add_alias(
     State(state): State<AppState>,
     ctx: Ctx,
     axum::extract::Path(id): axum::extract::Path<i64>,
-    axum::Form(values): axum::Form<FormValues>,
+    axum::Form(form): axum::Form<AliasForm>,
 ) -> PageResult {
+    let values = forms::values_of(&form);
     let o = load_for_edit(&state, &ctx, id).await?;
     let mut e = FieldErrors::new();
-    if let Some(alias) = e.check("alias", required_text(forms::value(&values, "alias"), 200)) {
+    if let Some(alias) = e.check("alias", required_text(form.alias.trim(), 200)) {
         let dir = crate::codesign::Directory::load(&state.db, o.zone_id).await?;
         match dir.find(&alias) {
             Some((other, _, name)) if *other != o.id => {
@@ -474,7 +488,7 @@ async fn add_alias(
         &(),
         &o,
         o.id,
-        &Organisations::values_of(&o),
+        &forms::values_of(&Organisations::form_of(&o)),
         &FieldErrors::new(),
     )
     .await?;

@@ -11,9 +11,19 @@ use zona_store::Actor;
 
 pub struct Regions;
 
+/// The form as sent: each field the input of the same name.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct RegionForm {
+    pub code: String,
+    pub name: String,
+    pub version: String,
+}
+
 impl Entity for Regions {
     type Record = Region;
     type Input = RegionInput;
+    type Form = RegionForm;
     type Options = ();
     const LIST: ListName = ListName::Regions;
     const KIND: Deactivatable = Deactivatable::Region;
@@ -41,21 +51,21 @@ impl Entity for Regions {
             Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors),
         ]
     }
-    fn parse(_: &(), _: &Ctx, values: &FormValues) -> Result<RegionInput, FieldErrors> {
+    fn parse(_: &(), _: &Ctx, form: &RegionForm) -> Result<RegionInput, FieldErrors> {
         let mut e = FieldErrors::new();
-        let code = e.check("code", parse_code(forms::value(values, "code")));
-        let name = e.check("name", required_text(forms::value(values, "name"), 120));
+        let code = e.check("code", parse_code(form.code.trim()));
+        let name = e.check("name", required_text(form.name.trim(), 120));
         match (code, name) {
             (Some(code), Some(name)) => Ok(RegionInput { code, name }),
             _ => Err(e),
         }
     }
-    fn values_of(r: &Region) -> FormValues {
-        FormValues::from([
-            ("code".into(), r.code.clone()),
-            ("name".into(), r.name.clone()),
-            ("version".into(), r.version.to_string()),
-        ])
+    fn form_of(r: &Region) -> RegionForm {
+        RegionForm {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            version: r.version.to_string(),
+        }
     }
     async fn load(state: &AppState, id: i64) -> Result<Option<Region>, StoreError> {
         territory::get_region(&state.db, id).await

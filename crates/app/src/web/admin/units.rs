@@ -33,9 +33,21 @@ pub async fn organisation_options(
     Ok(v)
 }
 
+/// The form as sent: each field the input of the same name.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct UnitForm {
+    pub organisation_id: String,
+    pub name: String,
+    pub description: String,
+    pub email: String,
+    pub version: String,
+}
+
 impl Entity for Units {
     type Record = Unit;
     type Input = UnitInput;
+    type Form = UnitForm;
     type Options = UnitOptions;
     const LIST: ListName = ListName::Units;
     const KIND: Deactivatable = Deactivatable::Unit;
@@ -67,20 +79,18 @@ impl Entity for Units {
             Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors),
         ]
     }
-    fn parse(o: &UnitOptions, _: &Ctx, values: &FormValues) -> Result<UnitInput, FieldErrors> {
+    fn parse(o: &UnitOptions, _: &Ctx, form: &UnitForm) -> Result<UnitInput, FieldErrors> {
         let mut e = FieldErrors::new();
-        let organisation_id = forms::required_id(values, "organisation_id", &mut e);
+        let organisation_id =
+            forms::required_choice(&form.organisation_id, "organisation_id", &mut e);
         if let Some(id) = organisation_id {
             if !o.organisations.iter().any(|(v, _)| *v == id.to_string()) {
                 e.add("organisation_id", "Ente non valido: scegliere dall'elenco.");
             }
         }
-        let name = e.check("name", required_text(forms::value(values, "name"), 200));
-        let description = e.check(
-            "description",
-            optional_text(forms::value(values, "description"), 2000),
-        );
-        let email = e.check("email", optional_email(forms::value(values, "email")));
+        let name = e.check("name", required_text(form.name.trim(), 200));
+        let description = e.check("description", optional_text(form.description.trim(), 2000));
+        let email = e.check("email", optional_email(form.email.trim()));
         match (organisation_id, name, description, email) {
             (Some(organisation_id), Some(name), Some(description), Some(email)) if e.is_empty() => {
                 Ok(UnitInput {
@@ -93,17 +103,14 @@ impl Entity for Units {
             _ => Err(e),
         }
     }
-    fn values_of(u: &Unit) -> FormValues {
-        FormValues::from([
-            ("organisation_id".into(), u.organisation_id.to_string()),
-            ("name".into(), u.name.clone()),
-            (
-                "description".into(),
-                u.description.clone().unwrap_or_default(),
-            ),
-            ("email".into(), u.email.clone().unwrap_or_default()),
-            ("version".into(), u.version.to_string()),
-        ])
+    fn form_of(u: &Unit) -> UnitForm {
+        UnitForm {
+            organisation_id: u.organisation_id.to_string(),
+            name: u.name.clone(),
+            description: u.description.clone().unwrap_or_default(),
+            email: u.email.clone().unwrap_or_default(),
+            version: u.version.to_string(),
+        }
     }
     async fn load(state: &AppState, id: i64) -> Result<Option<Unit>, StoreError> {
         orgs::get_unit(&state.db, id).await

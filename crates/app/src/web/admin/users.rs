@@ -49,14 +49,27 @@ fn password_fields(values: &FormValues, errors: &FieldErrors) -> Vec<Field> {
     ]
 }
 
-fn parse_password(values: &FormValues, username: &str, e: &mut FieldErrors) -> Option<String> {
-    let p = values.get("password").cloned().unwrap_or_default();
-    let c = values.get("password_confirm").cloned().unwrap_or_default();
+/// A new password typed twice.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct PasswordForm {
+    pub password: String,
+    pub password_confirm: String,
+}
+
+fn parse_password(
+    PasswordForm {
+        password: p,
+        password_confirm: c,
+    }: &PasswordForm,
+    username: &str,
+    e: &mut FieldErrors,
+) -> Option<String> {
     if p.is_empty() {
         e.add("password", "Campo obbligatorio.");
         return None;
     }
-    if let Err(m) = check_new_password(&p, username) {
+    if let Err(m) = check_new_password(p, username) {
         e.add("password", m);
         return None;
     }
@@ -64,12 +77,26 @@ fn parse_password(values: &FormValues, username: &str, e: &mut FieldErrors) -> O
         e.add("password_confirm", "Le due password non coincidono.");
         return None;
     }
-    Some(p)
+    Some(p.clone())
+}
+
+/// The form as sent: each field the input of the same name.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct UserForm {
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub organisation_id: String,
+    pub password: Option<String>,
+    pub password_confirm: String,
+    pub version: String,
 }
 
 impl Entity for Users {
     type Record = User;
     type Input = NewUser;
+    type Form = UserForm;
     type Options = UserOptions;
     const LIST: ListName = ListName::Users;
     const KIND: Deactivatable = Deactivatable::User;
@@ -107,25 +134,25 @@ impl Entity for Users {
         f.push(Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors));
         f
     }
-    fn parse(o: &UserOptions, ctx: &Ctx, values: &FormValues) -> Result<NewUser, FieldErrors> {
+    fn parse(o: &UserOptions, ctx: &Ctx, form: &UserForm) -> Result<NewUser, FieldErrors> {
         let mut e = FieldErrors::new();
-        let username = e.check("username", parse_username(forms::value(values, "username")));
-        let full_name = e.check(
-            "full_name",
-            required_text(forms::value(values, "full_name"), 120),
-        );
-        let email = e.check("email", optional_email(forms::value(values, "email")));
-        let organisation_id = forms::optional_id(values, "organisation_id", &mut e);
+        let username = e.check("username", parse_username(form.username.trim()));
+        let full_name = e.check("full_name", required_text(form.full_name.trim(), 120));
+        let email = e.check("email", optional_email(form.email.trim()));
+        let organisation_id = forms::choice_id(&form.organisation_id, "organisation_id", &mut e);
         if let Some(id) = organisation_id {
             if !o.organisations.iter().any(|(v, _)| *v == id.to_string()) {
                 e.add("organisation_id", "Ente non valido: scegliere dall'elenco.");
             }
         }
-        let password = if values.contains_key("password") {
-            parse_password(values, username.as_deref().unwrap_or(""), &mut e)
-        } else {
-            None
-        };
+        // The password is typed only when the user is created.
+        let password = form.password.as_ref().and_then(|p| {
+            let typed = PasswordForm {
+                password: p.clone(),
+                password_confirm: form.password_confirm.clone(),
+            };
+            parse_password(&typed, username.as_deref().unwrap_or(""), &mut e)
+        });
         match (username, full_name, email, ctx.zone_id()) {
             (Some(username), Some(full_name), Some(email), Some(zone_id)) if e.is_empty() => {
                 Ok(NewUser {
@@ -142,17 +169,15 @@ impl Entity for Users {
             _ => Err(e),
         }
     }
-    fn values_of(u: &User) -> FormValues {
-        FormValues::from([
-            ("username".into(), u.username.clone()),
-            ("full_name".into(), u.full_name.clone()),
-            ("email".into(), u.email.clone().unwrap_or_default()),
-            (
-                "organisation_id".into(),
-                u.organisation_id.map(|i| i.to_string()).unwrap_or_default(),
-            ),
-            ("version".into(), u.version.to_string()),
-        ])
+    fn form_of(u: &User) -> UserForm {
+        UserForm {
+            username: u.username.clone(),
+            full_name: u.full_name.clone(),
+            email: u.email.clone().unwrap_or_default(),
+            organisation_id: u.organisation_id.map(|i| i.to_string()).unwrap_or_default(),
+            version: u.version.to_string(),
+            ..UserForm::default()
+        }
     }
     async fn load(state: &AppState, id: i64) -> Result<Option<User>, StoreError> {
         users::get_user(&state.db, id).await
@@ -366,7 +391,7 @@ async fn failed_page(state: &AppState, ctx: &Ctx, u: &User, failed: Failed<'_>) 
         &opts,
         u,
         u.id,
-        &Users::values_of(u),
+        &forms::values_of(&Users::form_of(u)),
         &FieldErrors::new(),
     )
     .await?;
@@ -374,20 +399,30 @@ async fn failed_page(state: &AppState, ctx: &Ctx, u: &User, failed: Failed<'_>) 
     Ok(crud::with_status(&page, StatusCode::UNPROCESSABLE_ENTITY))
 }
 
+/// A role to grant, with its unit or body where the role needs one.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct RoleForm {
+    pub role: String,
+    pub unit_id: String,
+    pub organisation_id: String,
+}
+
 async fn add_role(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(values): Form<FormValues>,
+    Form(form): Form<RoleForm>,
 ) -> PageResult {
+    let values = forms::values_of(&form);
     let u = load_user(&state, &ctx, id).await?;
     let mut e = FieldErrors::new();
-    let role = Role::from_code(forms::value(&values, "role"));
+    let role = Role::from_code(form.role.trim());
     if role.is_none() {
         e.add("role", "Scegli il ruolo dall'elenco.");
     }
-    let unit_id = forms::optional_id(&values, "unit_id", &mut e);
-    let organisation_id = forms::optional_id(&values, "organisation_id", &mut e);
+    let unit_id = forms::choice_id(&form.unit_id, "unit_id", &mut e);
+    let organisation_id = forms::choice_id(&form.organisation_id, "organisation_id", &mut e);
     if let (Some(role), true) = (role, e.is_empty()) {
         let grant = Grant {
             role,
@@ -485,11 +520,12 @@ async fn reset_password(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(values): Form<FormValues>,
+    Form(form): Form<PasswordForm>,
 ) -> PageResult {
     let u = load_user(&state, &ctx, id).await?;
     let mut e = FieldErrors::new();
-    let Some(password) = parse_password(&values, &u.username, &mut e) else {
+    let Some(password) = parse_password(&form, &u.username, &mut e) else {
+        let values = forms::values_of(&form);
         return failed_page(&state, &ctx, &u, Failed::Password(&values, &e)).await;
     };
     let hash = crate::passwords::hash(password).await?;

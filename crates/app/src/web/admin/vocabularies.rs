@@ -138,13 +138,22 @@ async fn new_form(ctx: Ctx, Path(code): Path<String>) -> PageResult {
     )))
 }
 
-fn read(values: &FormValues, errors: &mut FieldErrors) -> (Option<String>, Option<String>) {
-    let label = errors.check("label", required_text(forms::value(values, "label"), 200));
+/// A term of a vocabulary as sent: its code only when it is created, its
+/// state (`active`, `1` or `0`) only when it is edited.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct TermForm {
+    pub code: String,
+    pub label: String,
+    pub description: String,
+    pub active: String,
+    pub version: String,
+}
+
+fn read(form: &TermForm, errors: &mut FieldErrors) -> (Option<String>, Option<String>) {
+    let label = errors.check("label", required_text(&form.label, 200));
     let description = errors
-        .check(
-            "description",
-            optional_text(forms::value(values, "description"), 2000),
-        )
+        .check("description", optional_text(&form.description, 2000))
         .flatten();
     (label, description)
 }
@@ -153,13 +162,14 @@ async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    Form(values): Form<FormValues>,
+    Form(form): Form<TermForm>,
 ) -> PageResult {
     office(&ctx)?;
+    let values = forms::values_of(&form);
     let v = vocabulary(&code)?;
     let mut errors = FieldErrors::new();
-    let term_code = errors.check("code", parse_term_code(forms::value(&values, "code")));
-    let (label, description) = read(&values, &mut errors);
+    let term_code = errors.check("code", parse_term_code(form.code.trim()));
+    let (label, description) = read(&form, &mut errors);
     let render = |errors: FieldErrors| {
         let mut r = render_page(&page(
             &ctx,
@@ -240,13 +250,14 @@ async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(values): Form<FormValues>,
+    Form(form): Form<TermForm>,
 ) -> PageResult {
     office(&ctx)?;
+    let values = forms::values_of(&form);
     let t = term(&state, id).await?;
     let mut errors = FieldErrors::new();
-    let (label, description) = read(&values, &mut errors);
-    let active = match forms::value(&values, "active") {
+    let (label, description) = read(&form, &mut errors);
+    let active = match form.active.trim() {
         "1" => true,
         "0" => false,
         _ => {

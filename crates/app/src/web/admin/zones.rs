@@ -19,9 +19,22 @@ pub struct ZoneOptions {
     municipalities: Vec<(String, String)>,
 }
 
+/// The form as sent: each field the input of the same name.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct ZoneForm {
+    pub region_id: String,
+    pub code: String,
+    pub name: String,
+    pub lead_organisation: String,
+    pub seat_municipality_id: String,
+    pub version: String,
+}
+
 impl Entity for Zones {
     type Record = Zone;
     type Input = ZoneInput;
+    type Form = ZoneForm;
     type Options = ZoneOptions;
     const LIST: ListName = ListName::Zones;
     const KIND: Deactivatable = Deactivatable::Zone;
@@ -90,21 +103,21 @@ impl Entity for Zones {
         fields.push(Field::new("version", "", forms::FieldKind::Hidden).bind(values, errors));
         fields
     }
-    fn parse(o: &ZoneOptions, _: &Ctx, values: &FormValues) -> Result<ZoneInput, FieldErrors> {
+    fn parse(o: &ZoneOptions, _: &Ctx, form: &ZoneForm) -> Result<ZoneInput, FieldErrors> {
         let mut e = FieldErrors::new();
-        let region_id = forms::required_id(values, "region_id", &mut e);
+        let region_id = forms::required_choice(&form.region_id, "region_id", &mut e);
         if let Some(id) = region_id {
             if !o.regions.iter().any(|(v, _)| *v == id.to_string()) {
                 e.add("region_id", "Regione non valida: scegliere dall'elenco.");
             }
         }
-        let code = e.check("code", parse_code(forms::value(values, "code")));
-        let name = e.check("name", required_text(forms::value(values, "name"), 160));
+        let code = e.check("code", parse_code(form.code.trim()));
+        let name = e.check("name", required_text(form.name.trim(), 160));
         let lead_organisation = e.check(
             "lead_organisation",
-            optional_text(forms::value(values, "lead_organisation"), 160),
+            optional_text(form.lead_organisation.trim(), 160),
         );
-        let seat_municipality_id = match forms::value(values, "seat_municipality_id") {
+        let seat_municipality_id = match form.seat_municipality_id.trim() {
             "" => None,
             v => match o.municipalities.iter().find(|(id, _)| id == v) {
                 Some((id, _)) => id.parse().ok(),
@@ -130,23 +143,18 @@ impl Entity for Zones {
             _ => Err(e),
         }
     }
-    fn values_of(z: &Zone) -> FormValues {
-        FormValues::from([
-            ("region_id".into(), z.region_id.to_string()),
-            ("code".into(), z.code.clone()),
-            ("name".into(), z.name.clone()),
-            (
-                "lead_organisation".into(),
-                z.lead_organisation.clone().unwrap_or_default(),
-            ),
-            (
-                "seat_municipality_id".into(),
-                z.seat_municipality_id
-                    .map(|id| id.to_string())
-                    .unwrap_or_default(),
-            ),
-            ("version".into(), z.version.to_string()),
-        ])
+    fn form_of(z: &Zone) -> ZoneForm {
+        ZoneForm {
+            region_id: z.region_id.to_string(),
+            code: z.code.clone(),
+            name: z.name.clone(),
+            lead_organisation: z.lead_organisation.clone().unwrap_or_default(),
+            seat_municipality_id: z
+                .seat_municipality_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            version: z.version.to_string(),
+        }
     }
     async fn load(state: &AppState, id: i64) -> Result<Option<Zone>, StoreError> {
         territory::get_zone(&state.db, id).await
