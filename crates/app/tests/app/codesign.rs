@@ -358,7 +358,7 @@ async fn upload(app: &TestApp, csv: &str) -> Page {
             "file",
             reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("righe.csv"),
         )
-        .text("pubblicate", "no");
+        .text("published", "no");
     let r = app
         .client
         .post(app.url(&format!(

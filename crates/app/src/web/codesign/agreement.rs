@@ -435,7 +435,7 @@ pub(super) async fn import(
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::Administer { zone_id })?;
     let upload = forms::Upload::read(multipart).await?;
-    let published = forms::value(&upload.fields, "pubblicate") != "no";
+    let published = forms::value(&upload.fields, "published") != "no";
     let file = upload.non_empty_file().map(|(n, b)| (n.to_lowercase(), b));
     let Some((name, bytes)) = file else {
         return import_page(&ctx, vec!["Scegliere un file CSV o Excel.".into()]).await;
