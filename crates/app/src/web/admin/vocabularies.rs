@@ -150,6 +150,19 @@ pub struct TermForm {
     pub version: String,
 }
 
+impl TermForm {
+    /// The form as the stored term fills it.
+    fn of(t: &Term) -> TermForm {
+        TermForm {
+            code: String::new(),
+            label: t.label.clone(),
+            description: t.description.clone().unwrap_or_default(),
+            active: if t.active { "1" } else { "0" }.into(),
+            version: t.version.to_string(),
+        }
+    }
+}
+
 fn read(form: &TermForm, errors: &mut FieldErrors) -> (Option<String>, Option<String>) {
     let label = errors.check("label", required_text(&form.label, 200));
     let description = errors
@@ -228,14 +241,7 @@ async fn term(state: &AppState, id: i64) -> Result<Term, AppError> {
 async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     office(&ctx)?;
     let t = term(&state, id).await?;
-    let mut values = FormValues::new();
-    values.insert("label".into(), t.label.clone());
-    values.insert(
-        "description".into(),
-        t.description.clone().unwrap_or_default(),
-    );
-    values.insert("active".into(), if t.active { "1" } else { "0" }.into());
-    values.insert("version".into(), t.version.to_string());
+    let values = forms::values_of(&TermForm::of(&t));
     let e = FieldErrors::new();
     Ok(render_page(&page(
         &ctx,
@@ -291,15 +297,7 @@ async fn update(
         Err(StoreError::Conflict) => {
             // Show the term as it is now, with what the person typed beside it.
             let now = term(&state, id).await?;
-            let theirs = FormValues::from([
-                ("label".into(), now.label.clone()),
-                (
-                    "description".into(),
-                    now.description.clone().unwrap_or_default(),
-                ),
-                ("active".into(), if now.active { "1" } else { "0" }.into()),
-                ("version".into(), now.version.to_string()),
-            ]);
+            let theirs = forms::values_of(&TermForm::of(&now));
             let e = FieldErrors::new();
             let mut p = page(
                 &ctx,

@@ -261,19 +261,9 @@ async fn labels(state: &AppState) -> Result<HashMap<String, String>, AppError> {
     Ok(nw::service_terms(&state.db).await?.into_iter().collect())
 }
 
-async fn overview(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<HashMap<String, String>>,
-) -> PageResult {
-    let zone_id = zone_of(&ctx)?;
-    require(&ctx, Action::ReadInternal { zone_id })?;
-    let all = store::list_facilities(&state.db, zone_id).await?;
-    let terms = nw::service_terms(&state.db).await?;
-    let labels: HashMap<String, String> = terms.iter().cloned().collect();
-    let ms = municipality_options(&state, zone_id).await?;
-    let shown = filter_facilities(&all, &q);
-    // Summaries of the whole network, not of the filtered list.
+/// Facilities by kind and municipality (in the order of `ms`), with each
+/// kind's total; kinds the zone has none of are left out.
+fn by_kind(all: &[Facility], ms: &[(String, String)]) -> Vec<(&'static str, Vec<usize>, usize)> {
     let mut by_kind = Vec::new();
     for k in FacilityKind::ALL {
         let of_kind: Vec<&Facility> = all.iter().filter(|f| f.kind() == *k).collect();
@@ -291,8 +281,13 @@ async fn overview(
             .collect();
         by_kind.push((k.label(), counts, of_kind.len()));
     }
+    by_kind
+}
+
+/// Beds by care level, in the levels' order, with their label.
+fn beds_by_level(all: &[Facility]) -> BTreeMap<usize, (String, i64)> {
     let mut beds: BTreeMap<usize, (String, i64)> = BTreeMap::new();
-    for f in &all {
+    for f in all {
         for b in &f.beds {
             let i = CareLevel::ALL
                 .iter()
@@ -304,6 +299,24 @@ async fn overview(
             e.1 += b.beds;
         }
     }
+    beds
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult {
+    let zone_id = zone_of(&ctx)?;
+    require(&ctx, Action::ReadInternal { zone_id })?;
+    let all = store::list_facilities(&state.db, zone_id).await?;
+    let terms = nw::service_terms(&state.db).await?;
+    let labels: HashMap<String, String> = terms.iter().cloned().collect();
+    let ms = municipality_options(&state, zone_id).await?;
+    let shown = filter_facilities(&all, &q);
+    // Summaries of the whole network, not of the filtered list.
+    let by_kind = by_kind(&all, &ms);
+    let beds = beds_by_level(&all);
     let houses: Vec<&Facility> = nw::matrix_facilities(&all, FacilityKind::CommunityHouse);
     let coverage = terms
         .into_iter()

@@ -123,22 +123,16 @@ async fn load_plan(state: &AppState, ctx: &Ctx, id: i64) -> Result<HealthPlanDet
     Ok(usecase::open(&state.db, &ctx.caller(), id).await?)
 }
 
-async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    let p = load_plan(&state, &ctx, id).await?;
-    let regional_plans =
-        pis::regional_plans(&state.db, region_of(&state, p.zone_id).await?).await?;
-    let frame = regional_plans
-        .iter()
-        .find(|(r, _)| Some(r.id) == p.regional_plan_id)
-        .map(|(r, _)| r.clone());
-    let frame_objectives: Vec<RegionalObjective> = regional_plans
-        .iter()
-        .find(|(r, _)| Some(r.id) == p.regional_plan_id)
-        .map(|(_, o)| o.clone())
-        .unwrap_or_default();
-    let lines = pis::strategic_lines(&state.db, id).await?;
+/// The plan's health objectives, each with the regional objectives and the
+/// strategic lines it may link to, ticked where it does.
+async fn objective_views(
+    state: &AppState,
+    id: i64,
+    frame_objectives: &[RegionalObjective],
+    lines: &[StrategicLine],
+) -> Result<Vec<ObjectiveView>, AppError> {
     let links = pis::objective_links(&state.db, id).await?;
-    let objectives = pis::health_objectives(&state.db, id)
+    Ok(pis::health_objectives(&state.db, id)
         .await?
         .into_iter()
         .map(|o| ObjectiveView {
@@ -165,16 +159,12 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
             id: o.id,
             title: o.title,
         })
-        .collect();
-    let annual_plans = planning::annual_plans(&state.db, p.zone_id)
-        .await?
-        .into_iter()
-        .filter(|a| a.health_plan_title == p.title)
-        .map(|a| {
-            let label = a.status_label();
-            (a.year, label)
-        })
-        .collect();
+        .collect())
+}
+
+/// The plan's milestones and acts, in the order of their dates: when, what,
+/// and whether the public sees it.
+async fn timeline(state: &AppState, id: i64) -> Result<Vec<(String, String, bool)>, AppError> {
     // Milestones and acts, in the order of their dates.
     let mut dated: Vec<(time::Date, String, String, bool)> = pis::milestones(&state.db, id)
         .await?
@@ -190,10 +180,37 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         ));
     }
     dated.sort_by_key(|d| d.0);
-    let timeline = dated
+    Ok(dated
         .into_iter()
         .map(|(_, when, what, public)| (when, what, public))
+        .collect())
+}
+
+async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let p = load_plan(&state, &ctx, id).await?;
+    let regional_plans =
+        pis::regional_plans(&state.db, region_of(&state, p.zone_id).await?).await?;
+    let frame = regional_plans
+        .iter()
+        .find(|(r, _)| Some(r.id) == p.regional_plan_id)
+        .map(|(r, _)| r.clone());
+    let frame_objectives: Vec<RegionalObjective> = regional_plans
+        .iter()
+        .find(|(r, _)| Some(r.id) == p.regional_plan_id)
+        .map(|(_, o)| o.clone())
+        .unwrap_or_default();
+    let lines = pis::strategic_lines(&state.db, id).await?;
+    let objectives = objective_views(&state, id, &frame_objectives, &lines).await?;
+    let annual_plans = planning::annual_plans(&state.db, p.zone_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.health_plan_title == p.title)
+        .map(|a| {
+            let label = a.status_label();
+            (a.year, label)
+        })
         .collect();
+    let timeline = timeline(&state, id).await?;
     let status = p.status.label();
     Ok(render_page(&DetailPage {
         page: PageCtx::new(&ctx, p.title.clone())
