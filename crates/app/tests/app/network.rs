@@ -612,6 +612,8 @@ async fn pnrr_investments_show_national_targets_and_the_zone_projects() {
 
 #[tokio::test]
 async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_saved() {
+    let remove_re =
+        regex::Regex::new(r#"/servizi/progetti/\d+/azioni/\d+/togli\?versione=\d+"#).unwrap();
     for backend in BACKENDS {
         let app = spawn_app(backend).await;
         app.login("ufficio.piano").await;
@@ -759,6 +761,58 @@ async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_saved() {
             .body
             .contains("Il massimo (3.000,00 €) è inferiore al minimo (8.000,00 €)."));
         assert!(p.body.contains("value=\"AZIONE 5\""));
+        // A good action and a target are saved, the target updated by its
+        // description, and the action taken away again from the version shown.
+        let p = app
+            .post_with(
+                &app.client,
+                &format!("/servizi/progetti/{id}/azioni"),
+                &form.csrf(),
+                &[
+                    ("action_title", "AZIONE 5"),
+                    ("action_min", "3.000"),
+                    ("action_max", "8.000"),
+                    ("action_basis", "per persona"),
+                    ("version", &version),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        for (achieved, done) in [("", "Obiettivo aggiunto."), ("7", "Obiettivo aggiornato.")] {
+            let form = app.get(&edit).await;
+            let version = capture(r#"name="version" value="(\d+)""#, &form.body);
+            let p = app
+                .post_with(
+                    &app.client,
+                    &format!("/servizi/progetti/{id}/obiettivi"),
+                    &form.csrf(),
+                    &[
+                        ("target_description", "Persone accompagnate"),
+                        ("target_value", "20"),
+                        ("target_achieved", achieved),
+                        ("version", &version),
+                    ],
+                )
+                .await;
+            assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+            assert!(app.get(&edit).await.body.contains(done));
+        }
+        let page = flat(&app.get(&edit).await.body);
+        assert!(page.contains("AZIONE 5"), "{page}");
+        assert!(page.contains("Persone accompagnate"));
+        // The new action is the last.
+        let remove = remove_re
+            .find_iter(&page)
+            .last()
+            .unwrap()
+            .as_str()
+            .to_string();
+        let form = app.get(&edit).await;
+        let p = app.post_with(&app.client, &remove, &form.csrf(), &[]).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let page = flat(&app.get(&edit).await.body);
+        assert!(page.contains("Azione tolta."));
+        assert!(!page.contains("AZIONE 5"));
     }
 }
 
