@@ -596,44 +596,6 @@ pub async fn get_standard(db: &Db, code: &str) -> Result<Option<StoredStandard>>
 
 /// Changes a standard when the rules change. The standards are shared by
 /// every zone, like the vocabularies; the audit entry has no zone.
-pub async fn update_standard(db: &Db, actor: &Actor, version: i64, s: &Standard) -> Result<()> {
-    let before = get_standard(db, &s.code)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(
-            "UPDATE care_standards SET label = $1, measure = $2, min_amount = $3, min_per = $4, \
-             max_amount = $5, max_per = $6, source = $7, updated_at = $8, version = version + 1, \
-             inner_amount = $11, inner_per = $12 WHERE code = $9 AND version = $10",
-        )
-        .bind(&s.label)
-        .bind(s.measure.code())
-        .bind(s.min.amount as i64)
-        .bind(s.min.per as i64)
-        .bind(s.max.map(|r| r.amount as i64))
-        .bind(s.max.map(|r| r.per as i64))
-        .bind(&s.source)
-        .bind(t)
-        .bind(&s.code)
-        .bind(version)
-        .bind(s.inner_rate.map(|r| r.amount as i64))
-        .bind(s.inner_rate.map(|r| r.per as i64))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        updated(n)?;
-        let entry = AuditEntry::new(action::UPDATE, entity::CARE_STANDARD, None)
-            .summary(format!("Standard DM 77/2022 «{}»", s.label))
-            .before(&before.standard)
-            .after(s);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
-    })
-}
-
 /// A count entered by hand for a standard of the zone.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow, PartialEq, Eq)]
 pub struct ManualCount {
@@ -658,47 +620,84 @@ pub async fn manual_counts(db: &Db, zone_id: i64) -> Result<HashMap<String, Manu
         .collect())
 }
 
-/// Records (or clears, with `None`) the count of a standard for a zone.
-pub async fn set_manual_count(
+/// Saves a standard and a zone's count by hand of it in one transaction:
+/// the standard (shared by every zone) when `standard` is given, from the
+/// version the person saw; the zone's count when `count` is given (`Some`
+/// of `None` removes it). Each change has its audit entry.
+pub async fn save_standard(
     db: &Db,
     actor: &Actor,
-    zone_id: i64,
-    code: &str,
-    count: Option<&ManualCount>,
+    (code, version): (&str, i64),
+    standard: Option<&Standard>,
+    count: Option<(i64, Option<&ManualCount>)>,
 ) -> Result<()> {
-    let before = manual_counts(db, zone_id).await?.remove(code);
+    let before = get_standard(db, code).await?.ok_or(StoreError::NotFound)?;
+    let count_before = match count {
+        Some((zone_id, _)) => manual_counts(db, zone_id).await?.remove(code),
+        None => None,
+    };
     let t = now();
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        sqlx::query("DELETE FROM network_counts WHERE zone_id = $1 AND standard_code = $2")
-            .bind(zone_id)
-            .bind(code)
-            .execute(&mut *tx)
-            .await?;
-        if let Some(c) = count {
-            sqlx::query(
-                "INSERT INTO network_counts (zone_id, standard_code, open_count, planned_count, note, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+        if let Some(s) = standard {
+            let n = sqlx::query(
+                "UPDATE care_standards SET label = $1, measure = $2, min_amount = $3, min_per = $4, \
+                 max_amount = $5, max_per = $6, source = $7, updated_at = $8, version = version + 1, \
+                 inner_amount = $11, inner_per = $12 WHERE code = $9 AND version = $10",
             )
-            .bind(zone_id)
-            .bind(code)
-            .bind(c.open_count)
-            .bind(c.planned_count)
-            .bind(&c.note)
+            .bind(&s.label)
+            .bind(s.measure.code())
+            .bind(s.min.amount as i64)
+            .bind(s.min.per as i64)
+            .bind(s.max.map(|r| r.amount as i64))
+            .bind(s.max.map(|r| r.per as i64))
+            .bind(&s.source)
             .bind(t)
+            .bind(code)
+            .bind(version)
+            .bind(s.inner_rate.map(|r| r.amount as i64))
+            .bind(s.inner_rate.map(|r| r.per as i64))
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            updated(n)?;
+            let entry = AuditEntry::new(action::UPDATE, entity::CARE_STANDARD, None)
+                .summary(format!("Standard DM 77/2022 «{}»", s.label))
+                .before(&before.standard)
+                .after(s);
+            write_audit!(&mut *tx, actor, entry);
         }
-        let mut entry = AuditEntry::new(action::UPDATE, entity::CARE_STANDARD, None)
-            .zone(Some(zone_id))
-            .summary(format!("Dato della zona per lo standard «{code}»"));
-        if let Some(b) = &before {
-            entry = entry.before(b);
+        if let Some((zone_id, count)) = count {
+            sqlx::query("DELETE FROM network_counts WHERE zone_id = $1 AND standard_code = $2")
+                .bind(zone_id)
+                .bind(code)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(c) = count {
+                sqlx::query(
+                    "INSERT INTO network_counts (zone_id, standard_code, open_count, planned_count, note, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(zone_id)
+                .bind(code)
+                .bind(c.open_count)
+                .bind(c.planned_count)
+                .bind(&c.note)
+                .bind(t)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let mut entry = AuditEntry::new(action::UPDATE, entity::CARE_STANDARD, None)
+                .zone(Some(zone_id))
+                .summary(format!("Dato della zona per lo standard «{code}»"));
+            if let Some(b) = &count_before {
+                entry = entry.before(b);
+            }
+            if let Some(c) = count {
+                entry = entry.after(c);
+            }
+            write_audit!(&mut *tx, actor, entry);
         }
-        if let Some(c) = count {
-            entry = entry.after(c);
-        }
-        write_audit!(&mut *tx, actor, entry);
         tx.commit().await?;
         Ok(())
     })

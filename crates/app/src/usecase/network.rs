@@ -178,13 +178,22 @@ pub async fn save_standard(
     let (stored, count_before) = open_standard(db, caller, code).await?;
     let zone_id = office_zone(caller)?;
     let edit = edit?;
-    if edit.standard != stored.standard {
-        store::update_standard(db, &caller.actor, version, &edit.standard).await?;
+    // One transaction: the standard, versioned, and the zone's count.
+    let standard = (edit.standard != stored.standard).then_some(&edit.standard);
+    let count = edit
+        .count
+        .filter(|c| *c != count_before)
+        .map(|c| (zone_id, c));
+    if standard.is_none() && count.is_none() {
+        return Ok(());
     }
-    if let Some(count) = edit.count {
-        if count != count_before {
-            store::set_manual_count(db, &caller.actor, zone_id, code, count.as_ref()).await?;
-        }
-    }
+    store::save_standard(
+        db,
+        &caller.actor,
+        (code, version),
+        standard,
+        count.as_ref().map(|(z, c)| (*z, c.as_ref())),
+    )
+    .await?;
     Ok(())
 }

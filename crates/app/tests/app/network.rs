@@ -243,6 +243,51 @@ async fn the_dm77_check_follows_the_population_of_the_municipalities() {
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
         let page = flat(&app.get("/servizi/dm77").await.body);
         assert!(page.contains("Dato AUSL, 2026"));
+        // Someone renames the standard; a form opened before, which renames
+        // it too and changes the count, is refused whole: neither is saved.
+        let fields = |label: &'static str, open: &'static str, version: String| {
+            vec![
+                ("label", label.to_string()),
+                ("min_amount", "1".into()),
+                ("min_per", "3.000".into()),
+                ("measure", "manual".into()),
+                ("source", "DM 77/2022, All. 1, «Infermiere di Famiglia o Comunità»: 1 ogni 3.000 abitanti".into()),
+                ("open_count", open.into()),
+                ("planned_count", "5".into()),
+                ("count_note", "Dato AUSL, 2026".into()),
+                ("version", version),
+            ]
+        };
+        let send = |fields: Vec<(&'static str, String)>| {
+            let csrf = form.csrf();
+            let app = &app;
+            async move {
+                let pairs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.post_with(&app.client, "/servizi/dm77/family_nurses", &csrf, &pairs)
+                    .await
+            }
+        };
+        let p = send(fields("Infermieri di famiglia", "40", version.clone())).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let p = send(fields("Infermieri di comunità", "41", version.clone())).await;
+        assert_eq!(p.status, StatusCode::CONFLICT, "{}", p.body);
+        let page = flat(&app.get("/servizi/dm77").await.body);
+        assert!(
+            page.contains("Infermieri di famiglia") && !page.contains("Infermieri di comunità")
+        );
+        assert_eq!(
+            app.get("/servizi/dm77/family_nurses")
+                .await
+                .input_value("open_count")
+                .as_deref(),
+            Some("40")
+        );
+        // The name is put back, from the version now shown.
+        let current = app.get("/servizi/dm77/family_nurses").await;
+        let v = current.input_value("version").unwrap();
+        let p = send(fields("Infermieri di Famiglia o Comunità", "40", v)).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
 
         // Livorno grows to 200,000 inhabitants: the requirement follows.
         let livorno = zona_store::territory::list_municipalities(
