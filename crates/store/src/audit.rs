@@ -263,6 +263,24 @@ macro_rules! write_audit {
 }
 pub(crate) use write_audit;
 
+/// Runs `body` in one write transaction, on either backend, with the audit
+/// entry it gives: `body` evaluates to `(value, entry)`; the entry is
+/// written in the same transaction, which then commits, and `value` is the
+/// result. A `?` inside `body` leaves the transaction uncommitted: nothing
+/// of it is kept.
+macro_rules! audited {
+    ($db:expr, $actor:expr, |$tx:ident| $body:block) => {
+        $crate::on_db!($db, |pool| {
+            let mut $tx = $crate::db::BeginWrite::begin_write(pool).await?;
+            let (value, entry) = $body;
+            $crate::audit::write_audit!(&mut *$tx, $actor, entry);
+            $tx.commit().await?;
+            Ok(value)
+        })
+    };
+}
+pub(crate) use audited;
+
 /// Records an event that changes nothing else (a login, a failed login).
 pub async fn record(db: &Db, actor: &Actor, entry: AuditEntry) -> Result<()> {
     on_db!(db, |pool| {

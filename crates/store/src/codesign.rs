@@ -3,6 +3,7 @@
 //! the registry, each with the name as the source writes it) and the POA
 //! activities it serves.
 
+use crate::audit::audited;
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
 use crate::{now, on_db, updated, Db, Result, StoreError};
@@ -420,8 +421,7 @@ pub async fn delete_agreement(db: &Db, actor: &Actor, id: i64, version: i64) -> 
     if before.row.version != version {
         return Err(StoreError::Conflict);
     }
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         for table in ["codesign_codes", "codesign_partners", "codesign_activities"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE agreement_id = $1"))
                 .bind(id)
@@ -439,9 +439,7 @@ pub async fn delete_agreement(db: &Db, actor: &Actor, id: i64, version: i64) -> 
             .zone(Some(before.row.zone_id))
             .summary(summary(&before.row.subject))
             .before(&before.snapshot());
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 

@@ -2,6 +2,7 @@
 //! services each offers (the matrix), the DM 77/2022 standards and the counts
 //! entered by hand for what is staff rather than buildings.
 
+use crate::audit::audited;
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
 use crate::{now, on_db, updated, Db, Result, StoreError};
@@ -260,8 +261,7 @@ macro_rules! write_beds {
 
 pub async fn create_facility(db: &Db, actor: &Actor, input: &FacilityInput) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let position: i64 = sqlx::query_scalar(
             "SELECT CAST(coalesce(max(position), 0) + 1 AS BIGINT) FROM facilities WHERE zone_id = $1",
         )
@@ -306,9 +306,7 @@ pub async fn create_facility(db: &Db, actor: &Actor, input: &FacilityInput) -> R
             .zone(Some(input.zone_id))
             .summary(summary(&input.name))
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -321,8 +319,7 @@ pub async fn update_facility(
 ) -> Result<()> {
     let before = get_facility(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE facilities SET kind = $1, name = $2, hub_spoke = $3, opening_hours = $4, \
              catchment = $5, address = $6, municipality_id = $7, status = $8, focus = $9, \
@@ -363,9 +360,7 @@ pub async fn update_facility(
             .summary(summary(&input.name))
             .before(&before.snapshot())
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -375,8 +370,7 @@ pub async fn delete_facility(db: &Db, actor: &Actor, id: i64, version: i64) -> R
     if before.row.version != version {
         return Err(StoreError::Conflict);
     }
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         for table in ["facility_beds", "facility_services"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE facility_id = $1"))
                 .bind(id)
@@ -402,9 +396,7 @@ pub async fn delete_facility(db: &Db, actor: &Actor, id: i64, version: i64) -> R
                 facility: before.snapshot(),
                 services: &before.services,
             });
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 

@@ -1,12 +1,12 @@
 //! Organisations (health authority, municipalities, third-sector bodies, other
 //! public bodies) and their units (functional units, municipal services).
 
-use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
-use crate::db::BeginWrite;
+use crate::audit::audited;
+use crate::audit::{action, entity, Actor, AuditEntry};
 use crate::db::{select_all, select_optional};
 use crate::db::{Filter, Param};
 use crate::territory::{list_query, ListQuery};
-use crate::{now, on_db, updated, Db, Page, Result, StoreError};
+use crate::{now, updated, Db, Page, Result, StoreError};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -94,8 +94,7 @@ fn organisation_snapshot(o: &Organisation) -> OrganisationInput {
 
 pub async fn create_organisation(db: &Db, actor: &Actor, input: &OrganisationInput) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO organisations (zone_id, kind, name, tax_code, email, phone, address, \
              legal_form, runts_number, runts_section, created_at, updated_at) \
@@ -119,9 +118,7 @@ pub async fn create_organisation(db: &Db, actor: &Actor, input: &OrganisationInp
             .zone(Some(input.zone_id))
             .summary(format!("Ente «{}»", input.name))
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -136,8 +133,7 @@ pub async fn update_organisation(
         .await?
         .ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE organisations SET kind = $1, name = $2, tax_code = $3, email = $4, phone = $5, \
              address = $6, updated_at = $7, version = version + 1, legal_form = $10, \
@@ -165,9 +161,7 @@ pub async fn update_organisation(
             .summary(format!("Ente «{}»", input.name))
             .before(&organisation_snapshot(&before))
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -239,8 +233,7 @@ pub async fn create_unit(db: &Db, actor: &Actor, input: &UnitInput) -> Result<i6
         .await?
         .ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO units (organisation_id, name, description, email, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -257,9 +250,7 @@ pub async fn create_unit(db: &Db, actor: &Actor, input: &UnitInput) -> Result<i6
             .zone(Some(org.zone_id))
             .summary(format!("Unità «{}» di «{}»", input.name, org.name))
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -272,8 +263,7 @@ pub async fn update_unit(
 ) -> Result<()> {
     let before = get_unit(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE units SET organisation_id = $1, name = $2, description = $3, email = $4, \
              updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
@@ -295,9 +285,7 @@ pub async fn update_unit(
             .summary(format!("Unità «{}»", input.name))
             .before(&unit_snapshot(&before))
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -320,8 +308,7 @@ pub async fn add_alias(db: &Db, actor: &Actor, organisation_id: i64, alias: &str
         .await?
         .ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO organisation_aliases (zone_id, organisation_id, alias, created_at) \
              VALUES ($1, $2, $3, $4) RETURNING id",
@@ -337,9 +324,7 @@ pub async fn add_alias(db: &Db, actor: &Actor, organisation_id: i64, alias: &str
             .zone(Some(o.zone_id))
             .summary(format!("Ente «{}»: altro nome «{alias}»", o.name))
             .after(&serde_json::json!({ "alias_added": alias }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -352,8 +337,7 @@ pub async fn remove_alias(
     let o = get_organisation(db, organisation_id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let alias: Option<String> = sqlx::query_scalar(
             "DELETE FROM organisation_aliases WHERE id = $1 AND organisation_id = $2 RETURNING alias",
         )
@@ -369,8 +353,6 @@ pub async fn remove_alias(
             .zone(Some(o.zone_id))
             .summary(format!("Ente «{}»: tolto il nome «{alias}»", o.name))
             .before(&serde_json::json!({ "alias": alias }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }

@@ -4,8 +4,8 @@
 //! The legal rules live in `zona_core::coprogramming`; the web layer checks
 //! them before calling these functions.
 
-use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
-use crate::db::BeginWrite;
+use crate::audit::audited;
+use crate::audit::{action, entity, Actor, AuditEntry};
 use crate::db::{select_all, select_optional};
 use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
@@ -38,8 +38,7 @@ pub async fn create_group(
     description: Option<&str>,
 ) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO stakeholder_groups (zone_id, name, description, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -54,9 +53,7 @@ pub async fn create_group(
             .zone(Some(zone_id))
             .summary(format!("Gruppo di portatori di interesse «{name}»"))
             .after(&serde_json::json!({ "name": name, "description": description }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -135,8 +132,7 @@ fn meeting_summary(m: &MeetingInput) -> String {
 
 pub async fn create_meeting(db: &Db, actor: &Actor, zone_id: i64, m: &MeetingInput) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO meetings (zone_id, kind, group_id, procedure_id, subject, held_on, starts_at, \
              place, online_url, agenda, minutes, public, minutes_published, created_at, updated_at) \
@@ -162,9 +158,7 @@ pub async fn create_meeting(db: &Db, actor: &Actor, zone_id: i64, m: &MeetingInp
             .zone(Some(zone_id))
             .summary(meeting_summary(m))
             .after(m);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -177,8 +171,7 @@ pub async fn update_meeting(
 ) -> Result<()> {
     let before = get_meeting(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE meetings SET kind = $1, group_id = $2, subject = $3, held_on = $4, starts_at = $5, \
              place = $6, online_url = $7, agenda = $8, minutes = $9, public = $10, \
@@ -208,9 +201,7 @@ pub async fn update_meeting(
             .summary(meeting_summary(m))
             .before(&before.input())
             .after(m);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -283,8 +274,7 @@ pub async fn set_attendance(
         .await?
         .ok_or(StoreError::NotFound)?;
     let before = attendance(db, meeting_id).await?;
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         sqlx::query("DELETE FROM meeting_attendance WHERE meeting_id = $1")
             .bind(meeting_id)
             .execute(&mut *tx)
@@ -310,9 +300,7 @@ pub async fn set_attendance(
             ))
             .before(&before.iter().map(Attendance::who).collect::<Vec<_>>())
             .after(&rows);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -367,8 +355,7 @@ pub async fn add_attachment(
         .ok_or(StoreError::NotFound)?;
     let sha = format!("{:x}", Sha256::digest(content));
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO meeting_attachments (meeting_id, file_name, content_type, size_bytes, sha256, content, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -386,9 +373,7 @@ pub async fn add_attachment(
             .zone(Some(m.zone_id))
             .summary(format!("Allegato «{file_name}» all'incontro del {}", zona_core::format::date(m.held_on)))
             .after(&serde_json::json!({ "file_name": file_name, "content_type": content_type, "size_bytes": content.len(), "sha256": sha }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -423,8 +408,7 @@ pub async fn delete_attachment(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     let m = get_meeting(db, a.meeting_id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         sqlx::query("DELETE FROM meeting_attachments WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -433,9 +417,7 @@ pub async fn delete_attachment(db: &Db, actor: &Actor, id: i64) -> Result<()> {
             .zone(Some(m.zone_id))
             .summary(format!("Tolto l'allegato «{}»", a.file_name))
             .before(&a);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -546,8 +528,7 @@ pub async fn create_procedure(
     tables: &[String],
 ) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO coprogramming_procedures (zone_id, subject, health_plan_id, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $4) RETURNING id",
@@ -574,9 +555,7 @@ pub async fn create_procedure(
             .zone(Some(zone_id))
             .summary(format!("Co-programmazione «{subject}»"))
             .after(&serde_json::json!({ "subject": subject, "health_plan_id": health_plan_id, "tables": tables }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -650,8 +629,7 @@ pub async fn change_procedure(
             action::APPROVE,
         ),
     };
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let q = sqlx::query(sql).bind(id).bind(t);
         let q = match change {
             ProcedureChange::Act {
@@ -728,9 +706,7 @@ pub async fn change_procedure(
             .summary(format!("Co-programmazione «{}»: {what}", before.subject))
             .before(&before)
             .after(change);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -853,8 +829,7 @@ pub async fn submit_application(db: &Db, actor: &Actor, a: &ApplicationInput) ->
         .await?
         .ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO coprogramming_applications (procedure_id, organisation_id, applicant_kind, \
              justification, contact_name, contact_email, tables, submitted_on, created_at, updated_at) \
@@ -876,9 +851,7 @@ pub async fn submit_application(db: &Db, actor: &Actor, a: &ApplicationInput) ->
             .zone(Some(p.zone_id))
             .summary(format!("Domanda di partecipazione a «{}»", p.subject))
             .after(a);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -895,8 +868,7 @@ pub async fn update_application(
         .await?
         .ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE coprogramming_applications SET applicant_kind = $1, justification = $2, contact_name = $3, \
              contact_email = $4, tables = $5, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8",
@@ -921,9 +893,7 @@ pub async fn update_application(
             ))
             .before(&before)
             .after(a);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -940,8 +910,7 @@ pub async fn decide_application(
         .await?
         .ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE coprogramming_applications SET decision = $1, decision_reason = $2, updated_at = $3, \
              version = version + 1 WHERE id = $4 AND version = $5",
@@ -965,9 +934,7 @@ pub async fn decide_application(
             .summary(format!("Decisione sulla domanda di {} a «{}»", before.organisation_name, p.subject))
             .before(&serde_json::json!({ "decision": before.decision, "reason": before.decision_reason }))
             .after(&serde_json::json!({ "decision": decision, "reason": reason }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -1038,8 +1005,7 @@ pub async fn add_contribution(db: &Db, actor: &Actor, c: &ContributionInput) -> 
         .await?
         .ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO contributions (procedure_id, working_table_id, meeting_id, organisation_id, kind, content, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
@@ -1057,9 +1023,7 @@ pub async fn add_contribution(db: &Db, actor: &Actor, c: &ContributionInput) -> 
             .zone(Some(p.zone_id))
             .summary(format!("Contributo a «{}»", p.subject))
             .after(c);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -1077,8 +1041,7 @@ pub async fn update_contribution(
         .await?
         .ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE contributions SET working_table_id = $1, meeting_id = $2, kind = $3, content = $4, \
              updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
@@ -1099,8 +1062,6 @@ pub async fn update_contribution(
             .summary(format!("Contributo a «{}»", p.subject))
             .before(&before)
             .after(c);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }

@@ -2,8 +2,8 @@
 //! the integrated health plan (PIS): knowledge section, strategic lines,
 //! links of the health objectives, acts and timeline.
 
-use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
-use crate::db::BeginWrite;
+use crate::audit::audited;
+use crate::audit::{action, entity, Actor, AuditEntry};
 use crate::db::{select_all, select_optional};
 use crate::sheets::{ActInput, PlanAct};
 use crate::{now, on_db, Db, Result, StoreError};
@@ -38,8 +38,7 @@ pub async fn create_regional_plan(
     objectives: &[&str],
 ) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO regional_plans (region_id, title, period_start, period_end, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -69,9 +68,7 @@ pub async fn create_regional_plan(
         let entry = AuditEntry::new(action::CREATE, entity::REGIONAL_PLAN, Some(id))
             .summary(format!("Piano regionale «{title}»"))
             .after(&serde_json::json!({ "title": title, "period": [period.0, period.1], "objectives": objectives }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -82,8 +79,7 @@ pub async fn add_regional_objective(
     title: &str,
 ) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO regional_objectives (regional_plan_id, position, title, created_at) \
              VALUES ($1, (SELECT coalesce(max(position), 0) + 1 FROM regional_objectives WHERE regional_plan_id = $1), $2, $3) \
@@ -102,9 +98,7 @@ pub async fn add_regional_objective(
         )
         .summary(format!("Obiettivo regionale «{title}»"))
         .after(&serde_json::json!({ "title": title }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -192,8 +186,7 @@ pub async fn update_knowledge(
 ) -> Result<()> {
     let before = get_health_plan(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let done = sqlx::query(
             "UPDATE health_plans SET status = $1, regional_plan_id = $2, health_profile = $3, services_profile = $4, \
              documents = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
@@ -225,9 +218,7 @@ pub async fn update_knowledge(
                 documents: before.documents.clone(),
             })
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -250,8 +241,7 @@ pub async fn add_strategic_line(
         .await?
         .ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO strategic_lines (health_plan_id, position, title, description, created_at) \
              VALUES ($1, (SELECT coalesce(max(position), 0) + 1 FROM strategic_lines WHERE health_plan_id = $1), $2, $3, $4) \
@@ -268,9 +258,7 @@ pub async fn add_strategic_line(
             .zone(Some(plan.zone_id))
             .summary(format!("Linea strategica «{title}» del «{}»", plan.title))
             .after(&serde_json::json!({ "title": title, "description": description }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -322,8 +310,7 @@ pub async fn set_objective_links(
     .fetch_all(pool)
     .await
     })?;
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         sqlx::query("DELETE FROM health_objective_links WHERE health_objective_id = $1")
             .bind(objective_id)
             .execute(&mut *tx)
@@ -350,9 +337,7 @@ pub async fn set_objective_links(
                 "lines": before.iter().filter_map(|b| b.2).collect::<Vec<_>>(),
             }))
             .after(&serde_json::json!({ "regional": regional, "lines": lines }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -377,8 +362,7 @@ pub async fn add_milestone(
         .await?
         .ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plan_milestones (health_plan_id, label, starts_on, ends_on, public, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -395,9 +379,7 @@ pub async fn add_milestone(
             .zone(Some(plan.zone_id))
             .summary(format!("Tappa «{label}» del «{}»", plan.title))
             .after(&serde_json::json!({ "label": label, "starts_on": dates.0, "ends_on": dates.1, "public": public }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -411,8 +393,7 @@ pub async fn add_act(db: &Db, actor: &Actor, health_plan_id: i64, act: &ActInput
         .await?
         .ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plan_acts (zone_id, health_plan_id, kind, issuer, number, act_date, description, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -437,9 +418,7 @@ pub async fn add_act(db: &Db, actor: &Actor, health_plan_id: i64, act: &ActInput
                 act.number
             ))
             .after(act);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 

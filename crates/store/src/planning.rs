@@ -1,9 +1,9 @@
 //! The planning tree: PIS (health plan) and its health objectives; POA
 //! (annual plan) → programmes → activity sheets.
 
-use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::audit::audited;
+use crate::audit::{action, entity, Actor, AuditEntry};
 use crate::db::select_all;
-use crate::db::BeginWrite;
 use crate::{now, on_db, Db, Result, StoreError};
 use serde::Serialize;
 use zona_core::planning::HealthPlanStatus;
@@ -27,8 +27,7 @@ pub async fn create_health_plan(
     status: HealthPlanStatus,
 ) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO health_plans (zone_id, title, period_start, period_end, status, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -46,9 +45,7 @@ pub async fn create_health_plan(
             .zone(Some(zone_id))
             .summary(format!("Piano Integrato di Salute «{title}»"))
             .after(&serde_json::json!({ "title": title, "period_start": period_start, "period_end": period_end, "status": status.code() }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -61,8 +58,7 @@ pub async fn add_health_objective(
     title: &str,
 ) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO health_objectives (health_plan_id, position, title, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -77,9 +73,7 @@ pub async fn add_health_objective(
             .zone(Some(zone_id))
             .summary(format!("Obiettivo di salute «{title}»"))
             .after(&serde_json::json!({ "health_plan_id": health_plan_id, "position": position, "title": title }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -91,8 +85,7 @@ pub async fn create_annual_plan(
     health_plan_id: i64,
 ) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO annual_plans (zone_id, year, health_plan_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
         )
@@ -107,9 +100,7 @@ pub async fn create_annual_plan(
             .zone(Some(zone_id))
             .summary(format!("Programmazione Operativa Annuale {year}"))
             .after(&serde_json::json!({ "year": year, "health_plan_id": health_plan_id }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -131,8 +122,7 @@ pub async fn add_programme(
     p: &NewProgramme,
 ) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO programmes (annual_plan_id, health_objective_id, position, title, previous_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -150,9 +140,7 @@ pub async fn add_programme(
             .zone(Some(zone_id))
             .summary(format!("Programma «{}»", p.title))
             .after(p);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 

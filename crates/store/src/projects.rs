@@ -1,6 +1,7 @@
 //! The zone's projects and their cards (actions, own targets, linked POA
 //! activities), and the PNRR catalogue they fall under.
 
+use crate::audit::audited;
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
 use crate::{now, on_db, updated, Db, Result, StoreError};
@@ -447,8 +448,7 @@ pub async fn update_project(
 ) -> Result<()> {
     let before = get_project(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE projects SET title = $1, summary = $2, service = $3, zone_note = $4, \
              duration_text = $5, start_date = $6, end_date = $7, resources_cents = $8, \
@@ -484,9 +484,7 @@ pub async fn update_project(
             .summary(summary(&input.title))
             .before(&before.snapshot())
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -496,8 +494,7 @@ pub async fn delete_project(db: &Db, actor: &Actor, id: i64, version: i64) -> Re
     if before.row.version != version {
         return Err(StoreError::Conflict);
     }
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         for table in ["project_actions", "project_targets", "project_activities"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
                 .bind(id)
@@ -519,8 +516,6 @@ pub async fn delete_project(db: &Db, actor: &Actor, id: i64, version: i64) -> Re
             .zone(Some(before.row.zone_id))
             .summary(summary(&before.row.title))
             .before(&before.snapshot());
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }

@@ -1,6 +1,7 @@
 //! Activity sheets: their content, the compilation workflow, the acts of the
 //! annual plan, and the funding lines the integrated budget is made of.
 
+use crate::audit::audited;
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::select_all;
 use crate::db::BeginWrite;
@@ -551,8 +552,7 @@ pub async fn apply_event(
         SheetEvent::Return => action::RETURN,
         SheetEvent::Accept => action::ACCEPT,
     };
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let done = sqlx::query(
             "UPDATE activity_sheets SET status = $1, review_comment = $2, version = version + 1, updated_at = $3 \
              WHERE id = $4 AND version = $5",
@@ -577,9 +577,7 @@ pub async fn apply_event(
             ))
             .before(&serde_json::json!({ "stato": from.label() }))
             .after(&serde_json::json!({ "stato": to.label(), "osservazioni": comment }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(to)
+        (to, entry)
     })
 }
 
@@ -627,8 +625,7 @@ pub async fn approve_plan(
     let statuses: Vec<SheetStatus> = status_of_sheets(db, annual_plan_id).await?;
     can_approve(&statuses).map_err(StoreError::Refused)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let act_id = insert_act!(tx, plan.zone_id, annual_plan_id, act, t);
         let done = sqlx::query(
             "UPDATE annual_plans SET status = $1, approved_at = $2, version = version + 1, updated_at = $2 \
@@ -654,9 +651,7 @@ pub async fn approve_plan(
             ))
             .before(&serde_json::json!({ "stato": PlanStatus::Open.label() }))
             .after(&serde_json::json!({ "stato": PlanStatus::Approved.label(), "atto": act_id }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 

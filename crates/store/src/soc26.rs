@@ -1,6 +1,7 @@
 //! SOC26 forms: one per municipality and year, kept as the JSON the form
 //! was typed in (see docs/soc26.md), complete or draft.
 
+use crate::audit::audited;
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
 use crate::{now, on_db, updated, Db, Result, StoreError};
@@ -72,8 +73,7 @@ pub async fn save(
         serde_json::from_str::<serde_json::Value>(s)
             .unwrap_or(serde_json::Value::String(s.to_string()))
     };
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let (id, entry) = match (&before, expected_version) {
             (None, None) => {
                 let id: i64 = sqlx::query_scalar(
@@ -133,9 +133,7 @@ pub async fn save(
             "Scheda SOC26 {year} del comune {name}{}",
             if complete { "" } else { " (bozza)" }
         ));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 

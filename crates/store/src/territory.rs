@@ -1,7 +1,7 @@
 //! Regions, zones and municipalities (with resident population by year).
 
-use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
-use crate::db::BeginWrite;
+use crate::audit::audited;
+use crate::audit::{action, entity, Actor, AuditEntry};
 use crate::db::{bind_params, Filter, Param};
 use crate::db::{select_all, select_optional};
 use crate::{now, on_db, updated, Db, Page, Result, StoreError};
@@ -86,8 +86,7 @@ pub async fn get_region(db: &Db, id: i64) -> Result<Option<Region>> {
 
 pub async fn create_region(db: &Db, actor: &Actor, input: &RegionInput) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO regions (code, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
         )
@@ -100,9 +99,7 @@ pub async fn create_region(db: &Db, actor: &Actor, input: &RegionInput) -> Resul
         let entry = AuditEntry::new(action::CREATE, entity::REGION, Some(id))
             .summary(format!("Regione «{}»", input.name))
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -115,8 +112,7 @@ pub async fn update_region(
 ) -> Result<()> {
     let before = get_region(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE regions SET code = $1, name = $2, updated_at = $3, version = version + 1 \
              WHERE id = $4 AND version = $5",
@@ -138,9 +134,7 @@ pub async fn update_region(
                 name: before.name.clone(),
             })
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -190,8 +184,7 @@ pub async fn set_family_clinics_inner_rate(
 ) -> Result<()> {
     let before = get_zone(db, zone_id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE zones SET family_clinics_inner_rate = $1, updated_at = $2, version = version + 1 \
              WHERE id = $3 AND version = $4",
@@ -217,9 +210,7 @@ pub async fn set_family_clinics_inner_rate(
             ))
             .before(&serde_json::json!({ "family_clinics_inner_rate": before.family_clinics_inner_rate }))
             .after(&serde_json::json!({ "family_clinics_inner_rate": apply }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -273,8 +264,7 @@ fn zone_snapshot(z: &Zone) -> ZoneInput {
 
 pub async fn create_zone(db: &Db, actor: &Actor, input: &ZoneInput) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO zones (region_id, code, name, lead_organisation, created_at, updated_at, seat_municipality_id) \
              VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
@@ -292,9 +282,7 @@ pub async fn create_zone(db: &Db, actor: &Actor, input: &ZoneInput) -> Result<i6
             .zone(Some(id))
             .summary(format!("Zona «{}»", input.name))
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -307,8 +295,7 @@ pub async fn update_zone(
 ) -> Result<()> {
     let before = get_zone(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE zones SET region_id = $1, code = $2, name = $3, lead_organisation = $4, updated_at = $5, \
              version = version + 1, seat_municipality_id = $8 WHERE id = $6 AND version = $7",
@@ -331,9 +318,7 @@ pub async fn update_zone(
             .summary(format!("Zona «{}»", input.name))
             .before(&zone_snapshot(&before))
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -484,8 +469,7 @@ fn municipality_snapshot(m: &Municipality) -> MunicipalityInput {
 
 pub async fn create_municipality(db: &Db, actor: &Actor, input: &MunicipalityInput) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO municipalities (zone_id, istat_code, name, created_at, updated_at, inner_area, patron_day) \
              VALUES ($1, $2, $3, $4, $4, $5, $6) RETURNING id",
@@ -503,9 +487,7 @@ pub async fn create_municipality(db: &Db, actor: &Actor, input: &MunicipalityInp
             .zone(Some(input.zone_id))
             .summary(format!("Comune «{}»", input.name))
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -520,8 +502,7 @@ pub async fn update_municipality(
         .await?
         .ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE municipalities SET istat_code = $1, name = $2, updated_at = $3, version = version + 1, \
              inner_area = $6, patron_day = $7 WHERE id = $4 AND version = $5",
@@ -543,9 +524,7 @@ pub async fn update_municipality(
             .summary(format!("Comune «{}»", input.name))
             .before(&municipality_snapshot(&before))
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -563,8 +542,7 @@ pub async fn set_population(
         .await?
         .into_iter()
         .find(|x| x.year == p.year);
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         sqlx::query(
             "INSERT INTO municipality_populations (municipality_id, year, population, source) \
              VALUES ($1, $2, $3, $4) ON CONFLICT (municipality_id, year) \
@@ -584,9 +562,7 @@ pub async fn set_population(
         if let Some(b) = &before {
             entry = entry.before(b);
         }
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -642,8 +618,7 @@ pub async fn set_active(
         what.table()
     );
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(&sql)
             .bind(active)
             .bind(t)
@@ -674,8 +649,6 @@ pub async fn set_active(
         .summary(label.to_string())
         .before(&serde_json::json!({ "active": !active }))
         .after(&serde_json::json!({ "active": active }));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }

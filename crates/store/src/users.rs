@@ -1,6 +1,7 @@
 //! Users, their role grants, and the record of failed logins.
 
-use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
+use crate::audit::audited;
+use crate::audit::{action, entity, Actor, AuditEntry};
 use crate::db::BeginWrite;
 use crate::db::{select_all, select_optional};
 use crate::db::{Filter, Param};
@@ -139,8 +140,7 @@ pub async fn create_user(
     must_change_password: bool,
 ) -> Result<i64> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, full_name, email, password_hash, zone_id, organisation_id, \
              must_change_password, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -160,9 +160,7 @@ pub async fn create_user(
             .zone(Some(input.zone_id))
             .summary(format!("Utente «{}»", input.username))
             .after(input);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -175,8 +173,7 @@ pub async fn update_user(
 ) -> Result<()> {
     let before = get_user(db, id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let n = sqlx::query(
             "UPDATE users SET full_name = $1, email = $2, organisation_id = $3, updated_at = $4, \
              version = version + 1 WHERE id = $5 AND version = $6",
@@ -199,9 +196,7 @@ pub async fn update_user(
             .summary(format!("Utente «{}»", before.username))
             .before(&user_snapshot(&before))
             .after(&after);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -220,8 +215,7 @@ pub async fn set_password(
     let keep = keep_session
         .map(crate::sessions::hash_token)
         .unwrap_or_default();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         sqlx::query(
             "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, \
              version = version + 1 WHERE id = $4",
@@ -245,9 +239,7 @@ pub async fn set_password(
         let entry = AuditEntry::new(action::PASSWORD_CHANGE, entity::USER, Some(user_id))
             .zone(Some(user.zone_id))
             .summary(format!("Password dell'utente «{}»", user.username));
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 
@@ -314,8 +306,7 @@ pub async fn roles(db: &Db, user_id: i64) -> Result<Vec<UserRole>> {
 
 pub async fn add_role(db: &Db, actor: &Actor, user_id: i64, grant: &Grant) -> Result<i64> {
     let user = get_user(db, user_id).await?.ok_or(StoreError::NotFound)?;
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO user_roles (user_id, role, zone_id, unit_id, organisation_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -337,9 +328,7 @@ pub async fn add_role(db: &Db, actor: &Actor, user_id: i64, grant: &Grant) -> Re
                 user.username
             ))
             .after(grant);
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(id)
+        (id, entry)
     })
 }
 
@@ -350,8 +339,7 @@ pub async fn remove_role(db: &Db, actor: &Actor, user_id: i64, role_id: i64) -> 
         .into_iter()
         .find(|r| r.id == role_id)
         .ok_or(StoreError::NotFound)?;
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         sqlx::query("DELETE FROM user_roles WHERE id = $1 AND user_id = $2")
             .bind(role_id)
             .bind(user_id)
@@ -365,9 +353,7 @@ pub async fn remove_role(db: &Db, actor: &Actor, user_id: i64, role_id: i64) -> 
                 user.username
             ))
             .before(&existing.grant());
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
 

@@ -1,6 +1,7 @@
 //! Controlled vocabularies (sectors, target areas, funding sources, …),
 //! shared by every zone.
 
+use crate::audit::audited;
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
 use crate::{now, on_db, Db, Result, StoreError};
@@ -172,8 +173,7 @@ pub async fn update_term(
     input: &TermInput,
 ) -> Result<()> {
     let t = now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
+    audited!(db, actor, |tx| {
         let before = sqlx::query_as::<_, Term>(
             "SELECT id, vocabulary, code, label, description, position, active, version FROM vocabulary_terms WHERE id = $1",
         )
@@ -210,8 +210,6 @@ pub async fn update_term(
                 code: before.code,
                 ..input.clone()
             });
-        write_audit!(&mut *tx, actor, entry);
-        tx.commit().await?;
-        Ok(())
+        ((), entry)
     })
 }
