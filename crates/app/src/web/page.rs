@@ -29,63 +29,70 @@ pub struct PageCtx {
     pub crumbs: Vec<(String, String)>,
 }
 
-impl PageCtx {
-    pub fn new(ctx: &Ctx, title: impl Into<String>) -> PageCtx {
-        let path = ctx.path.as_str();
-        let mut nav = vec![NavItem {
-            label: "Home",
-            href: "/",
-            active: path == "/",
+/// The main menu for the person asking: the areas they may open, the one
+/// the page is in marked active.
+fn navigation(ctx: &Ctx) -> Vec<NavItem> {
+    let path = ctx.path.as_str();
+    let mut nav = vec![NavItem {
+        label: "Home",
+        href: "/",
+        active: path == "/",
+        coming: false,
+    }];
+    let zone_id = ctx.zone_id().unwrap_or(-1);
+    let internal = ctx.allows(Action::ReadInternal { zone_id });
+    nav.push(NavItem {
+        label: "Pianificazione",
+        href: "/pianificazione",
+        active: path.starts_with("/pianificazione"),
+        coming: !internal,
+    });
+    nav.push(NavItem {
+        label: "Partecipazione",
+        href: if internal {
+            "/partecipazione"
+        } else {
+            "/co-progettazione"
+        },
+        active: path.starts_with("/partecipazione") || path.starts_with("/co-progettazione"),
+        coming: false,
+    });
+    nav.push(NavItem {
+        label: "Servizi",
+        href: if internal { "/servizi" } else { "/strutture" },
+        active: path.starts_with("/servizi") || path.starts_with("/strutture"),
+        coming: false,
+    });
+    nav.push(NavItem {
+        label: "Obiettivi di servizio",
+        href: "/obiettivi-servizio",
+        active: path.starts_with("/obiettivi-servizio"),
+        coming: !ctx.allows(Action::ReadInternal { zone_id }),
+    });
+    if ctx.allows(Action::ReadAdministration { zone_id }) {
+        nav.push(NavItem {
+            label: "Amministrazione",
+            href: "/admin",
+            active: path.starts_with("/admin"),
             coming: false,
-        }];
-        let zone_id = ctx.zone_id().unwrap_or(-1);
-        let internal = ctx.allows(Action::ReadInternal { zone_id });
-        nav.push(NavItem {
-            label: "Pianificazione",
-            href: "/pianificazione",
-            active: path.starts_with("/pianificazione"),
-            coming: !internal,
         });
-        nav.push(NavItem {
-            label: "Partecipazione",
-            href: if internal {
-                "/partecipazione"
-            } else {
-                "/co-progettazione"
-            },
-            active: path.starts_with("/partecipazione") || path.starts_with("/co-progettazione"),
-            coming: false,
-        });
-        nav.push(NavItem {
-            label: "Servizi",
-            href: if internal { "/servizi" } else { "/strutture" },
-            active: path.starts_with("/servizi") || path.starts_with("/strutture"),
-            coming: false,
-        });
-        nav.push(NavItem {
-            label: "Obiettivi di servizio",
-            href: "/obiettivi-servizio",
-            active: path.starts_with("/obiettivi-servizio"),
-            coming: !ctx.allows(Action::ReadInternal { zone_id }),
-        });
-        if ctx.allows(Action::ReadAdministration { zone_id }) {
+    }
+    if let Some(p) = &ctx.principal {
+        if !p.organisation_ids().is_empty() {
             nav.push(NavItem {
-                label: "Amministrazione",
-                href: "/admin",
-                active: path.starts_with("/admin"),
+                label: "Il mio ente",
+                href: "/ente",
+                active: path.starts_with("/ente"),
                 coming: false,
             });
         }
-        if let Some(p) = &ctx.principal {
-            if !p.organisation_ids().is_empty() {
-                nav.push(NavItem {
-                    label: "Il mio ente",
-                    href: "/ente",
-                    active: path.starts_with("/ente"),
-                    coming: false,
-                });
-            }
-        }
+    }
+    nav
+}
+
+impl PageCtx {
+    pub fn new(ctx: &Ctx, title: impl Into<String>) -> PageCtx {
+        let nav = navigation(ctx);
         PageCtx {
             title: title.into(),
             zone_name: ctx

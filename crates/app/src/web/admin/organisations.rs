@@ -87,6 +87,67 @@ pub struct OrganisationForm {
     pub version: String,
 }
 
+/// A Third Sector body's legal form and its RUNTS number and section, which
+/// only such a body has, the number and the section together.
+fn third_sector_registry(
+    form: &OrganisationForm,
+    third_sector: bool,
+    e: &mut FieldErrors,
+) -> (Option<String>, Option<String>, Option<String>) {
+    let legal_form = match form.legal_form.trim() {
+        "" if third_sector => {
+            e.add(
+                "legal_form",
+                "Indica la forma giuridica dell'ente del Terzo Settore.",
+            );
+            None
+        }
+        "" => None,
+        c => match LegalForm::from_code(c) {
+            Some(l) if third_sector => Some(l.code().to_string()),
+            Some(_) => {
+                e.add(
+                    "legal_form",
+                    "La forma giuridica si indica solo per gli enti del Terzo Settore.",
+                );
+                None
+            }
+            None => {
+                e.add("legal_form", "Scegli la forma giuridica dall'elenco.");
+                None
+            }
+        },
+    };
+    let runts_number = match form.runts_number.trim() {
+        "" => None,
+        _ if !third_sector => {
+            e.add(
+                "runts_number",
+                "L'iscrizione al RUNTS riguarda solo gli enti del Terzo Settore.",
+            );
+            None
+        }
+        n => e.check("runts_number", parse_runts_number(n)),
+    };
+    let runts_section = match form.runts_section.trim() {
+        "" => None,
+        c => match RuntsSection::from_code(c) {
+            Some(r) => Some(r.code().to_string()),
+            None => {
+                e.add("runts_section", "Scegli la sezione del RUNTS dall'elenco.");
+                None
+            }
+        },
+    };
+    if runts_number.is_some() != runts_section.is_some() && e.get("runts_number").is_none() {
+        e.add(
+            "runts_section",
+            "Numero e sezione del RUNTS vanno indicati insieme.",
+        );
+    }
+    (legal_form, runts_number, runts_section)
+}
+
 impl Entity for Organisations {
     type Record = Organisation;
     type Input = OrganisationInput;
@@ -151,57 +212,8 @@ impl Entity for Organisations {
         };
         let contacts = parse_contacts([&form.email, &form.phone, &form.address], &mut e);
         let third_sector = kind.as_deref() == Some(OrganisationKind::ThirdSectorBody.code());
-        let legal_form = match form.legal_form.trim() {
-            "" if third_sector => {
-                e.add(
-                    "legal_form",
-                    "Indica la forma giuridica dell'ente del Terzo Settore.",
-                );
-                None
-            }
-            "" => None,
-            c => match LegalForm::from_code(c) {
-                Some(l) if third_sector => Some(l.code().to_string()),
-                Some(_) => {
-                    e.add(
-                        "legal_form",
-                        "La forma giuridica si indica solo per gli enti del Terzo Settore.",
-                    );
-                    None
-                }
-                None => {
-                    e.add("legal_form", "Scegli la forma giuridica dall'elenco.");
-                    None
-                }
-            },
-        };
-        let runts_number = match form.runts_number.trim() {
-            "" => None,
-            _ if !third_sector => {
-                e.add(
-                    "runts_number",
-                    "L'iscrizione al RUNTS riguarda solo gli enti del Terzo Settore.",
-                );
-                None
-            }
-            n => e.check("runts_number", parse_runts_number(n)),
-        };
-        let runts_section = match form.runts_section.trim() {
-            "" => None,
-            c => match RuntsSection::from_code(c) {
-                Some(r) => Some(r.code().to_string()),
-                None => {
-                    e.add("runts_section", "Scegli la sezione del RUNTS dall'elenco.");
-                    None
-                }
-            },
-        };
-        if runts_number.is_some() != runts_section.is_some() && e.get("runts_number").is_none() {
-            e.add(
-                "runts_section",
-                "Numero e sezione del RUNTS vanno indicati insieme.",
-            );
-        }
+        let (legal_form, runts_number, runts_section) =
+            third_sector_registry(form, third_sector, &mut e);
         match (name, kind, tax_code, contacts, ctx.zone_id()) {
             (
                 Some(name),

@@ -273,6 +273,26 @@ async fn role_options(
     Ok((roles, unit_opts, org_opts))
 }
 
+/// The office sets a temporary password for a person who forgot theirs.
+fn password_section(u: &User, pv: &FormValues, pe: &FieldErrors) -> Section {
+    Section {
+        id: "password",
+        heading: "Password",
+        text: "Imposta una password temporanea se la persona l'ha dimenticata: le sue sessioni aperte terminano e al prossimo accesso dovrà sceglierne una nuova.".into(),
+        headers: vec![],
+        rows: vec![],
+        has_actions: false,
+        empty: "",
+        form: Some(SectionForm {
+            heading: "Nuova password temporanea",
+            action: format!("/admin/utenti/{}/password", u.id),
+            fields: password_fields(pv, pe),
+            submit_label: "Imposta la password",
+            errors_summary: forms::summary(pe),
+        }),
+    }
+}
+
 async fn user_sections(
     state: &AppState,
     ctx: &Ctx,
@@ -339,22 +359,7 @@ async fn user_sections(
         }),
     }];
     if can_edit {
-        sections.push(Section {
-            id: "password",
-            heading: "Password",
-            text: "Imposta una password temporanea se la persona l'ha dimenticata: le sue sessioni aperte terminano e al prossimo accesso dovrà sceglierne una nuova.".into(),
-            headers: vec![],
-            rows: vec![],
-            has_actions: false,
-            empty: "",
-            form: Some(SectionForm {
-                heading: "Nuova password temporanea",
-                action: format!("/admin/utenti/{}/password", u.id),
-                fields: password_fields(pv, pe),
-                submit_label: "Imposta la password",
-                errors_summary: forms::summary(pe),
-            }),
-        });
+        sections.push(password_section(u, pv, pe));
     }
     Ok(sections)
 }

@@ -34,6 +34,36 @@ struct DetailPage {
     upload_error: Option<String>,
 }
 
+/// Who attended, by box: the plenary, then each working table. Each box has
+/// its heading, the attendees as shown, and the lines of the attendance
+/// form (a body by name, a person without a body in square brackets).
+fn attendance_by_box(
+    att: &[store::Attendance],
+    tables: &[store::WorkingTable],
+) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let mut boxes = vec![("In plenaria".to_string(), Vec::new(), Vec::new())];
+    boxes.extend(
+        tables
+            .iter()
+            .map(|t| (t.name.clone(), Vec::new(), Vec::new())),
+    );
+    for a in att {
+        let i = a
+            .working_table_id
+            .and_then(|t| tables.iter().position(|x| x.id == t).map(|p| p + 1))
+            .unwrap_or(0);
+        boxes[i].1.push(a.who());
+        boxes[i]
+            .2
+            .push(match (&a.organisation_name, &a.person_name) {
+                (Some(o), _) => o.clone(),
+                (None, Some(p)) => format!("[{p}]"),
+                _ => String::new(),
+            });
+    }
+    boxes
+}
+
 async fn detail_page(
     state: &AppState,
     ctx: &Ctx,
@@ -48,35 +78,13 @@ async fn detail_page(
         Some(p) => store::working_tables(&state.db, p).await?,
         None => Vec::new(),
     };
-    // Attendance grouped: plenary, then each table.
-    let mut groups: Vec<(String, Vec<String>)> = vec![("In plenaria".into(), Vec::new())];
-    groups.extend(tables.iter().map(|t| (t.name.clone(), Vec::new())));
-    for a in &att {
-        let i = a
-            .working_table_id
-            .and_then(|t| tables.iter().position(|x| x.id == t).map(|p| p + 1))
-            .unwrap_or(0);
-        groups[i].1.push(a.who());
-    }
+    let boxes = attendance_by_box(&att, &tables);
     let mut defaults = FormValues::new();
-    for (i, name) in ATTENDANCE_FIELDS.iter().enumerate().take(groups.len()) {
-        let lines: Vec<String> = att
-            .iter()
-            .filter(|a| {
-                let at = a
-                    .working_table_id
-                    .and_then(|t| tables.iter().position(|x| x.id == t).map(|p| p + 1))
-                    .unwrap_or(0);
-                at == i
-            })
-            .map(|a| match (&a.organisation_name, &a.person_name) {
-                (Some(o), _) => o.clone(),
-                (None, Some(p)) => format!("[{p}]"),
-                _ => String::new(),
-            })
-            .collect();
+    for (name, (_, _, lines)) in ATTENDANCE_FIELDS.iter().zip(&boxes) {
         defaults.insert(name.to_string(), lines.join("\n"));
     }
+    let groups: Vec<(String, Vec<String>)> =
+        boxes.into_iter().map(|(h, shown, _)| (h, shown)).collect();
     let no_errors = FieldErrors::new();
     let (v, e) = failed.unwrap_or((&defaults, &no_errors));
     // One box for the plenary and one per table (at most nine tables).

@@ -203,6 +203,18 @@ async fn fields(
             .required()
             .bind(values, errors),
     ]);
+    v.extend(capacity_fields(projects, values, errors));
+    Ok(v)
+}
+
+/// The facility's capacity and use: beds by care level, places, users and
+/// accesses, its focus, the project that funds it, notes.
+fn capacity_fields(
+    projects: Vec<zona_store::projects::Project>,
+    values: &FormValues,
+    errors: &FieldErrors,
+) -> Vec<Field> {
+    let mut v = Vec::new();
     for (_, name, label) in BED_FIELDS {
         v.push(
             Field::new(name, label, FieldKind::Number)
@@ -238,7 +250,7 @@ async fn fields(
         Field::new("notes", "Note", FieldKind::Textarea).bind(values, errors),
         Field::new("version", "", FieldKind::Hidden).bind(values, errors),
     ]);
-    Ok(v)
+    v
 }
 
 async fn form_page(

@@ -73,7 +73,6 @@ pub(super) fn fields(
 pub(super) type Failed<'a> = Option<(&'static str, &'a FormValues, &'a FieldErrors)>;
 
 pub(super) fn child_sections(p: &Project, failed: Failed) -> Vec<Section> {
-    let id = p.row.id;
     let empty = FormValues::new();
     let none = FieldErrors::new();
     let pick = |s: &str| match failed {
@@ -94,87 +93,106 @@ pub(super) fn child_sections(p: &Project, failed: Failed) -> Vec<Section> {
         )
     };
     vec![
-        Section {
-            id: "azioni",
-            heading: "Azioni",
-            text: "Le azioni della scheda con il loro importo o intervallo di importi.".into(),
-            headers: vec!["Azione", "Descrizione", "Importo"],
-            rows: p
-                .actions
-                .iter()
-                .enumerate()
-                .map(|(i, a)| SectionRow {
-                    cells: vec![
-                        a.title.clone(),
-                        a.description.clone().unwrap_or_default(),
-                        nw::action_amount(a),
-                    ],
-                    action: Some(RowAction {
-                        label: "Togli",
-                        href: format!("{BASE}/{id}/azioni/{}/togli?versione={}", i + 1, p.row.version),
-                        confirm: format!("Togliere l'azione «{}»?", a.title),
-                    }),
-                })
-                .collect(),
-            has_actions: true,
-            empty: "Nessuna azione.",
-            form: Some(SectionForm {
-                heading: "Aggiungi un'azione",
-                action: format!("{BASE}/{id}/azioni"),
-                fields: vec![
-                    Field::text("action_title", "Azione").required().bind(av, ae),
-                    Field::new("action_description", "Descrizione", FieldKind::Textarea).bind(av, ae),
-                    Field::text("action_min", "Importo (€) o minimo dell'intervallo").bind(av, ae),
-                    Field::text("action_max", "Massimo dell'intervallo (€)")
-                        .hint("Vuoto per un importo solo.")
-                        .bind(av, ae),
-                    Field::text("action_basis", "Riferimento dell'importo")
-                        .hint("Per esempio «al mese, in base all'ISEE» o «per Piano individualizzato».")
-                        .bind(av, ae),
-                    hidden(av),
-                ],
-                submit_label: "Aggiungi l'azione",
-                errors_summary: forms::summary(ae),
-            }),
-        },
-        Section {
-            id: "obiettivi",
-            heading: "Obiettivi del progetto",
-            text: "I traguardi del progetto e quanto è stato raggiunto. Per aggiornare il valore raggiunto, inserire di nuovo l'obiettivo con la stessa descrizione.".into(),
-            headers: vec!["Obiettivo", "Atteso", "Raggiunto", "Entro"],
-            rows: target_views(p)
-                .into_iter()
-                .enumerate()
-                .map(|(i, t)| SectionRow {
-                    action: Some(RowAction {
-                        label: "Togli",
-                        href: format!("{BASE}/{id}/obiettivi/{}/togli?versione={}", i + 1, p.row.version),
-                        confirm: format!("Togliere l'obiettivo «{}»?", t.description),
-                    }),
-                    cells: vec![t.description, t.target, t.achieved, t.due],
-                })
-                .collect(),
-            has_actions: true,
-            empty: "Nessun obiettivo.",
-            form: Some(SectionForm {
-                heading: "Aggiungi o aggiorna un obiettivo",
-                action: format!("{BASE}/{id}/obiettivi"),
-                fields: vec![
-                    Field::text("target_description", "Obiettivo").required().bind(tv, te),
-                    Field::new("target_value", "Valore atteso", FieldKind::Number)
-                        .required()
-                        .bind(tv, te),
-                    Field::new("target_achieved", "Valore raggiunto", FieldKind::Number)
-                        .hint("Vuoto se non ancora rilevato.")
-                        .bind(tv, te),
-                    Field::new("target_due", "Entro il", FieldKind::Date).bind(tv, te),
-                    hidden(tv),
-                ],
-                submit_label: "Salva l'obiettivo",
-                errors_summary: forms::summary(te),
-            }),
-        },
+        actions_section(p, (av, ae), hidden(av)),
+        targets_section(p, (tv, te), hidden(tv)),
     ]
+}
+
+/// The project's actions, each with its removal, and the form to add one.
+fn actions_section(p: &Project, (av, ae): (&FormValues, &FieldErrors), version: Field) -> Section {
+    let id = p.row.id;
+    Section {
+        id: "azioni",
+        heading: "Azioni",
+        text: "Le azioni della scheda con il loro importo o intervallo di importi.".into(),
+        headers: vec!["Azione", "Descrizione", "Importo"],
+        rows: p
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| SectionRow {
+                cells: vec![
+                    a.title.clone(),
+                    a.description.clone().unwrap_or_default(),
+                    nw::action_amount(a),
+                ],
+                action: Some(RowAction {
+                    label: "Togli",
+                    href: format!(
+                        "{BASE}/{id}/azioni/{}/togli?versione={}",
+                        i + 1,
+                        p.row.version
+                    ),
+                    confirm: format!("Togliere l'azione «{}»?", a.title),
+                }),
+            })
+            .collect(),
+        has_actions: true,
+        empty: "Nessuna azione.",
+        form: Some(SectionForm {
+            heading: "Aggiungi un'azione",
+            action: format!("{BASE}/{id}/azioni"),
+            fields: vec![
+                Field::text("action_title", "Azione")
+                    .required()
+                    .bind(av, ae),
+                Field::new("action_description", "Descrizione", FieldKind::Textarea).bind(av, ae),
+                Field::text("action_min", "Importo (€) o minimo dell'intervallo").bind(av, ae),
+                Field::text("action_max", "Massimo dell'intervallo (€)")
+                    .hint("Vuoto per un importo solo.")
+                    .bind(av, ae),
+                Field::text("action_basis", "Riferimento dell'importo")
+                    .hint("Per esempio «al mese, in base all'ISEE» o «per Piano individualizzato».")
+                    .bind(av, ae),
+                version,
+            ],
+            submit_label: "Aggiungi l'azione",
+            errors_summary: forms::summary(ae),
+        }),
+    }
+}
+
+/// The project's own targets, each with its removal, and the form to add or
+/// update one.
+fn targets_section(p: &Project, (tv, te): (&FormValues, &FieldErrors), version: Field) -> Section {
+    let id = p.row.id;
+    Section {
+        id: "obiettivi",
+        heading: "Obiettivi del progetto",
+        text: "I traguardi del progetto e quanto è stato raggiunto. Per aggiornare il valore raggiunto, inserire di nuovo l'obiettivo con la stessa descrizione.".into(),
+        headers: vec!["Obiettivo", "Atteso", "Raggiunto", "Entro"],
+        rows: target_views(p)
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| SectionRow {
+                action: Some(RowAction {
+                    label: "Togli",
+                    href: format!("{BASE}/{id}/obiettivi/{}/togli?versione={}", i + 1, p.row.version),
+                    confirm: format!("Togliere l'obiettivo «{}»?", t.description),
+                }),
+                cells: vec![t.description, t.target, t.achieved, t.due],
+            })
+            .collect(),
+        has_actions: true,
+        empty: "Nessun obiettivo.",
+        form: Some(SectionForm {
+            heading: "Aggiungi o aggiorna un obiettivo",
+            action: format!("{BASE}/{id}/obiettivi"),
+            fields: vec![
+                Field::text("target_description", "Obiettivo").required().bind(tv, te),
+                Field::new("target_value", "Valore atteso", FieldKind::Number)
+                    .required()
+                    .bind(tv, te),
+                Field::new("target_achieved", "Valore raggiunto", FieldKind::Number)
+                    .hint("Vuoto se non ancora rilevato.")
+                    .bind(tv, te),
+                Field::new("target_due", "Entro il", FieldKind::Date).bind(tv, te),
+                version,
+            ],
+            submit_label: "Salva l'obiettivo",
+            errors_summary: forms::summary(te),
+        }),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
