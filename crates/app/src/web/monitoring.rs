@@ -81,6 +81,44 @@ async fn plan_id_of(state: &AppState, ctx: &Ctx, year: i64) -> Result<(i64, i64)
     Ok((zone_id, plan))
 }
 
+/// One row of the overview: the progress of `mine` (the sheets of the
+/// plan, an objective or a programme), how many were surveyed, and their
+/// indicators reached, missed and not measured. Also the progress alone,
+/// for the chart.
+fn summarise(
+    level: u8,
+    label: String,
+    mine: Vec<&zona_store::sheets::SheetSummary>,
+    indicators: &[(i64, zona_core::planning::Indicator)],
+    weighting: Weighting,
+) -> (Row, Option<rust_decimal::Decimal>) {
+    let items: Vec<(Option<i64>, Cents)> = mine.iter().map(|s| (s.progress, s.total())).collect();
+    let progress = roll_up(&items, weighting);
+    let (mut reached_n, mut missed, mut unmeasured) = (0, 0, 0);
+    for s in &mine {
+        for (_, i) in indicators.iter().filter(|(a, _)| *a == s.id) {
+            match reached(i) {
+                Some(true) => reached_n += 1,
+                Some(false) => missed += 1,
+                None => unmeasured += 1,
+            }
+        }
+    }
+    let surveyed = mine.iter().filter(|s| s.progress.is_some()).count();
+    (
+        Row {
+            level,
+            label,
+            progress: pct(progress),
+            surveyed: format!("{surveyed} su {}", mine.len()),
+            reached: reached_n,
+            missed,
+            unmeasured,
+        },
+        progress,
+    )
+}
+
 async fn overview_page(
     state: &AppState,
     ctx: &Ctx,
@@ -101,34 +139,7 @@ async fn overview_page(
             objectives.push(r.objective_id);
         }
     }
-    let summarise = |level: u8, label: String, mine: Vec<&zona_store::sheets::SheetSummary>| {
-        let items: Vec<(Option<i64>, Cents)> =
-            mine.iter().map(|s| (s.progress, s.total())).collect();
-        let progress = roll_up(&items, weighting);
-        let (mut reached_n, mut missed, mut unmeasured) = (0, 0, 0);
-        for s in &mine {
-            for (_, i) in indicators.iter().filter(|(a, _)| *a == s.id) {
-                match reached(i) {
-                    Some(true) => reached_n += 1,
-                    Some(false) => missed += 1,
-                    None => unmeasured += 1,
-                }
-            }
-        }
-        let surveyed = mine.iter().filter(|s| s.progress.is_some()).count();
-        (
-            Row {
-                level,
-                label,
-                progress: pct(progress),
-                surveyed: format!("{surveyed} su {}", mine.len()),
-                reached: reached_n,
-                missed,
-                unmeasured,
-            },
-            progress,
-        )
-    };
+    let summarise = |level, label, mine| summarise(level, label, mine, &indicators, weighting);
     for o in objectives {
         let mine: Vec<_> = rows.iter().filter(|s| s.objective_id == o).collect();
         let title = mine[0].objective.clone();

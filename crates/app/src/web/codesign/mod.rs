@@ -160,6 +160,52 @@ async fn partner_options(
     Ok(v)
 }
 
+/// The list's filters: status and holder; for the office, also the body
+/// involved.
+async fn filters(
+    state: &AppState,
+    zone_id: i64,
+    q: &HashMap<String, String>,
+    public: bool,
+) -> Result<Vec<Choice>, AppError> {
+    let value = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let mut status_opts = vec![(String::new(), "Tutti gli stati".to_string())];
+    status_opts.extend(
+        AgreementStatus::ALL
+            .iter()
+            .map(|s| (s.code().to_string(), s.label().to_string())),
+    );
+    let mut holder_opts = vec![(String::new(), "Tutti i titolari".to_string())];
+    holder_opts.extend(
+        HolderKind::ALL
+            .iter()
+            .map(|s| (s.code().to_string(), s.label().to_string())),
+    );
+    let mut filters = vec![
+        Choice {
+            name: "stato",
+            label: "Stato",
+            options: status_opts,
+            value: value("stato"),
+        },
+        Choice {
+            name: "titolare",
+            label: "Soggetto titolare",
+            options: holder_opts,
+            value: value("titolare"),
+        },
+    ];
+    if !public {
+        filters.push(Choice {
+            name: "ente",
+            label: "Ente coinvolto",
+            options: partner_options(state, zone_id).await?,
+            value: value("ente"),
+        });
+    }
+    Ok(filters)
+}
+
 async fn list_page(
     state: &AppState,
     ctx: &Ctx,
@@ -206,40 +252,7 @@ async fn list_page(
         ),
     };
     let value = |k: &str| q.get(k).cloned().unwrap_or_default();
-    let mut status_opts = vec![(String::new(), "Tutti gli stati".to_string())];
-    status_opts.extend(
-        AgreementStatus::ALL
-            .iter()
-            .map(|s| (s.code().to_string(), s.label().to_string())),
-    );
-    let mut holder_opts = vec![(String::new(), "Tutti i titolari".to_string())];
-    holder_opts.extend(
-        HolderKind::ALL
-            .iter()
-            .map(|s| (s.code().to_string(), s.label().to_string())),
-    );
-    let mut filters = vec![
-        Choice {
-            name: "stato",
-            label: "Stato",
-            options: status_opts,
-            value: value("stato"),
-        },
-        Choice {
-            name: "titolare",
-            label: "Soggetto titolare",
-            options: holder_opts,
-            value: value("titolare"),
-        },
-    ];
-    if !public {
-        filters.push(Choice {
-            name: "ente",
-            label: "Ente coinvolto",
-            options: partner_options(state, zone_id).await?,
-            value: value("ente"),
-        });
-    }
+    let filters = filters(state, zone_id, q, public).await?;
     let title = "Co-progettazione";
     let page_ctx = if public {
         PageCtx::new(ctx, title)

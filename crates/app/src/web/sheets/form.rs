@@ -175,6 +175,24 @@ pub(super) struct FormSpec {
     extra_rows: usize,
 }
 
+/// Choices as (id, label) for a select.
+fn labelled(items: &[(i64, String)]) -> impl Iterator<Item = (String, String)> + '_ {
+    items.iter().map(|(id, l)| (id.to_string(), l.clone()))
+}
+
+/// The notice above a refused sheet: how many errors, shown by their fields.
+fn not_saved(errors: &FieldErrors) -> Option<String> {
+    match errors.len() {
+        0 => None,
+        1 => Some(
+            "La scheda non è stata salvata: c'è un errore, indicato accanto al campo.".to_string(),
+        ),
+        n => Some(format!(
+            "La scheda non è stata salvata: ci sono {n} errori, indicati accanto ai campi."
+        )),
+    }
+}
+
 pub(super) fn build_form(
     ctx: &Ctx,
     crumbs: Vec<(String, String)>,
@@ -185,18 +203,12 @@ pub(super) fn build_form(
 ) -> SheetFormPage {
     let terms = |v: Vocabulary| -> Vec<(String, String)> { ch.vocab.terms(v).to_vec() };
     let one = |s: &String| vec![s.clone()];
-    let mut page = PageCtx::new(ctx, spec.heading.clone());
-    for (l, h) in crumbs {
-        page = page.crumb(l, h);
-    }
-    let errors_summary = (!errors.is_empty()).then(|| {
-        let n = errors.len();
-        if n == 1 {
-            "La scheda non è stata salvata: c'è un errore, indicato accanto al campo.".to_string()
-        } else {
-            format!("La scheda non è stata salvata: ci sono {n} errori, indicati accanto ai campi.")
-        }
-    });
+    let page = crumbs
+        .into_iter()
+        .fold(PageCtx::new(ctx, spec.heading.clone()), |p, (l, h)| {
+            p.crumb(l, h)
+        });
+    let errors_summary = not_saved(&errors);
     SheetFormPage {
         page,
         heading: spec.heading,
@@ -226,19 +238,11 @@ pub(super) fn build_form(
             "Nessuna unità",
         ),
         organisations: options(
-            ch.organisations
-                .iter()
-                .map(|(id, l)| (id.to_string(), l.clone())),
+            labelled(&ch.organisations),
             &one(&f.organisation_id),
             "Dall'unità scelta",
         ),
-        municipalities: options(
-            ch.municipalities
-                .iter()
-                .map(|(id, l)| (id.to_string(), l.clone())),
-            &f.municipality_ids,
-            "",
-        ),
+        municipalities: options(labelled(&ch.municipalities), &f.municipality_ids, ""),
         sources: terms(Vocabulary::FundingSource),
         indicator_units: terms(Vocabulary::IndicatorUnit),
         funding_rows: row_views(

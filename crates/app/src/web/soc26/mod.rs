@@ -352,6 +352,63 @@ fn problem_list(problems: &[Problem]) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// The form's inputs outside the tables of rows: the identifier, the
+/// municipality's figures and the staff (by their codes on the form).
+const SINGLE_FIELDS: [&str; 20] = [
+    "identifier",
+    "cur.R0C",
+    "cur.R0D",
+    "cur.R0E",
+    "ref.R01",
+    "cur.R01",
+    "cur.R01A",
+    "ref.R02",
+    "cur.R02",
+    "cur.R02X",
+    "cur.R02Y",
+    "cur.R02A",
+    "cur.R03",
+    "cur.R05",
+    "cur.R06",
+    "ref.R07",
+    "cur.R07",
+    "cur.R08",
+    "cur.R09",
+    "cur.R16",
+];
+
+/// The first problem of each field, the one shown beside it.
+fn first_problem_by_field(problems: &[Problem]) -> HashMap<String, String> {
+    problems
+        .iter()
+        .rev()
+        .map(|p| (field_of(p), p.message.clone()))
+        .collect()
+}
+
+/// The inputs of the third table: number, method and spending of each
+/// objective R10-R14.
+fn quadro3_fields() -> impl Iterator<Item = String> {
+    ["R10", "R11", "R12", "R13", "R14"]
+        .into_iter()
+        .flat_map(|code| {
+            ["number", "method", "spending"]
+                .into_iter()
+                .map(move |part| format!("q3.{code}.{part}"))
+        })
+}
+
+impl Loaded {
+    /// Where the form stands, as the page says it.
+    fn status(&self) -> &'static str {
+        match self.complete {
+            None => "Non ancora compilata",
+            Some(false) => "Bozza (contiene errori)",
+            Some(true) => "Completa",
+        }
+    }
+}
+
 fn build_page(
     ctx: &Ctx,
     spec: &Soc26Spec,
@@ -360,12 +417,7 @@ fn build_page(
     can_edit: bool,
 ) -> FormPage {
     let (input, result, problems) = evaluate(spec, &loaded.municipality, values);
-    let mut errors: HashMap<String, String> = HashMap::new();
-    for p in &problems {
-        errors
-            .entry(field_of(p))
-            .or_insert_with(|| p.message.clone());
-    }
+    let errors = first_problem_by_field(&problems);
     let mut i = HashMap::new();
     let mut add = |name: String| {
         let input = Input {
@@ -400,34 +452,12 @@ fn build_page(
     let services = rows(rules::RowKind::Service);
     let contributions = rows(rules::RowKind::Contribution);
     let structures = rows(rules::RowKind::Structure);
-    for name in [
-        "identifier",
-        "cur.R0C",
-        "cur.R0D",
-        "cur.R0E",
-        "ref.R01",
-        "cur.R01",
-        "cur.R01A",
-        "ref.R02",
-        "cur.R02",
-        "cur.R02X",
-        "cur.R02Y",
-        "cur.R02A",
-        "cur.R03",
-        "cur.R05",
-        "cur.R06",
-        "ref.R07",
-        "cur.R07",
-        "cur.R08",
-        "cur.R09",
-        "cur.R16",
-    ] {
-        add(name.to_string());
-    }
-    for code in ["R10", "R11", "R12", "R13", "R14"] {
-        for part in ["number", "method", "spending"] {
-            add(format!("q3.{code}.{part}"));
-        }
+    for name in SINGLE_FIELDS
+        .iter()
+        .map(|n| n.to_string())
+        .chain(quadro3_fields())
+    {
+        add(name);
     }
     let m = &loaded.municipality;
     let base = format!("/obiettivi-servizio/{}/{}", m.id, spec.year);
@@ -445,11 +475,7 @@ fn build_page(
         json_href: format!("{base}/scheda.json"),
         pdf_href: format!("{base}/scheda.pdf"),
         version: loaded.version.map(|v| v.to_string()).unwrap_or_default(),
-        status: match loaded.complete {
-            None => "Non ancora compilata",
-            Some(false) => "Bozza (contiene errori)",
-            Some(true) => "Completa",
-        },
+        status: loaded.status(),
         last_change: loaded.last_change.clone().unwrap_or_else(|| "—".into()),
         can_edit,
         services,

@@ -65,6 +65,43 @@ pub(super) fn staff_field(municipality_id: Option<i64>) -> String {
     municipality_id.map_or("fte_ambito".into(), |id| format!("fte_{id}"))
 }
 
+impl ZoneRow {
+    /// A municipality whose form is not filled in yet: its population only.
+    fn not_filled(href: String, m: &Municipality) -> ZoneRow {
+        let none = || "—".to_string();
+        ZoneRow {
+            href,
+            name: m.name.clone(),
+            status: "Non compilata",
+            population: m.population.map(format::integer).unwrap_or_else(none),
+            rob: none(),
+            r04: none(),
+            r05: none(),
+            social_workers: none(),
+            r01b: none(),
+            quadro3: "—",
+        }
+    }
+}
+
+/// What the filled-in forms say of the zone's social workers against the
+/// LEP and the service objective of L. 178/2020.
+fn ats_sentence(spec: &Soc26Spec, pop: u64, workers: Decimal) -> String {
+    let level = rules::staffing_level(spec, pop, workers);
+    match rules::inhabitants_per_worker_shown(pop, workers) {
+        None => "Nessun assistente sociale risulta dalle schede compilate: il rapporto della zona non è calcolabile.".to_string(),
+        Some(n) => format!(
+            "Nelle schede compilate la zona ha 1 assistente sociale ogni {} abitanti: {}",
+            format::decimal(n),
+            match level {
+                rules::StaffingLevel::Target => "raggiunge il LEP (1 ogni 5.000) e l'obiettivo di servizio (1 ogni 4.000) della L. 178/2020.",
+                rules::StaffingLevel::Lep => "raggiunge il LEP (1 ogni 5.000) ma non ancora l'obiettivo di servizio (1 ogni 4.000) della L. 178/2020.",
+                _ => "è sotto il LEP di 1 ogni 5.000 abitanti della L. 178/2020.",
+            }
+        ),
+    }
+}
+
 pub(super) async fn zone_page(state: &AppState, ctx: &Ctx, failed: StaffFailure<'_>) -> PageResult {
     let zone_id = zone_of(ctx)?;
     require(ctx, Action::ReadInternal { zone_id })?;
@@ -78,21 +115,7 @@ pub(super) async fn zone_page(state: &AppState, ctx: &Ctx, failed: StaffFailure<
         let href = format!("/obiettivi-servizio/{}/{}", m.id, spec.year);
         let stored = forms.iter().find(|f| f.municipality_id == m.id);
         let Some(f) = stored else {
-            rows.push(ZoneRow {
-                href,
-                name: m.name.clone(),
-                status: "Non compilata",
-                population: m
-                    .population
-                    .map(format::integer)
-                    .unwrap_or_else(|| "—".into()),
-                rob: "—".into(),
-                r04: "—".into(),
-                r05: "—".into(),
-                social_workers: "—".into(),
-                r01b: "—".into(),
-                quadro3: "—",
-            });
+            rows.push(ZoneRow::not_filled(href, m));
             continue;
         };
         let values = json_to_form(&serde_json::from_str(&f.data).unwrap_or(Value::Null));
@@ -117,19 +140,7 @@ pub(super) async fn zone_page(state: &AppState, ctx: &Ctx, failed: StaffFailure<
         });
     }
     let ratio = rules::inhabitants_per_social_worker(pop, workers, Decimal::ZERO);
-    let level = rules::staffing_level(&spec, pop, workers);
-    let ats_sentence = match rules::inhabitants_per_worker_shown(pop, workers) {
-        None => "Nessun assistente sociale risulta dalle schede compilate: il rapporto della zona non è calcolabile.".to_string(),
-        Some(n) => format!(
-            "Nelle schede compilate la zona ha 1 assistente sociale ogni {} abitanti: {}",
-            format::decimal(n),
-            match level {
-                rules::StaffingLevel::Target => "raggiunge il LEP (1 ogni 5.000) e l'obiettivo di servizio (1 ogni 4.000) della L. 178/2020.",
-                rules::StaffingLevel::Lep => "raggiunge il LEP (1 ogni 5.000) ma non ancora l'obiettivo di servizio (1 ogni 4.000) della L. 178/2020.",
-                _ => "è sotto il LEP di 1 ogni 5.000 abitanti della L. 178/2020.",
-            }
-        ),
-    };
+    let ats_sentence = ats_sentence(&spec, pop, workers);
     let indicative = rules::ats_contribution(&spec, pop, workers);
     let staff = permanent_staff_view(state, ctx, &spec, &municipalities, failed).await?;
     let totals = ZoneRow {
@@ -171,6 +182,26 @@ pub(super) async fn zone_page(state: &AppState, ctx: &Ctx, failed: StaffFailure<
 /// The population the c. 797 thresholds are measured on: the residents at
 /// 1 January of the year (ISTAT, 31 December of the year before), the same
 /// day as the forms' R03, summed over the zone's municipalities.
+/// The zone's population on 1 January of the form's year (the residents at
+/// 31 December before), and the municipalities whose figure is missing.
+async fn threshold_population(
+    state: &AppState,
+    zone_id: i64,
+    year: i64,
+    municipalities: &[Municipality],
+) -> Result<(u64, Vec<String>), AppError> {
+    let recorded = territory::zone_populations(&state.db, zone_id, year - 1).await?;
+    let mut population = 0u64;
+    let mut missing = Vec::new();
+    for m in municipalities {
+        match recorded.iter().find(|(id, _)| *id == m.id) {
+            Some((_, p)) => population += (*p).max(0) as u64,
+            None => missing.push(m.name.clone()),
+        }
+    }
+    Ok((population, missing))
+}
+
 pub(super) async fn permanent_staff_view(
     state: &AppState,
     ctx: &Ctx,
@@ -181,15 +212,8 @@ pub(super) async fn permanent_staff_view(
     let zone_id = zone_of(ctx)?;
     let year = i64::from(spec.year);
     let (entries, version) = store::permanent_staff(&state.db, zone_id, year).await?;
-    let recorded_populations = territory::zone_populations(&state.db, zone_id, year - 1).await?;
-    let mut population = 0u64;
-    let mut missing_population = Vec::new();
-    for m in municipalities {
-        match recorded_populations.iter().find(|(id, _)| *id == m.id) {
-            Some((_, p)) => population += (*p).max(0) as u64,
-            None => missing_population.push(m.name.clone()),
-        }
-    }
+    let (population, missing_population) =
+        threshold_population(state, zone_id, year, municipalities).await?;
     let stored = |id: Option<i64>| {
         entries
             .iter()
