@@ -9,6 +9,8 @@
 //! the acknowledged creations (answered `303 See Other`) that are missing.
 //! It prints the figures and exits non-zero if any acknowledged write is lost.
 
+mod common;
+
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -30,35 +32,7 @@ fn free_port() -> u16 {
 
 /// A signed-in client and the CSRF token of its session.
 async fn signed_in(base: &str) -> (reqwest::Client, String) {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let token_of = |body: &str| {
-        let at = body.find("name=\"csrf_token\" value=\"").expect("a form") + 25;
-        body[at..at + 64].to_string()
-    };
-    let login = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let r = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf_token", token_of(&login).as_str()),
-            ("username", "ufficio.piano"),
-            ("password", zona_app::demo::DEMO_PASSWORD),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "login");
+    let client = common::signed_in(base, 1).await;
     let form = client
         .get(format!("{base}/admin/enti/nuovo"))
         .send()
@@ -67,7 +41,7 @@ async fn signed_in(base: &str) -> (reqwest::Client, String) {
         .text()
         .await
         .unwrap();
-    let token = token_of(&form);
+    let token = common::token_of(&form);
     (client, token)
 }
 

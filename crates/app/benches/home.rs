@@ -5,24 +5,20 @@
 //! the load generator share the machine: the figures are for comparing
 //! changes, not capacity planning.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use zona_app::web::{self, AppState};
 use zona_app::Config;
-use zona_store::Backend;
-use zona_testing::TestDb;
 
 const REQUESTS: usize = 4000;
 const CONCURRENCY: usize = 16;
 
 #[tokio::main]
 async fn main() {
-    let backend = match std::env::var("ZONA_BENCH_BACKEND").as_deref() {
-        Ok("postgres") => Backend::Postgres,
-        _ => Backend::Sqlite,
-    };
-    let db = TestDb::new(backend).await;
-    zona_app::demo::load(&db.db).await.expect("demo data");
+    let backend = common::backend();
+    let (db, _) = common::demo().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {
@@ -33,33 +29,7 @@ async fn main() {
         let _ = web::serve(listener, state).await;
     });
 
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(CONCURRENCY)
-        .build()
-        .unwrap();
-    let login = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = login.split("name=\"csrf_token\" value=\"").nth(1).unwrap()[..64].to_string();
-    let r = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", "ufficio.piano"),
-            ("password", zona_app::demo::DEMO_PASSWORD),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "login");
+    let client = common::signed_in(&base, CONCURRENCY).await;
 
     // Warm-up.
     for _ in 0..50 {

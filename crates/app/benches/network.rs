@@ -6,34 +6,17 @@
 //! `cargo bench -p zona --bench network` (add `ZONA_BENCH_BACKEND=postgres`
 //! to use the test PostgreSQL).
 
-use std::time::{Duration, Instant};
+mod common;
+
+use common::{median, ms};
+use std::time::Instant;
 use zona_core::network::FacilityKind;
-use zona_store::Backend;
-use zona_testing::TestDb;
 
 const RUNS: usize = 7;
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
 #[tokio::main]
 async fn main() {
-    let backend = match std::env::var("ZONA_BENCH_BACKEND").as_deref() {
-        Ok("postgres") => Backend::Postgres,
-        _ => Backend::Sqlite,
-    };
-    let db = TestDb::new(backend).await;
-    zona_app::demo::load(&db.db).await.expect("demo data");
-    let zone = zona_store::territory::default_zone(&db.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let (db, zone) = common::demo().await;
     let today = time::OffsetDateTime::now_utc().date();
     let projects = zona_store::projects::list_projects(&db.db, zone.id)
         .await
@@ -74,7 +57,10 @@ async fn main() {
         card.push(t.elapsed());
         size = pdf.len();
     }
-    println!("network on {backend:?}, median of {RUNS} runs (typst memo cleared before each):");
+    println!(
+        "network on {:?}, median of {RUNS} runs (typst memo cleared before each):",
+        common::backend()
+    );
     println!(
         "  13 facilities read with beds and services  {}",
         ms(median(list))

@@ -6,33 +6,16 @@
 //! `cargo bench -p zona --bench participation` (add
 //! `ZONA_BENCH_BACKEND=postgres` to use the test PostgreSQL).
 
-use std::time::{Duration, Instant};
-use zona_store::Backend;
-use zona_testing::TestDb;
+mod common;
+
+use common::{median, ms};
+use std::time::Instant;
 
 const RUNS: usize = 7;
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
 #[tokio::main]
 async fn main() {
-    let backend = match std::env::var("ZONA_BENCH_BACKEND").as_deref() {
-        Ok("postgres") => Backend::Postgres,
-        _ => Backend::Sqlite,
-    };
-    let db = TestDb::new(backend).await;
-    zona_app::demo::load(&db.db).await.expect("demo data");
-    let zone = zona_store::territory::default_zone(&db.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let (db, zone) = common::demo().await;
     let today = time::OffsetDateTime::now_utc().date();
     let csv = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -82,7 +65,8 @@ async fn main() {
         sizes = (pdf.len(), doc.len());
     }
     println!(
-        "participation on {backend:?}, median of {RUNS} runs (typst memo cleared before each):"
+        "participation on {:?}, median of {RUNS} runs (typst memo cleared before each):",
+        common::backend()
     );
     println!(
         "  co-design registry, 40 agreements read     {}",

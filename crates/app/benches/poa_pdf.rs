@@ -5,30 +5,17 @@
 //! `cargo bench -p zona --bench poa_pdf` (add `ZONA_BENCH_BACKEND=postgres`
 //! to read from the test PostgreSQL).
 
-use std::time::{Duration, Instant};
-use zona_store::Backend;
-use zona_testing::TestDb;
+mod common;
+
+use common::median;
+use std::time::Instant;
 
 const RUNS: usize = 5;
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 #[tokio::main]
 async fn main() {
-    let backend = match std::env::var("ZONA_BENCH_BACKEND").as_deref() {
-        Ok("postgres") => Backend::Postgres,
-        _ => Backend::Sqlite,
-    };
-    let db = TestDb::new(backend).await;
-    zona_app::demo::load(&db.db).await.expect("demo data");
-    let zone = zona_store::territory::default_zone(&db.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let (db, zone) = common::demo().await;
+    let zone = zone.id;
     let today = time::OffsetDateTime::now_utc().date();
     // Fonts and the typst library are loaded once per process: the first
     // document pays for it, and is reported apart. Typst's memoisation is
@@ -59,7 +46,10 @@ async fn main() {
         typeset.push(t2 - t1);
         total.push(t2 - t0);
     }
-    println!("POA 2024 document ({backend:?}, 130 sheets, {size} bytes)");
+    println!(
+        "POA 2024 document ({:?}, 130 sheets, {size} bytes)",
+        common::backend()
+    );
     println!(
         "  first document (loads fonts):  {:>8.1} ms",
         first.unwrap().as_secs_f64() * 1e3
