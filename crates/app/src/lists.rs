@@ -224,12 +224,6 @@ fn col(key: &'static str, header: &'static str, kind: ColumnKind) -> Column {
     Column::new(key, header, kind)
 }
 
-fn kind_label(code: &str) -> String {
-    OrganisationKind::from_code(code)
-        .map(|k| k.label().to_string())
-        .unwrap_or_else(|| code.to_string())
-}
-
 /// Italian labels of a comma-separated list of role codes.
 pub fn role_labels(codes: Option<&str>) -> String {
     codes
@@ -371,7 +365,7 @@ pub async fn table(db: &Db, list: ListName, f: &Filters) -> anyhow::Result<Table
                     u.id.into(),
                     u.name.into(),
                     u.organisation_name.into(),
-                    kind_label(&u.organisation_kind).into(),
+                    u.organisation_kind.label().into(),
                     u.description.into(),
                     u.email.into(),
                     u.active.into(),

@@ -81,7 +81,8 @@ pub struct PartnerRow {
     pub organisation_id: i64,
     pub written_name: String,
     pub organisation_name: String,
-    pub organisation_kind: String,
+    #[sqlx(try_from = "String")]
+    pub organisation_kind: zona_core::org::OrganisationKind,
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]

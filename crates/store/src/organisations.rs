@@ -172,7 +172,8 @@ pub struct Unit {
     pub id: i64,
     pub organisation_id: i64,
     pub organisation_name: String,
-    pub organisation_kind: String,
+    #[sqlx(try_from = "String")]
+    pub organisation_kind: zona_core::org::OrganisationKind,
     pub zone_id: i64,
     pub name: String,
     pub description: Option<String>,

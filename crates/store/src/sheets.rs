@@ -375,7 +375,8 @@ pub struct ActInput {
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct PlanAct {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ActKind,
     pub issuer: String,
     pub number: String,
     pub act_date: Date,
@@ -385,7 +386,7 @@ pub struct PlanAct {
 
 impl PlanAct {
     pub fn kind_label(&self) -> &'static str {
-        ActKind::from_code(&self.kind).map_or("Atto", ActKind::label)
+        self.kind.label()
     }
     pub fn date_label(&self) -> String {
         zona_core::format::date(self.act_date)

@@ -260,7 +260,8 @@ pub async fn touch_last_login(db: &Db, user_id: i64) -> Result<()> {
 pub struct UserRole {
     pub id: i64,
     pub user_id: i64,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub zone_id: i64,
     pub zone_name: String,
     pub unit_id: Option<i64>,
@@ -270,18 +271,18 @@ pub struct UserRole {
 }
 
 impl UserRole {
-    pub fn grant(&self) -> Option<Grant> {
-        Some(Grant {
-            role: Role::from_code(&self.role)?,
+    pub fn grant(&self) -> Grant {
+        Grant {
+            role: self.role,
             zone_id: self.zone_id,
             unit_id: self.unit_id,
             organisation_id: self.organisation_id,
-        })
+        }
     }
 
     /// `Referente — UF Salute mentale adulti`
     pub fn describe(&self) -> String {
-        let role = Role::from_code(&self.role).map(Role::label).unwrap_or("?");
+        let role = self.role.label();
         match (&self.unit_name, &self.organisation_name) {
             (Some(u), _) => format!("{role} — {u}"),
             (None, Some(o)) => format!("{role} — {o}"),

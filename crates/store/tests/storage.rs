@@ -446,7 +446,7 @@ async fn users_roles_sessions_and_failed_logins() {
         .unwrap();
         let roles = users::roles(db, uid).await.unwrap();
         assert_eq!(roles.len(), 2);
-        assert_eq!(roles[0].grant(), Some(grant.clone()));
+        assert_eq!(roles[0].grant(), grant.clone());
         assert_eq!(roles[0].describe(), "Referente — Servizi sociali");
 
         let u = users::get_user(db, uid).await.unwrap().unwrap();
@@ -1121,7 +1121,7 @@ async fn sheets_read_back_exactly_and_never_overwrite_each_other() {
         .unwrap();
         let acts = sheets::acts(db, poa).await.unwrap();
         assert_eq!(
-            acts.iter().map(|a| a.kind.as_str()).collect::<Vec<_>>(),
+            acts.iter().map(|a| a.kind.code()).collect::<Vec<_>>(),
             ["approval", "amendment"]
         );
         let (entries, _) = zona_store::audit::list(

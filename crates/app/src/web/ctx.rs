@@ -378,7 +378,7 @@ async fn load_principal(
     let grants = users::roles(&state.db, user_id)
         .await?
         .iter()
-        .filter_map(|r| r.grant())
+        .map(|r| r.grant())
         .collect();
     Ok(Some((
         Principal {

@@ -4,7 +4,6 @@
 use super::super::views::CellView;
 use super::crud::{self, Entity};
 use super::*;
-use zona_core::org::OrganisationKind;
 use zona_core::validation::{optional_email, optional_text, required_text};
 use zona_store::audit::entity;
 use zona_store::organisations::{self as orgs, Unit, UnitInput};
@@ -155,8 +154,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> Pa
     let rows = rows
         .into_iter()
         .map(|u| {
-            let kind = OrganisationKind::from_code(&u.organisation_kind)
-                .unwrap_or(OrganisationKind::OtherPublicBody);
+            let kind = u.organisation_kind;
             vec![
                 CellView::link(u.name.clone(), format!("/admin/unita/{}", u.id))
                     .badge(yes_no(u.active)),

@@ -321,10 +321,7 @@ async fn user_sections(
             .iter()
             .map(|r| SectionRow {
                 cells: vec![
-                    Role::from_code(&r.role)
-                        .map(Role::label)
-                        .unwrap_or("?")
-                        .to_string(),
+                    r.role.label().to_string(),
                     r.unit_name
                         .clone()
                         .or(r.organisation_name.clone())
@@ -499,11 +496,11 @@ async fn remove_role(
         let roles = users::roles(&state.db, id).await?;
         let office = roles
             .iter()
-            .filter(|r| r.role == Role::PlanningOffice.code())
+            .filter(|r| r.role == Role::PlanningOffice)
             .count();
         if roles
             .iter()
-            .any(|r| r.id == role_id && r.role == Role::PlanningOffice.code())
+            .any(|r| r.id == role_id && r.role == Role::PlanningOffice)
             && office == 1
         {
             return Ok(with_flash(
