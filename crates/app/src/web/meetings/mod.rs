@@ -248,7 +248,9 @@ async fn new_form(
 ) -> PageResult {
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::Administer { zone_id })?;
-    let procedure_id = q.get("procedimento").and_then(|p| p.parse::<i64>().ok());
+    let procedure_id = q
+        .get("procedimento")
+        .and_then(|p| forms::choice_id(p, "procedimento", &mut FieldErrors::new()));
     if let Some(p) = procedure_id {
         usecase::open_path(&state.db, &ctx.caller(), p).await?;
     }

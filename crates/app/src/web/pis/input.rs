@@ -264,8 +264,12 @@ pub struct LinksForm {
 impl LinksForm {
     /// The ids ticked, regional then lines; a damaged one is refused whole.
     pub fn parse(&self) -> Option<(Vec<i64>, Vec<i64>)> {
+        // A ticked box always carries an id: an empty or damaged one
+        // refuses the whole form.
         let ids = |v: &[String]| -> Option<Vec<i64>> {
-            v.iter().map(|s| s.trim().parse::<i64>().ok()).collect()
+            v.iter()
+                .map(|s| choice_id(s, "id", &mut FieldErrors::new()))
+                .collect()
         };
         Some((
             ids(&self.regional_objective_id)?,

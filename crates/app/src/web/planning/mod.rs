@@ -206,7 +206,8 @@ struct ProgrammeForm {
 impl ProgrammeForm {
     fn parse(&self) -> Result<usecase::NewProgramme, FieldErrors> {
         let mut e = FieldErrors::new();
-        let objective = self.objective_id.trim().parse::<i64>().ok();
+        let objective =
+            super::forms::choice_id(&self.objective_id, "objective_id", &mut FieldErrors::new());
         if objective.is_none() {
             e.add(
                 "objective_id",
