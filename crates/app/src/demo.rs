@@ -4,6 +4,7 @@
 use anyhow::Result;
 use zona_core::authz::{Grant, Role};
 use zona_core::network::InnerAreaClass;
+use zona_core::org::OrganisationKind;
 use zona_store::organisations::{self as orgs, OrganisationInput, UnitInput};
 use zona_store::territory::{self, MunicipalityInput, Population, RegionInput, ZoneInput};
 use zona_store::users::{self, UserInput};
@@ -284,9 +285,9 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
     zone_input.seat_municipality_id = municipalities.first().copied();
     territory::update_zone(db, &demo, zone, 1, &zone_input).await?;
 
-    let org = |kind: &str, name: &str, tax: Option<&str>| OrganisationInput {
+    let org = |kind: OrganisationKind, name: &str, tax: Option<&str>| OrganisationInput {
         zone_id: zone,
-        kind: kind.into(),
+        kind,
         name: name.into(),
         tax_code: tax.map(str::to_string),
         email: None,
@@ -300,7 +301,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         db,
         &demo,
         &org(
-            "health_authority",
+            OrganisationKind::HealthAuthority,
             "Azienda USL Toscana Nord-Ovest",
             Some("02198590503"),
         ),
@@ -309,19 +310,31 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
     let livorno = orgs::create_organisation(
         db,
         &demo,
-        &org("municipality", "Comune di Livorno", Some("00104330493")),
+        &org(
+            OrganisationKind::Municipality,
+            "Comune di Livorno",
+            Some("00104330493"),
+        ),
     )
     .await?;
     let collesalvetti = orgs::create_organisation(
         db,
         &demo,
-        &org("municipality", "Comune di Collesalvetti", None),
+        &org(
+            OrganisationKind::Municipality,
+            "Comune di Collesalvetti",
+            None,
+        ),
     )
     .await?;
     let capraia = orgs::create_organisation(
         db,
         &demo,
-        &org("municipality", "Comune di Capraia Isola", None),
+        &org(
+            OrganisationKind::Municipality,
+            "Comune di Capraia Isola",
+            None,
+        ),
     )
     .await?;
 
@@ -369,7 +382,7 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
     for (name, legal_form, aliases) in THIRD_SECTOR_BODIES {
         let input = OrganisationInput {
             legal_form: Some(legal_form.to_string()),
-            ..org("third_sector_body", name, None)
+            ..org(OrganisationKind::ThirdSectorBody, name, None)
         };
         let id = orgs::create_organisation(db, &demo, &input).await?;
         for a in *aliases {
@@ -380,8 +393,12 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         }
     }
     for (name, aliases) in OTHER_PUBLIC_BODIES {
-        let id =
-            orgs::create_organisation(db, &demo, &org("other_public_body", name, None)).await?;
+        let id = orgs::create_organisation(
+            db,
+            &demo,
+            &org(OrganisationKind::OtherPublicBody, name, None),
+        )
+        .await?;
         for a in *aliases {
             orgs::add_alias(db, &demo, id, a).await?;
         }

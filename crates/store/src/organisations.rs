@@ -34,7 +34,7 @@ pub struct Organisation {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct OrganisationInput {
     pub zone_id: i64,
-    pub kind: String,
+    pub kind: zona_core::org::OrganisationKind,
     pub name: String,
     pub tax_code: Option<String>,
     pub email: Option<String>,
@@ -80,7 +80,7 @@ pub async fn get_organisation(db: &Db, id: i64) -> Result<Option<Organisation>> 
 fn organisation_snapshot(o: &Organisation) -> OrganisationInput {
     OrganisationInput {
         zone_id: o.zone_id,
-        kind: o.kind.code().to_string(),
+        kind: o.kind,
         name: o.name.clone(),
         tax_code: o.tax_code.clone(),
         email: o.email.clone(),
@@ -101,7 +101,7 @@ pub async fn create_organisation(db: &Db, actor: &Actor, input: &OrganisationInp
              VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10, $11, $8, $8) RETURNING id",
         )
         .bind(input.zone_id)
-        .bind(&input.kind)
+        .bind(input.kind.code())
         .bind(&input.name)
         .bind(&input.tax_code)
         .bind(&input.email)
@@ -139,7 +139,7 @@ pub async fn update_organisation(
              address = $6, updated_at = $7, version = version + 1, legal_form = $10, \
              runts_number = $11, runts_section = $12 WHERE id = $8 AND version = $9",
         )
-        .bind(&input.kind)
+        .bind(input.kind.code())
         .bind(&input.name)
         .bind(&input.tax_code)
         .bind(&input.email)

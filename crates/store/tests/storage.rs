@@ -44,7 +44,7 @@ async fn zone_fixture(db: &Db) -> (i64, i64) {
 fn org_input(zone_id: i64, name: &str) -> OrganisationInput {
     OrganisationInput {
         zone_id,
-        kind: "municipality".into(),
+        kind: zona_core::org::OrganisationKind::Municipality,
         name: name.into(),
         tax_code: None,
         email: None,
@@ -615,9 +615,9 @@ async fn lists_search_and_paginate() {
         for i in 0..30 {
             let mut o = org_input(zone, &format!("Associazione {i:02} 100%_vero"));
             o.kind = if i % 3 == 0 {
-                "third_sector_body".into()
+                zona_core::org::OrganisationKind::ThirdSectorBody
             } else {
-                "other_public_body".into()
+                zona_core::org::OrganisationKind::OtherPublicBody
             };
             orgs::create_organisation(db, &actor(), &o).await.unwrap();
         }

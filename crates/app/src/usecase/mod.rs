@@ -9,6 +9,7 @@
 //! see the same record: if someone else changed it in between, the write is
 //! refused as a [`Error::Conflict`].
 
+pub mod admin;
 pub mod codesign;
 pub mod coprogramming;
 pub mod meetings;

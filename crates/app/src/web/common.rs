@@ -2,19 +2,17 @@
 //! pages with their filters and pagination, the conflict view of a stale
 //! save, and the deactivate / reactivate confirmation.
 
-use super::ctx::{with_flash, Ctx, FlashKind};
+use super::ctx::Ctx;
 use super::forms::{self, Field, FormValues};
 use super::page::{render_page, PageCtx, PageResult};
 use super::views::{CellView, ConfirmPage, Conflict, ListPage};
 use super::{AppError, AppState};
 use crate::lists::{Filters, ListName};
 use axum::extract::Query;
-use axum::response::Redirect;
 use std::collections::HashMap;
 use zona_core::authz::Action;
 use zona_core::FieldErrors;
-use zona_store::territory::{self, Deactivatable};
-use zona_store::{Page, StoreError};
+use zona_store::Page;
 
 /// Deny by default: anonymous visitors are sent to the login page, signed-in
 /// users without the right get a 403.
@@ -148,22 +146,6 @@ pub fn yes_no(active: bool) -> Option<&'static str> {
 }
 
 /// Turns a store error of a save into form errors, or passes it on.
-pub fn save_error(e: StoreError, messages: &[(&str, &str)]) -> Result<FieldErrors, AppError> {
-    match e {
-        StoreError::Duplicate { field } => {
-            let mut errors = FieldErrors::new();
-            let msg = messages
-                .iter()
-                .find(|(f, _)| *f == field)
-                .map(|(_, m)| *m)
-                .unwrap_or("Esiste già un elemento con questo valore.");
-            errors.add(field, msg);
-            Ok(errors)
-        }
-        other => Err(other.into()),
-    }
-}
-
 /// The side-by-side view of a conflicting save: what the person typed and
 /// what is now stored.
 pub fn conflict_view(
@@ -215,10 +197,7 @@ pub async fn last_editor(state: &AppState, entity: &str, id: i64) -> String {
 }
 
 pub struct ToggleSpec {
-    pub what: Deactivatable,
-    pub id: i64,
     pub active: bool,
-    pub zone_id: Option<i64>,
     pub label: String,
     pub back: String,
 }
@@ -253,25 +232,6 @@ pub fn confirm_toggle(ctx: &Ctx, t: &ToggleSpec) -> PageResult {
         cancel_href: t.back.clone(),
         destructive,
     }))
-}
-
-pub async fn do_toggle(state: &AppState, ctx: &Ctx, t: ToggleSpec) -> PageResult {
-    territory::set_active(
-        &state.db,
-        &ctx.actor(),
-        t.what,
-        t.id,
-        !t.active,
-        t.zone_id,
-        &t.label,
-    )
-    .await?;
-    let msg = if t.active {
-        format!("{} è stato disattivato.", capitalise(&t.label))
-    } else {
-        format!("{} è stato riattivato.", capitalise(&t.label))
-    };
-    Ok(with_flash(Redirect::to(&t.back), FlashKind::Success, &msg))
 }
 
 pub fn capitalise(s: &str) -> String {

@@ -1,7 +1,6 @@
 //! Home page (public or personal), health check, and a third-sector body's
 //! own record.
 
-use super::common::{capitalise, require};
 use super::ctx::{with_flash, Ctx, FlashKind};
 use super::forms::{self, FormValues};
 use super::page::{render_page, PageCtx, PageResult};
@@ -17,7 +16,7 @@ use std::collections::HashMap;
 use zona_core::authz::{Action, Role};
 use zona_core::FieldErrors;
 use zona_store::audit::{self, action, AuditQuery};
-use zona_store::organisations::{self as orgs, OrganisationInput};
+use zona_store::organisations as orgs;
 use zona_store::territory::{self, ListQuery};
 use zona_store::{Db, Page};
 
@@ -268,19 +267,7 @@ async fn load_own(
     ctx: &Ctx,
     id: i64,
 ) -> Result<zona_store::organisations::Organisation, AppError> {
-    let zone_id = super::common::zone_of(ctx)?;
-    require(
-        ctx,
-        Action::ManageOrganisation {
-            zone_id,
-            organisation_id: id,
-        },
-    )?;
-    let o = orgs::get_organisation(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    super::common::same_zone(ctx, o.zone_id)?;
-    Ok(o)
+    Ok(crate::usecase::admin::organisations::open_own(&state.db, &ctx.caller(), id).await?)
 }
 
 fn own_page(
@@ -347,58 +334,56 @@ async fn save_my_organisation(
     Path(id): Path<i64>,
     Form(form): Form<ContactsForm>,
 ) -> PageResult {
+    use super::forms::Saved;
+    use crate::usecase::admin::organisations::{save_own_contacts, Contacts};
     let values = forms::values_of(&form);
     let o = load_own(&state, &ctx, id).await?;
     let mut e = FieldErrors::new();
-    if let Some((email, phone, address)) =
-        super::admin::parse_organisation_contacts([&form.email, &form.phone, &form.address], &mut e)
-    {
-        let input = OrganisationInput {
-            zone_id: o.zone_id,
-            kind: o.kind.code().to_string(),
-            name: o.name.clone(),
-            tax_code: o.tax_code.clone(),
-            email,
-            phone,
-            address,
-            legal_form: o.legal_form.clone(),
-            runts_number: o.runts_number.clone(),
-            runts_section: o.runts_section.clone(),
-        };
-        match orgs::update_organisation(
-            &state.db,
-            &ctx.actor(),
-            id,
-            forms::version(&values),
-            &input,
-        )
-        .await
-        {
-            Ok(()) => {
-                return Ok(with_flash(
-                    Redirect::to(&format!("/ente/{id}")),
-                    FlashKind::Success,
-                    &format!("{} aggiornati.", capitalise("recapiti")),
-                ))
-            }
-            Err(zona_store::StoreError::Conflict) => {
-                let current = load_own(&state, &ctx, id).await?;
-                let theirs = own_values(&current);
-                let mut p = own_page(&ctx, &current, &theirs, &FieldErrors::new());
-                let by =
-                    super::common::last_editor(&state, zona_store::audit::entity::ORGANISATION, id)
-                        .await;
-                p.conflict = Some(super::common::conflict_view(
-                    &p.fields, &values, &theirs, by,
-                ));
-                let mut r = render_page(&p);
-                *r.status_mut() = StatusCode::CONFLICT;
-                return Ok(r);
-            }
-            Err(other) => return Err(other.into()),
+    let contacts = super::admin::parse_organisation_contacts(
+        [&form.email, &form.phone, &form.address],
+        &mut e,
+    )
+    .map(|(email, phone, address)| Contacts {
+        email,
+        phone,
+        address,
+    })
+    .ok_or(e);
+    let outcome = save_own_contacts(
+        &state.db,
+        &ctx.caller(),
+        id,
+        forms::version(&values),
+        contacts,
+    )
+    .await;
+    let (status, page) = match forms::saved(outcome)? {
+        Saved::Done(()) => {
+            return Ok(with_flash(
+                Redirect::to(&format!("/ente/{id}")),
+                FlashKind::Success,
+                "Recapiti aggiornati.",
+            ))
         }
-    }
-    let mut r = render_page(&own_page(&ctx, &o, &values, &e));
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        Saved::Again { conflict: true, .. } => {
+            // The body as it is now, with what the person typed beside it.
+            let current = load_own(&state, &ctx, id).await?;
+            let theirs = own_values(&current);
+            let mut p = own_page(&ctx, &current, &theirs, &FieldErrors::new());
+            let by =
+                super::common::last_editor(&state, zona_store::audit::entity::ORGANISATION, id)
+                    .await;
+            p.conflict = Some(super::common::conflict_view(
+                &p.fields, &values, &theirs, by,
+            ));
+            (StatusCode::CONFLICT, p)
+        }
+        Saved::Again { errors, .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            own_page(&ctx, &o, &values, &errors),
+        ),
+    };
+    let mut r = render_page(&page);
+    *r.status_mut() = status;
     Ok(r)
 }

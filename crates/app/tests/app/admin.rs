@@ -493,3 +493,184 @@ async fn a_third_sector_body_keeps_its_own_contacts() {
         (Some("info@ilsimbolo.it"), "Cooperativa Sociale Il Simbolo")
     );
 }
+
+/// The rules of administration hold whatever the form: an office cannot lock
+/// itself out, a role is granted once and only with a unit of its zone, a
+/// population is read the Italian way, a body's other name points at one
+/// body, a temporary password follows the password rules.
+#[tokio::test]
+async fn administration_rules_hold_on_both_databases() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        app.login("ufficio.piano").await;
+        let db = &app.db.db;
+        let me = zona_store::users::get_user_by_username(db, "ufficio.piano")
+            .await
+            .unwrap()
+            .unwrap();
+        let mine = format!("/admin/utenti/{}", me.id);
+
+        // Not one's own account, not one's own last office role.
+        let page = app.get(&format!("{mine}/stato")).await;
+        let p = app
+            .post_with(&app.client, &format!("{mine}/stato"), &page.csrf(), &[])
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{backend:?}");
+        assert!(app
+            .get(&mine)
+            .await
+            .body
+            .contains("Non puoi disattivare il tuo stesso account."));
+        let roles = zona_store::users::roles(db, me.id).await.unwrap();
+        let office = roles
+            .iter()
+            .find(|r| r.role == zona_core::authz::Role::PlanningOffice)
+            .unwrap();
+        let page = app.get(&mine).await;
+        let p = app
+            .post_with(
+                &app.client,
+                &format!("{mine}/ruoli/{}/revoca", office.id),
+                &page.csrf(),
+                &[],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let body = flat(&app.get(&mine).await.body);
+        assert!(body.contains("Non puoi revocare a te stesso l"));
+        assert!(body.contains("ultimo ruolo Ufficio di Piano."));
+        let me_now = zona_store::users::get_user(db, me.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(me_now.active);
+        assert_eq!(
+            zona_store::users::roles(db, me.id).await.unwrap().len(),
+            roles.len()
+        );
+
+        // A role held already, a unit that is not the zone's.
+        let other = zona_store::users::get_user_by_username(db, "consultazione")
+            .await
+            .unwrap()
+            .unwrap();
+        let path = format!("/admin/utenti/{}", other.id);
+        let held = zona_store::users::roles(db, other.id).await.unwrap()[0].role;
+        let p = app
+            .submit(
+                &path,
+                &format!("{path}/ruoli"),
+                &[
+                    ("role", held.code()),
+                    ("unit_id", ""),
+                    ("organisation_id", ""),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            p.field_error("role").as_deref(),
+            Some("L'utente ha già questo ruolo con lo stesso ambito.")
+        );
+        let p = app
+            .submit(
+                &path,
+                &format!("{path}/ruoli"),
+                &[
+                    ("role", "unit_editor"),
+                    ("unit_id", "999999"),
+                    ("organisation_id", ""),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            p.field_error("unit_id").as_deref(),
+            Some("Unità non valida: scegliere dall'elenco.")
+        );
+
+        // A temporary password: the rules, then set.
+        let p = app
+            .submit(
+                &path,
+                &format!("{path}/password"),
+                &[("password", "breve"), ("password_confirm", "breve")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.field_error("password").is_some());
+        let p = app
+            .submit(
+                &path,
+                &format!("{path}/password"),
+                &[
+                    ("password", "Temporanea-2026-zona"),
+                    ("password_confirm", "Temporanea-2026-zona"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let fresh = new_client();
+        let login = app
+            .login_as(&fresh, "consultazione", "Temporanea-2026-zona")
+            .await;
+        assert_eq!(login.status, StatusCode::SEE_OTHER);
+
+        // A population with a thousands separator is the number it reads as.
+        let (towns, _) =
+            zona_store::territory::list_municipalities(db, &Default::default(), DbPage::all())
+                .await
+                .unwrap();
+        let livorno = towns.iter().find(|m| m.name == "Livorno").unwrap();
+        let path = format!("/admin/comuni/{}", livorno.id);
+        let p = app
+            .submit(
+                &path,
+                &format!("{path}/popolazione"),
+                &[
+                    ("year", "2030"),
+                    ("population", "153.000"),
+                    ("source", "ISTAT"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let pops = zona_store::territory::populations(db, livorno.id)
+            .await
+            .unwrap();
+        let p2030 = pops.iter().find(|p| p.year == 2030).unwrap();
+        assert_eq!(p2030.population, 153_000);
+        let p = app
+            .submit(
+                &path,
+                &format!("{path}/popolazione"),
+                &[("year", "2031"), ("population", "153,5"), ("source", "")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(p.input_value("population").as_deref(), Some("153,5"));
+
+        // Another name that already names this body.
+        let (bodies, _) =
+            zona_store::organisations::list_organisations(db, &Default::default(), DbPage::all())
+                .await
+                .unwrap();
+        let livorno = bodies
+            .iter()
+            .find(|o| o.name == "Comune di Livorno")
+            .unwrap();
+        let path = format!("/admin/enti/{}", livorno.id);
+        let p = app
+            .submit(
+                &path,
+                &format!("{path}/nomi"),
+                &[("alias", "comune di livorno")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            p.field_error("alias").as_deref(),
+            Some("«comune di livorno» è già un nome di questo ente.")
+        );
+    }
+}

@@ -955,7 +955,7 @@ async fn records_of_another_zone_do_not_exist_for_an_office() {
         &system,
         &orgs::OrganisationInput {
             zone_id: other,
-            kind: "municipality".into(),
+            kind: zona_core::org::OrganisationKind::Municipality,
             name: "Comune di Pisa".into(),
             tax_code: None,
             email: None,

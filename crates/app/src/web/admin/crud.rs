@@ -6,28 +6,21 @@
 
 use super::super::views::{FormPage, Section, Toggle};
 use super::*;
+use crate::usecase::{self, admin::Administered};
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use axum::Form;
 use std::future::Future;
-use zona_store::Actor;
 
-pub trait Entity: Send + Sync + 'static {
-    type Record: Send + Sync;
-    type Input: Send + Sync;
+pub trait Entity: Administered {
     /// Select options and anything else the form needs from the database.
     type Options: Send + Sync;
     /// The form as sent: each field the input of the same name, as text.
     type Form: serde::de::DeserializeOwned + serde::Serialize + Default + Send + Sync + 'static;
 
     const LIST: ListName;
-    const KIND: Deactivatable;
-    /// Audit entity code.
-    const ENTITY: &'static str;
     const NEW_TITLE: &'static str;
     const CREATED: &'static str;
-    const DUPLICATES: &'static [(&'static str, &'static str)];
 
     fn base() -> String {
         format!("/admin/{}", Self::LIST.slug())
@@ -51,37 +44,9 @@ pub trait Entity: Send + Sync + 'static {
     /// The form as the stored record fills it.
     fn form_of(r: &Self::Record) -> Self::Form;
 
-    fn load(
-        state: &AppState,
-        id: i64,
-    ) -> impl Future<Output = Result<Option<Self::Record>, StoreError>> + Send;
-    fn create(
-        state: &AppState,
-        actor: &Actor,
-        input: &Self::Input,
-    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
-    fn update(
-        state: &AppState,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        input: &Self::Input,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// The zone a record belongs to; `None` for records above zones (regions).
-    fn zone_of(r: &Self::Record) -> Option<i64>;
     fn title(r: &Self::Record) -> String;
-    fn active(r: &Self::Record) -> bool;
-    /// `l'ente «Comune di Livorno»`: how confirmations and messages name it.
-    fn label(r: &Self::Record) -> String;
     fn deactivate_text(_r: &Self::Record) -> String {
         "Un elemento disattivato non è più proposto nelle scelte; i dati storici restano.".into()
-    }
-    /// Who may edit this record (default: the planning office of its zone).
-    fn edit_action(ctx: &Ctx, r: &Self::Record) -> Action {
-        Action::Administer {
-            zone_id: Self::zone_of(r).or(ctx.zone_id()).unwrap_or(-1),
-        }
     }
     /// Tables under the form (populations, roles).
     fn sections(
@@ -111,20 +76,6 @@ pub fn routes<E: Entity>() -> Router<AppState> {
             &format!("{base}/{{id}}/stato"),
             get(confirm::<E>).post(toggle::<E>),
         )
-}
-
-fn administer(ctx: &Ctx) -> Result<i64, AppError> {
-    let zone_id = zone_of(ctx)?;
-    require(ctx, Action::Administer { zone_id })?;
-    Ok(zone_id)
-}
-
-async fn load<E: Entity>(state: &AppState, ctx: &Ctx, id: i64) -> Result<E::Record, AppError> {
-    let r = E::load(state, id).await?.ok_or(AppError::NotFound)?;
-    if let Some(z) = E::zone_of(&r) {
-        same_zone(ctx, z)?;
-    }
-    Ok(r)
 }
 
 fn new_page<E: Entity>(
@@ -170,7 +121,7 @@ pub(super) async fn edit_page<E: Entity>(
     p.intro = E::intro(Some(r));
     p.errors_summary = forms::summary(errors);
     p.cancel_href = base.clone();
-    p.can_edit = ctx.allows(E::edit_action(ctx, r));
+    p.can_edit = ctx.allows(E::edit_action(ctx.zone_id(), r));
     let active = E::active(r);
     p.active = active;
     p.status_badge = Some(if active { "Attivo" } else { "Disattivato" });
@@ -206,7 +157,7 @@ pub(super) fn with_status(p: &FormPage, status: StatusCode) -> axum::response::R
 }
 
 async fn new_form<E: Entity>(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    administer(&ctx)?;
+    admin::office(&ctx.caller())?;
     let opts = E::options(&state, &ctx).await?;
     Ok(render_page(&new_page::<E>(
         &ctx,
@@ -221,25 +172,23 @@ async fn create<E: Entity>(
     ctx: Ctx,
     Form(form): Form<E::Form>,
 ) -> PageResult {
-    administer(&ctx)?;
+    let caller = ctx.caller();
+    admin::office(&caller)?;
     let opts = E::options(&state, &ctx).await?;
-    let values = forms::values_of(&form);
-    let errors = match E::parse(&opts, &ctx, &form) {
-        Ok(input) => match E::create(&state, &ctx.actor(), &input).await {
-            Ok(id) => {
-                let to = format!("{}/{id}", E::base());
-                return Ok(with_flash(
-                    Redirect::to(&to),
-                    FlashKind::Success,
-                    E::CREATED,
-                ));
-            }
-            Err(e) => save_error(e, E::DUPLICATES)?,
-        },
-        Err(e) => e,
+    let input = E::parse(&opts, &ctx, &form);
+    let errors = match forms::saved(admin::create::<E>(&state.db, &caller, input).await)? {
+        Saved::Done(id) => {
+            let to = format!("{}/{id}", E::base());
+            return Ok(with_flash(
+                Redirect::to(&to),
+                FlashKind::Success,
+                E::CREATED,
+            ));
+        }
+        Saved::Again { errors, .. } => errors,
     };
     Ok(with_status(
-        &new_page::<E>(&ctx, &opts, &values, &errors),
+        &new_page::<E>(&ctx, &opts, &forms::values_of(&form), &errors),
         StatusCode::UNPROCESSABLE_ENTITY,
     ))
 }
@@ -250,7 +199,7 @@ async fn edit_form<E: Entity>(
     Path(id): Path<i64>,
 ) -> PageResult {
     require(&ctx, E::LIST.action(zone_of(&ctx)?))?;
-    let r = load::<E>(&state, &ctx, id).await?;
+    let r = admin::read::<E>(&state.db, &ctx.caller(), id).await?;
     let opts = E::options(&state, &ctx).await?;
     let p = edit_page::<E>(
         &state,
@@ -271,57 +220,45 @@ async fn update<E: Entity>(
     Path(id): Path<i64>,
     Form(form): Form<E::Form>,
 ) -> PageResult {
-    zone_of(&ctx)?;
-    let r = load::<E>(&state, &ctx, id).await?;
-    require(&ctx, E::edit_action(&ctx, &r))?;
+    let caller = ctx.caller();
+    let r = admin::open::<E>(&state.db, &caller, id).await?;
     let opts = E::options(&state, &ctx).await?;
     let values = forms::values_of(&form);
-    let errors = match E::parse(&opts, &ctx, &form) {
-        Ok(input) => {
-            match E::update(&state, &ctx.actor(), id, forms::version(&values), &input).await {
-                Ok(()) => {
-                    let to = format!("{}/{id}", E::base());
-                    return Ok(with_flash(
-                        Redirect::to(&to),
-                        FlashKind::Success,
-                        "Modifiche salvate.",
-                    ));
-                }
-                Err(StoreError::Conflict) => {
-                    let current = load::<E>(&state, &ctx, id).await?;
-                    let theirs = forms::values_of(&E::form_of(&current));
-                    let mut p = edit_page::<E>(
-                        &state,
-                        &ctx,
-                        &opts,
-                        &current,
-                        id,
-                        &theirs,
-                        &FieldErrors::new(),
-                    )
-                    .await?;
-                    let by = last_editor(&state, E::ENTITY, id).await;
-                    p.conflict = Some(conflict_view(&p.fields, &values, &theirs, by));
-                    return Ok(with_status(&p, StatusCode::CONFLICT));
-                }
-                Err(e) => save_error(e, E::DUPLICATES)?,
-            }
+    let input = E::parse(&opts, &ctx, &form);
+    let outcome = admin::update::<E>(&state.db, &caller, id, forms::version(&values), input).await;
+    let errors = match forms::saved(outcome)? {
+        Saved::Done(()) => {
+            let to = format!("{}/{id}", E::base());
+            return Ok(with_flash(
+                Redirect::to(&to),
+                FlashKind::Success,
+                "Modifiche salvate.",
+            ));
         }
-        Err(e) => e,
+        Saved::Again { conflict: true, .. } => {
+            return conflict_page::<E>(&state, &ctx, &opts, id, &values).await
+        }
+        Saved::Again { errors, .. } => errors,
     };
     let p = edit_page::<E>(&state, &ctx, &opts, &r, id, &values, &errors).await?;
     Ok(with_status(&p, StatusCode::UNPROCESSABLE_ENTITY))
 }
 
-fn toggle_spec<E: Entity>(r: &E::Record, id: i64) -> ToggleSpec {
-    ToggleSpec {
-        what: E::KIND,
-        id,
-        active: E::active(r),
-        zone_id: E::zone_of(r),
-        label: E::label(r),
-        back: format!("{}/{id}", E::base()),
-    }
+/// The record as it is now, with what the person typed beside it.
+async fn conflict_page<E: Entity>(
+    state: &AppState,
+    ctx: &Ctx,
+    opts: &E::Options,
+    id: i64,
+    values: &FormValues,
+) -> PageResult {
+    let current = admin::read::<E>(&state.db, &ctx.caller(), id).await?;
+    let theirs = forms::values_of(&E::form_of(&current));
+    let mut p =
+        edit_page::<E>(state, ctx, opts, &current, id, &theirs, &FieldErrors::new()).await?;
+    let by = last_editor(state, E::ENTITY, id).await;
+    p.conflict = Some(conflict_view(&p.fields, values, &theirs, by));
+    Ok(with_status(&p, StatusCode::CONFLICT))
 }
 
 async fn confirm<E: Entity>(
@@ -329,10 +266,15 @@ async fn confirm<E: Entity>(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> PageResult {
-    administer(&ctx)?;
-    let r = load::<E>(&state, &ctx, id).await?;
-    require(&ctx, E::edit_action(&ctx, &r))?;
-    confirm_toggle(&ctx, &toggle_spec::<E>(&r, id))
+    let r = admin::open_toggle::<E>(&state.db, &ctx.caller(), id).await?;
+    confirm_toggle(
+        &ctx,
+        &ToggleSpec {
+            active: E::active(&r),
+            label: E::label(&r),
+            back: format!("{}/{id}", E::base()),
+        },
+    )
 }
 
 async fn toggle<E: Entity>(
@@ -340,21 +282,19 @@ async fn toggle<E: Entity>(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> PageResult {
-    administer(&ctx)?;
-    let r = load::<E>(&state, &ctx, id).await?;
-    require(&ctx, E::edit_action(&ctx, &r))?;
-    if E::KIND == Deactivatable::User {
-        if let Some(p) = &ctx.principal {
-            if p.user_id == id && E::active(&r) {
-                return Ok(with_flash(
-                    Redirect::to(&format!("{}/{id}", E::base())),
-                    FlashKind::Danger,
-                    "Non puoi disattivare il tuo stesso account.",
-                ));
-            }
+    let back = format!("{}/{id}", E::base());
+    let r = match admin::toggle::<E>(&state.db, &ctx.caller(), id).await {
+        Ok(r) => r,
+        Err(usecase::Error::Refused(m)) => {
+            return Ok(with_flash(Redirect::to(&back), FlashKind::Danger, &m));
         }
-    }
-    do_toggle(&state, &ctx, toggle_spec::<E>(&r, id))
-        .await
-        .map(IntoResponse::into_response)
+        Err(e) => return Err(e.into()),
+    };
+    let label = capitalise(&E::label(&r));
+    let msg = if E::active(&r) {
+        format!("{label} è stato disattivato.")
+    } else {
+        format!("{label} è stato riattivato.")
+    };
+    Ok(with_flash(Redirect::to(&back), FlashKind::Success, &msg))
 }

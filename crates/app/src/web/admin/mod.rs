@@ -15,10 +15,12 @@ mod vocabularies;
 mod zones;
 
 use super::ctx::{with_flash, Ctx, FlashKind};
-use super::forms::{self, Field, FormValues};
+use super::forms::{self, Field, FormValues, Saved};
+// The use cases of administration, which every page here calls.
 use super::page::{render_page, PageCtx, PageResult};
 use super::{AppError, AppState};
 use crate::lists::{Filters, ListName};
+use crate::usecase::admin;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Redirect;
@@ -28,8 +30,8 @@ use axum::Router;
 use super::common::*;
 use zona_core::authz::Action;
 use zona_core::FieldErrors;
-use zona_store::territory::{self, Deactivatable};
-use zona_store::{Page, StoreError};
+use zona_store::territory;
+use zona_store::Page;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -21,11 +21,9 @@ fn inner_area_options() -> Vec<(String, String)> {
     v
 }
 use zona_core::validation::{optional_text, required_text};
-use zona_store::audit::entity;
 use zona_store::territory::{Municipality, MunicipalityInput, Population};
-use zona_store::Actor;
 
-pub struct Municipalities;
+pub use crate::usecase::admin::Municipalities;
 
 /// The form as sent: each field the input of the same name.
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
@@ -39,22 +37,11 @@ pub struct MunicipalityForm {
 }
 
 impl Entity for Municipalities {
-    type Record = Municipality;
-    type Input = MunicipalityInput;
     type Form = MunicipalityForm;
     type Options = ();
     const LIST: ListName = ListName::Municipalities;
-    const KIND: Deactivatable = Deactivatable::Municipality;
-    const ENTITY: &'static str = entity::MUNICIPALITY;
     const NEW_TITLE: &'static str = "Nuovo comune";
     const CREATED: &'static str = "Comune creato. Ora puoi registrarne la popolazione residente.";
-    const DUPLICATES: &'static [(&'static str, &'static str)] = &[
-        (
-            "istat_code",
-            "Esiste già un comune con questo codice ISTAT.",
-        ),
-        ("name", "Esiste già un comune con questo nome nella zona."),
-    ];
 
     async fn options(_: &AppState, _: &Ctx) -> Result<(), AppError> {
         Ok(())
@@ -118,36 +105,8 @@ impl Entity for Municipalities {
             version: m.version.to_string(),
         }
     }
-    async fn load(state: &AppState, id: i64) -> Result<Option<Municipality>, StoreError> {
-        territory::get_municipality(&state.db, id).await
-    }
-    async fn create(
-        state: &AppState,
-        actor: &Actor,
-        input: &MunicipalityInput,
-    ) -> Result<i64, StoreError> {
-        territory::create_municipality(&state.db, actor, input).await
-    }
-    async fn update(
-        state: &AppState,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        input: &MunicipalityInput,
-    ) -> Result<(), StoreError> {
-        territory::update_municipality(&state.db, actor, id, version, input).await
-    }
-    fn zone_of(m: &Municipality) -> Option<i64> {
-        Some(m.zone_id)
-    }
     fn title(m: &Municipality) -> String {
         format!("Comune di {}", m.name)
-    }
-    fn active(m: &Municipality) -> bool {
-        m.active
-    }
-    fn label(m: &Municipality) -> String {
-        format!("il comune «{}»", m.name)
     }
     async fn sections(
         state: &AppState,
@@ -240,30 +199,33 @@ async fn add_population(
     Path(id): Path<i64>,
     Form(form): Form<PopulationForm>,
 ) -> PageResult {
-    let values = forms::values_of(&form);
-    let zone_id = zone_of(&ctx)?;
-    require(&ctx, Action::Administer { zone_id })?;
-    let m = territory::get_municipality(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    same_zone(&ctx, m.zone_id)?;
+    let caller = ctx.caller();
+    let m = admin::read::<Municipalities>(&state.db, &caller, id).await?;
     let mut e = FieldErrors::new();
     let year = e.check("year", parse_year(form.year.trim()));
     let population = e.check("population", parse_population(form.population.trim()));
     let source = e.check("source", optional_text(form.source.trim(), 200));
-    if let (Some(year), Some(population), Some(source)) = (year, population, source) {
-        let p = Population {
+    let input = match (year, population, source) {
+        (Some(year), Some(population), Some(source)) => Ok(Population {
             year: i64::from(year),
             population,
             source,
-        };
-        territory::set_population(&state.db, &ctx.actor(), id, &p).await?;
-        return Ok(with_flash(
-            Redirect::to(&format!("/admin/comuni/{id}")),
-            FlashKind::Success,
-            &format!("Popolazione al 31/12/{year} registrata."),
-        ));
-    }
+        }),
+        _ => Err(e),
+    };
+    let year = input.as_ref().map(|p| p.year).unwrap_or_default();
+    let outcome = admin::territory::set_population(&state.db, &caller, id, input).await;
+    let e = match forms::saved(outcome)? {
+        Saved::Done(()) => {
+            return Ok(with_flash(
+                Redirect::to(&format!("/admin/comuni/{id}")),
+                FlashKind::Success,
+                &format!("Popolazione al 31/12/{year} registrata."),
+            ))
+        }
+        Saved::Again { errors, .. } => errors,
+    };
+    let values = forms::values_of(&form);
     let mut page = crud::edit_page::<Municipalities>(
         &state,
         &ctx,

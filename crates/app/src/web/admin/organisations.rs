@@ -8,11 +8,9 @@ use zona_core::org::{
     parse_runts_number, parse_tax_code, LegalForm, OrganisationKind, RuntsSection,
 };
 use zona_core::validation::{optional_email, optional_text, required_text};
-use zona_store::audit::entity;
 use zona_store::organisations::{self as orgs, Organisation, OrganisationInput};
-use zona_store::Actor;
 
-pub struct Organisations;
+pub use crate::usecase::admin::Organisations;
 
 /// Select options from `(code, label)` pairs, with an empty first choice.
 fn code_options<'a>(
@@ -149,22 +147,11 @@ fn third_sector_registry(
 }
 
 impl Entity for Organisations {
-    type Record = Organisation;
-    type Input = OrganisationInput;
     type Form = OrganisationForm;
     type Options = ();
     const LIST: ListName = ListName::Organisations;
-    const KIND: Deactivatable = Deactivatable::Organisation;
-    const ENTITY: &'static str = entity::ORGANISATION;
     const NEW_TITLE: &'static str = "Nuovo ente";
     const CREATED: &'static str = "Ente creato.";
-    const DUPLICATES: &'static [(&'static str, &'static str)] = &[
-        ("name", "Esiste già un ente con questo nome nella zona."),
-        (
-            "tax_code",
-            "Esiste già un ente con questo codice fiscale nella zona: usa quel record invece di crearne un doppione.",
-        ),
-    ];
 
     async fn options(_: &AppState, _: &Ctx) -> Result<(), AppError> {
         Ok(())
@@ -198,7 +185,7 @@ impl Entity for Organisations {
         let mut e = FieldErrors::new();
         let name = e.check("name", required_text(form.name.trim(), 200));
         let kind = match OrganisationKind::from_code(form.kind.trim()) {
-            Some(k) => Some(k.code().to_string()),
+            Some(k) => Some(k),
             None => {
                 e.add("kind", "Scegli il tipo di ente dall'elenco.");
                 None
@@ -211,7 +198,7 @@ impl Entity for Organisations {
             e.check("tax_code", parse_tax_code(tax)).map(Some)
         };
         let contacts = parse_contacts([&form.email, &form.phone, &form.address], &mut e);
-        let third_sector = kind.as_deref() == Some(OrganisationKind::ThirdSectorBody.code());
+        let third_sector = kind == Some(OrganisationKind::ThirdSectorBody);
         let (legal_form, runts_number, runts_section) =
             third_sector_registry(form, third_sector, &mut e);
         match (name, kind, tax_code, contacts, ctx.zone_id()) {
@@ -251,36 +238,8 @@ impl Entity for Organisations {
             version: o.version.to_string(),
         }
     }
-    async fn load(state: &AppState, id: i64) -> Result<Option<Organisation>, StoreError> {
-        orgs::get_organisation(&state.db, id).await
-    }
-    async fn create(
-        state: &AppState,
-        actor: &Actor,
-        input: &OrganisationInput,
-    ) -> Result<i64, StoreError> {
-        orgs::create_organisation(&state.db, actor, input).await
-    }
-    async fn update(
-        state: &AppState,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        input: &OrganisationInput,
-    ) -> Result<(), StoreError> {
-        orgs::update_organisation(&state.db, actor, id, version, input).await
-    }
-    fn zone_of(o: &Organisation) -> Option<i64> {
-        Some(o.zone_id)
-    }
     fn title(o: &Organisation) -> String {
         o.name.clone()
-    }
-    fn active(o: &Organisation) -> bool {
-        o.active
-    }
-    fn label(o: &Organisation) -> String {
-        format!("l'ente «{}»", o.name)
     }
     async fn sections(
         state: &AppState,
@@ -451,16 +410,6 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-async fn load_for_edit(state: &AppState, ctx: &Ctx, id: i64) -> Result<Organisation, AppError> {
-    let zone_id = zone_of(ctx)?;
-    require(ctx, Action::Administer { zone_id })?;
-    let o = orgs::get_organisation(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    same_zone(ctx, o.zone_id)?;
-    Ok(o)
-}
-
 /// Another name of the organisation, as sources write it.
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
@@ -474,26 +423,25 @@ async fn add_alias(
     axum::extract::Path(id): axum::extract::Path<i64>,
     axum::Form(form): axum::Form<AliasForm>,
 ) -> PageResult {
-    let values = forms::values_of(&form);
-    let o = load_for_edit(&state, &ctx, id).await?;
+    let caller = ctx.caller();
+    let o = admin::read::<Organisations>(&state.db, &caller, id).await?;
     let mut e = FieldErrors::new();
-    if let Some(alias) = e.check("alias", required_text(form.alias.trim(), 200)) {
-        let dir = crate::codesign::Directory::load(&state.db, o.zone_id).await?;
-        match dir.find(&alias) {
-            Some((other, _, name)) if *other != o.id => {
-                e.add("alias", format!("«{alias}» indica già l'ente «{name}»."))
-            }
-            Some(_) => e.add("alias", format!("«{alias}» è già un nome di questo ente.")),
-            None => {
-                orgs::add_alias(&state.db, &ctx.actor(), id, &alias).await?;
-                return Ok(with_flash(
-                    Redirect::to(&format!("/admin/enti/{id}")),
-                    FlashKind::Success,
-                    &format!("Nome «{alias}» aggiunto."),
-                ));
-            }
+    let alias = e
+        .check("alias", required_text(form.alias.trim(), 200))
+        .ok_or(e);
+    let name = alias.clone().unwrap_or_default();
+    let outcome = admin::organisations::add_alias(&state.db, &caller, id, alias).await;
+    let e = match forms::saved(outcome)? {
+        Saved::Done(()) => {
+            return Ok(with_flash(
+                Redirect::to(&format!("/admin/enti/{id}")),
+                FlashKind::Success,
+                &format!("Nome «{name}» aggiunto."),
+            ))
         }
-    }
+        Saved::Again { errors, .. } => errors,
+    };
+    let values = forms::values_of(&form);
     let mut page = crud::edit_page::<Organisations>(
         &state,
         &ctx,
@@ -516,8 +464,7 @@ async fn remove_alias(
     ctx: Ctx,
     axum::extract::Path((id, alias_id)): axum::extract::Path<(i64, i64)>,
 ) -> PageResult {
-    load_for_edit(&state, &ctx, id).await?;
-    orgs::remove_alias(&state.db, &ctx.actor(), id, alias_id).await?;
+    admin::organisations::remove_alias(&state.db, &ctx.caller(), id, alias_id).await?;
     Ok(with_flash(
         Redirect::to(&format!("/admin/enti/{id}")),
         FlashKind::Success,

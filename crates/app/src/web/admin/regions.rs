@@ -5,11 +5,9 @@ use super::crud::{self, Entity};
 use super::*;
 use zona_core::org::parse_code;
 use zona_core::validation::required_text;
-use zona_store::audit::entity;
 use zona_store::territory::{Region, RegionInput};
-use zona_store::Actor;
 
-pub struct Regions;
+pub use crate::usecase::admin::Regions;
 
 /// The form as sent: each field the input of the same name.
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
@@ -21,19 +19,11 @@ pub struct RegionForm {
 }
 
 impl Entity for Regions {
-    type Record = Region;
-    type Input = RegionInput;
     type Form = RegionForm;
     type Options = ();
     const LIST: ListName = ListName::Regions;
-    const KIND: Deactivatable = Deactivatable::Region;
-    const ENTITY: &'static str = entity::REGION;
     const NEW_TITLE: &'static str = "Nuova regione";
     const CREATED: &'static str = "Regione creata.";
-    const DUPLICATES: &'static [(&'static str, &'static str)] = &[
-        ("code", "Esiste già una regione con questo codice."),
-        ("name", "Esiste già una regione con questo nome."),
-    ];
 
     async fn options(_: &AppState, _: &Ctx) -> Result<(), AppError> {
         Ok(())
@@ -67,36 +57,8 @@ impl Entity for Regions {
             version: r.version.to_string(),
         }
     }
-    async fn load(state: &AppState, id: i64) -> Result<Option<Region>, StoreError> {
-        territory::get_region(&state.db, id).await
-    }
-    async fn create(
-        state: &AppState,
-        actor: &Actor,
-        input: &RegionInput,
-    ) -> Result<i64, StoreError> {
-        territory::create_region(&state.db, actor, input).await
-    }
-    async fn update(
-        state: &AppState,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        input: &RegionInput,
-    ) -> Result<(), StoreError> {
-        territory::update_region(&state.db, actor, id, version, input).await
-    }
-    fn zone_of(_: &Region) -> Option<i64> {
-        None
-    }
     fn title(r: &Region) -> String {
         r.name.clone()
-    }
-    fn active(r: &Region) -> bool {
-        r.active
-    }
-    fn label(r: &Region) -> String {
-        format!("la regione «{}»", r.name)
     }
 }
 

@@ -5,11 +5,9 @@ use super::super::views::CellView;
 use super::crud::{self, Entity};
 use super::*;
 use zona_core::validation::{optional_email, optional_text, required_text};
-use zona_store::audit::entity;
 use zona_store::organisations::{self as orgs, Unit, UnitInput};
-use zona_store::Actor;
 
-pub struct Units;
+pub use crate::usecase::admin::Units;
 
 pub struct UnitOptions {
     organisations: Vec<(String, String)>,
@@ -44,17 +42,11 @@ pub struct UnitForm {
 }
 
 impl Entity for Units {
-    type Record = Unit;
-    type Input = UnitInput;
     type Form = UnitForm;
     type Options = UnitOptions;
     const LIST: ListName = ListName::Units;
-    const KIND: Deactivatable = Deactivatable::Unit;
-    const ENTITY: &'static str = entity::UNIT;
     const NEW_TITLE: &'static str = "Nuova unità";
     const CREATED: &'static str = "Unità creata.";
-    const DUPLICATES: &'static [(&'static str, &'static str)] =
-        &[("name", "Questo ente ha già un'unità con questo nome.")];
 
     async fn options(state: &AppState, ctx: &Ctx) -> Result<UnitOptions, AppError> {
         Ok(UnitOptions {
@@ -111,32 +103,8 @@ impl Entity for Units {
             version: u.version.to_string(),
         }
     }
-    async fn load(state: &AppState, id: i64) -> Result<Option<Unit>, StoreError> {
-        orgs::get_unit(&state.db, id).await
-    }
-    async fn create(state: &AppState, actor: &Actor, input: &UnitInput) -> Result<i64, StoreError> {
-        orgs::create_unit(&state.db, actor, input).await
-    }
-    async fn update(
-        state: &AppState,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        input: &UnitInput,
-    ) -> Result<(), StoreError> {
-        orgs::update_unit(&state.db, actor, id, version, input).await
-    }
-    fn zone_of(u: &Unit) -> Option<i64> {
-        Some(u.zone_id)
-    }
     fn title(u: &Unit) -> String {
         u.name.clone()
-    }
-    fn active(u: &Unit) -> bool {
-        u.active
-    }
-    fn label(u: &Unit) -> String {
-        format!("l'unità «{}»", u.name)
     }
 }
 

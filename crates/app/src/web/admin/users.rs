@@ -8,24 +8,20 @@ use crate::lists::role_labels;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::Form;
-use zona_core::authz::{Grant, Role};
+use zona_core::authz::Role;
 use zona_core::org::{check_new_password, parse_username};
 use zona_core::validation::{optional_email, required_text};
-use zona_store::audit::entity;
 use zona_store::organisations as orgs;
 use zona_store::users::{self, User, UserInput};
-use zona_store::Actor;
 
-pub struct Users;
+pub use crate::usecase::admin::Users;
 
 pub struct UserOptions {
     organisations: Vec<(String, String)>,
 }
 
-pub struct NewUser {
-    input: UserInput,
-    password: Option<String>,
-}
+use crate::usecase;
+use crate::usecase::admin::users::{NewUser, RoleInput};
 
 fn password_fields(values: &FormValues, errors: &FieldErrors) -> Vec<Field> {
     vec![
@@ -94,17 +90,11 @@ pub struct UserForm {
 }
 
 impl Entity for Users {
-    type Record = User;
-    type Input = NewUser;
     type Form = UserForm;
     type Options = UserOptions;
     const LIST: ListName = ListName::Users;
-    const KIND: Deactivatable = Deactivatable::User;
-    const ENTITY: &'static str = entity::USER;
     const NEW_TITLE: &'static str = "Nuovo utente";
     const CREATED: &'static str = "Utente creato. Ora assegna uno o più ruoli.";
-    const DUPLICATES: &'static [(&'static str, &'static str)] =
-        &[("username", "Questo nome utente è già in uso.")];
 
     async fn options(state: &AppState, ctx: &Ctx) -> Result<UserOptions, AppError> {
         Ok(UserOptions {
@@ -179,36 +169,8 @@ impl Entity for Users {
             ..UserForm::default()
         }
     }
-    async fn load(state: &AppState, id: i64) -> Result<Option<User>, StoreError> {
-        users::get_user(&state.db, id).await
-    }
-    async fn create(state: &AppState, actor: &Actor, n: &NewUser) -> Result<i64, StoreError> {
-        let password = n.password.clone().unwrap_or_default();
-        let hash = crate::passwords::hash(password)
-            .await
-            .map_err(|e| StoreError::Config(e.to_string()))?;
-        users::create_user(&state.db, actor, &n.input, &hash, true).await
-    }
-    async fn update(
-        state: &AppState,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        n: &NewUser,
-    ) -> Result<(), StoreError> {
-        users::update_user(&state.db, actor, id, version, &n.input).await
-    }
-    fn zone_of(u: &User) -> Option<i64> {
-        Some(u.zone_id)
-    }
     fn title(u: &User) -> String {
         format!("{} ({})", u.full_name, u.username)
-    }
-    fn active(u: &User) -> bool {
-        u.active
-    }
-    fn label(u: &User) -> String {
-        format!("l'utente «{}»", u.username)
     }
     fn deactivate_text(_: &User) -> String {
         "Un utente disattivato non può più accedere e le sue sessioni aperte terminano subito."
@@ -376,13 +338,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn load_user(state: &AppState, ctx: &Ctx, id: i64) -> Result<User, AppError> {
-    let zone_id = zone_of(ctx)?;
-    require(ctx, Action::Administer { zone_id })?;
-    let u = users::get_user(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    same_zone(ctx, u.zone_id)?;
-    Ok(u)
+    Ok(admin::open::<Users>(&state.db, &ctx.caller(), id).await?)
 }
 
 async fn failed_page(state: &AppState, ctx: &Ctx, u: &User, failed: Failed<'_>) -> PageResult {
@@ -416,7 +372,7 @@ async fn add_role(
     Path(id): Path<i64>,
     Form(form): Form<RoleForm>,
 ) -> PageResult {
-    let values = forms::values_of(&form);
+    let caller = ctx.caller();
     let u = load_user(&state, &ctx, id).await?;
     let mut e = FieldErrors::new();
     let role = Role::from_code(form.role.trim());
@@ -425,64 +381,27 @@ async fn add_role(
     }
     let unit_id = forms::choice_id(&form.unit_id, "unit_id", &mut e);
     let organisation_id = forms::choice_id(&form.organisation_id, "organisation_id", &mut e);
-    if let (Some(role), true) = (role, e.is_empty()) {
-        let grant = Grant {
+    let input = match role {
+        Some(role) if e.is_empty() => Ok(RoleInput {
             role,
-            zone_id: u.zone_id,
             unit_id,
             organisation_id,
-        };
-        match grant.check_scope() {
-            Err(m) => {
-                let field = match role {
-                    Role::UnitEditor => "unit_id",
-                    Role::ThirdSector => "organisation_id",
-                    _ => "role",
-                };
-                e.add(field, m);
-            }
-            Ok(()) => {
-                // The unit or body must be of the same zone.
-                if let Some(uid) = unit_id {
-                    let ok = orgs::get_unit(&state.db, uid)
-                        .await?
-                        .is_some_and(|x| x.zone_id == u.zone_id);
-                    if !ok {
-                        e.add("unit_id", "Unità non valida: scegliere dall'elenco.");
-                    }
-                }
-                if let Some(oid) = organisation_id {
-                    let ok = orgs::get_organisation(&state.db, oid)
-                        .await?
-                        .is_some_and(|x| {
-                            x.zone_id == u.zone_id
-                                && x.kind == zona_core::org::OrganisationKind::ThirdSectorBody
-                        });
-                    if !ok {
-                        e.add(
-                            "organisation_id",
-                            "Ente non valido: scegliere un ente del Terzo Settore dall'elenco.",
-                        );
-                    }
-                }
-                if e.is_empty() {
-                    match users::add_role(&state.db, &ctx.actor(), id, &grant).await {
-                        Ok(_) => {
-                            return Ok(with_flash(
-                                Redirect::to(&format!("/admin/utenti/{id}")),
-                                FlashKind::Success,
-                                &format!("Ruolo {} assegnato.", role.label()),
-                            ))
-                        }
-                        Err(StoreError::Duplicate { .. }) => {
-                            e.add("role", "L'utente ha già questo ruolo con lo stesso ambito.")
-                        }
-                        Err(other) => return Err(other.into()),
-                    }
-                }
-            }
+        }),
+        _ => Err(e),
+    };
+    let outcome = admin::users::add_role(&state.db, &caller, id, input).await;
+    let e = match forms::saved(outcome)? {
+        Saved::Done(()) => {
+            let label = role.map(Role::label).unwrap_or_default();
+            return Ok(with_flash(
+                Redirect::to(&format!("/admin/utenti/{id}")),
+                FlashKind::Success,
+                &format!("Ruolo {label} assegnato."),
+            ));
         }
-    }
+        Saved::Again { errors, .. } => errors,
+    };
+    let values = forms::values_of(&form);
     failed_page(&state, &ctx, &u, Failed::Role(&values, &e)).await
 }
 
@@ -491,31 +410,12 @@ async fn remove_role(
     ctx: Ctx,
     Path((id, role_id)): Path<(i64, i64)>,
 ) -> PageResult {
-    let u = load_user(&state, &ctx, id).await?;
-    if ctx.principal.as_ref().is_some_and(|p| p.user_id == id) {
-        let roles = users::roles(&state.db, id).await?;
-        let office = roles
-            .iter()
-            .filter(|r| r.role == Role::PlanningOffice)
-            .count();
-        if roles
-            .iter()
-            .any(|r| r.id == role_id && r.role == Role::PlanningOffice)
-            && office == 1
-        {
-            return Ok(with_flash(
-                Redirect::to(&format!("/admin/utenti/{id}")),
-                FlashKind::Danger,
-                "Non puoi revocare a te stesso l'ultimo ruolo Ufficio di Piano.",
-            ));
-        }
+    let to = Redirect::to(&format!("/admin/utenti/{id}"));
+    match admin::users::remove_role(&state.db, &ctx.caller(), id, role_id).await {
+        Ok(()) => Ok(with_flash(to, FlashKind::Success, "Ruolo revocato.")),
+        Err(usecase::Error::Refused(m)) => Ok(with_flash(to, FlashKind::Danger, &m)),
+        Err(e) => Err(e.into()),
     }
-    users::remove_role(&state.db, &ctx.actor(), u.id, role_id).await?;
-    Ok(with_flash(
-        Redirect::to(&format!("/admin/utenti/{id}")),
-        FlashKind::Success,
-        "Ruolo revocato.",
-    ))
 }
 
 async fn reset_password(
@@ -526,17 +426,20 @@ async fn reset_password(
 ) -> PageResult {
     let u = load_user(&state, &ctx, id).await?;
     let mut e = FieldErrors::new();
-    let Some(password) = parse_password(&form, &u.username, &mut e) else {
-        let values = forms::values_of(&form);
-        return failed_page(&state, &ctx, &u, Failed::Password(&values, &e)).await;
+    let password = parse_password(&form, &u.username, &mut e).ok_or(e);
+    let outcome = admin::users::reset_password(&state.db, &ctx.caller(), id, password).await;
+    let e = match forms::saved(outcome)? {
+        Saved::Done(()) => {
+            return Ok(with_flash(
+                Redirect::to(&format!("/admin/utenti/{id}")),
+                FlashKind::Success,
+                "Password temporanea impostata: comunicala alla persona per un canale sicuro.",
+            ))
+        }
+        Saved::Again { errors, .. } => errors,
     };
-    let hash = crate::passwords::hash(password).await?;
-    users::set_password(&state.db, &ctx.actor(), id, &hash, true, None).await?;
-    Ok(with_flash(
-        Redirect::to(&format!("/admin/utenti/{id}")),
-        FlashKind::Success,
-        "Password temporanea impostata: comunicala alla persona per un canale sicuro.",
-    ))
+    let values = forms::values_of(&form);
+    failed_page(&state, &ctx, &u, Failed::Password(&values, &e)).await
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> PageResult {

@@ -3,8 +3,9 @@
 //! shared by every zone, so that sheets compare across zones and years; a
 //! term's code never changes, a term no longer used is deactivated.
 
-use super::{conflict_view, last_editor, require, zone_of};
+use super::{admin, conflict_view, last_editor, require, zone_of};
 use crate::web::ctx::{with_flash, Ctx, FlashKind};
+use crate::web::forms::Saved;
 use crate::web::forms::{self, Field, FieldKind, FormValues};
 use crate::web::page::{render_page, PageCtx, PageResult};
 use crate::web::{AppError, AppState};
@@ -20,7 +21,6 @@ use zona_core::validation::{optional_text, required_text};
 use zona_core::FieldErrors;
 use zona_store::audit::entity;
 use zona_store::vocabularies::{self, Term, TermInput};
-use zona_store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -178,64 +178,45 @@ async fn create(
     Form(form): Form<TermForm>,
 ) -> PageResult {
     office(&ctx)?;
-    let values = forms::values_of(&form);
     let v = vocabulary(&code)?;
     let mut errors = FieldErrors::new();
     let term_code = errors.check("code", parse_term_code(form.code.trim()));
     let (label, description) = read(&form, &mut errors);
-    let render = |errors: FieldErrors| {
-        let mut r = render_page(&page(
-            &ctx,
-            format!("Nuova voce: {}", v.label()),
-            format!("/admin/elenchi/{code}/nuova"),
-            fields(true, &values, &errors),
-            &errors,
-        ));
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        r
+    let input = match (term_code, label) {
+        (Some(code), Some(label)) => Ok(TermInput {
+            code,
+            label,
+            description,
+            active: true,
+        }),
+        _ => Err(errors),
     };
-    let (Some(term_code), Some(label)) = (term_code, label) else {
-        return Ok(render(errors));
-    };
-    let input = TermInput {
-        code: term_code,
-        label,
-        description,
-        active: true,
-    };
-    match vocabularies::add_term(&state.db, &ctx.actor(), v, &input).await {
-        Ok(_) => Ok(with_flash(
-            Redirect::to("/admin/elenchi"),
-            FlashKind::Success,
-            &format!("Voce «{}» aggiunta a «{}».", input.label, v.label()),
-        )),
-        Err(StoreError::Duplicate { field }) => {
-            let mut e = FieldErrors::new();
-            e.add(
-                field,
-                if field == "code" {
-                    "Esiste già una voce con questo codice."
-                } else {
-                    "Esiste già una voce con questo nome."
-                },
-            );
-            Ok(render(e))
+    let label = input.as_ref().map(|t| t.label.clone()).unwrap_or_default();
+    let outcome = admin::vocabularies::add_term(&state.db, &ctx.caller(), v, input).await;
+    let errors = match forms::saved(outcome)? {
+        Saved::Done(_) => {
+            return Ok(with_flash(
+                Redirect::to("/admin/elenchi"),
+                FlashKind::Success,
+                &format!("Voce «{label}» aggiunta a «{}».", v.label()),
+            ))
         }
-        Err(e) => Err(e.into()),
-    }
+        Saved::Again { errors, .. } => errors,
+    };
+    let values = forms::values_of(&form);
+    let mut r = render_page(&page(
+        &ctx,
+        format!("Nuova voce: {}", v.label()),
+        format!("/admin/elenchi/{code}/nuova"),
+        fields(true, &values, &errors),
+        &errors,
+    ));
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
 }
 
 async fn term(state: &AppState, id: i64) -> Result<Term, AppError> {
-    for v in Vocabulary::ALL {
-        if let Some(t) = vocabularies::terms(&state.db, *v)
-            .await?
-            .into_iter()
-            .find(|t| t.id == id)
-        {
-            return Ok(t);
-        }
-    }
-    Err(AppError::NotFound)
+    Ok(admin::vocabularies::term(&state.db, id).await?.1)
 }
 
 async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
@@ -264,64 +245,59 @@ async fn update(
     let mut errors = FieldErrors::new();
     let (label, description) = read(&form, &mut errors);
     let active = match form.active.trim() {
-        "1" => true,
-        "0" => false,
+        "1" => Some(true),
+        "0" => Some(false),
         _ => {
             errors.add("active", "Scegliere lo stato.");
-            false
+            None
         }
     };
-    let render = |errors: FieldErrors| {
-        let mut r = render_page(&page(
-            &ctx,
-            format!("Voce «{}» ({})", t.label, t.code),
-            format!("/admin/elenchi/voce/{id}"),
-            fields(false, &values, &errors),
-            &errors,
-        ));
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        r
+    let input = match (label, active) {
+        (Some(label), Some(active)) if errors.is_empty() => Ok(TermInput {
+            code: t.code.clone(),
+            label,
+            description,
+            active,
+        }),
+        _ => Err(errors),
     };
-    let Some(label) = label.filter(|_| errors.is_empty()) else {
-        return Ok(render(errors));
-    };
-    let input = TermInput {
-        code: t.code.clone(),
-        label,
-        description,
-        active,
-    };
-    match vocabularies::update_term(&state.db, &ctx.actor(), id, forms::version(&values), &input)
-        .await
-    {
-        Err(StoreError::Conflict) => {
-            // Show the term as it is now, with what the person typed beside it.
+    let outcome = admin::vocabularies::update_term(
+        &state.db,
+        &ctx.caller(),
+        id,
+        forms::version(&values),
+        input,
+    )
+    .await;
+    let (status, shown, errors, conflict) = match forms::saved(outcome)? {
+        Saved::Done(()) => {
+            return Ok(with_flash(
+                Redirect::to("/admin/elenchi"),
+                FlashKind::Success,
+                "Voce salvata.",
+            ))
+        }
+        // The term as it is now, with what the person typed beside it.
+        Saved::Again { conflict: true, .. } => {
             let now = term(&state, id).await?;
             let theirs = forms::values_of(&TermForm::of(&now));
-            let e = FieldErrors::new();
-            let mut p = page(
-                &ctx,
-                format!("Voce «{}» ({})", now.label, now.code),
-                format!("/admin/elenchi/voce/{id}"),
-                fields(false, &theirs, &e),
-                &e,
-            );
-            let by = last_editor(&state, entity::VOCABULARY_TERM, id).await;
-            p.conflict = Some(conflict_view(&p.fields, &values, &theirs, by));
-            let mut r = render_page(&p);
-            *r.status_mut() = StatusCode::CONFLICT;
-            Ok(r)
+            (StatusCode::CONFLICT, now, FieldErrors::new(), Some(theirs))
         }
-        Ok(()) => Ok(with_flash(
-            Redirect::to("/admin/elenchi"),
-            FlashKind::Success,
-            "Voce salvata.",
-        )),
-        Err(StoreError::Duplicate { .. }) => {
-            let mut e = FieldErrors::new();
-            e.add("label", "Esiste già una voce con questo nome.");
-            Ok(render(e))
-        }
-        Err(e) => Err(e.into()),
+        Saved::Again { errors, .. } => (StatusCode::UNPROCESSABLE_ENTITY, t, errors, None),
+    };
+    let form_values = conflict.as_ref().unwrap_or(&values);
+    let mut p = page(
+        &ctx,
+        format!("Voce «{}» ({})", shown.label, shown.code),
+        format!("/admin/elenchi/voce/{id}"),
+        fields(false, form_values, &errors),
+        &errors,
+    );
+    if let Some(theirs) = &conflict {
+        let by = last_editor(&state, entity::VOCABULARY_TERM, id).await;
+        p.conflict = Some(conflict_view(&p.fields, &values, theirs, by));
     }
+    let mut r = render_page(&p);
+    *r.status_mut() = status;
+    Ok(r)
 }

@@ -6,11 +6,9 @@ use super::crud::{self, Entity};
 use super::*;
 use zona_core::org::parse_code;
 use zona_core::validation::{optional_text, required_text};
-use zona_store::audit::entity;
 use zona_store::territory::{Zone, ZoneInput};
-use zona_store::Actor;
 
-pub struct Zones;
+pub use crate::usecase::admin::Zones;
 
 /// Active regions for the select.
 pub struct ZoneOptions {
@@ -32,19 +30,11 @@ pub struct ZoneForm {
 }
 
 impl Entity for Zones {
-    type Record = Zone;
-    type Input = ZoneInput;
     type Form = ZoneForm;
     type Options = ZoneOptions;
     const LIST: ListName = ListName::Zones;
-    const KIND: Deactivatable = Deactivatable::Zone;
-    const ENTITY: &'static str = entity::ZONE;
     const NEW_TITLE: &'static str = "Nuova zona";
     const CREATED: &'static str = "Zona creata. Per amministrarla, crea con la riga di comando un utente Ufficio di Piano della nuova zona.";
-    const DUPLICATES: &'static [(&'static str, &'static str)] = &[
-        ("code", "Esiste già una zona con questo codice."),
-        ("name", "Esiste già una zona con questo nome."),
-    ];
 
     async fn options(state: &AppState, ctx: &Ctx) -> Result<ZoneOptions, AppError> {
         let q = territory::ListQuery {
@@ -156,35 +146,8 @@ impl Entity for Zones {
             version: z.version.to_string(),
         }
     }
-    async fn load(state: &AppState, id: i64) -> Result<Option<Zone>, StoreError> {
-        territory::get_zone(&state.db, id).await
-    }
-    async fn create(state: &AppState, actor: &Actor, input: &ZoneInput) -> Result<i64, StoreError> {
-        territory::create_zone(&state.db, actor, input).await
-    }
-    async fn update(
-        state: &AppState,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        input: &ZoneInput,
-    ) -> Result<(), StoreError> {
-        territory::update_zone(&state.db, actor, id, version, input).await
-    }
-    fn zone_of(z: &Zone) -> Option<i64> {
-        Some(z.id)
-    }
-    fn edit_action(_: &Ctx, z: &Zone) -> Action {
-        Action::Administer { zone_id: z.id }
-    }
     fn title(z: &Zone) -> String {
         z.name.clone()
-    }
-    fn active(z: &Zone) -> bool {
-        z.active
-    }
-    fn label(z: &Zone) -> String {
-        format!("la zona «{}»", z.name)
     }
     fn intro(z: Option<&Zone>) -> String {
         match z {

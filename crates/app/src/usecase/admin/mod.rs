@@ -1,0 +1,180 @@
+//! Administration: the territory frame, organisations, units, users and the
+//! controlled vocabularies. Every administered record is created, edited and
+//! (de)activated the same way, by the planning office of its zone; a record
+//! type says how it is stored in [`Administered`] and the functions here do
+//! the rest: who may, which zone, duplicate names, concurrency, audit.
+
+pub mod organisations;
+pub mod territory;
+pub mod users;
+pub mod vocabularies;
+
+pub use organisations::{Organisations, Units};
+pub use territory::{Municipalities, Regions, Zones};
+pub use users::Users;
+
+use super::{Caller, Error, Input};
+use std::future::Future;
+use zona_core::authz::Action;
+use zona_core::FieldErrors;
+use zona_store::territory::{self as store_territory, Deactivatable};
+use zona_store::{Actor, Db, StoreError};
+
+/// How one kind of administered record is read and stored.
+pub trait Administered: Send + Sync + 'static {
+    type Record: Send + Sync;
+    type Input: Send + Sync;
+    /// Which table (de)activation writes.
+    const KIND: Deactivatable;
+    /// Audit entity code.
+    const ENTITY: &'static str;
+    /// What to say, by field, when another record already has the value.
+    const DUPLICATES: &'static [(&'static str, &'static str)];
+
+    fn load(
+        db: &Db,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<Self::Record>, StoreError>> + Send;
+    fn create(
+        db: &Db,
+        actor: &Actor,
+        input: &Self::Input,
+    ) -> impl Future<Output = Result<i64, Error>> + Send;
+    fn update(
+        db: &Db,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &Self::Input,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
+    /// Checks against the database that the input only points at records of
+    /// the caller's zone (a unit's organisation, a user's body).
+    fn check(
+        _db: &Db,
+        _zone_id: i64,
+        _input: &Self::Input,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        async { Ok(()) }
+    }
+
+    /// The zone a record belongs to; `None` for records above zones (regions).
+    fn zone_of(r: &Self::Record) -> Option<i64>;
+    fn active(r: &Self::Record) -> bool;
+    /// `l'ente «Comune di Livorno»`: how confirmations and messages name it.
+    fn label(r: &Self::Record) -> String;
+    /// Who may edit this record: the planning office of its zone, or of the
+    /// caller's zone for records above zones.
+    fn edit_action(zone_id: Option<i64>, r: &Self::Record) -> Action {
+        Action::Administer {
+            zone_id: Self::zone_of(r).or(zone_id).unwrap_or(-1),
+        }
+    }
+    /// Refuses deactivating a record this caller must keep (their own
+    /// account); the message is Italian.
+    fn may_deactivate(_caller: &Caller, _r: &Self::Record) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// A unique index's refusal with the record type's own message.
+pub fn duplicate<A: Administered>(e: StoreError) -> Error {
+    match e {
+        StoreError::Duplicate { field } => {
+            let message = A::DUPLICATES
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, m)| *m)
+                .unwrap_or("Esiste già un elemento con questo valore.");
+            let mut errors = FieldErrors::new();
+            errors.add(field, message);
+            Error::Invalid(errors)
+        }
+        other => other.into(),
+    }
+}
+
+/// The office of the caller's zone.
+pub fn office(caller: &Caller) -> Result<i64, Error> {
+    let zone_id = caller.zone()?;
+    caller.require(Action::Administer { zone_id })?;
+    Ok(zone_id)
+}
+
+/// A record for a signed-in person of its zone (any record above zones).
+pub async fn read<A: Administered>(db: &Db, caller: &Caller, id: i64) -> Result<A::Record, Error> {
+    caller.zone()?;
+    let r = A::load(db, id).await?.ok_or(Error::NotFound)?;
+    if let Some(z) = A::zone_of(&r) {
+        caller.same_zone(z)?;
+    }
+    Ok(r)
+}
+
+/// A record its caller may edit.
+pub async fn open<A: Administered>(db: &Db, caller: &Caller, id: i64) -> Result<A::Record, Error> {
+    let r = read::<A>(db, caller, id).await?;
+    caller.require(A::edit_action(caller.zone_id, &r))?;
+    Ok(r)
+}
+
+/// Creates a record in the caller's zone; returns its id.
+pub async fn create<A: Administered>(
+    db: &Db,
+    caller: &Caller,
+    input: Input<A::Input>,
+) -> Result<i64, Error> {
+    let zone_id = office(caller)?;
+    let input = input?;
+    A::check(db, zone_id, &input).await?;
+    A::create(db, &caller.actor, &input).await
+}
+
+/// Saves a record from the version the caller saw.
+pub async fn update<A: Administered>(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    version: i64,
+    input: Input<A::Input>,
+) -> Result<(), Error> {
+    let zone_id = caller.zone()?;
+    open::<A>(db, caller, id).await?;
+    let input = input?;
+    A::check(db, zone_id, &input).await?;
+    A::update(db, &caller.actor, id, version, &input).await
+}
+
+/// A record about to be deactivated or reactivated, for its confirmation.
+pub async fn open_toggle<A: Administered>(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<A::Record, Error> {
+    office(caller)?;
+    open::<A>(db, caller, id).await
+}
+
+/// Deactivates an active record, reactivates an inactive one; returns the
+/// record as it was.
+pub async fn toggle<A: Administered>(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<A::Record, Error> {
+    let r = open_toggle::<A>(db, caller, id).await?;
+    let active = A::active(&r);
+    if active {
+        A::may_deactivate(caller, &r)?;
+    }
+    store_territory::set_active(
+        db,
+        &caller.actor,
+        A::KIND,
+        id,
+        !active,
+        A::zone_of(&r),
+        &A::label(&r),
+    )
+    .await?;
+    Ok(r)
+}

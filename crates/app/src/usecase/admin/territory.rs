@@ -1,0 +1,167 @@
+//! The territory frame: regions, zones, municipalities and their resident
+//! population by year.
+
+use super::{duplicate, office, read, Administered};
+use crate::usecase::{Caller, Error, Input};
+use zona_core::authz::Action;
+use zona_store::audit::entity;
+use zona_store::territory::{
+    self, Deactivatable, Municipality, MunicipalityInput, Population, Region, RegionInput, Zone,
+    ZoneInput,
+};
+use zona_store::{Actor, Db, StoreError};
+
+pub struct Regions;
+
+impl Administered for Regions {
+    type Record = Region;
+    type Input = RegionInput;
+    const KIND: Deactivatable = Deactivatable::Region;
+    const ENTITY: &'static str = entity::REGION;
+    const DUPLICATES: &'static [(&'static str, &'static str)] = &[
+        ("code", "Esiste già una regione con questo codice."),
+        ("name", "Esiste già una regione con questo nome."),
+    ];
+
+    async fn load(db: &Db, id: i64) -> Result<Option<Region>, StoreError> {
+        territory::get_region(db, id).await
+    }
+    async fn create(db: &Db, actor: &Actor, input: &RegionInput) -> Result<i64, Error> {
+        territory::create_region(db, actor, input)
+            .await
+            .map_err(duplicate::<Self>)
+    }
+    async fn update(
+        db: &Db,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &RegionInput,
+    ) -> Result<(), Error> {
+        territory::update_region(db, actor, id, version, input)
+            .await
+            .map_err(duplicate::<Self>)
+    }
+    fn zone_of(_: &Region) -> Option<i64> {
+        None
+    }
+    fn active(r: &Region) -> bool {
+        r.active
+    }
+    fn label(r: &Region) -> String {
+        format!("la regione «{}»", r.name)
+    }
+}
+
+pub struct Zones;
+
+impl Administered for Zones {
+    type Record = Zone;
+    type Input = ZoneInput;
+    const KIND: Deactivatable = Deactivatable::Zone;
+    const ENTITY: &'static str = entity::ZONE;
+    const DUPLICATES: &'static [(&'static str, &'static str)] = &[
+        ("code", "Esiste già una zona con questo codice."),
+        ("name", "Esiste già una zona con questo nome."),
+    ];
+
+    async fn load(db: &Db, id: i64) -> Result<Option<Zone>, StoreError> {
+        territory::get_zone(db, id).await
+    }
+    async fn create(db: &Db, actor: &Actor, input: &ZoneInput) -> Result<i64, Error> {
+        territory::create_zone(db, actor, input)
+            .await
+            .map_err(duplicate::<Self>)
+    }
+    async fn update(
+        db: &Db,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &ZoneInput,
+    ) -> Result<(), Error> {
+        territory::update_zone(db, actor, id, version, input)
+            .await
+            .map_err(duplicate::<Self>)
+    }
+    fn zone_of(z: &Zone) -> Option<i64> {
+        Some(z.id)
+    }
+    /// Each office edits its own zone only.
+    fn edit_action(_: Option<i64>, z: &Zone) -> Action {
+        Action::Administer { zone_id: z.id }
+    }
+    fn active(z: &Zone) -> bool {
+        z.active
+    }
+    fn label(z: &Zone) -> String {
+        format!("la zona «{}»", z.name)
+    }
+}
+
+pub struct Municipalities;
+
+impl Administered for Municipalities {
+    type Record = Municipality;
+    type Input = MunicipalityInput;
+    const KIND: Deactivatable = Deactivatable::Municipality;
+    const ENTITY: &'static str = entity::MUNICIPALITY;
+    const DUPLICATES: &'static [(&'static str, &'static str)] = &[
+        (
+            "istat_code",
+            "Esiste già un comune con questo codice ISTAT.",
+        ),
+        ("name", "Esiste già un comune con questo nome nella zona."),
+    ];
+
+    async fn load(db: &Db, id: i64) -> Result<Option<Municipality>, StoreError> {
+        territory::get_municipality(db, id).await
+    }
+    async fn create(db: &Db, actor: &Actor, input: &MunicipalityInput) -> Result<i64, Error> {
+        territory::create_municipality(db, actor, input)
+            .await
+            .map_err(duplicate::<Self>)
+    }
+    async fn update(
+        db: &Db,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &MunicipalityInput,
+    ) -> Result<(), Error> {
+        territory::update_municipality(db, actor, id, version, input)
+            .await
+            .map_err(duplicate::<Self>)
+    }
+    async fn check(_: &Db, zone_id: i64, input: &MunicipalityInput) -> Result<(), Error> {
+        if input.zone_id == zone_id {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+    fn zone_of(m: &Municipality) -> Option<i64> {
+        Some(m.zone_id)
+    }
+    fn active(m: &Municipality) -> bool {
+        m.active
+    }
+    fn label(m: &Municipality) -> String {
+        format!("il comune «{}»", m.name)
+    }
+}
+
+/// Records (or corrects) a municipality's resident population at 31
+/// December of a year.
+pub async fn set_population(
+    db: &Db,
+    caller: &Caller,
+    municipality_id: i64,
+    input: Input<Population>,
+) -> Result<(), Error> {
+    office(caller)?;
+    read::<Municipalities>(db, caller, municipality_id).await?;
+    let p = input?;
+    territory::set_population(db, &caller.actor, municipality_id, &p).await?;
+    Ok(())
+}
