@@ -171,12 +171,9 @@ pub fn check_codes(found: &[(CodeKind, String)]) -> Result<Vec<AgreementCode>, S
             CodeKind::Cup => check_cup(code)?,
             CodeKind::Cig => check_cig(code)?,
         };
-        if !out
-            .iter()
-            .any(|x| x.kind == kind.code() && x.code == c.code())
-        {
+        if !out.iter().any(|x| x.kind == *kind && x.code == c.code()) {
             out.push(AgreementCode {
-                kind: kind.code().to_string(),
+                kind: *kind,
                 code: c.code().to_string(),
                 warning: c.warning().map(str::to_string),
             });

@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use zona_core::calendar::Deadline;
-use zona_core::coprogramming::AdmissionDecision;
+use zona_core::coprogramming::{AdmissionDecision, ReportStatus};
 use zona_core::format::date;
 use zona_store::participation::{self as store, Procedure};
 use zona_store::Db;
@@ -26,8 +26,8 @@ pub async fn report_data(db: &Db, p: &Procedure, zone_name: &str) -> Result<Valu
         .map(|a| a.organisation_name.clone())
         .collect();
     participants.extend(attendance.iter().map(|a| a.who()).filter(|w| !w.is_empty()));
-    let status = match (p.report_status.as_deref(), p.report_approved_on) {
-        (Some("approved"), Some(d)) => format!("Approvata il {}", date(d)),
+    let status = match (p.report_status, p.report_approved_on) {
+        (ReportStatus::Approved, Some(d)) => format!("Approvata il {}", date(d)),
         _ => "Bozza".to_string(),
     };
     Ok(json!({

@@ -156,38 +156,19 @@ pub fn check_cig(s: &str) -> Result<CodeCheck, String> {
     })
 }
 
-/// Which code a piece of text carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CodeKind {
-    Cup,
-    Cig,
+labelled_enum! {
+    /// Which code a piece of text carries.
+    CodeKind {
+        Cup = "cup", "CUP";
+        Cig = "cig", "CIG";
+    }
 }
 
 impl CodeKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            CodeKind::Cup => "CUP",
-            CodeKind::Cig => "CIG",
-        }
-    }
     pub fn check(self, s: &str) -> Result<CodeCheck, String> {
         match self {
             CodeKind::Cup => check_cup(s),
             CodeKind::Cig => check_cig(s),
-        }
-    }
-    pub fn from_code(s: &str) -> Option<CodeKind> {
-        match s {
-            "cup" => Some(CodeKind::Cup),
-            "cig" => Some(CodeKind::Cig),
-            _ => None,
-        }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            CodeKind::Cup => "cup",
-            CodeKind::Cig => "cig",
         }
     }
 }

@@ -39,7 +39,8 @@ pub struct AgreementInput {
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, sqlx::FromRow)]
 pub struct AgreementCode {
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: zona_core::codesign::CodeKind,
     pub code: String,
     pub warning: Option<String>,
 }
@@ -88,7 +89,8 @@ pub struct PartnerRow {
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct CodeRow {
     pub agreement_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: zona_core::codesign::CodeKind,
     pub code: String,
     pub warning: Option<String>,
 }
@@ -131,10 +133,10 @@ impl Agreement {
         self.row.resources_cents.map(Cents)
     }
     pub fn cups(&self) -> impl Iterator<Item = &CodeRow> {
-        self.codes.iter().filter(|c| c.kind == CodeKind::Cup.code())
+        self.codes.iter().filter(|c| c.kind == CodeKind::Cup)
     }
     pub fn cigs(&self) -> impl Iterator<Item = &CodeRow> {
-        self.codes.iter().filter(|c| c.kind == CodeKind::Cig.code())
+        self.codes.iter().filter(|c| c.kind == CodeKind::Cig)
     }
     /// The partners column, one item per line: the bodies as written, then
     /// the notes; a note that is not one of the generic words ("ETS", "Da
@@ -199,7 +201,7 @@ impl Agreement {
                 .codes
                 .iter()
                 .map(|c| AgreementCode {
-                    kind: c.kind.clone(),
+                    kind: c.kind,
                     code: c.code.clone(),
                     warning: c.warning.clone(),
                 })
@@ -239,7 +241,7 @@ macro_rules! write_agreement_children {
             )
             .bind(id)
             .bind(i as i64 + 1)
-            .bind(&c.kind)
+            .bind(c.kind.code())
             .bind(&c.code)
             .bind(&c.warning)
             .execute(&mut *$tx)

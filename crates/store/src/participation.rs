@@ -441,7 +441,8 @@ pub struct Procedure {
     pub notice_opens: Option<Date>,
     pub notice_closes: Option<Date>,
     pub report_text: Option<String>,
-    pub report_status: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub report_status: zona_core::coprogramming::ReportStatus,
     pub report_approved_on: Option<Date>,
     pub version: i64,
     /// The day the notice became public: in zona, or earlier outside it.
@@ -496,7 +497,7 @@ impl Procedure {
         zona_core::coprogramming::StageFacts {
             initiated: self.act_date.is_some(),
             notice: self.notice(),
-            report_approved: self.report_status.as_deref() == Some("approved"),
+            report_approved: self.report_status == zona_core::coprogramming::ReportStatus::Approved,
         }
     }
 }
@@ -504,7 +505,8 @@ impl Procedure {
 const PROCEDURE_SELECT: &str =
     "SELECT id, zone_id, subject, health_plan_id, act_issuer, act_number, \
      act_date, strategic_lines, notice_purpose, notice_subject, notice_requirements, notice_terms, \
-     notice_participation, notice_opens, notice_closes, report_text, report_status, \
+     notice_participation, notice_opens, notice_closes, report_text, \
+     COALESCE(report_status, 'none') AS report_status, \
      report_approved_on, version, notice_published_on, notice_external_ref, notice_external_on, \
      notice_runs_to FROM coprogramming_procedures";
 

@@ -125,6 +125,11 @@ async fn the_houses_and_their_services_match_seed_000_cell_by_cell() {
         assert_eq!(page.status, StatusCode::OK);
         assert_eq!(page.body.matches(">×<").count(), 9 * 7 + 2 * 5 + 3 + 6 + 5);
         assert!(!page.body.contains("type=\"checkbox\""));
+        // A kind of facility the address names wrongly is refused, not
+        // replaced by the Case della Comunità.
+        let unknown = app.get("/servizi/matrice?tipo=ospedale").await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+        assert!(unknown.body.contains("Tipo di struttura non valido."));
 
         // Beds: 60 intermediate care (20 + 40) and 34 low care.
         let overview = flat(&app.get("/servizi").await.body);

@@ -8,7 +8,7 @@ use super::{crumbs, usecase, Failed, Viewer};
 use askama::Template;
 use axum::extract::{Path, State};
 use time::{Date, Duration};
-use zona_core::coprogramming::{self as rules, Stage};
+use zona_core::coprogramming::{self as rules, ReportStatus, Stage};
 use zona_core::format;
 use zona_store::participation::{self as store, Application, Contribution, Procedure};
 
@@ -180,7 +180,7 @@ pub async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_
         let (v, e) = form_of(failed, "contributo", &none);
         contribution_fields(&choices, office, v, &e)
     });
-    let report_open = p.report_status.as_deref() != Some("approved");
+    let report_open = p.report_status != ReportStatus::Approved;
     let page = DetailPage {
         page: crumbs(ctx, p.subject.clone()),
         stage: stage.label(),

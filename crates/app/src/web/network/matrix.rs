@@ -21,10 +21,18 @@ struct MatrixPage {
     error: Option<String>,
 }
 
-fn matrix_kind(q: &HashMap<String, String>) -> FacilityKind {
-    q.get("tipo")
-        .and_then(|k| FacilityKind::from_code(k))
-        .unwrap_or(FacilityKind::CommunityHouse)
+/// The kind of facility a grid shows: Case della Comunità unless the
+/// address asks for another; an unknown kind is refused, not replaced.
+fn matrix_kind(q: &HashMap<String, String>) -> Result<FacilityKind, AppError> {
+    kind_or_default(q.get("tipo").map(String::as_str))
+}
+
+fn kind_or_default(kind: Option<&str>) -> Result<FacilityKind, AppError> {
+    match kind.map(str::trim).filter(|k| !k.is_empty()) {
+        None => Ok(FacilityKind::CommunityHouse),
+        Some(k) => FacilityKind::from_code(k)
+            .ok_or_else(|| AppError::BadRequest("Tipo di struttura non valido.".into())),
+    }
 }
 
 /// Why a grid was not saved.
@@ -83,7 +91,7 @@ pub(super) async fn matrix(
 ) -> PageResult {
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::ReadInternal { zone_id })?;
-    matrix_page(&state, &ctx, zone_id, matrix_kind(&q), None).await
+    matrix_page(&state, &ctx, zone_id, matrix_kind(&q)?, None).await
 }
 
 /// The grid as sent: the kind of facility shown; every column shown
@@ -142,7 +150,7 @@ pub(super) async fn save_matrix(
     let caller = ctx.caller();
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::Administer { zone_id })?;
-    let kind = FacilityKind::from_code(form.kind.trim()).unwrap_or(FacilityKind::CommunityHouse);
+    let kind = kind_or_default(Some(&form.kind))?;
     let known: HashMap<String, String> = nw::service_terms(&state.db).await?.into_iter().collect();
     let grid = form.read()?;
     let refused = match usecase::set_services(&state.db, &caller, &grid, &known).await {
@@ -221,7 +229,7 @@ pub(super) async fn export_matrix(
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::ReadInternal { zone_id })?;
     let all = store::list_facilities(&state.db, zone_id).await?;
-    let cols = nw::matrix_facilities(&all, matrix_kind(&q));
+    let cols = nw::matrix_facilities(&all, matrix_kind(&q)?);
     let table = nw::matrix_table(&cols, &nw::service_terms(&state.db).await?);
     let mut widths = vec![4];
     widths.extend(std::iter::repeat_n(2, cols.len()));
