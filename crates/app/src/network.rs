@@ -344,7 +344,7 @@ pub async fn zone_residents(db: &Db, zone_id: i64) -> Result<(Vec<Resident>, Str
                 residents.push(Resident {
                     name: m.name.clone(),
                     population: p.max(0) as u64,
-                    inner_area: m.inner_area(),
+                    inner_area: m.inner_area,
                 });
             }
             _ => parts.push(format!("{}: popolazione non registrata", m.name)),

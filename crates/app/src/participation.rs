@@ -27,7 +27,7 @@ pub async fn report_data(db: &Db, p: &Procedure, zone_name: &str) -> Result<Valu
         .collect();
     participants.extend(attendance.iter().map(|a| a.who()).filter(|w| !w.is_empty()));
     let status = match (p.report_status, p.report_approved_on) {
-        (ReportStatus::Approved, Some(d)) => format!("Approvata il {}", date(d)),
+        (Some(ReportStatus::Approved), Some(d)) => format!("Approvata il {}", date(d)),
         _ => "Bozza".to_string(),
     };
     Ok(json!({

@@ -78,6 +78,8 @@ impl TryFrom<String> for PatronDay {
     }
 }
 
+crate::text_column!(PatronDay);
+
 impl std::fmt::Display for PatronDay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:02}/{:02}", self.day, u8::from(self.month))

@@ -54,11 +54,8 @@ labelled_enum! {
 }
 
 labelled_enum! {
-    /// The final report on the path (*relazione conclusiva*). The database
-    /// keeps no status for a report not yet written; the store reads that
-    /// as `none`.
+    /// The final report on the path (*relazione conclusiva*), once written.
     ReportStatus {
-        NotWritten = "none", "Non redatta";
         Draft = "draft", "Bozza";
         Approved = "approved", "Approvata";
     }

@@ -8,6 +8,45 @@
 // The SOC26 JSON rendering is one large `json!` literal.
 #![recursion_limit = "256"]
 
+/// A value type stored as text: with the `sqlx` feature (which the store
+/// turns on) it reads straight from a text column of either database, so a
+/// nullable column reads as `Option<T>`. A stored text that names no value
+/// is an error when the row is read, never a silent default. Nothing here
+/// touches a database: it only says how the text becomes the type.
+#[cfg(feature = "sqlx")]
+macro_rules! text_column {
+    ($t:ty) => {
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $t
+        where
+            String: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <String as sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <String as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $t
+        where
+            String: sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: <DB as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <String as sqlx::Decode<'r, DB>>::decode(value)?;
+                <$t>::try_from(text).map_err(|e| e.to_string().into())
+            }
+        }
+    };
+}
+#[cfg(not(feature = "sqlx"))]
+macro_rules! text_column {
+    ($t:ty) => {};
+}
+pub(crate) use text_column;
+
 pub mod attachment;
 pub mod authn;
 pub mod authz;

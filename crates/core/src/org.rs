@@ -89,6 +89,8 @@ macro_rules! labelled_enum {
                 f.write_str(self.label())
             }
         }
+
+        $crate::text_column!($name);
     };
 }
 pub(crate) use labelled_enum;

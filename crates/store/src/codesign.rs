@@ -39,7 +39,6 @@ pub struct AgreementInput {
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, sqlx::FromRow)]
 pub struct AgreementCode {
-    #[sqlx(try_from = "String")]
     pub kind: zona_core::codesign::CodeKind,
     pub code: String,
     pub warning: Option<String>,
@@ -56,13 +55,11 @@ pub struct AgreementRow {
     pub id: i64,
     pub zone_id: i64,
     pub position: i64,
-    #[sqlx(try_from = "String")]
     pub holder_kind: HolderKind,
     pub holder_organisation_id: Option<i64>,
     pub holder_text: String,
     pub subject: String,
     pub local_code: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: AgreementStatus,
     pub status_note: Option<String>,
     pub period_text: Option<String>,
@@ -82,14 +79,12 @@ pub struct PartnerRow {
     pub organisation_id: i64,
     pub written_name: String,
     pub organisation_name: String,
-    #[sqlx(try_from = "String")]
     pub organisation_kind: zona_core::org::OrganisationKind,
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct CodeRow {
     pub agreement_id: i64,
-    #[sqlx(try_from = "String")]
     pub kind: zona_core::codesign::CodeKind,
     pub code: String,
     pub warning: Option<String>,

@@ -50,7 +50,6 @@ pub struct FacilityRow {
     pub id: i64,
     pub zone_id: i64,
     pub position: i64,
-    #[sqlx(try_from = "String")]
     pub kind: FacilityKind,
     pub name: String,
     pub hub_spoke: Option<String>,
@@ -59,7 +58,6 @@ pub struct FacilityRow {
     pub address: Option<String>,
     pub municipality_id: Option<i64>,
     pub municipality_name: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: FacilityStatus,
     pub focus: Option<String>,
     pub users_min: Option<i64>,
@@ -79,7 +77,6 @@ pub struct FacilityRow {
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 struct BedsRow {
     facility_id: i64,
-    #[sqlx(try_from = "String")]
     care_level: CareLevel,
     beds: i64,
     note: Option<String>,
@@ -484,7 +481,6 @@ pub async fn set_services(
 struct StandardRow {
     code: String,
     label: String,
-    #[sqlx(try_from = "String")]
     measure: Measure,
     min_amount: i64,
     min_per: i64,
@@ -492,7 +488,6 @@ struct StandardRow {
     max_per: Option<i64>,
     source: String,
     version: i64,
-    #[sqlx(try_from = "String")]
     unit: Unit,
     inner_amount: Option<i64>,
     inner_per: Option<i64>,

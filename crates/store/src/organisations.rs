@@ -14,7 +14,6 @@ use time::OffsetDateTime;
 pub struct Organisation {
     pub id: i64,
     pub zone_id: i64,
-    #[sqlx(try_from = "String")]
     pub kind: zona_core::org::OrganisationKind,
     pub name: String,
     pub tax_code: Option<String>,
@@ -172,7 +171,6 @@ pub struct Unit {
     pub id: i64,
     pub organisation_id: i64,
     pub organisation_name: String,
-    #[sqlx(try_from = "String")]
     pub organisation_kind: zona_core::org::OrganisationKind,
     pub zone_id: i64,
     pub name: String,

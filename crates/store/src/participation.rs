@@ -79,7 +79,6 @@ pub struct MeetingInput {
 pub struct Meeting {
     pub id: i64,
     pub zone_id: i64,
-    #[sqlx(try_from = "String")]
     pub kind: MeetingKind,
     pub group_id: Option<i64>,
     pub group_name: Option<String>,
@@ -441,8 +440,7 @@ pub struct Procedure {
     pub notice_opens: Option<Date>,
     pub notice_closes: Option<Date>,
     pub report_text: Option<String>,
-    #[sqlx(try_from = "String")]
-    pub report_status: zona_core::coprogramming::ReportStatus,
+    pub report_status: Option<zona_core::coprogramming::ReportStatus>,
     pub report_approved_on: Option<Date>,
     pub version: i64,
     /// The day the notice became public: in zona, or earlier outside it.
@@ -497,7 +495,8 @@ impl Procedure {
         zona_core::coprogramming::StageFacts {
             initiated: self.act_date.is_some(),
             notice: self.notice(),
-            report_approved: self.report_status == zona_core::coprogramming::ReportStatus::Approved,
+            report_approved: self.report_status
+                == Some(zona_core::coprogramming::ReportStatus::Approved),
         }
     }
 }
@@ -505,8 +504,7 @@ impl Procedure {
 const PROCEDURE_SELECT: &str =
     "SELECT id, zone_id, subject, health_plan_id, act_issuer, act_number, \
      act_date, strategic_lines, notice_purpose, notice_subject, notice_requirements, notice_terms, \
-     notice_participation, notice_opens, notice_closes, report_text, \
-     COALESCE(report_status, 'none') AS report_status, \
+     notice_participation, notice_opens, notice_closes, report_text, report_status, \
      report_approved_on, version, notice_published_on, notice_external_ref, notice_external_on, \
      notice_runs_to FROM coprogramming_procedures";
 
@@ -781,13 +779,11 @@ pub struct Application {
     pub procedure_id: i64,
     pub organisation_id: i64,
     pub organisation_name: String,
-    #[sqlx(try_from = "String")]
     pub applicant_kind: ApplicantKind,
     pub justification: Option<String>,
     pub contact_name: String,
     pub contact_email: String,
     pub tables: Option<String>,
-    #[sqlx(try_from = "String")]
     pub decision: AdmissionDecision,
     pub decision_reason: Option<String>,
     pub submitted_on: Date,
@@ -963,7 +959,6 @@ pub struct Contribution {
     pub meeting_on: Option<Date>,
     pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
-    #[sqlx(try_from = "String")]
     pub kind: ContributionKind,
     pub content: String,
     pub version: i64,

@@ -144,7 +144,6 @@ pub struct HealthPlanDetail {
     pub title: String,
     pub period_start: i64,
     pub period_end: i64,
-    #[sqlx(try_from = "String")]
     pub status: HealthPlanStatus,
     pub regional_plan_id: Option<i64>,
     pub health_profile: Option<String>,

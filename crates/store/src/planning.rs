@@ -148,7 +148,6 @@ pub async fn add_programme(
 pub struct AnnualPlanSummary {
     pub id: i64,
     pub year: i64,
-    #[sqlx(try_from = "String")]
     pub status: zona_core::planning::PlanStatus,
     pub health_plan_title: String,
     pub objectives: i64,

@@ -146,7 +146,6 @@ pub struct ProjectRow {
     pub cup_warning: Option<String>,
     pub responsible_organisation_id: Option<i64>,
     pub responsible_name: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: ProjectStatus,
     pub published: bool,
     pub version: i64,

@@ -26,7 +26,6 @@ pub struct SheetRow {
     pub programme_id: i64,
     pub code: String,
     pub demo: bool,
-    #[sqlx(try_from = "String")]
     pub status: SheetStatus,
     pub review_comment: Option<String>,
     pub progress: Option<i64>,
@@ -37,7 +36,6 @@ pub struct SheetRow {
     pub updated_at: time::OffsetDateTime,
     pub year: i64,
     pub zone_id: i64,
-    #[sqlx(try_from = "String")]
     pub plan_status: PlanStatus,
     pub programme: String,
     pub objective_id: i64,
@@ -375,7 +373,6 @@ pub struct ActInput {
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct PlanAct {
     pub id: i64,
-    #[sqlx(try_from = "String")]
     pub kind: ActKind,
     pub issuer: String,
     pub number: String,
@@ -587,7 +584,6 @@ pub struct PlanInfo {
     pub id: i64,
     pub zone_id: i64,
     pub year: i64,
-    #[sqlx(try_from = "String")]
     pub status: PlanStatus,
     pub health_plan_id: i64,
     pub approved_at: Option<time::OffsetDateTime>,
@@ -716,7 +712,6 @@ pub struct SheetSummary {
     pub unit_id: Option<i64>,
     pub unit_name: Option<String>,
     pub organisation_name: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: SheetStatus,
     pub progress: Option<i64>,
     pub total_cents: i64,

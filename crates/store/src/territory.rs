@@ -356,23 +356,9 @@ pub struct Municipality {
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     /// The national inner-areas class (SNAI code A–F), when recorded.
-    pub inner_area: Option<String>,
-    /// The patron saint's day, "dd/mm", when recorded.
-    pub patron_day: Option<String>,
-}
-
-impl Municipality {
-    /// The stored patron day; one that no longer reads is treated as absent.
-    pub fn patron_day(&self) -> Option<PatronDay> {
-        self.patron_day
-            .as_deref()
-            .and_then(|d| PatronDay::parse_it(d).ok())
-    }
-    pub fn inner_area(&self) -> Option<InnerAreaClass> {
-        self.inner_area
-            .as_deref()
-            .and_then(InnerAreaClass::from_code)
-    }
+    pub inner_area: Option<InnerAreaClass>,
+    /// The patron saint's day, stored "dd/mm", when recorded.
+    pub patron_day: Option<PatronDay>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -462,8 +448,8 @@ fn municipality_snapshot(m: &Municipality) -> MunicipalityInput {
         zone_id: m.zone_id,
         istat_code: m.istat_code.clone(),
         name: m.name.clone(),
-        inner_area: m.inner_area(),
-        patron_day: m.patron_day(),
+        inner_area: m.inner_area,
+        patron_day: m.patron_day,
     }
 }
 

@@ -260,7 +260,6 @@ pub async fn touch_last_login(db: &Db, user_id: i64) -> Result<()> {
 pub struct UserRole {
     pub id: i64,
     pub user_id: i64,
-    #[sqlx(try_from = "String")]
     pub role: Role,
     pub zone_id: i64,
     pub zone_name: String,

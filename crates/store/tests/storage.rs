@@ -1404,3 +1404,58 @@ async fn failed_logins_of_unknown_names_are_in_no_zone_log() {
         assert_eq!(e.summary.chars().count(), audit::MAX_SUMMARY_CHARS + 1);
     }
 }
+
+/// A stored code that names no value (a class, a day, a kind written by
+/// hand in the database) makes the read fail; it is never shown as absent
+/// or as another value.
+#[tokio::test]
+async fn an_unknown_stored_code_is_an_error_not_a_default() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        let (_, zone) = zone_fixture(db).await;
+        let id = territory::create_municipality(
+            db,
+            &actor(),
+            &MunicipalityInput {
+                zone_id: zone,
+                istat_code: "049002".into(),
+                name: "Capraia Isola".into(),
+                inner_area: None,
+                patron_day: None,
+            },
+        )
+        .await
+        .unwrap();
+        let m = territory::get_municipality(db, id).await.unwrap().unwrap();
+        assert_eq!((m.inner_area, m.patron_day), (None, None));
+        let org = orgs::create_organisation(db, &actor(), &org_input(zone, "Comune di Capraia"))
+            .await
+            .unwrap();
+
+        for (sql, what) in [
+            (
+                "UPDATE municipalities SET inner_area = 'Z'",
+                "InnerAreaClass",
+            ),
+            (
+                "UPDATE municipalities SET inner_area = NULL, patron_day = '31/02'",
+                "31/02",
+            ),
+            ("UPDATE organisations SET kind = 'bank'", "OrganisationKind"),
+        ] {
+            match db {
+                Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+                Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            }
+            .unwrap();
+            let read = if what == "OrganisationKind" {
+                orgs::get_organisation(db, org).await.map(|_| ())
+            } else {
+                territory::get_municipality(db, id).await.map(|_| ())
+            };
+            let e = read.expect_err(sql).to_string();
+            assert!(e.contains(what), "{backend:?}: {e}");
+        }
+    }
+}

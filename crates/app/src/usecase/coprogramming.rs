@@ -490,7 +490,7 @@ pub async fn save_report(
 ) -> Result<(), Error> {
     let (viewer, p) = open(db, caller, id).await?;
     viewer.require_office()?;
-    if p.report_status == ReportStatus::Approved {
+    if p.report_status == Some(ReportStatus::Approved) {
         return Err(Error::Refused("La relazione è già approvata.".into()));
     }
     let (text, checked) = report?;
@@ -521,7 +521,7 @@ pub async fn approve_report(
 ) -> Result<(), Error> {
     let (viewer, p) = open(db, caller, id).await?;
     viewer.require_office()?;
-    if p.report_status != ReportStatus::Draft {
+    if p.report_status != Some(ReportStatus::Draft) {
         return Err(Error::Refused(
             "Salva prima la bozza della relazione: si approva una bozza.".into(),
         ));
@@ -534,7 +534,7 @@ pub async fn approve_report(
 /// The final report may be read by the office and internal readers while
 /// it is a draft; by the bodies, like everyone, once approved.
 pub fn may_read_report(viewer: &Viewer, p: &Procedure) -> bool {
-    !matches!(viewer, Viewer::Body(_)) || p.report_status == ReportStatus::Approved
+    !matches!(viewer, Viewer::Body(_)) || p.report_status == Some(ReportStatus::Approved)
 }
 
 fn invalid(field: &'static str, message: &str) -> Error {

@@ -91,7 +91,7 @@ async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             id: p.id,
             closes: p.notice().map(|(_, c)| format::date(c)).unwrap_or_default(),
             open: rules::stage(p.facts(), today) == Stage::NoticeOpen,
-            report: p.report_status == ReportStatus::Approved,
+            report: p.report_status == Some(ReportStatus::Approved),
             subject: p.subject,
         })
         .collect();
@@ -149,7 +149,7 @@ async fn notice(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
             .iter()
             .map(|m| meeting_row(m, state.today()))
             .collect(),
-        report: p.report_status == ReportStatus::Approved,
+        report: p.report_status == Some(ReportStatus::Approved),
         p,
     }))
 }
@@ -160,7 +160,7 @@ async fn report(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let p = public_procedure(&state, &ctx, id).await?;
-    if p.report_status != ReportStatus::Approved {
+    if p.report_status != Some(ReportStatus::Approved) {
         return Err(AppError::NotFound);
     }
     let zone_name = ctx

@@ -100,8 +100,11 @@ impl Entity for Municipalities {
         MunicipalityForm {
             istat_code: m.istat_code.clone(),
             name: m.name.clone(),
-            inner_area: m.inner_area.clone().unwrap_or_default(),
-            patron_day: m.patron_day.clone().unwrap_or_default(),
+            inner_area: m
+                .inner_area
+                .map(|c| c.code().to_string())
+                .unwrap_or_default(),
+            patron_day: m.patron_day.map(String::from).unwrap_or_default(),
             version: m.version.to_string(),
         }
     }

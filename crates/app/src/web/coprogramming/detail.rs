@@ -180,7 +180,7 @@ pub async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_
         let (v, e) = form_of(failed, "contributo", &none);
         contribution_fields(&choices, office, v, &e)
     });
-    let report_open = p.report_status != ReportStatus::Approved;
+    let report_open = p.report_status != Some(ReportStatus::Approved);
     let page = DetailPage {
         page: crumbs(ctx, p.subject.clone()),
         stage: stage.label(),
