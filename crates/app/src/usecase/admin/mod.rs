@@ -4,11 +4,6 @@
 //! type says how it is stored in [`Administered`] and the functions here do
 //! the rest: who may, which zone, duplicate names, concurrency, audit.
 
-pub mod organisations;
-pub mod territory;
-pub mod users;
-pub mod vocabularies;
-
 pub use organisations::{Organisations, Units};
 pub use territory::{Municipalities, Regions, Zones};
 pub use users::Users;
@@ -75,6 +70,47 @@ pub trait Administered: Send + Sync + 'static {
         Ok(())
     }
 }
+
+/// `load`, `create` and `update` of an [`Administered`] record type through
+/// the store's functions of the same names, with the type's duplicate
+/// messages.
+macro_rules! stored_by {
+    ($get:path, $create:path, $update:path) => {
+        async fn load(db: &Db, id: i64) -> Result<Option<Self::Record>, StoreError> {
+            $get(db, id).await
+        }
+        async fn create(db: &Db, actor: &Actor, input: &Self::Input) -> Result<i64, Error> {
+            $create(db, actor, input)
+                .await
+                .map_err(super::duplicate::<Self>)
+        }
+        async fn update(
+            db: &Db,
+            actor: &Actor,
+            id: i64,
+            version: i64,
+            input: &Self::Input,
+        ) -> Result<(), Error> {
+            $update(db, actor, id, version, input)
+                .await
+                .map_err(super::duplicate::<Self>)
+        }
+    };
+}
+
+/// An input that names its zone must name the caller's.
+fn own_zone(input_zone: i64, zone_id: i64) -> Result<(), Error> {
+    if input_zone == zone_id {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+pub mod organisations;
+pub mod territory;
+pub mod users;
+pub mod vocabularies;
 
 /// A unique index's refusal with the record type's own message.
 pub fn duplicate<A: Administered>(e: StoreError) -> Error {

@@ -1,7 +1,7 @@
 //! Organisations (the health authority, the municipalities, Third Sector
 //! bodies, other public bodies) with their other names, and their units.
 
-use super::{duplicate, office, open, Administered};
+use super::{office, open, own_zone, Administered};
 use crate::codesign::Directory;
 use crate::usecase::{Caller, Error, Input};
 use zona_core::authz::Action;
@@ -25,31 +25,13 @@ impl Administered for Organisations {
         ),
     ];
 
-    async fn load(db: &Db, id: i64) -> Result<Option<Organisation>, StoreError> {
-        orgs::get_organisation(db, id).await
-    }
-    async fn create(db: &Db, actor: &Actor, input: &OrganisationInput) -> Result<i64, Error> {
-        orgs::create_organisation(db, actor, input)
-            .await
-            .map_err(duplicate::<Self>)
-    }
-    async fn update(
-        db: &Db,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        input: &OrganisationInput,
-    ) -> Result<(), Error> {
-        orgs::update_organisation(db, actor, id, version, input)
-            .await
-            .map_err(duplicate::<Self>)
-    }
+    stored_by!(
+        orgs::get_organisation,
+        orgs::create_organisation,
+        orgs::update_organisation
+    );
     async fn check(_: &Db, zone_id: i64, input: &OrganisationInput) -> Result<(), Error> {
-        if input.zone_id == zone_id {
-            Ok(())
-        } else {
-            Err(Error::Forbidden)
-        }
+        own_zone(input.zone_id, zone_id)
     }
     fn zone_of(o: &Organisation) -> Option<i64> {
         Some(o.zone_id)
@@ -166,25 +148,7 @@ impl Administered for Units {
     const DUPLICATES: &'static [(&'static str, &'static str)] =
         &[("name", "Questo ente ha già un'unità con questo nome.")];
 
-    async fn load(db: &Db, id: i64) -> Result<Option<Unit>, StoreError> {
-        orgs::get_unit(db, id).await
-    }
-    async fn create(db: &Db, actor: &Actor, input: &UnitInput) -> Result<i64, Error> {
-        orgs::create_unit(db, actor, input)
-            .await
-            .map_err(duplicate::<Self>)
-    }
-    async fn update(
-        db: &Db,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        input: &UnitInput,
-    ) -> Result<(), Error> {
-        orgs::update_unit(db, actor, id, version, input)
-            .await
-            .map_err(duplicate::<Self>)
-    }
+    stored_by!(orgs::get_unit, orgs::create_unit, orgs::update_unit);
     /// A unit belongs to an organisation of the zone.
     async fn check(db: &Db, zone_id: i64, input: &UnitInput) -> Result<(), Error> {
         let ok = orgs::get_organisation(db, input.organisation_id)

@@ -1,7 +1,7 @@
 //! The territory frame: regions, zones, municipalities and their resident
 //! population by year.
 
-use super::{duplicate, office, read, Administered};
+use super::{office, own_zone, read, Administered};
 use crate::usecase::{Caller, Error, Input};
 use zona_core::authz::Action;
 use zona_store::audit::entity;
@@ -23,25 +23,11 @@ impl Administered for Regions {
         ("name", "Esiste già una regione con questo nome."),
     ];
 
-    async fn load(db: &Db, id: i64) -> Result<Option<Region>, StoreError> {
-        territory::get_region(db, id).await
-    }
-    async fn create(db: &Db, actor: &Actor, input: &RegionInput) -> Result<i64, Error> {
-        territory::create_region(db, actor, input)
-            .await
-            .map_err(duplicate::<Self>)
-    }
-    async fn update(
-        db: &Db,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        input: &RegionInput,
-    ) -> Result<(), Error> {
-        territory::update_region(db, actor, id, version, input)
-            .await
-            .map_err(duplicate::<Self>)
-    }
+    stored_by!(
+        territory::get_region,
+        territory::create_region,
+        territory::update_region
+    );
     fn zone_of(_: &Region) -> Option<i64> {
         None
     }
@@ -65,25 +51,11 @@ impl Administered for Zones {
         ("name", "Esiste già una zona con questo nome."),
     ];
 
-    async fn load(db: &Db, id: i64) -> Result<Option<Zone>, StoreError> {
-        territory::get_zone(db, id).await
-    }
-    async fn create(db: &Db, actor: &Actor, input: &ZoneInput) -> Result<i64, Error> {
-        territory::create_zone(db, actor, input)
-            .await
-            .map_err(duplicate::<Self>)
-    }
-    async fn update(
-        db: &Db,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        input: &ZoneInput,
-    ) -> Result<(), Error> {
-        territory::update_zone(db, actor, id, version, input)
-            .await
-            .map_err(duplicate::<Self>)
-    }
+    stored_by!(
+        territory::get_zone,
+        territory::create_zone,
+        territory::update_zone
+    );
     fn zone_of(z: &Zone) -> Option<i64> {
         Some(z.id)
     }
@@ -114,31 +86,13 @@ impl Administered for Municipalities {
         ("name", "Esiste già un comune con questo nome nella zona."),
     ];
 
-    async fn load(db: &Db, id: i64) -> Result<Option<Municipality>, StoreError> {
-        territory::get_municipality(db, id).await
-    }
-    async fn create(db: &Db, actor: &Actor, input: &MunicipalityInput) -> Result<i64, Error> {
-        territory::create_municipality(db, actor, input)
-            .await
-            .map_err(duplicate::<Self>)
-    }
-    async fn update(
-        db: &Db,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        input: &MunicipalityInput,
-    ) -> Result<(), Error> {
-        territory::update_municipality(db, actor, id, version, input)
-            .await
-            .map_err(duplicate::<Self>)
-    }
+    stored_by!(
+        territory::get_municipality,
+        territory::create_municipality,
+        territory::update_municipality
+    );
     async fn check(_: &Db, zone_id: i64, input: &MunicipalityInput) -> Result<(), Error> {
-        if input.zone_id == zone_id {
-            Ok(())
-        } else {
-            Err(Error::Forbidden)
-        }
+        own_zone(input.zone_id, zone_id)
     }
     fn zone_of(m: &Municipality) -> Option<i64> {
         Some(m.zone_id)
