@@ -235,205 +235,163 @@ pub fn role_labels(codes: Option<&str>) -> String {
         .join(", ")
 }
 
+/// A column of an exported list and the cell it takes from one record.
+type Field<R> = (&'static str, &'static str, ColumnKind, fn(&R) -> Cell);
+
+/// A table of records. Each column is written with the cell it takes from a
+/// record, so a header and its values cannot drift apart.
+fn table_of<R>(title: &str, records: &[R], fields: &[Field<R>]) -> Table {
+    let columns = fields
+        .iter()
+        .map(|(k, h, kind, _)| col(k, h, *kind))
+        .collect();
+    let mut t = Table::new(title, columns);
+    for r in records {
+        t.push(fields.iter().map(|(.., cell)| cell(r)).collect());
+    }
+    t
+}
+
 /// The whole list, filtered, as an exportable table.
 pub async fn table(db: &Db, list: ListName, f: &Filters) -> anyhow::Result<Table> {
     use ColumnKind::*;
     let all = Page::all();
+    let title = list.title();
     let t = match list {
-        ListName::Regions => {
-            let mut t = Table::new(
-                list.title(),
-                vec![
-                    col("id", "ID", Integer),
-                    col("code", "Codice", Text),
-                    col("name", "Nome", Text),
-                    col("active", "Attivo", Bool),
-                    col("updated_at", "Ultima modifica", DateTime),
-                ],
-            );
-            for r in territory::list_regions(db, &f.list_query(), all).await?.0 {
-                t.push(vec![
-                    r.id.into(),
-                    r.code.into(),
-                    r.name.into(),
-                    r.active.into(),
-                    r.updated_at.into(),
-                ]);
-            }
-            t
-        }
-        ListName::Zones => {
-            let mut t = Table::new(
-                list.title(),
-                vec![
-                    col("id", "ID", Integer),
-                    col("code", "Codice", Text),
-                    col("name", "Nome", Text),
-                    col("region", "Regione", Text),
-                    col("lead_organisation", "Ente capofila", Text),
-                    col("active", "Attivo", Bool),
-                    col("updated_at", "Ultima modifica", DateTime),
-                ],
-            );
-            for z in territory::list_zones(db, &f.list_query(), all).await?.0 {
-                t.push(vec![
-                    z.id.into(),
-                    z.code.into(),
-                    z.name.into(),
-                    z.region_name.into(),
-                    z.lead_organisation.into(),
-                    z.active.into(),
-                    z.updated_at.into(),
-                ]);
-            }
-            t
-        }
-        ListName::Municipalities => {
-            let mut t = Table::new(
-                list.title(),
-                vec![
-                    col("id", "ID", Integer),
-                    col("istat_code", "Codice ISTAT", Text),
-                    col("name", "Nome", Text),
-                    col("zone", "Zona", Text),
-                    col("population", "Popolazione residente", Integer),
-                    col("population_year", "Anno (al 31/12)", Integer),
-                    col("active", "Attivo", Bool),
-                ],
-            );
-            for m in territory::list_municipalities(db, &f.list_query(), all)
+        ListName::Regions => table_of(
+            title,
+            &territory::list_regions(db, &f.list_query(), all).await?.0,
+            &[
+                ("id", "ID", Integer, |r| r.id.into()),
+                ("code", "Codice", Text, |r| r.code.clone().into()),
+                ("name", "Nome", Text, |r| r.name.clone().into()),
+                ("active", "Attivo", Bool, |r| r.active.into()),
+                ("updated_at", "Ultima modifica", DateTime, |r| {
+                    r.updated_at.into()
+                }),
+            ],
+        ),
+        ListName::Zones => table_of(
+            title,
+            &territory::list_zones(db, &f.list_query(), all).await?.0,
+            &[
+                ("id", "ID", Integer, |z| z.id.into()),
+                ("code", "Codice", Text, |z| z.code.clone().into()),
+                ("name", "Nome", Text, |z| z.name.clone().into()),
+                ("region", "Regione", Text, |z| z.region_name.clone().into()),
+                ("lead_organisation", "Ente capofila", Text, |z| {
+                    z.lead_organisation.clone().into()
+                }),
+                ("active", "Attivo", Bool, |z| z.active.into()),
+                ("updated_at", "Ultima modifica", DateTime, |z| {
+                    z.updated_at.into()
+                }),
+            ],
+        ),
+        ListName::Municipalities => table_of(
+            title,
+            &territory::list_municipalities(db, &f.list_query(), all)
                 .await?
-                .0
-            {
-                t.push(vec![
-                    m.id.into(),
-                    m.istat_code.into(),
-                    m.name.into(),
-                    m.zone_name.into(),
-                    m.population.into(),
-                    m.population_year.into(),
-                    m.active.into(),
-                ]);
-            }
-            t
-        }
-        ListName::Organisations => {
-            let mut t = Table::new(
-                list.title(),
-                vec![
-                    col("id", "ID", Integer),
-                    col("name", "Nome", Text),
-                    col("kind", "Tipo", Text),
-                    col("tax_code", "Codice fiscale / Partita IVA", Text),
-                    col("email", "E-mail", Text),
-                    col("phone", "Telefono", Text),
-                    col("address", "Indirizzo", Text),
-                    col("units", "Unità", Integer),
-                    col("active", "Attivo", Bool),
-                ],
-            );
-            for o in orgs::list_organisations(db, &f.list_query(), all).await?.0 {
-                t.push(vec![
-                    o.id.into(),
-                    o.name.into(),
-                    o.kind.label().into(),
-                    o.tax_code.into(),
-                    o.email.into(),
-                    o.phone.into(),
-                    o.address.into(),
-                    o.unit_count.into(),
-                    o.active.into(),
-                ]);
-            }
-            t
-        }
-        ListName::Units => {
-            let mut t = Table::new(
-                list.title(),
-                vec![
-                    col("id", "ID", Integer),
-                    col("name", "Nome", Text),
-                    col("organisation", "Ente", Text),
-                    col("organisation_kind", "Tipo di ente", Text),
-                    col("description", "Descrizione", Text),
-                    col("email", "E-mail", Text),
-                    col("active", "Attivo", Bool),
-                ],
-            );
-            for u in orgs::list_units(db, &f.list_query(), all).await?.0 {
-                t.push(vec![
-                    u.id.into(),
-                    u.name.into(),
-                    u.organisation_name.into(),
-                    u.organisation_kind.label().into(),
-                    u.description.into(),
-                    u.email.into(),
-                    u.active.into(),
-                ]);
-            }
-            t
-        }
-        ListName::Users => {
-            // Never the password hash: the store's user record does not carry it.
-            let mut t = Table::new(
-                list.title(),
-                vec![
-                    col("id", "ID", Integer),
-                    col("username", "Nome utente", Text),
-                    col("full_name", "Nome e cognome", Text),
-                    col("email", "E-mail", Text),
-                    col("organisation", "Ente", Text),
-                    col("roles", "Ruoli", Text),
-                    col("active", "Attivo", Bool),
-                    col("last_login_at", "Ultimo accesso", DateTime),
-                ],
-            );
-            for u in users::list_users(db, &f.user_query(), all).await?.0 {
-                t.push(vec![
-                    u.id.into(),
-                    u.username.into(),
-                    u.full_name.into(),
-                    u.email.into(),
-                    u.organisation_name.into(),
-                    role_labels(u.roles.as_deref()).into(),
-                    u.active.into(),
-                    u.last_login_at.into(),
-                ]);
-            }
-            t
-        }
-        ListName::AuditLog => {
-            let mut t = Table::new(
-                list.title(),
-                vec![
-                    col("id", "ID", Integer),
-                    col("at", "Data e ora", DateTime),
-                    col("actor", "Utente", Text),
-                    col("action", "Azione", Text),
-                    col("entity", "Oggetto", Text),
-                    col("entity_id", "ID oggetto", Integer),
-                    col("summary", "Descrizione", Text),
-                    col("before", "Prima", Text),
-                    col("after", "Dopo", Text),
-                    col("ip", "Indirizzo IP", Text),
-                ],
-            );
-            for e in audit::list(db, &f.audit_query(), all).await?.0 {
-                t.push(vec![
-                    e.id.into(),
-                    e.at.into(),
-                    e.actor.into(),
-                    audit::action::label(&e.action).into(),
-                    audit::entity::label(&e.entity).into(),
-                    e.entity_id.into(),
-                    e.summary.into(),
-                    Cell::from(e.before_json),
-                    Cell::from(e.after_json),
-                    e.ip.into(),
-                ]);
-            }
-            t
-        }
+                .0,
+            &[
+                ("id", "ID", Integer, |m| m.id.into()),
+                ("istat_code", "Codice ISTAT", Text, |m| {
+                    m.istat_code.clone().into()
+                }),
+                ("name", "Nome", Text, |m| m.name.clone().into()),
+                ("zone", "Zona", Text, |m| m.zone_name.clone().into()),
+                ("population", "Popolazione residente", Integer, |m| {
+                    m.population.into()
+                }),
+                ("population_year", "Anno (al 31/12)", Integer, |m| {
+                    m.population_year.into()
+                }),
+                ("active", "Attivo", Bool, |m| m.active.into()),
+            ],
+        ),
+        ListName::Organisations => table_of(
+            title,
+            &orgs::list_organisations(db, &f.list_query(), all).await?.0,
+            &[
+                ("id", "ID", Integer, |o| o.id.into()),
+                ("name", "Nome", Text, |o| o.name.clone().into()),
+                ("kind", "Tipo", Text, |o| o.kind.label().into()),
+                ("tax_code", "Codice fiscale / Partita IVA", Text, |o| {
+                    o.tax_code.clone().into()
+                }),
+                ("email", "E-mail", Text, |o| o.email.clone().into()),
+                ("phone", "Telefono", Text, |o| o.phone.clone().into()),
+                ("address", "Indirizzo", Text, |o| o.address.clone().into()),
+                ("units", "Unità", Integer, |o| o.unit_count.into()),
+                ("active", "Attivo", Bool, |o| o.active.into()),
+            ],
+        ),
+        ListName::Units => table_of(
+            title,
+            &orgs::list_units(db, &f.list_query(), all).await?.0,
+            &[
+                ("id", "ID", Integer, |u| u.id.into()),
+                ("name", "Nome", Text, |u| u.name.clone().into()),
+                ("organisation", "Ente", Text, |u| {
+                    u.organisation_name.clone().into()
+                }),
+                ("organisation_kind", "Tipo di ente", Text, |u| {
+                    u.organisation_kind.label().into()
+                }),
+                ("description", "Descrizione", Text, |u| {
+                    u.description.clone().into()
+                }),
+                ("email", "E-mail", Text, |u| u.email.clone().into()),
+                ("active", "Attivo", Bool, |u| u.active.into()),
+            ],
+        ),
+        // Never the password hash: the store's user record does not carry it.
+        ListName::Users => table_of(
+            title,
+            &users::list_users(db, &f.user_query(), all).await?.0,
+            &[
+                ("id", "ID", Integer, |u| u.id.into()),
+                ("username", "Nome utente", Text, |u| {
+                    u.username.clone().into()
+                }),
+                ("full_name", "Nome e cognome", Text, |u| {
+                    u.full_name.clone().into()
+                }),
+                ("email", "E-mail", Text, |u| u.email.clone().into()),
+                ("organisation", "Ente", Text, |u| {
+                    u.organisation_name.clone().into()
+                }),
+                ("roles", "Ruoli", Text, |u| {
+                    role_labels(u.roles.as_deref()).into()
+                }),
+                ("active", "Attivo", Bool, |u| u.active.into()),
+                ("last_login_at", "Ultimo accesso", DateTime, |u| {
+                    u.last_login_at.into()
+                }),
+            ],
+        ),
+        ListName::AuditLog => table_of(
+            title,
+            &audit::list(db, &f.audit_query(), all).await?.0,
+            &[
+                ("id", "ID", Integer, |e| e.id.into()),
+                ("at", "Data e ora", DateTime, |e| e.at.into()),
+                ("actor", "Utente", Text, |e| e.actor.clone().into()),
+                ("action", "Azione", Text, |e| {
+                    audit::action::label(&e.action).into()
+                }),
+                ("entity", "Oggetto", Text, |e| {
+                    audit::entity::label(&e.entity).into()
+                }),
+                ("entity_id", "ID oggetto", Integer, |e| e.entity_id.into()),
+                ("summary", "Descrizione", Text, |e| e.summary.clone().into()),
+                ("before", "Prima", Text, |e| {
+                    Cell::from(e.before_json.clone())
+                }),
+                ("after", "Dopo", Text, |e| Cell::from(e.after_json.clone())),
+                ("ip", "Indirizzo IP", Text, |e| e.ip.clone().into()),
+            ],
+        ),
         ListName::Soc26 => soc26_table(db, f.zone_id, f.municipality_id).await?,
     };
     Ok(t)
