@@ -61,6 +61,26 @@ enum Command {
         #[arg(long, env = "ZONA_TRUSTED_PROXIES", value_delimiter = ',')]
         trusted_proxy: Vec<std::net::IpAddr>,
     },
+    /// Copy the database into a new file while zona keeps serving (SQLite:
+    /// a database file; PostgreSQL: pg_dump's custom format).
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file to write; it must not exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Put a backup made by `zona backup` in place of the database. Stop
+    /// zona first.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Replace the existing database (everything it holds now is lost).
+        #[arg(long)]
+        replace: bool,
+    },
     /// Apply pending database migrations.
     Migrate {
         #[command(flatten)]
@@ -410,6 +430,24 @@ async fn run(cli: Cli) -> Result<()> {
                 },
             )
             .await?;
+            Ok(())
+        }
+        Command::Backup { db, out } => {
+            crate::backup::backup(&db.database_url, &out).await?;
+            println!(
+                "backup of {} written to {}",
+                zona_store::redact(&db.database_url),
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Restore { file, db, replace } => {
+            crate::backup::restore(&file, &db.database_url, replace).await?;
+            println!(
+                "{} restored into {}",
+                file.display(),
+                zona_store::redact(&db.database_url)
+            );
             Ok(())
         }
         Command::Migrate { db } => {

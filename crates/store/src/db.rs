@@ -351,6 +351,25 @@ impl Db {
         Ok(())
     }
 
+    /// Copies a SQLite database into a new file while it serves (`VACUUM
+    /// INTO`): the copy is a complete database holding every transaction
+    /// committed before the copy began and none after. PostgreSQL is copied
+    /// with its own tools (`pg_dump`); see `zona backup`.
+    pub async fn backup_into(&self, to: &std::path::Path) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => {
+                sqlx::query("VACUUM INTO $1")
+                    .bind(to.to_string_lossy().into_owned())
+                    .execute(p)
+                    .await?;
+                Ok(())
+            }
+            Db::Postgres(_) => Err(StoreError::Config(
+                "a PostgreSQL database is copied with pg_dump".into(),
+            )),
+        }
+    }
+
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         on_db!(self, |p| sqlx::query("SELECT 1").execute(p).await.is_ok())

@@ -28,6 +28,7 @@ mod public;
 mod public_participation;
 mod sheets;
 mod soc26;
+mod static_files;
 mod views;
 
 use crate::Config;
@@ -39,7 +40,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -69,7 +69,6 @@ pub const CSP: &str =
      base-uri 'self'; object-src 'none'";
 
 pub fn router(state: AppState) -> Router {
-    let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
     let max_body = state.config.max_body_bytes;
     let timeout = state.config.request_timeout;
     let hsts = state
@@ -92,15 +91,7 @@ pub fn router(state: AppState) -> Router {
         .merge(participation::routes())
         .merge(network::routes())
         .merge(projects::routes())
-        .nest_service(
-            "/static",
-            tower::ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=3600"),
-                ))
-                .service(ServeDir::new(static_dir)),
-        )
+        .route("/static/{*path}", get(static_files::serve))
         .fallback(get(|| async { AppError::NotFound }).post(|| async { AppError::NotFound }))
         .layer(axum::middleware::from_fn(csrf::check))
         .layer(axum::middleware::from_fn_with_state(

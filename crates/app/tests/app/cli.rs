@@ -1009,3 +1009,328 @@ async fn a_damaged_database_file_is_refused_at_start() {
     assert!(err.contains("the database is damaged"), "{err}");
     assert!(err.contains("restore it from the latest backup"), "{err}");
 }
+
+/// Starts `bin serve` on `url` from the folder `dir`, and waits until it
+/// answers; returns the process and its address.
+async fn start_server(
+    bin: &std::path::Path,
+    url: &str,
+    dir: &std::path::Path,
+) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(bin)
+        .current_dir(dir)
+        .env_remove("ZONA_DATABASE_URL")
+        .env_remove("ZONA_BIND")
+        .args([
+            "serve",
+            "--database-url",
+            url,
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if reqwest::get(format!("{base}/healthz")).await.is_ok() {
+            return (server, base);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    panic!("zona serve on {url} did not answer");
+}
+
+/// The binary carries its static files: copied alone to an empty folder and
+/// started from another working directory, it serves the style sheet, the
+/// same bytes as the source, and answers a browser that holds it with 304.
+#[tokio::test]
+async fn a_copied_binary_serves_its_static_files() {
+    let css = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/static/css/zona.css")).unwrap();
+    let root = std::env::temp_dir().join(format!("zona-copy-{}", std::process::id()));
+    let (bin_dir, work_dir) = (root.join("bin"), root.join("work"));
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    std::fs::create_dir_all(&work_dir).unwrap();
+    let bin = bin_dir.join("zona");
+    std::fs::copy(env!("CARGO_BIN_EXE_zona"), &bin).unwrap();
+    // Embedded, not read from the build folder: the bytes are in the binary.
+    let image = std::fs::read(&bin).unwrap();
+    assert!(image.windows(css.len()).any(|w| w == css.as_slice()));
+
+    let url = format!("sqlite://{}/z.db", work_dir.display());
+    let (mut server, base) = start_server(&bin, &url, &work_dir).await;
+    let client = reqwest::Client::new();
+    let address = format!("{base}/static/css/zona.css");
+    let r = client.get(&address).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "text/css");
+    let etag = r.headers()["etag"].clone();
+    assert_eq!(r.bytes().await.unwrap().as_ref(), css.as_slice());
+    let again = client
+        .get(&address)
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), reqwest::StatusCode::NOT_MODIFIED);
+    let missing = client
+        .get(format!("{base}/static/css/nowhere.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), reqwest::StatusCode::NOT_FOUND);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// A zone and a writer that adds organisations to it until stopped,
+/// counting the ones whose creation was acknowledged.
+async fn busy_writer(
+    db: &zona_store::Db,
+) -> (
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    tokio::task::JoinHandle<()>,
+) {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let system = zona_store::Actor::system("test");
+    let region = zona_store::territory::create_region(
+        db,
+        &system,
+        &zona_store::territory::RegionInput {
+            code: "RT".into(),
+            name: "Regione Toscana".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let zone = zona_store::territory::create_zone(
+        db,
+        &system,
+        &zona_store::territory::ZoneInput {
+            region_id: region,
+            code: "ZD-LIV".into(),
+            name: "Zona Distretto Livornese".into(),
+            lead_organisation: None,
+            seat_municipality_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let acked = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (db, a, s) = (db.clone(), acked.clone(), stop.clone());
+    let task = tokio::spawn(async move {
+        let mut n = 0;
+        while !s.load(Ordering::SeqCst) {
+            let input = zona_store::organisations::OrganisationInput {
+                zone_id: zone,
+                kind: zona_core::org::OrganisationKind::OtherPublicBody,
+                name: format!("Ente {n}"),
+                tax_code: None,
+                email: None,
+                phone: None,
+                address: None,
+                legal_form: None,
+                runts_number: None,
+                runts_section: None,
+            };
+            zona_store::organisations::create_organisation(&db, &system, &input)
+                .await
+                .unwrap();
+            n += 1;
+            a.store(n, Ordering::SeqCst);
+        }
+    });
+    (acked, stop, task)
+}
+
+async fn organisations(db: &zona_store::Db) -> usize {
+    zona_store::organisations::list_organisations(db, &Default::default(), zona_store::Page::all())
+        .await
+        .unwrap()
+        .1 as usize
+}
+
+/// A SQLite backup taken while the database is being written holds every
+/// write acknowledged before it began, restores only with `--replace` over
+/// an existing database, and the restored database serves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_during_writes_restores_and_serves() {
+    use std::sync::atomic::Ordering;
+    let t = TestDb::new(Backend::Sqlite).await;
+    let dir = std::env::temp_dir().join(format!("zona-backup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("copy.db");
+    let (acked, stop, writer) = busy_writer(&t.db).await;
+    while acked.load(Ordering::SeqCst) < 20 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let before = acked.load(Ordering::SeqCst);
+    let args = [
+        "backup",
+        "--database-url",
+        &t.url,
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .map(String::from);
+    let (code, _, err) = tokio::task::spawn_blocking(move || {
+        run(&args.iter().map(String::as_str).collect::<Vec<_>>(), None)
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{err}");
+    let after = acked.load(Ordering::SeqCst);
+    stop.store(true, Ordering::SeqCst);
+    writer.await.unwrap();
+    assert!(after > before, "the writer kept writing during the backup");
+
+    // The copy holds every write acknowledged before the backup began.
+    let copy = zona_store::Db::connect(&format!("sqlite://{}", out.display()))
+        .await
+        .unwrap();
+    let held = organisations(&copy).await;
+    copy.close().await;
+    assert!(
+        held >= before && held <= after + 1,
+        "{before} ≤ {held} ≤ {after}"
+    );
+
+    // A second backup to the same file is refused; nothing is overwritten.
+    let (code, _, err) = run(
+        &[
+            "backup",
+            "--database-url",
+            &t.url,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("already exists"), "{err}");
+
+    // Restored into a new place, then over it only with --replace.
+    let target = format!("sqlite://{}/restored.db", dir.display());
+    let (code, _, err) = run(
+        &["restore", out.to_str().unwrap(), "--database-url", &target],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(
+        &["restore", out.to_str().unwrap(), "--database-url", &target],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("--replace"), "{err}");
+    let garbage = dir.join("not-a-backup.db");
+    std::fs::write(&garbage, b"not a database").unwrap();
+    let (code, _, err) = run(
+        &[
+            "restore",
+            garbage.to_str().unwrap(),
+            "--database-url",
+            &target,
+            "--replace",
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("is not a"), "{err}");
+    let (code, _, err) = run(
+        &[
+            "restore",
+            out.to_str().unwrap(),
+            "--database-url",
+            &target,
+            "--replace",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+
+    let (mut server, base) = start_server(
+        std::path::Path::new(env!("CARGO_BIN_EXE_zona")),
+        &target,
+        &dir,
+    )
+    .await;
+    let health = reqwest::get(format!("{base}/healthz")).await.unwrap();
+    assert_eq!(health.status(), reqwest::StatusCode::OK);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let restored = zona_store::Db::connect(&target).await.unwrap();
+    assert_eq!(organisations(&restored).await, held);
+    restored.close().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// On PostgreSQL the backup is pg_dump's custom format of zona's schema, and
+/// the restore with pg_restore brings removed rows back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_backup_restores_with_its_own_tools() {
+    use std::sync::atomic::Ordering;
+    let t = TestDb::new(Backend::Postgres).await;
+    let dir = std::env::temp_dir().join(format!("zona-pgbackup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("copy.dump");
+    let (acked, stop, writer) = busy_writer(&t.db).await;
+    while acked.load(Ordering::SeqCst) < 5 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    stop.store(true, Ordering::SeqCst);
+    writer.await.unwrap();
+    let held = organisations(&t.db).await;
+    let (code, _, err) = run(
+        &[
+            "backup",
+            "--database-url",
+            &t.url,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read(&out).unwrap().starts_with(b"PGDMP"));
+    match &t.db {
+        zona_store::Db::Postgres(p) => {
+            sqlx::query("DELETE FROM organisations")
+                .execute(p)
+                .await
+                .unwrap();
+        }
+        zona_store::Db::Sqlite(_) => unreachable!(),
+    }
+    assert_eq!(organisations(&t.db).await, 0);
+    let (code, _, err) = run(
+        &["restore", out.to_str().unwrap(), "--database-url", &t.url],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("--replace"), "{err}");
+    let (code, _, err) = run(
+        &[
+            "restore",
+            out.to_str().unwrap(),
+            "--database-url",
+            &t.url,
+            "--replace",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(organisations(&t.db).await, held);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
