@@ -2,42 +2,55 @@
 //!
 //! SQLite: the backup is a complete database file, copied while zona serves
 //! (`VACUUM INTO`), holding every change committed before the copy began.
-//! Restoring puts it in place of the database file, with the server stopped.
+//! Restoring puts it in place of the database file, with the server stopped;
+//! the database it replaces is kept beside it as `….before-restore`.
 //!
 //! PostgreSQL: the database's own tools, `pg_dump` in its custom format and
-//! `pg_restore`; when they are not installed, the message gives the command
-//! to run where they are. A database URL that sets a `search_path` (one
-//! schema of a shared database) copies that schema only.
+//! `pg_restore` in one transaction; when they are not installed, the message
+//! gives the command to run where they are. When zona's tables live in a
+//! schema other than `public` (a `search_path` in the URL), only that schema
+//! is copied. The password never appears among the tools' arguments: it
+//! reaches them through `PGPASSWORD`.
+//!
+//! A backup is written to `….partial` and renamed when complete, so a failed
+//! one never leaves a file that looks like a backup.
 
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::{Path, PathBuf};
 use zona_store::Db;
 
-/// The SQLite file a `sqlite://` URL names, without its parameters.
-fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let path = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
-    Some(PathBuf::from(path.split('?').next().unwrap_or(path)))
+fn sqlite_file(url: &str) -> Result<Option<PathBuf>> {
+    Ok(zona_store::sqlite_path(url)?)
 }
 
-/// The schema a PostgreSQL URL selects with `options=-c search_path=…`.
-fn postgres_schema(url: &str) -> Option<String> {
-    let query = url.split_once('?')?.1;
-    query.split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        if key != "options" {
-            return None;
+/// The URL without the password of its user part, and that password
+/// decoded.
+fn split_password(url: &str) -> (String, Option<String>) {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return (url.to_string(), None);
+    };
+    let authority_end = url[start..]
+        .find(['/', '?'])
+        .map_or(url.len(), |i| start + i);
+    let Some(at) = url[start..authority_end].rfind('@').map(|i| start + i) else {
+        return (url.to_string(), None);
+    };
+    match url[start..at].split_once(':') {
+        Some((user, password)) => {
+            let password = percent_encoding::percent_decode_str(password)
+                .decode_utf8_lossy()
+                .into_owned();
+            (
+                format!("{}{user}{}", &url[..start], &url[at..]),
+                Some(password),
+            )
         }
-        let value = value
-            .replace("%20", " ")
-            .replace("%3D", "=")
-            .replace("%3d", "=");
-        let setting = value
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix("search_path="))?;
-        Some(setting.split(',').next()?.trim().to_string())
-    })
+        None => (url.to_string(), None),
+    }
+}
+
+fn partial(out: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.partial", out.display()))
 }
 
 /// Copies the database at `url` into `out`, which must not exist.
@@ -48,22 +61,51 @@ pub async fn backup(url: &str, out: &Path) -> Result<()> {
             out.display()
         );
     }
-    if sqlite_file(url).is_some() {
-        let db = Db::connect(url).await?;
-        let copied = db.backup_into(out).await;
-        db.close().await;
-        copied.with_context(|| format!("cannot write the backup to {}", out.display()))?;
-        return Ok(());
+    let staging = partial(out);
+    let _ = std::fs::remove_file(&staging);
+    let written = write_backup(url, &staging).await;
+    let done = written.and_then(|()| {
+        std::fs::File::open(&staging)?.sync_all()?;
+        std::fs::rename(&staging, out)
+            .with_context(|| format!("cannot move the backup to {}", out.display()))
+    });
+    if done.is_err() {
+        let _ = std::fs::remove_file(&staging);
     }
+    done
+}
+
+async fn write_backup(url: &str, to: &Path) -> Result<()> {
+    if let Some(file) = sqlite_file(url)? {
+        // Opening a missing file would create an empty database and back
+        // that up.
+        if !file.is_file() {
+            bail!("there is no database at {}", file.display());
+        }
+        let db = Db::connect(url).await?;
+        let copied = db.backup_into(to).await;
+        db.close().await;
+        return copied.with_context(|| format!("cannot write the backup to {}", to.display()));
+    }
+    let schema = current_schema(url).await?;
     let mut args = vec![
         "--format=custom".to_string(),
-        format!("--file={}", out.display()),
+        format!("--file={}", to.display()),
     ];
-    if let Some(schema) = postgres_schema(url) {
+    if schema != "public" {
         args.push(format!("--schema={schema}"));
     }
+    let (url, password) = split_password(url);
     args.push(format!("--dbname={url}"));
-    run_tool("pg_dump", &args)
+    run_tool("pg_dump", &args, password)
+}
+
+/// The schema zona's tables are in, as the server resolves the URL.
+async fn current_schema(url: &str) -> Result<String> {
+    let db = Db::connect(url).await?;
+    let schema = db.current_schema().await;
+    db.close().await;
+    schema?.ok_or_else(|| anyhow!("not a PostgreSQL database"))
 }
 
 /// Puts the backup `file` in place of the database at `url`. An existing
@@ -73,19 +115,21 @@ pub async fn restore(file: &Path, url: &str, replace: bool) -> Result<()> {
     if !file.is_file() {
         bail!("{} is not a backup file", file.display());
     }
-    let Some(target) = sqlite_file(url) else {
+    let Some(target) = sqlite_file(url)? else {
         if !replace {
             bail!("restoring replaces what the database holds: stop zona, then run again with --replace");
         }
-        let mut args = vec![
+        let (url, password) = split_password(url);
+        let args = [
             "--clean".to_string(),
             "--if-exists".to_string(),
             "--no-owner".to_string(),
+            "--single-transaction".to_string(),
             "--exit-on-error".to_string(),
             format!("--dbname={url}"),
+            file.display().to_string(),
         ];
-        args.push(file.display().to_string());
-        return run_tool("pg_restore", &args);
+        return run_tool("pg_restore", &args, password);
     };
     // A backup that is not a sound zona database is refused before anything
     // is touched.
@@ -105,34 +149,57 @@ pub async fn restore(file: &Path, url: &str, replace: bool) -> Result<()> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create directory {}", dir.display()))?;
     }
-    // Copied beside the target first, so the target is replaced whole or not
-    // at all. The old database's write-ahead log goes before the new file
-    // arrives: left behind, it would be applied to the restored file.
+    // Copied beside the target first, so that the target is replaced whole
+    // or not at all.
     let staging = PathBuf::from(format!("{}.restoring", target.display()));
-    std::fs::copy(file, &staging)
-        .with_context(|| format!("cannot copy {} to {}", file.display(), staging.display()))?;
-    for suffix in ["-wal", "-shm"] {
-        let p = PathBuf::from(format!("{}{suffix}", target.display()));
-        if p.exists() {
-            std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
-        }
+    let staged = std::fs::copy(file, &staging)
+        .and_then(|_| std::fs::File::open(&staging)?.sync_all())
+        .with_context(|| format!("cannot copy {} to {}", file.display(), staging.display()));
+    if let Err(e) = staged {
+        let _ = std::fs::remove_file(&staging);
+        return Err(e);
+    }
+    if target.exists() {
+        set_aside(&target).await?;
     }
     std::fs::rename(&staging, &target)
         .with_context(|| format!("cannot move the backup to {}", target.display()))?;
     Ok(())
 }
 
+/// Folds the database's write-ahead log into its file, then moves the file
+/// to `….before-restore`: nothing committed is lost, and no old log is left
+/// to be applied to the restored file.
+async fn set_aside(target: &Path) -> Result<()> {
+    let db = Db::connect(&format!("sqlite://{}", target.display())).await?;
+    let folded = db.checkpoint().await;
+    db.close().await;
+    folded.with_context(|| format!("cannot checkpoint {}", target.display()))?;
+    let aside = PathBuf::from(format!("{}.before-restore", target.display()));
+    std::fs::rename(target, &aside)
+        .with_context(|| format!("cannot move {} aside", target.display()))?;
+    for suffix in ["-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", target.display()));
+        if p.exists() {
+            std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// Runs a PostgreSQL client tool; when it is missing, says what to run.
-fn run_tool(tool: &str, args: &[String]) -> Result<()> {
-    match std::process::Command::new(tool).args(args).status() {
+fn run_tool(tool: &str, args: &[String], password: Option<String>) -> Result<()> {
+    let mut command = std::process::Command::new(tool);
+    command.args(args);
+    if let Some(p) = password {
+        command.env("PGPASSWORD", p);
+    }
+    match command.status() {
         Ok(s) if s.success() => Ok(()),
         Ok(s) => bail!("{tool} failed ({s})"),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
-            "{tool} is not installed: install the PostgreSQL client tools, or run where they are: {tool} {}",
-            args.iter()
-                .map(|a| zona_store::redact(a))
-                .collect::<Vec<_>>()
-                .join(" ")
+            "{tool} is not installed: install the PostgreSQL client tools, or run where they are (with the password in PGPASSWORD): {tool} {}",
+            args.join(" ")
         ),
         Err(e) => Err(anyhow!("cannot run {tool}: {e}")),
     }
@@ -143,16 +210,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn urls_name_their_file_and_schema() {
+    fn urls_name_their_file_and_keep_the_password_apart() {
         assert_eq!(
-            sqlite_file("sqlite://data/zona.db?mode=rwc"),
-            Some(PathBuf::from("data/zona.db"))
+            sqlite_file("sqlite://data/zona%20nuova.db?mode=rwc").unwrap(),
+            Some(PathBuf::from("data/zona nuova.db"))
         );
-        assert_eq!(sqlite_file("postgres://x@h/db"), None);
+        assert_eq!(sqlite_file("postgres://x@h/db").unwrap(), None);
         assert_eq!(
-            postgres_schema("postgres://p@127.0.0.1:5432/test?options=-c%20search_path%3Dzt_1"),
-            Some("zt_1".into())
+            split_password("postgres://zona:s%40greto@db.example:5432/zona?sslmode=require"),
+            (
+                "postgres://zona@db.example:5432/zona?sslmode=require".to_string(),
+                Some("s@greto".to_string())
+            )
         );
-        assert_eq!(postgres_schema("postgres://p@127.0.0.1:5432/test"), None);
+        assert_eq!(
+            split_password("postgres://postgres@127.0.0.1:5432/test"),
+            ("postgres://postgres@127.0.0.1:5432/test".to_string(), None)
+        );
     }
 }

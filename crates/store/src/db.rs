@@ -370,6 +370,30 @@ impl Db {
         }
     }
 
+    /// The schema the tables are in, as the server resolves the URL's
+    /// `search_path` (PostgreSQL); `None` on SQLite.
+    pub async fn current_schema(&self) -> Result<Option<String>> {
+        match self {
+            Db::Postgres(p) => Ok(Some(
+                sqlx::query_scalar("SELECT current_schema()")
+                    .fetch_one(p)
+                    .await?,
+            )),
+            Db::Sqlite(_) => Ok(None),
+        }
+    }
+
+    /// Folds a SQLite database's write-ahead log into its file and empties
+    /// the log; nothing to do on PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<()> {
+        if let Db::Sqlite(p) = self {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(p)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         on_db!(self, |p| sqlx::query("SELECT 1").execute(p).await.is_ok())
@@ -397,6 +421,17 @@ fn describe(e: &sqlx::Error) -> String {
 }
 
 /// A database URL without its password, for messages.
+/// The file a `sqlite:` URL names, decoded as the driver decodes it;
+/// `None` for another database.
+pub fn sqlite_path(url: &str) -> Result<Option<std::path::PathBuf>> {
+    if !url.starts_with("sqlite:") {
+        return Ok(None);
+    }
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| StoreError::Config(format!("cannot read the database URL: {e}")))?;
+    Ok(Some(options.get_filename().to_path_buf()))
+}
+
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
         (Some(s), Some(at)) if at > s => {

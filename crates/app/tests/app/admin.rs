@@ -650,6 +650,33 @@ async fn administration_rules_hold_on_both_databases() {
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(p.input_value("population").as_deref(), Some("153,5"));
 
+        // A new zone has no municipality yet to be its seat.
+        let (regions, _) =
+            zona_store::territory::list_regions(db, &Default::default(), DbPage::all())
+                .await
+                .unwrap();
+        let region = regions[0].id.to_string();
+        let seat = livorno.id.to_string();
+        let p = app
+            .submit(
+                "/admin/zone/nuovo",
+                "/admin/zone/nuovo",
+                &[
+                    ("region_id", region.as_str()),
+                    ("code", "ZD-NUOVA"),
+                    ("name", "Zona Nuova"),
+                    ("lead_organisation", ""),
+                    ("seat_municipality_id", seat.as_str()),
+                ],
+            )
+            .await;
+        // The new-zone form offers no seat: a posted one is refused whole.
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+        assert!(zona_store::territory::get_zone_by_code(db, "ZD-NUOVA")
+            .await
+            .unwrap()
+            .is_none());
+
         // Another name that already names this body.
         let (bodies, _) =
             zona_store::organisations::list_organisations(db, &Default::default(), DbPage::all())

@@ -1073,6 +1073,7 @@ async fn a_copied_binary_serves_its_static_files() {
     assert_eq!(r.status(), reqwest::StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "text/css");
     let etag = r.headers()["etag"].clone();
+    let etag_text = etag.to_str().unwrap().to_string();
     assert_eq!(r.bytes().await.unwrap().as_ref(), css.as_slice());
     let again = client
         .get(&address)
@@ -1081,6 +1082,13 @@ async fn a_copied_binary_serves_its_static_files() {
         .await
         .unwrap();
     assert_eq!(again.status(), reqwest::StatusCode::NOT_MODIFIED);
+    let weak = client
+        .get(&address)
+        .header("if-none-match", format!("W/{}", etag_text))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(weak.status(), reqwest::StatusCode::NOT_MODIFIED);
     let missing = client
         .get(format!("{base}/static/css/nowhere.css"))
         .send()
@@ -1259,6 +1267,24 @@ async fn a_backup_taken_during_writes_restores_and_serves() {
         None,
     );
     assert_eq!(code, 0, "{err}");
+    // The database it replaced is kept beside it.
+    assert!(dir.join("restored.db.before-restore").is_file());
+    // A mistyped database is no backup of an empty one.
+    let nowhere = format!("sqlite://{}/nowhere.db", dir.display());
+    let other = dir.join("other.db");
+    let (code, _, err) = run(
+        &[
+            "backup",
+            "--database-url",
+            &nowhere,
+            "--out",
+            other.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("there is no database at"), "{err}");
+    assert!(!other.exists() && !dir.join("other.db.partial").exists());
 
     let (mut server, base) = start_server(
         std::path::Path::new(env!("CARGO_BIN_EXE_zona")),

@@ -43,10 +43,12 @@ pub trait Administered: Send + Sync + 'static {
         input: &Self::Input,
     ) -> impl Future<Output = Result<(), Error>> + Send;
     /// Checks against the database that the input only points at records of
-    /// the caller's zone (a unit's organisation, a user's body).
+    /// the caller's zone (a unit's organisation, a user's body, a zone's
+    /// seat). `record` is the record being edited, `None` on creation.
     fn check(
         _db: &Db,
         _zone_id: i64,
+        _record: Option<&Self::Record>,
         _input: &Self::Input,
     ) -> impl Future<Output = Result<(), Error>> + Send {
         async { Ok(()) }
@@ -136,9 +138,11 @@ pub fn office(caller: &Caller) -> Result<i64, Error> {
     Ok(zone_id)
 }
 
-/// A record for a signed-in person of its zone (any record above zones).
+/// A record for a person of its zone who reads the administration (any
+/// record above zones).
 pub async fn read<A: Administered>(db: &Db, caller: &Caller, id: i64) -> Result<A::Record, Error> {
-    caller.zone()?;
+    let zone_id = caller.zone()?;
+    caller.require(Action::ReadAdministration { zone_id })?;
     let r = A::load(db, id).await?.ok_or(Error::NotFound)?;
     if let Some(z) = A::zone_of(&r) {
         caller.same_zone(z)?;
@@ -161,7 +165,7 @@ pub async fn create<A: Administered>(
 ) -> Result<i64, Error> {
     let zone_id = office(caller)?;
     let input = input?;
-    A::check(db, zone_id, &input).await?;
+    A::check(db, zone_id, None, &input).await?;
     A::create(db, &caller.actor, &input).await
 }
 
@@ -174,9 +178,9 @@ pub async fn update<A: Administered>(
     input: Input<A::Input>,
 ) -> Result<(), Error> {
     let zone_id = caller.zone()?;
-    open::<A>(db, caller, id).await?;
+    let r = open::<A>(db, caller, id).await?;
     let input = input?;
-    A::check(db, zone_id, &input).await?;
+    A::check(db, zone_id, Some(&r), &input).await?;
     A::update(db, &caller.actor, id, version, &input).await
 }
 

@@ -30,7 +30,12 @@ impl Administered for Organisations {
         orgs::create_organisation,
         orgs::update_organisation
     );
-    async fn check(_: &Db, zone_id: i64, input: &OrganisationInput) -> Result<(), Error> {
+    async fn check(
+        _: &Db,
+        zone_id: i64,
+        _: Option<&Self::Record>,
+        input: &OrganisationInput,
+    ) -> Result<(), Error> {
         own_zone(input.zone_id, zone_id)
     }
     fn zone_of(o: &Organisation) -> Option<i64> {
@@ -150,7 +155,12 @@ impl Administered for Units {
 
     stored_by!(orgs::get_unit, orgs::create_unit, orgs::update_unit);
     /// A unit belongs to an organisation of the zone.
-    async fn check(db: &Db, zone_id: i64, input: &UnitInput) -> Result<(), Error> {
+    async fn check(
+        db: &Db,
+        zone_id: i64,
+        _: Option<&Self::Record>,
+        input: &UnitInput,
+    ) -> Result<(), Error> {
         let ok = orgs::get_organisation(db, input.organisation_id)
             .await?
             .is_some_and(|o| o.zone_id == zone_id);

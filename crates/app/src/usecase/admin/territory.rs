@@ -59,6 +59,29 @@ impl Administered for Zones {
     fn zone_of(z: &Zone) -> Option<i64> {
         Some(z.id)
     }
+    /// The seat is a municipality of the zone itself: a new zone has none
+    /// yet.
+    async fn check(db: &Db, _: i64, zone: Option<&Zone>, input: &ZoneInput) -> Result<(), Error> {
+        let Some(seat) = input.seat_municipality_id else {
+            return Ok(());
+        };
+        let ok = match zone {
+            None => false,
+            Some(z) => territory::get_municipality(db, seat)
+                .await?
+                .is_some_and(|m| m.zone_id == z.id),
+        };
+        if ok {
+            Ok(())
+        } else {
+            let mut errors = zona_core::FieldErrors::new();
+            errors.add(
+                "seat_municipality_id",
+                "Scegli la sede tra i comuni della zona.",
+            );
+            Err(Error::Invalid(errors))
+        }
+    }
     /// Each office edits its own zone only.
     fn edit_action(_: Option<i64>, z: &Zone) -> Action {
         Action::Administer { zone_id: z.id }
@@ -91,7 +114,12 @@ impl Administered for Municipalities {
         territory::create_municipality,
         territory::update_municipality
     );
-    async fn check(_: &Db, zone_id: i64, input: &MunicipalityInput) -> Result<(), Error> {
+    async fn check(
+        _: &Db,
+        zone_id: i64,
+        _: Option<&Self::Record>,
+        input: &MunicipalityInput,
+    ) -> Result<(), Error> {
         own_zone(input.zone_id, zone_id)
     }
     fn zone_of(m: &Municipality) -> Option<i64> {

@@ -42,6 +42,7 @@ impl Administered for Users {
         let Some(password) = n.password.clone() else {
             return Err(invalid("password", "Campo obbligatorio."));
         };
+        check_new_password(&password, &n.input.username).map_err(|m| invalid("password", m))?;
         let hash = crate::passwords::hash(password).await?;
         users::create_user(db, actor, &n.input, &hash, true)
             .await
@@ -59,7 +60,12 @@ impl Administered for Users {
             .map_err(duplicate::<Self>)
     }
     /// A user of the zone, belonging (if to anyone) to one of its bodies.
-    async fn check(db: &Db, zone_id: i64, n: &NewUser) -> Result<(), Error> {
+    async fn check(
+        db: &Db,
+        zone_id: i64,
+        _: Option<&Self::Record>,
+        n: &NewUser,
+    ) -> Result<(), Error> {
         if n.input.zone_id != zone_id {
             return Err(Error::Forbidden);
         }
