@@ -19,10 +19,6 @@ use anyhow::{anyhow, bail, Context, Result};
 use std::path::{Path, PathBuf};
 use zona_store::Db;
 
-fn sqlite_file(url: &str) -> Result<Option<PathBuf>> {
-    Ok(zona_store::sqlite_path(url)?)
-}
-
 /// The URL without the password of its user part, and that password
 /// decoded.
 fn split_password(url: &str) -> (String, Option<String>) {
@@ -76,7 +72,7 @@ pub async fn backup(url: &str, out: &Path) -> Result<()> {
 }
 
 async fn write_backup(url: &str, to: &Path) -> Result<()> {
-    if let Some(file) = sqlite_file(url)? {
+    if let Some(file) = zona_store::sqlite_path(url)? {
         // Opening a missing file would create an empty database and back
         // that up.
         if !file.is_file() {
@@ -115,7 +111,7 @@ pub async fn restore(file: &Path, url: &str, replace: bool) -> Result<()> {
     if !file.is_file() {
         bail!("{} is not a backup file", file.display());
     }
-    let Some(target) = sqlite_file(url)? else {
+    let Some(target) = zona_store::sqlite_path(url)? else {
         if !replace {
             bail!("restoring replaces what the database holds: stop zona, then run again with --replace");
         }
@@ -212,10 +208,10 @@ mod tests {
     #[test]
     fn urls_name_their_file_and_keep_the_password_apart() {
         assert_eq!(
-            sqlite_file("sqlite://data/zona%20nuova.db?mode=rwc").unwrap(),
+            zona_store::sqlite_path("sqlite://data/zona%20nuova.db?mode=rwc").unwrap(),
             Some(PathBuf::from("data/zona nuova.db"))
         );
-        assert_eq!(sqlite_file("postgres://x@h/db").unwrap(), None);
+        assert_eq!(zona_store::sqlite_path("postgres://x@h/db").unwrap(), None);
         assert_eq!(
             split_password("postgres://zona:s%40greto@db.example:5432/zona?sslmode=require"),
             (

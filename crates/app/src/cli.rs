@@ -324,16 +324,10 @@ fn init_tracing() {
 
 /// Opens and migrates the database, creating the directory of a SQLite file.
 pub async fn open(url: &str) -> Result<Db> {
-    if let Some(path) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    {
-        let file = path.split('?').next().unwrap_or(path);
-        if let Some(dir) = std::path::Path::new(file).parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create directory {}", dir.display()))?;
-            }
+    if let Some(file) = zona_store::sqlite_path(url)? {
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create directory {}", dir.display()))?;
         }
     }
     let db = Db::connect(url).await?;

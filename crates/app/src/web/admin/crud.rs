@@ -221,10 +221,11 @@ async fn update<E: Entity>(
     Form(form): Form<E::Form>,
 ) -> PageResult {
     let caller = ctx.caller();
-    let r = admin::open::<E>(&state.db, &caller, id).await?;
     let opts = E::options(&state, &ctx).await?;
     let values = forms::values_of(&form);
     let input = E::parse(&opts, &ctx, &form);
+    // The use case reads the record and checks who may edit it; the page
+    // reads it again only to show the form once more.
     let outcome = admin::update::<E>(&state.db, &caller, id, forms::version(&values), input).await;
     let errors = match forms::saved(outcome)? {
         Saved::Done(()) => {
@@ -240,6 +241,7 @@ async fn update<E: Entity>(
         }
         Saved::Again { errors, .. } => errors,
     };
+    let r = admin::read::<E>(&state.db, &caller, id).await?;
     let p = edit_page::<E>(&state, &ctx, &opts, &r, id, &values, &errors).await?;
     Ok(with_status(&p, StatusCode::UNPROCESSABLE_ENTITY))
 }

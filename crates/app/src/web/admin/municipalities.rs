@@ -203,7 +203,6 @@ async fn add_population(
     Form(form): Form<PopulationForm>,
 ) -> PageResult {
     let caller = ctx.caller();
-    let m = admin::read::<Municipalities>(&state.db, &caller, id).await?;
     let mut e = FieldErrors::new();
     let year = e.check("year", parse_year(form.year.trim()));
     let population = e.check("population", parse_population(form.population.trim()));
@@ -228,6 +227,7 @@ async fn add_population(
         }
         Saved::Again { errors, .. } => errors,
     };
+    let m = admin::read::<Municipalities>(&state.db, &caller, id).await?;
     let values = forms::values_of(&form);
     let mut page = crud::edit_page::<Municipalities>(
         &state,

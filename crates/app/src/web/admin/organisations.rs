@@ -424,7 +424,6 @@ async fn add_alias(
     axum::Form(form): axum::Form<AliasForm>,
 ) -> PageResult {
     let caller = ctx.caller();
-    let o = admin::read::<Organisations>(&state.db, &caller, id).await?;
     let mut e = FieldErrors::new();
     let alias = e
         .check("alias", required_text(form.alias.trim(), 200))
@@ -441,6 +440,7 @@ async fn add_alias(
         }
         Saved::Again { errors, .. } => errors,
     };
+    let o = admin::read::<Organisations>(&state.db, &caller, id).await?;
     let values = forms::values_of(&form);
     let mut page = crud::edit_page::<Organisations>(
         &state,

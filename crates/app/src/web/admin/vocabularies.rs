@@ -241,7 +241,6 @@ async fn update(
 ) -> PageResult {
     office(&ctx)?;
     let values = forms::values_of(&form);
-    let t = term(&state, id).await?;
     let mut errors = FieldErrors::new();
     let (label, description) = read(&form, &mut errors);
     let active = match form.active.trim() {
@@ -254,7 +253,8 @@ async fn update(
     };
     let input = match (label, active) {
         (Some(label), Some(active)) if errors.is_empty() => Ok(TermInput {
-            code: t.code.clone(),
+            // A term's code never changes: the use case keeps the stored one.
+            code: String::new(),
             label,
             description,
             active,
@@ -269,7 +269,7 @@ async fn update(
         input,
     )
     .await;
-    let (status, shown, errors, conflict) = match forms::saved(outcome)? {
+    let (status, errors, conflict) = match forms::saved(outcome)? {
         Saved::Done(()) => {
             return Ok(with_flash(
                 Redirect::to("/admin/elenchi"),
@@ -278,13 +278,11 @@ async fn update(
             ))
         }
         // The term as it is now, with what the person typed beside it.
-        Saved::Again { conflict: true, .. } => {
-            let now = term(&state, id).await?;
-            let theirs = forms::values_of(&TermForm::of(&now));
-            (StatusCode::CONFLICT, now, FieldErrors::new(), Some(theirs))
-        }
-        Saved::Again { errors, .. } => (StatusCode::UNPROCESSABLE_ENTITY, t, errors, None),
+        Saved::Again { conflict: true, .. } => (StatusCode::CONFLICT, FieldErrors::new(), true),
+        Saved::Again { errors, .. } => (StatusCode::UNPROCESSABLE_ENTITY, errors, false),
     };
+    let shown = term(&state, id).await?;
+    let conflict = conflict.then(|| forms::values_of(&TermForm::of(&shown)));
     let form_values = conflict.as_ref().unwrap_or(&values);
     let mut p = page(
         &ctx,
