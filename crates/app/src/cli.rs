@@ -98,6 +98,11 @@ enum Command {
     },
     /// Export a list as CSV (Italian conventions), XLSX or JSON.
     Export(ExportArgs),
+    /// A zone's data as files (docs/bundle.md): dump it, load it, check it.
+    Bundle {
+        #[command(subcommand)]
+        command: BundleCommand,
+    },
     /// The SOC26 service-objectives form of a municipality.
     Soc26 {
         #[command(subcommand)]
@@ -125,6 +130,41 @@ enum Soc26Command {
         #[command(flatten)]
         db: DbArgs,
     },
+}
+
+#[derive(Subcommand)]
+enum BundleCommand {
+    /// Write a zone's bundle: a new folder of CSV files, or one XLSX file.
+    Dump {
+        /// The zone's code, e.g. ZD-LIV.
+        #[arg(long)]
+        zone: String,
+        /// The folder (CSV) or file (XLSX) to create; it must not exist.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: BundleFormatArg,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Load a bundle (a folder, or an .xlsx file): all of it or nothing.
+    Load {
+        /// The bundle's folder or XLSX file.
+        path: PathBuf,
+        /// Check everything and report what would change, writing nothing.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Print the data dictionary of the bundle format (docs/bundle.md).
+    Dictionary,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BundleFormatArg {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Args)]
@@ -455,12 +495,86 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Zone { command } => zone(command).await,
         Command::User { command } => user(command).await,
         Command::Export(args) => export(args).await,
+        Command::Bundle { command } => bundle(command).await,
         Command::Soc26 {
             command: Soc26Command::Compute { file },
         } => soc26_compute(&file),
         Command::Soc26 {
             command: Soc26Command::Import { file, zone, db },
         } => crate::soc26_import::run(&file, zone.as_deref(), &db.database_url).await,
+    }
+}
+
+async fn bundle(cmd: BundleCommand) -> Result<()> {
+    use crate::bundle::{self, Format};
+    match cmd {
+        BundleCommand::Dump {
+            zone,
+            out,
+            format,
+            db,
+        } => {
+            let database = open(&db.database_url).await?;
+            let format = match format {
+                BundleFormatArg::Csv => Format::Csv,
+                BundleFormatArg::Xlsx => Format::Xlsx,
+            };
+            match bundle::dump(&database, &zone, &out, format).await? {
+                Ok(rows) => {
+                    println!("zone {zone}: {rows} rows written to {}", out.display());
+                    Ok(())
+                }
+                Err(problems) => {
+                    bundle::print_problems("Il pacchetto non è stato scritto:", &problems);
+                    bail!("the bundle was not written")
+                }
+            }
+        }
+        BundleCommand::Load { path, check, db } => {
+            let database = open(&db.database_url).await?;
+            let read = bundle::read(&path).await?;
+            let result = match read {
+                Ok(b) => bundle::load(&database, &b, check).await?.map(|r| (b, r)),
+                Err(p) => Err(p),
+            };
+            match result {
+                Ok((b, report)) => {
+                    println!(
+                        "{} {}: {}",
+                        if check {
+                            "Verifica del pacchetto della zona"
+                        } else {
+                            "Pacchetto caricato: zona"
+                        },
+                        b.manifest.zone,
+                        if check && report.changes() == 0 {
+                            "nessuna modifica".to_string()
+                        } else if check {
+                            format!("{} modifiche se caricato", report.changes())
+                        } else {
+                            format!("{} modifiche", report.changes())
+                        }
+                    );
+                    for (file, ins, upd, del, same) in &report.tables {
+                        if ins + upd + del + same > 0 {
+                            println!("  {file:<24} {ins} nuove, {upd} modificate, {del} tolte, {same} invariate");
+                        }
+                    }
+                    Ok(())
+                }
+                Err(problems) => {
+                    bundle::print_problems(
+                        "Il pacchetto non è stato caricato: nessun dato è cambiato.",
+                        &problems,
+                    );
+                    bail!("the bundle was refused")
+                }
+            }
+        }
+        BundleCommand::Dictionary => {
+            print!("{}", bundle::dictionary());
+            Ok(())
+        }
     }
 }
 

@@ -34,6 +34,8 @@ pub const READ_TIME_LIMIT: Duration = Duration::from_secs(20);
 /// The most bytes of text all the cells of a file may hold together (one
 /// shared string can be referenced by many cells).
 pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+/// XLSX: the most sheets of a workbook.
+pub const MAX_SHEETS: usize = 100;
 /// The most characters of a column's header.
 pub const MAX_HEADER_CHARS: usize = 100;
 /// The most cells of the grid, rows × columns of the header.
@@ -295,20 +297,47 @@ fn check_shape(sheet: &Sheet) -> Result<(), String> {
 
 /// Reads the first sheet of an XLSX file within the limits.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, String> {
-    use calamine::{DataRef, Reader, Xlsx};
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_big_file());
-    }
-    check_archive(bytes)?;
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
+    use calamine::Reader;
+    let mut wb = open_xlsx(bytes)?;
     let name = wb
         .sheet_names()
         .first()
         .cloned()
         .ok_or("Il foglio Excel è vuoto.")?;
+    read_worksheet(&mut wb, &name)
+}
+
+/// Every sheet of a workbook, by name, in the workbook's order (a zone
+/// bundle is one workbook with a sheet per file).
+pub fn read_workbook(bytes: &[u8]) -> Result<Vec<(String, Sheet)>, String> {
+    use calamine::Reader;
+    let mut wb = open_xlsx(bytes)?;
+    let names = wb.sheet_names();
+    if names.len() > MAX_SHEETS {
+        return Err(format!("Il file ha più di {MAX_SHEETS} fogli."));
+    }
+    names
+        .into_iter()
+        .map(|name| Ok((name.clone(), read_worksheet(&mut wb, &name)?)))
+        .collect()
+}
+
+type Workbook<'a> = calamine::Xlsx<std::io::Cursor<&'a [u8]>>;
+
+fn open_xlsx(bytes: &[u8]) -> Result<Workbook<'_>, String> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_big_file());
+    }
+    check_archive(bytes)?;
+    use calamine::Reader;
+    calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())
+}
+
+fn read_worksheet(wb: &mut Workbook<'_>, name: &str) -> Result<Sheet, String> {
+    use calamine::DataRef;
     // Cell by cell: a sheet's declared size is never used to size anything.
     let mut cells = wb
-        .worksheet_cells_reader(&name)
+        .worksheet_cells_reader(name)
         .map_err(|e| format!("Foglio «{name}» illeggibile: {e}"))?;
     let mut budget = Budget::new();
     let mut by_row: BTreeMap<u32, Vec<(usize, SheetValue)>> = BTreeMap::new();

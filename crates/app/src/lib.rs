@@ -2,6 +2,7 @@
 //! that every page and the command line export.
 
 pub mod backup;
+pub mod bundle;
 pub mod cli;
 pub mod codesign;
 pub mod config;

@@ -50,6 +50,7 @@ pub(crate) use text_column;
 pub mod attachment;
 pub mod authn;
 pub mod authz;
+pub mod bundle;
 pub mod calendar;
 pub mod codesign;
 pub mod coprogramming;

@@ -6,6 +6,7 @@
 //! Every change is written together with its audit entry, in one transaction.
 
 pub mod audit;
+pub mod bundle;
 pub mod codesign;
 mod db;
 mod error;

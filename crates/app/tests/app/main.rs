@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod browser;
+mod bundle;
 mod cli;
 mod codesign;
 mod exports;

@@ -1,0 +1,203 @@
+//! Zone bundles through the command line: dump, load into an empty
+//! database, dump again, on both databases and across them; refusals that
+//! name the file, the line and the column and change nothing.
+
+use crate::cli::run;
+use crate::helpers::demo_db;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use zona_store::Backend;
+use zona_testing::TestDb;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zona-bundle-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every file of a folder, by name.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn dump(url: &str, out: &Path, format: &str) {
+    let (code, _, err) = run(
+        &[
+            "bundle",
+            "dump",
+            "--zone",
+            "ZD-LIV",
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            format,
+            "--database-url",
+            url,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+}
+
+fn load(url: &str, path: &Path, check: bool) -> (i32, String, String) {
+    let mut args = vec![
+        "bundle",
+        "load",
+        path.to_str().unwrap(),
+        "--database-url",
+        url,
+    ];
+    if check {
+        args.push("--check");
+    }
+    run(&args, None)
+}
+
+async fn count(db: &TestDb, sql: &str) -> i64 {
+    match &db.db {
+        zona_store::Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        zona_store::Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+    }
+}
+
+fn assert_same(a: &Path, b: &Path) {
+    let (fa, fb) = (files(a), files(b));
+    assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
+    for (name, bytes) in &fa {
+        assert!(
+            bytes == &fb[name],
+            "{name} differs:\n{}\n---\n{}",
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&fb[name])
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_zone_dumped_and_loaded_into_an_empty_database_dumps_the_same_files() {
+    let dir = scratch("round-trip");
+    let source = demo_db(Backend::Sqlite).await;
+    let first = dir.join("first");
+    dump(&source.url, &first, "csv");
+    let comuni = String::from_utf8(files(&first)["comuni.csv"].clone()).unwrap();
+    assert!(
+        comuni.starts_with("\u{feff}codice_istat;nome;area_interna;festa_patronale;attivo\r\n"),
+        "{comuni}"
+    );
+    assert!(comuni.contains("049009;Livorno;A;22/05;Sì\r\n"), "{comuni}");
+    let finanziamenti = String::from_utf8(files(&first)["finanziamenti.csv"].clone()).unwrap();
+    assert!(finanziamenti.lines().count() > 100, "{finanziamenti}");
+
+    for (name, backend) in [("sqlite", Backend::Sqlite), ("postgres", Backend::Postgres)] {
+        let empty = TestDb::new(backend).await;
+        let (code, out, err) = load(&empty.url, &first, false);
+        assert_eq!(code, 0, "{name}: {out}{err}");
+        assert!(out.contains("Pacchetto caricato: zona ZD-LIV"), "{out}");
+        let again = dir.join(format!("again-{name}"));
+        dump(&empty.url, &again, "csv");
+        assert_same(&first, &again);
+
+        // Loading the same bundle again changes nothing, and says so.
+        let audited = count(&empty, "SELECT count(*) FROM audit_log").await;
+        let (code, out, err) = load(&empty.url, &first, false);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(": 0 modifiche"), "{out}");
+        assert_eq!(
+            count(&empty, "SELECT count(*) FROM audit_log").await,
+            audited
+        );
+    }
+
+    // The same content as one workbook.
+    let xlsx = dir.join("zona.xlsx");
+    dump(&source.url, &xlsx, "xlsx");
+    let empty = TestDb::new(Backend::Postgres).await;
+    let (code, out, err) = load(&empty.url, &xlsx, false);
+    assert_eq!(code, 0, "{out}{err}");
+    let from_xlsx = dir.join("from-xlsx");
+    dump(&empty.url, &from_xlsx, "csv");
+    assert_same(&first, &from_xlsx);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_bundle_with_one_bad_cell_is_refused_whole_and_says_where() {
+    let dir = scratch("bad-cell");
+    let source = demo_db(Backend::Sqlite).await;
+    let good = dir.join("good");
+    dump(&source.url, &good, "csv");
+    let empty = TestDb::new(Backend::Sqlite).await;
+
+    // A population read the Italian way would be 153 and a half: refused.
+    let bad = dir.join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    for (name, bytes) in files(&good) {
+        let mut text = String::from_utf8(bytes).unwrap();
+        if name == "popolazioni.csv" {
+            text = text.replacen(";153154;", ";153,5;", 1);
+        }
+        std::fs::write(bad.join(name), text).unwrap();
+    }
+    let (code, _, err) = load(&empty.url, &bad, false);
+    assert_eq!(code, 1);
+    assert!(err.contains("nessun dato è cambiato"), "{err}");
+    assert!(
+        err.contains("popolazioni.csv, riga 4, colonna «popolazione»"),
+        "{err}"
+    );
+    assert_eq!(count(&empty, "SELECT count(*) FROM zones").await, 0);
+    assert_eq!(count(&empty, "SELECT count(*) FROM audit_log").await, 0);
+
+    // A unit of a body the bundle does not have: found only when loading,
+    // and still nothing is kept.
+    let units = std::fs::read_to_string(good.join("unita.csv")).unwrap();
+    std::fs::write(
+        bad.join("popolazioni.csv"),
+        std::fs::read(good.join("popolazioni.csv")).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        bad.join("unita.csv"),
+        units.replacen("Comune di Capraia Isola;", "Comune di Gorgona;", 1),
+    )
+    .unwrap();
+    let (code, _, err) = load(&empty.url, &bad, false);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("unita.csv, riga")
+            && err
+                .contains("colonna «ente»: «Comune di Gorgona» non si trova in organizzazioni.csv"),
+        "{err}"
+    );
+    assert_eq!(count(&empty, "SELECT count(*) FROM zones").await, 0);
+    assert_eq!(count(&empty, "SELECT count(*) FROM organisations").await, 0);
+
+    // Checking says what would change and writes nothing.
+    let (code, out, err) = load(&empty.url, &good, true);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("modifiche se caricato"), "{out}");
+    assert!(out.contains("comuni"), "{out}");
+    assert_eq!(count(&empty, "SELECT count(*) FROM zones").await, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_data_dictionary_is_the_one_the_code_describes() {
+    let written =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/bundle.md"))
+            .unwrap();
+    assert!(
+        written == zona_app::bundle::dictionary(),
+        "docs/bundle.md is out of date: run `zona bundle dictionary > docs/bundle.md`"
+    );
+}
