@@ -172,64 +172,17 @@ pub async fn read(path: &Path) -> Result<Result<Bundle, Vec<Problem>>> {
 }
 
 fn read_blocking(path: &Path) -> Result<Result<Bundle, Vec<Problem>>> {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .with_context(|| format!("cannot read {}", path.display()))?
-            .map(|e| e.map(|e| e.path()))
-            .collect::<std::io::Result<_>>()?;
-        entries.sort();
-        if entries.len() > import::MAX_SHEETS {
-            bail!(
-                "{} holds more than {} files",
-                path.display(),
-                import::MAX_SHEETS
-            );
-        }
-        for p in entries {
-            let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
-                continue;
-            };
-            let Some(stem) = name.strip_suffix(".csv") else {
-                // Other files (a README, notes) travel with a bundle freely.
-                continue;
-            };
-            let size = std::fs::metadata(&p)?.len();
-            if size > import::MAX_FILE_BYTES as u64 {
-                problems.push(Problem {
-                    file: name.to_string(),
-                    line: None,
-                    column: None,
-                    message: format!(
-                        "il file supera i {} MB ammessi",
-                        import::MAX_FILE_BYTES / 1024 / 1024
-                    ),
-                });
-                continue;
-            }
-            let bytes =
-                std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
-            match import::read_csv(&bytes) {
-                Ok(sheet) => files.push(file_of(stem, &sheet, true)),
-                Err(m) => problems.push(Problem {
-                    file: name.to_string(),
-                    line: None,
-                    column: None,
-                    message: m,
-                }),
-            }
-        }
-    } else {
+    if !path.is_dir() {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        match import::read_workbook(&bytes) {
-            Ok(sheets) => files.extend(
+        return Ok(match import::read_workbook(&bytes) {
+            Ok(sheets) => with_manifest(
                 sheets
                     .iter()
-                    .map(|(name, sheet)| file_of(name, sheet, false)),
+                    .map(|(name, sheet)| file_of(name, sheet, false))
+                    .collect(),
             ),
-            Err(m) => problems.push(Problem {
+            Err(m) => Err(vec![Problem {
                 file: path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -237,20 +190,86 @@ fn read_blocking(path: &Path) -> Result<Result<Bundle, Vec<Problem>>> {
                 line: None,
                 column: None,
                 message: m,
-            }),
+            }]),
+        });
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    entries.sort();
+    if entries.len() > import::MAX_SHEETS {
+        bail!(
+            "{} holds more than {} files",
+            path.display(),
+            import::MAX_SHEETS
+        );
+    }
+    let mut csv = Vec::new();
+    let mut problems = Vec::new();
+    for p in entries {
+        let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !name.ends_with(".csv") {
+            // Other files (a README, notes) travel with a bundle freely.
+            continue;
         }
+        if std::fs::metadata(&p)?.len() > import::MAX_FILE_BYTES as u64 {
+            problems.push(Problem {
+                file: name.to_string(),
+                line: None,
+                column: None,
+                message: format!(
+                    "il file supera i {} MB ammessi",
+                    import::MAX_FILE_BYTES / 1024 / 1024
+                ),
+            });
+            continue;
+        }
+        let bytes = std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
+        csv.push((name.to_string(), bytes));
     }
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
+    Ok(from_csv_files(&csv))
+}
+
+/// A bundle from its CSV files, by file name (`comuni.csv`).
+pub fn from_csv_files(csv: &[(String, Vec<u8>)]) -> Result<Bundle, Vec<Problem>> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (name, bytes) in csv {
+        let Some(stem) = name.strip_suffix(".csv") else {
+            continue;
+        };
+        match import::read_csv(bytes) {
+            Ok(sheet) => files.push(file_of(stem, &sheet, true)),
+            Err(m) => problems.push(Problem {
+                file: name.clone(),
+                line: None,
+                column: None,
+                message: m,
+            }),
+        }
+    }
+    if problems.is_empty() {
+        with_manifest(files)
+    } else {
+        Err(problems)
+    }
+}
+
+fn with_manifest(mut files: Vec<FileIn>) -> Result<Bundle, Vec<Problem>> {
     let Some(at) = files.iter().position(|f| f.file == MANIFEST) else {
-        return Ok(Err(vec![manifest_problem(
+        return Err(vec![manifest_problem(
             None,
             "manca il manifest: il pacchetto non dice formato e zona",
-        )]));
+        )]);
     };
     let manifest_file = files.remove(at);
-    Ok(manifest_of(&manifest_file).map(|manifest| Bundle { manifest, files }))
+    manifest_of(&manifest_file).map(|manifest| Bundle { manifest, files })
 }
 
 /// Dumps zone `zone` into `out`: a new folder (CSV) or a new XLSX file.
