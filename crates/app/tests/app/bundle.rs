@@ -201,3 +201,85 @@ fn the_data_dictionary_is_the_one_the_code_describes() {
         "docs/bundle.md is out of date: run `zona bundle dictionary > docs/bundle.md`"
     );
 }
+
+#[tokio::test]
+async fn a_district_starting_from_zero_loads_its_bundle_and_works() {
+    let bundle = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/zona-esempio");
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let empty = TestDb::new(backend).await;
+        let (code, out, err) = load(&empty.url, Path::new(bundle), false);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("schede                   10 nuove"), "{out}");
+
+        // A user from a bundle has no password until one is set.
+        let app = crate::helpers::TestApp {
+            address: String::new(),
+            db: empty,
+            client: crate::helpers::new_client(),
+        };
+        let app = serve(app).await;
+        let refused = app.login_as(&app.client, "ufficio.esempio", "!").await;
+        assert_eq!(
+            refused.status,
+            reqwest::StatusCode::UNAUTHORIZED,
+            "no password signs in"
+        );
+        let (code, _, err) = run(
+            &[
+                "user",
+                "set-password",
+                "--database-url",
+                &app.db.url,
+                "--username",
+                "ufficio.esempio",
+            ],
+            Some("una password per la zona di esempio\n"),
+        );
+        assert_eq!(code, 0, "{err}");
+        let signed = app
+            .login_as(
+                &app.client,
+                "ufficio.esempio",
+                "una password per la zona di esempio",
+            )
+            .await;
+        assert_eq!(
+            signed.status,
+            reqwest::StatusCode::SEE_OTHER,
+            "{}",
+            signed.body
+        );
+
+        let poa = app.get("/pianificazione/poa/2026").await;
+        assert_eq!(poa.status, reqwest::StatusCode::OK);
+        for title in [
+            "Assistenza domiciliare integrata",
+            "Pronto intervento sociale",
+            "Non autosufficienza",
+        ] {
+            assert!(
+                poa.body.contains(title),
+                "{title} missing from the POA page"
+            );
+        }
+        let facilities = app.get("/strutture").await;
+        assert!(facilities
+            .body
+            .contains("Casa della Comunità di Borgo Esempio"));
+        assert!(facilities.body.contains("Consultorio di Poggio Esempio"));
+    }
+}
+
+/// Serves the app's database on a free port, in this process.
+async fn serve(mut app: crate::helpers::TestApp) -> crate::helpers::TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    app.address = format!("http://{}", listener.local_addr().unwrap());
+    let state = zona_app::web::AppState {
+        db: app.db.db.clone(),
+        config: std::sync::Arc::new(zona_app::Config::default()),
+    };
+    tokio::spawn(async move {
+        let _ = zona_app::web::serve(listener, state).await;
+    });
+    app
+}
