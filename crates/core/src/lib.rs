@@ -55,6 +55,7 @@ pub mod calendar;
 pub mod codesign;
 pub mod coprogramming;
 pub mod format;
+pub mod governance;
 pub mod money;
 pub mod network;
 pub mod number;

@@ -124,6 +124,7 @@ pub mod entity {
     pub const CARE_STANDARD: &str = "care_standard";
     pub const PROJECT: &str = "project";
     pub const PERMANENT_SOCIAL_WORKERS: &str = "permanent_social_workers";
+    pub const GOVERNANCE_AGREEMENT: &str = "governance_agreement";
 
     pub fn label(code: &str) -> &'static str {
         match code {
@@ -152,6 +153,7 @@ pub mod entity {
             CARE_STANDARD => "Standard DM 77/2022",
             PROJECT => "Progetto",
             PERMANENT_SOCIAL_WORKERS => "Assistenti sociali a tempo indeterminato",
+            GOVERNANCE_AGREEMENT => "Convenzione della zona",
             _ => "Altro",
         }
     }
@@ -181,6 +183,7 @@ pub mod entity {
         CARE_STANDARD,
         PROJECT,
         PERMANENT_SOCIAL_WORKERS,
+        GOVERNANCE_AGREEMENT,
     ];
 }
 

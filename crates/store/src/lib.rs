@@ -10,6 +10,7 @@ pub mod bundle;
 pub mod codesign;
 mod db;
 mod error;
+pub mod governance;
 pub mod network;
 pub mod organisations;
 pub mod participation;

@@ -30,6 +30,7 @@ mod sheets;
 mod soc26;
 mod static_files;
 mod views;
+mod zone;
 
 use crate::Config;
 use axum::extract::DefaultBodyLimit;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(monitoring::routes())
         .merge(pis::routes())
         .merge(public::routes())
+        .merge(zone::routes())
         .merge(codesign::routes())
         .merge(coprogramming::routes())
         .merge(meetings::routes())

@@ -39,6 +39,12 @@ fn navigation(ctx: &Ctx) -> Vec<NavItem> {
         active: path == "/",
         coming: false,
     }];
+    nav.push(NavItem {
+        label: "La zona",
+        href: "/zona",
+        active: path == "/zona",
+        coming: false,
+    });
     let zone_id = ctx.zone_id().unwrap_or(-1);
     let internal = ctx.allows(Action::ReadInternal { zone_id });
     nav.push(NavItem {

@@ -283,3 +283,32 @@ async fn serve(mut app: crate::helpers::TestApp) -> crate::helpers::TestApp {
     });
     app
 }
+
+#[tokio::test]
+async fn the_zone_page_shows_how_the_zone_is_governed_to_everyone() {
+    let app = crate::helpers::spawn_app(Backend::Postgres).await;
+    let page = app.get("/zona").await;
+    assert_eq!(page.status, reqwest::StatusCode::OK);
+    let tags = regex::Regex::new("<[^>]*>").unwrap();
+    let text = crate::helpers::flat(&tags.replace_all(&page.body, " "))
+        .replace(" ,", ",")
+        .replace(" .", ".")
+        .replace(" :", ":");
+    for expected in [
+        "Convenzione socio-sanitaria (art. 70 bis LR 40/2005)",
+        "Enti: Azienda USL Toscana Nord-Ovest, Comune di Livorno, Comune di Collesalvetti, Comune di Capraia Isola.",
+        "Materie gestite in forma integrata: Non autosufficienza, Disabilità.",
+        "Materie previste: Salute mentale, Dipendenze, Consultorio.",
+        "Conferenza dei Sindaci Integrata della Zona Livornese, n. 3 del 29/03/2022",
+        "Consiglio Comunale del Comune di Livorno, n. 132 del 11/07/2022",
+        "Enti: Comune di Livorno (capofila), Comune di Collesalvetti, Comune di Capraia Isola.",
+        "Livorno 049009 153.154 (al 31/12/2024)",
+    ] {
+        assert!(text.contains(expected), "«{expected}» missing:\n{text}");
+    }
+    // Signed in, the same page, from the same menu.
+    app.login("consultazione").await;
+    let page = app.get("/zona").await;
+    assert!(page.body.contains(r#"href="/zona""#));
+    assert!(page.body.contains("n. 132 del 11/07/2022"));
+}

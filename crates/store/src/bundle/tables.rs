@@ -67,6 +67,15 @@ const SHEET: Ref = Ref {
     deferred: false,
 };
 
+const GOVERNANCE_SCOPE: &str =
+    "agreement_id IN (SELECT id FROM governance_agreements WHERE zone_id = $1)";
+const GOVERNANCE: Ref = Ref {
+    column: "agreement_id",
+    file: "convenzioni",
+    fields: &["convenzione"],
+    deferred: false,
+};
+
 const AGREEMENT_SCOPE: &str =
     "agreement_id IN (SELECT id FROM codesign_agreements WHERE zone_id = $1)";
 const AGREEMENT: Ref = Ref {
@@ -429,6 +438,127 @@ pub static TABLES: &[Table] = &[
         ],
         key: &["vocabolario", "codice"],
         order: &["vocabolario", "posizione", "codice"],
+        ..Table::BASE
+    },
+    Table {
+        file: "convenzioni",
+        title: "Convenzione della zona",
+        doc: "How the zone is governed: the social-health agreement between the health authority and the municipalities (art. 70 bis LR 40/2005), the municipalities' agreement for the associated social functions, with the document that organises them.",
+        entity: entity::GOVERNANCE_AGREEMENT,
+        sql: "governance_agreements",
+        scope: "zone_id = $1",
+        zone: Some("zone_id"),
+        fields: &[
+            Field::stored("titolo", "title", LONG_NAME, "The agreement; unique within the zone.").required(),
+            Field::stored("posizione", "position", POSITION, "Order on the zone's page.").required(),
+            Field::stored(
+                "tipo",
+                "kind",
+                Kind::Code(codes_of!(zona_core::governance::AgreementKind)),
+                "What the agreement is.",
+            )
+            .required(),
+            Field::stored("base_giuridica", "legal_basis", Kind::Text(1_000), "The law it rests on."),
+            Field::stored("in_vigore_dal", "in_force_from", YEAR, "The year it came into force."),
+            Field::stored(
+                "documento_organizzazione",
+                "organisation_document",
+                Kind::Text(20_000),
+                "What the organisation document attached to it provides.",
+            ),
+            Field::stored("note", "notes", Kind::Text(20_000), "Notes."),
+        ],
+        key: &["titolo"],
+        order: &["posizione", "titolo"],
+        ..Table::BASE
+    },
+    Table {
+        file: "convenzioni_enti",
+        title: "Ente di una convenzione",
+        doc: "The bodies party to each agreement, and its lead body.",
+        entity: entity::GOVERNANCE_AGREEMENT,
+        sql: "governance_parties",
+        id: false,
+        scope: GOVERNANCE_SCOPE,
+        fields: &[
+            Field::part("convenzione", LONG_NAME, "The agreement (convenzioni.csv).").required(),
+            Field::part("ente", NAME, "The body (organizzazioni.csv).").required(),
+            Field::stored("posizione", "position", POSITION, "Order within the agreement.").required(),
+            Field::stored(
+                "ruolo",
+                "role",
+                Kind::Code(codes_of!(zona_core::governance::PartyRole)),
+                "Party, or lead body.",
+            )
+            .required(),
+        ],
+        refs: &[
+            GOVERNANCE,
+            Ref {
+                column: "organisation_id",
+                file: "organizzazioni",
+                fields: &["ente"],
+                deferred: false,
+            },
+        ],
+        key: &["convenzione", "ente"],
+        order: &["convenzione", "posizione", "ente"],
+        owner: Some("agreement_id"),
+        created: None,
+        updated: None,
+        versioned: false,
+        ..Table::BASE
+    },
+    Table {
+        file: "convenzioni_materie",
+        title: "Materia di una convenzione",
+        doc: "The matters each agreement covers: those run together today, and those its organisation document foresees.",
+        entity: entity::GOVERNANCE_AGREEMENT,
+        sql: "governance_matters",
+        scope: GOVERNANCE_SCOPE,
+        fields: &[
+            Field::part("convenzione", LONG_NAME, "The agreement (convenzioni.csv).").required(),
+            Field::stored("codice", "code", Kind::Text(60), "The matter's stable code.").required(),
+            Field::stored("posizione", "position", POSITION, "Order within the agreement.").required(),
+            Field::stored("materia", "label", NAME, "The matter.").required(),
+            Field::stored(
+                "stato",
+                "status",
+                Kind::Code(codes_of!(zona_core::governance::MatterStatus)),
+                "Run together today, or foreseen.",
+            )
+            .required(),
+        ],
+        refs: &[GOVERNANCE],
+        key: &["convenzione", "codice"],
+        order: &["convenzione", "posizione", "codice"],
+        owner: Some("agreement_id"),
+        created: None,
+        updated: None,
+        versioned: false,
+        ..Table::BASE
+    },
+    Table {
+        file: "convenzioni_atti",
+        title: "Atto di una convenzione",
+        doc: "The acts that approved each agreement.",
+        entity: entity::GOVERNANCE_AGREEMENT,
+        sql: "governance_acts",
+        scope: GOVERNANCE_SCOPE,
+        fields: &[
+            Field::part("convenzione", LONG_NAME, "The agreement (convenzioni.csv).").required(),
+            Field::stored("emanato_da", "issuer", NAME, "Who issued it.").required(),
+            Field::stored("numero", "number", Kind::Text(60), "Its number.").required(),
+            Field::stored("data", "act_date", Kind::Date, "Its date.").required(),
+            Field::stored("descrizione", "description", Kind::Text(2_000), "What it did."),
+        ],
+        refs: &[GOVERNANCE],
+        key: &["convenzione", "emanato_da", "numero", "data"],
+        order: &["convenzione", "data", "emanato_da", "numero"],
+        owner: Some("agreement_id"),
+        created: None,
+        updated: None,
+        versioned: false,
         ..Table::BASE
     },
     Table {
