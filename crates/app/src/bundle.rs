@@ -179,7 +179,7 @@ fn read_blocking(path: &Path) -> Result<Result<Bundle, Vec<Problem>>> {
             Ok(sheets) => with_manifest(
                 sheets
                     .iter()
-                    .map(|(name, sheet)| file_of(name, sheet, false))
+                    .map(|(name, sheet)| file_of(&name.to_lowercase(), sheet, false))
                     .collect(),
             ),
             Err(m) => Err(vec![Problem {
@@ -211,7 +211,7 @@ fn read_blocking(path: &Path) -> Result<Result<Bundle, Vec<Problem>>> {
         let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        if !name.ends_with(".csv") {
+        if !name.to_lowercase().ends_with(".csv") {
             // Other files (a README, notes) travel with a bundle freely.
             continue;
         }
@@ -241,7 +241,10 @@ pub fn from_csv_files(csv: &[(String, Vec<u8>)]) -> Result<Bundle, Vec<Problem>>
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for (name, bytes) in csv {
-        let Some(stem) = name.strip_suffix(".csv") else {
+        // `Comuni.CSV` is `comuni.csv`: file systems and people differ on
+        // case, the format's names do not.
+        let lower = name.to_lowercase();
+        let Some(stem) = lower.strip_suffix(".csv") else {
             continue;
         };
         match import::read_csv(bytes) {
@@ -401,8 +404,9 @@ pub fn dictionary() -> String {
          (UTF-8 with BOM, `;` between cells, CRLF), or one XLSX workbook with a \
          sheet per file. `manifest.csv` has the columns `chiave;valore` and the rows \
          `formato;{FORMAT_VERSION}` and `zona;<zone code>`. Files are loaded in the \
-         order below; a file may be left out (nothing of its kind is loaded), a \
-         file or column not listed here is refused.\n\n\
+         order below; a file may be left out (nothing of its kind changes, its \
+         collections included), a file or column not listed here is refused; file \
+         names are read without regard to case.\n\n\
          Cells: numbers the Italian way (`1234,56`; thousands dots are read, never \
          written), dates `gg/mm/aaaa`, yes/no as `Sì`/`No`, an empty cell for no \
          value. A CSV cell starting with `=`, `+`, `-`, `@` or `'` is written with \
@@ -411,8 +415,11 @@ pub fn dictionary() -> String {
          never by database ids. A key compares texts without regard to case.\n\n\
          Loading is all or nothing. A row whose key is stored already is updated \
          where it differs; loading the same bundle again changes nothing. In a file \
-         marked *collection*, the rows of every owner in the bundle are replaced: \
-         a stored row missing from the file is deleted.\n\n"
+         marked *collection*, when the file is in the bundle, the rows of every \
+         owner in the bundle are replaced: a stored row missing from the file is \
+         deleted. Rows of other files are never deleted by a load. A dump that \
+         could not be loaded back (a text longer than its column, a code no \
+         longer valid) is refused, not written.\n\n"
     ));
     for t in TABLES {
         s.push_str(&format!(

@@ -185,7 +185,10 @@ impl Kind {
                     }
                 }
             }
-            Kind::Term(_) | Kind::KeyOf(_) => Value::Text(s.to_string()),
+            // Vocabulary codes are lower case wherever they are stored: a
+            // spreadsheet's capital is read back to the code, never stored.
+            Kind::Term(_) => Value::Text(crate::planning::parse_term_code(s)?),
+            Kind::KeyOf(_) => Value::Text(s.to_string()),
             Kind::Checked(rule, _) => Value::Text(rule(s)?),
         })
     }
@@ -198,7 +201,8 @@ fn fixed2(n: i64) -> String {
 }
 
 fn hundredths(d: Decimal, shown: &str) -> Result<i64, String> {
-    (d * Decimal::from(100))
+    d.checked_mul(Decimal::from(100))
+        .ok_or_else(|| format!("«{shown}» è troppo grande"))?
         .trunc()
         .to_string()
         .parse::<i64>()
@@ -246,6 +250,15 @@ mod tests {
         assert!(k.read("-1").is_err());
         assert!(k.read("153,5").is_err());
         assert!(k.read("10.000.001").is_err());
+        assert!(
+            Kind::Amount.read("10000000000000000000000000000").is_err(),
+            "too large, not a panic"
+        );
+        assert_eq!(
+            Kind::Term("sector").read("Fondo_Poverta"),
+            Ok(Value::Text("fondo_poverta".into()))
+        );
+        assert!(Kind::Term("sector").read("fondo povertà").is_err());
         assert_eq!(k.read("  "), Ok(Value::Null));
     }
 

@@ -312,3 +312,59 @@ async fn the_zone_page_shows_how_the_zone_is_governed_to_everyone() {
     assert!(page.body.contains(r#"href="/zona""#));
     assert!(page.body.contains("n. 132 del 11/07/2022"));
 }
+
+#[tokio::test]
+async fn a_file_left_out_changes_nothing_and_a_file_present_replaces_its_collections() {
+    let dir = scratch("collections");
+    let db = demo_db(Backend::Sqlite).await;
+    let full = dir.join("full");
+    dump(&db.url, &full, "csv");
+    let indicators = count(&db, "SELECT count(*) FROM indicators").await;
+    assert!(indicators > 100);
+
+    // Without indicatori.csv the sheets' indicators stay; a capital typed by
+    // a spreadsheet in a user name or a vocabulary code is read as the code.
+    let partial = dir.join("partial");
+    std::fs::create_dir_all(&partial).unwrap();
+    for (name, bytes) in files(&full) {
+        if name == "indicatori.csv" {
+            continue;
+        }
+        let mut text = String::from_utf8(bytes).unwrap();
+        if name == "utenti.csv" {
+            text = text.replace("\r\nufficio.piano;", "\r\nUfficio.Piano;");
+        }
+        if name == "finanziamenti.csv" {
+            text = text.replacen(";fondo_poverta;", ";Fondo_Poverta;", 1);
+        }
+        std::fs::write(partial.join(name), text).unwrap();
+    }
+    let (code, out, err) = load(&db.url, &partial, false);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(": 0 modifiche"), "{out}");
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM indicators").await,
+        indicators
+    );
+
+    // With it, a sheet's indicator missing from the file is deleted, and only that.
+    let text = String::from_utf8(files(&full)["indicatori.csv"].clone()).unwrap();
+    let mut lines: Vec<&str> = text.split("\r\n").collect();
+    let gone = lines.remove(1).to_string();
+    std::fs::write(partial.join("indicatori.csv"), lines.join("\r\n")).unwrap();
+    let (code, out, err) = load(&db.url, &partial, false);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(": 1 modifiche"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.trim_start().starts_with("indicatori ")
+                && l.contains("0 nuove, 0 modificate, 1 tolte")),
+        "{out}"
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM indicators").await,
+        indicators - 1
+    );
+    assert!(!gone.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

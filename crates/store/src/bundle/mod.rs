@@ -558,6 +558,21 @@ pub async fn dump(db: &Db, zone_code: &str) -> Result<Vec<FileOut>, BundleError>
                 ));
             }
         }
+        for r in &rows {
+            for (f, v) in table.fields.iter().zip(&r.values) {
+                if let Err(message) = reads_back(&f.kind, v) {
+                    problems.push(problem(
+                        table.file,
+                        None,
+                        Some(f.header),
+                        format!(
+                            "la riga «{}» non si potrebbe ricaricare: {message}",
+                            table.shown_key(&r.values)
+                        ),
+                    ));
+                }
+            }
+        }
         out.push(FileOut {
             table,
             rows: rows
@@ -581,12 +596,30 @@ pub async fn dump(db: &Db, zone_code: &str) -> Result<Vec<FileOut>, BundleError>
     }
 }
 
+/// Whether a stored value, written as a cell, reads back as itself: a dump
+/// that could not be loaded again (a text longer than its column allows, a
+/// code no longer valid) is refused, never written. Texts read back trimmed,
+/// as the forms store them.
+fn reads_back(kind: &Kind, v: &Value) -> Result<(), String> {
+    let back = kind.read(&kind.write(v))?;
+    match (kind, v) {
+        (Kind::Text(_) | Kind::Json(_), _) => Ok(()),
+        _ if &back == v => Ok(()),
+        _ => Err(format!(
+            "«{}» si rileggerebbe come «{}»",
+            kind.write(v),
+            kind.write(&back)
+        )),
+    }
+}
+
 /// A file's rows read into values, each with its line.
 type Parsed = Vec<(usize, Vec<Value>)>;
 
 /// Reads every file's cells into values, checking headers, kinds, required
-/// cells and duplicate keys. Nothing touches the database.
-pub fn parse(files: &[FileIn]) -> Result<Vec<Parsed>, Vec<Problem>> {
+/// cells and duplicate keys; a file the bundle leaves out is `None`, so that
+/// nothing of its kind changes. Nothing touches the database.
+pub fn parse(files: &[FileIn]) -> Result<Vec<Option<Parsed>>, Vec<Problem>> {
     let mut problems = Vec::new();
     for f in files {
         if Table::named(&f.file).is_none() {
@@ -601,7 +634,7 @@ pub fn parse(files: &[FileIn]) -> Result<Vec<Parsed>, Vec<Problem>> {
     let mut parsed = Vec::new();
     for table in TABLES {
         let Some(file) = files.iter().find(|f| f.file == table.file) else {
-            parsed.push(Vec::new());
+            parsed.push(None);
             continue;
         };
         let mut at = Vec::new();
@@ -622,7 +655,7 @@ pub fn parse(files: &[FileIn]) -> Result<Vec<Parsed>, Vec<Problem>> {
             }
         }
         if at.len() != table.fields.len() {
-            parsed.push(Vec::new());
+            parsed.push(Some(Vec::new()));
             continue;
         }
         let mut rows = Vec::new();
@@ -666,7 +699,7 @@ pub fn parse(files: &[FileIn]) -> Result<Vec<Parsed>, Vec<Problem>> {
             }
             rows.push((*line, values));
         }
-        parsed.push(rows);
+        parsed.push(Some(rows));
     }
     if problems.is_empty() {
         Ok(parsed)
@@ -911,9 +944,13 @@ impl Loading<'_> {
     fn plan(
         &mut self,
         table: &'static Table,
-        rows: &Parsed,
+        rows: Option<&Parsed>,
         stored: Vec<Stored>,
     ) -> Result<(Vec<Op>, usize), Vec<Problem>> {
+        // A file left out of the bundle changes nothing, not even the
+        // collections of the owners that are in it.
+        let present = rows.is_some();
+        let rows: &[(usize, Vec<Value>)] = rows.map_or(&[], |r| r.as_slice());
         let mut problems = Vec::new();
         let mut by_key: HashMap<Vec<Value>, Stored> = HashMap::new();
         for mut s in stored {
@@ -962,7 +999,7 @@ impl Loading<'_> {
                 }),
             }
         }
-        if let Some(owner) = table.owner {
+        if let (Some(owner), true) = (table.owner, present) {
             let r = table
                 .refs
                 .iter()
@@ -1023,7 +1060,7 @@ pub async fn load(
         .iter()
         .position(|t| t.file == "zone")
         .expect("zone file");
-    if parsed[zone_file].len() != 1 {
+    if parsed[zone_file].as_ref().map_or(0, Vec::len) != 1 {
         return Err(BundleError::Problems(vec![problem(
             "zone",
             None,
@@ -1043,6 +1080,7 @@ pub async fn load(
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
         for (table, rows) in TABLES.iter().zip(&parsed) {
+            let rows = rows.as_ref();
             let (sql, tys) = select_sql(table, true);
             let stored: Vec<Stored> = fetch_values!(&mut *tx, &sql, at.zone, tys)
                 .into_iter()
@@ -1235,7 +1273,8 @@ pub async fn load(
                 .map(|s| (folded(&table.key_of(&s.values)), s.id))
                 .collect();
             let loaded = rows
-                .iter()
+                .into_iter()
+                .flatten()
                 .filter_map(|(line, values)| {
                     let id = ids.get(&folded(&table.key_of(values)))?;
                     Some((*line, *id, values.clone(), inserted.contains(id)))

@@ -50,6 +50,19 @@ fn runts_number(s: &str) -> Result<String, String> {
     zona_core::org::parse_runts_number(s)
 }
 
+fn username(s: &str) -> Result<String, String> {
+    zona_core::org::parse_username(s)
+}
+
+fn term_code(s: &str) -> Result<String, String> {
+    zona_core::planning::parse_term_code(s)
+}
+
+const USERNAME: Kind = Kind::Checked(
+    username,
+    "nome utente: da 3 a 40 caratteri, lettere minuscole, cifre, punto, trattino o trattino basso",
+);
+
 const ISTAT: Kind = Kind::Checked(istat, "codice ISTAT del comune, 6 cifre (049009)");
 const CODE: Kind = Kind::Checked(
     short_code,
@@ -348,7 +361,7 @@ pub static TABLES: &[Table] = &[
         scope: "zone_id = $1",
         zone: Some("zone_id"),
         fields: &[
-            Field::stored("username", "username", Kind::Text(64), "The sign-in name; unique.").required(),
+            Field::stored("username", "username", USERNAME, "The sign-in name; unique.").required(),
             Field::stored("nome_completo", "full_name", NAME, "The person's name.").required(),
             Field::stored("email", "email", EMAIL, "E-mail."),
             Field::part("ente", NAME, "The body the person works for (organizzazioni.csv)."),
@@ -377,7 +390,7 @@ pub static TABLES: &[Table] = &[
         scope: "zone_id = $1",
         zone: Some("zone_id"),
         fields: &[
-            Field::part("utente", Kind::Text(64), "The user's sign-in name (utenti.csv).").required(),
+            Field::part("utente", USERNAME, "The user's sign-in name (utenti.csv).").required(),
             Field::stored(
                 "ruolo",
                 "role",
@@ -430,7 +443,15 @@ pub static TABLES: &[Table] = &[
                 "The vocabulary.",
             )
             .required(),
-            Field::stored("codice", "code", Kind::Text(60), "The term's stable code.").required(),
+            Field::stored(
+                "codice",
+                "code",
+                Kind::Checked(
+                    term_code,
+                    "codice: da 2 a 40 caratteri, lettere minuscole, cifre e trattino basso (fondo_poverta)",
+                ),
+                "The term's stable code.",
+            ).required(),
             Field::stored("etichetta", "label", NAME, "The term's label; unique within its vocabulary.").required(),
             Field::stored("descrizione", "description", Kind::Text(2000), "What the term covers."),
             Field::stored("posizione", "position", POSITION, "Order within the vocabulary.").required(),
@@ -1442,7 +1463,7 @@ pub static TABLES: &[Table] = &[
                 deferred: false,
             },
         ],
-        key: &["procedimento", "tavolo", "ente", "tipo", "contenuto"],
+        key: &["procedimento", "tavolo", "data_incontro", "incontro", "ente", "tipo", "contenuto"],
         ..Table::BASE
     },
     Table {
@@ -1718,8 +1739,14 @@ pub static TABLES: &[Table] = &[
         zone: Some("zone_id"),
         fields: &[
             Field::stored("standard", "standard_code", Kind::KeyOf("standard_dm77"), "The standard (standard_dm77.csv).").required(),
-            Field::stored("esistenti", "open_count", COUNT, "Existing.").required(),
-            Field::stored("programmati", "planned_count", COUNT, "Planned.").required(),
+            Field::stored(
+                "esistenti",
+                "open_count",
+                COUNT,
+                "Existing; for a standard counted in full-time equivalents (`unita` = `fte` in standard_dm77.csv), in hundredths: 170 is 1,70.",
+            )
+            .required(),
+            Field::stored("programmati", "planned_count", COUNT, "Planned, in the same unit.").required(),
             Field::stored("nota", "note", Kind::Text(20_000), "A note."),
         ],
         key: &["standard"],
