@@ -442,6 +442,12 @@ pub fn dictionary() -> String {
                 .expect("owner is a reference");
             s.push_str(&format!(" Collection of each row of `{}.csv`.", r.file));
         }
+        if t.shared {
+            s.push_str(
+                " Shared with other zones: loading adds the rows that are missing and \
+                 leaves stored rows as they are.",
+            );
+        }
         s.push_str("\n\n| Column | Required | Kind | Meaning |\n|---|---|---|---|\n");
         for f in t.fields {
             let mut meaning = f.doc.to_string();

@@ -555,9 +555,19 @@ async fn bundle(cmd: BundleCommand) -> Result<()> {
                             format!("{} modifiche", report.changes())
                         }
                     );
-                    for (file, ins, upd, del, same) in &report.tables {
-                        if ins + upd + del + same > 0 {
-                            println!("  {file:<24} {ins} nuove, {upd} modificate, {del} tolte, {same} invariate");
+                    for t in &report.tables {
+                        if t.inserted + t.updated + t.deleted + t.unchanged + t.kept > 0 {
+                            print!(
+                                "  {:<24} {} nuove, {} modificate, {} tolte, {} invariate",
+                                t.file, t.inserted, t.updated, t.deleted, t.unchanged
+                            );
+                            if t.kept > 0 {
+                                print!(
+                                    ", {} condivise con altre zone e diverse dal pacchetto: lasciate come sono",
+                                    t.kept
+                                );
+                            }
+                            println!();
                         }
                     }
                     Ok(())

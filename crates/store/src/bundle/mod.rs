@@ -134,6 +134,11 @@ pub struct Table {
     pub versioned: bool,
     /// Columns written on insert only.
     pub fixed: &'static [(&'static str, Fixed)],
+    /// Shared by every zone, or by a region's zones (regions, vocabularies,
+    /// DM 77/2022 standards, the PNRR catalogue): a zone's bundle adds the
+    /// rows that are missing and leaves stored ones as they are, so that
+    /// loading one zone never rewrites what the others read.
+    pub shared: bool,
 }
 
 impl Table {
@@ -157,6 +162,7 @@ impl Table {
         updated: Some("updated_at"),
         versioned: true,
         fixed: &[],
+        shared: false,
     };
 
     fn index(&self, header: &str) -> usize {
@@ -302,16 +308,30 @@ pub struct FileOut {
     pub rows: Vec<Vec<String>>,
 }
 
-/// What a load did (or, checked only, would do), table by table.
+/// What a load did (or, checked only, would do) to one file's rows.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TableReport {
+    pub file: &'static str,
+    pub inserted: usize,
+    pub updated: usize,
+    pub deleted: usize,
+    pub unchanged: usize,
+    /// Rows of a shared file that differ from what is stored, left as stored.
+    pub kept: usize,
+}
+
+/// What a load did (or, checked only, would do), file by file.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Report {
-    /// (file, inserted, updated, deleted, unchanged)
-    pub tables: Vec<(&'static str, usize, usize, usize, usize)>,
+    pub tables: Vec<TableReport>,
 }
 
 impl Report {
     pub fn changes(&self) -> usize {
-        self.tables.iter().map(|t| t.1 + t.2 + t.3).sum()
+        self.tables
+            .iter()
+            .map(|t| t.inserted + t.updated + t.deleted)
+            .sum()
     }
 }
 
@@ -946,7 +966,7 @@ impl Loading<'_> {
         table: &'static Table,
         rows: Option<&Parsed>,
         stored: Vec<Stored>,
-    ) -> Result<(Vec<Op>, usize), Vec<Problem>> {
+    ) -> Result<(Vec<Op>, usize, usize), Vec<Problem>> {
         // A file left out of the bundle changes nothing, not even the
         // collections of the owners that are in it.
         let present = rows.is_some();
@@ -959,7 +979,7 @@ impl Loading<'_> {
             }
         }
         let mut ops = Vec::new();
-        let mut unchanged = 0;
+        let (mut unchanged, mut kept) = (0, 0);
         let mut kept_keys = HashSet::new();
         for (line, values) in rows {
             let ids = self.resolve(table, *line, values, false, &mut problems);
@@ -981,6 +1001,8 @@ impl Loading<'_> {
                     let now = self.columns(table, &s.values, &s.refs);
                     if now == cols {
                         unchanged += 1;
+                    } else if table.shared {
+                        kept += 1;
                     } else {
                         ops.push(Op::Update {
                             line: *line,
@@ -1021,8 +1043,9 @@ impl Loading<'_> {
             }
         }
         if problems.is_empty() {
-            Ok((ops, unchanged))
+            Ok((ops, unchanged, kept))
         } else {
+            problems.truncate(MAX_PROBLEMS);
             Err(problems)
         }
     }
@@ -1086,7 +1109,7 @@ pub async fn load(
                 .into_iter()
                 .map(|r| stored_of(table, r))
                 .collect();
-            let (ops, unchanged) = at
+            let (ops, unchanged, kept) = at
                 .plan(table, rows, stored)
                 .map_err(BundleError::Problems)?;
             let (mut ins, mut upd, mut del) = (0, 0, 0);
@@ -1228,7 +1251,14 @@ pub async fn load(
                 let entry = entry.zone((at.zone > 0).then_some(at.zone));
                 write_audit!(&mut *tx, actor, entry);
             }
-            report.tables.push((table.file, ins, upd, del, unchanged));
+            report.tables.push(TableReport {
+                file: table.file,
+                inserted: ins,
+                updated: upd,
+                deleted: del,
+                unchanged,
+                kept,
+            });
             // What is stored now, to find this file's rows from the next ones.
             if table.file == "zone" {
                 if let Some(id) = fetch_values!(
@@ -1328,8 +1358,8 @@ pub async fn load(
             }
             // A row inserted by this load and then pointed is counted once,
             // as inserted.
-            if let Some(t) = report.tables.iter_mut().find(|t| t.0 == table.file) {
-                t.2 += updated;
+            if let Some(t) = report.tables.iter_mut().find(|t| t.file == table.file) {
+                t.updated += updated;
             }
         }
         if check_only {

@@ -144,6 +144,7 @@ pub static TABLES: &[Table] = &[
             ACTIVE,
         ],
         key: &["codice"],
+        shared: true,
         ..Table::BASE
     },
     Table {
@@ -459,6 +460,7 @@ pub static TABLES: &[Table] = &[
         ],
         key: &["vocabolario", "codice"],
         order: &["vocabolario", "posizione", "codice"],
+        shared: true,
         ..Table::BASE
     },
     Table {
@@ -598,6 +600,7 @@ pub static TABLES: &[Table] = &[
         key: &["anno_inizio"],
         updated: None,
         versioned: false,
+        shared: true,
         ..Table::BASE
     },
     Table {
@@ -622,6 +625,7 @@ pub static TABLES: &[Table] = &[
         order: &["piano_regionale", "posizione", "titolo"],
         updated: None,
         versioned: false,
+        shared: true,
         ..Table::BASE
     },
     Table {
@@ -1487,6 +1491,7 @@ pub static TABLES: &[Table] = &[
         created: None,
         updated: None,
         versioned: false,
+        shared: true,
         ..Table::BASE
     },
     Table {
@@ -1506,6 +1511,7 @@ pub static TABLES: &[Table] = &[
         created: None,
         updated: None,
         versioned: false,
+        shared: true,
         ..Table::BASE
     },
     Table {
@@ -1726,6 +1732,7 @@ pub static TABLES: &[Table] = &[
         key: &["codice"],
         order: &["posizione", "codice"],
         created: None,
+        shared: true,
         ..Table::BASE
     },
     Table {
