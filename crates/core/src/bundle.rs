@@ -63,6 +63,9 @@ pub enum Kind {
     Term(&'static str),
     /// The key of a row of another file (a single-column key).
     KeyOf(&'static str),
+    /// The code of a row of another file, in lower case like a vocabulary's
+    /// (a matter of the zone's agreements): the last column of its key.
+    CodeOf(&'static str),
     /// A JSON document of at most this many characters.
     Json(usize),
     /// A text with its own rule (a patron day `22/05`): the rule reads the
@@ -93,6 +96,7 @@ impl Kind {
             ),
             Kind::Term(v) => format!("codice del vocabolario `{v}` (vocabolari.csv)"),
             Kind::KeyOf(f) => format!("chiave di una riga di {f}.csv"),
+            Kind::CodeOf(f) => format!("codice di una riga di {f}.csv"),
             Kind::Json(max) => format!("documento JSON, al più {max} caratteri"),
             Kind::Checked(_, form) => (*form).to_string(),
         }
@@ -187,7 +191,7 @@ impl Kind {
             }
             // Vocabulary codes are lower case wherever they are stored: a
             // spreadsheet's capital is read back to the code, never stored.
-            Kind::Term(_) => Value::Text(crate::planning::parse_term_code(s)?),
+            Kind::Term(_) | Kind::CodeOf(_) => Value::Text(crate::planning::parse_term_code(s)?),
             Kind::KeyOf(_) => Value::Text(s.to_string()),
             Kind::Checked(rule, _) => Value::Text(rule(s)?),
         })

@@ -644,6 +644,8 @@ pub struct BudgetLine {
     pub programme: String,
     pub sector: String,
     pub organisation: String,
+    /// The integrated matter of the zone's agreements the sheet belongs to.
+    pub matter: String,
     pub source: String,
     pub amount: Cents,
 }
@@ -655,14 +657,16 @@ pub enum BudgetAxis {
     Programme,
     Sector,
     Organisation,
+    Matter,
 }
 
 impl BudgetAxis {
-    pub const ALL: [BudgetAxis; 4] = [
+    pub const ALL: [BudgetAxis; 5] = [
         BudgetAxis::Programme,
         BudgetAxis::Objective,
         BudgetAxis::Sector,
         BudgetAxis::Organisation,
+        BudgetAxis::Matter,
     ];
 
     pub fn code(self) -> &'static str {
@@ -671,6 +675,7 @@ impl BudgetAxis {
             BudgetAxis::Programme => "programma",
             BudgetAxis::Sector => "settore",
             BudgetAxis::Organisation => "ente",
+            BudgetAxis::Matter => "materia",
         }
     }
 
@@ -680,6 +685,7 @@ impl BudgetAxis {
             BudgetAxis::Programme => "Programma",
             BudgetAxis::Sector => "Settore",
             BudgetAxis::Organisation => "Ente",
+            BudgetAxis::Matter => "Materia integrata",
         }
     }
 
@@ -693,6 +699,7 @@ impl BudgetAxis {
             BudgetAxis::Programme => &l.programme,
             BudgetAxis::Sector => &l.sector,
             BudgetAxis::Organisation => &l.organisation,
+            BudgetAxis::Matter => &l.matter,
         }
     }
 }
@@ -936,6 +943,7 @@ mod tests {
             objective: "O".into(),
             programme: p.into(),
             sector: "S".into(),
+            matter: "M".into(),
             organisation: "E".into(),
             source: s.into(),
             amount: Cents(c),

@@ -808,6 +808,7 @@ struct BudgetRow {
     programme: String,
     sector: Option<String>,
     organisation: Option<String>,
+    matter: Option<String>,
     source: String,
     amount_cents: i64,
 }
@@ -822,10 +823,14 @@ pub async fn budget_lines(
     let rows: Vec<BudgetRow> = on_db!(db, |pool| {
         sqlx::query_as::<_, BudgetRow>(
         "SELECT x.id AS activity_id, o.title AS objective, p.title AS programme, x.sector, \
-         g.name AS organisation, l.source, l.amount_cents \
+         g.name AS organisation, gm.label AS matter, l.source, l.amount_cents \
          FROM funding_lines l JOIN activity_sheets x ON x.id = l.activity_id \
          JOIN programmes p ON p.id = x.programme_id JOIN health_objectives o ON o.id = p.health_objective_id \
+         JOIN annual_plans ap ON ap.id = x.annual_plan_id \
          LEFT JOIN organisations g ON g.id = x.organisation_id \
+         LEFT JOIN (SELECT a.zone_id, m.code, max(m.label) AS label FROM governance_matters m \
+           JOIN governance_agreements a ON a.id = m.agreement_id GROUP BY a.zone_id, m.code) gm \
+           ON gm.zone_id = ap.zone_id AND gm.code = x.integrated_matter \
          WHERE x.annual_plan_id = $1 ORDER BY o.position, p.position, x.code, l.position"
     )
     .bind(annual_plan_id)
@@ -843,6 +848,9 @@ pub async fn budget_lines(
                 .map(|s| labels.label(Vocabulary::Sector, &s).to_string())
                 .unwrap_or_else(|| "Settore non indicato".into()),
             organisation: r.organisation.unwrap_or_else(|| "Ente non indicato".into()),
+            matter: r
+                .matter
+                .unwrap_or_else(|| "Non attribuite a una materia integrata".into()),
             source: labels
                 .label(Vocabulary::FundingSource, &r.source)
                 .to_string(),
@@ -1023,6 +1031,15 @@ pub async fn roll_over(
             };
             let id = insert_sheet!(tx, plan, &new, t);
             write_children!(tx, id, &new.content);
+            // The integrated matter goes with the activity into the new year.
+            sqlx::query(
+                "UPDATE activity_sheets SET integrated_matter = \
+                 (SELECT p.integrated_matter FROM activity_sheets p WHERE p.id = $1) WHERE id = $2",
+            )
+            .bind(old.row.id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
             let entry = AuditEntry::new(action::CREATE, entity::ACTIVITY, Some(id))
                 .zone(Some(from.zone_id))
                 .summary(format!(

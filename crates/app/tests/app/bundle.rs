@@ -372,3 +372,28 @@ async fn a_file_left_out_changes_nothing_and_a_file_present_replaces_its_collect
     assert!(!gone.is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn the_integrated_budget_reads_by_the_matters_of_the_agreement() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await;
+    app.login("ufficio.piano").await;
+    let page = app
+        .get("/pianificazione/poa/2024/bilancio?per=materia")
+        .await;
+    assert_eq!(page.status, reqwest::StatusCode::OK);
+    let tags = regex::Regex::new("<[^>]*>").unwrap();
+    let text = crate::helpers::flat(&tags.replace_all(&page.body, " "));
+    // Sums of the bundle's funding lines of the sheets labelled with each
+    // matter (schede.csv, finanziamenti.csv), computed apart from zona.
+    for (matter, total) in [
+        ("Non autosufficienza", "2.209.730,15"),
+        ("Disabilità", "687.003,67"),
+        ("Non attribuite a una materia integrata", "12.581.297,25"),
+    ] {
+        let at = text
+            .find(matter)
+            .unwrap_or_else(|| panic!("{matter} missing:\n{text}"));
+        let row: String = text[at..].chars().take(400).collect();
+        assert!(row.contains(total), "{matter}: {total} not in «{row}»");
+    }
+}

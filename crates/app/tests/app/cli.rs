@@ -705,7 +705,8 @@ async fn the_poa_exports_from_the_command_line() {
             "Bilancio per programma",
             "Bilancio per obiettivo",
             "Bilancio per settore",
-            "Bilancio per ente"
+            "Bilancio per ente",
+            "Bilancio per materia"
         ]
     );
     let sheets = wb.worksheet_range("Schede attività").unwrap();

@@ -678,6 +678,13 @@ async fn the_roll_over_keeps_lineage_and_the_comparison_shows_the_difference() {
             .get_with(&office, "/pianificazione/poa/2026/schede?q=SEUS")
             .await;
         assert!(seus.body.contains("356.240,00 €"));
+        // The integrated matter goes with each continuing sheet.
+        let by_matter = app
+            .get_with(&office, "/pianificazione/poa/2026/bilancio?per=materia")
+            .await;
+        assert!(
+            by_matter.body.contains("Non autosufficienza") && by_matter.body.contains("Disabilità")
+        );
         // A second opening of 2027 needs 2026 first; opening 2026 twice is refused.
         fields.truncate(1);
         let form = app.get_with(&office, "/pianificazione/nuovo-anno").await;

@@ -375,6 +375,14 @@ impl Known {
         }
     }
 
+    /// Whether a row of `file` has a key whose last column is `code`.
+    fn ends_with(&self, file: &str, code: &str) -> bool {
+        let code = Value::Text(code.to_lowercase());
+        self.by_key
+            .get(file)
+            .is_some_and(|m| m.keys().any(|k| k.last() == Some(&code)))
+    }
+
     fn id_of(&self, file: &str, key: &[Value]) -> Option<i64> {
         self.by_key.get(file)?.get(&folded(key)).copied()
     }
@@ -914,12 +922,15 @@ impl Loading<'_> {
                     .known
                     .id_of(file, &[Value::Text(code.clone())])
                     .is_some(),
+                // A file keyed by more than one column (a matter, within its
+                // agreement) is named by its key's last column.
+                Kind::CodeOf(file) => self.known.ends_with(file, code),
                 _ => true,
             };
             if !found {
                 let source = match f.kind {
                     Kind::Term(v) => format!("nel vocabolario «{v}»"),
-                    Kind::KeyOf(file) => format!("in {file}.csv"),
+                    Kind::KeyOf(file) | Kind::CodeOf(file) => format!("in {file}.csv"),
                     _ => String::new(),
                 };
                 problems.push(problem(

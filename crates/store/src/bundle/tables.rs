@@ -58,6 +58,11 @@ fn term_code(s: &str) -> Result<String, String> {
     zona_core::planning::parse_term_code(s)
 }
 
+const TERM_CODE: Kind = Kind::Checked(
+    term_code,
+    "codice: da 2 a 40 caratteri, lettere minuscole, cifre e trattino basso (fondo_poverta)",
+);
+
 const USERNAME: Kind = Kind::Checked(
     username,
     "nome utente: da 3 a 40 caratteri, lettere minuscole, cifre, punto, trattino o trattino basso",
@@ -447,10 +452,7 @@ pub static TABLES: &[Table] = &[
             Field::stored(
                 "codice",
                 "code",
-                Kind::Checked(
-                    term_code,
-                    "codice: da 2 a 40 caratteri, lettere minuscole, cifre e trattino basso (fondo_poverta)",
-                ),
+                TERM_CODE,
                 "The term's stable code.",
             ).required(),
             Field::stored("etichetta", "label", NAME, "The term's label; unique within its vocabulary.").required(),
@@ -541,7 +543,7 @@ pub static TABLES: &[Table] = &[
         scope: GOVERNANCE_SCOPE,
         fields: &[
             Field::part("convenzione", LONG_NAME, "The agreement (convenzioni.csv).").required(),
-            Field::stored("codice", "code", Kind::Text(60), "The matter's stable code.").required(),
+            Field::stored("codice", "code", TERM_CODE, "The matter's stable code.").required(),
             Field::stored("posizione", "position", POSITION, "Order within the agreement.").required(),
             Field::stored("materia", "label", NAME, "The matter.").required(),
             Field::stored(
@@ -889,6 +891,12 @@ pub static TABLES: &[Table] = &[
             Field::stored("data_rilevazione", "survey_date", Kind::Date, "When the monitoring was surveyed."),
             Field::stored("note_monitoraggio", "monitoring_notes", Kind::Text(20_000), "Monitoring notes."),
             Field::stored("note_interne", "internal_notes", Kind::Text(20_000), "Internal notes, never published."),
+            Field::stored(
+                "materia_integrata",
+                "integrated_matter",
+                Kind::CodeOf("convenzioni_materie"),
+                "The integrated matter of the zone's agreements it belongs to: a matter's code (convenzioni_materie.csv), so that the integrated budget reads by matter.",
+            ),
             Field::part("anno_precedente", YEAR, "The year of the same activity in an earlier POA, if it continues one."),
             Field::part("codice_precedente", Kind::Text(60), "Its code there."),
         ],
