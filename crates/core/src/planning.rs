@@ -355,6 +355,9 @@ pub struct SheetContent {
     pub funding: Vec<FundingLine>,
     pub indicators: Vec<Indicator>,
     pub internal_notes: Option<String>,
+    /// The code of the zone's agreements' matter the sheet belongs to.
+    #[serde(default)]
+    pub integrated_matter: Option<String>,
 }
 
 impl SheetContent {
@@ -382,6 +385,7 @@ pub struct SheetForm {
     /// (name, unit, baseline, target, actual) rows; blank rows are ignored.
     pub indicators: Vec<[String; 5]>,
     pub internal_notes: String,
+    pub integrated_matter: String,
 }
 
 /// What a sheet may refer to: the plan's programmes, the zone's units (with
@@ -393,6 +397,8 @@ pub struct SheetRefs<'a> {
     pub organisations: &'a [i64],
     pub municipalities: &'a [i64],
     pub vocabularies: &'a Vocabularies,
+    /// The codes of the matters of the zone's agreements.
+    pub matters: &'a [String],
 }
 
 fn optional_id(
@@ -615,6 +621,17 @@ pub fn validate_sheet(form: &SheetForm, refs: &SheetRefs<'_>) -> Result<SheetCon
             optional_text(&form.internal_notes, 10_000),
         )
         .flatten();
+    let integrated_matter = match form.integrated_matter.trim() {
+        "" => None,
+        m if refs.matters.iter().any(|c| c == m) => Some(m.to_string()),
+        _ => {
+            e.add(
+                "integrated_matter",
+                "Scegliere una delle materie delle convenzioni della zona.",
+            );
+            None
+        }
+    };
     if !e.is_empty() {
         return Err(e);
     }
@@ -633,6 +650,7 @@ pub fn validate_sheet(form: &SheetForm, refs: &SheetRefs<'_>) -> Result<SheetCon
         funding,
         indicators,
         internal_notes,
+        integrated_matter,
     })
 }
 
@@ -781,8 +799,11 @@ mod tests {
             organisations: &[1, 2],
             municipalities: &[100, 101],
             vocabularies: v,
+            matters: &MATTERS,
         }
     }
+
+    static MATTERS: [String; 0] = [];
 
     fn form() -> SheetForm {
         SheetForm {
@@ -934,6 +955,29 @@ mod tests {
             Err("2 schede non sono ancora state accettate.".into())
         );
         assert!(can_approve(&[Accepted, Accepted]).is_ok());
+    }
+
+    #[test]
+    fn a_sheet_belongs_to_a_matter_of_the_agreements_or_to_none() {
+        let v = Vocabularies::seeded();
+        let matters = ["non_autosufficienza".to_string(), "disabilita".to_string()];
+        let with = SheetRefs {
+            matters: &matters,
+            ..refs(&v)
+        };
+        let mut f = form();
+        assert_eq!(validate_sheet(&f, &with).unwrap().integrated_matter, None);
+        f.integrated_matter = "disabilita".into();
+        assert_eq!(
+            validate_sheet(&f, &with)
+                .unwrap()
+                .integrated_matter
+                .as_deref(),
+            Some("disabilita")
+        );
+        f.integrated_matter = "salute_mentale".into();
+        let e = validate_sheet(&f, &with).unwrap_err();
+        assert!(e.get("integrated_matter").is_some());
     }
 
     #[test]

@@ -71,6 +71,7 @@ struct ContentRow {
     start_date: Option<Date>,
     end_date: Option<Date>,
     internal_notes: Option<String>,
+    integrated_matter: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -114,7 +115,7 @@ pub async fn get_sheet(db: &Db, id: i64) -> Result<Option<Sheet>> {
         };
         let c = sqlx::query_as::<_, ContentRow>(
             "SELECT title, description, programme_id, sector, kind, unit_id, organisation_id, start_date, \
-             end_date, internal_notes FROM activity_sheets WHERE id = $1",
+             end_date, internal_notes, integrated_matter FROM activity_sheets WHERE id = $1",
         )
         .bind(id)
         .fetch_one(pool)
@@ -176,6 +177,7 @@ pub async fn get_sheet(db: &Db, id: i64) -> Result<Option<Sheet>> {
                 funding,
                 indicators,
                 internal_notes: c.internal_notes,
+                integrated_matter: c.integrated_matter,
             },
         }))
     })
@@ -252,8 +254,9 @@ macro_rules! insert_sheet {
         let c = &s.content;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO activity_sheets (annual_plan_id, programme_id, code, title, description, demo, sector, kind, \
-             unit_id, organisation_id, start_date, end_date, status, internal_notes, previous_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+             unit_id, organisation_id, start_date, end_date, status, internal_notes, previous_id, created_at, updated_at, \
+             integrated_matter) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) RETURNING id",
         )
         .bind($plan)
         .bind(c.programme_id)
@@ -271,6 +274,7 @@ macro_rules! insert_sheet {
         .bind(&c.internal_notes)
         .bind(s.previous_id)
         .bind($t)
+        .bind(&c.integrated_matter)
         .fetch_one(&mut *$tx)
         .await
         .map_err(|e| StoreError::from_unique(e, &[("activity_sheets_code_uq", "code")]))?;
@@ -448,7 +452,7 @@ pub async fn update_sheet(
         let done = sqlx::query(
             "UPDATE activity_sheets SET title = $1, description = $2, programme_id = $3, sector = $4, kind = $5, \
              unit_id = $6, organisation_id = $7, start_date = $8, end_date = $9, internal_notes = $10, \
-             version = version + 1, updated_at = $11 WHERE id = $12 AND version = $13",
+             integrated_matter = $14, version = version + 1, updated_at = $11 WHERE id = $12 AND version = $13",
         )
         .bind(&content.title)
         .bind(&content.description)
@@ -463,6 +467,7 @@ pub async fn update_sheet(
         .bind(t)
         .bind(id)
         .bind(expected_version)
+        .bind(&content.integrated_matter)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -1031,15 +1036,6 @@ pub async fn roll_over(
             };
             let id = insert_sheet!(tx, plan, &new, t);
             write_children!(tx, id, &new.content);
-            // The integrated matter goes with the activity into the new year.
-            sqlx::query(
-                "UPDATE activity_sheets SET integrated_matter = \
-                 (SELECT p.integrated_matter FROM activity_sheets p WHERE p.id = $1) WHERE id = $2",
-            )
-            .bind(old.row.id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
             let entry = AuditEntry::new(action::CREATE, entity::ACTIVITY, Some(id))
                 .zone(Some(from.zone_id))
                 .summary(format!(

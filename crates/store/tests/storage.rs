@@ -884,6 +884,7 @@ async fn the_planning_tree_reads_back_in_order() {
                 funding: vec![],
                 indicators: vec![],
                 internal_notes: None,
+                integrated_matter: None,
             },
         };
         sheets::add_sheets(
@@ -1033,6 +1034,7 @@ async fn sheets_read_back_exactly_and_never_overwrite_each_other() {
                 actual: None,
             }],
             internal_notes: None,
+            integrated_matter: None,
         };
         let id = sheets::create_sheet(db, &actor(), poa, &content)
             .await

@@ -37,6 +37,8 @@ pub struct Choices {
     pub organisations: Vec<(i64, String)>,
     pub municipalities: Vec<(i64, String)>,
     pub vocab: Vocabularies,
+    /// The matters of the zone's agreements: (code, label).
+    pub matters: Vec<(String, String)>,
 }
 
 /// The act of an amendment as typed in the form.
@@ -184,7 +186,28 @@ pub async fn choices(db: &Db, zone_id: i64, plan_id: i64) -> Result<Choices, Sto
             .collect(),
         municipalities: municipalities.into_iter().map(|m| (m.id, m.name)).collect(),
         vocab: vocabularies::active(db).await?,
+        matters: matters(db, zone_id).await?,
     })
+}
+
+/// The matters of the zone's agreements a sheet may belong to, each once,
+/// in the agreements' order.
+async fn matters(db: &Db, zone_id: i64) -> Result<Vec<(String, String)>, StoreError> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for a in zona_store::governance::agreements(db, zone_id).await? {
+        for m in a.matters {
+            if !out.iter().any(|(c, _)| *c == m.code) {
+                let label = match m.status {
+                    zona_core::governance::MatterStatus::Integrated => m.label,
+                    zona_core::governance::MatterStatus::Foreseen => {
+                        format!("{} (prevista)", m.label)
+                    }
+                };
+                out.push((m.code, label));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Validates a sheet's form against what it may refer to.
@@ -193,6 +216,7 @@ pub fn validate(ch: &Choices, year: i64, f: &SheetForm) -> Result<SheetContent, 
     let unit_pairs: Vec<(i64, i64)> = ch.units.iter().map(|(u, o, _)| (*u, *o)).collect();
     let org_ids: Vec<i64> = ch.organisations.iter().map(|(o, _)| *o).collect();
     let mun_ids: Vec<i64> = ch.municipalities.iter().map(|(m, _)| *m).collect();
+    let matters: Vec<String> = ch.matters.iter().map(|(c, _)| c.clone()).collect();
     validate_sheet(
         f,
         &SheetRefs {
@@ -202,6 +226,7 @@ pub fn validate(ch: &Choices, year: i64, f: &SheetForm) -> Result<SheetContent, 
             organisations: &org_ids,
             municipalities: &mun_ids,
             vocabularies: &ch.vocab,
+            matters: &matters,
         },
     )
 }
@@ -273,6 +298,7 @@ pub fn form_from(c: &SheetContent) -> SheetForm {
             })
             .collect(),
         internal_notes: c.internal_notes.clone().unwrap_or_default(),
+        integrated_matter: c.integrated_matter.clone().unwrap_or_default(),
     }
 }
 

@@ -137,6 +137,7 @@ async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
         bad.push(("end_date", "31/12/2024"));
         bad.push(("indicator_0_name", "Persone in carico"));
         bad.push(("indicator_0_unit", "parsec"));
+        bad.push(("integrated_matter", "banca_del_tempo"));
         let p = app.post_with(&editor, &edit, &form.csrf(), &bad).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
         assert_eq!(
@@ -152,6 +153,10 @@ async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
             .unwrap()
             .contains("Voce sconosciuta"));
         assert_eq!(
+            p.field_error("integrated_matter").as_deref(),
+            Some("Scegliere una delle materie delle convenzioni della zona.")
+        );
+        assert_eq!(
             p.input_value("funding_0_amount").as_deref(),
             Some("12.345,678")
         );
@@ -161,7 +166,9 @@ async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
         );
 
         // A good save.
-        let good = sheet_fields(&v, "Presa in carico nei CSM", "12.345,67");
+        let mut good = sheet_fields(&v, "Presa in carico nei CSM", "12.345,67");
+        // Mental health is a matter the agreement foresees: a sheet may say so.
+        good.push(("integrated_matter", "salute_mentale"));
         let p = app.post_with(&editor, &edit, &form.csrf(), &good).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{backend:?}: {}", p.body);
         let page = app.get_with(&editor, &sheet).await;
@@ -172,6 +179,9 @@ async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
             page.body
         );
         assert!(page.body.contains("Da compilare"));
+        assert!(page.body.contains(
+            r#"<dt class="col-sm-3">Materia integrata</dt><dd class="col-sm-9">Salute mentale</dd>"#
+        ));
 
         // Submit; the unit can no longer edit it.
         let p = app

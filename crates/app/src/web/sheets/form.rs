@@ -61,6 +61,7 @@ pub(super) fn form_of(pairs: &Pairs) -> SheetForm {
             ["name", "unit", "baseline", "target", "actual"],
         ),
         internal_notes: first(pairs, "internal_notes").into(),
+        integrated_matter: first(pairs, "integrated_matter").into(),
     }
 }
 
@@ -151,6 +152,7 @@ pub(super) struct SheetFormPage {
     programmes: Vec<Opt>,
     sectors: Vec<Opt>,
     kinds: Vec<Opt>,
+    matters: Vec<Opt>,
     areas: Vec<Opt>,
     units: Vec<Opt>,
     organisations: Vec<Opt>,
@@ -228,6 +230,11 @@ pub(super) fn build_form(
             terms(Vocabulary::InterventionKind),
             &one(&f.kind),
             "Non indicata",
+        ),
+        matters: options(
+            ch.matters.iter().cloned(),
+            &one(&f.integrated_matter),
+            "Nessuna",
         ),
         areas: options(terms(Vocabulary::TargetArea), &f.target_areas, ""),
         units: options(
@@ -420,6 +427,7 @@ fn described(ch: &Choices, f: &SheetForm) -> Vec<(&'static str, String)> {
         ("Linee di finanziamento", lines.join("; ")),
         ("Indicatori", inds.join("; ")),
         ("Note interne", f.internal_notes.clone()),
+        ("Materia integrata", name(&ch.matters, &f.integrated_matter)),
     ]
 }
 

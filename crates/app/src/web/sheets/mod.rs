@@ -78,6 +78,7 @@ fn field_label(key: &str) -> &str {
         "funding" => "Linee di finanziamento",
         "indicators" => "Indicatori",
         "internal_notes" => "Note interne",
+        "integrated_matter" => "Materia integrata",
         other => other,
     }
 }
@@ -175,6 +176,8 @@ struct SheetPage {
     sector: String,
     kind: String,
     areas: String,
+    /// The matter of the zone's agreements, when the sheet belongs to one.
+    matter: Option<String>,
     municipalities: String,
     period: String,
     funding: Vec<FundingView>,
@@ -325,7 +328,19 @@ async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
             format!("/pianificazione/poa/{}", s.row.year),
         );
     let history = history(&state, &ctx, &s).await?;
+    let matter = match &c.integrated_matter {
+        Some(code) => Some(
+            zona_store::governance::agreements(&state.db, zone_id)
+                .await?
+                .into_iter()
+                .flat_map(|a| a.matters)
+                .find(|m| &m.code == code)
+                .map_or_else(|| code.clone(), |m| m.label),
+        ),
+        None => None,
+    };
     Ok(render_page(&SheetPage {
+        matter,
         page,
         status,
         plan_status,
