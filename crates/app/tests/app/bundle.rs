@@ -396,4 +396,28 @@ async fn the_integrated_budget_reads_by_the_matters_of_the_agreement() {
         let row: String = text[at..].chars().take(400).collect();
         assert!(row.contains(total), "{matter}: {total} not in «{row}»");
     }
+
+    // A sheet's history holds what the load wrote for it and for its
+    // funding lines, indicators, areas and municipalities: nothing of others.
+    let id: i64 = match &app.db.db {
+        zona_store::Db::Sqlite(p) => sqlx::query_scalar(
+            "SELECT x.id FROM activity_sheets x JOIN annual_plans a ON a.id = x.annual_plan_id \
+             WHERE a.year = 2024 AND x.code = '2024-01-002'",
+        )
+        .fetch_one(p)
+        .await
+        .unwrap(),
+        zona_store::Db::Postgres(_) => unreachable!(),
+    };
+    let sheet = app.get(&format!("/pianificazione/attivita/{id}")).await;
+    let text = crate::helpers::flat(&tags.replace_all(&sheet.body, " "));
+    let loads: Vec<&str> = text.split("Caricamento da pacchetto").skip(1).collect();
+    assert!(loads.len() >= 4, "{text}");
+    for l in loads {
+        let l: String = l.chars().take(80).collect();
+        assert!(
+            l.contains("2024 · 2024-01-002"),
+            "another record's entry: {l}"
+        );
+    }
 }

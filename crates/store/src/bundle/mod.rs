@@ -134,6 +134,10 @@ pub struct Table {
     pub versioned: bool,
     /// Columns written on insert only.
     pub fixed: &'static [(&'static str, Fixed)],
+    /// The [`Ref`] column of the record whose history a row belongs to, when
+    /// it is neither the row itself nor its [`Table::owner`] (a working
+    /// table is part of its procedure's history).
+    pub audited_as: Option<&'static str>,
     /// Shared by every zone, or by a region's zones (regions, vocabularies,
     /// DM 77/2022 standards, the PNRR catalogue): a zone's bundle adds the
     /// rows that are missing and leaves stored ones as they are, so that
@@ -162,6 +166,7 @@ impl Table {
         updated: Some("updated_at"),
         versioned: true,
         fixed: &[],
+        audited_as: None,
         shared: false,
     };
 
@@ -741,11 +746,13 @@ pub fn parse(files: &[FileIn]) -> Result<Vec<Option<Parsed>>, Vec<Problem>> {
 enum Op {
     Insert {
         line: usize,
+        parent: Parent,
         values: Vec<Value>,
         params: Vec<(&'static str, Value, Ty)>,
     },
     Update {
         line: usize,
+        parent: Parent,
         id: i64,
         before: Vec<Value>,
         values: Vec<Value>,
@@ -753,10 +760,27 @@ enum Op {
         at: Vec<(&'static str, Value, Ty)>,
     },
     Delete {
+        parent: Parent,
         before: Vec<Value>,
         id: i64,
         at: Vec<(&'static str, Value, Ty)>,
     },
+}
+
+/// The record a row's audit entry is filed under, when it is not the row
+/// itself: a sheet's funding line is part of the sheet's history.
+type Parent = Option<Option<i64>>;
+
+fn parent_of(table: &Table, cols: &[(&'static str, Value, Ty)]) -> Parent {
+    let column = table.audited_as.or(table.owner)?;
+    Some(
+        cols.iter()
+            .find(|(c, _, _)| *c == column)
+            .and_then(|(_, v, _)| match v {
+                Value::Int(n) => Some(*n),
+                _ => None,
+            }),
+    )
 }
 
 /// The columns and values that find a stored row: its id, or for a table
@@ -1016,6 +1040,7 @@ impl Loading<'_> {
                         kept += 1;
                     } else {
                         ops.push(Op::Update {
+                            parent: parent_of(table, &cols),
                             line: *line,
                             id: s.id,
                             before: s.values.clone(),
@@ -1026,6 +1051,7 @@ impl Loading<'_> {
                     }
                 }
                 None => ops.push(Op::Insert {
+                    parent: parent_of(table, &cols),
                     line: *line,
                     values: values.clone(),
                     params: cols,
@@ -1046,6 +1072,7 @@ impl Loading<'_> {
             for (key, s) in &by_key {
                 if !kept_keys.contains(key) && s.refs[r].is_some_and(|o| owners.contains(&o)) {
                     ops.push(Op::Delete {
+                        parent: parent_of(table, &self.columns(table, &s.values, &s.refs)),
                         before: s.values.clone(),
                         id: s.id,
                         at: locate(table, s, self.zone),
@@ -1129,6 +1156,7 @@ pub async fn load(
             for op in &ops {
                 let entry = match op {
                     Op::Insert {
+                        parent,
                         line,
                         values,
                         params,
@@ -1172,7 +1200,7 @@ pub async fn load(
                         let entry = AuditEntry::new(
                             crate::audit::action::CREATE,
                             table.entity,
-                            table.id.then_some(id),
+                            parent.unwrap_or(table.id.then_some(id)),
                         )
                         .summary(format!(
                             "Caricamento da pacchetto: {} «{}»",
@@ -1183,6 +1211,7 @@ pub async fn load(
                         entry
                     }
                     Op::Update {
+                        parent,
                         line,
                         id,
                         before,
@@ -1222,7 +1251,7 @@ pub async fn load(
                         let entry = AuditEntry::new(
                             crate::audit::action::UPDATE,
                             table.entity,
-                            table.id.then_some(*id),
+                            parent.unwrap_or(table.id.then_some(*id)),
                         )
                         .summary(format!(
                             "Caricamento da pacchetto: {} «{}»",
@@ -1234,6 +1263,7 @@ pub async fn load(
                         entry
                     }
                     Op::Delete {
+                        parent,
                         before,
                         id,
                         at: place,
@@ -1248,7 +1278,7 @@ pub async fn load(
                         let entry = AuditEntry::new(
                             crate::audit::action::DELETE,
                             table.entity,
-                            table.id.then_some(*id),
+                            parent.unwrap_or(table.id.then_some(*id)),
                         )
                         .summary(format!(
                             "Caricamento da pacchetto, tolto: {} «{}»",

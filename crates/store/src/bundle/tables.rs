@@ -628,6 +628,7 @@ pub static TABLES: &[Table] = &[
         updated: None,
         versioned: false,
         shared: true,
+        audited_as: Some("regional_plan_id"),
         ..Table::BASE
     },
     Table {
@@ -710,6 +711,7 @@ pub static TABLES: &[Table] = &[
         order: &["pis", "posizione", "titolo"],
         updated: None,
         versioned: false,
+        audited_as: Some("health_plan_id"),
         ..Table::BASE
     },
     Table {
@@ -1073,6 +1075,7 @@ pub static TABLES: &[Table] = &[
         key: &["pis", "poa", "tipo", "numero", "data"],
         updated: None,
         versioned: false,
+        audited_as: Some("annual_plan_id"),
         ..Table::BASE
     },
     Table {
@@ -1279,6 +1282,7 @@ pub static TABLES: &[Table] = &[
         created: None,
         updated: None,
         versioned: false,
+        audited_as: Some("procedure_id"),
         ..Table::BASE
     },
     Table {
@@ -1329,6 +1333,7 @@ pub static TABLES: &[Table] = &[
         key: &["procedimento", "data", "chiusura_dopo"],
         updated: None,
         versioned: false,
+        audited_as: Some("procedure_id"),
         ..Table::BASE
     },
     Table {
@@ -1520,6 +1525,8 @@ pub static TABLES: &[Table] = &[
         updated: None,
         versioned: false,
         shared: true,
+        // Filed under its investment, which has no history page of its own.
+        audited_as: Some("investment_code"),
         ..Table::BASE
     },
     Table {
