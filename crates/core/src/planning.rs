@@ -668,6 +668,9 @@ pub struct BudgetLine {
     pub amount: Cents,
 }
 
+/// The row of the budget by matter for the sheets that belong to none.
+pub const NO_MATTER: &str = "Non attribuite a una materia integrata";
+
 /// The dimension the rows of a budget table are grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BudgetAxis {
@@ -773,6 +776,13 @@ pub fn budget_table(lines: &[BudgetLine], axis: BudgetAxis, sources: &[String]) 
         let row = &mut rows[idx];
         row.1[col] = Cents(row.1[col].0 + l.amount.0);
         row.2 = Cents(row.2 .0 + l.amount.0);
+    }
+    // By matter, what belongs to none comes last, after the matters.
+    if axis == BudgetAxis::Matter {
+        if let Some(i) = rows.iter().position(|r| r.0 == NO_MATTER) {
+            let none = rows.remove(i);
+            rows.push(none);
+        }
     }
     let source_totals = (0..sources.len())
         .map(|c| rows.iter().map(|r| r.1[c]).sum())

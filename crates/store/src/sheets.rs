@@ -855,7 +855,7 @@ pub async fn budget_lines(
             organisation: r.organisation.unwrap_or_else(|| "Ente non indicato".into()),
             matter: r
                 .matter
-                .unwrap_or_else(|| "Non attribuite a una materia integrata".into()),
+                .unwrap_or_else(|| zona_core::planning::NO_MATTER.into()),
             source: labels
                 .label(Vocabulary::FundingSource, &r.source)
                 .to_string(),

@@ -385,6 +385,11 @@ async fn the_integrated_budget_reads_by_the_matters_of_the_agreement() {
     let text = crate::helpers::flat(&tags.replace_all(&page.body, " "));
     // Sums of the bundle's funding lines of the sheets labelled with each
     // matter (schede.csv, finanziamenti.csv), computed apart from zona.
+    assert!(
+        text.find("Non autosufficienza").unwrap()
+            < text.find("Non attribuite a una materia integrata").unwrap(),
+        "the sheets of no matter come after the matters"
+    );
     for (matter, total) in [
         ("Non autosufficienza", "2.209.730,15"),
         ("Disabilità", "687.003,67"),
