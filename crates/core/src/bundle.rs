@@ -137,6 +137,13 @@ impl Kind {
                 if n > *max {
                     return Err(format!("testo di {n} caratteri: al più {max}"));
                 }
+                // The forms' rule: no control characters but line breaks
+                // and tabs (a stray one breaks documents and exports).
+                if s.chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+                {
+                    return Err("contiene caratteri di controllo non ammessi".into());
+                }
                 if let Kind::Json(_) = self {
                     serde_json::from_str::<serde_json::Value>(s)
                         .map_err(|e| format!("JSON non valido ({e})"))?;
@@ -302,5 +309,10 @@ mod tests {
         assert!(Kind::Text(3).read("abcd").is_err());
         assert_eq!(Kind::Text(3).read(" àbc "), Ok(Value::Text("àbc".into())));
         assert!(Kind::Json(100).read("{\"a\":").is_err());
+        assert!(Kind::Text(100).read("a\u{7}b").is_err());
+        assert_eq!(
+            Kind::Text(100).read("a\r\nb"),
+            Ok(Value::Text("a\r\nb".into()))
+        );
     }
 }

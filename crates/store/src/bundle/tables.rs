@@ -20,7 +20,7 @@ const ACTIVE: Field = Field::stored(
 const NAME: Kind = Kind::Text(300);
 const LONG_NAME: Kind = Kind::Text(1_000);
 const LONG_TEXT: Kind = Kind::Text(30_000);
-const EMAIL: Kind = Kind::Text(254);
+const EMAIL: Kind = Kind::Checked(email, "indirizzo e-mail (nome@dominio.it)");
 const YEAR: Kind = Kind::Whole {
     min: 1900,
     max: 2200,
@@ -29,6 +29,10 @@ const POSITION: Kind = Kind::Whole {
     min: 0,
     max: 1_000_000,
 };
+
+fn email(s: &str) -> Result<String, String> {
+    zona_core::validation::optional_email(s).map(Option::unwrap_or_default)
+}
 
 fn istat(s: &str) -> Result<String, String> {
     zona_core::org::IstatCode::parse(s).map(|c| c.to_string())
