@@ -241,6 +241,20 @@ enum UserCommand {
         #[arg(long)]
         username: String,
     },
+    /// Print a one-time link with which a user sets their own password
+    /// (for users loaded from a zone bundle, who have none).
+    Invite {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        /// How many days the link works (1 to 30).
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+        /// The address people open zona at, e.g. https://zona.example.it
+        #[arg(long, env = "ZONA_BASE_URL", default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+    },
     /// Disable a user: no more logins, open sessions end.
     Disable {
         #[command(flatten)]
@@ -775,6 +789,25 @@ async fn user(cmd: UserCommand) -> Result<()> {
             println!(
                 "password of {} changed; its sessions were closed",
                 u.username
+            );
+            Ok(())
+        }
+        UserCommand::Invite {
+            db,
+            username,
+            days,
+            base_url,
+        } => {
+            let db = open(&db.database_url).await?;
+            let token = match crate::usecase::sessions::invite(&db, &cli, &username, days).await {
+                Ok(t) => t,
+                Err(crate::usecase::Error::NotFound) => bail!("no user named {username}"),
+                Err(crate::usecase::Error::Refused(m)) => bail!("{m}"),
+                Err(e) => return Err(e.into()),
+            };
+            println!("{}/accesso/invito/{token}", base_url.trim_end_matches('/'));
+            eprintln!(
+                "one-time link for {username}, valid for {days} days: give it to the person only"
             );
             Ok(())
         }

@@ -44,6 +44,7 @@ pub mod action {
     pub const LOGIN_FAILED: &str = "login_failed";
     pub const LOGOUT: &str = "logout";
     pub const PASSWORD_CHANGE: &str = "password_change";
+    pub const INVITE: &str = "invite";
     pub const ROLE_GRANT: &str = "role_grant";
     pub const ROLE_REVOKE: &str = "role_revoke";
     pub const IMPORT: &str = "import";
@@ -65,6 +66,7 @@ pub mod action {
             LOGIN_FAILED => "Accesso non riuscito",
             LOGOUT => "Uscita",
             PASSWORD_CHANGE => "Cambio password",
+            INVITE => "Collegamento di accesso",
             ROLE_GRANT => "Assegnazione ruolo",
             ROLE_REVOKE => "Revoca ruolo",
             IMPORT => "Importazione",
@@ -86,6 +88,7 @@ pub mod action {
         LOGIN_FAILED,
         LOGOUT,
         PASSWORD_CHANGE,
+        INVITE,
         ROLE_GRANT,
         ROLE_REVOKE,
         IMPORT,

@@ -1,7 +1,7 @@
 //! Users, their role grants, and the record of failed logins.
 
 use crate::audit::audited;
-use crate::audit::{action, entity, Actor, AuditEntry};
+use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
 use crate::db::{select_all, select_optional};
 use crate::db::{Filter, Param};
@@ -491,4 +491,112 @@ pub async fn representatives(db: &Db, organisation_id: i64) -> Result<Vec<Repres
         organisation_id,
     )
     .await
+}
+
+/// Makes a one-time sign-in link for a user: returns the token, of which
+/// only the hash is stored. Earlier unused links of the user stop working.
+pub async fn invite(
+    db: &Db,
+    actor: &Actor,
+    user_id: i64,
+    valid_for: time::Duration,
+) -> Result<String> {
+    let user = get_user(db, user_id).await?.ok_or(StoreError::NotFound)?;
+    let token = crate::sessions::random_token();
+    let t = now();
+    audited!(db, actor, |tx| {
+        sqlx::query(
+            "UPDATE user_invitations SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+        )
+        .bind(t)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO user_invitations (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(crate::sessions::hash_token(&token))
+        .bind(user_id)
+        .bind(t)
+        .bind(t + valid_for)
+        .execute(&mut *tx)
+        .await?;
+        let entry = AuditEntry::new(action::INVITE, entity::USER, Some(user_id))
+            .zone(Some(user.zone_id))
+            .summary(format!(
+                "Collegamento di accesso per l'utente «{}», valido fino al {}",
+                user.username,
+                zona_core::format::datetime(t + valid_for)
+            ));
+        (token.clone(), entry)
+    })
+}
+
+/// The user a sign-in link is for, while it is unused and in time.
+pub async fn invited(db: &Db, token: &str) -> Result<Option<User>> {
+    let row: Option<(i64,)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT user_id FROM user_invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(crate::sessions::hash_token(token))
+        .bind(now())
+        .fetch_optional(pool)
+        .await
+    })?;
+    match row {
+        Some((id,)) => get_user(db, id).await,
+        None => Ok(None),
+    }
+}
+
+/// Sets a user's password through a sign-in link, which then stops working:
+/// in one transaction, so a link is never used twice. `false` when the link
+/// is unknown, used or expired.
+pub async fn accept_invitation(db: &Db, token: &str, password_hash: &str) -> Result<bool> {
+    let t = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let used: Option<(i64,)> = sqlx::query_as(
+            "UPDATE user_invitations SET used_at = $1 \
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+        )
+        .bind(t)
+        .bind(crate::sessions::hash_token(token))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((user_id,)) = used else {
+            return Ok(false);
+        };
+        let (username, zone_id): (String, i64) =
+            sqlx::query_as("SELECT username, zone_id FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, \
+             version = version + 1 WHERE id = $4",
+        )
+        .bind(password_hash)
+        .bind(false)
+        .bind(t)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM login_throttle WHERE username = $1")
+            .bind(&username)
+            .execute(&mut *tx)
+            .await?;
+        let entry = AuditEntry::new(action::PASSWORD_CHANGE, entity::USER, Some(user_id))
+            .zone(Some(zone_id))
+            .summary(format!(
+                "Password dell'utente «{username}» impostata con il collegamento di accesso"
+            ));
+        write_audit!(&mut *tx, &Actor::user(user_id, &username, None), entry);
+        tx.commit().await?;
+        Ok(true)
+    })
 }

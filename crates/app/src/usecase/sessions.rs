@@ -213,3 +213,60 @@ pub async fn change_password(
     users::set_password(db, &caller.actor, p.user_id, &hash, false, keep).await?;
     Ok(())
 }
+
+/// The longest sign-in link token read (they are 64 characters).
+const MAX_TOKEN_CHARS: usize = 128;
+
+/// Makes a one-time sign-in link for a user (command line): the token, which
+/// the link carries; valid for `days`.
+pub async fn invite(db: &Db, actor: &Actor, username: &str, days: i64) -> Result<String, Error> {
+    if !(1..=30).contains(&days) {
+        return Err(Error::Refused(
+            "Un collegamento di accesso vale da 1 a 30 giorni.".into(),
+        ));
+    }
+    let user = users::get_user_by_username(db, &username.trim().to_lowercase())
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !user.active {
+        return Err(Error::Refused(format!(
+            "L'utente «{}» è disattivato: riattivarlo prima di invitarlo.",
+            user.username
+        )));
+    }
+    Ok(users::invite(db, actor, user.id, Duration::days(days)).await?)
+}
+
+/// The user a sign-in link is for: not found when the link is unknown, used
+/// or expired.
+pub async fn invitation(db: &Db, token: &str) -> Result<users::User, Error> {
+    if token.len() > MAX_TOKEN_CHARS {
+        return Err(Error::NotFound);
+    }
+    users::invited(db, token).await?.ok_or(Error::NotFound)
+}
+
+/// A new password typed twice on a sign-in link's page.
+#[derive(Debug, Default)]
+pub struct NewPassword {
+    pub new: String,
+    pub confirm: String,
+}
+
+/// Sets the password of the user a sign-in link is for; the link then stops
+/// working. Returns the user's name.
+pub async fn accept_invitation(db: &Db, token: &str, p: NewPassword) -> Result<String, Error> {
+    let user = invitation(db, token).await?;
+    let mut e = FieldErrors::new();
+    if let Err(m) = check_new_password(&p.new, &user.username) {
+        e.add("new", m);
+    } else if p.new != p.confirm {
+        e.add("confirm", "Le due password non coincidono.");
+    }
+    e.into_result(())?;
+    let hash = crate::passwords::hash(p.new).await?;
+    if !users::accept_invitation(db, token, &hash).await? {
+        return Err(Error::NotFound);
+    }
+    Ok(user.username)
+}

@@ -8,7 +8,7 @@ use super::{AppError, AppState};
 use crate::usecase::sessions::{self, LoginRefused};
 use crate::usecase::Error;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
@@ -27,6 +27,88 @@ pub fn routes() -> Router<AppState> {
             "/account/password",
             get(password_form).post(change_password),
         )
+        .route(
+            "/accesso/invito/{token}",
+            get(invitation_form).post(accept_invitation),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationPage {
+    page: PageCtx,
+    token: String,
+    username: String,
+    full_name: String,
+    errors: FieldErrors,
+}
+
+/// A link that does not work (unknown, used or expired) says so and what to do.
+fn invitation_gone() -> AppError {
+    AppError::Gone("Il collegamento di accesso non è valido, è già stato usato o è scaduto. Chiedine uno nuovo all'Ufficio di Piano.".into())
+}
+
+async fn invitation_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> PageResult {
+    let user = match sessions::invitation(&state.db, &token).await {
+        Ok(u) => u,
+        Err(Error::NotFound) => return Err(invitation_gone()),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(render_page(&InvitationPage {
+        page: PageCtx::new(&ctx, "Imposta la tua password"),
+        token,
+        username: user.username,
+        full_name: user.full_name,
+        errors: FieldErrors::new(),
+    }))
+}
+
+/// The new password as sent from a sign-in link's page.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct InvitationForm {
+    new: String,
+    confirm: String,
+}
+
+async fn accept_invitation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    Form(form): Form<InvitationForm>,
+) -> PageResult {
+    let typed = sessions::NewPassword {
+        new: form.new,
+        confirm: form.confirm,
+    };
+    match sessions::accept_invitation(&state.db, &token, typed).await {
+        Ok(_) => Ok(with_flash(
+            Redirect::to("/login"),
+            FlashKind::Success,
+            "Password impostata: ora puoi accedere con il tuo nome utente.",
+        )),
+        Err(Error::Invalid(errors)) => {
+            let user = sessions::invitation(&state.db, &token)
+                .await
+                .map_err(|_| invitation_gone())?;
+            Ok(with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render_page(&InvitationPage {
+                    page: PageCtx::new(&ctx, "Imposta la tua password"),
+                    token,
+                    username: user.username,
+                    full_name: user.full_name,
+                    errors,
+                }),
+            ))
+        }
+        Err(Error::NotFound) => Err(invitation_gone()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]

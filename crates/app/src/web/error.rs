@@ -22,6 +22,9 @@ pub enum AppError {
     Csrf,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// What the request names existed but is no more (a used sign-in link).
+    #[error("gone: {0}")]
+    Gone(String),
     /// Someone else saved the record after it was read.
     #[error("conflict")]
     Conflict,
@@ -71,6 +74,7 @@ pub enum ErrorKind {
     LoginRequired,
     Csrf,
     BadRequest,
+    Gone,
     Conflict,
     Invalid,
     TooLarge,
@@ -93,6 +97,7 @@ impl IntoResponse for AppError {
             AppError::LoginRequired => (StatusCode::UNAUTHORIZED, ErrorKind::LoginRequired, None),
             AppError::Csrf => (StatusCode::FORBIDDEN, ErrorKind::Csrf, None),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, ErrorKind::BadRequest, Some(m)),
+            AppError::Gone(m) => (StatusCode::GONE, ErrorKind::Gone, Some(m)),
             AppError::Conflict => (StatusCode::CONFLICT, ErrorKind::Conflict, None),
             AppError::Invalid(errors) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -179,6 +184,11 @@ pub fn render(ctx: &Ctx, info: ErrorInfo, status: StatusCode) -> Response {
             "Richiesta non valida",
             "Richiesta non valida",
             info.detail.unwrap_or_else(|| "La richiesta contiene dati non validi.".into()),
+        ),
+        ErrorKind::Gone => (
+            "Collegamento non più valido",
+            "Collegamento non più valido",
+            info.detail.unwrap_or_default(),
         ),
         ErrorKind::Conflict => (
             "Dati modificati da un'altra persona",

@@ -224,18 +224,56 @@ async fn a_district_starting_from_zero_loads_its_bundle_and_works() {
             reqwest::StatusCode::UNAUTHORIZED,
             "no password signs in"
         );
-        let (code, _, err) = run(
+        // The office sends a one-time link; the person sets a password with it.
+        let (code, out, err) = run(
             &[
                 "user",
-                "set-password",
+                "invite",
                 "--database-url",
                 &app.db.url,
                 "--username",
                 "ufficio.esempio",
+                "--base-url",
+                &app.address,
             ],
-            Some("una password per la zona di esempio\n"),
+            None,
         );
         assert_eq!(code, 0, "{err}");
+        let link = out
+            .trim()
+            .strip_prefix(app.address.as_str())
+            .unwrap()
+            .to_string();
+        assert!(link.starts_with("/accesso/invito/"), "{out}");
+        let form = app.get(&link).await;
+        assert_eq!(form.status, reqwest::StatusCode::OK);
+        assert!(form.body.contains("Imposta la tua password"));
+        let typed = [
+            ("new", "una password per la zona di esempio"),
+            ("confirm", "una password per la zona diversa"),
+        ];
+        let p = app
+            .post_with(&app.client, &link, &form.csrf(), &typed)
+            .await;
+        assert_eq!(p.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.body.contains("Le due password non coincidono."));
+        let typed = [
+            ("new", "una password per la zona di esempio"),
+            ("confirm", "una password per la zona di esempio"),
+        ];
+        let p = app
+            .post_with(&app.client, &link, &form.csrf(), &typed)
+            .await;
+        assert_eq!(p.status, reqwest::StatusCode::SEE_OTHER, "{}", p.body);
+        assert_eq!(p.location.as_deref(), Some("/login"));
+        // The link works once.
+        assert_eq!(app.get(&link).await.status, reqwest::StatusCode::GONE);
+        assert_eq!(
+            app.post_with(&app.client, &link, &form.csrf(), &typed)
+                .await
+                .status,
+            reqwest::StatusCode::GONE
+        );
         let signed = app
             .login_as(
                 &app.client,

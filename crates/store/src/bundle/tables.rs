@@ -365,7 +365,7 @@ pub static TABLES: &[Table] = &[
     Table {
         file: "utenti",
         title: "Utente",
-        doc: "The people who sign in. Passwords never travel: a user loaded from a bundle cannot sign in until the office sets a temporary password (Amministrazione → Utenti) or `zona user set-password` sets one.",
+        doc: "The people who sign in. Passwords never travel: a user loaded from a bundle cannot sign in until they set one through the one-time link `zona user invite` prints, or the office sets a temporary password (Amministrazione → Utenti), or `zona user set-password` sets one.",
         entity: entity::USER,
         sql: "users",
         scope: "zone_id = $1",
