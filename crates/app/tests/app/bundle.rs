@@ -182,6 +182,25 @@ async fn a_bundle_with_one_bad_cell_is_refused_whole_and_says_where() {
     assert_eq!(count(&empty, "SELECT count(*) FROM zones").await, 0);
     assert_eq!(count(&empty, "SELECT count(*) FROM organisations").await, 0);
 
+    // A role without the scope it needs: the office's role names no body.
+    std::fs::write(bad.join("unita.csv"), units.as_bytes()).unwrap();
+    let roles = std::fs::read_to_string(good.join("ruoli.csv")).unwrap();
+    std::fs::write(
+        bad.join("ruoli.csv"),
+        roles.replace(
+            "ufficio.piano;planning_office;;;",
+            "ufficio.piano;planning_office;;;Comune di Livorno",
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = load(&empty.url, &bad, false);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("ruoli.csv, riga 5, colonna «ruolo»: Questo ruolo vale per tutta la zona"),
+        "{err}"
+    );
+    assert_eq!(count(&empty, "SELECT count(*) FROM zones").await, 0);
+
     // Checking says what would change and writes nothing.
     let (code, out, err) = load(&empty.url, &good, true);
     assert_eq!(code, 0, "{err}");

@@ -95,6 +95,9 @@ pub enum Fixed {
     Bool(bool),
 }
 
+/// A rule across a row's cells: `Err` names the column to blame and why.
+pub type RowRule = fn(&Table, &[Value]) -> Result<(), (&'static str, String)>;
+
 /// One file of a bundle and the table it is stored in.
 #[derive(Debug)]
 pub struct Table {
@@ -138,6 +141,9 @@ pub struct Table {
     /// it is neither the row itself nor its [`Table::owner`] (a working
     /// table is part of its procedure's history).
     pub audited_as: Option<&'static str>,
+    /// A rule across a row's cells (a role carries the scope it needs): the
+    /// column to blame and why.
+    pub check: Option<RowRule>,
     /// Shared by every zone, or by a region's zones (regions, vocabularies,
     /// DM 77/2022 standards, the PNRR catalogue): a zone's bundle adds the
     /// rows that are missing and leaves stored ones as they are, so that
@@ -167,8 +173,14 @@ impl Table {
         versioned: true,
         fixed: &[],
         audited_as: None,
+        check: None,
         shared: false,
     };
+
+    /// The value of a row's column, by header.
+    pub fn value<'v>(&self, values: &'v [Value], header: &str) -> &'v Value {
+        &values[self.index(header)]
+    }
 
     fn index(&self, header: &str) -> usize {
         self.fields
@@ -715,6 +727,12 @@ pub fn parse(files: &[FileIn]) -> Result<Vec<Option<Parsed>>, Vec<Problem>> {
                         ok = false;
                         values.push(Value::Null);
                     }
+                }
+            }
+            if let (true, Some(rule)) = (ok, table.check) {
+                if let Err((column, message)) = rule(table, &values) {
+                    problems.push(problem(table.file, Some(*line), Some(column), message));
+                    ok = false;
                 }
             }
             if ok {

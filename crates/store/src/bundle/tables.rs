@@ -7,6 +7,7 @@
 use super::{Field, Fixed, Ref, Table};
 use crate::audit::entity;
 use zona_core::bundle::Kind;
+use zona_core::bundle::Value;
 use zona_core::codes_of;
 
 const ACTIVE: Field = Field::stored(
@@ -60,6 +61,24 @@ fn username(s: &str) -> Result<String, String> {
 
 fn term_code(s: &str) -> Result<String, String> {
     zona_core::planning::parse_term_code(s)
+}
+
+/// A role carries exactly the scope it needs (`Grant::check_scope`): a unit
+/// for a Referente, a body for a Third Sector role, neither for the others.
+fn role_scope(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
+    let Value::Text(code) = t.value(row, "ruolo") else {
+        return Ok(());
+    };
+    let Some(role) = zona_core::authz::Role::from_code(code) else {
+        return Ok(());
+    };
+    let grant = zona_core::authz::Grant {
+        role,
+        zone_id: 0,
+        unit_id: (!t.value(row, "unita").is_null()).then_some(0),
+        organisation_id: (!t.value(row, "ente").is_null()).then_some(0),
+    };
+    grant.check_scope().map_err(|m| ("ruolo", m))
 }
 
 const TERM_CODE: Kind = Kind::Checked(
@@ -433,6 +452,7 @@ pub static TABLES: &[Table] = &[
             },
         ],
         key: &["utente", "ruolo", "unita_ente", "unita", "ente"],
+        check: Some(role_scope),
         owner: Some("user_id"),
         updated: None,
         versioned: false,
