@@ -127,7 +127,8 @@ fn manifest_of(file: &FileIn) -> Result<Manifest, Vec<Problem>> {
     for (line, row) in &file.rows {
         let value = row[1].trim();
         match row[0].trim() {
-            "formato" => match value.parse::<i64>() {
+            // The one Italian reader, as for every number a person types.
+            "formato" => match zona_core::number::read_whole(value) {
                 Ok(n) => format = Some(n),
                 Err(_) => problems.push(manifest_problem(
                     Some(*line),

@@ -212,12 +212,9 @@ fn fixed2(n: i64) -> String {
 }
 
 fn hundredths(d: Decimal, shown: &str) -> Result<i64, String> {
-    d.checked_mul(Decimal::from(100))
-        .ok_or_else(|| format!("«{shown}» è troppo grande"))?
-        .trunc()
-        .to_string()
-        .parse::<i64>()
-        .map_err(|_| format!("«{shown}» è troppo grande"))
+    let too_large = || format!("«{shown}» è troppo grande");
+    let n = d.checked_mul(Decimal::from(100)).ok_or_else(too_large)?;
+    i64::try_from(n.trunc()).map_err(|_| too_large())
 }
 
 /// A closed list's codes and labels, for [`Kind::Code`].

@@ -58,13 +58,27 @@ async fn invitation_form(
         Err(Error::NotFound) => return Err(invitation_gone()),
         Err(e) => return Err(e.into()),
     };
-    Ok(render_page(&InvitationPage {
-        page: PageCtx::new(&ctx, "Imposta la tua password"),
+    Ok(render_page(&invitation_page(
+        &ctx,
+        token,
+        user,
+        FieldErrors::new(),
+    )))
+}
+
+fn invitation_page(
+    ctx: &Ctx,
+    token: String,
+    user: users::User,
+    errors: FieldErrors,
+) -> InvitationPage {
+    InvitationPage {
+        page: PageCtx::new(ctx, "Imposta la tua password"),
         token,
         username: user.username,
         full_name: user.full_name,
-        errors: FieldErrors::new(),
-    }))
+        errors,
+    }
 }
 
 /// The new password as sent from a sign-in link's page.
@@ -97,13 +111,7 @@ async fn accept_invitation(
                 .map_err(|_| invitation_gone())?;
             Ok(with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                render_page(&InvitationPage {
-                    page: PageCtx::new(&ctx, "Imposta la tua password"),
-                    token,
-                    username: user.username,
-                    full_name: user.full_name,
-                    errors,
-                }),
+                render_page(&invitation_page(&ctx, token, user, errors)),
             ))
         }
         Err(Error::NotFound) => Err(invitation_gone()),

@@ -19,7 +19,7 @@ mod tables;
 
 pub use tables::TABLES;
 
-use crate::audit::{write_audit, AuditEntry};
+use crate::audit::{action, write_audit, AuditEntry};
 use crate::db::BeginWrite;
 use crate::{on_db, Actor, Db, StoreError};
 use std::collections::{HashMap, HashSet};
@@ -86,6 +86,35 @@ pub struct Ref {
     /// (a zone's seat is one of its municipalities) or from the same file
     /// (a programme's predecessor).
     pub deferred: bool,
+}
+
+impl Ref {
+    /// A reference set with its row.
+    pub const fn to(
+        column: &'static str,
+        file: &'static str,
+        fields: &'static [&'static str],
+    ) -> Ref {
+        Ref {
+            column,
+            file,
+            fields,
+            deferred: false,
+        }
+    }
+    /// A reference set after every file is loaded.
+    pub const fn deferred(
+        column: &'static str,
+        file: &'static str,
+        fields: &'static [&'static str],
+    ) -> Ref {
+        Ref {
+            column,
+            file,
+            fields,
+            deferred: true,
+        }
+    }
 }
 
 /// A value written on insert only, for a column the bundle does not carry.
@@ -203,6 +232,20 @@ impl Table {
             self.order
         };
         cols.iter().map(|h| values[self.index(h)].clone()).collect()
+    }
+
+    /// The audit entry of a row written by a load, filed under `entity_id`.
+    fn entry(&self, action: &'static str, entity_id: Option<i64>, values: &[Value]) -> AuditEntry {
+        let verb = if action == crate::audit::action::DELETE {
+            "Caricamento da pacchetto, tolto"
+        } else {
+            "Caricamento da pacchetto"
+        };
+        AuditEntry::new(action, self.entity, entity_id).summary(format!(
+            "{verb}: {} «{}»",
+            self.title,
+            self.shown_key(values)
+        ))
     }
 
     /// The key as the file writes it, for messages.
@@ -1215,18 +1258,13 @@ pub async fn load(
                         };
                         inserted.insert(id);
                         ins += 1;
-                        let entry = AuditEntry::new(
-                            crate::audit::action::CREATE,
-                            table.entity,
-                            parent.unwrap_or(table.id.then_some(id)),
-                        )
-                        .summary(format!(
-                            "Caricamento da pacchetto: {} «{}»",
-                            table.title,
-                            table.shown_key(values)
-                        ))
-                        .after(&table.cells(values));
-                        entry
+                        table
+                            .entry(
+                                action::CREATE,
+                                parent.unwrap_or(table.id.then_some(id)),
+                                values,
+                            )
+                            .after(&table.cells(values))
                     }
                     Op::Update {
                         parent,
@@ -1266,19 +1304,14 @@ pub async fn load(
                                 shown_before[i] = values[i].clone();
                             }
                         }
-                        let entry = AuditEntry::new(
-                            crate::audit::action::UPDATE,
-                            table.entity,
-                            parent.unwrap_or(table.id.then_some(*id)),
-                        )
-                        .summary(format!(
-                            "Caricamento da pacchetto: {} «{}»",
-                            table.title,
-                            table.shown_key(values)
-                        ))
-                        .before(&table.cells(&shown_before))
-                        .after(&table.cells(values));
-                        entry
+                        table
+                            .entry(
+                                action::UPDATE,
+                                parent.unwrap_or(table.id.then_some(*id)),
+                                values,
+                            )
+                            .before(&table.cells(&shown_before))
+                            .after(&table.cells(values))
                     }
                     Op::Delete {
                         parent,
@@ -1293,18 +1326,13 @@ pub async fn load(
                             .await
                             .map_err(|e| db_problem(table, None, e))?;
                         del += 1;
-                        let entry = AuditEntry::new(
-                            crate::audit::action::DELETE,
-                            table.entity,
-                            parent.unwrap_or(table.id.then_some(*id)),
-                        )
-                        .summary(format!(
-                            "Caricamento da pacchetto, tolto: {} «{}»",
-                            table.title,
-                            table.shown_key(before)
-                        ))
-                        .before(&table.cells(before));
-                        entry
+                        table
+                            .entry(
+                                action::DELETE,
+                                parent.unwrap_or(table.id.then_some(*id)),
+                                before,
+                            )
+                            .before(&table.cells(before))
                     }
                 };
                 let entry = entry.zone((at.zone > 0).then_some(at.zone));
@@ -1399,16 +1427,15 @@ pub async fn load(
                     if !new {
                         updated += 1;
                     }
-                    let entry =
-                        AuditEntry::new(crate::audit::action::UPDATE, table.entity, Some(id))
-                            .zone(Some(at.zone))
-                            .summary(format!(
-                                "Caricamento da pacchetto: {} «{}», colonne {}",
-                                table.title,
-                                table.shown_key(&values),
-                                r.fields.join(", ")
-                            ))
-                            .after(&table.cells(&values));
+                    let entry = AuditEntry::new(action::UPDATE, table.entity, Some(id))
+                        .zone(Some(at.zone))
+                        .summary(format!(
+                            "Caricamento da pacchetto: {} «{}», colonne {}",
+                            table.title,
+                            table.shown_key(&values),
+                            r.fields.join(", ")
+                        ))
+                        .after(&table.cells(&values));
                     write_audit!(&mut *tx, actor, entry);
                 }
             }

@@ -101,55 +101,25 @@ const CODE: Kind = Kind::Checked(
 const SHEET_SCOPE: &str = "activity_id IN (SELECT x.id FROM activity_sheets x JOIN annual_plans a ON a.id = x.annual_plan_id WHERE a.zone_id = $1)";
 
 /// The activity sheet a row of a sheet's collection belongs to.
-const SHEET: Ref = Ref {
-    column: "activity_id",
-    file: "schede",
-    fields: &["anno", "scheda"],
-    deferred: false,
-};
+const SHEET: Ref = Ref::to("activity_id", "schede", &["anno", "scheda"]);
 
 const GOVERNANCE_SCOPE: &str =
     "agreement_id IN (SELECT id FROM governance_agreements WHERE zone_id = $1)";
-const GOVERNANCE: Ref = Ref {
-    column: "agreement_id",
-    file: "convenzioni",
-    fields: &["convenzione"],
-    deferred: false,
-};
+const GOVERNANCE: Ref = Ref::to("agreement_id", "convenzioni", &["convenzione"]);
 
 const AGREEMENT_SCOPE: &str =
     "agreement_id IN (SELECT id FROM codesign_agreements WHERE zone_id = $1)";
-const AGREEMENT: Ref = Ref {
-    column: "agreement_id",
-    file: "coprogettazioni",
-    fields: &["accordo"],
-    deferred: false,
-};
+const AGREEMENT: Ref = Ref::to("agreement_id", "coprogettazioni", &["accordo"]);
 
 const PROCEDURE_SCOPE: &str =
     "procedure_id IN (SELECT id FROM coprogramming_procedures WHERE zone_id = $1)";
-const PROCEDURE: Ref = Ref {
-    column: "procedure_id",
-    file: "coprogrammazioni",
-    fields: &["procedimento"],
-    deferred: false,
-};
+const PROCEDURE: Ref = Ref::to("procedure_id", "coprogrammazioni", &["procedimento"]);
 
 const PROJECT_SCOPE: &str = "project_id IN (SELECT id FROM projects WHERE zone_id = $1)";
-const PROJECT: Ref = Ref {
-    column: "project_id",
-    file: "progetti",
-    fields: &["progetto"],
-    deferred: false,
-};
+const PROJECT: Ref = Ref::to("project_id", "progetti", &["progetto"]);
 
 const FACILITY_SCOPE: &str = "facility_id IN (SELECT id FROM facilities WHERE zone_id = $1)";
-const FACILITY: Ref = Ref {
-    column: "facility_id",
-    file: "strutture",
-    fields: &["struttura"],
-    deferred: false,
-};
+const FACILITY: Ref = Ref::to("facility_id", "strutture", &["struttura"]);
 
 const PRECISION: Kind = Kind::Code(|| vec![("day", "giorno"), ("month", "mese"), ("year", "anno")]);
 const COUNT: Kind = Kind::Whole {
@@ -207,18 +177,8 @@ pub static TABLES: &[Table] = &[
             ACTIVE,
         ],
         refs: &[
-            Ref {
-                column: "region_id",
-                file: "regioni",
-                fields: &["regione"],
-                deferred: false,
-            },
-            Ref {
-                column: "seat_municipality_id",
-                file: "comuni",
-                fields: &["comune_sede"],
-                deferred: true,
-            },
+            Ref::to("region_id", "regioni", &["regione"]),
+            Ref::deferred("seat_municipality_id", "comuni", &["comune_sede"]),
         ],
         key: &["codice"],
         ..Table::BASE
@@ -271,12 +231,7 @@ pub static TABLES: &[Table] = &[
             .required(),
             Field::stored("fonte", "source", Kind::Text(6_000), "Where the figure comes from."),
         ],
-        refs: &[Ref {
-            column: "municipality_id",
-            file: "comuni",
-            fields: &["comune"],
-            deferred: false,
-        }],
+        refs: &[Ref::to("municipality_id", "comuni", &["comune"])],
         key: &["comune", "anno"],
         owner: Some("municipality_id"),
         created: None,
@@ -345,12 +300,7 @@ pub static TABLES: &[Table] = &[
             Field::part("ente", NAME, "The body's name (organizzazioni.csv).").required(),
             Field::stored("alias", "alias", NAME, "The other name; unique within the zone.").required(),
         ],
-        refs: &[Ref {
-            column: "organisation_id",
-            file: "organizzazioni",
-            fields: &["ente"],
-            deferred: false,
-        }],
+        refs: &[Ref::to("organisation_id", "organizzazioni", &["ente"])],
         key: &["alias"],
         order: &["ente", "alias"],
         owner: Some("organisation_id"),
@@ -372,12 +322,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("email", "email", EMAIL, "Contact e-mail."),
             ACTIVE,
         ],
-        refs: &[Ref {
-            column: "organisation_id",
-            file: "organizzazioni",
-            fields: &["ente"],
-            deferred: false,
-        }],
+        refs: &[Ref::to("organisation_id", "organizzazioni", &["ente"])],
         key: &["ente", "nome"],
         ..Table::BASE
     },
@@ -396,12 +341,7 @@ pub static TABLES: &[Table] = &[
             Field::part("ente", NAME, "The body the person works for (organizzazioni.csv)."),
             ACTIVE,
         ],
-        refs: &[Ref {
-            column: "organisation_id",
-            file: "organizzazioni",
-            fields: &["ente"],
-            deferred: false,
-        }],
+        refs: &[Ref::to("organisation_id", "organizzazioni", &["ente"])],
         key: &["username"],
         // No password: no password verifies against this text until one is set.
         fixed: &[
@@ -432,24 +372,9 @@ pub static TABLES: &[Table] = &[
             Field::part("ente", NAME, "For a Third Sector role: the body (organizzazioni.csv)."),
         ],
         refs: &[
-            Ref {
-                column: "user_id",
-                file: "utenti",
-                fields: &["utente"],
-                deferred: false,
-            },
-            Ref {
-                column: "unit_id",
-                file: "unita",
-                fields: &["unita_ente", "unita"],
-                deferred: false,
-            },
-            Ref {
-                column: "organisation_id",
-                file: "organizzazioni",
-                fields: &["ente"],
-                deferred: false,
-            },
+            Ref::to("user_id", "utenti", &["utente"]),
+            Ref::to("unit_id", "unita", &["unita_ente", "unita"]),
+            Ref::to("organisation_id", "organizzazioni", &["ente"]),
         ],
         key: &["utente", "ruolo", "unita_ente", "unita", "ente"],
         check: Some(role_scope),
@@ -543,12 +468,7 @@ pub static TABLES: &[Table] = &[
         ],
         refs: &[
             GOVERNANCE,
-            Ref {
-                column: "organisation_id",
-                file: "organizzazioni",
-                fields: &["ente"],
-                deferred: false,
-            },
+            Ref::to("organisation_id", "organizzazioni", &["ente"]),
         ],
         key: &["convenzione", "ente"],
         order: &["convenzione", "posizione", "ente"],
@@ -641,12 +561,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("posizione", "position", POSITION, "Order within the plan.").required(),
             Field::stored("titolo", "title", LONG_NAME, "The objective.").required(),
         ],
-        refs: &[Ref {
-            column: "regional_plan_id",
-            file: "piani_regionali",
-            fields: &["piano_regionale"],
-            deferred: false,
-        }],
+        refs: &[Ref::to("regional_plan_id", "piani_regionali", &["piano_regionale"])],
         key: &["piano_regionale", "titolo"],
         order: &["piano_regionale", "posizione", "titolo"],
         updated: None,
@@ -679,12 +594,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("profilo_servizi", "services_profile", LONG_TEXT, "Knowledge section: the services profile."),
             Field::stored("documenti", "documents", LONG_TEXT, "Documents the plan rests on."),
         ],
-        refs: &[Ref {
-            column: "regional_plan_id",
-            file: "piani_regionali",
-            fields: &["piano_regionale"],
-            deferred: false,
-        }],
+        refs: &[Ref::to("regional_plan_id", "piani_regionali", &["piano_regionale"])],
         key: &["anno_inizio"],
         ..Table::BASE
     },
@@ -700,12 +610,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("posizione", "position", POSITION, "Order within the PIS.").required(),
             Field::stored("titolo", "title", LONG_NAME, "The objective; unique within its PIS.").required(),
         ],
-        refs: &[Ref {
-            column: "health_plan_id",
-            file: "pis",
-            fields: &["pis"],
-            deferred: false,
-        }],
+        refs: &[Ref::to("health_plan_id", "pis", &["pis"])],
         key: &["pis", "titolo"],
         order: &["pis", "posizione", "titolo"],
         updated: None,
@@ -725,12 +630,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("titolo", "title", LONG_NAME, "The line; unique within its PIS.").required(),
             Field::stored("descrizione", "description", Kind::Text(20_000), "What the line means."),
         ],
-        refs: &[Ref {
-            column: "health_plan_id",
-            file: "pis",
-            fields: &["pis"],
-            deferred: false,
-        }],
+        refs: &[Ref::to("health_plan_id", "pis", &["pis"])],
         key: &["pis", "titolo"],
         order: &["pis", "posizione", "titolo"],
         updated: None,
@@ -754,24 +654,9 @@ pub static TABLES: &[Table] = &[
             Field::part("linea_strategica", LONG_NAME, "The strategic line of the PIS (linee_strategiche.csv)."),
         ],
         refs: &[
-            Ref {
-                column: "health_objective_id",
-                file: "obiettivi_salute",
-                fields: &["pis", "obiettivo"],
-                deferred: false,
-            },
-            Ref {
-                column: "regional_objective_id",
-                file: "obiettivi_regionali",
-                fields: &["piano_regionale", "obiettivo_regionale"],
-                deferred: false,
-            },
-            Ref {
-                column: "strategic_line_id",
-                file: "linee_strategiche",
-                fields: &["pis", "linea_strategica"],
-                deferred: false,
-            },
+            Ref::to("health_objective_id", "obiettivi_salute", &["pis", "obiettivo"]),
+            Ref::to("regional_objective_id", "obiettivi_regionali", &["piano_regionale", "obiettivo_regionale"]),
+            Ref::to("strategic_line_id", "linee_strategiche", &["pis", "linea_strategica"]),
         ],
         key: &["pis", "obiettivo", "piano_regionale", "obiettivo_regionale", "linea_strategica"],
         owner: Some("health_objective_id"),
@@ -794,12 +679,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("fine", "ends_on", Kind::Date, "When it ends, if it lasts."),
             Field::stored("pubblica", "public", Kind::Flag, "Whether the public site shows it.").required(),
         ],
-        refs: &[Ref {
-            column: "health_plan_id",
-            file: "pis",
-            fields: &["pis"],
-            deferred: false,
-        }],
+        refs: &[Ref::to("health_plan_id", "pis", &["pis"])],
         key: &["pis", "etichetta", "inizio"],
         order: &["pis", "inizio", "etichetta"],
         owner: Some("health_plan_id"),
@@ -827,12 +707,7 @@ pub static TABLES: &[Table] = &[
             .required(),
             Field::stored("approvata_il", "approved_at", Kind::Instant, "When it was approved."),
         ],
-        refs: &[Ref {
-            column: "health_plan_id",
-            file: "pis",
-            fields: &["pis"],
-            deferred: false,
-        }],
+        refs: &[Ref::to("health_plan_id", "pis", &["pis"])],
         key: &["anno"],
         ..Table::BASE
     },
@@ -853,24 +728,9 @@ pub static TABLES: &[Table] = &[
             Field::part("titolo_precedente", LONG_NAME, "Its title there."),
         ],
         refs: &[
-            Ref {
-                column: "annual_plan_id",
-                file: "poa",
-                fields: &["anno"],
-                deferred: false,
-            },
-            Ref {
-                column: "health_objective_id",
-                file: "obiettivi_salute",
-                fields: &["pis", "obiettivo"],
-                deferred: false,
-            },
-            Ref {
-                column: "previous_id",
-                file: "programmi",
-                fields: &["anno_precedente", "titolo_precedente"],
-                deferred: true,
-            },
+            Ref::to("annual_plan_id", "poa", &["anno"]),
+            Ref::to("health_objective_id", "obiettivi_salute", &["pis", "obiettivo"]),
+            Ref::deferred("previous_id", "programmi", &["anno_precedente", "titolo_precedente"]),
         ],
         key: &["anno", "titolo"],
         order: &["anno", "posizione", "titolo"],
@@ -927,36 +787,11 @@ pub static TABLES: &[Table] = &[
             Field::part("codice_precedente", Kind::Text(60), "Its code there."),
         ],
         refs: &[
-            Ref {
-                column: "annual_plan_id",
-                file: "poa",
-                fields: &["anno"],
-                deferred: false,
-            },
-            Ref {
-                column: "programme_id",
-                file: "programmi",
-                fields: &["anno", "programma"],
-                deferred: false,
-            },
-            Ref {
-                column: "unit_id",
-                file: "unita",
-                fields: &["unita_ente", "unita"],
-                deferred: false,
-            },
-            Ref {
-                column: "organisation_id",
-                file: "organizzazioni",
-                fields: &["ente"],
-                deferred: false,
-            },
-            Ref {
-                column: "previous_id",
-                file: "schede",
-                fields: &["anno_precedente", "codice_precedente"],
-                deferred: true,
-            },
+            Ref::to("annual_plan_id", "poa", &["anno"]),
+            Ref::to("programme_id", "programmi", &["anno", "programma"]),
+            Ref::to("unit_id", "unita", &["unita_ente", "unita"]),
+            Ref::to("organisation_id", "organizzazioni", &["ente"]),
+            Ref::deferred("previous_id", "schede", &["anno_precedente", "codice_precedente"]),
         ],
         key: &["anno", "codice"],
         ..Table::BASE
@@ -997,12 +832,7 @@ pub static TABLES: &[Table] = &[
         ],
         refs: &[
             SHEET,
-            Ref {
-                column: "municipality_id",
-                file: "comuni",
-                fields: &["comune"],
-                deferred: false,
-            },
+            Ref::to("municipality_id", "comuni", &["comune"]),
         ],
         key: &["anno", "scheda", "comune"],
         owner: Some("activity_id"),
@@ -1083,18 +913,8 @@ pub static TABLES: &[Table] = &[
             Field::stored("descrizione", "description", Kind::Text(20_000), "What it says."),
         ],
         refs: &[
-            Ref {
-                column: "health_plan_id",
-                file: "pis",
-                fields: &["pis"],
-                deferred: false,
-            },
-            Ref {
-                column: "annual_plan_id",
-                file: "poa",
-                fields: &["poa"],
-                deferred: false,
-            },
+            Ref::to("health_plan_id", "pis", &["pis"]),
+            Ref::to("annual_plan_id", "poa", &["poa"]),
         ],
         key: &["pis", "poa", "tipo", "numero", "data"],
         updated: None,
@@ -1141,12 +961,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("pubblicato", "published", Kind::Flag, "Whether the public site shows it.").required(),
         ],
         refs: &[
-            Ref {
-                column: "holder_organisation_id",
-                file: "organizzazioni",
-                fields: &["titolare_ente"],
-                deferred: false,
-            },
+            Ref::to("holder_organisation_id", "organizzazioni", &["titolare_ente"]),
         ],
         key: &["numero"],
         ..Table::BASE
@@ -1189,12 +1004,7 @@ pub static TABLES: &[Table] = &[
         ],
         refs: &[
             AGREEMENT,
-            Ref {
-                column: "organisation_id",
-                file: "organizzazioni",
-                fields: &["ente"],
-                deferred: false,
-            },
+            Ref::to("organisation_id", "organizzazioni", &["ente"]),
         ],
         key: &["accordo", "ente"],
         order: &["accordo", "posizione", "ente"],
@@ -1278,12 +1088,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("relazione_approvata_il", "report_approved_on", Kind::Date, "When the report was approved."),
         ],
         refs: &[
-            Ref {
-                column: "health_plan_id",
-                file: "pis",
-                fields: &["pis"],
-                deferred: false,
-            },
+            Ref::to("health_plan_id", "pis", &["pis"]),
         ],
         key: &["oggetto"],
         ..Table::BASE
@@ -1324,12 +1129,7 @@ pub static TABLES: &[Table] = &[
         ],
         refs: &[
             PROCEDURE,
-            Ref {
-                column: "health_objective_id",
-                file: "obiettivi_salute",
-                fields: &["pis", "obiettivo"],
-                deferred: false,
-            },
+            Ref::to("health_objective_id", "obiettivi_salute", &["pis", "obiettivo"]),
         ],
         key: &["procedimento", "pis", "obiettivo"],
         owner: Some("procedure_id"),
@@ -1383,12 +1183,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("verbale_pubblicato", "minutes_published", Kind::Flag, "Whether the minutes are published.").required(),
         ],
         refs: &[
-            Ref {
-                column: "group_id",
-                file: "gruppi_interesse",
-                fields: &["gruppo"],
-                deferred: false,
-            },
+            Ref::to("group_id", "gruppi_interesse", &["gruppo"]),
             PROCEDURE,
         ],
         key: &["data", "oggetto"],
@@ -1410,24 +1205,9 @@ pub static TABLES: &[Table] = &[
             Field::part("tavolo", NAME, "The working table (tavoli.csv)."),
         ],
         refs: &[
-            Ref {
-                column: "meeting_id",
-                file: "incontri",
-                fields: &["data", "incontro"],
-                deferred: false,
-            },
-            Ref {
-                column: "organisation_id",
-                file: "organizzazioni",
-                fields: &["ente"],
-                deferred: false,
-            },
-            Ref {
-                column: "working_table_id",
-                file: "tavoli",
-                fields: &["procedimento", "tavolo"],
-                deferred: false,
-            },
+            Ref::to("meeting_id", "incontri", &["data", "incontro"]),
+            Ref::to("organisation_id", "organizzazioni", &["ente"]),
+            Ref::to("working_table_id", "tavoli", &["procedimento", "tavolo"]),
         ],
         key: &["data", "incontro", "ente", "persona", "procedimento", "tavolo"],
         owner: Some("meeting_id"),
@@ -1457,12 +1237,7 @@ pub static TABLES: &[Table] = &[
         ],
         refs: &[
             PROCEDURE,
-            Ref {
-                column: "organisation_id",
-                file: "organizzazioni",
-                fields: &["ente"],
-                deferred: false,
-            },
+            Ref::to("organisation_id", "organizzazioni", &["ente"]),
         ],
         key: &["procedimento", "ente"],
         ..Table::BASE
@@ -1485,24 +1260,9 @@ pub static TABLES: &[Table] = &[
         ],
         refs: &[
             PROCEDURE,
-            Ref {
-                column: "working_table_id",
-                file: "tavoli",
-                fields: &["procedimento", "tavolo"],
-                deferred: false,
-            },
-            Ref {
-                column: "meeting_id",
-                file: "incontri",
-                fields: &["data_incontro", "incontro"],
-                deferred: false,
-            },
-            Ref {
-                column: "organisation_id",
-                file: "organizzazioni",
-                fields: &["ente"],
-                deferred: false,
-            },
+            Ref::to("working_table_id", "tavoli", &["procedimento", "tavolo"]),
+            Ref::to("meeting_id", "incontri", &["data_incontro", "incontro"]),
+            Ref::to("organisation_id", "organizzazioni", &["ente"]),
         ],
         key: &["procedimento", "tavolo", "data_incontro", "incontro", "ente", "tipo", "contenuto"],
         ..Table::BASE
@@ -1579,12 +1339,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("pubblicato", "published", Kind::Flag, "Whether the public site shows it.").required(),
         ],
         refs: &[
-            Ref {
-                column: "responsible_organisation_id",
-                file: "organizzazioni",
-                fields: &["ente_responsabile"],
-                deferred: false,
-            },
+            Ref::to("responsible_organisation_id", "organizzazioni", &["ente_responsabile"]),
         ],
         key: &["titolo"],
         ..Table::BASE
@@ -1688,18 +1443,8 @@ pub static TABLES: &[Table] = &[
             Field::stored("giorni_infermieri", "nurse_days", COUNT, "Nurses' days a week."),
         ],
         refs: &[
-            Ref {
-                column: "municipality_id",
-                file: "comuni",
-                fields: &["comune"],
-                deferred: false,
-            },
-            Ref {
-                column: "project_id",
-                file: "progetti",
-                fields: &["progetto"],
-                deferred: false,
-            },
+            Ref::to("municipality_id", "comuni", &["comune"]),
+            Ref::to("project_id", "progetti", &["progetto"]),
         ],
         key: &["nome"],
         order: &["posizione", "nome"],
@@ -1814,12 +1559,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("completa", "complete", Kind::Flag, "Whether the form is complete and valid.").required(),
         ],
         refs: &[
-            Ref {
-                column: "municipality_id",
-                file: "comuni",
-                fields: &["comune"],
-                deferred: false,
-            },
+            Ref::to("municipality_id", "comuni", &["comune"]),
         ],
         key: &["comune", "anno"],
         ..Table::BASE
@@ -1838,12 +1578,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("equivalenti_tempo_pieno", "fte_hundredths", Kind::Hundredths, "Full-time equivalents."),
         ],
         refs: &[
-            Ref {
-                column: "municipality_id",
-                file: "comuni",
-                fields: &["comune"],
-                deferred: false,
-            },
+            Ref::to("municipality_id", "comuni", &["comune"]),
         ],
         key: &["anno", "comune"],
         created: None,
