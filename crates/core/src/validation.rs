@@ -82,6 +82,25 @@ pub fn optional_text(value: &str, max_chars: usize) -> Result<Option<String>, St
     Ok(Some(v.to_string()))
 }
 
+/// An optional time of day as `hh:mm` (24 hours); empty is none.
+pub fn optional_time(value: &str) -> Result<Option<String>, String> {
+    let t = value.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let ok = t.len() == 5
+        && t.as_bytes()[2] == b':'
+        && t[..2].bytes().all(|b| b.is_ascii_digit())
+        && t[3..].bytes().all(|b| b.is_ascii_digit())
+        && t[..2].parse::<u8>().is_ok_and(|h| h < 24)
+        && t[3..].parse::<u8>().is_ok_and(|m| m < 60);
+    if ok {
+        Ok(Some(t.to_string()))
+    } else {
+        Err("Ora non valida: usare il formato hh:mm, per esempio 15:30.".into())
+    }
+}
+
 /// A simple e-mail shape check: something@domain.tld, no spaces. Deliverability
 /// is not our business; catching typos is.
 pub fn optional_email(value: &str) -> Result<Option<String>, String> {
@@ -155,6 +174,18 @@ mod tests {
             required_text("àèìòù12345", 10).is_ok(),
             "limit counts characters, not bytes"
         );
+    }
+
+    #[test]
+    fn time_of_day() {
+        assert_eq!(optional_time(" ").unwrap(), None);
+        assert_eq!(optional_time("00:00").unwrap().unwrap(), "00:00");
+        assert_eq!(optional_time(" 23:59 ").unwrap().unwrap(), "23:59");
+        for bad in [
+            "24:00", "12:60", "9:30", "09.30", "0930", "+9:30", "09:3x", "ore 9",
+        ] {
+            assert!(optional_time(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

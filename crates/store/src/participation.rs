@@ -129,6 +129,9 @@ fn meeting_summary(m: &MeetingInput) -> String {
     )
 }
 
+/// One meeting a day by subject: the form's field it guards.
+const MEETING_UNIQUE: &[(&str, &str)] = &[("meetings_subject_uq", "subject")];
+
 pub async fn create_meeting(db: &Db, actor: &Actor, zone_id: i64, m: &MeetingInput) -> Result<i64> {
     let t = now();
     audited!(db, actor, |tx| {
@@ -152,7 +155,8 @@ pub async fn create_meeting(db: &Db, actor: &Actor, zone_id: i64, m: &MeetingInp
         .bind(m.minutes_published)
         .bind(t)
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(|e| StoreError::from_unique(e, MEETING_UNIQUE))?;
         let entry = AuditEntry::new(action::CREATE, entity::MEETING, Some(id))
             .zone(Some(zone_id))
             .summary(meeting_summary(m))
@@ -192,7 +196,8 @@ pub async fn update_meeting(
         .bind(id)
         .bind(version)
         .execute(&mut *tx)
-        .await?
+        .await
+        .map_err(|e| StoreError::from_unique(e, MEETING_UNIQUE))?
         .rows_affected();
         updated(n)?;
         let entry = AuditEntry::new(action::UPDATE, entity::MEETING, Some(id))
@@ -686,9 +691,13 @@ pub async fn change_procedure(
             ..
         } = change
         {
+            // Numbered in order within the procedure; the procedure's version
+            // check above serialises two amendments of one notice.
             sqlx::query(
-                "INSERT INTO notice_amendments (procedure_id, amended_on, reason, changes, closes_before, \
-                 closes_after, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO notice_amendments (procedure_id, seq, amended_on, reason, changes, closes_before, \
+                 closes_after, created_at) VALUES ($1, \
+                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM notice_amendments WHERE procedure_id = $1), \
+                 $2, $3, $4, $5, $6, $7)",
             )
             .bind(id)
             .bind(a.amended_on)
@@ -732,7 +741,7 @@ pub struct NoticeAmendment {
 
 pub async fn notice_amendments(db: &Db, procedure_id: i64) -> Result<Vec<NoticeAmendment>> {
     select_all::<NoticeAmendment>(db, "SELECT id, amended_on, reason, changes, closes_before, closes_after FROM notice_amendments \
-         WHERE procedure_id = $1 ORDER BY id", procedure_id).await
+         WHERE procedure_id = $1 ORDER BY seq, id", procedure_id).await
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]

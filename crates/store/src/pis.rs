@@ -373,7 +373,8 @@ pub async fn add_milestone(
         .bind(public)
         .bind(t)
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(|e| StoreError::from_unique(e, &[("plan_milestones_label_uq", "label")]))?;
         let entry = AuditEntry::new(action::CREATE, entity::HEALTH_PLAN, Some(health_plan_id))
             .zone(Some(plan.zone_id))
             .summary(format!("Tappa «{label}» del «{}»", plan.title))
@@ -406,7 +407,8 @@ pub async fn add_act(db: &Db, actor: &Actor, health_plan_id: i64, act: &ActInput
         .bind(&act.description)
         .bind(t)
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(|e| StoreError::from_unique(e, &[("plan_acts_health_plan_uq", "number")]))?;
         let entry = AuditEntry::new(action::CREATE, entity::HEALTH_PLAN, Some(health_plan_id))
             .zone(Some(plan.zone_id))
             .summary(format!(

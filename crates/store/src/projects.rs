@@ -396,6 +396,9 @@ macro_rules! write_children {
     }};
 }
 
+/// One project a title in a zone: the form's field it guards.
+const PROJECT_UNIQUE: &[(&str, &str)] = &[("projects_title_uq", "title")];
+
 pub async fn create_project(db: &Db, actor: &Actor, input: &ProjectInput) -> Result<i64> {
     let t = now();
     on_db!(db, |pool| {
@@ -425,7 +428,8 @@ pub async fn create_project(db: &Db, actor: &Actor, input: &ProjectInput) -> Res
         .bind(input.published)
         .bind(t)
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(|e| StoreError::from_unique(e, PROJECT_UNIQUE))?;
         write_children!(tx, id, input);
         let entry = AuditEntry::new(action::CREATE, entity::PROJECT, Some(id))
             .zone(Some(input.zone_id))
@@ -474,7 +478,8 @@ pub async fn update_project(
         .bind(id)
         .bind(version)
         .execute(&mut *tx)
-        .await?
+        .await
+        .map_err(|e| StoreError::from_unique(e, PROJECT_UNIQUE))?
         .rows_affected();
         updated(n)?;
         write_children!(tx, id, input);

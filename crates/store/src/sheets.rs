@@ -394,24 +394,38 @@ impl PlanAct {
     }
 }
 
+/// The plan's act of this kind, number and date: the one already recorded
+/// (one resolution amends several sheets), or a new one.
 macro_rules! insert_act {
     ($tx:expr, $zone:expr, $plan:expr, $act:expr, $t:expr) => {{
         let act: &ActInput = $act;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_acts (zone_id, annual_plan_id, kind, issuer, number, act_date, description, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        let known: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM plan_acts WHERE annual_plan_id = $1 AND kind = $2 \
+             AND lower(number) = lower($3) AND act_date = $4",
         )
-        .bind($zone)
         .bind($plan)
         .bind(act.kind.code())
-        .bind(&act.issuer)
         .bind(&act.number)
         .bind(act.act_date)
-        .bind(&act.description)
-        .bind($t)
-        .fetch_one(&mut *$tx)
+        .fetch_optional(&mut *$tx)
         .await?;
-        id
+        match known {
+            Some(id) => id,
+            None => sqlx::query_scalar(
+                "INSERT INTO plan_acts (zone_id, annual_plan_id, kind, issuer, number, act_date, description, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind($zone)
+            .bind($plan)
+            .bind(act.kind.code())
+            .bind(&act.issuer)
+            .bind(&act.number)
+            .bind(act.act_date)
+            .bind(&act.description)
+            .bind($t)
+            .fetch_one(&mut *$tx)
+            .await?,
+        }
     }};
 }
 

@@ -1121,10 +1121,17 @@ async fn sheets_read_back_exactly_and_never_overwrite_each_other() {
         )
         .await
         .unwrap();
+        // One resolution amends several sheets, or one sheet twice: the act
+        // is recorded once.
+        let again = act(ActKind::Amendment);
+        sheets::update_sheet(db, &actor(), id, 5, &mine, Some(&again))
+            .await
+            .unwrap();
         let acts = sheets::acts(db, poa).await.unwrap();
         assert_eq!(
             acts.iter().map(|a| a.kind.code()).collect::<Vec<_>>(),
-            ["approval", "amendment"]
+            ["approval", "amendment"],
+            "{backend:?}"
         );
         let (entries, _) = zona_store::audit::list(
             db,
@@ -1140,7 +1147,7 @@ async fn sheets_read_back_exactly_and_never_overwrite_each_other() {
         let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(
             actions,
-            ["amend", "accept", "submit", "update", "create"],
+            ["amend", "amend", "accept", "submit", "update", "create"],
             "{backend:?}"
         );
     }

@@ -16,6 +16,9 @@ use zona_store::participation::{
 };
 use zona_store::{Db, StoreError};
 
+/// Another meeting of the zone has this subject on this day.
+const MEETING_TAKEN: &str = "Esiste già un incontro con questo oggetto in questo giorno.";
+
 /// A new stakeholder group.
 pub struct NewGroup {
     pub name: String,
@@ -108,7 +111,9 @@ pub async fn create(db: &Db, caller: &Caller, input: Input<MeetingInput>) -> Res
     let zone_id = office_zone(caller)?;
     let m = input?;
     check(db, zone_id, &m).await?;
-    Ok(store::create_meeting(db, &caller.actor, zone_id, &m).await?)
+    store::create_meeting(db, &caller.actor, zone_id, &m)
+        .await
+        .map_err(super::taken_as(MEETING_TAKEN))
 }
 
 /// Changes a meeting, from the version the caller saw. The path it belongs
@@ -126,7 +131,9 @@ pub async fn update(
         ..input?
     };
     check(db, before.zone_id, &m).await?;
-    Ok(store::update_meeting(db, &caller.actor, id, version, &m).await?)
+    store::update_meeting(db, &caller.actor, id, version, &m)
+        .await
+        .map_err(super::taken_as(MEETING_TAKEN))
 }
 
 /// Records who attended, replacing what was recorded: one text per box

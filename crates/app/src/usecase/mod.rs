@@ -119,6 +119,18 @@ impl From<StoreError> for Error {
     }
 }
 
+/// A unique index's refusal, said with `message` on the field it guards.
+pub(crate) fn taken_as(message: &'static str) -> impl FnOnce(StoreError) -> Error {
+    move |e| match e {
+        StoreError::Duplicate { field } => {
+            let mut errors = FieldErrors::new();
+            errors.add(field, message);
+            Error::Invalid(errors)
+        }
+        other => other.into(),
+    }
+}
+
 impl From<FieldErrors> for Error {
     fn from(e: FieldErrors) -> Self {
         Error::Invalid(e)

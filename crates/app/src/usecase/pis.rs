@@ -109,7 +109,16 @@ pub async fn add_act(db: &Db, caller: &Caller, id: i64, act: Input<ActInput>) ->
     if act.kind == ActKind::Amendment {
         return Err(Error::Refused("Tipo di atto non valido.".into()));
     }
-    pis::add_act(db, &caller.actor, id, &act).await?;
+    let taken_message = format!(
+        "L'atto n. {} del {} ({}) è già registrato.",
+        act.number,
+        zona_core::format::date(act.act_date),
+        act.kind.label()
+    );
+    taken(
+        pis::add_act(db, &caller.actor, id, &act).await,
+        taken_message,
+    )?;
     Ok(())
 }
 
@@ -208,7 +217,13 @@ pub async fn add_milestone(
 ) -> Result<String, Error> {
     open_for_office(db, caller, id).await?;
     let m = milestone?;
-    pis::add_milestone(db, &caller.actor, id, &m.label, m.dates, m.public).await?;
+    let taken_message = format!(
+        "La tappa «{}» che inizia il {} è già nel calendario.",
+        m.label,
+        zona_core::format::date(m.dates.0)
+    );
+    let added = pis::add_milestone(db, &caller.actor, id, &m.label, m.dates, m.public).await;
+    taken(added, taken_message)?;
     Ok(m.label)
 }
 

@@ -13,6 +13,9 @@ use zona_core::FieldErrors;
 use zona_store::projects::{self as store, Project, ProjectAction, ProjectInput, ProjectTarget};
 use zona_store::{codesign, organisations, Db};
 
+/// Another project of the zone has this title.
+const PROJECT_TAKEN: &str = "Esiste già un progetto con questo titolo.";
+
 /// A project as typed. The zone, the actions, the targets and the activity
 /// ids of `project` are the use case's: the sheets are named by code.
 pub struct ProjectDraft {
@@ -100,7 +103,9 @@ pub async fn create(
 ) -> Result<(i64, Option<String>), Error> {
     let zone_id = office_zone(caller)?;
     let p = in_zone(db, zone_id, input?, None).await?;
-    let id = store::create_project(db, &caller.actor, &p).await?;
+    let id = store::create_project(db, &caller.actor, &p)
+        .await
+        .map_err(super::taken_as(PROJECT_TAKEN))?;
     Ok((id, p.cup_warning))
 }
 
@@ -115,7 +120,9 @@ pub async fn update(
 ) -> Result<Option<String>, Error> {
     let current = open_for_office(db, caller, id).await?;
     let p = in_zone(db, current.row.zone_id, input?, Some(&current)).await?;
-    store::update_project(db, &caller.actor, id, version, &p).await?;
+    store::update_project(db, &caller.actor, id, version, &p)
+        .await
+        .map_err(super::taken_as(PROJECT_TAKEN))?;
     Ok(p.cup_warning)
 }
 

@@ -12,8 +12,6 @@ pub struct NavItem {
     pub label: &'static str,
     pub href: &'static str,
     pub active: bool,
-    /// An area that zona will cover but does not yet: shown, not linked.
-    pub coming: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -30,68 +28,62 @@ pub struct PageCtx {
 }
 
 /// The main menu for the person asking: the areas they may open, the one
-/// the page is in marked active.
+/// the page is in marked active. Who does not read the zone's internal
+/// pages (the public, a Third Sector body) gets each area's public pages.
 fn navigation(ctx: &Ctx) -> Vec<NavItem> {
     let path = ctx.path.as_str();
-    let mut nav = vec![NavItem {
-        label: "Home",
-        href: "/",
-        active: path == "/",
-        coming: false,
-    }];
-    nav.push(NavItem {
-        label: "La zona",
-        href: "/zona",
-        active: path == "/zona",
-        coming: false,
-    });
+    let item = |label, href, prefixes: &[&str]| NavItem {
+        label,
+        href,
+        active: prefixes.iter().any(|p| {
+            if *p == "/" {
+                path == "/"
+            } else {
+                path == *p || path.starts_with(&format!("{p}/"))
+            }
+        }),
+    };
     let zone_id = ctx.zone_id().unwrap_or(-1);
     let internal = ctx.allows(Action::ReadInternal { zone_id });
-    nav.push(NavItem {
-        label: "Pianificazione",
-        href: "/pianificazione",
-        active: path.starts_with("/pianificazione"),
-        coming: !internal,
-    });
-    nav.push(NavItem {
-        label: "Partecipazione",
-        href: if internal {
-            "/partecipazione"
-        } else {
-            "/co-progettazione"
-        },
-        active: path.starts_with("/partecipazione") || path.starts_with("/co-progettazione"),
-        coming: false,
-    });
-    nav.push(NavItem {
-        label: "Servizi",
-        href: if internal { "/servizi" } else { "/strutture" },
-        active: path.starts_with("/servizi") || path.starts_with("/strutture"),
-        coming: false,
-    });
-    nav.push(NavItem {
-        label: "Obiettivi di servizio",
-        href: "/obiettivi-servizio",
-        active: path.starts_with("/obiettivi-servizio"),
-        coming: !ctx.allows(Action::ReadInternal { zone_id }),
-    });
-    if ctx.allows(Action::ReadAdministration { zone_id }) {
-        nav.push(NavItem {
-            label: "Amministrazione",
-            href: "/admin",
-            active: path.starts_with("/admin"),
-            coming: false,
-        });
+    let mut nav = vec![
+        item("Home", "/", &["/"]),
+        item("La zona", "/zona", &["/zona"]),
+    ];
+    if internal {
+        nav.push(item(
+            "Pianificazione",
+            "/pianificazione",
+            &["/pianificazione"],
+        ));
+        nav.push(item(
+            "Partecipazione",
+            "/partecipazione",
+            &["/partecipazione"],
+        ));
+        nav.push(item("Servizi", "/servizi", &["/servizi"]));
+        nav.push(item(
+            "Obiettivi di servizio",
+            "/obiettivi-servizio",
+            &["/obiettivi-servizio"],
+        ));
+    } else {
+        nav.push(item("Piani", "/piani", &["/piani"]));
+        nav.push(item(
+            "Partecipazione",
+            "/partecipa",
+            &["/partecipa", "/co-progettazione"],
+        ));
+        nav.push(item("Servizi", "/strutture", &["/strutture", "/progetti"]));
     }
-    if let Some(p) = &ctx.principal {
-        if !p.organisation_ids().is_empty() {
-            nav.push(NavItem {
-                label: "Il mio ente",
-                href: "/ente",
-                active: path.starts_with("/ente"),
-                coming: false,
-            });
-        }
+    if ctx.allows(Action::ReadAdministration { zone_id }) {
+        nav.push(item("Amministrazione", "/admin", &["/admin"]));
+    }
+    if ctx
+        .principal
+        .as_ref()
+        .is_some_and(|p| !p.organisation_ids().is_empty())
+    {
+        nav.push(item("Il mio ente", "/ente", &["/ente"]));
     }
     nav
 }

@@ -36,6 +36,42 @@ async fn public_home_is_italian_and_shows_the_zone() {
         !p.body.contains("Amministrazione"),
         "no internal navigation for the public"
     );
+    // The public menu leads to the public pages of each area, and to
+    // nothing that is not there yet.
+    let menu = regex::Regex::new(r#"class="nav-link[^"]*" href="([^"]+)""#).unwrap();
+    let links: Vec<&str> = menu
+        .captures_iter(&p.body)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
+    assert_eq!(
+        links,
+        ["/", "/zona", "/piani", "/partecipa", "/strutture"],
+        "{}",
+        p.body
+    );
+    assert!(!p.body.contains("in arrivo"));
+    for path in links {
+        assert_eq!(app.get(path).await.status, StatusCode::OK, "{path}");
+    }
+    let plans = app.get("/piani").await;
+    assert!(
+        plans
+            .body
+            .contains(r#"class="nav-link active" href="/piani" aria-current="page""#),
+        "{}",
+        plans.body
+    );
+    // A Third Sector body is not internal: the public areas and its own.
+    app.login("ets.simbolo").await;
+    let home = app.get("/").await;
+    let links: Vec<&str> = menu
+        .captures_iter(&home.body)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
+    assert_eq!(
+        links,
+        ["/", "/zona", "/piani", "/partecipa", "/strutture", "/ente"]
+    );
 }
 
 #[tokio::test]

@@ -152,7 +152,7 @@ async fn a_bundle_with_one_bad_cell_is_refused_whole_and_says_where() {
     assert_eq!(code, 1);
     assert!(err.contains("nessun dato è cambiato"), "{err}");
     assert!(
-        err.contains("popolazioni.csv, riga 4, colonna «popolazione»"),
+        err.contains("popolazioni.csv, riga 7, colonna «popolazione»"),
         "{err}"
     );
     assert_eq!(count(&empty, "SELECT count(*) FROM zones").await, 0);
@@ -200,6 +200,40 @@ async fn a_bundle_with_one_bad_cell_is_refused_whole_and_says_where() {
         "{err}"
     );
     assert_eq!(count(&empty, "SELECT count(*) FROM zones").await, 0);
+
+    // A Third Sector role names a Third Sector body, a meeting's time is a
+    // time, and a SOC26 form is complete only by the official rules.
+    let refusals = [
+        (
+            "ruoli.csv",
+            "ets.simbolo;third_sector;;;Cooperativa Sociale Il Simbolo",
+            "ets.simbolo;third_sector;;;Comune di Livorno",
+            "ruoli.csv, riga 3, colonna «ente»: «Comune di Livorno» non è un Ente del Terzo Settore",
+        ),
+        (
+            "incontri.csv",
+            "Comitato di partecipazione zonale;;;c/o Ospedale",
+            "Comitato di partecipazione zonale;;25:00;c/o Ospedale",
+            "incontri.csv, riga 2, colonna «ora»: Ora non valida",
+        ),
+        (
+            "soc26.csv",
+            "\"\"R01\"\": \"\"68,00\"\"",
+            "\"\"R01\"\": \"\"68,5,00\"\"",
+            "colonna «completa»: «Sì», ma secondo le regole del modulo la scheda ha ",
+        ),
+    ];
+    std::fs::write(bad.join("ruoli.csv"), roles.as_bytes()).unwrap();
+    for (file, from, to, says) in refusals {
+        let good_text = std::fs::read_to_string(good.join(file)).unwrap();
+        assert!(good_text.contains(from), "{file}: {from}");
+        std::fs::write(bad.join(file), good_text.replacen(from, to, 1)).unwrap();
+        let (code, _, err) = load(&empty.url, &bad, false);
+        assert_eq!(code, 1, "{file}");
+        assert!(err.contains(says), "{err}");
+        assert_eq!(count(&empty, "SELECT count(*) FROM zones").await, 0);
+        std::fs::write(bad.join(file), good_text).unwrap();
+    }
 
     // Checking says what would change and writes nothing.
     let (code, out, err) = load(&empty.url, &good, true);

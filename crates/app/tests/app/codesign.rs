@@ -532,8 +532,15 @@ async fn the_public_list_shows_only_what_is_published() {
         "no internal links"
     );
     assert!(!p.body.contains("da verificare"), "no internal warnings");
-    // The office makes one row internal: it leaves the public list and its exports.
+    assert!(
+        !p.body.contains("Attenzione") && !p.body.contains("aggiornare lo stato"),
+        "no note asking the office to correct a record"
+    );
+    // The office's list still shows them.
     app.login("ufficio.piano").await;
+    let office = app.get("/partecipazione/co-progettazione").await;
+    assert!(office.body.contains("aggiornare lo stato o il periodo"));
+    // The office makes one row internal: it leaves the public list and its exports.
     let list = app
         .get("/partecipazione/co-progettazione?q=AMIBUS%203")
         .await;

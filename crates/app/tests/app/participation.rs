@@ -743,6 +743,24 @@ async fn meetings_keep_attendance_minutes_and_checked_attachments() {
             )
             .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        // The same subject on the same day is the same meeting: refused on
+        // the subject, whatever its case, with what was typed kept.
+        let p = app
+            .submit(
+                form,
+                form,
+                &[
+                    ("kind", "participation"),
+                    ("subject", "INCONTRO DI PROVA"),
+                    ("held_on", "05/03/2026"),
+                    ("online_url", "https://meet.example.org/zona"),
+                    ("public", "no"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+        assert!(p.field_error("subject").unwrap().contains("Esiste già"));
+        assert!(p.body.contains("INCONTRO DI PROVA"));
 
         // Attendance by body; an unknown body is refused with its name.
         let m = "/partecipazione/incontri/1";

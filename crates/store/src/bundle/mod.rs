@@ -86,6 +86,10 @@ pub struct Ref {
     /// (a zone's seat is one of its municipalities) or from the same file
     /// (a programme's predecessor).
     pub deferred: bool,
+    /// A condition on the row pointed at: its column (header) must hold
+    /// this code, described for the message (a Third Sector role names a
+    /// Third Sector body).
+    pub only: Option<(&'static str, &'static str, &'static str)>,
 }
 
 impl Ref {
@@ -100,6 +104,15 @@ impl Ref {
             file,
             fields,
             deferred: false,
+            only: None,
+        }
+    }
+    /// The same reference, to a row whose `header` holds `code` only;
+    /// `what` names such a row in the message.
+    pub const fn only(self, header: &'static str, code: &'static str, what: &'static str) -> Ref {
+        Ref {
+            only: Some((header, code, what)),
+            ..self
         }
     }
     /// A reference set after every file is loaded.
@@ -113,6 +126,7 @@ impl Ref {
             file,
             fields,
             deferred: true,
+            only: None,
         }
     }
 }
@@ -409,6 +423,8 @@ struct Stored {
 struct Known {
     by_key: HashMap<&'static str, HashMap<Vec<Value>, i64>>,
     by_id: HashMap<&'static str, HashMap<i64, Vec<Value>>>,
+    /// Each row's values by id, for the references that set a condition.
+    rows: HashMap<&'static str, HashMap<i64, Vec<Value>>>,
 }
 
 /// A key as it is matched: texts without regard to case, as the database's
@@ -433,6 +449,13 @@ impl Known {
             by_key.insert(folded(&key), *id);
             by_id.insert(*id, key);
         }
+        if TABLES.iter().any(|t| {
+            t.refs
+                .iter()
+                .any(|r| r.file == table.file && r.only.is_some())
+        }) {
+            self.rows.insert(table.file, rows.iter().cloned().collect());
+        }
     }
 
     /// Whether a row of `file` has a key whose last column is `code`.
@@ -441,6 +464,15 @@ impl Known {
         self.by_key
             .get(file)
             .is_some_and(|m| m.keys().any(|k| k.last() == Some(&code)))
+    }
+
+    /// Whether the row `id` of `file` holds `code` in the column `header`.
+    fn holds(&self, file: &str, id: i64, header: &str, code: &str) -> bool {
+        let table = Table::named(file).expect("a file of the format");
+        self.rows
+            .get(file)
+            .and_then(|m| m.get(&id))
+            .is_some_and(|v| table.value(v, header) == &Value::Text(code.into()))
     }
 
     fn id_of(&self, file: &str, key: &[Value]) -> Option<i64> {
@@ -954,17 +986,35 @@ impl Loading<'_> {
                 ids.push(None);
                 continue;
             }
+            let shown = || -> Vec<String> {
+                r.fields
+                    .iter()
+                    .map(|h| {
+                        let f = &table.fields[table.index(h)];
+                        f.kind.write(&values[table.index(h)])
+                    })
+                    .collect()
+            };
             match self.known.id_of(r.file, &key) {
-                Some(id) => ids.push(Some(id)),
+                Some(id) => {
+                    if let Some((header, code, what)) = r.only {
+                        if !self.known.holds(r.file, id, header, code) {
+                            problems.push(problem(
+                                table.file,
+                                Some(line),
+                                Some(r.fields[0]),
+                                format!(
+                                    "«{}» non è {what} (colonna {header} di {}.csv)",
+                                    shown().join(" · "),
+                                    r.file
+                                ),
+                            ));
+                        }
+                    }
+                    ids.push(Some(id));
+                }
                 None => {
-                    let shown: Vec<String> = r
-                        .fields
-                        .iter()
-                        .map(|h| {
-                            let f = &table.fields[table.index(h)];
-                            f.kind.write(&values[table.index(h)])
-                        })
-                        .collect();
+                    let shown = shown();
                     problems.push(problem(
                         table.file,
                         Some(line),

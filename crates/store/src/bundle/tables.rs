@@ -43,6 +43,10 @@ fn short_code(s: &str) -> Result<String, String> {
     zona_core::org::parse_code(s)
 }
 
+fn time_of_day(s: &str) -> Result<String, String> {
+    zona_core::validation::optional_time(s).map(Option::unwrap_or_default)
+}
+
 fn patron_day(s: &str) -> Result<String, String> {
     zona_core::calendar::PatronDay::parse_it(s).map(|d| d.to_string())
 }
@@ -79,6 +83,44 @@ fn role_scope(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
         organisation_id: (!t.value(row, "ente").is_null()).then_some(0),
     };
     grant.check_scope().map_err(|m| ("ruolo", m))
+}
+
+/// A SOC26 form is complete exactly when the official rules of its year
+/// find no problem, as when it is saved from the web.
+fn soc26_complete(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
+    let (Value::Int(year), Value::Text(json), Value::Bool(complete)) = (
+        t.value(row, "anno"),
+        t.value(row, "dati"),
+        t.value(row, "completa"),
+    ) else {
+        return Ok(());
+    };
+    let spec = i32::try_from(*year)
+        .ok()
+        .and_then(zona_core::soc26::Soc26Spec::for_year)
+        .ok_or(("anno", format!("zona non ha il modulo SOC26 del {year}")))?;
+    let problems = match zona_core::soc26_json::read(&spec, json) {
+        Ok((_, problems)) | Err(problems) => problems,
+    };
+    match (problems.first(), complete) {
+        (Some(p), true) => Err((
+            "completa",
+            format!(
+                "«Sì», ma secondo le regole del modulo la scheda ha {} (il primo, {}: {})",
+                match problems.len() {
+                    1 => "un problema".to_string(),
+                    n => format!("{n} problemi"),
+                },
+                p.field,
+                p.message
+            ),
+        )),
+        (None, false) => Err((
+            "completa",
+            "«No», ma la scheda non ha problemi secondo le regole del modulo: indicare «Sì»".into(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 const TERM_CODE: Kind = Kind::Checked(
@@ -374,7 +416,11 @@ pub static TABLES: &[Table] = &[
         refs: &[
             Ref::to("user_id", "utenti", &["utente"]),
             Ref::to("unit_id", "unita", &["unita_ente", "unita"]),
-            Ref::to("organisation_id", "organizzazioni", &["ente"]),
+            Ref::to("organisation_id", "organizzazioni", &["ente"]).only(
+                "tipo",
+                "third_sector_body",
+                "un Ente del Terzo Settore",
+            ),
         ],
         key: &["utente", "ruolo", "unita_ente", "unita", "ente"],
         check: Some(role_scope),
@@ -1147,6 +1193,7 @@ pub static TABLES: &[Table] = &[
         scope: PROCEDURE_SCOPE,
         fields: &[
             Field::part("procedimento", LONG_NAME, "The procedure (coprogrammazioni.csv).").required(),
+            Field::stored("numero", "seq", Kind::Whole { min: 1, max: 1_000_000 }, "The amendment's number within its procedure: 1, 2, … in order.").required(),
             Field::stored("data", "amended_on", Kind::Date, "When the notice was amended.").required(),
             Field::stored("motivo", "reason", Kind::Text(20_000), "Why.").required(),
             Field::stored("modifiche", "changes", Kind::Text(20_000), "What changed.").required(),
@@ -1154,7 +1201,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("chiusura_dopo", "closes_after", Kind::Date, "Closing date after.").required(),
         ],
         refs: &[PROCEDURE],
-        key: &["procedimento", "data", "chiusura_dopo"],
+        key: &["procedimento", "numero"],
         updated: None,
         versioned: false,
         audited_as: Some("procedure_id"),
@@ -1174,7 +1221,7 @@ pub static TABLES: &[Table] = &[
             Field::stored("tipo", "kind", Kind::Code(codes_of!(zona_core::coprogramming::MeetingKind)), "What kind of meeting.").required(),
             Field::part("gruppo", NAME, "The stakeholder group met (gruppi_interesse.csv)."),
             Field::part("procedimento", LONG_NAME, "The co-programming procedure (coprogrammazioni.csv)."),
-            Field::stored("ora", "starts_at", Kind::Text(5), "Start time, hh:mm."),
+            Field::stored("ora", "starts_at", Kind::Checked(time_of_day, "ora hh:mm (15:30)"), "Start time."),
             Field::stored("luogo", "place", Kind::Text(1_000), "Where."),
             Field::stored("link", "online_url", Kind::Text(6_000), "The online meeting's address."),
             Field::stored("ordine_del_giorno", "agenda", Kind::Text(20_000), "The agenda."),
@@ -1562,6 +1609,7 @@ pub static TABLES: &[Table] = &[
             Ref::to("municipality_id", "comuni", &["comune"]),
         ],
         key: &["comune", "anno"],
+        check: Some(soc26_complete),
         ..Table::BASE
     },
     Table {

@@ -118,7 +118,7 @@ pub(super) async fn detail(
         page: PageCtx::new(&ctx, "Procedura di co-progettazione")
             .crumb("Partecipazione", "/partecipazione")
             .crumb("Co-progettazione", BASE),
-        row: RowView::of(&a, state.today()),
+        row: RowView::of(&a, state.today(), true),
         holder_kind: a.holder_kind().label(),
         partners: a
             .partners

@@ -74,7 +74,9 @@ pub struct RowView {
 }
 
 impl RowView {
-    fn of(a: &Agreement, today: Date) -> RowView {
+    /// A row; with its warnings only where the office reads them (never on
+    /// the public list: they ask the office to correct the record).
+    fn of(a: &Agreement, today: Date, with_warnings: bool) -> RowView {
         RowView {
             id: a.row.id,
             holder: a.row.holder_text.clone(),
@@ -91,7 +93,11 @@ impl RowView {
                 .map(|x| (x.activity_id, format!("{} – {}", x.code, x.title)))
                 .collect(),
             resources: a.resources().map(|c| c.to_string()).unwrap_or_default(),
-            warnings: cd::warnings(a, today),
+            warnings: if with_warnings {
+                cd::warnings(a, today)
+            } else {
+                Vec::new()
+            },
             published: a.row.published,
         }
     }
@@ -239,7 +245,7 @@ async fn list_page(
         .iter()
         .skip(page.offset() as usize)
         .take(PAGE_SIZE as usize)
-        .map(|a| RowView::of(a, today))
+        .map(|a| RowView::of(a, today, !public))
         .collect();
     let counter = match count {
         0 => "Nessuna procedura trovata.".to_string(),

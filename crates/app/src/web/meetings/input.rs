@@ -7,7 +7,7 @@ use crate::usecase::meetings::NewGroup;
 use serde::{Deserialize, Serialize};
 use zona_core::coprogramming::MeetingKind;
 use zona_core::format::{self, parse_date};
-use zona_core::validation::{optional_text, required_text};
+use zona_core::validation::{optional_text, optional_time, required_text};
 use zona_core::FieldErrors;
 use zona_store::participation::{Meeting, MeetingInput};
 
@@ -60,23 +60,6 @@ fn id_text(id: Option<i64>) -> String {
     id.map(|i| i.to_string()).unwrap_or_default()
 }
 
-/// A start time as `hh:mm`; empty is none.
-fn start_time(text: &str) -> Result<Option<String>, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let ok = t.len() == 5
-        && t.as_bytes()[2] == b':'
-        && t[..2].parse::<u8>().is_ok_and(|h| h < 24)
-        && t[3..].parse::<u8>().is_ok_and(|m| m < 60);
-    if ok {
-        Ok(Some(t.to_string()))
-    } else {
-        Err("Ora non valida: usare il formato hh:mm, per esempio 15:30.".into())
-    }
-}
-
 impl MeetingForm {
     /// A new meeting: public unless said otherwise; of a path when given.
     pub fn new(procedure_id: Option<i64>) -> MeetingForm {
@@ -121,7 +104,7 @@ impl MeetingForm {
         let group_id = choice_id(&self.group_id, "group_id", &mut e);
         let subject = e.check("subject", required_text(&self.subject, 300));
         let held_on = e.check("held_on", parse_date(self.held_on.trim()));
-        let starts_at = e.check("starts_at", start_time(&self.starts_at));
+        let starts_at = e.check("starts_at", optional_time(&self.starts_at));
         let place = e.check("place", optional_text(&self.place, 300));
         let online_url = e.check("online_url", optional_text(&self.online_url, 500));
         if let Some(Some(u)) = &online_url {
