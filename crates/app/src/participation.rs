@@ -58,7 +58,12 @@ pub async fn report_data(db: &Db, p: &Procedure, zone_name: &str) -> Result<Valu
             "kind": m.kind.label(),
             "subject": m.subject,
             "place": m.place.clone().or(m.online_url.clone()).unwrap_or_default(),
-            "attendance": attendance.iter().filter(|a| a.meeting_id == m.id).count(),
+            // A meeting without attendance says so, as its page does: "0"
+            // would state that nobody came.
+            "attendance": match attendance.iter().filter(|a| a.meeting_id == m.id).count() {
+                0 => "non registrate".to_string(),
+                n => n.to_string(),
+            },
         })).collect::<Vec<_>>(),
         "tables": tables.iter().map(|t| json!({
             "name": t.name,

@@ -24,6 +24,22 @@ pub fn integer(n: i64) -> String {
     }
 }
 
+/// The noun of a count: `one` for exactly one, `many` otherwise
+/// (`1 procedimento`, `0 procedimenti`, `2 procedimenti`). Takes the count
+/// or a reference to it, as templates hold it.
+pub fn plural<'a>(n: impl std::borrow::Borrow<i64>, one: &'a str, many: &'a str) -> &'a str {
+    if *n.borrow() == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// A count with its noun: `1 procedimento`, `1.234 procedimenti`.
+pub fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{} {}", integer(n), plural(n, one, many))
+}
+
 /// A decimal the Italian way: `1.234,5` (thousands `.`, decimals `,`),
 /// keeping the decimals it has.
 pub fn decimal(d: rust_decimal::Decimal) -> String {
@@ -170,6 +186,15 @@ mod tests {
         assert_eq!(percent(d("46.65")), "46,7 %");
         assert_eq!(percent(d("46.64")), "46,6 %");
         assert_eq!(percent(d("90.0")), "90,0 %");
+    }
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(count(0, "procedimento", "procedimenti"), "0 procedimenti");
+        assert_eq!(count(1, "procedimento", "procedimenti"), "1 procedimento");
+        assert_eq!(count(2, "procedimento", "procedimenti"), "2 procedimenti");
+        assert_eq!(count(1234, "scheda", "schede"), "1.234 schede");
+        assert_eq!(plural(-1, "ente", "enti"), "enti");
     }
 
     #[test]

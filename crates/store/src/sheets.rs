@@ -286,7 +286,8 @@ macro_rules! insert_sheet {
 #[derive(Clone, Debug, Serialize)]
 pub struct NewSheet {
     pub code: String,
-    /// A placeholder of the demo, filling a count the sources give without names.
+    /// A placeholder of the demo, filling a count the sources give without
+    /// names; a sheet stops being one when a person saves its content.
     pub demo: bool,
     pub status: SheetStatus,
     pub previous_id: Option<i64>,
@@ -466,7 +467,8 @@ pub async fn update_sheet(
         let done = sqlx::query(
             "UPDATE activity_sheets SET title = $1, description = $2, programme_id = $3, sector = $4, kind = $5, \
              unit_id = $6, organisation_id = $7, start_date = $8, end_date = $9, internal_notes = $10, \
-             integrated_matter = $14, version = version + 1, updated_at = $11 WHERE id = $12 AND version = $13",
+             integrated_matter = $14, demo = FALSE, version = version + 1, updated_at = $11 \
+             WHERE id = $12 AND version = $13",
         )
         .bind(&content.title)
         .bind(&content.description)

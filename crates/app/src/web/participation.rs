@@ -23,20 +23,22 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "participation_index.html")]
 struct IndexPage {
     page: PageCtx,
-    agreements: usize,
-    ongoing: usize,
+    /// Counts with their nouns: "1 procedimento", "2 procedimenti".
+    agreements: String,
+    ongoing: String,
     with_warnings: usize,
-    bodies: i64,
+    bodies: String,
     administration: bool,
-    procedures: usize,
-    meetings: usize,
+    procedures: String,
+    meetings: String,
 }
 
 async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::ReadInternal { zone_id })?;
     let all = store::list_agreements(&state.db, zone_id, &AgreementQuery::default()).await?;
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = state.today();
+    let count = |n: usize, one, many| zona_core::format::count(n as i64, one, many);
     let q = ListQuery {
         zone_id: Some(zone_id),
         kind: Some("third_sector_body".into()),
@@ -46,22 +48,33 @@ async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let (_, bodies) = orgs::list_organisations(&state.db, &q, Page::new(1, 1)).await?;
     Ok(render_page(&IndexPage {
         page: PageCtx::new(&ctx, "Partecipazione"),
-        agreements: all.len(),
-        ongoing: all
-            .iter()
-            .filter(|a| a.status() == zona_core::codesign::AgreementStatus::Ongoing)
-            .count(),
+        agreements: count(all.len(), "procedura", "procedure"),
+        ongoing: count(
+            all.iter()
+                .filter(|a| a.status() == zona_core::codesign::AgreementStatus::Ongoing)
+                .count(),
+            "in corso",
+            "in corso",
+        ),
         with_warnings: all
             .iter()
             .filter(|a| !crate::codesign::warnings(a, today).is_empty())
             .count(),
-        bodies,
+        bodies: zona_core::format::count(bodies, "ente attivo", "enti attivi"),
         administration: ctx.allows(Action::ReadAdministration { zone_id }),
-        procedures: zona_store::participation::procedures(&state.db, zone_id)
-            .await?
-            .len(),
-        meetings: zona_store::participation::meetings(&state.db, zone_id, None, false)
-            .await?
-            .len(),
+        procedures: count(
+            zona_store::participation::procedures(&state.db, zone_id)
+                .await?
+                .len(),
+            "procedimento",
+            "procedimenti",
+        ),
+        meetings: count(
+            zona_store::participation::meetings(&state.db, zone_id, None, false)
+                .await?
+                .len(),
+            "incontro registrato",
+            "incontri registrati",
+        ),
     }))
 }

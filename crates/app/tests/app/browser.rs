@@ -112,6 +112,39 @@ async fn axe(c: &Client) -> Vec<String> {
         .collect()
 }
 
+/// Labels drawn over a legend or a heading: each as "label ↔ heading", with
+/// every folded section opened first. A label must be readable where it
+/// stands, whatever the stylesheet does with it (axe does not see boxes that
+/// cover each other).
+async fn covered_labels(c: &Client) -> Vec<String> {
+    let r = c
+        .execute(
+            "for (const d of document.querySelectorAll('main details')) d.open = true;
+             const box = e => e.getBoundingClientRect();
+             const shown = r => r.width > 0 && r.height > 0;
+             const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+             const heads = [...document.querySelectorAll('main legend, main h1, main h2, main h3, main h4, main h5, main h6')];
+             const out = [];
+             for (const l of document.querySelectorAll('main label')) {
+               const a = box(l);
+               if (!shown(a)) continue;
+               for (const h of heads) {
+                 const b = box(h);
+                 if (shown(b) && meet(a, b)) out.push(l.textContent.trim() + ' ↔ ' + h.textContent.trim());
+               }
+             }
+             return out;",
+            vec![],
+        )
+        .await
+        .expect("measure labels");
+    r.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
 struct Visit<'a> {
     c: &'a Client,
     base: String,
@@ -129,6 +162,13 @@ impl Visit<'_> {
             screenshot(self.c, &format!("axe-{}", self.shots)).await;
             self.problems
                 .push(format!("{path}: {}", violations.join("; ")));
+        }
+        let covered = covered_labels(self.c).await;
+        if !covered.is_empty() {
+            self.shots += 1;
+            screenshot(self.c, &format!("covered-{}", self.shots)).await;
+            self.problems
+                .push(format!("{path}: labels covered: {}", covered.join("; ")));
         }
         source
     }
@@ -502,6 +542,19 @@ async fn a_sheet_is_filled_submitted_returned_and_accepted_in_a_browser() {
         "/pianificazione/attivita/1/modifica",
     ] {
         v.open(path).await;
+    }
+    // The SOC26 form, whose sections head the official rows.
+    let zone = v.open("/obiettivi-servizio").await;
+    let form = regex::Regex::new(r#"href="(/obiettivi-servizio/\d+/\d{4})""#)
+        .unwrap()
+        .captures(&zone)
+        .map(|c| c[1].to_string());
+    v.check(
+        form.is_some(),
+        "a SOC26 form linked from its zone page".into(),
+    );
+    if let Some(form) = form {
+        v.open(&form).await;
     }
     if !v.problems.is_empty() {
         screenshot(&c, "sheet-workflow").await;

@@ -560,7 +560,7 @@ async fn the_pis_path_shows_its_meetings_tables_and_report() {
             "<strong>14/11/2025</strong> – Pubblicazione dell'avviso",
             "<strong>15/12/2025</strong> – Chiusura dell'avviso pubblico",
             "13/01/2026</strong> – <a href=\"/partecipazione/incontri/",
-            "Laboratorio di definizione dei bisogni di salute (Cisternino di Città)",
+            "\">IBi – Laboratorio di definizione dei bisogni di salute (Cisternino di Città)</a>",
             "27/01/2026",
             "10/02/2026",
             "24/02/2026",
@@ -571,6 +571,8 @@ async fn the_pis_path_shows_its_meetings_tables_and_report() {
         ] {
             assert!(page.contains(needle), "{backend:?}: {needle} missing");
         }
+        // Months without a step are not listed.
+        assert!(!page.contains("Nessuna tappa."), "{page}");
         // The draft report from the path.
         let r = app
             .client

@@ -408,6 +408,9 @@ async fn two_people_saving_one_sheet_never_overwrite_each_other() {
     let edit = format!("/pianificazione/attivita/{}/modifica", sma[0]);
     let editor = app.other_client_logged_in("referente.sma").await;
     let office = app.other_client_logged_in("ufficio.piano").await;
+    let badge = r#"<span class="badge bg-secondary">Attività dimostrativa</span>"#;
+    let view = format!("/pianificazione/attivita/{}", sma[0]);
+    assert!(app.get_with(&office, &view).await.body.contains(badge));
     let a = app.get_with(&editor, &edit).await;
     let b = app.get_with(&office, &edit).await;
     let (programme, unit) = assignment(&app, sma[0]).await;
@@ -441,6 +444,8 @@ async fn two_people_saving_one_sheet_never_overwrite_each_other() {
         .get_with(&editor, &format!("/pianificazione/attivita/{}", sma[0]))
         .await;
     assert!(page.body.contains("Titolo dell'Ufficio di Piano"));
+    // Saved by a person, the demo's placeholder is the person's sheet.
+    assert!(!page.body.contains(badge), "{}", page.body);
 }
 
 /// Parses an Italian amount as shown (`13.784.024,63 €`) into cents.

@@ -7,7 +7,7 @@ use super::items::{application_fields, contribution_fields, form_of, Choices, DE
 use super::{crumbs, usecase, Failed, Viewer};
 use askama::Template;
 use axum::extract::{Path, State};
-use time::{Date, Duration};
+use time::Date;
 use zona_core::coprogramming::{self as rules, ReportStatus, Stage};
 use zona_core::format;
 use zona_store::participation::{self as store, Application, Contribution, Procedure};
@@ -245,10 +245,13 @@ fn timeline(
     for m in meetings {
         let kind = m.kind.label();
         let place = m.place.as_ref().map(|pl| format!(" ({pl})"));
-        let (d, mut t) = item(
-            m.held_on,
-            format!("{kind} – {}{}", m.subject, place.unwrap_or_default()),
-        );
+        // A path's meeting kinds have a code ("IR – Incontro di
+        // restituzione…"): the code says the kind, the subject the rest.
+        let what = match kind.split_once(" – ") {
+            Some((code, _)) => format!("{code} – {}", m.subject),
+            None => format!("{kind} – {}", m.subject),
+        };
+        let (d, mut t) = item(m.held_on, format!("{what}{}", place.unwrap_or_default()));
         t.href = (!body).then(|| format!("/partecipazione/incontri/{}", m.id));
         t.public = m.public;
         items.push((d, t));
@@ -261,22 +264,15 @@ fn timeline(
     by_month(items)
 }
 
+/// The items grouped by month, in order; a month without items is left out
+/// (a path that waits months for its next step lists no empty months).
 fn by_month(items: Vec<(Date, TimelineItem)>) -> Vec<(String, Vec<TimelineItem>)> {
-    let (Some(first), Some(last)) = (items.first().map(|x| x.0), items.last().map(|x| x.0)) else {
-        return Vec::new();
-    };
     let mut months: Vec<(String, Vec<TimelineItem>)> = Vec::new();
-    let mut d = first.replace_day(1).expect("first of month");
-    while d <= last {
-        months.push((format::month_year(d), Vec::new()));
-        d = d
-            .checked_add(Duration::days(i64::from(d.month().length(d.year()))))
-            .expect("next month");
-    }
     for (day, item) in items {
         let label = format::month_year(day);
-        if let Some(m) = months.iter_mut().find(|(l, _)| *l == label) {
-            m.1.push(item);
+        match months.last_mut() {
+            Some((l, list)) if *l == label => list.push(item),
+            _ => months.push((label, vec![item])),
         }
     }
     months
