@@ -15,6 +15,7 @@ use zona_core::coprogramming::{
     self as rules, check_notice, AdmissionDecision, ApplicantKind, ContributionKind, NoticeSave,
     NoticeTerms, ReportStatus, Stage,
 };
+use zona_core::format;
 use zona_core::FieldErrors;
 use zona_store::participation::{
     self as store, Application, ApplicationInput, Contribution, ContributionInput,
@@ -81,7 +82,9 @@ impl Viewer {
     }
 
     /// The office, or a representative acting for `organisation_id`.
-    fn may_act_for(&self, organisation_id: Option<i64>) -> bool {
+    /// Whether the viewer acts for this body: the office, or the body's own
+    /// representative.
+    pub fn may_act_for(&self, organisation_id: Option<i64>) -> bool {
         match self {
             Viewer::Office => true,
             Viewer::Internal => false,
@@ -511,12 +514,49 @@ pub async fn save_report(
     Ok(())
 }
 
-/// Approves the saved draft of the final report, which is then public.
+/// What the final report would lack: no meeting of the path recorded, or
+/// meetings without attendance or without minutes, each with its days.
+pub async fn report_gaps(db: &Db, p: &Procedure) -> Result<Vec<String>, Error> {
+    let meetings = store::meetings(db, p.zone_id, Some(p.id), false).await?;
+    if meetings.is_empty() {
+        return Ok(vec!["Nessun incontro del percorso è registrato.".into()]);
+    }
+    let attendance = store::procedure_attendance(db, p.id).await?;
+    let said = |missing: Vec<&store::Meeting>, what: &str| {
+        let days: Vec<String> = missing.iter().map(|m| format::date(m.held_on)).collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "{} {what}: {}.",
+                format::count(missing.len() as i64, "incontro", "incontri"),
+                days.join(", ")
+            )
+        })
+    };
+    let without_attendance = meetings
+        .iter()
+        .filter(|m| !attendance.iter().any(|a| a.meeting_id == m.id))
+        .collect();
+    let without_minutes = meetings
+        .iter()
+        .filter(|m| m.minutes.as_deref().is_none_or(|t| t.trim().is_empty()))
+        .collect();
+    Ok([
+        said(without_attendance, "senza presenze registrate"),
+        said(without_minutes, "senza verbale"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect())
+}
+
+/// Approves the saved draft of the final report, which is then public. A
+/// report over a path with gaps (`report_gaps`) is approved only when the
+/// office says it knows of them.
 pub async fn approve_report(
     db: &Db,
     caller: &Caller,
-    id: i64,
-    version: i64,
+    (id, version): (i64, i64),
+    despite_gaps: bool,
     today: Date,
 ) -> Result<(), Error> {
     let (viewer, p) = open(db, caller, id).await?;
@@ -525,6 +565,13 @@ pub async fn approve_report(
         return Err(Error::Refused(
             "Salva prima la bozza della relazione: si approva una bozza.".into(),
         ));
+    }
+    let gaps = report_gaps(db, &p).await?;
+    if !gaps.is_empty() && !despite_gaps {
+        return Err(Error::Refused(format!(
+            "Relazione non approvata: riporterebbe un percorso incompleto. {} Registra presenze e verbali, oppure conferma di approvare comunque.",
+            gaps.join(" ")
+        )));
     }
     let change = ProcedureChange::ApproveReport { on: today };
     store::change_procedure(db, &caller.actor, id, version, &change).await?;

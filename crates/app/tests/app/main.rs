@@ -6,6 +6,7 @@ mod browser;
 mod bundle;
 mod cli;
 mod codesign;
+mod crawl;
 mod exports;
 mod helpers;
 mod imports;

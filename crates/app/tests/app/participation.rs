@@ -641,12 +641,37 @@ async fn the_pis_path_shows_its_meetings_tables_and_report() {
         );
         let detail = app.get("/partecipazione/co-programmazione/1").await;
         let version = version_in(&detail.body);
+        // The demo's workshops have neither attendance nor minutes: said
+        // before approving, and approved only on a deliberate choice.
+        let page = flat(&detail.body);
+        assert!(
+            page.contains("4 incontri senza presenze registrate: 13/01/2026, 27/01/2026, 10/02/2026, 24/02/2026."),
+            "{page}"
+        );
+        assert!(page.contains("4 incontri senza verbale"), "{page}");
+        let approve = "/partecipazione/co-programmazione/1/relazione/approva";
         let p = app
             .post_with(
                 &app.client,
-                "/partecipazione/co-programmazione/1/relazione/approva",
+                approve,
                 &detail.csrf(),
                 &[("version", &version)],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let detail = app.get("/partecipazione/co-programmazione/1").await;
+        let page = flat(&detail.body);
+        assert!(
+            page.contains("Relazione non approvata: riporterebbe un percorso incompleto."),
+            "{page}"
+        );
+        assert!(page.contains("Approva la relazione"), "still a draft");
+        let p = app
+            .post_with(
+                &app.client,
+                approve,
+                &detail.csrf(),
+                &[("version", &version), ("despite_gaps", "si")],
             )
             .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER);

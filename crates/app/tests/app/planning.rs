@@ -618,6 +618,19 @@ async fn the_roll_over_keeps_lineage_and_the_comparison_shows_the_difference() {
     for backend in BACKENDS {
         let app = spawn_app(backend).await;
         let office = app.other_client_logged_in("ufficio.piano").await;
+        // A comparison is offered only where there is a year before.
+        let tree = |year: i64| {
+            let (app, office) = (&app, &office);
+            async move {
+                app.get_with(office, &format!("/pianificazione/poa/{year}"))
+                    .await
+                    .body
+            }
+        };
+        assert!(tree(2025)
+            .await
+            .contains("/pianificazione/poa/2025/confronto"));
+        assert!(!tree(2024).await.contains("/confronto"));
         // The demo's 2025 continues 2024.
         let p = app
             .get_with(&office, "/pianificazione/poa/2025/confronto")

@@ -4,7 +4,8 @@
 
 use super::detail::detail_page;
 use super::input::{
-    ActForm, ApplicationForm, ContributionForm, DecisionForm, NoticeForm, ReportForm, VersionForm,
+    ActForm, ApplicationForm, ApproveReportForm, ContributionForm, DecisionForm, NoticeForm,
+    ReportForm,
 };
 use super::items::{application_form, contribution_form};
 use super::{answer, usecase, Answer, PageResult};
@@ -204,11 +205,17 @@ pub async fn approve_report(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(form): Form<VersionForm>,
+    Form(form): Form<ApproveReportForm>,
 ) -> PageResult {
     let version = version_of(&form.version);
-    let outcome =
-        usecase::approve_report(&state.db, &ctx.caller(), id, version, state.today()).await;
+    let outcome = usecase::approve_report(
+        &state.db,
+        &ctx.caller(),
+        (id, version),
+        form.despite_gaps == "si",
+        state.today(),
+    )
+    .await;
     let saved = |()| "Relazione conclusiva approvata: è pubblicata.".into();
     match answer(id, "relazione", outcome, saved)? {
         Answer::Done(r) => Ok(r),

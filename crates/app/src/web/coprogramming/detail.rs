@@ -4,7 +4,7 @@
 
 use super::input::OBJECTIVE_BOX;
 use super::items::{application_fields, contribution_fields, form_of, Choices, DEFAULT_KINDS};
-use super::{crumbs, usecase, Failed, Viewer};
+use super::{crumbs, usecase, Failed, Viewer, BASE};
 use askama::Template;
 use axum::extract::{Path, State};
 use time::Date;
@@ -34,6 +34,8 @@ pub struct ApplicationView {
     pub app: Application,
     pub kind: &'static str,
     pub decision: &'static str,
+    /// The application's page, for who may open it (the office, the body).
+    pub href: Option<String>,
 }
 
 pub struct TimelineItem {
@@ -51,8 +53,8 @@ struct DetailPage {
     stage: &'static str,
     office: bool,
     body_view: bool,
-    /// The path month by month, from its first to its last step, like the
-    /// seed's calendar; a month without steps is shown empty.
+    /// The path month by month, like the seed's calendar; only months with
+    /// steps.
     timeline: Vec<(String, Vec<TimelineItem>)>,
     act_fields: Option<Vec<Field>>,
     notice_fields: Option<Vec<Field>>,
@@ -63,6 +65,8 @@ struct DetailPage {
     tables: Vec<TableView>,
     contribution_fields: Option<Vec<Field>>,
     report_fields: Option<Vec<Field>>,
+    /// What the report would lack, shown before it is approved.
+    report_gaps: Vec<String>,
     objectives: Vec<(i64, String, bool)>,
     failed: Option<(String, String)>,
 }
@@ -169,6 +173,9 @@ pub async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_
         .map(|a| ApplicationView {
             kind: a.applicant_kind.label(),
             decision: a.decision.label(),
+            href: viewer
+                .may_act_for(Some(a.organisation_id))
+                .then(|| format!("{BASE}/{}/domande/{}", p.id, a.id)),
             app: a,
         })
         .collect();
@@ -197,6 +204,11 @@ pub async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, failed: Failed<'_
         contribution_fields,
         report_fields: (office && report_open && stage != Stage::Draft)
             .then(|| report_fields(&p, failed)),
+        report_gaps: if office && p.report_status == Some(ReportStatus::Draft) {
+            usecase::report_gaps(&state.db, &p).await?
+        } else {
+            Vec::new()
+        },
         objectives: objectives(state, &p, failed).await?,
         failed: failed.map(|(s, _, e)| {
             let summary = forms::summary(e);

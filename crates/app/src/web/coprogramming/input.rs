@@ -349,9 +349,11 @@ impl ReportForm {
     }
 }
 
-/// A form that only confirms, with the version the person saw.
+/// The approval of the final report: the version the person saw, and
+/// whether they approve despite the gaps shown.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
-pub struct VersionForm {
+pub struct ApproveReportForm {
     pub version: String,
+    pub despite_gaps: String,
 }

@@ -78,10 +78,18 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{BASE}/{{id}}/relazione.pdf"), get(report_pdf))
 }
 
+/// The path to a co-programming page: through the zone's internal
+/// participation area, or, for a Third Sector body, through the public one
+/// (the internal area is closed to it).
 fn crumbs(ctx: &Ctx, title: impl Into<String>) -> PageCtx {
-    PageCtx::new(ctx, title)
-        .crumb("Partecipazione", "/partecipazione")
-        .crumb("Co-programmazione", BASE)
+    let zone_id = ctx.zone_id().unwrap_or(-1);
+    let page = PageCtx::new(ctx, title);
+    let page = if ctx.allows(zona_core::authz::Action::ReadInternal { zone_id }) {
+        page.crumb("Partecipazione", "/partecipazione")
+    } else {
+        page.crumb("Partecipa", "/partecipa")
+    };
+    page.crumb("Co-programmazione", BASE)
 }
 
 /// A form that failed: the section it belongs to, what was typed, the errors.

@@ -140,6 +140,8 @@ struct TreePage {
     office: bool,
     /// The PIS's health objectives, for a new programme.
     pis_objectives: Vec<zona_store::pis::ObjectiveRef>,
+    /// Whether the zone has the previous year's plan to compare with.
+    has_previous: bool,
 }
 
 async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) -> PageResult {
@@ -192,6 +194,10 @@ async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) ->
         total: total.to_string(),
         office: ctx.allows(Action::Administer { zone_id }),
         pis_objectives: zona_store::pis::health_objectives(&state.db, info.health_plan_id).await?,
+        has_previous: planning::annual_plans(&state.db, zone_id)
+            .await?
+            .iter()
+            .any(|p| p.year == year - 1),
     }))
 }
 
