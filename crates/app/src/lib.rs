@@ -1,6 +1,7 @@
 //! The `zona` application: command line, web server, demo data and the lists
 //! that every page and the command line export.
 
+pub mod audit_view;
 pub mod backup;
 pub mod bundle;
 pub mod cli;

@@ -48,6 +48,7 @@ macro_rules! text_column {
 pub(crate) use text_column;
 
 pub mod attachment;
+pub mod audit;
 pub mod authn;
 pub mod authz;
 pub mod bundle;

@@ -71,7 +71,11 @@ fn navigation(ctx: &Ctx) -> Vec<NavItem> {
         nav.push(item(
             "Partecipazione",
             "/partecipa",
-            &["/partecipa", "/co-progettazione"],
+            &[
+                "/partecipa",
+                "/co-progettazione",
+                "/partecipazione/co-programmazione",
+            ],
         ));
         nav.push(item("Servizi", "/strutture", &["/strutture", "/progetti"]));
     }

@@ -260,6 +260,13 @@ async fn create_edit_deactivate_round_trip_is_audited() {
             "before and after"
         );
         assert!(detail.body.contains("+39 0586 223111"));
+        // Read as people read it: Italian names, the person's name.
+        assert!(
+            detail.body.contains(r#"<th scope="row">Indirizzo</th>"#),
+            "{}",
+            detail.body
+        );
+        assert!(detail.body.contains("Giulia Ferri (ufficio.piano)"));
     }
 }
 

@@ -379,6 +379,10 @@ async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
         assert!(body.contains("Variazione della scheda 2025-13-001 (Conferenza Zonale dei Sindaci Integrata n. 12 del 15/09/2025)"), "{body}");
         assert!(body.contains("Campi modificati: Linee di finanziamento."));
         assert!(
+            body.contains(", Giulia Ferri</p>"),
+            "history by name: {body}"
+        );
+        assert!(
             body.contains("<strong>Restituzione</strong>")
                 && body.contains("Osservazioni: Manca l'indicatore delle persone in carico.")
         );

@@ -89,39 +89,6 @@ fn pretty(s: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-fn show(v: Option<&serde_json::Value>) -> String {
-    match v {
-        None | Some(serde_json::Value::Null) => "—".into(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Bool(b)) => {
-            if *b {
-                "sì".into()
-            } else {
-                "no".into()
-            }
-        }
-        Some(other) => other.to_string(),
-    }
-}
-
-/// Field by field, what changed.
-fn changes(before: &Option<String>, after: &Option<String>) -> Vec<(String, String, String)> {
-    let parse = |s: &Option<String>| -> serde_json::Map<String, serde_json::Value> {
-        s.as_deref()
-            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
-            .and_then(|v| v.as_object().cloned())
-            .unwrap_or_default()
-    };
-    let (b, a) = (parse(before), parse(after));
-    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter(|k| b.get(*k) != a.get(*k))
-        .map(|k| (k.clone(), show(b.get(k)), show(a.get(k))))
-        .collect()
-}
-
 async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::ReadAudit { zone_id })?;
@@ -139,12 +106,20 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         (None, None) => {}
     }
     let title = format!("Voce n. {} del registro", e.id);
+    let names = crate::audit_view::names_of_zone(&state.db, zone_id).await?;
+    let actor = match e.actor_id {
+        Some(uid) => zona_store::users::get_user(&state.db, uid)
+            .await?
+            .map(|u| format!("{} ({})", u.full_name, e.actor)),
+        None => None,
+    }
+    .unwrap_or_else(|| e.actor.clone());
     Ok(render_page(&Detail {
         page: PageCtx::new(&ctx, title)
             .crumb("Amministrazione", "/admin")
             .crumb("Registro delle modifiche", "/admin/registro"),
         when: zona_core::format::datetime(e.at),
-        actor: e.actor.clone(),
+        actor,
         action: action::label(&e.action),
         entity: entity::label(&e.entity),
         entity_id: e
@@ -153,7 +128,11 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
             .unwrap_or_else(|| "—".into()),
         summary: e.summary.clone(),
         ip: e.ip.clone().unwrap_or_else(|| "—".into()),
-        changes: changes(&e.before_json, &e.after_json),
+        changes: zona_core::audit::changes(
+            e.before_json.as_deref(),
+            e.after_json.as_deref(),
+            &names,
+        ),
         before: pretty(&e.before_json),
         after: pretty(&e.after_json),
     }))

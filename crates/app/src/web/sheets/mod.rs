@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use std::collections::HashMap;
 use zona_core::authz::Action;
 use zona_core::format;
 use zona_core::planning::{
@@ -62,27 +63,6 @@ struct HistoryEntry {
     audit_href: Option<String>,
 }
 
-fn field_label(key: &str) -> &str {
-    match key {
-        "title" => "Titolo",
-        "description" => "Descrizione",
-        "programme_id" => "Programma",
-        "sector" => "Settore",
-        "kind" => "Tipologia",
-        "target_areas" => "Aree di intervento",
-        "unit_id" => "Unità responsabile",
-        "organisation_id" => "Ente",
-        "municipality_ids" => "Comuni",
-        "start_date" => "Inizio",
-        "end_date" => "Fine",
-        "funding" => "Linee di finanziamento",
-        "indicators" => "Indicatori",
-        "internal_notes" => "Note interne",
-        "integrated_matter" => "Materia integrata",
-        other => other,
-    }
-}
-
 /// What an audit entry changed, in a few readable lines.
 fn describe(before: Option<&str>, after: Option<&str>) -> Vec<String> {
     let parse = |s: Option<&str>| -> serde_json::Map<String, serde_json::Value> {
@@ -110,10 +90,10 @@ fn describe(before: Option<&str>, after: Option<&str>) -> Vec<String> {
     if b.is_empty() {
         return Vec::new();
     }
-    let changed: Vec<&str> = a
+    let changed: Vec<String> = a
         .keys()
-        .filter(|k| b.get(*k) != a.get(*k))
-        .map(|k| field_label(k))
+        .filter(|k| !zona_core::audit::same(b.get(*k), a.get(*k)))
+        .map(|k| zona_core::audit::field_label(k))
         .collect();
     if changed.is_empty() {
         vec!["Nessun campo cambiato.".into()]
@@ -132,11 +112,23 @@ async fn history(state: &AppState, ctx: &Ctx, s: &Sheet) -> Result<Vec<HistoryEn
     let audit_reader = ctx.allows(Action::ReadAudit {
         zone_id: s.row.zone_id,
     });
+    // People by their names, as they know each other.
+    let mut people: HashMap<i64, String> = HashMap::new();
+    for id in entries.iter().filter_map(|e| e.actor_id) {
+        if let std::collections::hash_map::Entry::Vacant(v) = people.entry(id) {
+            if let Some(u) = zona_store::users::get_user(&state.db, id).await? {
+                v.insert(u.full_name);
+            }
+        }
+    }
     Ok(entries
         .into_iter()
         .map(|e| HistoryEntry {
             when: format::datetime(e.at),
-            who: e.actor.clone(),
+            who: e
+                .actor_id
+                .and_then(|id| people.get(&id).cloned())
+                .unwrap_or_else(|| e.actor.clone()),
             what: audit::action::label(&e.action),
             summary: e.summary.clone(),
             details: describe(e.before_json.as_deref(), e.after_json.as_deref()),
