@@ -162,3 +162,54 @@ pub async fn roll_over(db: &Db, caller: &Caller, continuing: &[i64]) -> Result<(
         }
     }
 }
+
+/// The sheets of the open plans the caller has to act on: for the planning
+/// office, the sheets sent for its review; for a unit's Referente, its units'
+/// sheets, the returned ones first (they carry the office's comments), then
+/// those to fill, then those under review and accepted. Each with its plan's
+/// year.
+pub async fn work_sheets(
+    db: &Db,
+    caller: &Caller,
+) -> Result<Vec<(i64, sheets::SheetSummary)>, Error> {
+    let zone_id = caller.zone()?;
+    caller.require(Action::ReadInternal { zone_id })?;
+    let office = caller.allows(Action::Administer { zone_id });
+    let unit_ids = caller
+        .principal
+        .as_ref()
+        .map(|p| p.unit_ids())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for plan in planning::annual_plans(db, zone_id).await? {
+        if plan.status != PlanStatus::Open {
+            continue;
+        }
+        let queries: Vec<sheets::SheetQuery> = if office {
+            vec![sheets::SheetQuery {
+                status: Some(SheetStatus::Submitted),
+                ..Default::default()
+            }]
+        } else {
+            unit_ids
+                .iter()
+                .map(|u| sheets::SheetQuery {
+                    unit_id: Some(*u),
+                    ..Default::default()
+                })
+                .collect()
+        };
+        for q in queries {
+            let (rows, _) = sheets::list_sheets(db, plan.id, &q, zona_store::Page::all()).await?;
+            out.extend(rows.into_iter().map(|r| (plan.year, r)));
+        }
+    }
+    let rank = |s: SheetStatus| match s {
+        SheetStatus::Returned => 0,
+        SheetStatus::ToFill => 1,
+        SheetStatus::Submitted => 2,
+        SheetStatus::Accepted => 3,
+    };
+    out.sort_by_key(|(year, r)| (rank(r.status), *year, r.code.clone()));
+    Ok(out)
+}

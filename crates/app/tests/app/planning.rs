@@ -210,7 +210,11 @@ async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
             .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
 
-        // The office sees it waiting, returns it: a comment is required.
+        // The office sees it waiting, on its home first, returns it: a
+        // comment is required.
+        let home = flat(&app.get_with(&office, "/").await.body);
+        assert!(home.contains("Da fare: 1 scheda da esaminare"), "{home}");
+        assert!(home.contains(&format!("/pianificazione/attivita/{id}\"")));
         let waiting = app.get_with(&office, "/pianificazione/mie-schede").await;
         assert!(waiting
             .body
@@ -241,7 +245,19 @@ async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
         )
         .await;
 
-        // The editor sees the comment, fixes the sheet and submits again.
+        // The editor finds it at the top of their home, with the comment,
+        // fixes the sheet and submits again.
+        let home = flat(&app.get_with(&editor, "/").await.body);
+        let first = home
+            .split("<li class=\"list-group-item\">")
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            first.contains(&format!("/pianificazione/attivita/{id}\""))
+                && first.contains("<strong>Restituita")
+                && first.contains("Manca l'indicatore delle persone in carico."),
+            "{home}"
+        );
         let mine = app.get_with(&editor, "/pianificazione/mie-schede").await;
         assert!(mine
             .body

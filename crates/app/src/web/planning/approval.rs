@@ -174,48 +174,21 @@ fn to_do(r: &SheetSummary, office: bool) -> Vec<&'static str> {
 /// planning office, the sheets waiting for its review.
 pub(super) async fn my_sheets(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let zone_id = zone_of(&ctx)?;
-    require(&ctx, Action::ReadInternal { zone_id })?;
     let office = ctx.allows(Action::Administer { zone_id });
-    let unit_ids = ctx
-        .principal
-        .as_ref()
-        .map(|p| p.unit_ids())
-        .unwrap_or_default();
-    let mut out = Vec::new();
-    for plan in planning::annual_plans(&state.db, zone_id).await? {
-        if plan.status != PlanStatus::Open {
-            continue;
-        }
-        let queries: Vec<SheetQuery> = if office {
-            vec![SheetQuery {
-                status: Some(SheetStatus::Submitted),
-                ..Default::default()
-            }]
-        } else {
-            unit_ids
-                .iter()
-                .map(|u| SheetQuery {
-                    unit_id: Some(*u),
-                    ..Default::default()
-                })
-                .collect()
-        };
-        for q in queries {
-            let (rows, _) = sheets::list_sheets(&state.db, plan.id, &q, Page::all()).await?;
-            for r in rows {
-                out.push(MySheet {
-                    id: r.id,
-                    year: plan.year,
-                    status: r.status.label(),
-                    todo: format::capitalise(&to_do(&r, office).join("; ")),
-                    comment: r.review_comment.clone(),
-                    code: r.code,
-                    title: r.title,
-                    unit: r.unit_name.unwrap_or_default(),
-                });
-            }
-        }
-    }
+    let out = crate::usecase::planning::work_sheets(&state.db, &ctx.caller())
+        .await?
+        .into_iter()
+        .map(|(year, r)| MySheet {
+            id: r.id,
+            year,
+            status: r.status.label(),
+            todo: format::capitalise(&to_do(&r, office).join("; ")),
+            comment: r.review_comment.clone(),
+            code: r.code,
+            title: r.title,
+            unit: r.unit_name.unwrap_or_default(),
+        })
+        .collect();
     Ok(render_page(&MySheetsPage {
         page: PageCtx::new(
             &ctx,
