@@ -19,32 +19,6 @@ use anyhow::{anyhow, bail, Context, Result};
 use std::path::{Path, PathBuf};
 use zona_store::Db;
 
-/// The URL without the password of its user part, and that password
-/// decoded.
-fn split_password(url: &str) -> (String, Option<String>) {
-    let Some(start) = url.find("://").map(|i| i + 3) else {
-        return (url.to_string(), None);
-    };
-    let authority_end = url[start..]
-        .find(['/', '?'])
-        .map_or(url.len(), |i| start + i);
-    let Some(at) = url[start..authority_end].rfind('@').map(|i| start + i) else {
-        return (url.to_string(), None);
-    };
-    match url[start..at].split_once(':') {
-        Some((user, password)) => {
-            let password = percent_encoding::percent_decode_str(password)
-                .decode_utf8_lossy()
-                .into_owned();
-            (
-                format!("{}{user}{}", &url[..start], &url[at..]),
-                Some(password),
-            )
-        }
-        None => (url.to_string(), None),
-    }
-}
-
 fn partial(out: &Path) -> PathBuf {
     PathBuf::from(format!("{}.partial", out.display()))
 }
@@ -91,7 +65,7 @@ async fn write_backup(url: &str, to: &Path) -> Result<()> {
     if schema != "public" {
         args.push(format!("--schema={schema}"));
     }
-    let (url, password) = split_password(url);
+    let (url, password) = zona_store::split_password(url);
     args.push(format!("--dbname={url}"));
     run_tool("pg_dump", &args, password)
 }
@@ -115,7 +89,7 @@ pub async fn restore(file: &Path, url: &str, replace: bool) -> Result<()> {
         if !replace {
             bail!("restoring replaces what the database holds: stop zona, then run again with --replace");
         }
-        let (url, password) = split_password(url);
+        let (url, password) = zona_store::split_password(url);
         let args = [
             "--clean".to_string(),
             "--if-exists".to_string(),
@@ -198,30 +172,5 @@ fn run_tool(tool: &str, args: &[String], password: Option<String>) -> Result<()>
             args.join(" ")
         ),
         Err(e) => Err(anyhow!("cannot run {tool}: {e}")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_name_their_file_and_keep_the_password_apart() {
-        assert_eq!(
-            zona_store::sqlite_path("sqlite://data/zona%20nuova.db?mode=rwc").unwrap(),
-            Some(PathBuf::from("data/zona nuova.db"))
-        );
-        assert_eq!(zona_store::sqlite_path("postgres://x@h/db").unwrap(), None);
-        assert_eq!(
-            split_password("postgres://zona:s%40greto@db.example:5432/zona?sslmode=require"),
-            (
-                "postgres://zona@db.example:5432/zona?sslmode=require".to_string(),
-                Some("s@greto".to_string())
-            )
-        );
-        assert_eq!(
-            split_password("postgres://postgres@127.0.0.1:5432/test"),
-            ("postgres://postgres@127.0.0.1:5432/test".to_string(), None)
-        );
     }
 }

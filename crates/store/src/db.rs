@@ -420,7 +420,6 @@ fn describe(e: &sqlx::Error) -> String {
     }
 }
 
-/// A database URL without its password, for messages.
 /// The file a `sqlite:` URL names, decoded as the driver decodes it;
 /// `None` for another database.
 pub fn sqlite_path(url: &str) -> Result<Option<std::path::PathBuf>> {
@@ -432,6 +431,33 @@ pub fn sqlite_path(url: &str) -> Result<Option<std::path::PathBuf>> {
     Ok(Some(options.get_filename().to_path_buf()))
 }
 
+/// The URL without the password of its user part, and that password
+/// decoded.
+pub fn split_password(url: &str) -> (String, Option<String>) {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return (url.to_string(), None);
+    };
+    let authority_end = url[start..]
+        .find(['/', '?'])
+        .map_or(url.len(), |i| start + i);
+    let Some(at) = url[start..authority_end].rfind('@').map(|i| start + i) else {
+        return (url.to_string(), None);
+    };
+    match url[start..at].split_once(':') {
+        Some((user, password)) => {
+            let password = percent_encoding::percent_decode_str(password)
+                .decode_utf8_lossy()
+                .into_owned();
+            (
+                format!("{}{user}{}", &url[..start], &url[at..]),
+                Some(password),
+            )
+        }
+        None => (url.to_string(), None),
+    }
+}
+
+/// A database URL without its password, for messages.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
         (Some(s), Some(at)) if at > s => {
@@ -460,6 +486,27 @@ mod tests {
         assert_eq!(
             super::redact("sqlite://data/zona.db"),
             "sqlite://data/zona.db"
+        );
+    }
+
+    #[test]
+    fn urls_name_their_file_and_keep_the_password_apart() {
+        use std::path::PathBuf;
+        assert_eq!(
+            super::sqlite_path("sqlite://data/zona%20nuova.db?mode=rwc").unwrap(),
+            Some(PathBuf::from("data/zona nuova.db"))
+        );
+        assert_eq!(super::sqlite_path("postgres://x@h/db").unwrap(), None);
+        assert_eq!(
+            super::split_password("postgres://zona:s%40greto@db.example:5432/zona?sslmode=require"),
+            (
+                "postgres://zona@db.example:5432/zona?sslmode=require".to_string(),
+                Some("s@greto".to_string())
+            )
+        );
+        assert_eq!(
+            super::split_password("postgres://postgres@127.0.0.1:5432/test"),
+            ("postgres://postgres@127.0.0.1:5432/test".to_string(), None)
         );
     }
 }

@@ -25,7 +25,7 @@ pub mod users;
 pub mod vocabularies;
 
 pub use audit::{Actor, AuditEntry};
-pub use db::{redact, sqlite_path, Backend, Db, Page};
+pub use db::{redact, split_password, sqlite_path, Backend, Db, Page};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
