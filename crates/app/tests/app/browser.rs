@@ -105,11 +105,7 @@ async fn axe(c: &Client) -> Vec<String> {
         )
         .await
         .expect("run axe");
-    r.as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
+    texts(&r)
 }
 
 /// Labels drawn over a legend or a heading: each as "label ↔ heading", with
@@ -138,6 +134,11 @@ async fn covered_labels(c: &Client) -> Vec<String> {
         )
         .await
         .expect("measure labels");
+    texts(&r)
+}
+
+/// The texts of a script's answer, a list of strings.
+fn texts(r: &serde_json::Value) -> Vec<String> {
     r.as_array()
         .unwrap()
         .iter()

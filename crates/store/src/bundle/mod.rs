@@ -122,11 +122,8 @@ impl Ref {
         fields: &'static [&'static str],
     ) -> Ref {
         Ref {
-            column,
-            file,
-            fields,
             deferred: true,
-            only: None,
+            ..Ref::to(column, file, fields)
         }
     }
 }
