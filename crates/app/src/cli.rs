@@ -60,6 +60,8 @@ enum Command {
         /// client address is the connection's.
         #[arg(long, env = "ZONA_TRUSTED_PROXIES", value_delimiter = ',')]
         trusted_proxy: Vec<std::net::IpAddr>,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Copy the database into a new file while zona keeps serving (SQLite:
     /// a database file; PostgreSQL: pg_dump's custom format).
@@ -108,6 +110,46 @@ enum Command {
         #[command(subcommand)]
         command: Soc26Command,
     },
+}
+
+/// E-mail notifications: off unless a mail server is given.
+#[derive(Args)]
+struct MailArgs {
+    /// The mail server: `smtp://host:25` (plain, to a relay on the same
+    /// network), `smtp://user:password@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host:465`. Without it, no e-mail is sent.
+    #[arg(long, env = "ZONA_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of the e-mails.
+    #[arg(
+        long,
+        env = "ZONA_MAIL_FROM",
+        default_value = "zona <noreply@localhost>"
+    )]
+    mail_from: String,
+    /// The address people open zona at, for the links in the e-mails
+    /// (default: the address zona listens on).
+    #[arg(long, env = "ZONA_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+impl MailArgs {
+    fn config(self, bind: SocketAddr) -> Result<Option<crate::config::MailConfig>> {
+        let Some(smtp_url) = self.smtp_url else {
+            return Ok(None);
+        };
+        crate::mail::check_settings(&smtp_url, &self.mail_from)?;
+        Ok(Some(crate::config::MailConfig {
+            smtp_url,
+            from: self.mail_from,
+            public_url: self
+                .public_url
+                .unwrap_or_else(|| format!("http://{bind}"))
+                .trim_end_matches('/')
+                .to_string(),
+            retry_after: std::time::Duration::from_secs(60),
+        }))
+    }
 }
 
 #[derive(Subcommand)]
@@ -455,7 +497,9 @@ async fn run(cli: Cli) -> Result<()> {
             secure_cookies,
             public_zone,
             trusted_proxy,
+            mail,
         } => {
+            let mail = mail.config(addr)?;
             let database = open(&db.database_url).await?;
             let listener = bind(addr).await?;
             let config = Config {
@@ -463,6 +507,7 @@ async fn run(cli: Cli) -> Result<()> {
                 secure_cookies,
                 public_zone,
                 trusted_proxies: trusted_proxy,
+                mail,
                 ..Config::default()
             };
             tracing::info!(

@@ -59,6 +59,26 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Today's date for the rules (the system's, unless a test sets it).
     pub clock: Clock,
+    /// E-mail: off unless a mail server is given.
+    pub mail: Option<MailConfig>,
+    /// How often the notifier looks for due reminders and e-mails.
+    pub notifier_interval: std::time::Duration,
+}
+
+/// Where and how e-mails go (`--smtp-url`).
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// `smtp://host:port` (plain, for a relay on the same network),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:pass@host:465`.
+    pub smtp_url: String,
+    /// The sender, `Nome <indirizzo>`.
+    pub from: String,
+    /// The address people open zona at, for the links in the messages.
+    pub public_url: String,
+    /// The wait before the first retry of an e-mail the server did not
+    /// take; it doubles at each failure, up to an hour.
+    pub retry_after: std::time::Duration,
 }
 
 impl Default for Config {
@@ -73,6 +93,8 @@ impl Default for Config {
             public_zone: None,
             trusted_proxies: Vec::new(),
             clock: Clock::system(),
+            mail: None,
+            notifier_interval: std::time::Duration::from_secs(30),
         }
     }
 }

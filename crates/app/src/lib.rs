@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod import;
 pub mod lists;
+pub mod mail;
 pub mod monitoring;
 pub mod network;
 pub mod participation;

@@ -97,6 +97,21 @@ pub fn month_year(d: Date) -> String {
     format!("{} {}", MONTHS[d.month() as usize - 1], d.year())
 }
 
+/// Dated items grouped by month ("marzo 2026"), in the items' order; a
+/// month without items is left out (a calendar that waits months for its
+/// next entry lists no empty months).
+pub fn by_month<T>(items: impl IntoIterator<Item = (Date, T)>) -> Vec<(String, Vec<T>)> {
+    let mut months: Vec<(String, Vec<T>)> = Vec::new();
+    for (day, item) in items {
+        let label = month_year(day);
+        match months.last_mut() {
+            Some((l, list)) if *l == label => list.push(item),
+            _ => months.push((label, vec![item])),
+        }
+    }
+    months
+}
+
 pub fn date(d: Date) -> String {
     format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
 }

@@ -1323,3 +1323,76 @@ mod monitoring_tests {
         assert_eq!(reached(&i(Some(10), None)), None);
     }
 }
+
+labelled_enum! {
+    /// What a deadline of an annual plan is for: the referenti's sheets, or a
+    /// round of monitoring of the plan's sheets.
+    DeadlineKind {
+        Compilation = "compilation", "Compilazione delle schede";
+        Monitoring = "monitoring", "Monitoraggio";
+    }
+}
+
+/// A deadline the planning office sets on an annual plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeadlineInput {
+    pub kind: DeadlineKind,
+    pub label: String,
+    pub due_on: Date,
+}
+
+impl DeadlineInput {
+    /// Reads the deadline form; the label defaults to the kind's name.
+    pub fn parse(kind: &str, label: &str, due_on: &str) -> Result<DeadlineInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let kind = DeadlineKind::from_code(kind.trim());
+        if kind.is_none() {
+            errors.add("kind", "Scegliere il tipo di scadenza.");
+        }
+        let label = optional_text(label, 200).unwrap_or_else(|m| {
+            errors.add("label", m);
+            None
+        });
+        let due_on = match due_on.trim() {
+            "" => {
+                errors.add("due_on", "Indicare la data di scadenza.");
+                None
+            }
+            d => parse_date(d).map_err(|m| errors.add("due_on", m)).ok(),
+        };
+        match (kind, due_on) {
+            (Some(kind), Some(due_on)) if errors.is_empty() => Ok(DeadlineInput {
+                kind,
+                label: label.unwrap_or_else(|| kind.label().to_string()),
+                due_on,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod deadline_tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn a_deadline_reads_an_italian_date_and_names_itself_by_its_kind() {
+        let d = DeadlineInput::parse("monitoring", "", "30/06/2025").unwrap();
+        assert_eq!(d.kind, DeadlineKind::Monitoring);
+        assert_eq!(d.label, "Monitoraggio");
+        assert_eq!(d.due_on, date!(2025 - 06 - 30));
+        let d = DeadlineInput::parse("compilation", " Schede POA 2026 ", "2026-01-31").unwrap();
+        assert_eq!(d.label, "Schede POA 2026");
+    }
+
+    #[test]
+    fn a_deadline_without_kind_or_with_a_bad_date_is_refused_by_field() {
+        let e = DeadlineInput::parse("other", "", "31/02/2025").unwrap_err();
+        assert!(e.get("kind").is_some());
+        assert!(e.get("due_on").is_some());
+        let e = DeadlineInput::parse("monitoring", &"x".repeat(201), "").unwrap_err();
+        assert!(e.get("label").is_some());
+        assert_eq!(e.get("due_on"), Some("Indicare la data di scadenza."));
+    }
+}

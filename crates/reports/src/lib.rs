@@ -5,6 +5,7 @@
 //! JSON. A page and the command line export the same table the same way.
 
 pub mod charts;
+pub mod ical;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod table;

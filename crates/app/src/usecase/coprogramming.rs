@@ -234,6 +234,9 @@ pub async fn save_notice(
         amendment,
     };
     store::change_procedure(db, &caller.actor, p.id, version, &change).await?;
+    if matches!(save, NoticeSave::Publication { .. }) {
+        super::notify::tell(db, super::notify::Event::NoticePublished(p.id)).await;
+    }
     Ok(NoticeSaved { save, deadline })
 }
 
@@ -293,7 +296,7 @@ pub async fn apply(
         ));
     }
     let input = draft.input(p.id, organisation_id, today);
-    store::submit_application(db, &caller.actor, &input)
+    let id = store::submit_application(db, &caller.actor, &input)
         .await
         .map_err(|err| match err {
             StoreError::Duplicate { .. } => invalid(
@@ -301,7 +304,12 @@ pub async fn apply(
                 "L'ente ha già presentato domanda: modificala qui sotto.",
             ),
             other => other.into(),
-        })
+        })?;
+    // The office hears of what a body sends; one it typed in itself it knows.
+    if viewer != Viewer::Office {
+        super::notify::tell(db, super::notify::Event::ApplicationReceived(id)).await;
+    }
+    Ok(id)
 }
 
 /// An application of the procedure, for the office or its own body.

@@ -111,9 +111,19 @@ pub async fn create(db: &Db, caller: &Caller, input: Input<MeetingInput>) -> Res
     let zone_id = office_zone(caller)?;
     let m = input?;
     check(db, zone_id, &m).await?;
-    store::create_meeting(db, &caller.actor, zone_id, &m)
+    let id = store::create_meeting(db, &caller.actor, zone_id, &m)
         .await
-        .map_err(super::taken_as(MEETING_TAKEN))
+        .map_err(super::taken_as(MEETING_TAKEN))?;
+    tell_invited(db, id).await;
+    Ok(id)
+}
+
+/// Tells the bodies of a path of a meeting scheduled or moved, and of its
+/// published minutes (each once).
+async fn tell_invited(db: &Db, id: i64) {
+    use super::notify::{tell, Event};
+    tell(db, Event::MeetingScheduled(id)).await;
+    tell(db, Event::MinutesPublished(id)).await;
 }
 
 /// Changes a meeting, from the version the caller saw. The path it belongs
@@ -133,7 +143,9 @@ pub async fn update(
     check(db, before.zone_id, &m).await?;
     store::update_meeting(db, &caller.actor, id, version, &m)
         .await
-        .map_err(super::taken_as(MEETING_TAKEN))
+        .map_err(super::taken_as(MEETING_TAKEN))?;
+    tell_invited(db, id).await;
+    Ok(())
 }
 
 /// Records who attended, replacing what was recorded: one text per box

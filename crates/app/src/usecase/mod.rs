@@ -12,9 +12,11 @@
 pub mod admin;
 pub mod codesign;
 pub mod coprogramming;
+pub mod deadlines;
 pub mod meetings;
 pub mod monitoring;
 pub mod network;
+pub mod notify;
 pub mod pis;
 pub mod planning;
 pub mod projects;

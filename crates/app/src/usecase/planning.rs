@@ -82,6 +82,7 @@ pub async fn approve(
         description: act.description,
     };
     sheets::approve_plan(db, &caller.actor, plan.id, &act).await?;
+    super::notify::tell(db, super::notify::Event::PlanApproved(plan.id)).await;
     Ok(())
 }
 

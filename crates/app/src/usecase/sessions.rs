@@ -9,11 +9,11 @@
 
 use super::{Caller, Error, Input};
 use time::{Duration, OffsetDateTime};
-use zona_core::authz::login_lock;
+use zona_core::authz::{login_lock, Principal};
 use zona_core::org::{check_new_password, parse_username};
 use zona_core::FieldErrors;
 use zona_store::audit::{self, action, entity, Actor, AuditEntry};
-use zona_store::{sessions, users, Db};
+use zona_store::{sessions, users, Db, StoreError};
 
 /// The longest password any account can have (`check_new_password`).
 const MAX_PASSWORD_CHARS: usize = 128;
@@ -269,4 +269,45 @@ pub async fn accept_invitation(db: &Db, token: &str, p: NewPassword) -> Result<S
         return Err(Error::NotFound);
     }
     Ok(user.username)
+}
+
+/// A user with their grants, whether their password must change, and their
+/// zone; `None` when the user is gone or inactive.
+pub async fn principal_of(
+    db: &Db,
+    user_id: i64,
+) -> Result<Option<(Principal, bool, i64)>, StoreError> {
+    let Some(u) = users::get_user(db, user_id).await? else {
+        return Ok(None);
+    };
+    if !u.active {
+        return Ok(None);
+    }
+    let grants = users::roles(db, user_id)
+        .await?
+        .iter()
+        .map(|r| r.grant())
+        .collect();
+    Ok(Some((
+        Principal {
+            user_id: u.id,
+            username: u.username,
+            full_name: u.full_name,
+            grants,
+        },
+        u.must_change_password,
+        u.zone_id,
+    )))
+}
+
+/// A user as the use cases see them, outside a web session (their
+/// calendar feed): `None` when the user is gone or inactive.
+pub async fn caller_of(db: &Db, user_id: i64) -> Result<Option<Caller>, Error> {
+    Ok(principal_of(db, user_id)
+        .await?
+        .map(|(p, _, zone_id)| Caller {
+            actor: Actor::user(p.user_id, &p.username, None),
+            principal: Some(p),
+            zone_id: Some(zone_id),
+        }))
 }

@@ -6,7 +6,7 @@
 //! Once the plan is approved a change is an amendment (*variazione*), which
 //! only the office records, with the act that orders it.
 
-use super::{Caller, Error, Input};
+use super::{notify, Caller, Error, Input};
 use zona_core::authz::Action;
 use zona_core::format;
 use zona_core::planning::{
@@ -321,5 +321,12 @@ pub async fn apply_event(
     if event != SheetEvent::Submit {
         caller.require(Action::Administer { zone_id })?;
     }
-    Ok(sheets::apply_event(db, &caller.actor, id, version, event, Some(comment)).await?)
+    let status = sheets::apply_event(db, &caller.actor, id, version, event, Some(comment)).await?;
+    let told = match event {
+        SheetEvent::Submit => notify::Event::SheetSubmitted(id),
+        SheetEvent::Return => notify::Event::SheetReturned(id),
+        SheetEvent::Accept => notify::Event::SheetAccepted(id),
+    };
+    notify::tell(db, told).await;
+    Ok(status)
 }

@@ -242,6 +242,9 @@ struct AccountPage {
     organisation: String,
     roles: Vec<String>,
     last_login: String,
+    has_email: bool,
+    digest: bool,
+    has_feed: bool,
 }
 
 async fn account(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -254,8 +257,12 @@ async fn account(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         .iter()
         .map(|r| r.describe())
         .collect();
+    let (digest, has_feed) = zona_store::notifications::preferences(&state.db, p.user_id).await?;
     Ok(render_page(&AccountPage {
         page: PageCtx::new(&ctx, "Il mio profilo"),
+        has_email: u.email.as_deref().is_some_and(|e| !e.is_empty()),
+        digest,
+        has_feed,
         username: u.username,
         full_name: u.full_name,
         email: u.email.unwrap_or_else(|| "—".into()),

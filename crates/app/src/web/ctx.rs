@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use zona_core::authz::{allows, Action, Principal};
 use zona_store::territory::{self, Zone};
-use zona_store::{sessions, users, Actor};
+use zona_store::{sessions, Actor};
 
 pub const SESSION_COOKIE: &str = "zona_session";
 pub const ANON_CSRF_COOKIE: &str = "zona_csrf";
@@ -71,6 +71,8 @@ pub struct Ctx {
     pub ip: Option<String>,
     pub must_change_password: bool,
     pub path: String,
+    /// The signed-in person's unread notifications (the bell).
+    pub unread: i64,
 }
 
 impl Ctx {
@@ -201,6 +203,12 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         None => public_zone(&state).await,
     };
 
+    let unread = match &principal {
+        Some(p) => zona_store::notifications::unread(&state.db, p.user_id)
+            .await
+            .unwrap_or(0),
+        None => 0,
+    };
     let flash = flash_of(&jar);
     let had_flash = jar.get(FLASH_COOKIE).is_some();
 
@@ -213,6 +221,7 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         ip,
         must_change_password,
         path: path.clone(),
+        unread,
     });
     req.extensions_mut().insert(ctx.clone());
 
@@ -369,27 +378,7 @@ async fn load_principal(
     state: &AppState,
     user_id: i64,
 ) -> anyhow::Result<Option<(Principal, bool, i64)>> {
-    let Some(u) = users::get_user(&state.db, user_id).await? else {
-        return Ok(None);
-    };
-    if !u.active {
-        return Ok(None);
-    }
-    let grants = users::roles(&state.db, user_id)
-        .await?
-        .iter()
-        .map(|r| r.grant())
-        .collect();
-    Ok(Some((
-        Principal {
-            user_id: u.id,
-            username: u.username,
-            full_name: u.full_name,
-            grants,
-        },
-        u.must_change_password,
-        u.zone_id,
-    )))
+    Ok(crate::usecase::sessions::principal_of(&state.db, user_id).await?)
 }
 
 /// The answer to a confirmed deletion: back to the list when done, back to

@@ -19,6 +19,7 @@ mod home;
 mod meetings;
 mod monitoring;
 mod network;
+mod notifications;
 mod page;
 mod participation;
 mod pis;
@@ -79,6 +80,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(home::routes())
         .merge(auth::routes())
+        .merge(notifications::routes())
         .merge(admin::routes())
         .merge(soc26::routes())
         .merge(planning::routes())
@@ -218,6 +220,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }
     });
+    crate::mail::spawn(state.db.clone(), state.config.clone());
     let app = router(state);
     axum::serve(
         listener,

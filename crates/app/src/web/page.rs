@@ -21,6 +21,8 @@ pub struct PageCtx {
     pub region_name: String,
     pub user_name: Option<String>,
     pub user_roles: String,
+    /// Unread notifications of the signed-in person.
+    pub unread: i64,
     pub nav: Vec<NavItem>,
     pub csrf: String,
     pub flash: Option<Flash>,
@@ -119,6 +121,7 @@ impl PageCtx {
                         .join(", ")
                 })
                 .unwrap_or_default(),
+            unread: ctx.unread,
             nav,
             csrf: ctx.csrf.clone(),
             flash: ctx.flash.clone(),

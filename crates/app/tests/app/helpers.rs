@@ -231,3 +231,15 @@ pub fn capture(pattern: &str, text: &str) -> String {
         .unwrap_or_else(|| panic!("{pattern} not found in:\n{text}"))[1]
         .to_string()
 }
+
+/// Runs one SQL statement without parameters on either backend (test setup).
+pub async fn exec(db: &zona_store::Db, sql: &str) {
+    match db {
+        zona_store::Db::Sqlite(p) => {
+            sqlx::query(sql).execute(p).await.unwrap();
+        }
+        zona_store::Db::Postgres(p) => {
+            sqlx::query(sql).execute(p).await.unwrap();
+        }
+    }
+}

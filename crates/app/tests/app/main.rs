@@ -10,6 +10,7 @@ mod crawl;
 mod exports;
 mod helpers;
 mod imports;
+mod mail;
 mod network;
 mod participation;
 mod planning;

@@ -38,7 +38,7 @@ async fn the_demo_poa_trees_have_the_counts_of_the_seeds() {
 
 /// The ids of the 2025 sheets of the SMA unit (left "to fill" in the demo),
 /// and of one sheet of another unit.
-async fn sma_sheets(app: &TestApp) -> (Vec<i64>, i64) {
+pub(crate) async fn sma_sheets(app: &TestApp) -> (Vec<i64>, i64) {
     use zona_store::sheets::{list_sheets, SheetQuery};
     let db = &app.db.db;
     let zone = zona_store::territory::default_zone(db)
@@ -78,12 +78,16 @@ async fn assignment(app: &TestApp, id: i64) -> (String, String) {
     )
 }
 
-fn version_of(p: &Page) -> String {
+pub(crate) fn version_of(p: &Page) -> String {
     p.input_value("version").expect("version field")
 }
 
 /// The fields of a complete sheet, as a unit editor fills them.
-fn sheet_fields<'a>(version: &'a str, title: &'a str, amount: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn sheet_fields<'a>(
+    version: &'a str,
+    title: &'a str,
+    amount: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("version", version),
         ("title", title),

@@ -758,6 +758,33 @@ pub static TABLES: &[Table] = &[
         ..Table::BASE
     },
     Table {
+        file: "scadenze_poa",
+        title: "Scadenza di un POA",
+        doc: "The deadlines the office sets on a POA: when the sheets are due, each monitoring round.",
+        entity: entity::ANNUAL_PLAN,
+        sql: "plan_deadlines",
+        scope: "annual_plan_id IN (SELECT id FROM annual_plans WHERE zone_id = $1)",
+        fields: &[
+            Field::part("anno", YEAR, "The POA's year (poa.csv).").required(),
+            Field::stored(
+                "tipo",
+                "kind",
+                Kind::Code(codes_of!(zona_core::planning::DeadlineKind)),
+                "Compilation of the sheets, or a monitoring round.",
+            )
+            .required(),
+            Field::stored("descrizione", "label", Kind::Text(200), "What is due; unique within its POA.").required(),
+            Field::stored("data", "due_on", Kind::Date, "The day it is due.").required(),
+        ],
+        refs: &[Ref::to("annual_plan_id", "poa", &["anno"])],
+        key: &["anno", "descrizione"],
+        order: &["anno", "data", "descrizione"],
+        updated: None,
+        versioned: false,
+        audited_as: Some("annual_plan_id"),
+        ..Table::BASE
+    },
+    Table {
         file: "programmi",
         title: "Programma",
         doc: "The programmes of a POA, each under a health objective of the PIS.",

@@ -273,21 +273,7 @@ fn timeline(
     }
     items.sort_by_key(|(d, _)| *d);
     items.retain(|(_, t)| t.public || !body);
-    by_month(items)
-}
-
-/// The items grouped by month, in order; a month without items is left out
-/// (a path that waits months for its next step lists no empty months).
-fn by_month(items: Vec<(Date, TimelineItem)>) -> Vec<(String, Vec<TimelineItem>)> {
-    let mut months: Vec<(String, Vec<TimelineItem>)> = Vec::new();
-    for (day, item) in items {
-        let label = format::month_year(day);
-        match months.last_mut() {
-            Some((l, list)) if *l == label => list.push(item),
-            _ => months.push((label, vec![item])),
-        }
-    }
-    months
+    format::by_month(items)
 }
 
 fn act_fields(p: &Procedure, failed: Failed<'_>) -> Vec<Field> {

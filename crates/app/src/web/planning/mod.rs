@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Redirect;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use std::collections::HashMap;
 use zona_core::authz::Action;
@@ -46,6 +46,11 @@ pub fn routes() -> Router<AppState> {
             get(sheet_export),
         )
         .route("/pianificazione/poa/{year}/bilancio", get(budget))
+        .route("/pianificazione/poa/{year}/scadenze", post(add_deadline))
+        .route(
+            "/pianificazione/poa/{year}/scadenze/{id}/elimina",
+            get(confirm_delete_deadline).post(delete_deadline),
+        )
         .route(
             "/pianificazione/poa/{year}/bilancio/esporta",
             get(budget_export),
@@ -142,6 +147,7 @@ struct TreePage {
     pis_objectives: Vec<zona_store::pis::ObjectiveRef>,
     /// Whether the zone has the previous year's plan to compare with.
     has_previous: bool,
+    deadlines: Vec<zona_store::deadlines::Deadline>,
 }
 
 async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) -> PageResult {
@@ -198,7 +204,56 @@ async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) ->
             .await?
             .iter()
             .any(|p| p.year == year - 1),
+        deadlines: crate::usecase::deadlines::of_plan(&state.db, &ctx.caller(), year).await?,
     }))
+}
+
+/// A new deadline of the plan, as sent.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct DeadlineForm {
+    kind: String,
+    label: String,
+    due_on: String,
+}
+
+async fn add_deadline(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<i64>,
+    Form(form): Form<DeadlineForm>,
+) -> PageResult {
+    let input = zona_core::planning::DeadlineInput::parse(&form.kind, &form.label, &form.due_on);
+    let done = input.as_ref().ok().map(|d| {
+        format!(
+            "Scadenza «{}» fissata al {}.",
+            d.label,
+            zona_core::format::date(d.due_on)
+        )
+    });
+    let back = format!("/pianificazione/poa/{year}#deadlines-heading");
+    let refused = |m: String| {
+        Ok(with_flash(
+            Redirect::to(&back),
+            FlashKind::Danger,
+            &format!("Scadenza non aggiunta. {m}"),
+        ))
+    };
+    match crate::usecase::deadlines::add(&state.db, &ctx.caller(), year, input).await {
+        Ok(_) => Ok(with_flash(
+            Redirect::to(&back),
+            FlashKind::Success,
+            &done.unwrap_or_default(),
+        )),
+        Err(Error::Invalid(e)) => refused(
+            e.iter()
+                .map(|(_, m)| m.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        Err(Error::Refused(m)) => refused(m),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A new programme of an open plan, as sent.
@@ -264,4 +319,47 @@ async fn add_programme(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+async fn confirm_delete_deadline(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, id)): Path<(i64, i64)>,
+) -> PageResult {
+    let d = crate::usecase::deadlines::of_plan(&state.db, &ctx.caller(), year)
+        .await?
+        .into_iter()
+        .find(|d| d.id == id)
+        .ok_or(AppError::NotFound)?;
+    if !ctx.allows(Action::Administer { zone_id: d.zone_id }) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(render_page(&super::views::ConfirmPage {
+        page: PageCtx::new(&ctx, "Elimina la scadenza")
+            .crumb("Pianificazione", "/pianificazione")
+            .crumb(format!("POA {year}"), format!("/pianificazione/poa/{year}")),
+        heading: "Elimina la scadenza".into(),
+        text: format!(
+            "La scadenza «{}» del {} sarà eliminata e non comparirà più nei calendari e nei promemoria.",
+            d.label,
+            zona_core::format::date(d.due_on)
+        ),
+        action: format!("/pianificazione/poa/{year}/scadenze/{id}/elimina"),
+        confirm_label: "Elimina",
+        cancel_href: format!("/pianificazione/poa/{year}#deadlines-heading"),
+        destructive: true,
+    }))
+}
+
+async fn delete_deadline(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, id)): Path<(i64, i64)>,
+) -> PageResult {
+    let d = crate::usecase::deadlines::delete(&state.db, &ctx.caller(), id).await?;
+    Ok(with_flash(
+        Redirect::to(&format!("/pianificazione/poa/{year}#deadlines-heading")),
+        FlashKind::Success,
+        &format!("Scadenza «{}» eliminata.", d.label),
+    ))
 }
