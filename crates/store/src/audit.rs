@@ -385,6 +385,32 @@ pub async fn list(db: &Db, q: &AuditQuery, page: Page) -> Result<(Vec<AuditRecor
     })
 }
 
+/// The latest entries of a zone about the given kinds of record, newest
+/// first (the kinds are the code's own `entity` names); `people_only`
+/// leaves out what the system did (a bundle loaded, the command line).
+pub async fn latest_of(
+    db: &Db,
+    zone_id: i64,
+    entities: &[&'static str],
+    people_only: bool,
+    limit: i64,
+) -> Result<Vec<AuditRecord>> {
+    let kinds = entities
+        .iter()
+        .map(|e| format!("'{}'", e.replace('\'', "")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT * FROM audit_log WHERE zone_id = $1 AND entity IN ({kinds}){} ORDER BY id DESC LIMIT $2",
+        if people_only { " AND actor_id IS NOT NULL" } else { "" }
+    );
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, AuditRecord>(&sql)
+        .bind(zone_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+}
+
 pub async fn get(db: &Db, id: i64) -> Result<Option<AuditRecord>> {
     select_optional::<AuditRecord>(db, "SELECT * FROM audit_log WHERE id = $1", id).await
 }

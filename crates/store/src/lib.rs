@@ -19,6 +19,7 @@ pub mod participation;
 pub mod pis;
 pub mod planning;
 pub mod projects;
+pub mod search;
 pub mod sessions;
 pub mod sheets;
 pub mod soc26;

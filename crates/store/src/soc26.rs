@@ -46,6 +46,20 @@ pub async fn list(db: &Db, zone_id: i64, year: i64) -> Result<Vec<Soc26Form>> {
         .await?))
 }
 
+/// The last year any form of the zone is for.
+pub async fn latest_year(db: &Db, zone_id: i64) -> Result<Option<i64>> {
+    on_db!(db, |pool| {
+        let (y,): (Option<i64>,) = sqlx::query_as(
+            "SELECT MAX(f.year) FROM soc26_forms f JOIN municipalities m ON m.id = f.municipality_id \
+             WHERE m.zone_id = $1",
+        )
+        .bind(zone_id)
+        .fetch_one(pool)
+        .await?;
+        Ok(y)
+    })
+}
+
 /// Saves a form. `expected_version` is the version the person started from:
 /// `None` for a form that did not exist yet. A form saved meanwhile by someone
 /// else is a [`StoreError::Conflict`].

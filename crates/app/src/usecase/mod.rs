@@ -20,6 +20,8 @@ pub mod notify;
 pub mod pis;
 pub mod planning;
 pub mod projects;
+pub mod queue;
+pub mod search;
 pub mod sessions;
 pub mod sheets;
 pub mod soc26;

@@ -14,10 +14,8 @@ use axum::routing::get;
 use axum::{Form, Router};
 use std::collections::HashMap;
 use zona_core::authz::{Action, Role};
-use zona_core::format;
-use zona_core::planning::SheetStatus;
 use zona_core::FieldErrors;
-use zona_store::audit::{self, action, AuditQuery};
+use zona_store::audit::{self, action};
 use zona_store::organisations as orgs;
 use zona_store::territory::{self, ListQuery};
 use zona_store::{Db, Page};
@@ -83,62 +81,8 @@ struct Home {
     areas: Vec<(&'static str, &'static str, &'static str)>,
     /// Co-programming notices open today: id, subject, deadline.
     notices: Vec<(i64, String, String)>,
-    /// What is waiting for this person, first: the heading, and the sheets
-    /// (link, code and title, status, the office's comment).
-    work: Option<(String, Vec<WorkItem>)>,
-}
-
-/// A sheet waiting for the person on their home.
-struct WorkItem {
-    href: String,
-    what: String,
-    status: &'static str,
-    returned: bool,
-    comment: Option<String>,
-}
-
-/// The sheets waiting for the person: for the office, those to review; for
-/// a Referente, its units' sheets still to fill or returned (returned first).
-async fn work(state: &AppState, ctx: &Ctx) -> Result<Option<(String, Vec<WorkItem>)>, AppError> {
-    let zone_id = ctx.zone_id().unwrap_or(-1);
-    if !ctx.allows(Action::ReadInternal { zone_id }) {
-        return Ok(None);
-    }
-    let office = ctx.allows(Action::Administer { zone_id });
-    let sheets = crate::usecase::planning::work_sheets(&state.db, &ctx.caller()).await?;
-    let items: Vec<WorkItem> = sheets
-        .into_iter()
-        .filter(|(_, r)| office || matches!(r.status, SheetStatus::ToFill | SheetStatus::Returned))
-        .map(|(year, r)| WorkItem {
-            href: format!("/pianificazione/attivita/{}", r.id),
-            what: format!("{} – {} (POA {year})", r.code, r.title),
-            status: r.status.label(),
-            returned: r.status == SheetStatus::Returned,
-            comment: r
-                .review_comment
-                .filter(|_| r.status == SheetStatus::Returned),
-        })
-        .collect();
-    let n = items.len() as i64;
-    let heading = match (office, n) {
-        (_, 0)
-            if !office
-                && ctx
-                    .principal
-                    .as_ref()
-                    .is_none_or(|p| p.unit_ids().is_empty()) =>
-        {
-            return Ok(None)
-        }
-        (true, 0) => "Nessuna scheda da esaminare".to_string(),
-        (false, 0) => "Nessuna scheda da compilare".to_string(),
-        (true, n) => format!("{} da esaminare", format::count(n, "scheda", "schede")),
-        (false, n) => format!(
-            "{} da completare e inviare",
-            format::count(n, "scheda", "schede")
-        ),
-    };
-    Ok(Some((heading, items)))
+    /// What is waiting for this person, first (`usecase::queue`).
+    queue: Vec<crate::usecase::queue::Section>,
 }
 
 /// The home of an anonymous visitor: the zone's municipalities.
@@ -207,13 +151,14 @@ async fn recent(
     db: &Db,
     zone_id: i64,
 ) -> Result<Vec<(String, String, &'static str, String, String)>, AppError> {
-    let q = AuditQuery {
-        zone_id: Some(zone_id),
-        ..Default::default()
-    };
-    Ok(audit::list(db, &q, Page::first(5))
+    // Changes, not the sign-ins and sign-outs.
+    let kinds: Vec<&'static str> = audit::entity::ALL
+        .iter()
+        .copied()
+        .filter(|e| *e != audit::entity::SESSION)
+        .collect();
+    Ok(audit::latest_of(db, zone_id, &kinds, false, 5)
         .await?
-        .0
         .into_iter()
         .map(|e| {
             (
@@ -301,7 +246,11 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let roles: Vec<&str> = p.roles().iter().map(|r: &Role| r.label()).collect();
     Ok(render_page(&Home {
         areas: areas(internal, !p.organisation_ids().is_empty()),
-        notices: open_notices(db, zone_id, state.today()).await?,
+        // The office follows the paths in its queue, a body its notices.
+        notices: match internal && !ctx.allows(Action::Administer { zone_id }) {
+            true => open_notices(db, zone_id, state.today()).await?,
+            false => Vec::new(),
+        },
         page: PageCtx::new(&ctx, "Home"),
         full_name: p.full_name.clone(),
         roles: roles.join(", "),
@@ -309,7 +258,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         units,
         organisations,
         recent,
-        work: work(&state, &ctx).await?,
+        queue: crate::usecase::queue::queue(db, &ctx.caller(), state.today()).await?,
     }))
 }
 

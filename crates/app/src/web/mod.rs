@@ -27,6 +27,7 @@ mod planning;
 mod projects;
 mod public;
 mod public_participation;
+mod search;
 mod sheets;
 mod soc26;
 mod static_files;
@@ -81,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(home::routes())
         .merge(auth::routes())
         .merge(notifications::routes())
+        .merge(search::routes())
         .merge(admin::routes())
         .merge(soc26::routes())
         .merge(planning::routes())

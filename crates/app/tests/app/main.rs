@@ -7,6 +7,7 @@ mod bundle;
 mod cli;
 mod codesign;
 mod crawl;
+mod daily;
 mod exports;
 mod helpers;
 mod imports;

@@ -217,7 +217,7 @@ async fn a_sheet_is_filled_returned_accepted_approved_and_amended() {
         // The office sees it waiting, on its home first, returns it: a
         // comment is required.
         let home = flat(&app.get_with(&office, "/").await.body);
-        assert!(home.contains("Da fare: 1 scheda da esaminare"), "{home}");
+        assert!(home.contains(">1 scheda da esaminare<"), "{home}");
         assert!(home.contains(&format!("/pianificazione/attivita/{id}\"")));
         let waiting = app.get_with(&office, "/pianificazione/mie-schede").await;
         assert!(waiting
