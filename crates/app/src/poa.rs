@@ -5,7 +5,8 @@
 
 use anyhow::{Context, Result};
 use zona_core::planning::{
-    budget_table, BudgetAxis, BudgetLine, BudgetTable, Vocabularies, Vocabulary,
+    budget_table, by_municipality, BudgetAxis, BudgetLine, BudgetTable, Served, Vocabularies,
+    Vocabulary,
 };
 use zona_reports::{Cell, Column, ColumnKind, Table};
 use zona_store::sheets::{self, SheetQuery};
@@ -17,6 +18,10 @@ pub struct PoaData {
     pub plan_id: i64,
     pub labels: Vocabularies,
     pub lines: Vec<BudgetLine>,
+    /// The municipalities each sheet serves, and the zone's with their
+    /// population: the budget by municipality.
+    pub served: std::collections::BTreeMap<i64, Vec<i64>>,
+    pub municipalities: Vec<Served>,
 }
 
 impl PoaData {
@@ -26,11 +31,27 @@ impl PoaData {
         };
         let labels = vocabularies::all_labels(db).await?;
         let lines = sheets::budget_lines(db, plan_id, &labels).await?;
+        let q = zona_store::territory::ListQuery {
+            zone_id: Some(zone_id),
+            ..Default::default()
+        };
+        let municipalities = zona_store::territory::list_municipalities(db, &q, Page::all())
+            .await?
+            .0
+            .into_iter()
+            .map(|m| Served {
+                id: m.id,
+                name: m.name,
+                population: m.population,
+            })
+            .collect();
         Ok(Some(PoaData {
             year,
             plan_id,
             labels,
             lines,
+            served: sheets::served_municipalities(db, plan_id).await?,
+            municipalities,
         }))
     }
 
@@ -44,7 +65,14 @@ impl PoaData {
     }
 
     pub fn budget(&self, axis: BudgetAxis) -> BudgetTable {
-        budget_table(&self.lines, axis, &self.source_order())
+        match axis {
+            BudgetAxis::Municipality => budget_table(
+                &by_municipality(&self.lines, &self.served, &self.municipalities),
+                axis,
+                &self.source_order(),
+            ),
+            _ => budget_table(&self.lines, axis, &self.source_order()),
+        }
     }
 }
 

@@ -664,6 +664,9 @@ pub struct BudgetLine {
     pub organisation: String,
     /// The integrated matter of the zone's agreements the sheet belongs to.
     pub matter: String,
+    /// The municipality the amount is attributed to: set only by
+    /// [`by_municipality`], empty otherwise.
+    pub municipality: String,
     pub source: String,
     pub amount: Cents,
 }
@@ -679,15 +682,18 @@ pub enum BudgetAxis {
     Sector,
     Organisation,
     Matter,
+    /// Lines split by [`by_municipality`] first.
+    Municipality,
 }
 
 impl BudgetAxis {
-    pub const ALL: [BudgetAxis; 5] = [
+    pub const ALL: [BudgetAxis; 6] = [
         BudgetAxis::Programme,
         BudgetAxis::Objective,
         BudgetAxis::Sector,
         BudgetAxis::Organisation,
         BudgetAxis::Matter,
+        BudgetAxis::Municipality,
     ];
 
     pub fn code(self) -> &'static str {
@@ -697,6 +703,7 @@ impl BudgetAxis {
             BudgetAxis::Sector => "settore",
             BudgetAxis::Organisation => "ente",
             BudgetAxis::Matter => "materia",
+            BudgetAxis::Municipality => "comune",
         }
     }
 
@@ -707,6 +714,7 @@ impl BudgetAxis {
             BudgetAxis::Sector => "Settore",
             BudgetAxis::Organisation => "Ente",
             BudgetAxis::Matter => "Materia integrata",
+            BudgetAxis::Municipality => "Comune",
         }
     }
 
@@ -721,6 +729,7 @@ impl BudgetAxis {
             BudgetAxis::Sector => &l.sector,
             BudgetAxis::Organisation => &l.organisation,
             BudgetAxis::Matter => &l.matter,
+            BudgetAxis::Municipality => &l.municipality,
         }
     }
 }
@@ -729,6 +738,102 @@ impl fmt::Display for BudgetAxis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())
     }
+}
+
+/// A municipality a sheet may serve, with the weight of its share: its
+/// population (`None` when unknown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Served {
+    pub id: i64,
+    pub name: String,
+    pub population: Option<i64>,
+}
+
+/// Splits `amount` into shares proportional to `weights`, in whole cents,
+/// by the largest remainder (Hamilton's method): each share is first
+/// rounded down, then the cents left over go one each to the shares with the
+/// largest remainders, the earlier one first on a tie. The shares add up to
+/// `amount` exactly. With no weight above zero the shares are equal.
+pub fn split_cents(amount: Cents, weights: &[i64]) -> Vec<Cents> {
+    if weights.is_empty() {
+        return Vec::new();
+    }
+    let positive: Vec<i128> = weights.iter().map(|w| i128::from((*w).max(0))).collect();
+    let sum: i128 = positive.iter().sum();
+    let (weights, sum) = if sum == 0 {
+        (vec![1i128; positive.len()], positive.len() as i128)
+    } else {
+        (positive, sum)
+    };
+    let total = i128::from(amount.0);
+    let sign = if total < 0 { -1 } else { 1 };
+    let total = total.abs();
+    let mut shares: Vec<i128> = weights.iter().map(|w| total * w / sum).collect();
+    let mut order: Vec<(i128, usize)> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (total * w % sum, i))
+        .collect();
+    // Largest remainder first; on a tie, the earlier share.
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let left = total - shares.iter().sum::<i128>();
+    for (_, i) in order.into_iter().take(usize::try_from(left).unwrap_or(0)) {
+        shares[i] += 1;
+    }
+    shares
+        .into_iter()
+        .map(|c| Cents(i64::try_from(sign * c).expect("a share is at most the amount")))
+        .collect()
+}
+
+/// The budget lines attributed to municipalities. A sheet's amount goes to
+/// the municipalities it serves (`served`, by sheet); a sheet that names
+/// none serves the whole zone, so all of `municipalities`. Several
+/// municipalities share it in proportion to their population; when the
+/// population of one of them is unknown, in equal parts (see
+/// [`split_cents`] for the cents). The lines come out grouped by
+/// municipality, in the order of `municipalities`; their sum is the sum of
+/// `lines`.
+pub fn by_municipality(
+    lines: &[BudgetLine],
+    served: &BTreeMap<i64, Vec<i64>>,
+    municipalities: &[Served],
+) -> Vec<BudgetLine> {
+    let mut out: Vec<(usize, BudgetLine)> = Vec::new();
+    for l in lines {
+        let mut shares: Vec<(usize, &Served)> = match served.get(&l.activity_id) {
+            Some(ids) if !ids.is_empty() => municipalities
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| ids.contains(&m.id))
+                .collect(),
+            _ => municipalities.iter().enumerate().collect(),
+        };
+        if shares.is_empty() {
+            // A sheet that serves municipalities no longer in the zone.
+            shares = municipalities.iter().enumerate().collect();
+        }
+        let weights: Vec<i64> = if shares.iter().all(|(_, m)| m.population.is_some()) {
+            shares
+                .iter()
+                .map(|(_, m)| m.population.unwrap_or(0))
+                .collect()
+        } else {
+            vec![1; shares.len()]
+        };
+        for ((i, m), amount) in shares.iter().zip(split_cents(l.amount, &weights)) {
+            out.push((
+                *i,
+                BudgetLine {
+                    municipality: m.name.clone(),
+                    amount,
+                    ..l.clone()
+                },
+            ));
+        }
+    }
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, l)| l).collect()
 }
 
 /// A budget table: rows by an axis, one column per funding source, totals.
@@ -999,6 +1104,7 @@ mod tests {
             sector: "S".into(),
             matter: "M".into(),
             organisation: "E".into(),
+            municipality: String::new(),
             source: s.into(),
             amount: Cents(c),
         };
@@ -1368,6 +1474,105 @@ impl DeadlineInput {
             }),
             _ => Err(errors),
         }
+    }
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    #[test]
+    fn shares_follow_the_weights_and_add_up_to_the_cent() {
+        // 100,00 € among 154.483, 16.407 and 378 inhabitants.
+        let s = split_cents(Cents(10_000), &[154_483, 16_407, 378]);
+        assert_eq!(s, vec![Cents(9_020), Cents(958), Cents(22)]);
+        assert_eq!(s.iter().map(|c| c.0).sum::<i64>(), 10_000);
+        // One cent among three equal weights goes to the first.
+        assert_eq!(
+            split_cents(Cents(1), &[5, 5, 5]),
+            vec![Cents(1), Cents(0), Cents(0)]
+        );
+        // 0,02 € among three: the two largest remainders, earlier first on a tie.
+        assert_eq!(
+            split_cents(Cents(2), &[1, 1, 1]),
+            vec![Cents(1), Cents(1), Cents(0)]
+        );
+        // No weight: equal parts.
+        assert_eq!(split_cents(Cents(10), &[0, 0]), vec![Cents(5), Cents(5)]);
+        assert_eq!(split_cents(Cents(-7), &[1, 1]), vec![Cents(-4), Cents(-3)]);
+        assert!(split_cents(Cents(5), &[]).is_empty());
+        // The largest amounts do not overflow.
+        let big = split_cents(Cents(i64::MAX), &[i64::MAX, 1]);
+        assert_eq!(
+            big.iter().map(|c| i128::from(c.0)).sum::<i128>(),
+            i128::from(i64::MAX)
+        );
+    }
+
+    fn line(activity_id: i64, cents: i64) -> BudgetLine {
+        BudgetLine {
+            activity_id,
+            objective: "O".into(),
+            programme: "P".into(),
+            sector: "S".into(),
+            organisation: "G".into(),
+            matter: NO_MATTER.into(),
+            municipality: String::new(),
+            source: "Fondo".into(),
+            amount: Cents(cents),
+        }
+    }
+
+    #[test]
+    fn a_sheet_goes_to_the_municipalities_it_serves_or_to_the_whole_zone() {
+        let zone = vec![
+            Served {
+                id: 1,
+                name: "Livorno".into(),
+                population: Some(154_483),
+            },
+            Served {
+                id: 2,
+                name: "Collesalvetti".into(),
+                population: Some(16_407),
+            },
+            Served {
+                id: 3,
+                name: "Capraia Isola".into(),
+                population: Some(378),
+            },
+        ];
+        let served = BTreeMap::from([(10, vec![2]), (11, vec![2, 3]), (12, vec![])]);
+        let lines = vec![line(10, 50_000), line(11, 1_000), line(12, 10_000)];
+        let split = by_municipality(&lines, &served, &zone);
+        let t = budget_table(&split, BudgetAxis::Municipality, &["Fondo".to_string()]);
+        let rows: Vec<(&str, i64)> = t.rows.iter().map(|r| (r.0.as_str(), r.2 .0)).collect();
+        // Sheet 11: 10,00 € as 16.407 : 378 → 9,77 + 0,23; sheet 12 as above.
+        assert_eq!(
+            rows,
+            vec![
+                ("Livorno", 9_020),
+                ("Collesalvetti", 50_000 + 977 + 958),
+                ("Capraia Isola", 23 + 22)
+            ]
+        );
+        assert_eq!(t.total, Cents(61_000));
+        // A population unknown: equal parts.
+        let unknown = vec![
+            Served {
+                id: 2,
+                name: "Collesalvetti".into(),
+                population: None,
+            },
+            Served {
+                id: 3,
+                name: "Capraia Isola".into(),
+                population: Some(378),
+            },
+        ];
+        let split = by_municipality(&[line(11, 1_001)], &served, &unknown);
+        let amounts: Vec<i64> = split.iter().map(|l| l.amount.0).collect();
+        assert_eq!(amounts, vec![501, 500]);
     }
 }
 

@@ -872,12 +872,36 @@ pub async fn budget_lines(
             matter: r
                 .matter
                 .unwrap_or_else(|| zona_core::planning::NO_MATTER.into()),
+            municipality: String::new(),
             source: labels
                 .label(Vocabulary::FundingSource, &r.source)
                 .to_string(),
             amount: Cents(r.amount_cents),
         })
         .collect())
+}
+
+/// The municipalities each sheet of a plan serves, by sheet (a sheet that
+/// names none is absent).
+pub async fn served_municipalities(
+    db: &Db,
+    annual_plan_id: i64,
+) -> Result<std::collections::BTreeMap<i64, Vec<i64>>> {
+    let rows: Vec<(i64, i64)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT m.activity_id, m.municipality_id FROM activity_municipalities m \
+             JOIN activity_sheets x ON x.id = m.activity_id WHERE x.annual_plan_id = $1 \
+             ORDER BY m.activity_id, m.municipality_id",
+        )
+        .bind(annual_plan_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut served = std::collections::BTreeMap::<i64, Vec<i64>>::new();
+    for (sheet, m) in rows {
+        served.entry(sheet).or_default().push(m);
+    }
+    Ok(served)
 }
 
 /// The sum of every funding line of a plan, computed by the database: the

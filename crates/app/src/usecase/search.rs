@@ -44,9 +44,9 @@ pub fn text(raw: &str) -> Result<String, FieldErrors> {
     Err(e)
 }
 
-pub async fn search(db: &Db, caller: &Caller, raw: &str) -> Result<Vec<Group>, Error> {
-    let zone_id = caller.zone()?;
-    let t = text(raw)?;
+/// The kinds of record a person searches in, with their Italian names.
+fn kinds(caller: &Caller) -> Vec<(Kind, &'static str)> {
+    let zone_id = caller.zone_id.unwrap_or(-1);
     let internal = caller.allows(Action::ReadInternal { zone_id });
     let registry = caller.allows(Action::ReadAdministration { zone_id });
     let mut kinds: Vec<(Kind, &'static str)> = Vec::new();
@@ -65,8 +65,23 @@ pub async fn search(db: &Db, caller: &Caller, raw: &str) -> Result<Vec<Group>, E
         (Kind::Facility, "Strutture"),
         (Kind::Project, "Progetti"),
     ]);
+    kinds
+}
+
+/// What a person searches in, for the search page: "schede attività, …".
+pub fn scope(caller: &Caller) -> Vec<String> {
+    kinds(caller)
+        .into_iter()
+        .map(|(_, label)| label.to_lowercase())
+        .collect()
+}
+
+pub async fn search(db: &Db, caller: &Caller, raw: &str) -> Result<Vec<Group>, Error> {
+    let zone_id = caller.zone()?;
+    let t = text(raw)?;
+    let internal = caller.allows(Action::ReadInternal { zone_id });
     let mut groups = Vec::new();
-    for (kind, label) in kinds {
+    for (kind, label) in kinds(caller) {
         let (hits, total) = search::find(db, zone_id, kind, &t, !internal, PER_KIND).await?;
         if total == 0 {
             continue;

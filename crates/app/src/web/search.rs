@@ -25,6 +25,8 @@ struct SearchPage {
     error: Option<String>,
     groups: Vec<Group>,
     summary: String,
+    /// What the person can search in.
+    scope: String,
 }
 
 async fn page(
@@ -45,6 +47,10 @@ async fn page(
         groups: Vec::new(),
         summary: String::new(),
         q: q.clone(),
+        scope: format!(
+            "Nei nomi e nelle descrizioni di: {}.",
+            search::scope(&caller).join(", ")
+        ),
     };
     if !params.contains_key("q") {
         return Ok(render_page(&view));

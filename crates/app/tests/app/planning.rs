@@ -514,7 +514,7 @@ async fn budget_totals_equal_the_sum_of_the_lines_in_every_view_and_export() {
                 .unwrap(),
             };
             assert!(lines > 100_000_000, "{backend:?} {year}: {lines}");
-            for axis in ["programma", "obiettivo", "settore", "ente"] {
+            for axis in ["programma", "obiettivo", "settore", "ente", "comune"] {
                 let p = app
                     .get(&format!("/pianificazione/poa/{year}/bilancio?per={axis}"))
                     .await;
@@ -525,6 +525,15 @@ async fn budget_totals_equal_the_sum_of_the_lines_in_every_view_and_export() {
                     "{backend:?} {year} {axis}"
                 );
                 assert!(!p.body.contains("non coincide"));
+                if axis == "comune" {
+                    // Every municipality has its share; the rule is stated.
+                    let page = flat(&p.body);
+                    for m in ["Capraia Isola", "Collesalvetti", "Livorno"] {
+                        assert!(page.contains(&format!("<th scope=\"row\">{m}</th>")), "{m}");
+                    }
+                    assert!(page.contains("in proporzione alla popolazione più recente"));
+                    assert!(page.contains("<svg"), "a chart");
+                }
                 // The CSV: each row's total is the sum of its sources; the
                 // last row holds the column totals and the grand total.
                 let csv = app

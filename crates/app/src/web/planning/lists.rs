@@ -319,6 +319,8 @@ pub(super) struct BudgetPage {
     /// The database's own sum of every funding line, shown as the check.
     check: String,
     matches: bool,
+    /// The rows' totals as a bar chart (SVG); the table is its text.
+    chart: String,
 }
 
 pub(super) fn axis_of(q: &HashMap<String, String>) -> Result<BudgetAxis, AppError> {
@@ -340,7 +342,23 @@ pub(super) async fn budget(
     let data = poa_data(&state, zone_id, year).await?;
     let b = data.budget(axis);
     let check = sheets::plan_total(&state.db, summary.id).await?;
+    let chart = zona_reports::charts::grouped_bars(
+        "budget-chart",
+        &format!("Risorse del POA {year} per {}", axis.label().to_lowercase()),
+        "Totale di ogni riga della tabella che segue, in euro arrotondati all'unità.",
+        &b.rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
+        &[zona_reports::charts::Series {
+            label: "Totale (euro)",
+            colour: "#0066cc",
+            values: b
+                .rows
+                .iter()
+                .map(|r| u64::try_from((r.2 .0 + 50) / 100).unwrap_or(0))
+                .collect(),
+        }],
+    );
     Ok(render_page(&BudgetPage {
+        chart,
         page: plan_crumbs(&ctx, format!("Bilancio integrato – POA {year}"), year),
         year,
         axis,
