@@ -148,6 +148,7 @@ impl MailArgs {
                 .trim_end_matches('/')
                 .to_string(),
             retry_after: std::time::Duration::from_secs(60),
+            digest_hour: 7,
         }))
     }
 }

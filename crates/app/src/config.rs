@@ -79,6 +79,9 @@ pub struct MailConfig {
     /// The wait before the first retry of an e-mail the server did not
     /// take; it doubles at each failure, up to an hour.
     pub retry_after: std::time::Duration,
+    /// The hour (Italian time) from which the daily digests go out, with
+    /// what arrived before it.
+    pub digest_hour: u8,
 }
 
 impl Default for Config {

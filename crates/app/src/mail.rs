@@ -22,9 +22,6 @@ use time::{Date, OffsetDateTime};
 use zona_store::notifications::{self, NewMail, PendingMail};
 use zona_store::Db;
 
-/// A person who takes the daily digest gets it from this hour (Italian
-/// time), with what arrived before it.
-const DIGEST_HOUR: u8 = 7;
 /// Notifications waiting longer for their e-mail are not mailed: turning mail
 /// on does not send weeks-old news.
 const STALE_AFTER: time::Duration = time::Duration::days(2);
@@ -94,7 +91,7 @@ async fn deliver(
     let queued: Vec<(NewMail, Vec<i64>)> =
         each.iter().map(|n| (single(n, mail), vec![n.id])).collect();
     notifications::enqueue(db, &queued).await?;
-    if let Some(before) = digest_cutoff(now) {
+    if let Some(before) = digest_cutoff(now, mail.digest_hour) {
         let waiting = notifications::pending_mail(db, true, before, stale).await?;
         let mut by_user: BTreeMap<i64, Vec<&PendingMail>> = BTreeMap::new();
         for n in &waiting {
@@ -154,10 +151,10 @@ fn build(from: &Mailbox, to: &str, subject: &str, body: &str) -> Result<Message,
 
 /// The instant before which a digest gathers what arrived: today at the
 /// digest hour, once that hour has come (Italian time).
-fn digest_cutoff(now: OffsetDateTime) -> Option<OffsetDateTime> {
+fn digest_cutoff(now: OffsetDateTime, hour: u8) -> Option<OffsetDateTime> {
     let local = zona_core::format::to_italian_time(now);
-    (local.hour() >= DIGEST_HOUR)
-        .then(|| local.replace_time(time::Time::from_hms(DIGEST_HOUR, 0, 0).expect("a valid hour")))
+    let at = time::Time::from_hms(hour.min(23), 0, 0).expect("a valid hour");
+    (local.hour() >= hour.min(23)).then(|| local.replace_time(at))
 }
 
 const FOOTER: &str = "Ricevi questo messaggio perché hai un account su zona. \

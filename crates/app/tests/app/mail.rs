@@ -79,6 +79,7 @@ impl Smtp {
                 from: "Zona Livornese <zona@zona.test>".into(),
                 public_url: "https://zona.test".into(),
                 retry_after: backend_retry,
+                digest_hour: 0,
             }),
             notifier_interval: Duration::from_millis(100),
             ..Config::default()
@@ -311,5 +312,88 @@ async fn a_returned_sheet_tops_the_referente_home_rings_the_bell_and_sends_one_e
         assert!(mails[1]
             .1
             .contains(&format!("Apri: https://zona.test{sheet}")));
+    }
+}
+
+#[tokio::test]
+async fn a_person_who_chose_the_digest_gets_one_email_a_day_with_what_arrived_before_it() {
+    for backend in BACKENDS {
+        let smtp = Smtp::start().await;
+        let app = spawn_app_with(backend, smtp.config(Duration::from_millis(300))).await;
+        let db = &app.db.db;
+        exec(
+            db,
+            "UPDATE users SET email = 'marco.lenzi@asl.test' WHERE username = 'referente.sma'",
+        )
+        .await;
+        let editor = app.other_client_logged_in("referente.sma").await;
+        let token = app.get_with(&editor, "/account").await.csrf();
+        let p = app
+            .post_with(&editor, "/account/avvisi", &token, &[("digest", "1")])
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let account = app.get_with(&editor, "/account").await.body;
+        assert!(account.contains("Riceverai un solo riepilogo al giorno, dalle 7."));
+        assert!(
+            account.contains(r#"id="digest-1" value="1" checked"#),
+            "{account}"
+        );
+
+        let user = zona_store::users::get_user_by_username(db, "referente.sma")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let item = |key: &str, title: &str| zona_store::notifications::NewNotification {
+            user_id: user,
+            event_key: key.into(),
+            title: title.into(),
+            link: "/pianificazione/mie-schede".into(),
+        };
+        zona_store::notifications::notify(
+            db,
+            &[item("a", "Prima notizia"), item("b", "Seconda notizia")],
+        )
+        .await
+        .unwrap();
+        // Arrived today, after the digest hour: they wait for tomorrow's.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert!(smtp.messages_to("marco.lenzi@asl.test").is_empty());
+
+        // As if they had arrived yesterday: one e-mail carries both.
+        let yesterday = zona_store::now() - time::Duration::days(1);
+        let sql = "UPDATE notifications SET created_at = $1 WHERE user_id = $2";
+        match db {
+            zona_store::Db::Sqlite(p) => {
+                sqlx::query(sql)
+                    .bind(yesterday)
+                    .bind(user)
+                    .execute(p)
+                    .await
+                    .unwrap();
+            }
+            zona_store::Db::Postgres(p) => {
+                sqlx::query(sql)
+                    .bind(yesterday)
+                    .bind(user)
+                    .execute(p)
+                    .await
+                    .unwrap();
+            }
+        }
+        let mails = smtp.wait_for("marco.lenzi@asl.test", 1).await;
+        let (subject, body) = &mails[0];
+        let today = zona_core::format::date(
+            zona_core::format::to_italian_time(time::OffsetDateTime::now_utc()).date(),
+        );
+        assert_eq!(
+            subject,
+            &format!("[zona] Riepilogo del {today}: 2 notifiche")
+        );
+        assert!(body.contains("- Prima notizia ("), "{body}");
+        assert!(body.contains("- Seconda notizia ("), "{body}");
+        assert!(body.contains("https://zona.test/pianificazione/mie-schede"));
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert_eq!(smtp.messages_to("marco.lenzi@asl.test").len(), 1);
     }
 }
