@@ -4,10 +4,13 @@
 //! shows the same figures.
 
 use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use time::Date;
 use zona_core::planning::{
-    budget_table, by_municipality, BudgetAxis, BudgetLine, BudgetTable, Served, Vocabularies,
-    Vocabulary,
+    budget_table, by_municipality, year_share, BudgetAxis, BudgetLine, BudgetTable, Served,
+    Vocabularies, Vocabulary,
 };
+use zona_core::Cents;
 use zona_reports::{Cell, Column, ColumnKind, Table};
 use zona_store::sheets::{self, SheetQuery};
 use zona_store::{vocabularies, Db, Page};
@@ -20,8 +23,31 @@ pub struct PoaData {
     pub lines: Vec<BudgetLine>,
     /// The municipalities each sheet serves, and the zone's with their
     /// population: the budget by municipality.
-    pub served: std::collections::BTreeMap<i64, Vec<i64>>,
+    pub served: BTreeMap<i64, Vec<i64>>,
     pub municipalities: Vec<Served>,
+    /// Each sheet's code, title and period: the share of a multi-year
+    /// sheet that falls in the plan's year.
+    pub sheets: BTreeMap<i64, SheetPeriod>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SheetPeriod {
+    pub code: String,
+    pub title: String,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+}
+
+/// A sheet whose period runs over several years: its whole amount and the
+/// share of the plan's year.
+#[derive(Clone, Debug)]
+pub struct MultiYear {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub period: String,
+    pub whole: Cents,
+    pub share: Cents,
 }
 
 impl PoaData {
@@ -45,6 +71,22 @@ impl PoaData {
                 population: m.population,
             })
             .collect();
+        let (rows, _) =
+            sheets::list_sheets(db, plan_id, &SheetQuery::default(), Page::all()).await?;
+        let periods = rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r.id,
+                    SheetPeriod {
+                        code: r.code,
+                        title: r.title,
+                        start: r.start_date,
+                        end: r.end_date,
+                    },
+                )
+            })
+            .collect();
         Ok(Some(PoaData {
             year,
             plan_id,
@@ -52,6 +94,7 @@ impl PoaData {
             lines,
             served: sheets::served_municipalities(db, plan_id).await?,
             municipalities,
+            sheets: periods,
         }))
     }
 
@@ -64,15 +107,74 @@ impl PoaData {
             .collect()
     }
 
+    /// The funding lines with the amounts of the plan's year: a sheet that
+    /// runs over several years counts for its days in this one
+    /// (`year_share`).
+    pub fn year_lines(&self) -> Vec<BudgetLine> {
+        let year = i32::try_from(self.year).unwrap_or(i32::MAX);
+        self.lines
+            .iter()
+            .map(|l| match self.sheets.get(&l.activity_id) {
+                Some(p) => BudgetLine {
+                    amount: year_share(l.amount, p.start, p.end, year),
+                    ..l.clone()
+                },
+                None => l.clone(),
+            })
+            .collect()
+    }
+
+    /// The integrated budget of the plan's year by `axis`.
     pub fn budget(&self, axis: BudgetAxis) -> BudgetTable {
+        let lines = self.year_lines();
         match axis {
             BudgetAxis::Municipality => budget_table(
-                &by_municipality(&self.lines, &self.served, &self.municipalities),
+                &by_municipality(&lines, &self.served, &self.municipalities),
                 axis,
                 &self.source_order(),
             ),
-            _ => budget_table(&self.lines, axis, &self.source_order()),
+            _ => budget_table(&lines, axis, &self.source_order()),
         }
+    }
+
+    /// The sheets whose period runs over several years, with the share of
+    /// the plan's year, in code order.
+    pub fn multi_year(&self) -> Vec<MultiYear> {
+        let year = i32::try_from(self.year).unwrap_or(i32::MAX);
+        let mut whole: BTreeMap<i64, Cents> = BTreeMap::new();
+        for l in &self.lines {
+            let w = whole.entry(l.activity_id).or_insert(Cents::ZERO);
+            *w = Cents(w.0 + l.amount.0);
+        }
+        let mut out: Vec<MultiYear> = whole
+            .into_iter()
+            .filter_map(|(id, amount)| {
+                let p = self.sheets.get(&id)?;
+                let share = self
+                    .lines
+                    .iter()
+                    .filter(|l| l.activity_id == id)
+                    .map(|l| year_share(l.amount, p.start, p.end, year).0)
+                    .sum();
+                (share != amount.0).then(|| MultiYear {
+                    id,
+                    code: p.code.clone(),
+                    title: p.title.clone(),
+                    period: match (p.start, p.end) {
+                        (Some(s), Some(e)) => format!(
+                            "dal {} al {}",
+                            zona_core::format::date(s),
+                            zona_core::format::date(e)
+                        ),
+                        _ => String::new(),
+                    },
+                    whole: amount,
+                    share: Cents(share),
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.code.cmp(&b.code));
+        out
     }
 }
 
@@ -325,7 +427,8 @@ pub async fn pdf_data(
             "programmes": programmes,
         }));
     }
-    let total: zona_core::Cents = data.lines.iter().map(|l| l.amount).sum();
+    // The plan's year: a multi-year sheet counts for its share (`year_lines`).
+    let total: zona_core::Cents = data.year_lines().iter().map(|l| l.amount).sum();
     Ok(serde_json::json!({
         "zone": zone.name,
         "year": data.year,

@@ -786,6 +786,34 @@ pub fn split_cents(amount: Cents, weights: &[i64]) -> Vec<Cents> {
         .collect()
 }
 
+/// The share of a sheet's `amount` that falls in `year`, for a sheet that
+/// runs from `start` to `end`: the amount is spread over the calendar years
+/// of the period in proportion to their days (both ends included), in whole
+/// cents by [`split_cents`], so that the shares of all the years add up to
+/// the amount. A sheet without both dates, within one year, or whose period
+/// leaves out `year`, counts whole.
+pub fn year_share(amount: Cents, start: Option<Date>, end: Option<Date>, year: i32) -> Cents {
+    let (Some(start), Some(end)) = (start, end) else {
+        return amount;
+    };
+    if end < start || start.year() == end.year() || !(start.year()..=end.year()).contains(&year) {
+        return amount;
+    }
+    let days: Vec<i64> = (start.year()..=end.year())
+        .map(|y| {
+            let first = Date::from_ordinal_date(y, 1).expect("1 January").max(start);
+            let last = Date::from_ordinal_date(y + 1, 1)
+                .expect("1 January")
+                .previous_day()
+                .expect("31 December")
+                .min(end);
+            (last - first).whole_days() + 1
+        })
+        .collect();
+    let index = usize::try_from(year - start.year()).expect("year within the period");
+    split_cents(amount, &days)[index]
+}
+
 /// The budget lines attributed to municipalities. A sheet's amount goes to
 /// the municipalities it serves (`served`, by sheet); a sheet that names
 /// none serves the whole zone, so all of `municipalities`. Several
@@ -1507,6 +1535,46 @@ mod split_tests {
             big.iter().map(|c| i128::from(c.0)).sum::<i128>(),
             i128::from(i64::MAX)
         );
+    }
+
+    #[test]
+    fn a_multi_year_sheet_counts_in_each_year_for_its_days() {
+        use time::macros::date;
+        // Pronto Badante: 293.481,58 € from 1/7/2023 to 30/6/2026, 1096 days:
+        // 184 in 2023, 366 in 2024, 365 in 2025, 181 in 2026.
+        let amount = Cents(29_348_158);
+        let (start, end) = (Some(date!(2023 - 07 - 01)), Some(date!(2026 - 06 - 30)));
+        let shares: Vec<Cents> = (2023..=2026)
+            .map(|y| year_share(amount, start, end, y))
+            .collect();
+        assert_eq!(
+            shares,
+            vec![
+                Cents(4_927_063),
+                Cents(9_800_571),
+                Cents(9_773_794),
+                Cents(4_846_730)
+            ]
+        );
+        assert_eq!(shares.iter().map(|c| c.0).sum::<i64>(), amount.0);
+        // One day in each of two years: half each, the odd cent to the first.
+        let (a, b) = (Some(date!(2024 - 12 - 31)), Some(date!(2025 - 01 - 01)));
+        assert_eq!(year_share(Cents(3), a, b, 2024), Cents(2));
+        assert_eq!(year_share(Cents(3), a, b, 2025), Cents(1));
+        // Whole: no dates, one year, a period without the plan's year, a
+        // period that ends before it starts.
+        assert_eq!(year_share(amount, None, end, 2024), amount);
+        assert_eq!(
+            year_share(
+                amount,
+                Some(date!(2024 - 01 - 01)),
+                Some(date!(2024 - 12 - 31)),
+                2024
+            ),
+            amount
+        );
+        assert_eq!(year_share(amount, start, end, 2027), amount);
+        assert_eq!(year_share(amount, end, start, 2024), amount);
     }
 
     fn line(activity_id: i64, cents: i64) -> BudgetLine {

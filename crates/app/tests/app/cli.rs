@@ -706,7 +706,8 @@ async fn the_poa_exports_from_the_command_line() {
             "Bilancio per obiettivo",
             "Bilancio per settore",
             "Bilancio per ente",
-            "Bilancio per materia"
+            "Bilancio per materia",
+            "Bilancio per comune"
         ]
     );
     let sheets = wb.worksheet_range("Schede attività").unwrap();

@@ -514,6 +514,29 @@ async fn budget_totals_equal_the_sum_of_the_lines_in_every_view_and_export() {
                 .unwrap(),
             };
             assert!(lines > 100_000_000, "{backend:?} {year}: {lines}");
+            // A sheet that runs over several years counts in the budget for
+            // its days in the plan's year (`year_share`, tested in the core).
+            let (sheets, _) = zona_store::sheets::list_sheets(
+                db,
+                plan,
+                &zona_store::sheets::SheetQuery::default(),
+                zona_store::Page::all(),
+            )
+            .await
+            .unwrap();
+            let budget: i64 = sheets
+                .iter()
+                .map(|s| {
+                    zona_core::planning::year_share(
+                        zona_core::Cents(s.total_cents),
+                        s.start_date,
+                        s.end_date,
+                        year as i32,
+                    )
+                    .0
+                })
+                .sum();
+            assert!(budget < lines, "{backend:?} {year}: multi-year sheets");
             for axis in ["programma", "obiettivo", "settore", "ente", "comune"] {
                 let p = app
                     .get(&format!("/pianificazione/poa/{year}/bilancio?per={axis}"))
@@ -521,7 +544,7 @@ async fn budget_totals_equal_the_sum_of_the_lines_in_every_view_and_export() {
                 assert_eq!(p.status, StatusCode::OK);
                 assert_eq!(
                     cents(&re.captures(&p.body).unwrap()[1]),
-                    lines,
+                    budget,
                     "{backend:?} {year} {axis}"
                 );
                 assert!(!p.body.contains("non coincide"));
@@ -565,7 +588,7 @@ async fn budget_totals_equal_the_sum_of_the_lines_in_every_view_and_export() {
                         "{axis} column {c}"
                     );
                 }
-                assert_eq!(*last.last().unwrap(), lines);
+                assert_eq!(*last.last().unwrap(), budget);
             }
             // The list of sheets: the sum of their totals, on screen and in the export.
             let list = app.get(&format!("/pianificazione/poa/{year}/schede")).await;
@@ -590,6 +613,17 @@ async fn budget_totals_equal_the_sum_of_the_lines_in_every_view_and_export() {
                 if year == 2024 { 130 } else { 116 }
             );
         }
+        // Pronto Badante, 293.481,58 € from 1/7/2023 to 30/6/2026: 366 of
+        // its 1096 days fall in 2024, 365 in 2025.
+        let p = flat(&app.get("/pianificazione/poa/2024/bilancio").await.body);
+        assert!(
+            p.contains("Pronto Badante</a></th><td>dal 01/07/2023 al 30/06/2026</td><td class=\"text-end\">293.481,58</td><td class=\"text-end\">98.005,71</td>"),
+            "{p}"
+        );
+        let p = flat(&app.get("/pianificazione/poa/2025/bilancio").await.body);
+        assert!(p.contains(
+            "<td class=\"text-end\">293.481,58</td><td class=\"text-end\">97.737,94</td>"
+        ));
         // The seed's figures on the named sheets.
         let list = app.get("/pianificazione/poa/2024/schede?q=SEUS").await;
         assert!(list.body.contains("356.240,00 €"), "{backend:?}");
@@ -818,7 +852,7 @@ async fn the_poa_document_has_one_page_per_sheet_and_the_figures_of_the_screen()
         .unwrap()[1]
         .to_string();
     assert!(
-        pages[0].contains(&format!("Risorse programmate: {total} €")),
+        pages[0].contains(&format!("Risorse programmate per il 2024: {total} €")),
         "{total} / {}",
         pages[0]
     );

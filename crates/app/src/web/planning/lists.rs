@@ -321,6 +321,10 @@ pub(super) struct BudgetPage {
     matches: bool,
     /// The rows' totals as a bar chart (SVG); the table is its text.
     chart: String,
+    /// The sheets that run over several years, with this year's share.
+    multi_year: Vec<crate::poa::MultiYear>,
+    /// What the multi-year sheets count in other years.
+    other_years: String,
 }
 
 pub(super) fn axis_of(q: &HashMap<String, String>) -> Result<BudgetAxis, AppError> {
@@ -342,6 +346,11 @@ pub(super) async fn budget(
     let data = poa_data(&state, zone_id, year).await?;
     let b = data.budget(axis);
     let check = sheets::plan_total(&state.db, summary.id).await?;
+    let multi_year = data.multi_year();
+    let other_years: Cents = multi_year
+        .iter()
+        .map(|m| Cents(m.whole.0 - m.share.0))
+        .sum();
     let chart = zona_reports::charts::grouped_bars(
         "budget-chart",
         &format!("Risorse del POA {year} per {}", axis.label().to_lowercase()),
@@ -375,8 +384,10 @@ pub(super) async fn budget(
             .collect(),
         source_totals: b.source_totals.iter().map(|a| a.format_plain()).collect(),
         total: b.total.format_plain(),
+        matches: check == Cents(b.total.0 + other_years.0),
         check: check.to_string(),
-        matches: check == b.total,
+        other_years: other_years.to_string(),
+        multi_year,
     }))
 }
 
