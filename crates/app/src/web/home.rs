@@ -322,18 +322,87 @@ fn own_values(o: &zona_store::organisations::Organisation) -> FormValues {
     })
 }
 
+/// What the body's page shows beside its contacts: its registry data, and
+/// its applications, co-design agreements and meetings (the sections of its
+/// home's queue, `usecase::queue`).
+async fn own_sections(
+    state: &AppState,
+    ctx: &Ctx,
+    o: &zona_store::organisations::Organisation,
+) -> Result<Vec<super::views::Section>, AppError> {
+    use super::views::{Section, SectionRow};
+    let row = |cells: Vec<String>| SectionRow {
+        cells,
+        action: None,
+    };
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    let mut sections = vec![Section {
+        id: "registro",
+        heading: "Dati del registro",
+        text: "Li aggiorna l'Ufficio di Piano.".into(),
+        headers: vec!["Dato", "Valore"],
+        rows: vec![
+            row(vec!["Forma giuridica".into(), dash(&o.legal_form)]),
+            row(vec!["Numero RUNTS".into(), dash(&o.runts_number)]),
+            row(vec!["Sezione RUNTS".into(), dash(&o.runts_section)]),
+            row(vec!["Codice fiscale".into(), dash(&o.tax_code)]),
+        ],
+        has_actions: false,
+        empty: "",
+        form: None,
+    }];
+    let queue = crate::usecase::queue::queue(&state.db, &ctx.caller(), state.today()).await?;
+    for (id, heading, headers, empty) in [
+        (
+            "domande",
+            "Le domande di partecipazione",
+            vec!["Percorso e ente", "Esito"],
+            "Il tuo ente non ha presentato domande di partecipazione.",
+        ),
+        (
+            "coprogettazioni",
+            "Le co-progettazioni con il tuo ente",
+            vec!["Oggetto", "Stato"],
+            "Nessuna co-progettazione pubblicata con il tuo ente.",
+        ),
+        (
+            "incontri",
+            "Gli incontri in programma",
+            vec!["Incontro", "Quando"],
+            "Nessun incontro in programma per il tuo ente.",
+        ),
+    ] {
+        let items = queue
+            .iter()
+            .find(|q| q.id == id)
+            .map(|q| q.items.clone())
+            .unwrap_or_default();
+        sections.push(Section {
+            id,
+            heading,
+            text: String::new(),
+            headers,
+            rows: items
+                .into_iter()
+                .map(|i| row(vec![i.what, i.note]))
+                .collect(),
+            has_actions: false,
+            empty,
+            form: None,
+        });
+    }
+    Ok(sections)
+}
+
 async fn my_organisation(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> PageResult {
     let o = load_own(&state, &ctx, id).await?;
-    Ok(render_page(&own_page(
-        &ctx,
-        &o,
-        &own_values(&o),
-        &FieldErrors::new(),
-    )))
+    let mut page = own_page(&ctx, &o, &own_values(&o), &FieldErrors::new());
+    page.sections = own_sections(&state, &ctx, &o).await?;
+    Ok(render_page(&page))
 }
 
 async fn save_my_organisation(

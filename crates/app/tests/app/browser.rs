@@ -421,6 +421,26 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
                 violations.is_empty(),
                 format!("form with errors: {}", violations.join("; ")),
             );
+            // The budget at 1366 px: the totals are in sight without
+            // scrolling sideways.
+            c.set_window_size(1366, 900).await.unwrap();
+            v.open("/pianificazione/poa/2024/bilancio").await;
+            let r = c
+                .execute(
+                    "const t = document.querySelector('#budget-table');
+                     const th = [...t.querySelectorAll('thead th')].find(h => h.textContent.trim() === 'Totale');
+                     const frame = t.closest('.table-responsive').getBoundingClientRect();
+                     const b = th.getBoundingClientRect();
+                     return b.left >= frame.left && b.right <= frame.right && b.right <= window.innerWidth;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            v.check(
+                r.as_bool() == Some(true),
+                "the budget's Totale column is in sight at 1366 px".into(),
+            );
+            c.set_window_size(1280, 1000).await.unwrap();
         }
         logout(&c).await;
         let s = c.source().await.unwrap();

@@ -267,6 +267,17 @@ async fn a_notice_reaches_every_body_and_a_meeting_only_the_bodies_admitted_to_i
             "{home}"
         );
         assert_eq!(home.matches("/notifiche").count(), 1);
+        // Its own page: the registry data, the application, beside the contacts.
+        let own = flat(
+            &app.get_with(&body, "/ente")
+                .await
+                .location
+                .map_or(String::new(), |l| l),
+        );
+        let page = flat(&app.get_with(&body, &own).await.body);
+        assert!(page.contains(">Dati del registro<"), "{page}");
+        assert!(page.contains("<td>Piano Integrato di Salute 2026-2028 – Cooperativa Sociale Il Simbolo</td><td>Ammessa</td>"), "{page}");
+        assert!(page.contains("Salva i recapiti"));
     }
 }
 
