@@ -342,9 +342,21 @@ async fn own_sections(
         text: "Li aggiorna l'Ufficio di Piano.".into(),
         headers: vec!["Dato", "Valore"],
         rows: vec![
-            row(vec!["Forma giuridica".into(), dash(&o.legal_form)]),
+            row(vec![
+                "Forma giuridica".into(),
+                o.legal_form
+                    .as_deref()
+                    .and_then(zona_core::org::LegalForm::from_code)
+                    .map_or_else(|| dash(&o.legal_form), |f| f.label().to_string()),
+            ]),
             row(vec!["Numero RUNTS".into(), dash(&o.runts_number)]),
-            row(vec!["Sezione RUNTS".into(), dash(&o.runts_section)]),
+            row(vec![
+                "Sezione RUNTS".into(),
+                o.runts_section
+                    .as_deref()
+                    .and_then(zona_core::org::RuntsSection::from_code)
+                    .map_or_else(|| dash(&o.runts_section), |r| r.label().to_string()),
+            ]),
             row(vec!["Codice fiscale".into(), dash(&o.tax_code)]),
         ],
         has_actions: false,

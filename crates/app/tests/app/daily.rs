@@ -276,6 +276,10 @@ async fn a_notice_reaches_every_body_and_a_meeting_only_the_bodies_admitted_to_i
         );
         let page = flat(&app.get_with(&body, &own).await.body);
         assert!(page.contains(">Dati del registro<"), "{page}");
+        assert!(
+            page.contains("<td>Forma giuridica</td><td>Cooperativa sociale</td>"),
+            "{page}"
+        );
         assert!(page.contains("<td>Piano Integrato di Salute 2026-2028 – Cooperativa Sociale Il Simbolo</td><td>Ammessa</td>"), "{page}");
         assert!(page.contains("Salva i recapiti"));
     }
