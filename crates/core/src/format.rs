@@ -163,8 +163,10 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
     if !(1900..=2999).contains(&y) {
         return Err(msg());
     }
-    let month = time::Month::try_from(m).map_err(|_| msg())?;
-    Date::from_calendar_date(y, month, d).map_err(|_| msg())
+    // The right shape, a day that is not in the calendar (31/02, 13/01/…).
+    let missing = || format!("La data {d:02}/{m:02}/{y} non esiste.");
+    let month = time::Month::try_from(m).map_err(|_| missing())?;
+    Date::from_calendar_date(y, month, d).map_err(|_| missing())
 }
 
 #[cfg(test)]
@@ -237,8 +239,20 @@ mod tests {
     fn dates() {
         assert_eq!(parse_date("31/12/2024").unwrap(), date!(2024 - 12 - 31));
         assert_eq!(parse_date("2024-12-31").unwrap(), date!(2024 - 12 - 31));
-        assert!(parse_date("31/02/2024").is_err());
-        assert!(parse_date("ieri").is_err());
+        assert_eq!(
+            parse_date("31/02/2024").unwrap_err(),
+            "La data 31/02/2024 non esiste."
+        );
+        assert_eq!(
+            parse_date("2024-13-01").unwrap_err(),
+            "La data 01/13/2024 non esiste."
+        );
+        assert_eq!(
+            parse_date("ieri").unwrap_err(),
+            "Data non valida: usare il formato gg/mm/aaaa."
+        );
+        assert!(parse_date("29/02/2024").is_ok());
+        assert!(parse_date("29/02/2025").is_err());
         assert_eq!(date(date!(2024 - 02 - 20)), "20/02/2024");
     }
 }

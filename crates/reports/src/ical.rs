@@ -1,7 +1,7 @@
 //! A calendar as iCalendar (RFC 5545), for the calendar programs people
 //! subscribe with: one all-day event per entry.
 
-use icalendar::{Calendar, Component, EventLike};
+use icalendar::{Calendar, Component, EventLike, Property};
 use time::Date;
 
 /// One entry: a stable `uid` (so that a program updates rather than
@@ -23,8 +23,11 @@ pub fn calendar(name: &str, base_url: &str, entries: &[Entry<'_>]) -> String {
         .split('/')
         .next()
         .unwrap_or("zona");
-    let mut cal = Calendar::new();
-    cal.name(name);
+    let mut cal = Calendar::empty();
+    cal.append_property(Property::new("VERSION", "2.0"))
+        .append_property(Property::new("PRODID", "-//zona//Scadenze e incontri//IT"))
+        .append_property(Property::new("CALSCALE", "GREGORIAN"))
+        .name(name);
     for e in entries {
         let day = chrono::NaiveDate::from_ymd_opt(
             e.on.year(),
@@ -37,7 +40,10 @@ pub fn calendar(name: &str, base_url: &str, entries: &[Entry<'_>]) -> String {
             icalendar::Event::new()
                 .uid(&format!("{}@{host}", e.uid))
                 .summary(&e.summary)
-                .all_day(day)
+                // An all-day event ends, exclusively, on the next day
+                // (RFC 5545, 3.6.1).
+                .starts(day)
+                .ends(day.succ_opt().expect("a day after"))
                 .url(&url)
                 .description(&url)
                 .done(),
@@ -66,6 +72,11 @@ mod tests {
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
         assert!(ics.contains("UID:deadline-7@zona.example.it\r\n"), "{ics}");
         assert!(ics.contains("DTSTART;VALUE=DATE:20260630\r\n"), "{ics}");
+        assert!(ics.contains("DTEND;VALUE=DATE:20260701\r\n"), "{ics}");
+        assert!(
+            ics.contains("PRODID:-//zona//Scadenze e incontri//IT\r\n"),
+            "{ics}"
+        );
         // A comma is escaped in a text value (RFC 5545, 3.3.11).
         let unfolded = ics.replace("\r\n ", "");
         assert!(

@@ -362,7 +362,12 @@ async fn body_sections(
                     "/partecipazione/co-programmazione/{}/domande/{}",
                     p.id, a.id
                 ),
-                what: format!("{} – {}", p.subject, a.organisation_name),
+                // The body's name only for a person who speaks for several.
+                what: if bodies.len() > 1 {
+                    format!("{} – {}", p.subject, a.organisation_name)
+                } else {
+                    p.subject.clone()
+                },
                 note: a.decision.label().to_string(),
                 urgent: false,
                 detail: a
@@ -379,7 +384,10 @@ async fn body_sections(
             published_only: true,
             ..Default::default()
         };
-        for a in codesign::list_agreements(db, zone_id, &q).await? {
+        let mut found = codesign::list_agreements(db, zone_id, &q).await?;
+        // What is still running first; the concluded ones after.
+        found.sort_by_key(|a| a.status() == zona_core::codesign::AgreementStatus::Concluded);
+        for a in found {
             agreements.push(Item {
                 href: format!("/co-progettazione?ente={b}"),
                 what: a.row.subject.clone(),

@@ -245,6 +245,8 @@ struct AccountPage {
     has_email: bool,
     digest: bool,
     has_feed: bool,
+    /// The zone's planning office, who edits users itself.
+    office: bool,
 }
 
 async fn account(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -261,6 +263,7 @@ async fn account(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     Ok(render_page(&AccountPage {
         page: PageCtx::new(&ctx, "Il mio profilo"),
         has_email: u.email.as_deref().is_some_and(|e| !e.is_empty()),
+        office: ctx.allows(zona_core::authz::Action::Administer { zone_id: u.zone_id }),
         digest,
         has_feed,
         username: u.username,

@@ -21,7 +21,10 @@ pub fn routes() -> Router<AppState> {
         .route("/notifiche", get(list))
         .route("/notifiche/{id}", get(open))
         .route("/account/avvisi", post(set_digest))
-        .route("/account/calendario", post(new_feed))
+        .route(
+            "/account/calendario",
+            get(|| async { Redirect::to("/account#calendario") }).post(new_feed),
+        )
         .route("/scadenze", get(calendar))
         .route("/calendario/{token}", get(feed))
 }
@@ -112,14 +115,9 @@ async fn set_digest(
     ))
 }
 
-#[derive(Template)]
-#[template(path = "calendar_feed.html")]
-struct FeedPage {
-    page: PageCtx,
-    address: String,
-}
-
-/// Makes a new private address of the person's calendar and shows it once.
+/// Makes a new private address of the person's calendar. It is shown once,
+/// in the message of the profile page it returns to (only its hash is
+/// kept); the address before stops working.
 async fn new_feed(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let p = ctx.principal.as_ref().ok_or(AppError::LoginRequired)?;
     let token = notifications::new_calendar_token(&state.db, &ctx.actor(), p.user_id).await?;
@@ -127,10 +125,13 @@ async fn new_feed(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         Some(m) => m.public_url.clone(),
         None => format!("http://{}", state.config.bind),
     };
-    Ok(render_page(&FeedPage {
-        page: PageCtx::new(&ctx, "Indirizzo del calendario").crumb("Il mio profilo", "/account"),
-        address: format!("{base}/calendario/{token}"),
-    }))
+    Ok(with_flash(
+        Redirect::to("/account#calendario"),
+        FlashKind::Success,
+        &format!(
+            "Nuovo indirizzo del calendario: {base}/calendario/{token} — copialo ora nel tuo programma di calendario (Outlook, Thunderbird, il telefono), come «calendario da Internet»: non sarà mostrato di nuovo. Chi lo conosce vede le tue scadenze e i tuoi incontri; se lo perdi o lo hai condiviso, creane uno nuovo."
+        ),
+    ))
 }
 
 #[derive(Template)]

@@ -61,7 +61,8 @@ async fn a_deadline_reaches_queues_calendars_and_feeds_and_is_reminded_once_a_we
         assert_eq!(p.status, StatusCode::SEE_OTHER);
         let page = app.get_with(&office, poa).await;
         assert!(
-            page.body.contains("Scadenza non aggiunta. Data non valida"),
+            page.body
+                .contains("Scadenza non aggiunta. La data 31/02/2025 non esiste."),
             "{backend:?}"
         );
         assert!(page.body.contains("Nessuna scadenza fissata."));
@@ -153,16 +154,33 @@ async fn a_deadline_reaches_queues_calendars_and_feeds_and_is_reminded_once_a_we
 
         // The private feed: for a calendar program, without signing in.
         let t = app.get_with(&editor, "/account").await.csrf();
-        let shown = app.post_with(&editor, "/account/calendario", &t, &[]).await;
-        assert_eq!(shown.status, StatusCode::OK);
+        let done = app.post_with(&editor, "/account/calendario", &t, &[]).await;
+        assert_eq!(done.location.as_deref(), Some("/account#calendario"));
+        let shown = app.get_with(&editor, "/account").await;
+        assert!(
+            shown.body.contains("non sarà mostrato di nuovo"),
+            "{}",
+            shown.body
+        );
         let i = shown.body.find("/calendario/").expect("the address");
-        let path = &shown.body[i..i + shown.body[i..].find('"').unwrap()];
+        let path = &shown.body[i..i + shown.body[i..].find(' ').unwrap()];
+        // Shown once: the next page no longer has it, and a plain visit of
+        // the form's address goes back to the profile.
+        assert!(!app.get_with(&editor, "/account").await.body.contains(path));
+        assert_eq!(
+            app.get_with(&editor, "/account/calendario")
+                .await
+                .location
+                .as_deref(),
+            Some("/account#calendario")
+        );
         let anonymous = new_client();
         let r = anonymous.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(r.headers()["content-type"], "text/calendar; charset=utf-8");
         let ics = r.text().await.unwrap().replace("\r\n ", "");
         assert!(ics.contains("DTSTART;VALUE=DATE:20250630"), "{ics}");
+        assert!(ics.contains("DTEND;VALUE=DATE:20250701"), "{ics}");
         assert!(
             ics.contains("SUMMARY:Scadenza: Monitoraggio al 30 giugno (POA 2025)"),
             "{ics}"
@@ -260,7 +278,10 @@ async fn a_notice_reaches_every_body_and_a_meeting_only_the_bodies_admitted_to_i
         let body = app.other_client_logged_in("ets.simbolo").await;
         let home = flat(&app.get_with(&body, "/").await.body);
         assert!(home.contains(">1 domanda di partecipazione<"), "{home}");
-        assert!(home.contains("Piano Integrato di Salute 2026-2028 – Cooperativa Sociale Il Simbolo</a> — Ammessa"), "{home}");
+        assert!(
+            home.contains("Piano Integrato di Salute 2026-2028</a> — Ammessa"),
+            "{home}"
+        );
         assert!(
             home.contains("con il tuo ente<")
                 || home.contains("Nessuna co-progettazione pubblicata con il tuo ente"),
@@ -280,7 +301,10 @@ async fn a_notice_reaches_every_body_and_a_meeting_only_the_bodies_admitted_to_i
             page.contains("<td>Forma giuridica</td><td>Cooperativa sociale</td>"),
             "{page}"
         );
-        assert!(page.contains("<td>Piano Integrato di Salute 2026-2028 – Cooperativa Sociale Il Simbolo</td><td>Ammessa</td>"), "{page}");
+        assert!(
+            page.contains("<td>Piano Integrato di Salute 2026-2028</td><td>Ammessa</td>"),
+            "{page}"
+        );
         assert!(page.contains("Salva i recapiti"));
     }
 }

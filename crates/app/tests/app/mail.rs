@@ -131,6 +131,30 @@ impl Drop for Smtp {
     }
 }
 
+/// Moves a sheet along its workflow as `client` would from the sheet's page.
+async fn move_sheet(
+    app: &TestApp,
+    client: &reqwest::Client,
+    sheet: &str,
+    event: &str,
+    comment: &str,
+) {
+    let page = app.get_with(client, sheet).await;
+    let p = app
+        .post_with(
+            client,
+            &format!("{sheet}/stato"),
+            &page.csrf(),
+            &[
+                ("event", event),
+                ("version", &version_of(&page)),
+                ("comment", comment),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{event}: {}", p.body);
+}
+
 /// The unread count the bell shows on a page, 0 without a badge.
 fn bell(body: &str) -> i64 {
     let Some(i) = body.find("zona-bell-count\">") else {
@@ -176,16 +200,7 @@ async fn a_returned_sheet_tops_the_referente_home_rings_the_bell_and_sends_one_e
             )
             .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{backend:?}: {}", p.body);
-        let page = app.get_with(&editor, &sheet).await;
-        let p = app
-            .post_with(
-                &editor,
-                &format!("{sheet}/stato"),
-                &page.csrf(),
-                &[("event", "submit"), ("version", &version_of(&page))],
-            )
-            .await;
-        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        move_sheet(&app, &editor, &sheet, "submit", "").await;
         let to_office = smtp.wait_for("giulia.ferri@zona.test", 1).await;
         assert!(
             to_office[0]
@@ -196,20 +211,14 @@ async fn a_returned_sheet_tops_the_referente_home_rings_the_bell_and_sends_one_e
         assert_eq!(bell(&app.get_with(&office, "/").await.body), 1);
 
         // The office returns it.
-        let page = app.get_with(&office, &sheet).await;
-        let p = app
-            .post_with(
-                &office,
-                &format!("{sheet}/stato"),
-                &page.csrf(),
-                &[
-                    ("event", "return"),
-                    ("version", &version_of(&page)),
-                    ("comment", "Indicare le persone in carico."),
-                ],
-            )
-            .await;
-        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        move_sheet(
+            &app,
+            &office,
+            &sheet,
+            "return",
+            "Indicare le persone in carico.",
+        )
+        .await;
 
         // One e-mail, in Italian, with the link; nothing about other sheets.
         let mails = smtp.wait_for("marco.lenzi@asl.test", 1).await;
@@ -264,30 +273,15 @@ async fn a_returned_sheet_tops_the_referente_home_rings_the_bell_and_sends_one_e
 
         // With the mail server down, submitting and returning still succeed.
         smtp.stop();
-        let page = app.get_with(&editor, &sheet).await;
-        let p = app
-            .post_with(
-                &editor,
-                &format!("{sheet}/stato"),
-                &page.csrf(),
-                &[("event", "submit"), ("version", &version_of(&page))],
-            )
-            .await;
-        assert_eq!(p.status, StatusCode::SEE_OTHER);
-        let page = app.get_with(&office, &sheet).await;
-        let p = app
-            .post_with(
-                &office,
-                &format!("{sheet}/stato"),
-                &page.csrf(),
-                &[
-                    ("event", "return"),
-                    ("version", &version_of(&page)),
-                    ("comment", "Manca ancora il valore atteso."),
-                ],
-            )
-            .await;
-        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        move_sheet(&app, &editor, &sheet, "submit", "").await;
+        move_sheet(
+            &app,
+            &office,
+            &sheet,
+            "return",
+            "Manca ancora il valore atteso.",
+        )
+        .await;
         assert_eq!(bell(&app.get_with(&editor, "/").await.body), 1);
         // The e-mail waits in the outbox with the server's failure.
         let mut waiting = None;

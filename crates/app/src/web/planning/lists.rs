@@ -354,7 +354,7 @@ pub(super) async fn budget(
     let chart = zona_reports::charts::grouped_bars(
         "budget-chart",
         &format!("Risorse del POA {year} per {}", axis.label().to_lowercase()),
-        "Totale di ogni riga della tabella che segue, in euro arrotondati all'unità.",
+        "Totale di ogni riga della tabella precedente, in euro arrotondati all'unità.",
         &b.rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
         &[zona_reports::charts::Series {
             label: "Totale (euro)",

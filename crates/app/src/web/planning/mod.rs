@@ -147,7 +147,8 @@ struct TreePage {
     pis_objectives: Vec<zona_store::pis::ObjectiveRef>,
     /// Whether the zone has the previous year's plan to compare with.
     has_previous: bool,
-    deadlines: Vec<zona_store::deadlines::Deadline>,
+    /// The plan's deadlines, each with whether it has passed.
+    deadlines: Vec<(zona_store::deadlines::Deadline, bool)>,
 }
 
 async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) -> PageResult {
@@ -204,7 +205,14 @@ async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) ->
             .await?
             .iter()
             .any(|p| p.year == year - 1),
-        deadlines: crate::usecase::deadlines::of_plan(&state.db, &ctx.caller(), year).await?,
+        deadlines: crate::usecase::deadlines::of_plan(&state.db, &ctx.caller(), year)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let past = d.due_on < state.today();
+                (d, past)
+            })
+            .collect(),
     }))
 }
 
