@@ -71,6 +71,8 @@ pub struct Ctx {
     pub ip: Option<String>,
     pub must_change_password: bool,
     pub path: String,
+    /// The path with its query, where a sign-in brings the person back.
+    pub target: String,
     /// The signed-in person's unread notifications (the bell).
     pub unread: i64,
 }
@@ -173,6 +175,10 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
     let jar = CookieJar::from_headers(req.headers());
     let ip = client_ip(&state, &req);
     let path = req.uri().path().to_string();
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |p| p.as_str().to_string());
     if path.starts_with("/static/") || path == "/healthz" {
         return next.run(req).await;
     }
@@ -221,6 +227,7 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         ip,
         must_change_password,
         path: path.clone(),
+        target,
         unread,
     });
     req.extensions_mut().insert(ctx.clone());

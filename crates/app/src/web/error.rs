@@ -152,7 +152,7 @@ pub fn render(ctx: &Ctx, info: ErrorInfo, status: StatusCode) -> Response {
     if info.kind == ErrorKind::LoginRequired {
         if ctx.principal.is_none() {
             let next =
-                serde_urlencoded::to_string([("next", ctx.path.as_str())]).unwrap_or_default();
+                serde_urlencoded::to_string([("next", ctx.target.as_str())]).unwrap_or_default();
             return Redirect::to(&format!("/login?{next}")).into_response();
         }
         return render(

@@ -381,8 +381,12 @@ async fn search_finds_what_each_person_may_read_and_links_to_pages_they_may_open
             "{}",
             p.body
         );
-        // Only for people signed in.
+        // Only for people signed in, who come back to their search.
         let p = app.get("/cerca?q=casa").await;
         assert_eq!(p.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            p.location.as_deref(),
+            Some("/login?next=%2Fcerca%3Fq%3Dcasa")
+        );
     }
 }
