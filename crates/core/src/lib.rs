@@ -62,6 +62,7 @@ pub mod network;
 pub mod number;
 pub mod org;
 pub mod planning;
+pub mod profile;
 pub mod projects;
 pub mod soc26;
 pub mod soc26_json;
