@@ -110,6 +110,23 @@ enum Command {
         #[command(subcommand)]
         command: Soc26Command,
     },
+    /// The health profile's indicators (docs/health-profile.md).
+    Indicators {
+        #[command(subcommand)]
+        command: IndicatorsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndicatorsCommand {
+    /// Import a .csv or .xlsx file of indicator definitions (it has the
+    /// column `polarita`) or of values in the long format (it has `valore`):
+    /// all or nothing, with the line and column of each problem.
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 /// E-mail notifications: off unless a mail server is given.
@@ -350,7 +367,9 @@ struct ExportArgs {
     /// JSON: one row per activity sheet; XLSX: the whole plan with its budget);
     /// `co-design`, the co-design registry (PDF: the table of the POA chapter);
     /// `facilities`, `services-matrix`, `dm77-check`, `projects`: the
-    /// network of services (PDF too).
+    /// network of services (PDF too); `indicators`, every value of the
+    /// health profile's indicators in the long format of
+    /// docs/health-profile.md (it imports again).
     list: String,
     /// The year of the plan (`poa` only).
     #[arg(long)]
@@ -562,6 +581,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Soc26 {
             command: Soc26Command::Import { file, zone, db },
         } => crate::soc26_import::run(&file, zone.as_deref(), &db.database_url).await,
+        Command::Indicators {
+            command: IndicatorsCommand::Import { file, db },
+        } => import_indicators(&file, &db.database_url).await,
     }
 }
 
@@ -1050,7 +1072,61 @@ async fn export_network(a: ExportArgs) -> Result<()> {
     write_out(a.out, &bytes, &format!("{} rows", table.rows.len()))
 }
 
+async fn import_indicators(path: &std::path::Path, database_url: &str) -> Result<()> {
+    let xlsx = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("csv") => false,
+        Some("xlsx") => true,
+        _ => bail!("{}: use a .csv or .xlsx file", path.display()),
+    };
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if size > crate::import::MAX_FILE_BYTES as u64 {
+        bail!(
+            "{}: il file supera i {} MB ammessi per un'importazione",
+            path.display(),
+            crate::import::MAX_FILE_BYTES / (1024 * 1024)
+        );
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let db = open(database_url).await?;
+    let actor = Actor::system("zona indicators import");
+    match crate::usecase::profile::import(&db, &actor, &bytes, xlsx).await {
+        Ok(done) => {
+            println!("{}: {}", path.display(), done.describe());
+            Ok(())
+        }
+        Err(crate::usecase::Error::Refused(m)) => {
+            eprintln!("{m}");
+            bail!("{}: not imported", path.display())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every value of the health profile's indicators, in the long format.
+async fn export_indicators(a: ExportArgs) -> Result<()> {
+    let db = open(&a.db.database_url).await?;
+    let table = crate::usecase::profile::values_table(&db).await?;
+    let what = format!("{} indicator values", table.rows.len());
+    let bytes = table.write(match a.format {
+        FormatArg::Csv => zona_reports::ExportFormat::Csv,
+        FormatArg::Xlsx => zona_reports::ExportFormat::Xlsx,
+        FormatArg::Json => zona_reports::ExportFormat::Json,
+        _ => bail!("indicators export to csv, xlsx or json"),
+    })?;
+    write_out(a.out, &bytes, &what)
+}
+
 async fn export(a: ExportArgs) -> Result<()> {
+    if a.list == "indicators" {
+        return export_indicators(a).await;
+    }
     if ["facilities", "services-matrix", "dm77-check", "projects"].contains(&a.list.as_str()) {
         if a.year.is_some() {
             bail!("--year applies only to `zona export poa`");
@@ -1069,7 +1145,7 @@ async fn export(a: ExportArgs) -> Result<()> {
     let list = ListName::from_cli(&a.list).ok_or_else(|| {
         let names: Vec<&str> = ListName::ALL.iter().map(|l| l.cli_name()).collect();
         anyhow!(
-            "unknown list `{}`: choose one of {}, poa, co-design, facilities, services-matrix, dm77-check, projects",
+            "unknown list `{}`: choose one of {}, poa, co-design, facilities, services-matrix, dm77-check, projects, indicators",
             a.list,
             names.join(", ")
         )

@@ -128,6 +128,7 @@ pub mod entity {
     pub const PROJECT: &str = "project";
     pub const PERMANENT_SOCIAL_WORKERS: &str = "permanent_social_workers";
     pub const GOVERNANCE_AGREEMENT: &str = "governance_agreement";
+    pub const HEALTH_INDICATOR: &str = "health_indicator";
 
     pub fn label(code: &str) -> &'static str {
         match code {
@@ -157,6 +158,7 @@ pub mod entity {
             PROJECT => "Progetto",
             PERMANENT_SOCIAL_WORKERS => "Assistenti sociali a tempo indeterminato",
             GOVERNANCE_AGREEMENT => "Convenzione della zona",
+            HEALTH_INDICATOR => "Indicatore del profilo di salute",
             _ => "Altro",
         }
     }
@@ -187,6 +189,7 @@ pub mod entity {
         PROJECT,
         PERMANENT_SOCIAL_WORKERS,
         GOVERNANCE_AGREEMENT,
+        HEALTH_INDICATOR,
     ];
 }
 

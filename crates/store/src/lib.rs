@@ -18,6 +18,7 @@ pub mod organisations;
 pub mod participation;
 pub mod pis;
 pub mod planning;
+pub mod profile;
 pub mod projects;
 pub mod search;
 pub mod sessions;

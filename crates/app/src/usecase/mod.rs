@@ -19,6 +19,7 @@ pub mod network;
 pub mod notify;
 pub mod pis;
 pub mod planning;
+pub mod profile;
 pub mod projects;
 pub mod queue;
 pub mod search;

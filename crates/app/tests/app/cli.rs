@@ -1362,3 +1362,131 @@ async fn a_postgres_backup_restores_with_its_own_tools() {
     assert_eq!(organisations(&t.db).await, held);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn indicators_import_all_or_nothing_and_export_one_row_per_value() {
+    for backend in BACKENDS {
+        let t = demo_db(backend).await;
+        let url = t.url.clone();
+        let dir = std::env::temp_dir().join(format!(
+            "zona-indicators-{}-{backend:?}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.join(name);
+            std::fs::write(&p, format!("\u{feff}{text}")).unwrap();
+            p.to_str().unwrap().to_string()
+        };
+        let defs = write(
+            "definizioni.csv",
+            "codice;nome;tema;definizione;numeratore;denominatore;moltiplicatore;unita;polarita;fonte;licenza;dimostrativo\n\
+             vecchiaia;Indice di vecchiaia;Demografia;Residenti di 65 anni e più ogni 100 di 0-14 anni.;Residenti 65+;Residenti 0-14;100;anziani ogni 100 giovani;neutro;ISTAT;CC BY 3.0 IT;No\n\
+             mpr24;Copertura vaccinale MPR a 24 mesi;Prevenzione;Bambini vaccinati a 24 mesi.;Vaccinati;Coorte;100;%;alto_meglio;Regione Toscana;;Sì\n",
+        );
+        let (code, out, err) = run(
+            &["indicators", "import", &defs, "--database-url", &url],
+            None,
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.contains("definizioni degli indicatori: 2 nuove, 0 aggiornate"),
+            "{out}"
+        );
+
+        // One bad line refuses the whole file, with its line and column.
+        let bad = write(
+            "valori-errati.csv",
+            "indicatore;livello;territorio;periodo;sesso;eta;valore;numeratore;denominatore;ic_inf;ic_sup;dimostrativo\n\
+             vecchiaia;zona;ZD-LIV;2023;T;;252,3;41.912;16.611;;;No\n\
+             vecchiaia;comune;049009;2023;T;;1.5;;;;;No\n\
+             sconosciuto;regione;RT;2023;T;;10;;;;;No\n",
+        );
+        let (code, _, err) = run(
+            &["indicators", "import", &bad, "--database-url", &url],
+            None,
+        );
+        assert_eq!(code, 1);
+        assert!(
+            err.contains("File non importato, nessun dato è stato scritto"),
+            "{err}"
+        );
+        assert!(
+            err.contains("Riga 3, colonna valore: «1.5»: usare la virgola per i decimali"),
+            "{err}"
+        );
+        assert!(
+            err.contains("Riga 4, colonna indicatore: «sconosciuto» non è un indicatore definito"),
+            "{err}"
+        );
+        assert!(zona_store::profile::values(&t.db).await.unwrap().is_empty());
+
+        let good = write(
+            "valori.csv",
+            "indicatore;livello;territorio;periodo;sesso;eta;valore;numeratore;denominatore;ic_inf;ic_sup;dimostrativo\n\
+             vecchiaia;zona;ZD-LIV;2023;T;;252,3;41.912;16.611;;;No\n\
+             vecchiaia;regione;RT;2023;;;233,4;;;;;No\n\
+             mpr24;comune;049009;2019-2023;F;0-2;94,12;;;93,5;94,7;Sì\n",
+        );
+        let (code, out, err) = run(
+            &["indicators", "import", &good, "--database-url", &url],
+            None,
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.contains("valori degli indicatori: 3 nuovi, 0 sostituiti"),
+            "{out}"
+        );
+        // Again: the same values replace themselves.
+        let (_, out, _) = run(
+            &["indicators", "import", &good, "--database-url", &url],
+            None,
+        );
+        assert!(out.contains("0 nuovi, 3 sostituiti"), "{out}");
+
+        // The export: one row per value, the Italian way, and it imports again.
+        let exported = dir.join("export.csv");
+        let (code, _, err) = run(
+            &[
+                "export",
+                "indicators",
+                "--format",
+                "csv",
+                "--out",
+                exported.to_str().unwrap(),
+                "--database-url",
+                &url,
+            ],
+            None,
+        );
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(&exported).unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines.len(), 4, "{text}");
+        assert_eq!(
+            lines[0],
+            "indicatore;livello;territorio;periodo;sesso;eta;valore;numeratore;denominatore;ic_inf;ic_sup;dimostrativo"
+        );
+        assert!(
+            lines.contains(&"vecchiaia;zona;ZD-LIV;2023;T;;252,3;41912;16611;;;No"),
+            "{text}"
+        );
+        assert!(
+            lines.contains(&"mpr24;comune;049009;2019-2023;F;0-2;94,12;;;93,5;94,7;Sì"),
+            "{text}"
+        );
+        let (code, out, err) = run(
+            &[
+                "indicators",
+                "import",
+                exported.to_str().unwrap(),
+                "--database-url",
+                &url,
+            ],
+            None,
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("0 nuovi, 3 sostituiti"), "{out}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,247 @@
+//! The health profile's indicators: definitions and values
+//! (`docs/health-profile.md`). An import writes all its rows or none, in
+//! one transaction with one audit entry.
+
+use crate::audit::{action, audited, entity, Actor, AuditEntry};
+use crate::db::select_all;
+use crate::{now, on_db, Db, Result};
+use serde::Serialize;
+use std::collections::HashMap;
+use zona_core::profile::{Definition, GeoLevel, Polarity, Sex, ValueRow};
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct IndicatorRecord {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub theme: String,
+    pub definition: String,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
+    pub multiplier: Option<i64>,
+    pub unit: String,
+    pub polarity: Polarity,
+    pub source: String,
+    pub licence: Option<String>,
+    pub demo: bool,
+}
+
+/// Every indicator, by theme and name.
+pub async fn definitions(db: &Db) -> Result<Vec<IndicatorRecord>> {
+    on_db!(db, |pool| {
+        Ok(sqlx::query_as::<_, IndicatorRecord>(
+        "SELECT id, code, name, theme, definition, numerator, denominator, multiplier, unit, polarity, \
+         source, licence, demo FROM health_indicators ORDER BY theme, name"
+    )
+    .fetch_all(pool)
+    .await?)
+    })
+}
+
+/// The indicators' ids by their code, lower-cased (codes compare without case).
+pub async fn ids_by_code(db: &Db) -> Result<HashMap<String, i64>> {
+    Ok(definitions(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.code.to_lowercase(), d.id))
+        .collect())
+}
+
+/// Adds the definitions that are new and replaces those whose code exists.
+/// Returns (added, replaced).
+pub async fn import_definitions(db: &Db, actor: &Actor, defs: &[Definition]) -> Result<(u64, u64)> {
+    let existing = ids_by_code(db).await?;
+    let t = now();
+    audited!(db, actor, |tx| {
+        let (mut added, mut replaced) = (0u64, 0u64);
+        for d in defs {
+            let multiplier = d.multiplier.map(|m| i64::try_from(m).unwrap_or(i64::MAX));
+            match existing.get(&d.code.to_lowercase()) {
+                Some(id) => {
+                    sqlx::query(
+                        "UPDATE health_indicators SET code = $1, name = $2, theme = $3, definition = $4, \
+                         numerator = $5, denominator = $6, multiplier = $7, unit = $8, polarity = $9, \
+                         source = $10, licence = $11, demo = $12, updated_at = $13 WHERE id = $14",
+                    )
+                    .bind(&d.code)
+                    .bind(&d.name)
+                    .bind(&d.theme)
+                    .bind(&d.definition)
+                    .bind(&d.numerator)
+                    .bind(&d.denominator)
+                    .bind(multiplier)
+                    .bind(&d.unit)
+                    .bind(d.polarity.code())
+                    .bind(&d.source)
+                    .bind(&d.licence)
+                    .bind(d.demo)
+                    .bind(t)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    replaced += 1;
+                }
+                None => {
+                    sqlx::query(
+                        "INSERT INTO health_indicators (code, name, theme, definition, numerator, denominator, \
+                         multiplier, unit, polarity, source, licence, demo, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+                    )
+                    .bind(&d.code)
+                    .bind(&d.name)
+                    .bind(&d.theme)
+                    .bind(&d.definition)
+                    .bind(&d.numerator)
+                    .bind(&d.denominator)
+                    .bind(multiplier)
+                    .bind(&d.unit)
+                    .bind(d.polarity.code())
+                    .bind(&d.source)
+                    .bind(&d.licence)
+                    .bind(d.demo)
+                    .bind(t)
+                    .execute(&mut *tx)
+                    .await?;
+                    added += 1;
+                }
+            }
+        }
+        let entry = AuditEntry::new(action::IMPORT, entity::HEALTH_INDICATOR, None)
+            .summary(format!(
+                "Importazione delle definizioni degli indicatori: {added} nuove, {replaced} aggiornate"
+            ))
+            .after(&defs);
+        ((added, replaced), entry)
+    })
+}
+
+/// A value as stored, with its indicator's code.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct ValueRecord {
+    pub indicator: String,
+    pub level: GeoLevel,
+    pub territory: String,
+    pub period_from: i64,
+    pub period_to: i64,
+    pub sex: Sex,
+    pub age_band: String,
+    /// Exact decimals as text (`252.3`).
+    pub value: String,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
+    pub ci_low: Option<String>,
+    pub ci_high: Option<String>,
+    pub demo: bool,
+}
+
+/// Every value, by indicator, level, territory, period and breakdown.
+pub async fn values(db: &Db) -> Result<Vec<ValueRecord>> {
+    on_db!(db, |pool| {
+        Ok(sqlx::query_as::<_, ValueRecord>(
+        "SELECT i.code AS indicator, v.level, v.territory, v.period_from, v.period_to, v.sex, v.age_band, \
+         v.value, v.numerator, v.denominator, v.ci_low, v.ci_high, v.demo \
+         FROM indicator_values v JOIN health_indicators i ON i.id = v.indicator_id \
+         ORDER BY i.code, v.level, v.territory, v.period_from, v.period_to, v.sex, v.age_band"
+    )
+    .fetch_all(pool)
+    .await?)
+    })
+}
+
+/// How many values an indicator has.
+pub async fn value_count(db: &Db, indicator_id: i64) -> Result<i64> {
+    let rows: Vec<(i64,)> = select_all(
+        db,
+        "SELECT COUNT(*) FROM indicator_values WHERE indicator_id = $1",
+        indicator_id,
+    )
+    .await?;
+    Ok(rows.first().map_or(0, |r| r.0))
+}
+
+/// Writes values, each for its indicator's id: a value with the key of one
+/// stored (indicator, territory, period, breakdown) replaces it. Returns
+/// (added, replaced). The audit entry keeps the values replaced.
+pub async fn import_values(db: &Db, actor: &Actor, rows: &[(i64, ValueRow)]) -> Result<(u64, u64)> {
+    let t = now();
+    let text = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize().to_string());
+    audited!(db, actor, |tx| {
+        let (mut added, mut replaced) = (0u64, 0u64);
+        let mut before: Vec<serde_json::Value> = Vec::new();
+        for (indicator_id, r) in rows {
+            let key = (
+                r.level.code(),
+                r.territory.as_str(),
+                i64::from(r.period.from),
+                i64::from(r.period.to),
+                r.sex.code(),
+                r.age_band.as_str(),
+            );
+            let old: Option<(String,)> = sqlx::query_as(
+                "SELECT value FROM indicator_values WHERE indicator_id = $1 AND level = $2 AND territory = $3 \
+                 AND period_from = $4 AND period_to = $5 AND sex = $6 AND age_band = $7",
+            )
+            .bind(indicator_id)
+            .bind(key.0)
+            .bind(key.1)
+            .bind(key.2)
+            .bind(key.3)
+            .bind(key.4)
+            .bind(key.5)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((v,)) = old {
+                replaced += 1;
+                before.push(serde_json::json!({
+                    "indicatore": r.indicator, "livello": key.0, "territorio": key.1,
+                    "periodo": r.period.to_string(), "sesso": key.4, "eta": key.5, "valore": v,
+                }));
+                sqlx::query(
+                    "DELETE FROM indicator_values WHERE indicator_id = $1 AND level = $2 AND territory = $3 \
+                     AND period_from = $4 AND period_to = $5 AND sex = $6 AND age_band = $7",
+                )
+                .bind(indicator_id)
+                .bind(key.0)
+                .bind(key.1)
+                .bind(key.2)
+                .bind(key.3)
+                .bind(key.4)
+                .bind(key.5)
+                .execute(&mut *tx)
+                .await?;
+            } else {
+                added += 1;
+            }
+            sqlx::query(
+                "INSERT INTO indicator_values (indicator_id, level, territory, period_from, period_to, sex, \
+                 age_band, value, numerator, denominator, ci_low, ci_high, demo, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            )
+            .bind(indicator_id)
+            .bind(key.0)
+            .bind(key.1)
+            .bind(key.2)
+            .bind(key.3)
+            .bind(key.4)
+            .bind(key.5)
+            .bind(r.value.normalize().to_string())
+            .bind(text(r.numerator))
+            .bind(text(r.denominator))
+            .bind(text(r.interval.map(|i| i.0)))
+            .bind(text(r.interval.map(|i| i.1)))
+            .bind(r.demo)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let entry = AuditEntry::new(action::IMPORT, entity::HEALTH_INDICATOR, None)
+            .summary(format!(
+                "Importazione dei valori degli indicatori: {added} nuovi, {replaced} sostituiti"
+            ))
+            .before(&before)
+            .after(
+                &serde_json::json!({ "righe": rows.len(), "nuovi": added, "sostituiti": replaced }),
+            );
+        ((added, replaced), entry)
+    })
+}
