@@ -41,6 +41,15 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// What a line of a theme of the profile says: a critical issue, or a
+    /// strength (the columns NODI CRITICI and ASPETTI POSITIVI of seed 000).
+    FindingKind {
+        Critical = "nodo_critico", "Nodo critico";
+        Strength = "aspetto_positivo", "Aspetto positivo";
+    }
+}
+
 /// The most decimals a value, a numerator or a bound keeps.
 pub const MAX_DECIMALS: u32 = 6;
 /// The years a period may name.

@@ -129,6 +129,7 @@ pub mod entity {
     pub const PERMANENT_SOCIAL_WORKERS: &str = "permanent_social_workers";
     pub const GOVERNANCE_AGREEMENT: &str = "governance_agreement";
     pub const HEALTH_INDICATOR: &str = "health_indicator";
+    pub const HEALTH_PROFILE: &str = "health_profile";
 
     pub fn label(code: &str) -> &'static str {
         match code {
@@ -159,6 +160,7 @@ pub mod entity {
             PERMANENT_SOCIAL_WORKERS => "Assistenti sociali a tempo indeterminato",
             GOVERNANCE_AGREEMENT => "Convenzione della zona",
             HEALTH_INDICATOR => "Indicatore del profilo di salute",
+            HEALTH_PROFILE => "Profilo di salute",
             _ => "Altro",
         }
     }
@@ -190,6 +192,7 @@ pub mod entity {
         PERMANENT_SOCIAL_WORKERS,
         GOVERNANCE_AGREEMENT,
         HEALTH_INDICATOR,
+        HEALTH_PROFILE,
     ];
 }
 

@@ -245,3 +245,73 @@ pub async fn import_values(db: &Db, actor: &Actor, rows: &[(i64, ValueRow)]) -> 
         ((added, replaced), entry)
     })
 }
+
+/// A line of a theme of the profile: a critical issue or a strength.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Finding {
+    pub theme_id: i64,
+    pub kind: zona_core::profile::FindingKind,
+    pub position: i64,
+    pub text: String,
+}
+
+/// A theme of the profile of a year, with its lines in order.
+#[derive(Clone, Debug, Serialize)]
+pub struct Theme {
+    pub id: i64,
+    pub name: String,
+    pub critical: Vec<String>,
+    pub strengths: Vec<String>,
+}
+
+/// The years a zone has a profile for, latest first.
+pub async fn years(db: &Db, zone_id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = select_all(
+        db,
+        "SELECT DISTINCT year FROM profile_themes WHERE zone_id = $1 ORDER BY year DESC",
+        zone_id,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|(y,)| y).collect())
+}
+
+/// The themes of a zone's profile of a year, in order, with their lines.
+pub async fn themes(db: &Db, zone_id: i64, year: i64) -> Result<Vec<Theme>> {
+    let (themes, findings): (Vec<(i64, String)>, Vec<Finding>) = on_db!(db, |pool| {
+        let themes = sqlx::query_as(
+            "SELECT id, name FROM profile_themes WHERE zone_id = $1 AND year = $2 ORDER BY position, name",
+        )
+        .bind(zone_id)
+        .bind(year)
+        .fetch_all(pool)
+        .await?;
+        let findings = sqlx::query_as::<_, Finding>(
+            "SELECT f.theme_id, f.kind, f.position, f.text FROM profile_findings f \
+             JOIN profile_themes t ON t.id = f.theme_id WHERE t.zone_id = $1 AND t.year = $2 \
+             ORDER BY f.theme_id, f.kind, f.position",
+        )
+        .bind(zone_id)
+        .bind(year)
+        .fetch_all(pool)
+        .await?;
+        (themes, findings)
+    });
+    Ok(themes
+        .into_iter()
+        .map(|(id, name)| {
+            let of = |kind| {
+                findings
+                    .iter()
+                    .filter(|f| f.theme_id == id && f.kind == kind)
+                    .map(|f| f.text.clone())
+                    .collect()
+            };
+            Theme {
+                id,
+                name,
+                critical: of(zona_core::profile::FindingKind::Critical),
+                strengths: of(zona_core::profile::FindingKind::Strength),
+            }
+        })
+        .collect())
+}

@@ -25,6 +25,58 @@ pub fn routes() -> Router<AppState> {
         .route("/piani/poa/{year}", get(plan))
         .route("/piani/poa/{year}/documento.pdf", get(document))
         .route("/piani/scheda/{id}", get(sheet))
+        .route("/profilo-di-salute", get(health_profile))
+}
+
+#[derive(Template)]
+#[template(path = "health_profile.html")]
+struct ProfilePage {
+    page: PageCtx,
+    year: Option<i64>,
+    years: Vec<i64>,
+    themes: Vec<zona_store::profile::Theme>,
+}
+
+impl ProfilePage {
+    fn is_year(&self, y: &i64) -> bool {
+        self.year == Some(*y)
+    }
+}
+
+/// The zone's health profile, a year's themes with their critical issues
+/// and strengths (`?anno=` picks the year; the latest by default). It is
+/// public: the profile is published with the plan it grounds.
+async fn health_profile(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> PageResult {
+    require(&ctx, Action::ReadPublic)?;
+    let zone_id = ctx.zone_id().ok_or(AppError::NotFound)?;
+    let years = zona_store::profile::years(&state.db, zone_id).await?;
+    let year = match q.get("anno").map(String::as_str) {
+        None | Some("") => years.first().copied(),
+        Some(y) => Some(
+            y.parse::<i64>()
+                .ok()
+                .filter(|y| years.contains(y))
+                .ok_or(AppError::NotFound)?,
+        ),
+    };
+    let themes = match year {
+        Some(y) => zona_store::profile::themes(&state.db, zone_id, y).await?,
+        None => Vec::new(),
+    };
+    let title = match year {
+        Some(y) => format!("Profilo di salute {y}"),
+        None => "Profilo di salute".to_string(),
+    };
+    Ok(render_page(&ProfilePage {
+        page: PageCtx::new(&ctx, title),
+        year,
+        years,
+        themes,
+    }))
 }
 
 fn published(p: &AnnualPlanSummary) -> bool {

@@ -15,5 +15,6 @@ mod mail;
 mod network;
 mod participation;
 mod planning;
+mod profile;
 mod routes;
 mod soc26;

@@ -734,6 +734,52 @@ pub static TABLES: &[Table] = &[
         ..Table::BASE
     },
     Table {
+        file: "profilo_temi",
+        title: "Tema del profilo di salute",
+        doc: "The themes of the zone's health profile, by profile year (seed 000: the column TEMATICA).",
+        entity: entity::HEALTH_PROFILE,
+        sql: "profile_themes",
+        scope: "zone_id = $1",
+        zone: Some("zone_id"),
+        fields: &[
+            Field::stored("anno", "year", YEAR, "The profile's year.").required(),
+            Field::stored("posizione", "position", POSITION, "Order within the profile.").required(),
+            Field::stored("tema", "name", Kind::Text(200), "The theme; unique within its year.").required(),
+        ],
+        key: &["anno", "tema"],
+        order: &["anno", "posizione", "tema"],
+        updated: None,
+        versioned: false,
+        ..Table::BASE
+    },
+    Table {
+        file: "profilo_voci",
+        title: "Nodo critico o aspetto positivo",
+        doc: "What each theme of the profile says: its critical issues and its strengths, in order.",
+        entity: entity::HEALTH_PROFILE,
+        sql: "profile_findings",
+        scope: "theme_id IN (SELECT id FROM profile_themes WHERE zone_id = $1)",
+        fields: &[
+            Field::part("anno", YEAR, "The profile's year (profilo_temi.csv).").required(),
+            Field::part("tema", Kind::Text(200), "The theme (profilo_temi.csv).").required(),
+            Field::stored(
+                "tipo",
+                "kind",
+                Kind::Code(codes_of!(zona_core::profile::FindingKind)),
+                "A critical issue, or a strength.",
+            )
+            .required(),
+            Field::stored("posizione", "position", POSITION, "Order within the theme and kind.").required(),
+            Field::stored("testo", "text", Kind::Text(2_000), "What it says, as written in the profile.").required(),
+        ],
+        refs: &[Ref::to("theme_id", "profilo_temi", &["anno", "tema"])],
+        key: &["anno", "tema", "tipo", "posizione"],
+        updated: None,
+        versioned: false,
+        audited_as: Some("theme_id"),
+        ..Table::BASE
+    },
+    Table {
         file: "poa",
         title: "Programmazione Operativa Annuale",
         doc: "The zone's annual operating plans (POA), one per year, each under a PIS.",
