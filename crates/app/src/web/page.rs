@@ -69,7 +69,7 @@ fn navigation(ctx: &Ctx) -> Vec<NavItem> {
             &["/obiettivi-servizio"],
         ));
     } else {
-        nav.push(item("Piani", "/piani", &["/piani"]));
+        nav.push(item("Piani", "/piani", &["/piani", "/profilo-di-salute"]));
         nav.push(item(
             "Partecipazione",
             "/partecipa",
