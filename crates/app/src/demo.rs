@@ -16,6 +16,12 @@ pub const DEMO_PASSWORD: &str = "demo-livornese-2026";
 #[folder = "../../examples/zona-livornese/"]
 struct Livornese;
 
+/// The health profile's indicators of the demo (definitions, then values),
+/// shared by every zone: docs/demo-data.md.
+#[derive(RustEmbed)]
+#[folder = "../../examples/profilo-indicatori/"]
+struct Indicators;
+
 /// The demo bundle's files, by name.
 pub fn files() -> Vec<(String, Vec<u8>)> {
     Livornese::iter()
@@ -41,8 +47,14 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         Some(z) => z.id,
         None => bail!("the demo zone is missing after loading it"),
     };
-    let hash = crate::passwords::hash(DEMO_PASSWORD.to_string()).await?;
     let demo = Actor::system("demo");
+    for name in ["definizioni.csv", "valori.csv"] {
+        let file = Indicators::get(name).ok_or_else(|| anyhow::anyhow!("{name} missing"))?;
+        crate::usecase::profile::import(db, &demo, &file.data, false)
+            .await
+            .map_err(|e| anyhow::anyhow!("the demo's {name} is refused: {e:?}"))?;
+    }
+    let hash = crate::passwords::hash(DEMO_PASSWORD.to_string()).await?;
     let query = UserQuery {
         zone_id: Some(zone),
         ..UserQuery::default()

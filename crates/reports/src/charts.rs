@@ -19,6 +19,14 @@ pub struct Series<'a> {
     pub values: Vec<u64>,
 }
 
+/// One series whose values are exact decimals, each shown with its own
+/// text (`252,3`); a missing value draws no bar and reads "n.d.".
+pub struct LabelledSeries<'a> {
+    pub label: &'a str,
+    pub colour: &'a str,
+    pub values: Vec<Option<(rust_decimal::Decimal, String)>>,
+}
+
 /// Horizontal grouped bars: one group per category, one bar per series.
 pub fn grouped_bars(
     id: &str,
@@ -27,6 +35,36 @@ pub fn grouped_bars(
     categories: &[String],
     series: &[Series],
 ) -> String {
+    let labelled: Vec<LabelledSeries> = series
+        .iter()
+        .map(|s| LabelledSeries {
+            label: s.label,
+            colour: s.colour,
+            values: s
+                .values
+                .iter()
+                .map(|v| {
+                    Some((
+                        rust_decimal::Decimal::from(*v),
+                        zona_core::format::thousands(*v),
+                    ))
+                })
+                .collect(),
+        })
+        .collect();
+    grouped_bars_labelled(id, title, description, categories, &labelled)
+}
+
+/// Horizontal grouped bars of decimals, each bar labelled with its text.
+/// Bars are drawn from zero: a negative value draws nothing.
+pub fn grouped_bars_labelled(
+    id: &str,
+    title: &str,
+    description: &str,
+    categories: &[String],
+    series: &[LabelledSeries],
+) -> String {
+    use rust_decimal::prelude::ToPrimitive;
     let label_w = 230.0;
     let chart_w = 420.0;
     let value_w = 70.0;
@@ -36,12 +74,13 @@ pub fn grouped_bars(
     let top = 30.0;
     let height = top + group_h * categories.len() as f64 + 10.0;
     let width = label_w + chart_w + value_w;
+    // Geometry only: lengths on screen, never figures.
+    let length = |d: &rust_decimal::Decimal| d.to_f64().unwrap_or(0.0).max(0.0);
     let max = series
         .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
+        .flat_map(|s| s.values.iter().flatten().map(|(d, _)| length(d)))
+        .fold(0.0, f64::max);
+    let max = if max > 0.0 { max } else { 1.0 };
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -75,8 +114,11 @@ pub fn grouped_bars(
             escape(c)
         );
         for (k, s) in series.iter().enumerate() {
-            let v = s.values.get(i).copied().unwrap_or(0);
-            let w = (v as f64 / max * chart_w).max(if v > 0 { 1.0 } else { 0.0 });
+            let (v, text) = match s.values.get(i).and_then(Option::as_ref) {
+                Some((d, t)) => (length(d), t.clone()),
+                None => (0.0, "n.d.".to_string()),
+            };
+            let w = (v / max * chart_w).max(if v > 0.0 { 1.0 } else { 0.0 });
             let y = y0 + bar_h * k as f64;
             let _ = write!(
                 svg,
@@ -85,7 +127,7 @@ pub fn grouped_bars(
                 s.colour,
                 label_w + w + 4.0,
                 y + bar_h - 4.0,
-                zona_core::format::thousands(v)
+                escape(&text)
             );
         }
     }

@@ -315,3 +315,40 @@ pub async fn themes(db: &Db, zone_id: i64, year: i64) -> Result<Vec<Theme>> {
         })
         .collect())
 }
+
+/// One indicator by its code (codes compare without case).
+pub async fn indicator(db: &Db, code: &str) -> Result<Option<IndicatorRecord>> {
+    Ok(definitions(db)
+        .await?
+        .into_iter()
+        .find(|d| d.code.eq_ignore_ascii_case(code)))
+}
+
+/// The values of every indicator for some territories (level and code),
+/// by indicator, period and level.
+pub async fn values_of(db: &Db, territories: &[(GeoLevel, String)]) -> Result<Vec<ValueRecord>> {
+    let mut out = Vec::new();
+    for (level, code) in territories {
+        let rows: Vec<ValueRecord> = on_db!(db, |pool| {
+            sqlx::query_as::<_, ValueRecord>(
+            "SELECT i.code AS indicator, v.level, v.territory, v.period_from, v.period_to, v.sex, v.age_band, \
+             v.value, v.numerator, v.denominator, v.ci_low, v.ci_high, v.demo \
+             FROM indicator_values v JOIN health_indicators i ON i.id = v.indicator_id \
+             WHERE v.level = $1 AND v.territory = $2"
+        )
+        .bind(level.code())
+        .bind(code)
+        .fetch_all(pool)
+        .await?
+        });
+        out.extend(rows);
+    }
+    out.sort_by(|a, b| {
+        (a.indicator.as_str(), a.period_from, a.period_to).cmp(&(
+            b.indicator.as_str(),
+            b.period_from,
+            b.period_to,
+        ))
+    });
+    Ok(out)
+}

@@ -158,6 +158,12 @@ pub struct Zone {
     /// The municipality where the zone's office sits: its patron saint's day
     /// is a holiday for the zone's deadlines.
     pub seat_municipality_id: Option<i64>,
+    /// The region's code: the territory of the region's values in the
+    /// health profile.
+    pub region_code: String,
+    /// The code of the zone's health authority in the health profile's
+    /// values.
+    pub health_authority_code: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -170,7 +176,8 @@ pub struct ZoneInput {
 }
 
 const ZONE_UNIQUE: &[(&str, &str)] = &[("zones_code_uq", "code"), ("zones_name_uq", "name")];
-const ZONE_SELECT: &str = "SELECT * FROM (SELECT z.*, r.name AS region_name FROM zones z \
+const ZONE_SELECT: &str =
+    "SELECT * FROM (SELECT z.*, r.name AS region_name, r.code AS region_code FROM zones z \
                            JOIN regions r ON r.id = z.region_id) AS zz";
 
 /// Records the zone's choice to apply the higher family-clinic rate to its

@@ -181,3 +181,213 @@ pub async fn values_table(db: &Db) -> Result<zona_reports::Table, Error> {
     }
     Ok(t)
 }
+
+/// A value as shown: its figure the Italian way, its interval, and whether
+/// it is made up for the demo.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    pub value: rust_decimal::Decimal,
+    pub text: String,
+    pub interval: Option<(rust_decimal::Decimal, rust_decimal::Decimal)>,
+    pub demo: bool,
+}
+
+impl Shown {
+    fn of(v: &profile::ValueRecord) -> Option<Shown> {
+        let value: rust_decimal::Decimal = v.value.parse().ok()?;
+        let bound = |s: &Option<String>| s.as_deref().and_then(|s| s.parse().ok());
+        Some(Shown {
+            value,
+            text: zona_core::format::decimal(value),
+            interval: bound(&v.ci_low).zip(bound(&v.ci_high)),
+            demo: v.demo,
+        })
+    }
+
+    pub fn interval_text(&self) -> String {
+        match self.interval {
+            Some((l, h)) => format!(
+                "{} – {}",
+                zona_core::format::decimal(l),
+                zona_core::format::decimal(h)
+            ),
+            None => String::new(),
+        }
+    }
+}
+
+/// The territories a zone's profile compares: the zone, its health
+/// authority (when the zone names its code) and its region; and its
+/// municipalities (ISTAT code, name).
+pub struct Territories {
+    pub zone: String,
+    pub health_authority: Option<String>,
+    pub region: String,
+    pub municipalities: Vec<(String, String)>,
+}
+
+pub async fn territories(db: &Db, zone_id: i64) -> Result<Territories, Error> {
+    let z = zona_store::territory::get_zone(db, zone_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let q = zona_store::territory::ListQuery {
+        zone_id: Some(zone_id),
+        ..Default::default()
+    };
+    let (m, _) =
+        zona_store::territory::list_municipalities(db, &q, zona_store::Page::all()).await?;
+    Ok(Territories {
+        zone: z.code,
+        health_authority: z.health_authority_code,
+        region: z.region_code,
+        municipalities: m.into_iter().map(|m| (m.istat_code, m.name)).collect(),
+    })
+}
+
+/// One period of an indicator: the zone's, the health authority's and the
+/// region's values (all sexes, all ages).
+#[derive(Clone, Debug)]
+pub struct PeriodRow {
+    pub period: String,
+    pub zone: Option<Shown>,
+    pub health_authority: Option<Shown>,
+    pub region: Option<Shown>,
+}
+
+impl PeriodRow {
+    /// Whether the zone differs from the region beyond chance
+    /// (`core::profile::differs`).
+    pub fn differs(&self) -> Option<bool> {
+        zona_core::profile::differs(
+            self.zone.as_ref().and_then(|s| s.interval),
+            self.region.as_ref().and_then(|s| s.interval),
+        )
+    }
+    pub fn demo(&self) -> bool {
+        [&self.zone, &self.health_authority, &self.region]
+            .iter()
+            .any(|s| s.as_ref().is_some_and(|s| s.demo))
+    }
+}
+
+/// An indicator for a zone: its definition, its periods (oldest first), the
+/// latest values of the municipalities and by sex.
+#[derive(Clone, Debug)]
+pub struct IndicatorView {
+    pub definition: profile::IndicatorRecord,
+    pub periods: Vec<PeriodRow>,
+    pub municipalities: Vec<(String, Shown, String)>,
+    pub by_sex: Vec<(&'static str, Shown, String)>,
+}
+
+impl IndicatorView {
+    pub fn latest(&self) -> Option<&PeriodRow> {
+        self.periods.last()
+    }
+    pub fn demo(&self) -> bool {
+        self.definition.demo
+            || self.periods.iter().any(PeriodRow::demo)
+            || self.municipalities.iter().any(|m| m.1.demo)
+            || self.by_sex.iter().any(|m| m.1.demo)
+    }
+}
+
+/// Every indicator of the zone's profile with its values, by theme and name.
+pub async fn views(db: &Db, zone_id: i64) -> Result<Vec<IndicatorView>, Error> {
+    use zona_core::profile::{GeoLevel, Sex};
+    let t = territories(db, zone_id).await?;
+    let mut places = vec![
+        (GeoLevel::Zone, t.zone.clone()),
+        (GeoLevel::Region, t.region.clone()),
+    ];
+    if let Some(a) = &t.health_authority {
+        places.push((GeoLevel::HealthAuthority, a.clone()));
+    }
+    for (istat, _) in &t.municipalities {
+        places.push((GeoLevel::Municipality, istat.clone()));
+    }
+    let values = profile::values_of(db, &places).await?;
+    let period = |v: &profile::ValueRecord| {
+        if v.period_from == v.period_to {
+            v.period_from.to_string()
+        } else {
+            format!("{}-{}", v.period_from, v.period_to)
+        }
+    };
+    let mut out = Vec::new();
+    for d in profile::definitions(db).await? {
+        let mine: Vec<&profile::ValueRecord> = values
+            .iter()
+            .filter(|v| v.indicator.eq_ignore_ascii_case(&d.code))
+            .collect();
+        let whole = |v: &&&profile::ValueRecord| v.sex == Sex::All && v.age_band.is_empty();
+        let mut periods: Vec<PeriodRow> = Vec::new();
+        for v in mine.iter().filter(whole) {
+            if v.level == GeoLevel::Municipality {
+                continue;
+            }
+            let p = period(v);
+            let row = match periods.iter_mut().find(|r| r.period == p) {
+                Some(r) => r,
+                None => {
+                    periods.push(PeriodRow {
+                        period: p,
+                        zone: None,
+                        health_authority: None,
+                        region: None,
+                    });
+                    periods.last_mut().expect("just pushed")
+                }
+            };
+            let shown = Shown::of(v);
+            match v.level {
+                GeoLevel::Zone => row.zone = shown,
+                GeoLevel::HealthAuthority => row.health_authority = shown,
+                GeoLevel::Region => row.region = shown,
+                GeoLevel::Municipality => {}
+            }
+        }
+        let latest_municipal = mine
+            .iter()
+            .filter(whole)
+            .filter(|v| v.level == GeoLevel::Municipality)
+            .map(|v| (v.period_to, v.period_from))
+            .max();
+        let municipalities = t
+            .municipalities
+            .iter()
+            .filter_map(|(istat, name)| {
+                let v = mine.iter().filter(whole).find(|v| {
+                    v.level == GeoLevel::Municipality
+                        && &v.territory == istat
+                        && Some((v.period_to, v.period_from)) == latest_municipal
+                })?;
+                Some((name.clone(), Shown::of(v)?, period(v)))
+            })
+            .collect();
+        let latest_sex = mine
+            .iter()
+            .filter(|v| v.level == GeoLevel::Zone && v.sex != Sex::All && v.age_band.is_empty())
+            .map(|v| (v.period_to, v.period_from))
+            .max();
+        let by_sex = [Sex::Male, Sex::Female]
+            .into_iter()
+            .filter_map(|sex| {
+                let v = mine.iter().find(|v| {
+                    v.level == GeoLevel::Zone
+                        && v.sex == sex
+                        && v.age_band.is_empty()
+                        && Some((v.period_to, v.period_from)) == latest_sex
+                })?;
+                Some((sex.label(), Shown::of(v)?, period(v)))
+            })
+            .collect();
+        out.push(IndicatorView {
+            definition: d,
+            periods,
+            municipalities,
+            by_sex,
+        });
+    }
+    Ok(out)
+}

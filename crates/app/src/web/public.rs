@@ -8,6 +8,7 @@ use super::export::download;
 use super::page::{render_page, PageCtx, PageResult};
 use super::{AppError, AppState};
 use crate::poa::{self, PoaData};
+use crate::usecase::profile::IndicatorView;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::routing::get;
@@ -26,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/piani/poa/{year}/documento.pdf", get(document))
         .route("/piani/scheda/{id}", get(sheet))
         .route("/profilo-di-salute", get(health_profile))
+        .route(
+            "/profilo-di-salute/indicatori/{code}",
+            get(health_indicator),
+        )
 }
 
 #[derive(Template)]
@@ -35,6 +40,9 @@ struct ProfilePage {
     year: Option<i64>,
     years: Vec<i64>,
     themes: Vec<zona_store::profile::Theme>,
+    /// The indicators by theme, the themes of the profile first.
+    indicators: Vec<(String, Vec<IndicatorView>)>,
+    demo: bool,
 }
 
 impl ProfilePage {
@@ -71,11 +79,132 @@ async fn health_profile(
         Some(y) => format!("Profilo di salute {y}"),
         None => "Profilo di salute".to_string(),
     };
+    let views = crate::usecase::profile::views(&state.db, zone_id).await?;
+    let demo = views.iter().any(IndicatorView::demo);
+    let mut indicators: Vec<(String, Vec<IndicatorView>)> = Vec::new();
+    let order = |theme: &str| {
+        themes
+            .iter()
+            .position(|t| t.name.eq_ignore_ascii_case(theme))
+            .unwrap_or(usize::MAX)
+    };
+    for v in views {
+        match indicators
+            .iter_mut()
+            .find(|(t, _)| *t == v.definition.theme)
+        {
+            Some((_, list)) => list.push(v),
+            None => indicators.push((v.definition.theme.clone(), vec![v])),
+        }
+    }
+    indicators.sort_by_key(|(t, _)| (order(t), t.clone()));
     Ok(render_page(&ProfilePage {
         page: PageCtx::new(&ctx, title),
         year,
         years,
         themes,
+        indicators,
+        demo,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "health_indicator.html")]
+struct IndicatorPage {
+    page: PageCtx,
+    view: IndicatorView,
+    chart: String,
+    municipal_chart: String,
+}
+
+/// One indicator of the zone's profile: its definition, its values over
+/// time for the zone, its health authority and its region, by municipality
+/// and by sex; each chart with its table.
+async fn health_indicator(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> PageResult {
+    use zona_reports::charts::{grouped_bars_labelled, LabelledSeries};
+    require(&ctx, Action::ReadPublic)?;
+    let zone_id = ctx.zone_id().ok_or(AppError::NotFound)?;
+    let view = crate::usecase::profile::views(&state.db, zone_id)
+        .await?
+        .into_iter()
+        .find(|v| v.definition.code.eq_ignore_ascii_case(&code))
+        .ok_or(AppError::NotFound)?;
+    let pick =
+        |f: fn(&crate::usecase::profile::PeriodRow) -> &Option<crate::usecase::profile::Shown>| {
+            view.periods
+                .iter()
+                .map(|p| f(p).as_ref().map(|s| (s.value, s.text.clone())))
+                .collect::<Vec<_>>()
+        };
+    let chart = grouped_bars_labelled(
+        "indicator-chart",
+        &format!(
+            "{}: zona, Azienda USL e regione per periodo",
+            view.definition.name
+        ),
+        &format!(
+            "Valori in {}; gli stessi della tabella che segue.",
+            view.definition.unit
+        ),
+        &view
+            .periods
+            .iter()
+            .map(|p| p.period.clone())
+            .collect::<Vec<_>>(),
+        &[
+            LabelledSeries {
+                label: "Zona",
+                colour: "#0066cc",
+                values: pick(|p| &p.zone),
+            },
+            LabelledSeries {
+                label: "Azienda USL",
+                colour: "#5c6f82",
+                values: pick(|p| &p.health_authority),
+            },
+            LabelledSeries {
+                label: "Regione",
+                colour: "#a66300",
+                values: pick(|p| &p.region),
+            },
+        ],
+    );
+    let municipal_chart = if view.municipalities.is_empty() {
+        String::new()
+    } else {
+        grouped_bars_labelled(
+            "municipal-chart",
+            &format!("{} per comune", view.definition.name),
+            &format!(
+                "Valori in {}; gli stessi della tabella che segue.",
+                view.definition.unit
+            ),
+            &view
+                .municipalities
+                .iter()
+                .map(|m| m.0.clone())
+                .collect::<Vec<_>>(),
+            &[LabelledSeries {
+                label: "Comune",
+                colour: "#0066cc",
+                values: view
+                    .municipalities
+                    .iter()
+                    .map(|m| Some((m.1.value, m.1.text.clone())))
+                    .collect(),
+            }],
+        )
+    };
+    Ok(render_page(&IndicatorPage {
+        page: PageCtx::new(&ctx, view.definition.name.clone())
+            .crumb("Profilo di salute", "/profilo-di-salute"),
+        view,
+        chart,
+        municipal_chart,
     }))
 }
 

@@ -256,6 +256,8 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
     v.open("/piani/poa/2024").await;
     v.open("/piani/scheda/1").await;
     v.open("/profilo-di-salute").await;
+    v.open("/profilo-di-salute/indicatori/mortalita_evitabile")
+        .await;
     // Participation as an anonymous visitor: exactly what is published.
     let hub = v.open("/partecipa").await;
     v.check(

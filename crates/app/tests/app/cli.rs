@@ -1381,8 +1381,8 @@ async fn indicators_import_all_or_nothing_and_export_one_row_per_value() {
         let defs = write(
             "definizioni.csv",
             "codice;nome;tema;definizione;numeratore;denominatore;moltiplicatore;unita;polarita;fonte;licenza;dimostrativo\n\
-             vecchiaia;Indice di vecchiaia;Demografia;Residenti di 65 anni e più ogni 100 di 0-14 anni.;Residenti 65+;Residenti 0-14;100;anziani ogni 100 giovani;neutro;ISTAT;CC BY 3.0 IT;No\n\
-             mpr24;Copertura vaccinale MPR a 24 mesi;Prevenzione;Bambini vaccinati a 24 mesi.;Vaccinati;Coorte;100;%;alto_meglio;Regione Toscana;;Sì\n",
+             prova_a;Indice di prova;Demografia;Residenti di 65 anni e più ogni 100 di 0-14 anni.;Residenti 65+;Residenti 0-14;100;anziani ogni 100 giovani;neutro;ISTAT;CC BY 3.0 IT;No\n\
+             prova_b;Copertura di prova MPR a 24 mesi;Prevenzione;Bambini vaccinati a 24 mesi.;Vaccinati;Coorte;100;%;alto_meglio;Regione Toscana;;Sì\n",
         );
         let (code, out, err) = run(
             &["indicators", "import", &defs, "--database-url", &url],
@@ -1398,8 +1398,8 @@ async fn indicators_import_all_or_nothing_and_export_one_row_per_value() {
         let bad = write(
             "valori-errati.csv",
             "indicatore;livello;territorio;periodo;sesso;eta;valore;numeratore;denominatore;ic_inf;ic_sup;dimostrativo\n\
-             vecchiaia;zona;ZD-LIV;2023;T;;252,3;41.912;16.611;;;No\n\
-             vecchiaia;comune;049009;2023;T;;1.5;;;;;No\n\
+             prova_a;zona;ZD-LIV;2023;T;;252,3;41.912;16.611;;;No\n\
+             prova_a;comune;049009;2023;T;;1.5;;;;;No\n\
              sconosciuto;regione;RT;2023;T;;10;;;;;No\n",
         );
         let (code, _, err) = run(
@@ -1419,14 +1419,18 @@ async fn indicators_import_all_or_nothing_and_export_one_row_per_value() {
             err.contains("Riga 4, colonna indicatore: «sconosciuto» non è un indicatore definito"),
             "{err}"
         );
-        assert!(zona_store::profile::values(&t.db).await.unwrap().is_empty());
+        let demo_values = 382;
+        assert_eq!(
+            zona_store::profile::values(&t.db).await.unwrap().len(),
+            demo_values
+        );
 
         let good = write(
             "valori.csv",
             "indicatore;livello;territorio;periodo;sesso;eta;valore;numeratore;denominatore;ic_inf;ic_sup;dimostrativo\n\
-             vecchiaia;zona;ZD-LIV;2023;T;;252,3;41.912;16.611;;;No\n\
-             vecchiaia;regione;RT;2023;;;233,4;;;;;No\n\
-             mpr24;comune;049009;2019-2023;F;0-2;94,12;;;93,5;94,7;Sì\n",
+             prova_a;zona;ZD-LIV;2023;T;;252,3;41.912;16.611;;;No\n\
+             prova_a;regione;RT;2023;;;233,4;;;;;No\n\
+             prova_b;comune;049009;2019-2023;F;0-2;94,12;;;93,5;94,7;Sì\n",
         );
         let (code, out, err) = run(
             &["indicators", "import", &good, "--database-url", &url],
@@ -1462,17 +1466,17 @@ async fn indicators_import_all_or_nothing_and_export_one_row_per_value() {
         assert_eq!(code, 0, "{err}");
         let text = std::fs::read_to_string(&exported).unwrap();
         let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
-        assert_eq!(lines.len(), 4, "{text}");
+        assert_eq!(lines.len(), 1 + demo_values + 3, "one row per value");
         assert_eq!(
             lines[0],
             "indicatore;livello;territorio;periodo;sesso;eta;valore;numeratore;denominatore;ic_inf;ic_sup;dimostrativo"
         );
         assert!(
-            lines.contains(&"vecchiaia;zona;ZD-LIV;2023;T;;252,3;41912;16611;;;No"),
+            lines.contains(&"prova_a;zona;ZD-LIV;2023;T;;252,3;41912;16611;;;No"),
             "{text}"
         );
         assert!(
-            lines.contains(&"mpr24;comune;049009;2019-2023;F;0-2;94,12;;;93,5;94,7;Sì"),
+            lines.contains(&"prova_b;comune;049009;2019-2023;F;0-2;94,12;;;93,5;94,7;Sì"),
             "{text}"
         );
         let (code, out, err) = run(
@@ -1486,7 +1490,10 @@ async fn indicators_import_all_or_nothing_and_export_one_row_per_value() {
             None,
         );
         assert_eq!(code, 0, "{err}");
-        assert!(out.contains("0 nuovi, 3 sostituiti"), "{out}");
+        assert!(
+            out.contains(&format!("0 nuovi, {} sostituiti", demo_values + 3)),
+            "{out}"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -16,7 +16,9 @@ async fn the_profile_page_shows_the_seed_table_word_for_word() {
             "<thead><tr><th scope=\"col\">Tematica</th><th scope=\"col\">Nodi critici</th><th scope=\"col\">Aspetti positivi</th></tr></thead>"
         ));
         // Seed 000, «IL PROFILO DI SALUTE 2024: COSA EMERGE?», row by row.
-        let rows: Vec<&str> = page.split("<th scope=\"row\">").skip(1).collect();
+        let profile = &page[page.find("id=\"profile-table\"").unwrap()..];
+        let profile = &profile[..profile.find("</table>").unwrap()];
+        let rows: Vec<&str> = profile.split("<th scope=\"row\">").skip(1).collect();
         let themes: Vec<&str> = rows.iter().map(|r| &r[..r.find('<').unwrap()]).collect();
         assert_eq!(
             themes,
@@ -67,6 +69,77 @@ async fn the_profile_page_shows_the_seed_table_word_for_word() {
         assert_eq!(
             app.get("/profilo-di-salute?anno=2024").await.status,
             StatusCode::OK
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_indicator_has_a_page_with_chart_and_table_and_every_demo_value_is_marked() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let page = flat(&app.get("/profilo-di-salute").await.body);
+        // The overview: one row per indicator, each made-up value marked.
+        let start = page.find("id=\"indicatori\"").expect("the indicators");
+        let overview = &page[start..];
+        let rows: Vec<&str> = overview.split("<tr> <th scope=\"row\">").skip(1).collect();
+        assert_eq!(rows.len(), 21, "{backend:?}: 21 indicators");
+        for r in &rows {
+            assert!(
+                r.contains("dimostrativo"),
+                "a demo value without its mark: {r}"
+            );
+        }
+        assert!(overview.contains("I valori segnati «dimostrativo» sono inventati"));
+        let general = rows
+            .iter()
+            .find(|r| r.contains(">Mortalità generale<"))
+            .unwrap();
+        assert!(
+            general.contains("<td>2023</td>") && general.contains("<strong>Diversa</strong>"),
+            "{general}"
+        );
+        let births = rows
+            .iter()
+            .find(|r| r.contains(">Tasso di natalità<"))
+            .unwrap();
+        assert!(
+            births.contains("<td class=\"text-end\">5,4</td>"),
+            "{births}"
+        );
+        // Each indicator's page: the chart and its table, five periods.
+        for r in &rows {
+            let i = r.find("href=\"").unwrap() + 6;
+            let href = &r[i..i + r[i..].find('"').unwrap()];
+            let p = app.get(href).await;
+            assert_eq!(p.status, StatusCode::OK, "{href}");
+            let body = flat(&p.body);
+            assert!(
+                body.contains("<svg") && body.contains("role=\"img\""),
+                "{href}: a chart"
+            );
+            let table = &body[body.find("id=\"indicator-table\"").unwrap()..];
+            let table = &table[..table.find("</table>").unwrap()];
+            assert_eq!(table.matches("<th scope=\"row\">").count(), 5, "{href}");
+        }
+        let p = flat(
+            &app.get("/profilo-di-salute/indicatori/mortalita_evitabile")
+                .await
+                .body,
+        );
+        assert!(p.contains("<th scope=\"row\">2023</th> <td class=\"text-end\">184,6 <span class=\"small text-secondary\">(169,83 – 199,37)</span>"), "{p}");
+        assert!(
+            p.contains("<th scope=\"row\">Maschi</th><td>2023</td><td class=\"text-end\">262"),
+            "{p}"
+        );
+        assert!(
+            p.contains("<th scope=\"row\">Capraia Isola</th><td>2023</td>"),
+            "{p}"
+        );
+        assert_eq!(
+            app.get("/profilo-di-salute/indicatori/inesistente")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
         );
     }
 }

@@ -216,6 +216,12 @@ pub static TABLES: &[Table] = &[
                 "Whether the zone applies DM 77/2022's family-clinic rate for inner and rural areas (1 every 10.000 inhabitants).",
             )
             .required(),
+            Field::stored(
+                "codice_asl",
+                "health_authority_code",
+                CODE,
+                "The code of the zone's health authority in the health profile's values (level `asl`, docs/health-profile.md).",
+            ),
             ACTIVE,
         ],
         refs: &[
