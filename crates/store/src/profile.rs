@@ -249,10 +249,34 @@ pub async fn import_values(db: &Db, actor: &Actor, rows: &[(i64, ValueRow)]) -> 
 /// A line of a theme of the profile: a critical issue or a strength.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Finding {
+    pub id: i64,
     pub theme_id: i64,
     pub kind: zona_core::profile::FindingKind,
     pub position: i64,
     pub text: String,
+}
+
+/// A critical issue or a strength, with the programmes and sheets that
+/// answer it (critical issues only).
+#[derive(Clone, Debug, Serialize)]
+pub struct Line {
+    pub id: i64,
+    pub text: String,
+    pub answers: Vec<Answer>,
+}
+
+/// A programme or a sheet that answers a critical issue, with its plan's
+/// year and whether that plan is approved (public).
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Answer {
+    pub finding_id: i64,
+    pub year: i64,
+    pub approved: bool,
+    pub programme_id: Option<i64>,
+    pub activity_id: Option<i64>,
+    /// The programme's title, or the sheet's code and title.
+    pub what: String,
+    pub evidence: Option<String>,
 }
 
 /// A theme of the profile of a year, with its lines in order.
@@ -260,8 +284,39 @@ pub struct Finding {
 pub struct Theme {
     pub id: i64,
     pub name: String,
-    pub critical: Vec<String>,
-    pub strengths: Vec<String>,
+    pub critical: Vec<Line>,
+    pub strengths: Vec<Line>,
+}
+
+const ANSWER_SELECT: &str =
+    "SELECT a.finding_id, p.year, (p.status = 'approved') AS approved, a.programme_id, \
+     a.activity_id, COALESCE(g.title, x.code || ' – ' || x.title) AS what, a.evidence \
+     FROM profile_answers a \
+     LEFT JOIN programmes g ON g.id = a.programme_id \
+     LEFT JOIN activity_sheets x ON x.id = a.activity_id \
+     JOIN annual_plans p ON p.id = COALESCE(g.annual_plan_id, x.annual_plan_id)";
+
+/// What a programme or a sheet answers: the critical issues, each with its
+/// theme and profile year.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Answered {
+    pub year: i64,
+    pub theme: String,
+    pub text: String,
+    pub evidence: Option<String>,
+}
+
+/// The critical issues a programme (or, with `sheet`, a sheet) answers.
+pub async fn answered_by(db: &Db, id: i64, sheet: bool) -> Result<Vec<Answered>> {
+    let column = if sheet { "activity_id" } else { "programme_id" };
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, Answered>(&format!(
+        "SELECT t.year, t.name AS theme, f.text, a.evidence FROM profile_answers a \
+         JOIN profile_findings f ON f.id = a.finding_id JOIN profile_themes t ON t.id = f.theme_id \
+         WHERE a.{column} = $1 ORDER BY t.year DESC, t.position, f.position"
+    ))
+    .bind(id)
+    .fetch_all(pool)
+    .await?))
 }
 
 /// The years a zone has a profile for, latest first.
@@ -277,25 +332,37 @@ pub async fn years(db: &Db, zone_id: i64) -> Result<Vec<i64>> {
 
 /// The themes of a zone's profile of a year, in order, with their lines.
 pub async fn themes(db: &Db, zone_id: i64, year: i64) -> Result<Vec<Theme>> {
-    let (themes, findings): (Vec<(i64, String)>, Vec<Finding>) = on_db!(db, |pool| {
-        let themes = sqlx::query_as(
-            "SELECT id, name FROM profile_themes WHERE zone_id = $1 AND year = $2 ORDER BY position, name",
-        )
-        .bind(zone_id)
-        .bind(year)
-        .fetch_all(pool)
-        .await?;
-        let findings = sqlx::query_as::<_, Finding>(
-            "SELECT f.theme_id, f.kind, f.position, f.text FROM profile_findings f \
-             JOIN profile_themes t ON t.id = f.theme_id WHERE t.zone_id = $1 AND t.year = $2 \
-             ORDER BY f.theme_id, f.kind, f.position",
-        )
-        .bind(zone_id)
-        .bind(year)
-        .fetch_all(pool)
-        .await?;
-        (themes, findings)
-    });
+    let (themes, findings, answers): (Vec<(i64, String)>, Vec<Finding>, Vec<Answer>) = on_db!(
+        db,
+        |pool| {
+            let themes = sqlx::query_as(
+                "SELECT id, name FROM profile_themes WHERE zone_id = $1 AND year = $2 ORDER BY position, name",
+            )
+            .bind(zone_id)
+            .bind(year)
+            .fetch_all(pool)
+            .await?;
+            let findings = sqlx::query_as::<_, Finding>(
+                "SELECT f.id, f.theme_id, f.kind, f.position, f.text FROM profile_findings f \
+                 JOIN profile_themes t ON t.id = f.theme_id WHERE t.zone_id = $1 AND t.year = $2 \
+                 ORDER BY f.theme_id, f.kind, f.position",
+            )
+            .bind(zone_id)
+            .bind(year)
+            .fetch_all(pool)
+            .await?;
+            let answers = sqlx::query_as::<_, Answer>(&format!(
+                "{ANSWER_SELECT} WHERE a.finding_id IN (SELECT f.id FROM profile_findings f \
+                 JOIN profile_themes t ON t.id = f.theme_id WHERE t.zone_id = $1 AND t.year = $2) \
+                 ORDER BY p.year, what"
+            ))
+            .bind(zone_id)
+            .bind(year)
+            .fetch_all(pool)
+            .await?;
+            (themes, findings, answers)
+        }
+    );
     Ok(themes
         .into_iter()
         .map(|(id, name)| {
@@ -303,7 +370,15 @@ pub async fn themes(db: &Db, zone_id: i64, year: i64) -> Result<Vec<Theme>> {
                 findings
                     .iter()
                     .filter(|f| f.theme_id == id && f.kind == kind)
-                    .map(|f| f.text.clone())
+                    .map(|f| Line {
+                        id: f.id,
+                        text: f.text.clone(),
+                        answers: answers
+                            .iter()
+                            .filter(|a| a.finding_id == f.id)
+                            .cloned()
+                            .collect(),
+                    })
                     .collect()
             };
             Theme {
@@ -350,5 +425,38 @@ pub async fn values_of(db: &Db, territories: &[(GeoLevel, String)]) -> Result<Ve
             b.period_to,
         ))
     });
+    Ok(out)
+}
+
+/// The critical issues each programme of a plan answers, by programme id.
+pub async fn answered_in_plan(db: &Db, annual_plan_id: i64) -> Result<HashMap<i64, Vec<Answered>>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        programme_id: i64,
+        year: i64,
+        theme: String,
+        text: String,
+        evidence: Option<String>,
+    }
+    let rows: Vec<Row> = on_db!(db, |pool| {
+        sqlx::query_as::<_, Row>(
+        "SELECT a.programme_id, t.year, t.name AS theme, f.text, a.evidence FROM profile_answers a \
+         JOIN programmes g ON g.id = a.programme_id \
+         JOIN profile_findings f ON f.id = a.finding_id JOIN profile_themes t ON t.id = f.theme_id \
+         WHERE g.annual_plan_id = $1 ORDER BY t.year DESC, t.position, f.position"
+    )
+    .bind(annual_plan_id)
+    .fetch_all(pool)
+    .await?
+    });
+    let mut out: HashMap<i64, Vec<Answered>> = HashMap::new();
+    for r in rows {
+        out.entry(r.programme_id).or_default().push(Answered {
+            year: r.year,
+            theme: r.theme,
+            text: r.text,
+            evidence: r.evidence,
+        });
+    }
     Ok(out)
 }

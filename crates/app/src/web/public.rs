@@ -43,6 +43,9 @@ struct ProfilePage {
     /// The indicators by theme, the themes of the profile first.
     indicators: Vec<(String, Vec<IndicatorView>)>,
     demo: bool,
+    /// The zone's internal readers follow answers to the internal pages;
+    /// others to the published plans only.
+    internal: bool,
 }
 
 impl ProfilePage {
@@ -105,6 +108,7 @@ async fn health_profile(
         themes,
         indicators,
         demo,
+        internal: ctx.allows(Action::ReadInternal { zone_id }),
     }))
 }
 
@@ -315,6 +319,7 @@ struct SheetPage {
     period: String,
     funding: Vec<(String, i64, String)>,
     total: String,
+    answers: Vec<zona_store::profile::Answered>,
 }
 
 async fn sheet(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
@@ -329,7 +334,9 @@ async fn sheet(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
         x.as_deref()
             .map_or("—".to_string(), |x| labels.label(v, x).to_string())
     };
+    let answers = zona_store::profile::answered_by(&state.db, s.row.id, true).await?;
     Ok(render_page(&SheetPage {
+        answers,
         page: PageCtx::new(&ctx, c.title.clone())
             .crumb("Piani approvati", "/piani")
             .crumb(

@@ -39,23 +39,39 @@ async fn the_profile_page_shows_the_seed_table_word_for_word() {
                 .unwrap()
                 .to_string()
         };
-        assert!(row("Demografia").contains(
-            "<li>L’inverno demografico è arrivato anche qui: rapporto giovani/anziani ribaltato e struttura per età prossima all’insostenibilità</li><li>Mortalità e speranza di vita sotto la media regionale</li>"
-        ), "{}", row("Demografia"));
-        assert!(row("Demografia")
-            .contains("<li>Si vive più a lungo</li><li>Aumentano gli anni in buona salute</li>"));
-        assert!(row("Determinanti di salute").contains("<li>Ambiente: presenza di SIN/SIR</li>"));
-        assert!(row("Prevenzione").contains(
-            "<li>Insufficiente adesione ad alcuni screening (colorettale, anti-influenza, MPR)</li>"
-        ));
-        assert!(row("Prevenzione")
-            .contains("<li>Sensibili miglioramenti nella mortalità evitabile</li>"));
-        let lines = page.matches("<li>").count();
-        // 14 critical issues and 10 strengths, nothing else listed in the table.
-        let table =
-            &page[page.find("id=\"profile-table\"").unwrap()..page.find("</table>").unwrap()];
-        assert_eq!(table.matches("<li>").count(), 24, "{table}");
-        assert!(lines >= 24);
+        let lines = |theme: &str| -> Vec<String> {
+            row(theme)
+                .split("<span class=\"zona-finding\">")
+                .skip(1)
+                .map(|l| l[..l.find("</span>").unwrap()].to_string())
+                .collect()
+        };
+        assert_eq!(
+            lines("Demografia"),
+            [
+                "L’inverno demografico è arrivato anche qui: rapporto giovani/anziani ribaltato e struttura per età prossima all’insostenibilità",
+                "Mortalità e speranza di vita sotto la media regionale",
+                "Si vive più a lungo",
+                "Aumentano gli anni in buona salute"
+            ]
+        );
+        assert!(
+            lines("Determinanti di salute").contains(&"Ambiente: presenza di SIN/SIR".to_string())
+        );
+        assert_eq!(
+            lines("Prevenzione"),
+            [
+                "Mortalità evitabile in calo ma da migliorare ancora (attenzione all’infortunistica sul lavoro)",
+                "Insufficiente adesione ad alcuni screening (colorettale, anti-influenza, MPR)",
+                "Sensibili miglioramenti nella mortalità evitabile"
+            ]
+        );
+        // 14 critical issues and 10 strengths, nothing else.
+        assert_eq!(
+            profile.matches("<span class=\"zona-finding\">").count(),
+            24,
+            "{profile}"
+        );
         // The plans page leads to it; a year without a profile is not found.
         assert!(app
             .get("/piani")
@@ -141,5 +157,67 @@ async fn every_indicator_has_a_page_with_chart_and_table_and_every_demo_value_is
                 .status,
             StatusCode::NOT_FOUND
         );
+    }
+}
+
+#[tokio::test]
+async fn the_seed_examples_link_critical_issues_and_answers_both_ways() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let page = flat(&app.get("/profilo-di-salute").await.body);
+        let profile = &page[page.find("id=\"profile-table\"").unwrap()..];
+        let profile = &profile[..profile.find("</table>").unwrap()];
+        let item = |start: &str| -> String {
+            let i = profile.find(start).unwrap_or_else(|| panic!("{start}"));
+            let rest = &profile[i..];
+            rest[..rest
+                .find("<span class=\"zona-finding\">")
+                .unwrap_or(rest.len())]
+                .to_string()
+        };
+        // ESPAD → #SaiAssai: the 2024 sheet is public, the 2025 one not yet.
+        let youth = item("Stili di vita (soprattutto giovanili)");
+        assert!(
+            youth.contains("↳ Risposta: <a href=\"/piani/scheda/"),
+            "{youth}"
+        );
+        assert!(youth.contains(">2024-05-001 – Progetto #SaiAssai</a> (scheda, POA 2024). Evidenza: Indagine ESPAD IFC-CNR"), "{youth}");
+        assert!(
+            youth.contains("↳ Risposta: 2025-07-001 – Progetto #SaiAssai (scheda, POA 2025)"),
+            "{youth}"
+        );
+        let rsa = item("NA in crescita");
+        assert!(rsa.contains("<a href=\"/piani/poa/2024\">Servizi non autosufficienza e disabilità</a> (programma, POA 2024). Evidenza: Necessità di potenziare il servizio RSA"), "{rsa}");
+        let minors = item("Crescono i minori a rischio");
+        assert!(minors.contains(">Tutela infanzia e famiglia</a> (programma, POA 2024). Evidenza: Necessità di potenziare l’educativa domiciliare per minori"), "{minors}");
+        // Every other critical issue is shown as a gap.
+        assert_eq!(
+            profile
+                .matches("Nessuna risposta nella programmazione")
+                .count(),
+            11,
+            "{backend:?}"
+        );
+        assert!(
+            item("Mortalità e speranza di vita").contains("Nessuna risposta nella programmazione")
+        );
+
+        // The other way: the sheet and the programme show their evidence.
+        let i = youth.find("/piani/scheda/").unwrap();
+        let href: String = youth[i..].chars().take_while(|c| *c != '"').collect();
+        let sheet = flat(&app.get(&href).await.body);
+        assert!(
+            sheet.contains(">Risponde al profilo di salute</h2>"),
+            "{sheet}"
+        );
+        assert!(sheet.contains("Determinanti di salute: «Stili di vita (soprattutto giovanili) caratterizzati da diffusi comportamenti a rischio» (profilo 2024). Evidenza: Indagine ESPAD"), "{sheet}");
+        app.login("consultazione").await;
+        let tree = flat(&app.get("/pianificazione/poa/2024").await.body);
+        assert!(tree.contains("Risponde al profilo di salute: «NA in crescita determina la necessità di ripensare i servizi» (Disabilità e non autosufficienza, 2024), evidenza: Necessità di potenziare il servizio RSA"), "{tree}");
+        // Signed in, the answers lead to the internal pages.
+        let page = app.get("/profilo-di-salute").await.body;
+        assert!(page.contains(
+            "href=\"/pianificazione/poa/2024\">Servizi non autosufficienza e disabilità</a>"
+        ));
     }
 }

@@ -922,6 +922,34 @@ pub static TABLES: &[Table] = &[
         ..Table::BASE
     },
     Table {
+        file: "profilo_risposte",
+        title: "Risposta a un nodo critico",
+        doc: "The programmes and activity sheets that answer a critical issue of the health profile, with the evidence that links them (seed 000: «conoscere per programmare»). One of `programma` and `scheda`.",
+        entity: entity::HEALTH_PROFILE,
+        sql: "profile_answers",
+        scope: "finding_id IN (SELECT f.id FROM profile_findings f JOIN profile_themes t ON t.id = f.theme_id WHERE t.zone_id = $1)",
+        fields: &[
+            Field::part("anno", YEAR, "The profile's year (profilo_voci.csv).").required(),
+            Field::part("tema", Kind::Text(200), "The theme (profilo_voci.csv).").required(),
+            Field::part("tipo", Kind::Text(20), "The line's kind (profilo_voci.csv): nodo_critico.").required(),
+            Field::part("posizione", POSITION, "The line's position (profilo_voci.csv).").required(),
+            Field::part("anno_poa", YEAR, "The POA's year of the answer (poa.csv).").required(),
+            Field::part("programma", LONG_NAME, "The programme that answers (programmi.csv), or empty."),
+            Field::part("scheda", Kind::Text(60), "The code of the activity sheet that answers (schede.csv), or empty."),
+            Field::stored("evidenza", "evidence", Kind::Text(2_000), "What shows the need: a survey, a datum, a remark."),
+        ],
+        refs: &[
+            Ref::to("finding_id", "profilo_voci", &["anno", "tema", "tipo", "posizione"]),
+            Ref::to("programme_id", "programmi", &["anno_poa", "programma"]),
+            Ref::to("activity_id", "schede", &["anno_poa", "scheda"]),
+        ],
+        key: &["anno", "tema", "tipo", "posizione", "anno_poa", "programma", "scheda"],
+        updated: None,
+        versioned: false,
+        audited_as: Some("finding_id"),
+        ..Table::BASE
+    },
+    Table {
         file: "schede_aree",
         title: "Area di intervento di una scheda",
         doc: "The target areas of each activity sheet.",

@@ -147,12 +147,15 @@ struct TreePage {
     pis_objectives: Vec<zona_store::pis::ObjectiveRef>,
     /// Whether the zone has the previous year's plan to compare with.
     has_previous: bool,
+    /// The critical issues of the health profile each programme answers.
+    answers: std::collections::HashMap<i64, Vec<zona_store::profile::Answered>>,
     /// The plan's deadlines, each with whether it has passed.
     deadlines: Vec<(zona_store::deadlines::Deadline, bool)>,
 }
 
 async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) -> PageResult {
     let (zone_id, summary) = plan_of(&state, &ctx, year).await?;
+    let summary_id = summary.id;
     let objectives = planning::tree(&state.db, summary.id).await?;
     let info = sheets::plan_info(&state.db, summary.id).await?;
     let counts = sheets::status_counts(&state.db, summary.id).await?;
@@ -205,6 +208,7 @@ async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) ->
             .await?
             .iter()
             .any(|p| p.year == year - 1),
+        answers: zona_store::profile::answered_in_plan(&state.db, summary_id).await?,
         deadlines: crate::usecase::deadlines::of_plan(&state.db, &ctx.caller(), year)
             .await?
             .into_iter()

@@ -185,6 +185,8 @@ struct SheetPage {
     monitor_href: Option<String>,
     progress: String,
     survey_date: String,
+    /// The critical issues of the health profile the sheet answers.
+    answers: Vec<zona_store::profile::Answered>,
 }
 
 fn opt_dec(d: Option<rust_decimal::Decimal>) -> String {
@@ -331,7 +333,9 @@ async fn view(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
         ),
         None => None,
     };
+    let answers = zona_store::profile::answered_by(&state.db, s.row.id, true).await?;
     Ok(render_page(&SheetPage {
+        answers,
         matter,
         page,
         status,
