@@ -221,3 +221,34 @@ async fn the_seed_examples_link_critical_issues_and_answers_both_ways() {
         ));
     }
 }
+
+#[tokio::test]
+async fn the_pis_knowledge_section_shows_the_profile_it_rests_on() {
+    let app = spawn_app(zona_store::Backend::Sqlite).await;
+    let zona_store::Db::Sqlite(pool) = &app.db.db else {
+        unreachable!()
+    };
+    let id: i64 = sqlx::query_scalar("SELECT id FROM health_plans WHERE period_start = 2026")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let old: i64 = sqlx::query_scalar("SELECT id FROM health_plans WHERE period_start = 2020")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    app.login("consultazione").await;
+    let page = flat(&app.get(&format!("/pianificazione/pis/{id}")).await.body);
+    assert!(
+        page.contains("<summary>Il profilo di salute 2024: che cosa emerge</summary>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li>NA in crescita determina la necessità di ripensare i servizi</li>"),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/profilo-di-salute?anno=2024\""));
+    // A plan older than every profile links to the page.
+    let page = flat(&app.get(&format!("/pianificazione/pis/{old}")).await.body);
+    assert!(!page.contains("che cosa emerge</summary>"));
+    assert!(page.contains("<a href=\"/profilo-di-salute\">Il profilo di salute della zona</a>"));
+}

@@ -102,6 +102,9 @@ struct DetailPage {
     timeline: Vec<(String, String, bool)>,
     act_kinds: Vec<(&'static str, &'static str)>,
     office: bool,
+    /// The health profile the plan's knowledge section rests on: the
+    /// latest year before the plan starts (or its first), with its themes.
+    profile: Option<(i64, Vec<zona_store::profile::Theme>)>,
 }
 
 impl DetailPage {
@@ -212,7 +215,19 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         .collect();
     let timeline = timeline(&state, id).await?;
     let status = p.status.label();
+    let profile_year = zona_store::profile::years(&state.db, p.zone_id)
+        .await?
+        .into_iter()
+        .find(|y| *y <= p.period_start);
+    let profile = match profile_year {
+        Some(y) => Some((
+            y,
+            zona_store::profile::themes(&state.db, p.zone_id, y).await?,
+        )),
+        None => None,
+    };
     Ok(render_page(&DetailPage {
+        profile,
         page: PageCtx::new(&ctx, p.title.clone())
             .crumb("Pianificazione", "/pianificazione")
             .crumb("Piani Integrati di Salute", "/pianificazione/pis"),
