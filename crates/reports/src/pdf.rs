@@ -135,6 +135,9 @@ pub const SOC26_TEMPLATE: &str = include_str!("../templates/soc26.typ");
 /// The annual operating plan (data: `zona_app::poa::pdf_data`).
 pub const POA_TEMPLATE: &str = include_str!("../templates/poa.typ");
 
+/// The zone's health profile (data: `zona_app::web::public`'s profile document).
+pub const PROFILE_TEMPLATE: &str = include_str!("../templates/profile.typ");
+
 /// Any table as a landscape document (data: [`table_pdf`]).
 pub const TABLE_TEMPLATE: &str = include_str!("../templates/table.typ");
 

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/piani/poa/{year}/documento.pdf", get(document))
         .route("/piani/scheda/{id}", get(sheet))
         .route("/profilo-di-salute", get(health_profile))
+        .route("/profilo-di-salute/documento.pdf", get(profile_document))
         .route(
             "/profilo-di-salute/indicatori/{code}",
             get(health_indicator),
@@ -371,4 +372,80 @@ async fn sheet(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
         total: c.total().to_string(),
         s,
     }))
+}
+
+/// The profile as a PDF for the mayors' conference: the themes table with
+/// the answers of the plans, and the indicators (`?anno=` as on the page).
+async fn profile_document(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> PageResult {
+    require(&ctx, Action::ReadPublic)?;
+    let zone_id = ctx.zone_id().ok_or(AppError::NotFound)?;
+    let years = zona_store::profile::years(&state.db, zone_id).await?;
+    let year = match q.get("anno").map(String::as_str) {
+        None | Some("") => years.first().copied(),
+        Some(y) => y.parse::<i64>().ok().filter(|y| years.contains(y)),
+    }
+    .ok_or(AppError::NotFound)?;
+    let themes = zona_store::profile::themes(&state.db, zone_id, year).await?;
+    let views = crate::usecase::profile::views(&state.db, zone_id).await?;
+    let zone = ctx
+        .zone
+        .as_ref()
+        .map(|z| z.name.clone())
+        .unwrap_or_default();
+    let shown = |s: &Option<crate::usecase::profile::Shown>| match s {
+        Some(v) => v.text.clone(),
+        None => "n.d.".to_string(),
+    };
+    let data = serde_json::json!({
+        "title": format!("Profilo di salute {year}"),
+        "zone": zone,
+        "generated": format::date(state.today()),
+        "demo": views.iter().any(IndicatorView::demo),
+        "themes": themes.iter().map(|t| serde_json::json!({
+            "name": t.name,
+            "critical": t.critical.iter().map(|c| serde_json::json!({
+                "text": c.text,
+                "answers": c.answers.iter().map(|a| format!(
+                    "{} ({}, POA {})",
+                    a.what,
+                    if a.activity_id.is_some() { "scheda" } else { "programma" },
+                    a.year
+                )).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "strengths": t.strengths.iter().map(|s| s.text.clone()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "indicators": views.iter().map(|v| {
+            let latest = v.latest();
+            serde_json::json!({
+                "name": v.definition.name,
+                "unit": v.definition.unit,
+                "demo": v.demo(),
+                "period": latest.map(|p| p.period.clone()).unwrap_or_default(),
+                "zone": latest.map(|p| shown(&p.zone)).unwrap_or_else(|| "n.d.".into()),
+                "asl": latest.map(|p| shown(&p.health_authority)).unwrap_or_else(|| "n.d.".into()),
+                "region": latest.map(|p| shown(&p.region)).unwrap_or_else(|| "n.d.".into()),
+                "differs": match latest.and_then(crate::usecase::profile::PeriodRow::differs) {
+                    Some(true) => "Diversa",
+                    Some(false) => "Non diversa",
+                    None => "—",
+                },
+            })
+        }).collect::<Vec<_>>(),
+    });
+    let today = state.today();
+    let bytes = tokio::task::spawn_blocking(move || {
+        zona_reports::pdf::render(zona_reports::pdf::PROFILE_TEMPLATE, &data, today)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?
+    .map_err(|e| AppError::Internal(e.into()))?;
+    download(
+        bytes,
+        "application/pdf",
+        &format!("inline; filename=\"profilo-di-salute-{year}.pdf\""),
+    )
 }

@@ -252,3 +252,45 @@ async fn the_pis_knowledge_section_shows_the_profile_it_rests_on() {
     assert!(!page.contains("che cosa emerge</summary>"));
     assert!(page.contains("<a href=\"/profilo-di-salute\">Il profilo di salute della zona</a>"));
 }
+
+#[tokio::test]
+async fn the_profile_prints_for_the_mayors_conference() {
+    let app = spawn_app(zona_store::Backend::Sqlite).await;
+    assert!(app
+        .get("/profilo-di-salute")
+        .await
+        .body
+        .contains("href=\"/profilo-di-salute/documento.pdf?anno=2024\""));
+    let r = app
+        .client
+        .get(app.url("/profilo-di-salute/documento.pdf?anno=2024"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let bytes = r.bytes().await.unwrap();
+    let text = pdf_pages(&bytes).join("\n");
+    let flat_text = flat(&text);
+    assert!(flat_text.contains("Profilo di salute 2024"), "{text}");
+    assert!(flat_text.contains("Zona Distretto Livornese"));
+    assert!(
+        flat_text.contains("Ambiente: presenza di SIN/SIR"),
+        "{text}"
+    );
+    assert!(
+        flat_text.contains("2024-05-001 – Progetto #SaiAssai (scheda, POA 2024)"),
+        "{text}"
+    );
+    assert!(flat_text.contains("Mortalità evitabile"));
+    assert!(
+        flat_text.contains("I valori segnati «dimostrativo» sono inventati"),
+        "{text}"
+    );
+    assert_eq!(
+        app.get("/profilo-di-salute/documento.pdf?anno=1999")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
