@@ -55,15 +55,15 @@ impl ProfilePage {
     }
 }
 
-/// The zone's health profile, a year's themes with their critical issues
-/// and strengths (`?anno=` picks the year; the latest by default). It is
-/// public: the profile is published with the plan it grounds.
-async fn health_profile(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
-) -> PageResult {
-    require(&ctx, Action::ReadPublic)?;
+/// The public zone, the years it has a profile for (latest first) and the
+/// year asked with `?anno=` (the latest by default; a year without a
+/// profile is not found).
+async fn profile_year(
+    state: &AppState,
+    ctx: &Ctx,
+    q: &std::collections::HashMap<String, String>,
+) -> Result<(i64, Vec<i64>, Option<i64>), AppError> {
+    require(ctx, Action::ReadPublic)?;
     let zone_id = ctx.zone_id().ok_or(AppError::NotFound)?;
     let years = zona_store::profile::years(&state.db, zone_id).await?;
     let year = match q.get("anno").map(String::as_str) {
@@ -75,6 +75,18 @@ async fn health_profile(
                 .ok_or(AppError::NotFound)?,
         ),
     };
+    Ok((zone_id, years, year))
+}
+
+/// The zone's health profile, a year's themes with their critical issues
+/// and strengths (`?anno=` picks the year; the latest by default). It is
+/// public: the profile is published with the plan it grounds.
+async fn health_profile(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> PageResult {
+    let (zone_id, years, year) = profile_year(&state, &ctx, &q).await?;
     let themes = match year {
         Some(y) => zona_store::profile::themes(&state.db, zone_id, y).await?,
         None => Vec::new(),
@@ -381,14 +393,8 @@ async fn profile_document(
     ctx: Ctx,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult {
-    require(&ctx, Action::ReadPublic)?;
-    let zone_id = ctx.zone_id().ok_or(AppError::NotFound)?;
-    let years = zona_store::profile::years(&state.db, zone_id).await?;
-    let year = match q.get("anno").map(String::as_str) {
-        None | Some("") => years.first().copied(),
-        Some(y) => y.parse::<i64>().ok().filter(|y| years.contains(y)),
-    }
-    .ok_or(AppError::NotFound)?;
+    let (zone_id, _, year) = profile_year(&state, &ctx, &q).await?;
+    let year = year.ok_or(AppError::NotFound)?;
     let themes = zona_store::profile::themes(&state.db, zone_id, year).await?;
     let views = crate::usecase::profile::views(&state.db, zone_id).await?;
     let zone = ctx
