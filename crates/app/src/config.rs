@@ -65,6 +65,17 @@ pub struct Config {
     pub notifier_interval: std::time::Duration,
 }
 
+impl Config {
+    /// The address people open zona at, for links that leave the browser
+    /// (e-mails, calendar feeds): `--public-url`, or the listening address.
+    pub fn public_url(&self) -> String {
+        match &self.mail {
+            Some(m) => m.public_url.clone(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+}
+
 /// Where and how e-mails go (`--smtp-url`).
 #[derive(Clone, Debug)]
 pub struct MailConfig {

@@ -66,9 +66,12 @@ pub struct Period {
 impl Period {
     pub fn parse(s: &str) -> Result<Period, String> {
         let t = s.trim();
+        // A year is four digits, read by the one number reader (so that
+        // «2.023» or «23» is refused rather than guessed).
         let year = |y: &str| -> Result<i32, String> {
-            match y.trim().parse::<i32>() {
-                Ok(n) if YEARS.contains(&n) && y.trim().len() == 4 => Ok(n),
+            let y = y.trim();
+            match crate::number::read_whole(y).map(i32::try_from) {
+                Ok(Ok(n)) if YEARS.contains(&n) && y.len() == 4 => Ok(n),
                 _ => Err(format!(
                     "«{t}» non è un periodo: scrivere un anno (2023) o due anni separati dal trattino (2019-2023)."
                 )),
@@ -606,6 +609,7 @@ mod tests {
         );
         assert!(Period::parse("23").is_err());
         assert!(Period::parse("2023/24").is_err());
+        assert!(Period::parse("2.023").is_err());
         assert!(Period::parse("1899").is_err());
         assert_eq!(
             Period::parse("2023-2019").unwrap_err(),

@@ -56,52 +56,41 @@ pub async fn import_definitions(db: &Db, actor: &Actor, defs: &[Definition]) -> 
         let (mut added, mut replaced) = (0u64, 0u64);
         for d in defs {
             let multiplier = d.multiplier.map(|m| i64::try_from(m).unwrap_or(i64::MAX));
-            match existing.get(&d.code.to_lowercase()) {
+            let id = existing.get(&d.code.to_lowercase());
+            // One set of values, $1..$13, for a new definition or a replaced one.
+            let sql = match id {
+                Some(_) => {
+                    "UPDATE health_indicators SET code = $1, name = $2, theme = $3, definition = $4, \
+                     numerator = $5, denominator = $6, multiplier = $7, unit = $8, polarity = $9, \
+                     source = $10, licence = $11, demo = $12, updated_at = $13 WHERE id = $14"
+                }
+                None => {
+                    "INSERT INTO health_indicators (code, name, theme, definition, numerator, denominator, \
+                     multiplier, unit, polarity, source, licence, demo, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
+                }
+            };
+            let q = sqlx::query(sql)
+                .bind(&d.code)
+                .bind(&d.name)
+                .bind(&d.theme)
+                .bind(&d.definition)
+                .bind(&d.numerator)
+                .bind(&d.denominator)
+                .bind(multiplier)
+                .bind(&d.unit)
+                .bind(d.polarity.code())
+                .bind(&d.source)
+                .bind(&d.licence)
+                .bind(d.demo)
+                .bind(t);
+            match id {
                 Some(id) => {
-                    sqlx::query(
-                        "UPDATE health_indicators SET code = $1, name = $2, theme = $3, definition = $4, \
-                         numerator = $5, denominator = $6, multiplier = $7, unit = $8, polarity = $9, \
-                         source = $10, licence = $11, demo = $12, updated_at = $13 WHERE id = $14",
-                    )
-                    .bind(&d.code)
-                    .bind(&d.name)
-                    .bind(&d.theme)
-                    .bind(&d.definition)
-                    .bind(&d.numerator)
-                    .bind(&d.denominator)
-                    .bind(multiplier)
-                    .bind(&d.unit)
-                    .bind(d.polarity.code())
-                    .bind(&d.source)
-                    .bind(&d.licence)
-                    .bind(d.demo)
-                    .bind(t)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                    q.bind(id).execute(&mut *tx).await?;
                     replaced += 1;
                 }
                 None => {
-                    sqlx::query(
-                        "INSERT INTO health_indicators (code, name, theme, definition, numerator, denominator, \
-                         multiplier, unit, polarity, source, licence, demo, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
-                    )
-                    .bind(&d.code)
-                    .bind(&d.name)
-                    .bind(&d.theme)
-                    .bind(&d.definition)
-                    .bind(&d.numerator)
-                    .bind(&d.denominator)
-                    .bind(multiplier)
-                    .bind(&d.unit)
-                    .bind(d.polarity.code())
-                    .bind(&d.source)
-                    .bind(&d.licence)
-                    .bind(d.demo)
-                    .bind(t)
-                    .execute(&mut *tx)
-                    .await?;
+                    q.execute(&mut *tx).await?;
                     added += 1;
                 }
             }
@@ -132,6 +121,23 @@ pub struct ValueRecord {
     pub ci_low: Option<String>,
     pub ci_high: Option<String>,
     pub demo: bool,
+}
+
+impl ValueRecord {
+    /// The years the value covers.
+    pub fn period(&self) -> zona_core::profile::Period {
+        let year = |y: i64| i32::try_from(y).unwrap_or(i32::MAX);
+        zona_core::profile::Period {
+            from: year(self.period_from),
+            to: year(self.period_to),
+        }
+    }
+
+    /// A decimal column read back: the exact text this module wrote
+    /// (`Decimal::to_string`), not a number typed by a person.
+    pub fn decimal(text: Option<&str>) -> Option<rust_decimal::Decimal> {
+        text.and_then(|t| t.parse().ok())
+    }
 }
 
 /// Every value, by indicator, level, territory, period and breakdown.
@@ -177,9 +183,10 @@ pub async fn import_values(db: &Db, actor: &Actor, rows: &[(i64, ValueRow)]) -> 
                 r.sex.code(),
                 r.age_band.as_str(),
             );
+            // The value it replaces, if any, goes in the same statement.
             let old: Option<(String,)> = sqlx::query_as(
-                "SELECT value FROM indicator_values WHERE indicator_id = $1 AND level = $2 AND territory = $3 \
-                 AND period_from = $4 AND period_to = $5 AND sex = $6 AND age_band = $7",
+                "DELETE FROM indicator_values WHERE indicator_id = $1 AND level = $2 AND territory = $3 \
+                 AND period_from = $4 AND period_to = $5 AND sex = $6 AND age_band = $7 RETURNING value",
             )
             .bind(indicator_id)
             .bind(key.0)
@@ -196,19 +203,6 @@ pub async fn import_values(db: &Db, actor: &Actor, rows: &[(i64, ValueRow)]) -> 
                     "indicatore": r.indicator, "livello": key.0, "territorio": key.1,
                     "periodo": r.period.to_string(), "sesso": key.4, "eta": key.5, "valore": v,
                 }));
-                sqlx::query(
-                    "DELETE FROM indicator_values WHERE indicator_id = $1 AND level = $2 AND territory = $3 \
-                     AND period_from = $4 AND period_to = $5 AND sex = $6 AND age_band = $7",
-                )
-                .bind(indicator_id)
-                .bind(key.0)
-                .bind(key.1)
-                .bind(key.2)
-                .bind(key.3)
-                .bind(key.4)
-                .bind(key.5)
-                .execute(&mut *tx)
-                .await?;
             } else {
                 added += 1;
             }

@@ -154,16 +154,12 @@ pub async fn values_table(db: &Db) -> Result<zona_reports::Table, Error> {
             .map(|(c, k)| Column::new(*c, *c, k))
             .collect(),
     );
-    let dec = |s: &Option<String>| match s.as_deref().map(str::parse::<rust_decimal::Decimal>) {
-        Some(Ok(d)) => Cell::Decimal(d),
-        _ => Cell::Empty,
+    let dec = |s: &Option<String>| match profile::ValueRecord::decimal(s.as_deref()) {
+        Some(d) => Cell::Decimal(d),
+        None => Cell::Empty,
     };
     for v in profile::values(db).await? {
-        let period = if v.period_from == v.period_to {
-            v.period_from.to_string()
-        } else {
-            format!("{}-{}", v.period_from, v.period_to)
-        };
+        let period = v.period().to_string();
         t.push(vec![
             Cell::Text(v.indicator),
             Cell::Text(v.level.code().into()),
@@ -194,8 +190,8 @@ pub struct Shown {
 
 impl Shown {
     fn of(v: &profile::ValueRecord) -> Option<Shown> {
-        let value: rust_decimal::Decimal = v.value.parse().ok()?;
-        let bound = |s: &Option<String>| s.as_deref().and_then(|s| s.parse().ok());
+        let value = profile::ValueRecord::decimal(Some(&v.value))?;
+        let bound = |s: &Option<String>| profile::ValueRecord::decimal(s.as_deref());
         Some(Shown {
             value,
             text: zona_core::format::decimal(value),
@@ -292,8 +288,9 @@ impl IndicatorView {
     }
 }
 
-/// Every indicator of the zone's profile with its values, by theme and name.
-pub async fn views(db: &Db, zone_id: i64) -> Result<Vec<IndicatorView>, Error> {
+/// The indicators of the zone's profile with their values, by theme and
+/// name: every one, or `only` the one of that code.
+pub async fn views(db: &Db, zone_id: i64, only: Option<&str>) -> Result<Vec<IndicatorView>, Error> {
     use zona_core::profile::{GeoLevel, Sex};
     let t = territories(db, zone_id).await?;
     let mut places = vec![
@@ -307,15 +304,13 @@ pub async fn views(db: &Db, zone_id: i64) -> Result<Vec<IndicatorView>, Error> {
         places.push((GeoLevel::Municipality, istat.clone()));
     }
     let values = profile::values_of(db, &places).await?;
-    let period = |v: &profile::ValueRecord| {
-        if v.period_from == v.period_to {
-            v.period_from.to_string()
-        } else {
-            format!("{}-{}", v.period_from, v.period_to)
-        }
-    };
+    let period = |v: &profile::ValueRecord| v.period().to_string();
     let mut out = Vec::new();
-    for d in profile::definitions(db).await? {
+    let definitions = profile::definitions(db)
+        .await?
+        .into_iter()
+        .filter(|d| only.is_none_or(|c| d.code.eq_ignore_ascii_case(c)));
+    for d in definitions {
         let mine: Vec<&profile::ValueRecord> = values
             .iter()
             .filter(|v| v.indicator.eq_ignore_ascii_case(&d.code))

@@ -14,7 +14,6 @@ use axum::{Form, Router};
 use std::collections::HashMap;
 use zona_core::format;
 use zona_store::notifications::{self, Notification};
-use zona_store::Page;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -49,8 +48,7 @@ async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
     let p = ctx.principal.as_ref().ok_or(AppError::LoginRequired)?;
-    let number = q.get("pagina").and_then(|n| n.parse().ok()).unwrap_or(1);
-    let page = Page::new(number, Page::DEFAULT_SIZE);
+    let page = super::common::page_number(&q);
     let (items, total) = notifications::list(&state.db, p.user_id, &page).await?;
     let unread: Vec<i64> = items
         .iter()
@@ -121,10 +119,7 @@ async fn set_digest(
 async fn new_feed(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let p = ctx.principal.as_ref().ok_or(AppError::LoginRequired)?;
     let token = notifications::new_calendar_token(&state.db, &ctx.actor(), p.user_id).await?;
-    let base = match &state.config.mail {
-        Some(m) => m.public_url.clone(),
-        None => format!("http://{}", state.config.bind),
-    };
+    let base = state.config.public_url();
     Ok(with_flash(
         Redirect::to("/account#calendario"),
         FlashKind::Success,
@@ -162,10 +157,7 @@ async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> PageR
         .ok_or(AppError::NotFound)?;
     let from = state.config.clock.today() - time::Duration::days(31);
     let items = deadlines::calendar(&state.db, &caller, from).await?;
-    let base = match &state.config.mail {
-        Some(m) => m.public_url.clone(),
-        None => format!("http://{}", state.config.bind),
-    };
+    let base = state.config.public_url();
     let body = zona_reports::ical::calendar("zona: scadenze e incontri", &base, &items_of(&items));
     Ok((
         [

@@ -69,7 +69,7 @@ async fn profile_year(
     let year = match q.get("anno").map(String::as_str) {
         None | Some("") => years.first().copied(),
         Some(y) => Some(
-            y.parse::<i64>()
+            zona_core::number::read_whole(y)
                 .ok()
                 .filter(|y| years.contains(y))
                 .ok_or(AppError::NotFound)?,
@@ -95,7 +95,7 @@ async fn health_profile(
         Some(y) => format!("Profilo di salute {y}"),
         None => "Profilo di salute".to_string(),
     };
-    let views = crate::usecase::profile::views(&state.db, zone_id).await?;
+    let views = crate::usecase::profile::views(&state.db, zone_id, None).await?;
     let demo = views.iter().any(IndicatorView::demo);
     let mut indicators: Vec<(String, Vec<IndicatorView>)> = Vec::new();
     let order = |theme: &str| {
@@ -145,10 +145,10 @@ async fn health_indicator(
     use zona_reports::charts::{grouped_bars_labelled, LabelledSeries};
     require(&ctx, Action::ReadPublic)?;
     let zone_id = ctx.zone_id().ok_or(AppError::NotFound)?;
-    let view = crate::usecase::profile::views(&state.db, zone_id)
+    let view = crate::usecase::profile::views(&state.db, zone_id, Some(&code))
         .await?
         .into_iter()
-        .find(|v| v.definition.code.eq_ignore_ascii_case(&code))
+        .next()
         .ok_or(AppError::NotFound)?;
     let pick =
         |f: fn(&crate::usecase::profile::PeriodRow) -> &Option<crate::usecase::profile::Shown>| {
@@ -396,7 +396,7 @@ async fn profile_document(
     let (zone_id, _, year) = profile_year(&state, &ctx, &q).await?;
     let year = year.ok_or(AppError::NotFound)?;
     let themes = zona_store::profile::themes(&state.db, zone_id, year).await?;
-    let views = crate::usecase::profile::views(&state.db, zone_id).await?;
+    let views = crate::usecase::profile::views(&state.db, zone_id, None).await?;
     let zone = ctx
         .zone
         .as_ref()
