@@ -86,13 +86,13 @@ async fn deliver(
     mail: &MailConfig,
     now: OffsetDateTime,
 ) -> Result<()> {
-    let stale = now - STALE_AFTER;
-    let each = notifications::pending_mail(db, false, now, stale).await?;
+    notifications::skip_stale(db, now - STALE_AFTER).await?;
+    let each = notifications::pending_mail(db, false, now).await?;
     let queued: Vec<(NewMail, Vec<i64>)> =
         each.iter().map(|n| (single(n, mail), vec![n.id])).collect();
     notifications::enqueue(db, &queued).await?;
     if let Some(before) = digest_cutoff(now, mail.digest_hour) {
-        let waiting = notifications::pending_mail(db, true, before, stale).await?;
+        let waiting = notifications::pending_mail(db, true, before).await?;
         let mut by_user: BTreeMap<i64, Vec<&PendingMail>> = BTreeMap::new();
         for n in &waiting {
             by_user.entry(n.user_id).or_default().push(n);

@@ -167,33 +167,46 @@ pub struct PendingMail {
     pub created_at: OffsetDateTime,
 }
 
+/// Drops the e-mail of notifications older than `stale` that still wait
+/// for it: mail turned on today does not send last month's news. Writes
+/// only when there is something to drop.
+pub async fn skip_stale(db: &Db, stale: OffsetDateTime) -> Result<()> {
+    on_db!(db, |pool| {
+        let (waiting,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM notifications WHERE mail = 'pending' AND created_at < $1",
+        )
+        .bind(stale)
+        .fetch_one(pool)
+        .await?;
+        if waiting > 0 {
+            sqlx::query(
+                "UPDATE notifications SET mail = 'skipped' WHERE mail = 'pending' AND created_at < $1",
+            )
+            .bind(stale)
+            .execute(pool)
+            .await?;
+        }
+        Ok(())
+    })
+}
+
 /// Pending e-mails: of the people who take one per event, or of those who
-/// take the daily digest, recorded before `before`. Older than `stale`,
-/// they are dropped: mail turned on today does not send last month's news.
+/// take the daily digest, recorded before `before`.
 pub async fn pending_mail(
     db: &Db,
     digest: bool,
     before: OffsetDateTime,
-    stale: OffsetDateTime,
 ) -> Result<Vec<PendingMail>> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "UPDATE notifications SET mail = 'skipped' WHERE mail = 'pending' AND created_at < $1",
-        )
-        .bind(stale)
-        .execute(pool)
-        .await?;
-        Ok(sqlx::query_as::<_, PendingMail>(
-            "SELECT n.id, n.user_id, u.email, u.full_name, n.title, n.link, n.created_at \
-             FROM notifications n JOIN users u ON u.id = n.user_id \
-             WHERE n.mail = 'pending' AND u.mail_digest = $1 AND n.created_at < $2 \
-             AND u.email IS NOT NULL ORDER BY n.user_id, n.created_at, n.id LIMIT 1000",
-        )
-        .bind(digest)
-        .bind(before)
-        .fetch_all(pool)
-        .await?)
-    })
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, PendingMail>(
+        "SELECT n.id, n.user_id, u.email, u.full_name, n.title, n.link, n.created_at \
+         FROM notifications n JOIN users u ON u.id = n.user_id \
+         WHERE n.mail = 'pending' AND u.mail_digest = $1 AND n.created_at < $2 \
+         AND u.email IS NOT NULL ORDER BY n.user_id, n.created_at, n.id LIMIT 1000",
+    )
+    .bind(digest)
+    .bind(before)
+    .fetch_all(pool)
+    .await?))
 }
 
 /// An e-mail to send.
