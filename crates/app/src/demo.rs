@@ -39,6 +39,15 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("the demo bundle is refused:\n{}", lines.join("\n"))
     };
+    let demo = Actor::system("demo");
+    // The indicators first: the bundle's profile rests on them
+    // (profilo_voci_indicatori.csv), as a zone's rests on the region's.
+    for name in ["definizioni.csv", "valori.csv"] {
+        let file = Indicators::get(name).ok_or_else(|| anyhow::anyhow!("{name} missing"))?;
+        crate::usecase::profile::import(db, &demo, &file.data, false)
+            .await
+            .map_err(|e| anyhow::anyhow!("the demo's {name} is refused: {e:?}"))?;
+    }
     let bundle = crate::bundle::from_csv_files(&files()).map_err(refused)?;
     crate::bundle::load(db, &bundle, false)
         .await?
@@ -47,13 +56,6 @@ pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {
         Some(z) => z.id,
         None => bail!("the demo zone is missing after loading it"),
     };
-    let demo = Actor::system("demo");
-    for name in ["definizioni.csv", "valori.csv"] {
-        let file = Indicators::get(name).ok_or_else(|| anyhow::anyhow!("{name} missing"))?;
-        crate::usecase::profile::import(db, &demo, &file.data, false)
-            .await
-            .map_err(|e| anyhow::anyhow!("the demo's {name} is refused: {e:?}"))?;
-    }
     let hash = crate::passwords::hash(DEMO_PASSWORD.to_string()).await?;
     let query = UserQuery {
         zone_id: Some(zone),

@@ -103,6 +103,32 @@ impl fmt::Display for Period {
     }
 }
 
+/// A problem of a row: the column to blame and why.
+pub type Problem = (&'static str, String);
+
+/// The longest indicator code.
+pub const CODE_MAX: usize = 40;
+
+/// An indicator's code: letters, digits, `.`, `-`, `_`, at most
+/// [`CODE_MAX`]; it names the indicator's page, so it is kept as written.
+pub fn parse_indicator_code(s: &str) -> Result<String, String> {
+    let code = s.trim();
+    if code.is_empty() || code.chars().count() > CODE_MAX {
+        return Err(format!(
+            "Il codice dell'indicatore va da 1 a {CODE_MAX} caratteri."
+        ));
+    }
+    if !code
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return Err(format!(
+            "«{code}»: il codice usa solo lettere, cifre, punto, trattino e trattino basso."
+        ));
+    }
+    Ok(code.to_string())
+}
+
 /// One value of an indicator, as read from a row of the long format.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ValueRow {
@@ -158,14 +184,8 @@ pub fn read_value_row(
     let indicator = text("indicatore", 40, &mut errors);
     if indicator.is_empty() {
         errors.push(("indicatore", "Indicare il codice dell'indicatore.".into()));
-    } else if !indicator
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    {
-        errors.push((
-            "indicatore",
-            format!("«{indicator}»: il codice usa solo lettere, cifre, punto, trattino e trattino basso."),
-        ));
+    } else if let Err(m) = parse_indicator_code(&indicator) {
+        errors.push(("indicatore", m));
     }
     let level_text = text("livello", 20, &mut errors);
     let level = GeoLevel::from_code(&level_text.to_lowercase());
@@ -215,14 +235,55 @@ pub fn read_value_row(
     }
     let numerator = number("numeratore", &mut errors);
     let denominator = number("denominatore", &mut errors);
+    let low = number("ic_inf", &mut errors);
+    let high = number("ic_sup", &mut errors);
+    let interval = check_figures(value, denominator, low, high)
+        .map_err(|problems| errors.extend(problems))
+        .ok()
+        .flatten();
+    let demo = match cell("dimostrativo").trim().to_lowercase().as_str() {
+        "" | "no" => false,
+        "sì" | "si" => true,
+        other => {
+            errors.push(("dimostrativo", format!("«{other}»: scrivere Sì o No.")));
+            false
+        }
+    };
+    match (level, period, sex, value) {
+        (Some(level), Some(period), Some(sex), Some(value)) if errors.is_empty() => Ok(ValueRow {
+            indicator,
+            level,
+            territory,
+            period,
+            sex,
+            age_band,
+            value,
+            numerator,
+            denominator,
+            interval,
+            demo,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// The rules across a value's figures, wherever the value is read from (the
+/// long format, a zone bundle): a denominator is never zero, an interval has
+/// both bounds, the lower first, and holds the value. Returns the interval,
+/// or every problem with its column.
+pub fn check_figures(
+    value: Option<Decimal>,
+    denominator: Option<Decimal>,
+    low: Option<Decimal>,
+    high: Option<Decimal>,
+) -> Result<Option<(Decimal, Decimal)>, Vec<Problem>> {
+    let mut errors: Vec<Problem> = Vec::new();
     if denominator.is_some_and(|d| d.is_zero()) {
         errors.push((
             "denominatore",
             "Il denominatore non può essere zero.".into(),
         ));
     }
-    let low = number("ic_inf", &mut errors);
-    let high = number("ic_sup", &mut errors);
     let interval = match (low, high) {
         (Some(l), Some(h)) if l <= h => Some((l, h)),
         (Some(_), Some(_)) => {
@@ -256,29 +317,10 @@ pub fn read_value_row(
             ));
         }
     }
-    let demo = match cell("dimostrativo").trim().to_lowercase().as_str() {
-        "" | "no" => false,
-        "sì" | "si" => true,
-        other => {
-            errors.push(("dimostrativo", format!("«{other}»: scrivere Sì o No.")));
-            false
-        }
-    };
-    match (level, period, sex, value) {
-        (Some(level), Some(period), Some(sex), Some(value)) if errors.is_empty() => Ok(ValueRow {
-            indicator,
-            level,
-            territory,
-            period,
-            sex,
-            age_band,
-            value,
-            numerator,
-            denominator,
-            interval,
-            demo,
-        }),
-        _ => Err(errors),
+    if errors.is_empty() {
+        Ok(interval)
+    } else {
+        Err(errors)
     }
 }
 
@@ -347,17 +389,10 @@ pub fn read_definition_row(
     let source = text("fonte", 1000, true);
     let licence = text("licenza", 300, false);
     let demo_text = text("dimostrativo", 5, false);
-    if !code.is_empty()
-        && !code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    {
-        errors.push((
-            "codice",
-            format!(
-                "«{code}»: il codice usa solo lettere, cifre, punto, trattino e trattino basso."
-            ),
-        ));
+    if !code.is_empty() {
+        if let Err(m) = parse_indicator_code(&code) {
+            errors.push(("codice", m));
+        }
     }
     let multiplier = match multiplier_text.as_str() {
         "" => None,

@@ -144,10 +144,10 @@ impl ValueRecord {
 pub async fn values(db: &Db) -> Result<Vec<ValueRecord>> {
     on_db!(db, |pool| {
         Ok(sqlx::query_as::<_, ValueRecord>(
-        "SELECT i.code AS indicator, v.level, v.territory, v.period_from, v.period_to, v.sex, v.age_band, \
+        "SELECT i.code AS indicator, v.level, v.territory, v.period_from, v.period_to, v.sex, COALESCE(v.age_band, '') AS age_band, \
          v.value, v.numerator, v.denominator, v.ci_low, v.ci_high, v.demo \
          FROM indicator_values v JOIN health_indicators i ON i.id = v.indicator_id \
-         ORDER BY i.code, v.level, v.territory, v.period_from, v.period_to, v.sex, v.age_band"
+         ORDER BY i.code, v.level, v.territory, v.period_from, v.period_to, v.sex, COALESCE(v.age_band, '')"
     )
     .fetch_all(pool)
     .await?)
@@ -186,7 +186,7 @@ pub async fn import_values(db: &Db, actor: &Actor, rows: &[(i64, ValueRow)]) -> 
             // The value it replaces, if any, goes in the same statement.
             let old: Option<(String,)> = sqlx::query_as(
                 "DELETE FROM indicator_values WHERE indicator_id = $1 AND level = $2 AND territory = $3 \
-                 AND period_from = $4 AND period_to = $5 AND sex = $6 AND age_band = $7 RETURNING value",
+                 AND period_from = $4 AND period_to = $5 AND sex = $6 AND COALESCE(age_band, '') = $7 RETURNING value",
             )
             .bind(indicator_id)
             .bind(key.0)
@@ -217,7 +217,7 @@ pub async fn import_values(db: &Db, actor: &Actor, rows: &[(i64, ValueRow)]) -> 
             .bind(key.2)
             .bind(key.3)
             .bind(key.4)
-            .bind(key.5)
+            .bind((!key.5.is_empty()).then_some(key.5))
             .bind(r.value.normalize().to_string())
             .bind(text(r.numerator))
             .bind(text(r.denominator))
@@ -250,27 +250,63 @@ pub struct Finding {
     pub text: String,
 }
 
-/// A critical issue or a strength, with the programmes and sheets that
-/// answer it (critical issues only).
+/// A critical issue or a strength, with the objectives, programmes and
+/// sheets that answer it (critical issues only) and the indicators it rests
+/// on.
 #[derive(Clone, Debug, Serialize)]
 pub struct Line {
     pub id: i64,
     pub text: String,
     pub answers: Vec<Answer>,
+    /// The indicators the line rests on: code and name.
+    pub indicators: Vec<(String, String)>,
 }
 
-/// A programme or a sheet that answers a critical issue, with its plan's
-/// year and whether that plan is approved (public).
+/// A health objective, a programme or a sheet that answers a critical
+/// issue, with its plan's years and whether that plan is public.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Answer {
+    pub id: i64,
     pub finding_id: i64,
+    /// The POA's year, or the PIS's first year for an objective.
     pub year: i64,
+    /// The PIS's last year for an objective, the POA's year otherwise.
+    pub year_to: i64,
+    /// Whether the plan is published: an approved POA, a PIS in force or
+    /// closed.
     pub approved: bool,
+    pub health_plan_id: Option<i64>,
+    pub objective_id: Option<i64>,
     pub programme_id: Option<i64>,
     pub activity_id: Option<i64>,
-    /// The programme's title, or the sheet's code and title.
+    /// The objective's or the programme's title, or the sheet's code and
+    /// title.
     pub what: String,
+    /// The health objective a programme or a sheet serves (the tree's top).
+    pub objective: Option<String>,
     pub evidence: Option<String>,
+}
+
+impl Answer {
+    /// What kind of record answers, in Italian.
+    pub fn kind_label(&self) -> &'static str {
+        if self.objective_id.is_some() {
+            "obiettivo di salute"
+        } else if self.activity_id.is_some() {
+            "scheda"
+        } else {
+            "programma"
+        }
+    }
+
+    /// The plan it belongs to, in Italian: «PIS 2020-2022» or «POA 2024».
+    pub fn plan_label(&self) -> String {
+        if self.objective_id.is_some() {
+            format!("PIS {}-{}", self.year, self.year_to)
+        } else {
+            format!("POA {}", self.year)
+        }
+    }
 }
 
 /// A theme of the profile of a year, with its lines in order.
@@ -283,12 +319,20 @@ pub struct Theme {
 }
 
 const ANSWER_SELECT: &str =
-    "SELECT a.finding_id, p.year, (p.status = 'approved') AS approved, a.programme_id, \
-     a.activity_id, COALESCE(g.title, x.code || ' – ' || x.title) AS what, a.evidence \
+    "SELECT a.id, a.finding_id, COALESCE(p.year, h.period_start) AS year, \
+     COALESCE(p.year, h.period_end) AS year_to, \
+     CASE WHEN a.objective_id IS NULL THEN p.status = 'approved' ELSE h.status <> 'in_preparation' END AS approved, \
+     h.id AS health_plan_id, a.objective_id, a.programme_id, a.activity_id, \
+     COALESCE(o.title, g.title, x.code || ' – ' || x.title) AS what, \
+     CASE WHEN a.objective_id IS NULL THEN go.title END AS objective, a.evidence \
      FROM profile_answers a \
+     LEFT JOIN health_objectives o ON o.id = a.objective_id \
+     LEFT JOIN health_plans h ON h.id = o.health_plan_id \
      LEFT JOIN programmes g ON g.id = a.programme_id \
      LEFT JOIN activity_sheets x ON x.id = a.activity_id \
-     JOIN annual_plans p ON p.id = COALESCE(g.annual_plan_id, x.annual_plan_id)";
+     LEFT JOIN programmes gx ON gx.id = COALESCE(a.programme_id, x.programme_id) \
+     LEFT JOIN health_objectives go ON go.id = gx.health_objective_id \
+     LEFT JOIN annual_plans p ON p.id = COALESCE(g.annual_plan_id, x.annual_plan_id)";
 
 /// What a programme or a sheet answers: the critical issues, each with its
 /// theme and profile year.
@@ -326,37 +370,47 @@ pub async fn years(db: &Db, zone_id: i64) -> Result<Vec<i64>> {
 
 /// The themes of a zone's profile of a year, in order, with their lines.
 pub async fn themes(db: &Db, zone_id: i64, year: i64) -> Result<Vec<Theme>> {
-    let (themes, findings, answers): (Vec<(i64, String)>, Vec<Finding>, Vec<Answer>) = on_db!(
-        db,
-        |pool| {
-            let themes = sqlx::query_as(
+    // A line's indicators: its id, the indicator's code and name.
+    type Backing = Vec<(i64, String, String)>;
+    type Rows = (Vec<(i64, String)>, Vec<Finding>, Vec<Answer>, Backing);
+    let (themes, findings, answers, backing): Rows = on_db!(db, |pool| {
+        let themes = sqlx::query_as(
                 "SELECT id, name FROM profile_themes WHERE zone_id = $1 AND year = $2 ORDER BY position, name",
             )
             .bind(zone_id)
             .bind(year)
             .fetch_all(pool)
             .await?;
-            let findings = sqlx::query_as::<_, Finding>(
-                "SELECT f.id, f.theme_id, f.kind, f.position, f.text FROM profile_findings f \
+        let findings = sqlx::query_as::<_, Finding>(
+            "SELECT f.id, f.theme_id, f.kind, f.position, f.text FROM profile_findings f \
                  JOIN profile_themes t ON t.id = f.theme_id WHERE t.zone_id = $1 AND t.year = $2 \
                  ORDER BY f.theme_id, f.kind, f.position",
+        )
+        .bind(zone_id)
+        .bind(year)
+        .fetch_all(pool)
+        .await?;
+        let answers = sqlx::query_as::<_, Answer>(&format!(
+            "{ANSWER_SELECT} WHERE a.finding_id IN (SELECT f.id FROM profile_findings f \
+                 JOIN profile_themes t ON t.id = f.theme_id WHERE t.zone_id = $1 AND t.year = $2) \
+                 ORDER BY a.objective_id IS NULL, year, what"
+        ))
+        .bind(zone_id)
+        .bind(year)
+        .fetch_all(pool)
+        .await?;
+        let backing = sqlx::query_as(
+                "SELECT b.finding_id, i.code, i.name FROM profile_finding_indicators b \
+                 JOIN health_indicators i ON i.id = b.indicator_id \
+                 JOIN profile_findings f ON f.id = b.finding_id JOIN profile_themes t ON t.id = f.theme_id \
+                 WHERE t.zone_id = $1 AND t.year = $2 ORDER BY i.code",
             )
             .bind(zone_id)
             .bind(year)
             .fetch_all(pool)
             .await?;
-            let answers = sqlx::query_as::<_, Answer>(&format!(
-                "{ANSWER_SELECT} WHERE a.finding_id IN (SELECT f.id FROM profile_findings f \
-                 JOIN profile_themes t ON t.id = f.theme_id WHERE t.zone_id = $1 AND t.year = $2) \
-                 ORDER BY p.year, what"
-            ))
-            .bind(zone_id)
-            .bind(year)
-            .fetch_all(pool)
-            .await?;
-            (themes, findings, answers)
-        }
-    );
+        (themes, findings, answers, backing)
+    });
     Ok(themes
         .into_iter()
         .map(|(id, name)| {
@@ -371,6 +425,11 @@ pub async fn themes(db: &Db, zone_id: i64, year: i64) -> Result<Vec<Theme>> {
                             .iter()
                             .filter(|a| a.finding_id == f.id)
                             .cloned()
+                            .collect(),
+                        indicators: backing
+                            .iter()
+                            .filter(|b| b.0 == f.id)
+                            .map(|b| (b.1.clone(), b.2.clone()))
                             .collect(),
                     })
                     .collect()
@@ -400,7 +459,7 @@ pub async fn values_of(db: &Db, territories: &[(GeoLevel, String)]) -> Result<Ve
     for (level, code) in territories {
         let rows: Vec<ValueRecord> = on_db!(db, |pool| {
             sqlx::query_as::<_, ValueRecord>(
-            "SELECT i.code AS indicator, v.level, v.territory, v.period_from, v.period_to, v.sex, v.age_band, \
+            "SELECT i.code AS indicator, v.level, v.territory, v.period_from, v.period_to, v.sex, COALESCE(v.age_band, '') AS age_band, \
              v.value, v.numerator, v.denominator, v.ci_low, v.ci_high, v.demo \
              FROM indicator_values v JOIN health_indicators i ON i.id = v.indicator_id \
              WHERE v.level = $1 AND v.territory = $2"
@@ -451,6 +510,52 @@ pub async fn answered_in_plan(db: &Db, annual_plan_id: i64) -> Result<HashMap<i6
             text: r.text,
             evidence: r.evidence,
         });
+    }
+    Ok(out)
+}
+
+/// The critical issues each health objective of a PIS answers, by
+/// objective id: those linked to the objective itself, and those answered
+/// by its programmes and their sheets, each once.
+pub async fn answered_by_objectives(
+    db: &Db,
+    health_plan_id: i64,
+) -> Result<HashMap<i64, Vec<Answered>>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        objective_id: i64,
+        finding_id: i64,
+        year: i64,
+        theme: String,
+        text: String,
+        evidence: Option<String>,
+    }
+    let rows: Vec<Row> = on_db!(db, |pool| {
+        sqlx::query_as::<_, Row>(
+            "SELECT o.id AS objective_id, f.id AS finding_id, t.year, t.name AS theme, f.text, a.evidence \
+             FROM profile_answers a \
+             LEFT JOIN activity_sheets x ON x.id = a.activity_id \
+             LEFT JOIN programmes g ON g.id = COALESCE(a.programme_id, x.programme_id) \
+             JOIN health_objectives o ON o.id = COALESCE(a.objective_id, g.health_objective_id) \
+             JOIN profile_findings f ON f.id = a.finding_id JOIN profile_themes t ON t.id = f.theme_id \
+             WHERE o.health_plan_id = $1 \
+             ORDER BY o.id, t.year DESC, t.position, f.position, a.objective_id IS NULL, a.id",
+        )
+        .bind(health_plan_id)
+        .fetch_all(pool)
+        .await?
+    });
+    let mut out: HashMap<i64, Vec<Answered>> = HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for r in rows {
+        if seen.insert((r.objective_id, r.finding_id)) {
+            out.entry(r.objective_id).or_default().push(Answered {
+                year: r.year,
+                theme: r.theme,
+                text: r.text,
+                evidence: r.evidence,
+            });
+        }
     }
     Ok(out)
 }

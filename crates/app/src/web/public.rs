@@ -53,6 +53,27 @@ impl ProfilePage {
     fn is_year(&self, y: &i64) -> bool {
         self.year == Some(*y)
     }
+
+    fn href(&self, a: &zona_store::profile::Answer) -> Option<String> {
+        answer_href(a, self.internal)
+    }
+}
+
+/// Where an answer to a critical issue is read: the internal pages for the
+/// zone's internal readers; the published plan for everyone else, and
+/// nowhere while its plan is not public (a PIS has no public page).
+pub(crate) fn answer_href(a: &zona_store::profile::Answer, internal: bool) -> Option<String> {
+    match (internal, a.health_plan_id, a.activity_id) {
+        (true, Some(pis), _) => Some(format!(
+            "/pianificazione/pis/{pis}#obj-{}",
+            a.objective_id.unwrap_or_default()
+        )),
+        (true, None, Some(id)) => Some(format!("/pianificazione/attivita/{id}")),
+        (true, None, None) => Some(format!("/pianificazione/poa/{}", a.year)),
+        (false, None, Some(id)) if a.approved => Some(format!("/piani/scheda/{id}")),
+        (false, None, None) if a.approved => Some(format!("/piani/poa/{}", a.year)),
+        _ => None,
+    }
 }
 
 /// The public zone, the years it has a profile for (latest first) and the
@@ -416,11 +437,12 @@ async fn profile_document(
             "critical": t.critical.iter().map(|c| serde_json::json!({
                 "text": c.text,
                 "answers": c.answers.iter().map(|a| format!(
-                    "{} ({}, POA {})",
+                    "{} ({}, {})",
                     a.what,
-                    if a.activity_id.is_some() { "scheda" } else { "programma" },
-                    a.year
+                    a.kind_label(),
+                    a.plan_label()
                 )).collect::<Vec<_>>(),
+                "indicators": c.indicators.iter().map(|i| i.1.clone()).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "strengths": t.strengths.iter().map(|s| s.text.clone()).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),

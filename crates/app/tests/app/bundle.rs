@@ -64,10 +64,7 @@ fn load(url: &str, path: &Path, check: bool) -> (i32, String, String) {
 }
 
 async fn count(db: &TestDb, sql: &str) -> i64 {
-    match &db.db {
-        zona_store::Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
-        zona_store::Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
-    }
+    crate::helpers::scalar(&db.db, sql).await
 }
 
 fn assert_same(a: &Path, b: &Path) {
@@ -221,6 +218,32 @@ async fn a_bundle_with_one_bad_cell_is_refused_whole_and_says_where() {
             "\"\"R01\"\": \"\"68,00\"\"",
             "\"\"R01\"\": \"\"68,5,00\"\"",
             "colonna «completa»: «Sì», ma secondo le regole del modulo la scheda ha ",
+        ),
+        // The health profile's values: the zone's file holds the zone's and
+        // its municipalities' values only, by the long format's rules.
+        (
+            "indicatori_profilo_valori.csv",
+            "antinfluenzale65;comune;049005;2023;2023;T;;67,3;;;;;",
+            "antinfluenzale65;asl;049005;2023;2023;T;;67,3;;;;;",
+            "indicatori_profilo_valori.csv, riga 2, colonna «livello»: in questo file il livello è zona o comune",
+        ),
+        (
+            "indicatori_profilo_valori.csv",
+            "antinfluenzale65;comune;049005;2023;2023;T;;67,3;;;;;",
+            "antinfluenzale65;comune;049999;2023;2023;T;;67,3;;;;;",
+            "indicatori_profilo_valori.csv, riga 2: la riga non appartiene alla zona del pacchetto",
+        ),
+        (
+            "indicatori_profilo_valori.csv",
+            "antinfluenzale65;comune;049005;2023;2023;T;;67,3;;;;;",
+            "antinfluenzale65;comune;049005;2023;2023;T;;67,3;;;70;80;",
+            "indicatori_profilo_valori.csv, riga 2, colonna «valore»: Il valore è fuori dal suo intervallo di confidenza.",
+        ),
+        (
+            "indicatori_profilo_riferimenti.csv",
+            "antinfluenzale65;asl;ATNO;2019;2019;T;;",
+            "antinfluenzale65;zona;ATNO;2019;2019;T;;",
+            "indicatori_profilo_riferimenti.csv, riga 2, colonna «livello»: in questo file il livello è asl o regione",
         ),
     ];
     std::fs::write(bad.join("ruoli.csv"), roles.as_bytes()).unwrap();

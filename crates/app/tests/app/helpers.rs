@@ -243,3 +243,11 @@ pub async fn exec(db: &zona_store::Db, sql: &str) {
         }
     }
 }
+
+/// One whole number read by a query without parameters, on either backend.
+pub async fn scalar(db: &zona_store::Db, sql: &str) -> i64 {
+    match db {
+        zona_store::Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        zona_store::Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+    }
+}

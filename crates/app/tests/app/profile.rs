@@ -181,15 +181,18 @@ async fn the_seed_examples_link_critical_issues_and_answers_both_ways() {
             youth.contains("↳ Risposta: <a href=\"/piani/scheda/"),
             "{youth}"
         );
-        assert!(youth.contains(">2024-05-001 – Progetto #SaiAssai</a> (scheda, POA 2024). Evidenza: Indagine ESPAD IFC-CNR"), "{youth}");
+        // Each answer names the health objective it serves (the tree's top).
+        assert!(youth.contains(">2024-05-001 – Progetto #SaiAssai</a> (scheda, POA 2024; obiettivo di salute «Contrasto delle disuguaglianze di salute e sociali»). Evidenza: Indagine ESPAD IFC-CNR"), "{youth}");
         assert!(
-            youth.contains("↳ Risposta: 2025-07-001 – Progetto #SaiAssai (scheda, POA 2025)"),
+            youth.contains(
+                "↳ Risposta: 2025-07-001 – Progetto #SaiAssai (scheda, POA 2025; obiettivo"
+            ),
             "{youth}"
         );
         let rsa = item("NA in crescita");
-        assert!(rsa.contains("<a href=\"/piani/poa/2024\">Servizi non autosufficienza e disabilità</a> (programma, POA 2024). Evidenza: Necessità di potenziare il servizio RSA"), "{rsa}");
+        assert!(rsa.contains("<a href=\"/piani/poa/2024\">Servizi non autosufficienza e disabilità</a> (programma, POA 2024; obiettivo di salute «Rafforzare integrazione socio-sanitaria»). Evidenza: Necessità di potenziare il servizio RSA"), "{rsa}");
         let minors = item("Crescono i minori a rischio");
-        assert!(minors.contains(">Tutela infanzia e famiglia</a> (programma, POA 2024). Evidenza: Necessità di potenziare l’educativa domiciliare per minori"), "{minors}");
+        assert!(minors.contains(">Tutela infanzia e famiglia</a> (programma, POA 2024; obiettivo di salute «Contrasto delle disuguaglianze di salute e sociali»). Evidenza: Necessità di potenziare l’educativa domiciliare per minori"), "{minors}");
         // Every other critical issue is shown as a gap.
         assert_eq!(
             profile
@@ -219,7 +222,50 @@ async fn the_seed_examples_link_critical_issues_and_answers_both_ways() {
         assert!(page.contains(
             "href=\"/pianificazione/poa/2024\">Servizi non autosufficienza e disabilità</a>"
         ));
+        // From the objective: the PIS lists the critical issues its
+        // programmes and sheets answer, each once.
+        let pis = scalar(&app.db.db, "SELECT health_plan_id FROM health_objectives WHERE title = 'Rafforzare integrazione socio-sanitaria'").await;
+        let pis = flat(&app.get(&format!("/pianificazione/pis/{pis}")).await.body);
+        let objective = &pis[pis
+            .find("<strong>Rafforzare integrazione socio-sanitaria</strong>")
+            .unwrap()..];
+        let objective = &objective[..objective.find("Obiettivi regionali:").unwrap()];
+        assert!(objective.contains("Risponde al profilo di salute: «NA in crescita determina la necessità di ripensare i servizi» (Disabilità e non autosufficienza, 2024), evidenza: Necessità di potenziare il servizio RSA"), "{objective}");
+        let objective = &pis[pis
+            .find("<strong>Contrasto delle disuguaglianze di salute e sociali</strong>")
+            .unwrap()..];
+        let objective = &objective[..objective.find("Obiettivi regionali:").unwrap()];
+        assert_eq!(
+            objective
+                .matches("«Stili di vita (soprattutto giovanili)")
+                .count(),
+            1,
+            "{objective}"
+        );
+        assert!(
+            objective.contains("«Crescono i minori a rischio e le capacità di presa in carico»"),
+            "{objective}"
+        );
     }
+}
+
+#[tokio::test]
+async fn a_line_of_the_profile_shows_the_indicators_it_rests_on() {
+    let app = spawn_app(zona_store::Backend::Sqlite).await;
+    let page = flat(&app.get("/profilo-di-salute").await.body);
+    let table = &page[page.find("id=\"profile-table\"").unwrap()..];
+    let screening = &table[table
+        .find("Insufficiente adesione ad alcuni screening")
+        .unwrap()..];
+    let screening = &screening[..screening.find("</li>").unwrap()];
+    assert!(screening.contains("Indicatori: <a href=\"/profilo-di-salute/indicatori/antinfluenzale65\">Copertura vaccinale antinfluenzale nelle persone di 65 anni e più</a>; <a href=\"/profilo-di-salute/indicatori/mpr24\">Copertura vaccinale MPR a 24 mesi</a>; <a href=\"/profilo-di-salute/indicatori/screening_colorettale\">Adesione allo screening colorettale</a>"), "{screening}");
+    // A strength rests on indicators too.
+    let longer = &table[table.find("Si vive più a lungo").unwrap()..];
+    let longer = &longer[..longer.find("</li>").unwrap()];
+    assert!(
+        longer.contains("/profilo-di-salute/indicatori/speranza_vita"),
+        "{longer}"
+    );
 }
 
 #[tokio::test]

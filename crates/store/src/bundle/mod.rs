@@ -1261,6 +1261,7 @@ pub async fn load(
             let (mut ins, mut upd, mut del) = (0, 0, 0);
             let now = crate::now();
             let mut inserted = HashSet::new();
+            let mut inserted_keys = Vec::new();
             for op in &ops {
                 let entry = match op {
                     Op::Insert {
@@ -1304,6 +1305,7 @@ pub async fn load(
                             0
                         };
                         inserted.insert(id);
+                        inserted_keys.push((*line, folded(&table.key_of(values))));
                         ins += 1;
                         table
                             .entry(
@@ -1436,6 +1438,24 @@ pub async fn load(
                 .iter()
                 .map(|s| (folded(&table.key_of(&s.values)), s.id))
                 .collect();
+            // A row written outside the zone (a value of another zone's
+            // territory) would be lost to the next dump: refused.
+            let outside: Vec<Problem> = inserted_keys
+                .iter()
+                .filter(|(_, key)| !ids.contains_key(key))
+                .map(|(line, _)| {
+                    problem(
+                        table.file,
+                        Some(*line),
+                        None,
+                        "la riga non appartiene alla zona del pacchetto (per esempio un territorio che non è suo)",
+                    )
+                })
+                .take(MAX_PROBLEMS)
+                .collect();
+            if !outside.is_empty() {
+                return Err(BundleError::Problems(outside));
+            }
             let loaded = rows
                 .into_iter()
                 .flatten()

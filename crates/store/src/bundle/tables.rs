@@ -67,6 +67,89 @@ fn term_code(s: &str) -> Result<String, String> {
     zona_core::planning::parse_term_code(s)
 }
 
+fn indicator_code(s: &str) -> Result<String, String> {
+    zona_core::profile::parse_indicator_code(s)
+}
+
+/// The columns of a value of an indicator, in the zone's file and in the
+/// reference file alike.
+const VALUE_FIELDS: &[Field] = &[
+    Field::part("indicatore", Kind::Text(40), "The indicator's code (indicatori_profilo.csv).").required(),
+    Field::stored("livello", "level", Kind::Code(codes_of!(zona_core::profile::GeoLevel)), "Where the value is measured.").required(),
+    Field::stored("territorio", "territory", Kind::Text(40), "The territory's code: a municipality's ISTAT code, the zone's, the health authority's, the region's.").required(),
+    Field::stored("anno_inizio", "period_from", Kind::Whole { min: 1900, max: 2999 }, "First year of the period.").required(),
+    Field::stored("anno_fine", "period_to", Kind::Whole { min: 1900, max: 2999 }, "Last year of the period (the first again for one year).").required(),
+    Field::stored("sesso", "sex", Kind::Code(codes_of!(zona_core::profile::Sex)), "T for both, M, F.").required(),
+    Field::stored("eta", "age_band", Kind::Text(20), "The age band (65+), empty for every age."),
+    Field::stored("valore", "value", Kind::Decimal, "The value.").required(),
+    Field::stored("numeratore", "numerator", Kind::Decimal, "What the value counts above the line."),
+    Field::stored("denominatore", "denominator", Kind::Decimal, "What the value counts below the line; never zero."),
+    Field::stored("ic_inf", "ci_low", Kind::Decimal, "Lower bound of the confidence interval."),
+    Field::stored("ic_sup", "ci_high", Kind::Decimal, "Upper bound of the confidence interval."),
+    Field::stored("dimostrativo", "demo", Kind::Flag, "Made up for the demo: marked wherever it is shown.").required(),
+];
+const VALUE_KEY: &[&str] = &[
+    "indicatore",
+    "livello",
+    "territorio",
+    "anno_inizio",
+    "anno_fine",
+    "sesso",
+    "eta",
+];
+
+/// A value's figures follow the long format's rules
+/// (`zona_core::profile::check_figures`), its period runs forward, and its
+/// level is one of the file's.
+fn value_rule(
+    t: &Table,
+    row: &[Value],
+    levels: &[zona_core::profile::GeoLevel],
+) -> Result<(), (&'static str, String)> {
+    use zona_core::profile::GeoLevel;
+    if let Value::Text(level) = t.value(row, "livello") {
+        if GeoLevel::from_code(level).is_some_and(|l| !levels.contains(&l)) {
+            let allowed: Vec<&str> = levels.iter().map(|l| l.code()).collect();
+            return Err((
+                "livello",
+                format!("in questo file il livello è {}", allowed.join(" o ")),
+            ));
+        }
+    }
+    if let (Value::Int(from), Value::Int(to)) =
+        (t.value(row, "anno_inizio"), t.value(row, "anno_fine"))
+    {
+        if to < from {
+            return Err((
+                "anno_fine",
+                "l'anno di fine precede quello di inizio".into(),
+            ));
+        }
+    }
+    let decimal = |h: &str| match t.value(row, h) {
+        Value::Text(s) => s.parse::<rust_decimal::Decimal>().ok(),
+        _ => None,
+    };
+    zona_core::profile::check_figures(
+        decimal("valore"),
+        decimal("denominatore"),
+        decimal("ic_inf"),
+        decimal("ic_sup"),
+    )
+    .map(|_| ())
+    .map_err(|mut problems| problems.swap_remove(0))
+}
+
+fn zone_value(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
+    use zona_core::profile::GeoLevel;
+    value_rule(t, row, &[GeoLevel::Zone, GeoLevel::Municipality])
+}
+
+fn reference_value(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
+    use zona_core::profile::GeoLevel;
+    value_rule(t, row, &[GeoLevel::HealthAuthority, GeoLevel::Region])
+}
+
 /// A role carries exactly the scope it needs (`Grant::check_scope`): a unit
 /// for a Referente, a body for a Third Sector role, neither for the others.
 fn role_scope(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
@@ -740,6 +823,67 @@ pub static TABLES: &[Table] = &[
         ..Table::BASE
     },
     Table {
+        file: "indicatori_profilo",
+        title: "Indicatore del profilo di salute",
+        doc: "The health profile's indicators, as the region's health agency defines them (docs/health-profile.md). Shared by every zone: `zona indicators import` replaces a definition, a bundle only adds the missing ones.",
+        entity: entity::HEALTH_INDICATOR,
+        sql: "health_indicators",
+        scope: "1 = 1",
+        fields: &[
+            Field::stored("codice", "code", Kind::Checked(indicator_code, "codice dell'indicatore: lettere, cifre, `.`, `-`, `_`, al più 40 caratteri"), "The indicator's code.").required(),
+            Field::stored("nome", "name", NAME, "The indicator's name.").required(),
+            Field::stored("tema", "theme", Kind::Text(200), "The theme of the profile it belongs to.").required(),
+            Field::stored("definizione", "definition", Kind::Text(4_000), "What it measures.").required(),
+            Field::stored("numeratore", "numerator", LONG_NAME, "What is counted above the line."),
+            Field::stored("denominatore", "denominator", LONG_NAME, "What is counted below the line."),
+            Field::stored("moltiplicatore", "multiplier", Kind::Whole { min: 1, max: 1_000_000_000 }, "100 for a percentage, 1.000 or 100.000 for a rate."),
+            Field::stored("unita", "unit", Kind::Text(100), "The unit values are read in.").required(),
+            Field::stored("polarita", "polarity", Kind::Code(codes_of!(zona_core::profile::Polarity)), "Which direction is good news.").required(),
+            Field::stored("fonte", "source", LONG_NAME, "The source.").required(),
+            Field::stored("licenza", "licence", NAME, "The source's licence."),
+            Field::stored("dimostrativo", "demo", Kind::Flag, "Made up for the demo: marked wherever it is shown.").required(),
+        ],
+        key: &["codice"],
+        versioned: false,
+        shared: true,
+        ..Table::BASE
+    },
+    Table {
+        file: "indicatori_profilo_valori",
+        title: "Valore di un indicatore della zona",
+        doc: "The values of the health profile's indicators for the zone and its municipalities (levels `zona` and `comune`), one per indicator, territory, period and breakdown. The same figures as the long format of `zona indicators import`, with the period in two columns.",
+        entity: entity::HEALTH_INDICATOR,
+        sql: "indicator_values",
+        scope: "((level = 'zona' AND territory = (SELECT code FROM zones WHERE id = $1)) \
+                OR (level = 'comune' AND territory IN (SELECT istat_code FROM municipalities WHERE zone_id = $1)))",
+        fields: VALUE_FIELDS,
+        refs: &[Ref::to("indicator_id", "indicatori_profilo", &["indicatore"])],
+        key: VALUE_KEY,
+        updated: None,
+        versioned: false,
+        audited_as: Some("indicator_id"),
+        check: Some(zone_value),
+        ..Table::BASE
+    },
+    Table {
+        file: "indicatori_profilo_riferimenti",
+        title: "Valore di riferimento di un indicatore",
+        doc: "The values the zone is compared with: its health authority's (level `asl`, the zone's `codice_asl`) and its region's (level `regione`). Shared with the other zones of the same health authority and region.",
+        entity: entity::HEALTH_INDICATOR,
+        sql: "indicator_values",
+        scope: "((level = 'asl' AND territory = (SELECT health_authority_code FROM zones WHERE id = $1)) \
+                OR (level = 'regione' AND territory = (SELECT r.code FROM regions r JOIN zones z ON z.region_id = r.id WHERE z.id = $1)))",
+        fields: VALUE_FIELDS,
+        refs: &[Ref::to("indicator_id", "indicatori_profilo", &["indicatore"])],
+        key: VALUE_KEY,
+        updated: None,
+        versioned: false,
+        shared: true,
+        audited_as: Some("indicator_id"),
+        check: Some(reference_value),
+        ..Table::BASE
+    },
+    Table {
         file: "profilo_temi",
         title: "Tema del profilo di salute",
         doc: "The themes of the zone's health profile, by profile year (seed 000: the column TEMATICA).",
@@ -922,9 +1066,35 @@ pub static TABLES: &[Table] = &[
         ..Table::BASE
     },
     Table {
+        file: "profilo_voci_indicatori",
+        title: "Indicatore a sostegno di una voce del profilo",
+        doc: "The indicators a critical issue or a strength rests on.",
+        entity: entity::HEALTH_PROFILE,
+        sql: "profile_finding_indicators",
+        id: false,
+        scope: "finding_id IN (SELECT f.id FROM profile_findings f JOIN profile_themes t ON t.id = f.theme_id WHERE t.zone_id = $1)",
+        fields: &[
+            Field::part("anno", YEAR, "The profile's year (profilo_voci.csv).").required(),
+            Field::part("tema", Kind::Text(200), "The theme (profilo_voci.csv).").required(),
+            Field::part("tipo", Kind::Text(20), "The line's kind (profilo_voci.csv).").required(),
+            Field::part("posizione", POSITION, "The line's position (profilo_voci.csv).").required(),
+            Field::part("indicatore", Kind::Text(40), "The indicator's code (indicatori_profilo.csv).").required(),
+        ],
+        refs: &[
+            Ref::to("finding_id", "profilo_voci", &["anno", "tema", "tipo", "posizione"]),
+            Ref::to("indicator_id", "indicatori_profilo", &["indicatore"]),
+        ],
+        key: &["anno", "tema", "tipo", "posizione", "indicatore"],
+        owner: Some("finding_id"),
+        created: None,
+        updated: None,
+        versioned: false,
+        ..Table::BASE
+    },
+    Table {
         file: "profilo_risposte",
         title: "Risposta a un nodo critico",
-        doc: "The programmes and activity sheets that answer a critical issue of the health profile, with the evidence that links them (seed 000: «conoscere per programmare»). One of `programma` and `scheda`.",
+        doc: "The programmes and activity sheets that answer a critical issue of the health profile, with the evidence that links them (seed 000: «conoscere per programmare»). One of `obiettivo`, `programma` and `scheda`.",
         entity: entity::HEALTH_PROFILE,
         sql: "profile_answers",
         scope: "finding_id IN (SELECT f.id FROM profile_findings f JOIN profile_themes t ON t.id = f.theme_id WHERE t.zone_id = $1)",
@@ -933,17 +1103,20 @@ pub static TABLES: &[Table] = &[
             Field::part("tema", Kind::Text(200), "The theme (profilo_voci.csv).").required(),
             Field::part("tipo", Kind::Text(20), "The line's kind (profilo_voci.csv): nodo_critico.").required(),
             Field::part("posizione", POSITION, "The line's position (profilo_voci.csv).").required(),
-            Field::part("anno_poa", YEAR, "The POA's year of the answer (poa.csv).").required(),
+            Field::part("pis", YEAR, "For an answering health objective: the first year of its PIS (pis.csv)."),
+            Field::part("obiettivo", LONG_NAME, "The health objective that answers (obiettivi_salute.csv), or empty."),
+            Field::part("anno_poa", YEAR, "For an answering programme or sheet: the POA's year (poa.csv)."),
             Field::part("programma", LONG_NAME, "The programme that answers (programmi.csv), or empty."),
             Field::part("scheda", Kind::Text(60), "The code of the activity sheet that answers (schede.csv), or empty."),
             Field::stored("evidenza", "evidence", Kind::Text(2_000), "What shows the need: a survey, a datum, a remark."),
         ],
         refs: &[
             Ref::to("finding_id", "profilo_voci", &["anno", "tema", "tipo", "posizione"]),
+            Ref::to("objective_id", "obiettivi_salute", &["pis", "obiettivo"]),
             Ref::to("programme_id", "programmi", &["anno_poa", "programma"]),
             Ref::to("activity_id", "schede", &["anno_poa", "scheda"]),
         ],
-        key: &["anno", "tema", "tipo", "posizione", "anno_poa", "programma", "scheda"],
+        key: &["anno", "tema", "tipo", "posizione", "pis", "obiettivo", "anno_poa", "programma", "scheda"],
         updated: None,
         versioned: false,
         audited_as: Some("finding_id"),

@@ -85,6 +85,9 @@ struct ObjectiveView {
     title: String,
     regional: Vec<(i64, String, bool)>,
     lines: Vec<(i64, String, bool)>,
+    /// The health profile's critical issues it answers, itself or through
+    /// its programmes and their sheets.
+    answers: Vec<zona_store::profile::Answered>,
 }
 
 #[derive(Template)]
@@ -135,6 +138,7 @@ async fn objective_views(
     lines: &[StrategicLine],
 ) -> Result<Vec<ObjectiveView>, AppError> {
     let links = pis::objective_links(&state.db, id).await?;
+    let mut answers = zona_store::profile::answered_by_objectives(&state.db, id).await?;
     Ok(pis::health_objectives(&state.db, id)
         .await?
         .into_iter()
@@ -159,6 +163,7 @@ async fn objective_views(
                     )
                 })
                 .collect(),
+            answers: answers.remove(&o.id).unwrap_or_default(),
             id: o.id,
             title: o.title,
         })
