@@ -4,7 +4,7 @@
 
 use crate::audit::{action, audited, entity, Actor, AuditEntry};
 use crate::db::select_all;
-use crate::{now, on_db, Db, Result};
+use crate::{now, on_db, Db, Result, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
 use zona_core::profile::{Definition, GeoLevel, Polarity, Sex, ValueRow};
@@ -558,4 +558,436 @@ pub async fn answered_by_objectives(
         }
     }
     Ok(out)
+}
+
+// ------------------------------------------------------------------ editing
+
+const UNIQUE: &[(&str, &str)] = &[
+    ("profile_themes_name_uq", "name"),
+    ("profile_answers_uq", "target"),
+];
+
+/// A theme, with its zone and year: what an edit checks before it writes.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct ThemeRef {
+    pub id: i64,
+    pub zone_id: i64,
+    pub year: i64,
+    pub position: i64,
+    pub name: String,
+}
+
+pub async fn theme(db: &Db, id: i64) -> Result<Option<ThemeRef>> {
+    crate::db::select_optional::<ThemeRef>(
+        db,
+        "SELECT id, zone_id, year, position, name FROM profile_themes WHERE id = $1",
+        id,
+    )
+    .await
+}
+
+/// A line of the profile, with its theme's zone and year.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct FindingRef {
+    pub id: i64,
+    pub theme_id: i64,
+    pub zone_id: i64,
+    pub year: i64,
+    pub theme: String,
+    pub kind: zona_core::profile::FindingKind,
+    pub text: String,
+}
+
+pub async fn finding(db: &Db, id: i64) -> Result<Option<FindingRef>> {
+    crate::db::select_optional::<FindingRef>(
+        db,
+        "SELECT f.id, f.theme_id, t.zone_id, t.year, t.name AS theme, f.kind, f.text \
+         FROM profile_findings f JOIN profile_themes t ON t.id = f.theme_id WHERE f.id = $1",
+        id,
+    )
+    .await
+}
+
+/// An answer with the line it answers.
+pub async fn answer(db: &Db, id: i64) -> Result<Option<(Answer, FindingRef)>> {
+    let a =
+        crate::db::select_optional::<Answer>(db, &format!("{ANSWER_SELECT} WHERE a.id = $1"), id)
+            .await?;
+    Ok(match a {
+        Some(a) => finding(db, a.finding_id).await?.map(|f| (a, f)),
+        None => None,
+    })
+}
+
+/// What answers a critical issue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum AnswerTarget {
+    Objective(i64),
+    Programme(i64),
+    Sheet(i64),
+}
+
+/// The zone a health objective, a programme or a sheet belongs to, and
+/// what it is called.
+pub async fn target(db: &Db, t: AnswerTarget) -> Result<Option<(i64, String)>> {
+    let (sql, id) = match t {
+        AnswerTarget::Objective(id) => (
+            "SELECT h.zone_id, o.title FROM health_objectives o JOIN health_plans h ON h.id = o.health_plan_id WHERE o.id = $1",
+            id,
+        ),
+        AnswerTarget::Programme(id) => (
+            "SELECT p.zone_id, g.title FROM programmes g JOIN annual_plans p ON p.id = g.annual_plan_id WHERE g.id = $1",
+            id,
+        ),
+        AnswerTarget::Sheet(id) => (
+            "SELECT p.zone_id, x.code || ' – ' || x.title FROM activity_sheets x JOIN annual_plans p ON p.id = x.annual_plan_id WHERE x.id = $1",
+            id,
+        ),
+    };
+    let rows: Vec<(i64, String)> = select_all(db, sql, id).await?;
+    Ok(rows.into_iter().next())
+}
+
+/// The sheets of a zone with this code (one per POA at most; a code may
+/// come back in another year).
+pub async fn sheets_by_code(db: &Db, zone_id: i64, code: &str) -> Result<Vec<(i64, i64)>> {
+    on_db!(db, |pool| {
+        Ok(sqlx::query_as::<_, (i64, i64)>(
+        "SELECT x.id, p.year FROM activity_sheets x JOIN annual_plans p ON p.id = x.annual_plan_id \
+         WHERE p.zone_id = $1 AND lower(x.code) = lower($2) ORDER BY p.year DESC"
+    )
+    .bind(zone_id)
+    .bind(code)
+    .fetch_all(pool)
+    .await?)
+    })
+}
+
+fn theme_entry(action: &'static str, t: &ThemeRef) -> AuditEntry {
+    AuditEntry::new(action, entity::HEALTH_PROFILE, Some(t.id)).zone(Some(t.zone_id))
+}
+
+/// A new theme at the end of a year's profile; with `copy_from`, the first
+/// theme of a new year comes with every theme name of that year instead.
+pub async fn add_theme(db: &Db, actor: &Actor, zone_id: i64, year: i64, name: &str) -> Result<i64> {
+    let t = now();
+    audited!(db, actor, |tx| {
+        let (position,): (i64,) = sqlx::query_as(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM profile_themes WHERE zone_id = $1 AND year = $2",
+        )
+        .bind(zone_id)
+        .bind(year)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO profile_themes (zone_id, year, position, name, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(zone_id)
+        .bind(year)
+        .bind(position)
+        .bind(name)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, UNIQUE))?;
+        let r = ThemeRef {
+            id,
+            zone_id,
+            year,
+            position,
+            name: name.to_string(),
+        };
+        let entry = theme_entry(action::CREATE, &r)
+            .summary(format!("Profilo di salute {year}: tema «{name}» aggiunto"))
+            .after(&r);
+        (id, entry)
+    })
+}
+
+/// A new year of the profile with the themes of an earlier year, in the
+/// same order and without their lines. Returns how many themes it has.
+pub async fn copy_themes(
+    db: &Db,
+    actor: &Actor,
+    zone_id: i64,
+    from: i64,
+    year: i64,
+) -> Result<u64> {
+    let t = now();
+    audited!(db, actor, |tx| {
+        let n = sqlx::query(
+            "INSERT INTO profile_themes (zone_id, year, position, name, created_at) \
+             SELECT zone_id, $3, position, name, $4 FROM profile_themes WHERE zone_id = $1 AND year = $2",
+        )
+        .bind(zone_id)
+        .bind(from)
+        .bind(year)
+        .bind(t)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, UNIQUE))?
+        .rows_affected();
+        let entry = AuditEntry::new(action::CREATE, entity::HEALTH_PROFILE, None)
+            .zone(Some(zone_id))
+            .summary(format!(
+                "Profilo di salute {year}: {n} temi ripresi dal {from}"
+            ))
+            .after(&serde_json::json!({ "anno": year, "da": from, "temi": n }));
+        (n, entry)
+    })
+}
+
+/// Renames a theme and moves it to a position.
+pub async fn edit_theme(
+    db: &Db,
+    actor: &Actor,
+    before: &ThemeRef,
+    name: &str,
+    position: i64,
+) -> Result<()> {
+    audited!(db, actor, |tx| {
+        sqlx::query("UPDATE profile_themes SET name = $1, position = $2 WHERE id = $3")
+            .bind(name)
+            .bind(position)
+            .bind(before.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_unique(e, UNIQUE))?;
+        let after = ThemeRef {
+            name: name.to_string(),
+            position,
+            ..before.clone()
+        };
+        let entry = theme_entry(action::UPDATE, before)
+            .summary(format!(
+                "Profilo di salute {}: tema «{name}» modificato",
+                before.year
+            ))
+            .before(before)
+            .after(&after);
+        ((), entry)
+    })
+}
+
+/// Deletes a theme with its lines, their answers and their indicators.
+pub async fn delete_theme(db: &Db, actor: &Actor, theme: &ThemeRef) -> Result<()> {
+    let lines = themes(db, theme.zone_id, theme.year)
+        .await?
+        .into_iter()
+        .find(|t| t.id == theme.id);
+    audited!(db, actor, |tx| {
+        let of_theme = "finding_id IN (SELECT id FROM profile_findings WHERE theme_id = $1)";
+        for sql in [
+            format!("DELETE FROM profile_answers WHERE {of_theme}"),
+            format!("DELETE FROM profile_finding_indicators WHERE {of_theme}"),
+            "DELETE FROM profile_findings WHERE theme_id = $1".to_string(),
+            "DELETE FROM profile_themes WHERE id = $1".to_string(),
+        ] {
+            sqlx::query(&sql).bind(theme.id).execute(&mut *tx).await?;
+        }
+        let entry = theme_entry(action::DELETE, theme)
+            .summary(format!(
+                "Profilo di salute {}: tema «{}» eliminato",
+                theme.year, theme.name
+            ))
+            .before(&lines);
+        ((), entry)
+    })
+}
+
+/// A new line at the end of its theme and kind.
+pub async fn add_finding(
+    db: &Db,
+    actor: &Actor,
+    theme: &ThemeRef,
+    kind: zona_core::profile::FindingKind,
+    text: &str,
+) -> Result<i64> {
+    let t = now();
+    audited!(db, actor, |tx| {
+        let (position,): (i64,) = sqlx::query_as(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM profile_findings WHERE theme_id = $1 AND kind = $2",
+        )
+        .bind(theme.id)
+        .bind(kind.code())
+        .fetch_one(&mut *tx)
+        .await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO profile_findings (theme_id, kind, position, text, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(theme.id)
+        .bind(kind.code())
+        .bind(position)
+        .bind(text)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await?;
+        let entry = theme_entry(action::UPDATE, theme)
+            .summary(format!(
+                "Profilo di salute {}, «{}»: {} aggiunto",
+                theme.year,
+                theme.name,
+                kind.label().to_lowercase()
+            ))
+            .after(&serde_json::json!({ "tipo": kind.label(), "testo": text }));
+        (id, entry)
+    })
+}
+
+/// Rewrites a line and the indicators it rests on.
+pub async fn edit_finding(
+    db: &Db,
+    actor: &Actor,
+    before: &FindingRef,
+    text: &str,
+    indicator_ids: &[i64],
+) -> Result<()> {
+    let old: Vec<(String,)> = select_all(
+        db,
+        "SELECT i.code FROM profile_finding_indicators b JOIN health_indicators i ON i.id = b.indicator_id \
+         WHERE b.finding_id = $1 ORDER BY i.code",
+        before.id,
+    )
+    .await?;
+    let by_id: HashMap<i64, String> = definitions(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.code))
+        .collect();
+    let mut new: Vec<String> = indicator_ids
+        .iter()
+        .filter_map(|i| by_id.get(i).cloned())
+        .collect();
+    new.sort();
+    audited!(db, actor, |tx| {
+        sqlx::query("UPDATE profile_findings SET text = $1 WHERE id = $2")
+            .bind(text)
+            .bind(before.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM profile_finding_indicators WHERE finding_id = $1")
+            .bind(before.id)
+            .execute(&mut *tx)
+            .await?;
+        for id in indicator_ids {
+            sqlx::query(
+                "INSERT INTO profile_finding_indicators (finding_id, indicator_id) VALUES ($1, $2)",
+            )
+            .bind(before.id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let entry = AuditEntry::new(action::UPDATE, entity::HEALTH_PROFILE, Some(before.theme_id))
+            .zone(Some(before.zone_id))
+            .summary(format!("Profilo di salute {}, «{}»: {} modificato", before.year, before.theme, before.kind.label().to_lowercase()))
+            .before(&serde_json::json!({ "testo": before.text, "indicatori": old.into_iter().map(|c| c.0).collect::<Vec<_>>() }))
+            .after(&serde_json::json!({ "testo": text, "indicatori": new }));
+        ((), entry)
+    })
+}
+
+/// Deletes a line with its answers and its indicators.
+pub async fn delete_finding(db: &Db, actor: &Actor, f: &FindingRef) -> Result<()> {
+    audited!(db, actor, |tx| {
+        for sql in [
+            "DELETE FROM profile_answers WHERE finding_id = $1",
+            "DELETE FROM profile_finding_indicators WHERE finding_id = $1",
+            "DELETE FROM profile_findings WHERE id = $1",
+        ] {
+            sqlx::query(sql).bind(f.id).execute(&mut *tx).await?;
+        }
+        let entry = AuditEntry::new(action::DELETE, entity::HEALTH_PROFILE, Some(f.theme_id))
+            .zone(Some(f.zone_id))
+            .summary(format!(
+                "Profilo di salute {}, «{}»: {} eliminato",
+                f.year,
+                f.theme,
+                f.kind.label().to_lowercase()
+            ))
+            .before(f);
+        ((), entry)
+    })
+}
+
+/// Links a critical issue to what answers it.
+pub async fn add_answer(
+    db: &Db,
+    actor: &Actor,
+    f: &FindingRef,
+    target: AnswerTarget,
+    what: &str,
+    evidence: Option<&str>,
+) -> Result<i64> {
+    let t = now();
+    let (objective, programme, sheet) = match target {
+        AnswerTarget::Objective(id) => (Some(id), None, None),
+        AnswerTarget::Programme(id) => (None, Some(id), None),
+        AnswerTarget::Sheet(id) => (None, None, Some(id)),
+    };
+    audited!(db, actor, |tx| {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO profile_answers (finding_id, objective_id, programme_id, activity_id, evidence, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(f.id)
+        .bind(objective)
+        .bind(programme)
+        .bind(sheet)
+        .bind(evidence)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_unique(e, UNIQUE))?;
+        let entry = AuditEntry::new(action::UPDATE, entity::HEALTH_PROFILE, Some(f.theme_id))
+            .zone(Some(f.zone_id))
+            .summary(format!("Profilo di salute {}: «{}» risponde a «{}»", f.year, what, f.text))
+            .after(&serde_json::json!({ "nodo_critico": f.text, "risposta": what, "evidenza": evidence }));
+        (id, entry)
+    })
+}
+
+/// Unlinks an answer from its critical issue.
+pub async fn delete_answer(db: &Db, actor: &Actor, a: &Answer, f: &FindingRef) -> Result<()> {
+    audited!(db, actor, |tx| {
+        sqlx::query("DELETE FROM profile_answers WHERE id = $1")
+            .bind(a.id)
+            .execute(&mut *tx)
+            .await?;
+        let entry = AuditEntry::new(action::UPDATE, entity::HEALTH_PROFILE, Some(f.theme_id))
+            .zone(Some(f.zone_id))
+            .summary(format!("Profilo di salute {}: «{}» non risponde più a «{}»", f.year, a.what, f.text))
+            .before(&serde_json::json!({ "nodo_critico": f.text, "risposta": a.what, "evidenza": a.evidence }));
+        ((), entry)
+    })
+}
+
+/// Something that may answer a critical issue, for a list to choose from.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Choice {
+    /// `obiettivo:ID` or `programma:ID`.
+    pub value: String,
+    /// The plan: «PIS 2020-2022», «POA 2024».
+    pub plan: String,
+    pub title: String,
+}
+
+/// The zone's health objectives (PIS by PIS) and programmes (POA by POA,
+/// latest first), to answer a critical issue.
+pub async fn choices(db: &Db, zone_id: i64) -> Result<Vec<Choice>> {
+    select_all(
+        db,
+        "SELECT value, plan, title FROM ( \
+           SELECT 'obiettivo:' || o.id AS value, 'PIS ' || h.period_start || '-' || h.period_end AS plan, \
+                  o.title, 0 AS kind, h.period_start AS year, o.position AS position \
+           FROM health_objectives o JOIN health_plans h ON h.id = o.health_plan_id WHERE h.zone_id = $1 \
+           UNION ALL \
+           SELECT 'programma:' || g.id, 'POA ' || p.year, g.title, 1, p.year, g.position \
+           FROM programmes g JOIN annual_plans p ON p.id = g.annual_plan_id WHERE p.zone_id = $1 \
+         ) c ORDER BY kind, year DESC, position, title",
+        zone_id,
+    )
+    .await
 }

@@ -1,10 +1,14 @@
 //! The health profile's indicators in and out: a file of definitions or of
 //! values (`docs/health-profile.md`), imported all or nothing.
 
-use super::Error;
+use super::{Caller, Error};
 use crate::import::{self, FileRow};
 use std::collections::HashSet;
-use zona_core::profile::{read_definition_row, read_value_row, DEFINITION_COLUMNS};
+use zona_core::authz::Action;
+use zona_core::profile::{
+    read_definition_row, read_value_row, FindingKind, GeoLevel, DEFINITION_COLUMNS,
+};
+use zona_core::validation::{required_text, FieldErrors};
 use zona_store::{profile, Actor, Db};
 
 /// The most problems an import reports; the file is refused either way.
@@ -34,6 +38,31 @@ impl Imported {
 /// (it has `valore`), and writes it whole, or refuses it whole with the
 /// line and column of each problem.
 pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], xlsx: bool) -> Result<Imported, Error> {
+    import_within(db, actor, bytes, xlsx, None).await
+}
+
+/// The planning office imports a file from the web: definitions, or values
+/// of its own territories only (its zone, its municipalities, its health
+/// authority, its region).
+pub async fn import_by(
+    db: &Db,
+    caller: &Caller,
+    bytes: &[u8],
+    xlsx: bool,
+) -> Result<Imported, Error> {
+    let zone_id = caller.zone()?;
+    caller.require(Action::Administer { zone_id })?;
+    let within = territories(db, zone_id).await?;
+    import_within(db, &caller.actor, bytes, xlsx, Some(&within)).await
+}
+
+async fn import_within(
+    db: &Db,
+    actor: &Actor,
+    bytes: &[u8],
+    xlsx: bool,
+    within: Option<&Territories>,
+) -> Result<Imported, Error> {
     let rows = import::read_rows(bytes, xlsx, |h| h.trim().to_lowercase())
         .await
         .map_err(Error::Refused)?;
@@ -83,6 +112,15 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], xlsx: bool) -> Result<
     let mut seen = HashSet::new();
     for row in &rows {
         match read_value_row(|c| cell(row, c)) {
+            Ok(v) if within.is_some_and(|t| !t.holds(v.level, &v.territory)) => note(
+                row.0,
+                "territorio",
+                &format!(
+                    "«{}» non è un territorio della zona ({}): la zona importa i valori dei suoi territori.",
+                    v.territory,
+                    v.level.label().to_lowercase()
+                ),
+            ),
             Ok(v) => match ids.get(&v.indicator.to_lowercase()) {
                 Some(id) => {
                     let key = (
@@ -220,6 +258,22 @@ pub struct Territories {
     pub health_authority: Option<String>,
     pub region: String,
     pub municipalities: Vec<(String, String)>,
+}
+
+impl Territories {
+    /// Whether a territory of a level is the zone's own (codes compare
+    /// without case).
+    pub fn holds(&self, level: GeoLevel, code: &str) -> bool {
+        match level {
+            GeoLevel::Zone => self.zone.eq_ignore_ascii_case(code),
+            GeoLevel::HealthAuthority => self
+                .health_authority
+                .as_deref()
+                .is_some_and(|h| h.eq_ignore_ascii_case(code)),
+            GeoLevel::Region => self.region.eq_ignore_ascii_case(code),
+            GeoLevel::Municipality => self.municipalities.iter().any(|(c, _)| c == code),
+        }
+    }
 }
 
 pub async fn territories(db: &Db, zone_id: i64) -> Result<Territories, Error> {
@@ -385,4 +439,309 @@ pub async fn views(db: &Db, zone_id: i64, only: Option<&str>) -> Result<Vec<Indi
         });
     }
     Ok(out)
+}
+
+// ------------------------------------------------------------------ editing
+
+/// Everything the office's profile page offers: the years, the themes of
+/// one year with their lines, the indicators a line may rest on, and what
+/// may answer a critical issue.
+pub struct Editor {
+    pub years: Vec<i64>,
+    pub year: Option<i64>,
+    pub themes: Vec<profile::Theme>,
+    pub indicators: Vec<profile::IndicatorRecord>,
+    pub choices: Vec<profile::Choice>,
+    pub office: bool,
+}
+
+/// The zone's profile of a year (the latest by default) for its internal
+/// readers; only the planning office may change it.
+pub async fn editor(db: &Db, caller: &Caller, year: Option<i64>) -> Result<Editor, Error> {
+    let zone_id = caller.zone()?;
+    caller.require(Action::ReadInternal { zone_id })?;
+    let years = profile::years(db, zone_id).await?;
+    let year = match year {
+        Some(y) if years.contains(&y) => Some(y),
+        Some(_) => return Err(Error::NotFound),
+        None => years.first().copied(),
+    };
+    let themes = match year {
+        Some(y) => profile::themes(db, zone_id, y).await?,
+        None => Vec::new(),
+    };
+    Ok(Editor {
+        years,
+        year,
+        themes,
+        indicators: profile::definitions(db).await?,
+        choices: profile::choices(db, zone_id).await?,
+        office: caller.allows(Action::Administer { zone_id }),
+    })
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> Error {
+    let mut e = FieldErrors::new();
+    e.add(field, message);
+    Error::Invalid(e)
+}
+
+fn office_of(caller: &Caller, zone_id: i64) -> Result<(), Error> {
+    caller.same_zone(zone_id)?;
+    caller.require(Action::Administer { zone_id })
+}
+
+/// Only the zone's planning office changes its profile: asked before a
+/// record is looked up, so that others learn nothing of what exists.
+pub fn require_office(caller: &Caller) -> Result<(), Error> {
+    let zone_id = caller.zone()?;
+    caller.require(Action::Administer { zone_id })
+}
+
+/// A new year of the profile: its first theme, or the themes of an earlier
+/// year (without their lines). Returns the year.
+pub async fn new_year(
+    db: &Db,
+    caller: &Caller,
+    year: &str,
+    copy_from: Option<i64>,
+    first_theme: &str,
+) -> Result<i64, Error> {
+    let zone_id = caller.zone()?;
+    office_of(caller, zone_id)?;
+    let year = zona_core::validation::int_in_range(year, 1990, 2200)
+        .map_err(|m| invalid("year", format!("Anno: {m}")))?;
+    let years = profile::years(db, zone_id).await?;
+    if years.contains(&year) {
+        return Err(invalid("year", format!("Il profilo {year} esiste già.")));
+    }
+    match copy_from {
+        Some(from) if years.contains(&from) => {
+            profile::copy_themes(db, &caller.actor, zone_id, from, year).await?;
+        }
+        Some(_) => return Err(Error::NotFound),
+        None => {
+            let name = required_text(first_theme, 200)
+                .map_err(|m| invalid("name", format!("Primo tema: {m}")))?;
+            profile::add_theme(db, &caller.actor, zone_id, year, &name).await?;
+        }
+    }
+    Ok(year)
+}
+
+/// A new theme at the end of a year's profile.
+pub async fn add_theme(db: &Db, caller: &Caller, year: i64, name: &str) -> Result<String, Error> {
+    let zone_id = caller.zone()?;
+    office_of(caller, zone_id)?;
+    if !profile::years(db, zone_id).await?.contains(&year) {
+        return Err(Error::NotFound);
+    }
+    let name = required_text(name, 200).map_err(|m| invalid("name", format!("Tema: {m}")))?;
+    profile::add_theme(db, &caller.actor, zone_id, year, &name)
+        .await
+        .map_err(super::taken_as(
+            "Il profilo ha già un tema con questo nome.",
+        ))?;
+    Ok(name)
+}
+
+async fn theme_of(db: &Db, caller: &Caller, id: i64) -> Result<profile::ThemeRef, Error> {
+    require_office(caller)?;
+    let t = profile::theme(db, id).await?.ok_or(Error::NotFound)?;
+    office_of(caller, t.zone_id)?;
+    Ok(t)
+}
+
+async fn finding_of(db: &Db, caller: &Caller, id: i64) -> Result<profile::FindingRef, Error> {
+    require_office(caller)?;
+    let f = profile::finding(db, id).await?.ok_or(Error::NotFound)?;
+    office_of(caller, f.zone_id)?;
+    Ok(f)
+}
+
+/// Renames a theme and sets its position.
+pub async fn edit_theme(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    name: &str,
+    position: &str,
+) -> Result<profile::ThemeRef, Error> {
+    let t = theme_of(db, caller, id).await?;
+    let name = required_text(name, 200).map_err(|m| invalid("name", format!("Tema: {m}")))?;
+    let position = zona_core::validation::int_in_range(position, 1, 1000)
+        .map_err(|m| invalid("position", format!("Posizione: {m}")))?;
+    profile::edit_theme(db, &caller.actor, &t, &name, position)
+        .await
+        .map_err(super::taken_as(
+            "Il profilo ha già un tema con questo nome.",
+        ))?;
+    Ok(t)
+}
+
+/// A theme to delete, for the confirmation page.
+pub async fn theme_to_delete(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<profile::ThemeRef, Error> {
+    theme_of(db, caller, id).await
+}
+
+pub async fn delete_theme(db: &Db, caller: &Caller, id: i64) -> Result<profile::ThemeRef, Error> {
+    let t = theme_of(db, caller, id).await?;
+    profile::delete_theme(db, &caller.actor, &t).await?;
+    Ok(t)
+}
+
+/// The longest line of the profile.
+const LINE_MAX: usize = 2_000;
+
+/// A new critical issue or strength at the end of its theme.
+pub async fn add_finding(
+    db: &Db,
+    caller: &Caller,
+    theme_id: i64,
+    kind: &str,
+    text: &str,
+) -> Result<profile::ThemeRef, Error> {
+    let t = theme_of(db, caller, theme_id).await?;
+    let kind = FindingKind::from_code(kind)
+        .ok_or_else(|| invalid("kind", "Scegliere nodo critico o aspetto positivo."))?;
+    let text = required_text(text, LINE_MAX).map_err(|m| invalid("text", format!("Testo: {m}")))?;
+    profile::add_finding(db, &caller.actor, &t, kind, &text).await?;
+    Ok(t)
+}
+
+/// Rewrites a line and the indicators it rests on (by code).
+pub async fn edit_finding(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    text: &str,
+    indicators: &[String],
+) -> Result<profile::FindingRef, Error> {
+    let f = finding_of(db, caller, id).await?;
+    let text = required_text(text, LINE_MAX).map_err(|m| invalid("text", format!("Testo: {m}")))?;
+    let ids = profile::ids_by_code(db).await?;
+    let mut chosen = Vec::new();
+    for code in indicators {
+        let id = ids.get(&code.to_lowercase()).ok_or_else(|| {
+            invalid(
+                "indicators",
+                format!("«{code}» non è un indicatore definito."),
+            )
+        })?;
+        if !chosen.contains(id) {
+            chosen.push(*id);
+        }
+    }
+    profile::edit_finding(db, &caller.actor, &f, &text, &chosen).await?;
+    Ok(f)
+}
+
+pub async fn finding_to_delete(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<profile::FindingRef, Error> {
+    finding_of(db, caller, id).await
+}
+
+pub async fn delete_finding(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<profile::FindingRef, Error> {
+    let f = finding_of(db, caller, id).await?;
+    profile::delete_finding(db, &caller.actor, &f).await?;
+    Ok(f)
+}
+
+/// Links a critical issue to what answers it: `target` is a health
+/// objective or a programme chosen from the list (`obiettivo:ID`,
+/// `programma:ID`), or an activity sheet by its code (`sheet`), the latest
+/// POA's when the code comes back in several.
+pub async fn add_answer(
+    db: &Db,
+    caller: &Caller,
+    finding_id: i64,
+    target: &str,
+    sheet: &str,
+    evidence: &str,
+) -> Result<(profile::FindingRef, String), Error> {
+    use profile::AnswerTarget;
+    let f = finding_of(db, caller, finding_id).await?;
+    if f.kind != FindingKind::Critical {
+        return Err(Error::Refused(
+            "Solo un nodo critico ha risposte nella programmazione.".into(),
+        ));
+    }
+    let id = |s: &str| s.parse::<i64>().map_err(|_| Error::NotFound);
+    let sheet = sheet.trim();
+    let target = match (target.split_once(':'), sheet) {
+        (Some(_), s) if !s.is_empty() => {
+            return Err(invalid(
+                "target",
+                "Scegliere un obiettivo o un programma, oppure scrivere il codice di una scheda: non entrambi.",
+            ))
+        }
+        (Some(("obiettivo", n)), _) => AnswerTarget::Objective(id(n)?),
+        (Some(("programma", n)), _) => AnswerTarget::Programme(id(n)?),
+        (None, "") => {
+            return Err(invalid(
+                "target",
+                "Scegliere un obiettivo o un programma, oppure scrivere il codice di una scheda.",
+            ))
+        }
+        (None, code) => match profile::sheets_by_code(db, f.zone_id, code).await?.first() {
+            Some((id, _)) => AnswerTarget::Sheet(*id),
+            None => {
+                return Err(invalid(
+                    "sheet",
+                    format!("Nessuna scheda della zona ha il codice «{code}»."),
+                ))
+            }
+        },
+        (Some(_), _) => return Err(Error::NotFound),
+    };
+    let (zone, what) = profile::target(db, target).await?.ok_or(Error::NotFound)?;
+    caller.same_zone(zone)?;
+    let evidence = zona_core::validation::optional_text(evidence, LINE_MAX)
+        .map_err(|m| invalid("evidence", format!("Evidenza: {m}")))?;
+    profile::add_answer(db, &caller.actor, &f, target, &what, evidence.as_deref())
+        .await
+        .map_err(super::taken_as(
+            "Questa risposta è già collegata al nodo critico.",
+        ))?;
+    Ok((f, what))
+}
+
+async fn answer_of(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<(profile::Answer, profile::FindingRef), Error> {
+    require_office(caller)?;
+    let (a, f) = profile::answer(db, id).await?.ok_or(Error::NotFound)?;
+    office_of(caller, f.zone_id)?;
+    Ok((a, f))
+}
+
+pub async fn answer_to_delete(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<(profile::Answer, profile::FindingRef), Error> {
+    answer_of(db, caller, id).await
+}
+
+pub async fn delete_answer(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<(profile::Answer, profile::FindingRef), Error> {
+    let (a, f) = answer_of(db, caller, id).await?;
+    profile::delete_answer(db, &caller.actor, &a, &f).await?;
+    Ok((a, f))
 }

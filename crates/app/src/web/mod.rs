@@ -24,6 +24,7 @@ mod page;
 mod participation;
 mod pis;
 mod planning;
+mod profile;
 mod projects;
 mod public;
 mod public_participation;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(planning::routes())
         .merge(monitoring::routes())
         .merge(pis::routes())
+        .merge(profile::routes())
         .merge(public::routes())
         .merge(zone::routes())
         .merge(codesign::routes())

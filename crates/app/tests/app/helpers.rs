@@ -78,7 +78,7 @@ pub struct Page {
 }
 
 impl Page {
-    async fn from(r: Response) -> Page {
+    pub async fn from(r: Response) -> Page {
         let status = r.status();
         let location = r
             .headers()

@@ -340,3 +340,401 @@ async fn the_profile_prints_for_the_mayors_conference() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// The page a redirect leads to, with the message it leaves.
+async fn after(app: &TestApp, p: &Page) -> String {
+    after_with(app, &app.client, p).await
+}
+
+async fn after_with(app: &TestApp, client: &reqwest::Client, p: &Page) -> String {
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    flat(
+        &app.get_with(client, p.location.as_deref().unwrap())
+            .await
+            .body,
+    )
+}
+
+#[tokio::test]
+async fn the_office_edits_the_profile_and_its_links_and_everyone_reads_them() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let db = &app.db.db;
+        app.login("ufficio.piano").await;
+        let editor = "/pianificazione/profilo";
+        let theme = scalar(
+            db,
+            "SELECT id FROM profile_themes WHERE name = 'Prevenzione'",
+        )
+        .await;
+
+        // A new critical issue, at the end of its theme: a gap until answered.
+        let p = app
+            .submit(
+                editor,
+                &format!("{editor}/temi/{theme}/voci"),
+                &[
+                    ("kind", "nodo_critico"),
+                    ("text", "Coperture vaccinali degli adolescenti in calo"),
+                ],
+            )
+            .await;
+        assert!(after(&app, &p).await.contains("Voce aggiunta."));
+        let line = scalar(db, "SELECT id FROM profile_findings WHERE text = 'Coperture vaccinali degli adolescenti in calo'").await;
+        assert_eq!(
+            scalar(
+                db,
+                &format!("SELECT position FROM profile_findings WHERE id = {line}")
+            )
+            .await,
+            3
+        );
+        let public = flat(&app.get("/profilo-di-salute").await.body);
+        assert_eq!(
+            public
+                .matches("Nessuna risposta nella programmazione")
+                .count(),
+            12
+        );
+
+        // Its text and indicators; an unknown indicator is refused whole.
+        let p = app
+            .submit(
+                editor,
+                &format!("{editor}/voci/{line}"),
+                &[
+                    ("text", "Coperture vaccinali degli adolescenti in calo"),
+                    ("indicator", "mpr24"),
+                    ("indicator", "inventato"),
+                ],
+            )
+            .await;
+        assert!(after(&app, &p)
+            .await
+            .contains("Voce non salvata. «inventato» non è un indicatore definito."));
+        let p = app
+            .submit(
+                editor,
+                &format!("{editor}/voci/{line}"),
+                &[
+                    ("text", "Coperture vaccinali in calo tra gli adolescenti"),
+                    ("indicator", "mpr24"),
+                ],
+            )
+            .await;
+        assert!(after(&app, &p).await.contains("Voce salvata."));
+
+        // Answered by a sheet, by its code; the same answer twice is refused;
+        // a sheet and a programme at once are refused.
+        let add = format!("{editor}/voci/{line}/risposte");
+        let p = app
+            .submit(
+                editor,
+                &add,
+                &[
+                    ("sheet", "2024-05-001"),
+                    ("evidence", "Dati di copertura 2023"),
+                ],
+            )
+            .await;
+        assert!(after(&app, &p)
+            .await
+            .contains("Risposta collegata: «2024-05-001 – Progetto #SaiAssai»."));
+        let p = app.submit(editor, &add, &[("sheet", "2024-05-001")]).await;
+        assert!(after(&app, &p)
+            .await
+            .contains("Risposta non collegata. Questa risposta è già collegata al nodo critico."));
+        let programme = scalar(db, "SELECT g.id FROM programmes g JOIN annual_plans p ON p.id = g.annual_plan_id WHERE p.year = 2024 AND g.title = 'Tutela infanzia e famiglia'").await;
+        let p = app
+            .submit(
+                editor,
+                &add,
+                &[
+                    ("target", &format!("programma:{programme}")),
+                    ("sheet", "2024-05-001"),
+                ],
+            )
+            .await;
+        assert!(after(&app, &p).await.contains("non entrambi"));
+        let p = app.submit(editor, &add, &[("sheet", "9999-99-999")]).await;
+        assert!(after(&app, &p)
+            .await
+            .contains("Nessuna scheda della zona ha il codice «9999-99-999»."));
+        // And by a health objective of the PIS.
+        let objective = scalar(db, "SELECT id FROM health_objectives WHERE title = 'Prevenzione e promozione della salute'").await;
+        let p = app
+            .submit(
+                editor,
+                &add,
+                &[("target", &format!("obiettivo:{objective}"))],
+            )
+            .await;
+        assert!(after(&app, &p)
+            .await
+            .contains("Risposta collegata: «Prevenzione e promozione della salute»."));
+
+        // Everyone reads it: no longer a gap, with its indicator and answers.
+        let public = flat(&app.get_with(&new_client(), "/profilo-di-salute").await.body);
+        assert_eq!(
+            public
+                .matches("Nessuna risposta nella programmazione")
+                .count(),
+            11
+        );
+        let item = &public[public
+            .find("Coperture vaccinali in calo tra gli adolescenti")
+            .unwrap()..];
+        let item = &item[..item.find("</li></ul>").unwrap()];
+        assert!(
+            item.contains(
+                "Prevenzione e promozione della salute (obiettivo di salute, PIS 2020-2022)"
+            ),
+            "{item}"
+        );
+        assert!(
+            item.contains(
+                "2024-05-001 – Progetto #SaiAssai</a> (scheda, POA 2024; obiettivo di salute"
+            ),
+            "{item}"
+        );
+        assert!(item.contains("Evidenza: Dati di copertura 2023"), "{item}");
+        let public = flat(&app.get("/profilo-di-salute").await.body);
+        assert!(
+            public.contains("/pianificazione/pis/"),
+            "signed in, the objective leads to its PIS"
+        );
+
+        // A strength has no answers.
+        let strength = scalar(
+            db,
+            "SELECT id FROM profile_findings WHERE text = 'Si vive più a lungo'",
+        )
+        .await;
+        let p = app
+            .submit(
+                editor,
+                &format!("{editor}/voci/{strength}/risposte"),
+                &[("sheet", "2024-05-001")],
+            )
+            .await;
+        assert!(after(&app, &p)
+            .await
+            .contains("Solo un nodo critico ha risposte nella programmazione."));
+
+        // Unlinking and deleting ask first.
+        let answer = scalar(db, &format!("SELECT id FROM profile_answers WHERE finding_id = {line} AND activity_id IS NOT NULL")).await;
+        let confirm = flat(
+            &app.get(&format!("{editor}/risposte/{answer}/elimina"))
+                .await
+                .body,
+        );
+        assert!(confirm.contains("non risponderà più al nodo critico «Coperture vaccinali in calo tra gli adolescenti»"), "{confirm}");
+        let p = app
+            .submit(
+                &format!("{editor}/risposte/{answer}/elimina"),
+                &format!("{editor}/risposte/{answer}/elimina"),
+                &[],
+            )
+            .await;
+        assert!(after(&app, &p)
+            .await
+            .contains("Risposta «2024-05-001 – Progetto #SaiAssai» scollegata."));
+        let confirm = flat(&app.get(&format!("{editor}/voci/{line}/elimina")).await.body);
+        assert!(
+            confirm.contains("sarà eliminato con le sue risposte e i suoi indicatori"),
+            "{confirm}"
+        );
+        let p = app
+            .submit(
+                &format!("{editor}/voci/{line}/elimina"),
+                &format!("{editor}/voci/{line}/elimina"),
+                &[],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            scalar(
+                db,
+                &format!("SELECT count(*) FROM profile_answers WHERE finding_id = {line}")
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            scalar(
+                db,
+                &format!(
+                    "SELECT count(*) FROM profile_finding_indicators WHERE finding_id = {line}"
+                )
+            )
+            .await,
+            0
+        );
+
+        // Every change is in the register, with who.
+        assert_eq!(
+            scalar(db, "SELECT count(*) FROM audit_log WHERE entity = 'health_profile' AND actor = 'ufficio.piano'").await,
+            6
+        );
+
+        // A new year takes the themes of the last one, without their lines;
+        // a theme's name is unique within its year.
+        let p = app
+            .submit(
+                editor,
+                &format!("{editor}/anni"),
+                &[("year", "2025"), ("copy_from", "2024")],
+            )
+            .await;
+        assert!(after(&app, &p)
+            .await
+            .contains("Profilo di salute 2025 aperto."));
+        assert_eq!(
+            scalar(db, "SELECT count(*) FROM profile_themes WHERE year = 2025").await,
+            7
+        );
+        let p = app
+            .submit(
+                editor,
+                &format!("{editor}/anni"),
+                &[("year", "2025"), ("copy_from", "2024")],
+            )
+            .await;
+        assert!(after(&app, &p)
+            .await
+            .contains("Anno non aperto. Il profilo 2025 esiste già."));
+        let p = app
+            .submit(
+                editor,
+                &format!("{editor}/2025/temi"),
+                &[("name", "demografia")],
+            )
+            .await;
+        assert!(after(&app, &p)
+            .await
+            .contains("Tema non aggiunto. Il profilo ha già un tema con questo nome."));
+        let public = flat(&app.get("/profilo-di-salute").await.body);
+        assert!(public.contains("<h1>Profilo di salute 2025</h1>"));
+
+        // Deleting a theme asks first and takes its lines with it.
+        let t2025 = scalar(
+            db,
+            "SELECT id FROM profile_themes WHERE year = 2025 AND name = 'Demografia'",
+        )
+        .await;
+        let p = app
+            .submit(
+                editor,
+                &format!("{editor}/temi/{t2025}/voci"),
+                &[("kind", "aspetto_positivo"), ("text", "x")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let confirm = flat(
+            &app.get(&format!("{editor}/temi/{t2025}/elimina"))
+                .await
+                .body,
+        );
+        assert!(confirm.contains("sarà eliminato con i suoi nodi critici e aspetti positivi"));
+        let p = app
+            .submit(editor, &format!("{editor}/temi/{t2025}/elimina"), &[])
+            .await;
+        assert!(after(&app, &p)
+            .await
+            .contains("Tema «Demografia» eliminato."));
+        assert_eq!(
+            scalar(db, "SELECT count(*) FROM profile_themes WHERE year = 2025").await,
+            6
+        );
+
+        // Consultazione reads the page without its forms, and may not post.
+        let viewer = app.other_client_logged_in("consultazione").await;
+        let page = app.get_with(&viewer, editor).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("Collega una risposta"));
+        let token = page.csrf();
+        let p = app
+            .post_with(
+                &viewer,
+                &format!("{editor}/temi/{theme}/voci"),
+                &token,
+                &[("kind", "nodo_critico"), ("text", "y")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+    }
+}
+
+async fn upload_indicators(app: &TestApp, client: &reqwest::Client, name: &str, csv: &str) -> Page {
+    let token = app.get_with(client, "/pianificazione/profilo").await.csrf();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name(name.to_string()),
+    );
+    Page::from(
+        client
+            .post(app.url(&format!(
+                "/pianificazione/profilo/indicatori?csrf_token={token}"
+            )))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_office_imports_values_of_its_own_territories_from_the_web() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let office = app.other_client_logged_in("ufficio.piano").await;
+        let head = "indicatore;livello;territorio;periodo;sesso;eta;valore;numeratore;denominatore;ic_inf;ic_sup;dimostrativo\n";
+        // Another zone's municipality, and a value read the Italian way
+        // that could be misread: refused whole, with line and column.
+        let bad = format!("{head}vecchiaia;zona;ZD-LIV;2024;T;;260,1;;;;;Sì\nvecchiaia;comune;050026;2024;T;;230;;;;;Sì\nnatalita;zona;ZD-LIV;2024;T;;5.5;;;;;Sì\n");
+        let p = upload_indicators(&app, &office, "valori.csv", &bad).await;
+        let body = flat(&p.body);
+        assert!(
+            body.contains("File non importato, nessun dato è stato scritto:"),
+            "{body}"
+        );
+        assert!(
+            body.contains(
+                "<li>Riga 3, colonna territorio: «050026» non è un territorio della zona (comune)"
+            ),
+            "{body}"
+        );
+        assert!(body.contains("<li>Riga 4, colonna valore:"), "{body}");
+        assert_eq!(
+            scalar(
+                &app.db.db,
+                "SELECT count(*) FROM indicator_values WHERE period_from = 2024"
+            )
+            .await,
+            0
+        );
+        // Its own territories: imported.
+        let good = format!("{head}vecchiaia;zona;ZD-LIV;2024;T;;260,1;;;;;Sì\nvecchiaia;comune;049009;2024;T;65+;1.234,5;;;;;Sì\n");
+        let p = upload_indicators(&app, &office, "valori.csv", &good).await;
+        assert!(after_with(&app, &office, &p)
+            .await
+            .contains("Importati i valori degli indicatori: 2 nuovi, 0 sostituiti."));
+        assert_eq!(
+            scalar(
+                &app.db.db,
+                "SELECT count(*) FROM indicator_values WHERE period_from = 2024"
+            )
+            .await,
+            2
+        );
+        // Not a CSV or a workbook; and not for Consultazione.
+        let p = upload_indicators(&app, &office, "valori.txt", &good).await;
+        assert!(after_with(&app, &office, &p).await.contains(
+            "File non importato. Il file deve essere un CSV (.csv) o un foglio Excel (.xlsx)."
+        ));
+        let viewer = app.other_client_logged_in("consultazione").await;
+        let p = upload_indicators(&app, &viewer, "valori.csv", &good).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+    }
+}

@@ -378,6 +378,22 @@ async fn every_route_with_every_role() {
             [login, S200, S200, S403, S200],
         ),
         (
+            "/pianificazione/profilo".into(),
+            [login, S200, S200, S403, S200],
+        ),
+        (
+            "/pianificazione/profilo?anno=1999".into(),
+            [login, 404, 404, S403, 404],
+        ),
+        (
+            "/pianificazione/profilo/temi/999999/elimina".into(),
+            [login, 404, S403, S403, S403],
+        ),
+        (
+            "/pianificazione/profilo/voci/999999/elimina".into(),
+            [login, 404, S403, S403, S403],
+        ),
+        (
             format!("/pianificazione/pis/{}", i.pis),
             [login, S200, S200, S403, S200],
         ),
@@ -689,6 +705,28 @@ async fn every_route_with_every_role() {
         (
             "/pianificazione/poa/2025/programmi".into(),
             [login, S303, S403, S403, S403],
+        ),
+        // The health profile: an empty form is sent back with a message;
+        // a record that does not exist is not found, for the office only.
+        (
+            "/pianificazione/profilo/anni".into(),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            "/pianificazione/profilo/2024/temi".into(),
+            [login, S303, S403, S403, S403],
+        ),
+        (
+            "/pianificazione/profilo/temi/999999".into(),
+            [login, 404, S403, S403, S403],
+        ),
+        (
+            "/pianificazione/profilo/voci/999999/risposte".into(),
+            [login, 404, S403, S403, S403],
+        ),
+        (
+            "/pianificazione/profilo/risposte/999999/elimina".into(),
+            [login, 404, S403, S403, S403],
         ),
         (
             format!("/pianificazione/pis/{}/linee", i.pis),
