@@ -458,6 +458,57 @@ pub fn differs(
     Some(zh < rl || rh < zl)
 }
 
+/// Which way an indicator moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Direction {
+    Up,
+    Down,
+    Steady,
+}
+
+/// How an indicator moved between two periods: its direction, the change in
+/// per cent of the earlier value (one decimal, half away from zero; none
+/// when the earlier value is zero), and whether that is good news by the
+/// indicator's polarity (none when steady or neutral).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Trend {
+    pub direction: Direction,
+    pub change: Option<Decimal>,
+    pub better: Option<bool>,
+}
+
+/// A change that rounds to less than this share of the earlier value, in
+/// per cent, is
+/// read as steady: the published profiles round their figures, and a
+/// fraction of a per cent is within their rounding.
+pub const STEADY_PERCENT: Decimal = Decimal::ONE;
+
+/// How the value moved from `earlier` to `later` (docs/health-profile.md).
+pub fn trend(earlier: Decimal, later: Decimal, polarity: Polarity) -> Trend {
+    let change = (!earlier.is_zero()).then(|| {
+        ((later - earlier) / earlier.abs() * Decimal::ONE_HUNDRED)
+            .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    });
+    let direction = match change {
+        Some(c) if c.abs() < STEADY_PERCENT => Direction::Steady,
+        _ if later > earlier => Direction::Up,
+        _ if later < earlier => Direction::Down,
+        _ => Direction::Steady,
+    };
+    let better = match (direction, polarity) {
+        (Direction::Steady, _) | (_, Polarity::Neutral) => None,
+        (Direction::Up, Polarity::HigherBetter) | (Direction::Down, Polarity::LowerBetter) => {
+            Some(true)
+        }
+        _ => Some(false),
+    };
+    Trend {
+        direction,
+        change,
+        better,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -649,6 +700,60 @@ mod tests {
         assert_eq!(
             Period::parse("2023-2019").unwrap_err(),
             "Nel periodo «2023-2019» il secondo anno precede il primo."
+        );
+    }
+
+    #[test]
+    fn a_trend_reads_the_change_against_the_earlier_value_and_the_polarity() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let t = trend(d("417"), d("436.2"), Polarity::Neutral);
+        assert_eq!(t.direction, Direction::Up);
+        assert_eq!(t.change, Some(d("4.6")));
+        assert_eq!(t.better, None);
+        // Lower is better: a fall is good news.
+        let t = trend(d("10.0"), d("9.0"), Polarity::LowerBetter);
+        assert_eq!(
+            (t.direction, t.change, t.better),
+            (Direction::Down, Some(d("-10.0")), Some(true))
+        );
+        let t = trend(d("60"), d("66"), Polarity::HigherBetter);
+        assert_eq!(t.better, Some(true));
+        let t = trend(d("60"), d("54"), Polarity::HigherBetter);
+        assert_eq!(t.better, Some(false));
+        // Under 1 % of the earlier value is steady; exactly 1 % is a change.
+        let t = trend(d("200"), d("201.8"), Polarity::HigherBetter);
+        assert_eq!(
+            (t.direction, t.change, t.better),
+            (Direction::Steady, Some(d("0.9")), None)
+        );
+        let t = trend(d("200"), d("202"), Polarity::HigherBetter);
+        assert_eq!((t.direction, t.change), (Direction::Up, Some(d("1.0"))));
+        // Half away from zero: 0.95 % rounds to 1.0 % and counts.
+        let t = trend(d("1000"), d("1009.5"), Polarity::Neutral);
+        assert_eq!((t.direction, t.change), (Direction::Up, Some(d("1.0"))));
+        let t = trend(d("1000"), d("990.6"), Polarity::Neutral);
+        assert_eq!(
+            (t.direction, t.change),
+            (Direction::Steady, Some(d("-0.9")))
+        );
+        let t = trend(d("1000"), d("990.5"), Polarity::Neutral);
+        assert_eq!((t.direction, t.change), (Direction::Down, Some(d("-1.0"))));
+        // From zero there is no percentage, only a direction.
+        let t = trend(d("0"), d("3"), Polarity::LowerBetter);
+        assert_eq!(
+            (t.direction, t.change, t.better),
+            (Direction::Up, None, Some(false))
+        );
+        let t = trend(d("0"), d("0"), Polarity::LowerBetter);
+        assert_eq!(
+            (t.direction, t.change, t.better),
+            (Direction::Steady, None, None)
+        );
+        // A negative earlier value (a balance) is read by its size.
+        let t = trend(d("-4"), d("-2"), Polarity::HigherBetter);
+        assert_eq!(
+            (t.direction, t.change, t.better),
+            (Direction::Up, Some(d("50.0")), Some(true))
         );
     }
 }

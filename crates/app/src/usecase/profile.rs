@@ -328,18 +328,94 @@ pub struct IndicatorView {
     pub periods: Vec<PeriodRow>,
     pub municipalities: Vec<(String, Shown, String)>,
     pub by_sex: Vec<(&'static str, Shown, String)>,
+    /// The zone's latest values by age band (both sexes), with the period.
+    pub by_age: Vec<(String, Shown, String)>,
+}
+
+/// How the zone's value moved, as the pages say it.
+#[derive(Clone, Debug)]
+pub struct TrendView {
+    /// `↑`, `↓` or `→`: shown, hidden from screen readers (the text says it).
+    pub arrow: &'static str,
+    /// «In aumento del 4,6% dal 2019: migliora».
+    pub text: String,
+    /// Good news, bad news, or neither.
+    pub better: Option<bool>,
 }
 
 impl IndicatorView {
     pub fn latest(&self) -> Option<&PeriodRow> {
         self.periods.last()
     }
+
+    /// The zone's latest value against its earliest one shown
+    /// (`core::profile::trend`); none with fewer than two.
+    pub fn trend(&self) -> Option<TrendView> {
+        use zona_core::profile::Direction;
+        let mut zone = self
+            .periods
+            .iter()
+            .filter_map(|p| p.zone.as_ref().map(|z| (p, z)));
+        let (first_period, first) = zone.next()?;
+        let (_, last) = zone.next_back()?;
+        let t = zona_core::profile::trend(first.value, last.value, self.definition.polarity);
+        let size = t
+            .change
+            .map(|c| format!(" del {}%", zona_core::format::decimal(c.abs())))
+            .unwrap_or_default();
+        let (arrow, mut text) = match t.direction {
+            Direction::Up => ("↑", format!("In aumento{size} dal {}", first_period.period)),
+            Direction::Down => (
+                "↓",
+                format!("In diminuzione{size} dal {}", first_period.period),
+            ),
+            Direction::Steady => ("→", format!("Stabile dal {}", first_period.period)),
+        };
+        match t.better {
+            Some(true) => text.push_str(": migliora"),
+            Some(false) => text.push_str(": peggiora"),
+            None => {}
+        }
+        Some(TrendView {
+            arrow,
+            text,
+            better: t.better,
+        })
+    }
     pub fn demo(&self) -> bool {
         self.definition.demo
             || self.periods.iter().any(PeriodRow::demo)
             || self.municipalities.iter().any(|m| m.1.demo)
             || self.by_sex.iter().any(|m| m.1.demo)
+            || self.by_age.iter().any(|m| m.1.demo)
     }
+}
+
+/// The values that match, of their latest period only, in the order the
+/// source gives its bands (the lower bound first: `0-14` before `65+`).
+fn latest_breakdown<'v>(
+    values: &[&'v profile::ValueRecord],
+    wanted: impl Fn(&profile::ValueRecord) -> bool,
+) -> Vec<&'v profile::ValueRecord> {
+    let latest = values
+        .iter()
+        .filter(|v| wanted(v))
+        .map(|v| (v.period_to, v.period_from))
+        .max();
+    let mut out: Vec<&profile::ValueRecord> = values
+        .iter()
+        .copied()
+        .filter(|v| wanted(v) && Some((v.period_to, v.period_from)) == latest)
+        .collect();
+    let lower = |band: &str| -> u32 {
+        band.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap_or(u32::MAX)
+    };
+    out.sort_by_key(|v| (lower(&v.age_band), v.age_band.clone()));
+    out
 }
 
 /// The indicators of the zone's profile with their values, by theme and
@@ -431,11 +507,18 @@ pub async fn views(db: &Db, zone_id: i64, only: Option<&str>) -> Result<Vec<Indi
                 Some((sex.label(), Shown::of(v)?, period(v)))
             })
             .collect();
+        let by_age = latest_breakdown(&mine, |v| {
+            v.level == GeoLevel::Zone && v.sex == Sex::All && !v.age_band.is_empty()
+        })
+        .into_iter()
+        .filter_map(|v| Some((v.age_band.clone(), Shown::of(v)?, period(v))))
+        .collect();
         out.push(IndicatorView {
             definition: d,
             periods,
             municipalities,
             by_sex,
+            by_age,
         });
     }
     Ok(out)

@@ -153,6 +153,8 @@ struct IndicatorPage {
     view: IndicatorView,
     chart: String,
     municipal_chart: String,
+    sex_chart: String,
+    age_chart: String,
 }
 
 /// One indicator of the zone's profile: its definition, its values over
@@ -211,38 +213,63 @@ async fn health_indicator(
             },
         ],
     );
-    let municipal_chart = if view.municipalities.is_empty() {
-        String::new()
-    } else {
+    let bars = |id: &str,
+                by: &str,
+                label: &'static str,
+                rows: Vec<(String, &crate::usecase::profile::Shown)>| {
+        if rows.is_empty() {
+            return String::new();
+        }
         grouped_bars_labelled(
-            "municipal-chart",
-            &format!("{} per comune", view.definition.name),
+            id,
+            &format!("{} {by}", view.definition.name),
             &format!(
                 "Valori in {}; gli stessi della tabella che segue.",
                 view.definition.unit
             ),
-            &view
-                .municipalities
-                .iter()
-                .map(|m| m.0.clone())
-                .collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
             &[LabelledSeries {
-                label: "Comune",
+                label,
                 colour: "#0066cc",
-                values: view
-                    .municipalities
+                values: rows
                     .iter()
-                    .map(|m| Some((m.1.value, m.1.text.clone())))
+                    .map(|r| Some((r.1.value, r.1.text.clone())))
                     .collect(),
             }],
         )
     };
+    let municipal_chart = bars(
+        "municipal-chart",
+        "per comune",
+        "Comune",
+        view.municipalities
+            .iter()
+            .map(|m| (m.0.clone(), &m.1))
+            .collect(),
+    );
+    let sex_chart = bars(
+        "sex-chart",
+        "per sesso, nella zona",
+        "Zona",
+        view.by_sex
+            .iter()
+            .map(|m| (m.0.to_string(), &m.1))
+            .collect(),
+    );
+    let age_chart = bars(
+        "age-chart",
+        "per classe di età, nella zona",
+        "Zona",
+        view.by_age.iter().map(|m| (m.0.clone(), &m.1)).collect(),
+    );
     Ok(render_page(&IndicatorPage {
         page: PageCtx::new(&ctx, view.definition.name.clone())
             .crumb("Profilo di salute", "/profilo-di-salute"),
-        view,
         chart,
         municipal_chart,
+        sex_chart,
+        age_chart,
+        view,
     }))
 }
 

@@ -1419,7 +1419,7 @@ async fn indicators_import_all_or_nothing_and_export_one_row_per_value() {
             err.contains("Riga 4, colonna indicatore: «sconosciuto» non è un indicatore definito"),
             "{err}"
         );
-        let demo_values = 382;
+        let demo_values = 385;
         assert_eq!(
             zona_store::profile::values(&t.db).await.unwrap().len(),
             demo_values

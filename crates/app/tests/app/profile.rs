@@ -738,3 +738,36 @@ async fn the_office_imports_values_of_its_own_territories_from_the_web() {
         assert_eq!(p.status, StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn an_indicator_shows_the_zones_trend_and_its_age_bands() {
+    let app = spawn_app(zona_store::Backend::Postgres).await;
+    let page = flat(&app.get("/profilo-di-salute").await.body);
+    // 199,0 in 2019, 184,6 in 2023: −7,236…% rounds to 7,2%; lower is better.
+    let list = &page[page.find("id=\"indicatori\"").unwrap()..];
+    let row = &list[list
+        .find("/profilo-di-salute/indicatori/mortalita_evitabile")
+        .unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains("<span aria-hidden=\"true\" class=\"fw-bold\">↓</span> In diminuzione del 7,2% dal 2019: migliora"),
+        "{row}"
+    );
+    let page = flat(&app.get("/profilo-di-salute/indicatori/cronici").await.body);
+    // A neutral indicator moves without good or bad news.
+    assert!(
+        page.contains("Zona: In aumento del 4,6% dal 2019 (al 2023).</p>"),
+        "{page}"
+    );
+    let table = &page[page.find("id=\"age-table\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows: Vec<&str> = table.matches("<th scope=\"row\">").collect();
+    assert_eq!(rows.len(), 3);
+    let bands: Vec<usize> = ["16-64 anni", "65-74 anni", "75+ anni"]
+        .iter()
+        .map(|b| table.find(b).unwrap_or_else(|| panic!("{b}: {table}")))
+        .collect();
+    assert!(bands.windows(2).all(|w| w[0] < w[1]), "{table}");
+    assert!(table.contains("<td>2023</td><td class=\"text-end\">861,5 <span class=\"badge bg-warning\">dimostrativo</span>"), "{table}");
+    assert!(page.contains("aria-labelledby=\"age-chart-t age-chart-d\""));
+}
