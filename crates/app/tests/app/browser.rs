@@ -258,6 +258,7 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
     v.open("/profilo-di-salute").await;
     v.open("/profilo-di-salute/indicatori/mortalita_evitabile")
         .await;
+    v.open("/profilo-di-salute/indicatori/cronici").await;
     // Participation as an anonymous visitor: exactly what is published.
     let hub = v.open("/partecipa").await;
     v.check(
@@ -328,6 +329,7 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
                 "/cerca?q=casa",
                 "/cerca?q=a",
                 "/pianificazione/poa/2025/bilancio?per=comune",
+                "/pianificazione/profilo",
             ],
             &[],
             true,
