@@ -256,9 +256,18 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
     v.open("/piani/poa/2024").await;
     v.open("/piani/scheda/1").await;
     v.open("/profilo-di-salute").await;
-    v.open("/profilo-di-salute/indicatori/mortalita_evitabile")
-        .await;
-    v.open("/profilo-di-salute/indicatori/cronici").await;
+    // Every indicator's page: a chart and its table each, checked by axe.
+    let codes = zona_store::profile::definitions(&app.db.db).await.unwrap();
+    assert_eq!(codes.len(), 21);
+    for d in codes {
+        let page = v
+            .open(&format!("/profilo-di-salute/indicatori/{}", d.code))
+            .await;
+        v.check(
+            page.contains("id=\"indicator-table\"") && page.contains("role=\"img\""),
+            format!("indicator {}: chart and table", d.code),
+        );
+    }
     // Participation as an anonymous visitor: exactly what is published.
     let hub = v.open("/partecipa").await;
     v.check(
