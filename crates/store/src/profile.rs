@@ -47,16 +47,45 @@ pub async fn ids_by_code(db: &Db) -> Result<HashMap<String, i64>> {
         .collect())
 }
 
-/// Adds the definitions that are new and replaces those whose code exists.
-/// Returns (added, replaced).
-pub async fn import_definitions(db: &Db, actor: &Actor, defs: &[Definition]) -> Result<(u64, u64)> {
+/// What an import does with the rows every zone reads (definitions, and
+/// the values of a health authority or a region) when they are stored
+/// already: the command line replaces them; a zone's office, from the web,
+/// adds the missing ones and keeps the others, as a zone bundle does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SharedRows {
+    Replace,
+    Keep,
+}
+
+/// What an import wrote: rows added, rows replaced, shared rows kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub added: u64,
+    pub replaced: u64,
+    pub kept: u64,
+}
+
+/// Adds the definitions that are new; those whose code exists are replaced
+/// or kept by `shared`. `zone` is the zone whose office imports (for the
+/// register), none from the command line.
+pub async fn import_definitions(
+    db: &Db,
+    actor: &Actor,
+    defs: &[Definition],
+    shared: SharedRows,
+    zone: Option<i64>,
+) -> Result<Counts> {
     let existing = ids_by_code(db).await?;
     let t = now();
     audited!(db, actor, |tx| {
-        let (mut added, mut replaced) = (0u64, 0u64);
+        let mut n = Counts::default();
         for d in defs {
             let multiplier = d.multiplier.map(|m| i64::try_from(m).unwrap_or(i64::MAX));
             let id = existing.get(&d.code.to_lowercase());
+            if id.is_some() && shared == SharedRows::Keep {
+                n.kept += 1;
+                continue;
+            }
             // One set of values, $1..$13, for a new definition or a replaced one.
             let sql = match id {
                 Some(_) => {
@@ -87,20 +116,22 @@ pub async fn import_definitions(db: &Db, actor: &Actor, defs: &[Definition]) -> 
             match id {
                 Some(id) => {
                     q.bind(id).execute(&mut *tx).await?;
-                    replaced += 1;
+                    n.replaced += 1;
                 }
                 None => {
                     q.execute(&mut *tx).await?;
-                    added += 1;
+                    n.added += 1;
                 }
             }
         }
         let entry = AuditEntry::new(action::IMPORT, entity::HEALTH_INDICATOR, None)
+            .zone(zone)
             .summary(format!(
-                "Importazione delle definizioni degli indicatori: {added} nuove, {replaced} aggiornate"
+                "Importazione delle definizioni degli indicatori: {} nuove, {} aggiornate, {} lasciate come sono",
+                n.added, n.replaced, n.kept
             ))
             .after(&defs);
-        ((added, replaced), entry)
+        (n, entry)
     })
 }
 
@@ -166,13 +197,20 @@ pub async fn value_count(db: &Db, indicator_id: i64) -> Result<i64> {
 }
 
 /// Writes values, each for its indicator's id: a value with the key of one
-/// stored (indicator, territory, period, breakdown) replaces it. Returns
-/// (added, replaced). The audit entry keeps the values replaced.
-pub async fn import_values(db: &Db, actor: &Actor, rows: &[(i64, ValueRow)]) -> Result<(u64, u64)> {
+/// stored (indicator, territory, period, breakdown) replaces it, except a
+/// health authority's or a region's kept by `shared`. The audit entry keeps
+/// the values replaced.
+pub async fn import_values(
+    db: &Db,
+    actor: &Actor,
+    rows: &[(i64, ValueRow)],
+    shared: SharedRows,
+    zone: Option<i64>,
+) -> Result<Counts> {
     let t = now();
     let text = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize().to_string());
     audited!(db, actor, |tx| {
-        let (mut added, mut replaced) = (0u64, 0u64);
+        let mut n = Counts::default();
         let mut before: Vec<serde_json::Value> = Vec::new();
         for (indicator_id, r) in rows {
             let key = (
@@ -183,28 +221,40 @@ pub async fn import_values(db: &Db, actor: &Actor, rows: &[(i64, ValueRow)]) -> 
                 r.sex.code(),
                 r.age_band.as_str(),
             );
-            // The value it replaces, if any, goes in the same statement.
-            let old: Option<(String,)> = sqlx::query_as(
-                "DELETE FROM indicator_values WHERE indicator_id = $1 AND level = $2 AND territory = $3 \
-                 AND period_from = $4 AND period_to = $5 AND sex = $6 AND COALESCE(age_band, '') = $7 RETURNING value",
-            )
-            .bind(indicator_id)
-            .bind(key.0)
-            .bind(key.1)
-            .bind(key.2)
-            .bind(key.3)
-            .bind(key.4)
-            .bind(key.5)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some((v,)) = old {
-                replaced += 1;
-                before.push(serde_json::json!({
-                    "indicatore": r.indicator, "livello": key.0, "territorio": key.1,
-                    "periodo": r.period.to_string(), "sesso": key.4, "eta": key.5, "valore": v,
-                }));
+            let keep = shared == SharedRows::Keep
+                && matches!(r.level, GeoLevel::HealthAuthority | GeoLevel::Region);
+            // The value it replaces, if any, goes in the same statement; a
+            // kept one is only looked at.
+            let sql = if keep {
+                "SELECT value FROM indicator_values WHERE indicator_id = $1 AND level = $2 AND territory = $3 \
+                 AND period_from = $4 AND period_to = $5 AND sex = $6 AND COALESCE(age_band, '') = $7"
             } else {
-                added += 1;
+                "DELETE FROM indicator_values WHERE indicator_id = $1 AND level = $2 AND territory = $3 \
+                 AND period_from = $4 AND period_to = $5 AND sex = $6 AND COALESCE(age_band, '') = $7 RETURNING value"
+            };
+            let old: Option<(String,)> = sqlx::query_as(sql)
+                .bind(indicator_id)
+                .bind(key.0)
+                .bind(key.1)
+                .bind(key.2)
+                .bind(key.3)
+                .bind(key.4)
+                .bind(key.5)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match (old, keep) {
+                (Some(_), true) => {
+                    n.kept += 1;
+                    continue;
+                }
+                (Some((v,)), false) => {
+                    n.replaced += 1;
+                    before.push(serde_json::json!({
+                        "indicatore": r.indicator, "livello": key.0, "territorio": key.1,
+                        "periodo": r.period.to_string(), "sesso": key.4, "eta": key.5, "valore": v,
+                    }));
+                }
+                (None, _) => n.added += 1,
             }
             sqlx::query(
                 "INSERT INTO indicator_values (indicator_id, level, territory, period_from, period_to, sex, \
@@ -229,14 +279,16 @@ pub async fn import_values(db: &Db, actor: &Actor, rows: &[(i64, ValueRow)]) -> 
             .await?;
         }
         let entry = AuditEntry::new(action::IMPORT, entity::HEALTH_INDICATOR, None)
+            .zone(zone)
             .summary(format!(
-                "Importazione dei valori degli indicatori: {added} nuovi, {replaced} sostituiti"
+                "Importazione dei valori degli indicatori: {} nuovi, {} sostituiti, {} lasciati come sono",
+                n.added, n.replaced, n.kept
             ))
             .before(&before)
-            .after(
-                &serde_json::json!({ "righe": rows.len(), "nuovi": added, "sostituiti": replaced }),
-            );
-        ((added, replaced), entry)
+            .after(&serde_json::json!({
+                "righe": rows.len(), "nuovi": n.added, "sostituiti": n.replaced, "lasciati": n.kept
+            }));
+        (n, entry)
     })
 }
 
@@ -375,7 +427,7 @@ pub async fn themes(db: &Db, zone_id: i64, year: i64) -> Result<Vec<Theme>> {
     type Rows = (Vec<(i64, String)>, Vec<Finding>, Vec<Answer>, Backing);
     let (themes, findings, answers, backing): Rows = on_db!(db, |pool| {
         let themes = sqlx::query_as(
-                "SELECT id, name FROM profile_themes WHERE zone_id = $1 AND year = $2 ORDER BY position, name",
+                "SELECT id, name FROM profile_themes WHERE zone_id = $1 AND year = $2 ORDER BY position, id",
             )
             .bind(zone_id)
             .bind(year)
@@ -738,7 +790,8 @@ pub async fn copy_themes(
     })
 }
 
-/// Renames a theme and moves it to a position.
+/// Renames a theme and moves it to a position (1 is the first; past the
+/// last is the last).
 pub async fn edit_theme(
     db: &Db,
     actor: &Actor,
@@ -747,13 +800,32 @@ pub async fn edit_theme(
     position: i64,
 ) -> Result<()> {
     audited!(db, actor, |tx| {
-        sqlx::query("UPDATE profile_themes SET name = $1, position = $2 WHERE id = $3")
+        sqlx::query("UPDATE profile_themes SET name = $1 WHERE id = $2")
             .bind(name)
-            .bind(position)
             .bind(before.id)
             .execute(&mut *tx)
             .await
             .map_err(|e| StoreError::from_unique(e, UNIQUE))?;
+        // The year's themes numbered again 1, 2, 3… with this one moved to
+        // its place, so that no two share a position.
+        let mut order: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM profile_themes WHERE zone_id = $1 AND year = $2 AND id <> $3 ORDER BY position, id",
+        )
+        .bind(before.zone_id)
+        .bind(before.year)
+        .bind(before.id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let at = usize::try_from(position - 1).unwrap_or(0).min(order.len());
+        order.insert(at, (before.id,));
+        for (i, (id,)) in order.iter().enumerate() {
+            sqlx::query("UPDATE profile_themes SET position = $1 WHERE id = $2")
+                .bind(i64::try_from(i).unwrap_or(i64::MAX) + 1)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let position = i64::try_from(at).unwrap_or(i64::MAX) + 1;
         let after = ThemeRef {
             name: name.to_string(),
             position,

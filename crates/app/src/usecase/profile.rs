@@ -17,18 +17,39 @@ const MAX_PROBLEMS: usize = 30;
 /// What an import wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Imported {
-    Definitions { added: u64, replaced: u64 },
-    Values { added: u64, replaced: u64 },
+    Definitions(profile::Counts),
+    Values(profile::Counts),
 }
 
 impl Imported {
+    /// The outcome as one Italian sentence.
     pub fn describe(self) -> String {
         match self {
-            Imported::Definitions { added, replaced } => {
-                format!("definizioni degli indicatori: {added} nuove, {replaced} aggiornate")
+            Imported::Definitions(n) => {
+                let mut s = format!(
+                    "Importate le definizioni degli indicatori: {} nuove, {} aggiornate",
+                    n.added, n.replaced
+                );
+                if n.kept > 0 {
+                    s.push_str(&format!(
+                        ", {} già presenti lasciate come sono (sono comuni a tutte le zone)",
+                        n.kept
+                    ));
+                }
+                s
             }
-            Imported::Values { added, replaced } => {
-                format!("valori degli indicatori: {added} nuovi, {replaced} sostituiti")
+            Imported::Values(n) => {
+                let mut s = format!(
+                    "Importati i valori degli indicatori: {} nuovi, {} sostituiti",
+                    n.added, n.replaced
+                );
+                if n.kept > 0 {
+                    s.push_str(&format!(
+                        ", {} dell'Azienda USL o della regione già presenti lasciati come sono (sono comuni a più zone)",
+                        n.kept
+                    ));
+                }
+                s
             }
         }
     }
@@ -41,19 +62,21 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], xlsx: bool) -> Result<
     import_within(db, actor, bytes, xlsx, None).await
 }
 
-/// The planning office imports a file from the web: definitions, or values
-/// of its own territories only (its zone, its municipalities, its health
-/// authority, its region).
+/// The planning office imports a file from the web: values of its own
+/// territories only (its zone, its municipalities, its health authority,
+/// its region), codes written as the zone's record writes them. What every
+/// zone reads (definitions, a health authority's or a region's values) is
+/// added when missing and otherwise kept, as a zone bundle does.
 pub async fn import_by(
     db: &Db,
     caller: &Caller,
     bytes: &[u8],
     xlsx: bool,
 ) -> Result<Imported, Error> {
+    require_office(caller)?;
     let zone_id = caller.zone()?;
-    caller.require(Action::Administer { zone_id })?;
     let within = territories(db, zone_id).await?;
-    import_within(db, &caller.actor, bytes, xlsx, Some(&within)).await
+    import_within(db, &caller.actor, bytes, xlsx, Some((&within, zone_id))).await
 }
 
 async fn import_within(
@@ -61,8 +84,12 @@ async fn import_within(
     actor: &Actor,
     bytes: &[u8],
     xlsx: bool,
-    within: Option<&Territories>,
+    within: Option<(&Territories, i64)>,
 ) -> Result<Imported, Error> {
+    let (shared, zone) = match within {
+        Some((_, zone)) => (profile::SharedRows::Keep, Some(zone)),
+        None => (profile::SharedRows::Replace, None),
+    };
     let rows = import::read_rows(bytes, xlsx, |h| h.trim().to_lowercase())
         .await
         .map_err(Error::Refused)?;
@@ -97,8 +124,8 @@ async fn import_within(
         if !problems.is_empty() {
             return Err(refused(problems));
         }
-        let (added, replaced) = profile::import_definitions(db, actor, &defs).await?;
-        return Ok(Imported::Definitions { added, replaced });
+        let n = profile::import_definitions(db, actor, &defs, shared, zone).await?;
+        return Ok(Imported::Definitions(n));
     }
     if !first.contains_key("valore") {
         return Err(Error::Refused(format!(
@@ -111,8 +138,16 @@ async fn import_within(
     let mut values = Vec::new();
     let mut seen = HashSet::new();
     for row in &rows {
-        match read_value_row(|c| cell(row, c)) {
-            Ok(v) if within.is_some_and(|t| !t.holds(v.level, &v.territory)) => note(
+        let read = read_value_row(|c| cell(row, c)).map(|mut v| {
+            // The zone's own code for a territory it holds, as stored.
+            let own = within.map(|(t, _)| t.own(v.level, &v.territory));
+            if let Some(Some(code)) = &own {
+                v.territory = code.clone();
+            }
+            (v, own)
+        });
+        match read {
+            Ok((v, Some(None))) => note(
                 row.0,
                 "territorio",
                 &format!(
@@ -121,7 +156,7 @@ async fn import_within(
                     v.level.label().to_lowercase()
                 ),
             ),
-            Ok(v) => match ids.get(&v.indicator.to_lowercase()) {
+            Ok((v, _)) => match ids.get(&v.indicator.to_lowercase()) {
                 Some(id) => {
                     let key = (
                         *id,
@@ -151,8 +186,8 @@ async fn import_within(
     if !problems.is_empty() {
         return Err(refused(problems));
     }
-    let (added, replaced) = profile::import_values(db, actor, &values).await?;
-    Ok(Imported::Values { added, replaced })
+    let n = profile::import_values(db, actor, &values, shared, zone).await?;
+    Ok(Imported::Values(n))
 }
 
 fn refused(problems: Vec<String>) -> Error {
@@ -261,18 +296,21 @@ pub struct Territories {
 }
 
 impl Territories {
-    /// Whether a territory of a level is the zone's own (codes compare
-    /// without case).
-    pub fn holds(&self, level: GeoLevel, code: &str) -> bool {
+    /// The zone's own code of a territory of a level, as its record writes
+    /// it (codes compare without case); none for another zone's.
+    pub fn own(&self, level: GeoLevel, code: &str) -> Option<String> {
+        let same = |c: &str| c.eq_ignore_ascii_case(code);
         match level {
-            GeoLevel::Zone => self.zone.eq_ignore_ascii_case(code),
-            GeoLevel::HealthAuthority => self
-                .health_authority
-                .as_deref()
-                .is_some_and(|h| h.eq_ignore_ascii_case(code)),
-            GeoLevel::Region => self.region.eq_ignore_ascii_case(code),
-            GeoLevel::Municipality => self.municipalities.iter().any(|(c, _)| c == code),
+            GeoLevel::Zone => Some(self.zone.as_str()).filter(|c| same(c)),
+            GeoLevel::HealthAuthority => self.health_authority.as_deref().filter(|c| same(c)),
+            GeoLevel::Region => Some(self.region.as_str()).filter(|c| same(c)),
+            GeoLevel::Municipality => self
+                .municipalities
+                .iter()
+                .map(|(c, _)| c.as_str())
+                .find(|c| same(c)),
         }
+        .map(str::to_string)
     }
 }
 
@@ -341,6 +379,8 @@ pub struct TrendView {
     pub text: String,
     /// Good news, bad news, or neither.
     pub better: Option<bool>,
+    /// The period of the zone's latest value, the one compared.
+    pub to: String,
 }
 
 impl IndicatorView {
@@ -357,7 +397,7 @@ impl IndicatorView {
             .iter()
             .filter_map(|p| p.zone.as_ref().map(|z| (p, z)));
         let (first_period, first) = zone.next()?;
-        let (_, last) = zone.next_back()?;
+        let (last_period, last) = zone.next_back()?;
         let t = zona_core::profile::trend(first.value, last.value, self.definition.polarity);
         let size = t
             .change
@@ -380,6 +420,7 @@ impl IndicatorView {
             arrow,
             text,
             better: t.better,
+            to: last_period.period.clone(),
         })
     }
     pub fn demo(&self) -> bool {
@@ -597,6 +638,12 @@ pub async fn new_year(
     let years = profile::years(db, zone_id).await?;
     if years.contains(&year) {
         return Err(invalid("year", format!("Il profilo {year} esiste già.")));
+    }
+    if copy_from.is_some() && !first_theme.trim().is_empty() {
+        return Err(invalid(
+            "name",
+            "Scegliere se riprendere i temi di un anno o scrivere il primo tema: non entrambi.",
+        ));
     }
     match copy_from {
         Some(from) if years.contains(&from) => {

@@ -438,7 +438,7 @@ async fn import(State(state): State<AppState>, ctx: Ctx, multipart: Multipart) -
         Ok(done) => Ok(with_flash(
             Redirect::to(&to),
             FlashKind::Success,
-            &format!("Importati i {}.", done.describe()),
+            &format!("{}.", done.describe()),
         )),
         Err(Error::Refused(m)) => {
             editor(&state, &ctx, None, m.lines().map(str::to_string).collect()).await

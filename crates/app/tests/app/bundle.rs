@@ -245,6 +245,13 @@ async fn a_bundle_with_one_bad_cell_is_refused_whole_and_says_where() {
             "antinfluenzale65;zona;ATNO;2019;2019;T;;",
             "indicatori_profilo_riferimenti.csv, riga 2, colonna «livello»: in questo file il livello è asl o regione",
         ),
+        // An answer to a critical issue is one objective, programme or sheet.
+        (
+            "profilo_risposte.csv",
+            ";;2024;Servizi non autosufficienza e disabilità;;",
+            ";;2024;Servizi non autosufficienza e disabilità;2024-05-001;",
+            "colonna «obiettivo»: indicare uno solo tra obiettivo, programma e scheda",
+        ),
     ];
     std::fs::write(bad.join("ruoli.csv"), roles.as_bytes()).unwrap();
     for (file, from, to, says) in refusals {

@@ -606,6 +606,56 @@ async fn the_office_edits_the_profile_and_its_links_and_everyone_reads_them() {
         let p = app
             .submit(
                 editor,
+                &format!("{editor}/anni"),
+                &[
+                    ("year", "2026"),
+                    ("copy_from", "2024"),
+                    ("name", "Demografia"),
+                ],
+            )
+            .await;
+        assert!(after(&app, &p).await.contains("Anno non aperto. Scegliere se riprendere i temi di un anno o scrivere il primo tema: non entrambi."));
+        // Moving a theme numbers the year's themes again.
+        let last = scalar(
+            db,
+            "SELECT id FROM profile_themes WHERE year = 2025 AND name = 'Prevenzione'",
+        )
+        .await;
+        let p = app
+            .submit(
+                editor,
+                &format!("{editor}/temi/{last}"),
+                &[("name", "Prevenzione"), ("position", "1")],
+            )
+            .await;
+        assert!(after(&app, &p).await.contains("Tema salvato."));
+        assert_eq!(
+            scalar(
+                db,
+                "SELECT count(DISTINCT position) FROM profile_themes WHERE year = 2025"
+            )
+            .await,
+            7
+        );
+        assert_eq!(
+            scalar(
+                db,
+                &format!("SELECT position FROM profile_themes WHERE id = {last}")
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            scalar(
+                db,
+                "SELECT position FROM profile_themes WHERE year = 2025 AND name = 'Demografia'"
+            )
+            .await,
+            2
+        );
+        let p = app
+            .submit(
+                editor,
                 &format!("{editor}/2025/temi"),
                 &[("name", "demografia")],
             )
@@ -665,17 +715,26 @@ async fn the_office_edits_the_profile_and_its_links_and_everyone_reads_them() {
     }
 }
 
+/// Sends a file with the page's own import form, as a browser does.
 async fn upload_indicators(app: &TestApp, client: &reqwest::Client, name: &str, csv: &str) -> Page {
-    let token = app.get_with(client, "/pianificazione/profilo").await.csrf();
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name(name.to_string()),
-    );
+    let page = app.get_with(client, "/pianificazione/profilo").await;
+    // Someone without the form posts where it would post.
+    let action = regex::Regex::new(
+        r#"<form method="post" action="(/pianificazione/profilo/indicatori[^"]*)" enctype="multipart/form-data""#,
+    )
+    .unwrap()
+    .captures(&page.body)
+    .map(|c| c[1].to_string())
+    .unwrap_or_else(|| format!("/pianificazione/profilo/indicatori?csrf_token={}", page.csrf()));
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", page.csrf())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name(name.to_string()),
+        );
     Page::from(
         client
-            .post(app.url(&format!(
-                "/pianificazione/profilo/indicatori?csrf_token={token}"
-            )))
+            .post(app.url(&action))
             .multipart(form)
             .send()
             .await
@@ -714,20 +773,40 @@ async fn the_office_imports_values_of_its_own_territories_from_the_web() {
             .await,
             0
         );
-        // Its own territories: imported.
-        let good = format!("{head}vecchiaia;zona;ZD-LIV;2024;T;;260,1;;;;;Sì\nvecchiaia;comune;049009;2024;T;65+;1.234,5;;;;;Sì\n");
+        // Its own territories: imported, with the zone's code as its record
+        // writes it. A value every zone of the health authority reads is
+        // kept as stored (99,9 is not written).
+        let good = format!("{head}vecchiaia;zona;zd-liv;2024;T;;260,1;;;;;Sì\nvecchiaia;comune;049009;2024;T;65+;1.234,5;;;;;Sì\nantinfluenzale65;asl;ATNO;2023;T;;99,9;;;;;Sì\n");
+        let kept = "SELECT count(*) FROM indicator_values WHERE level = 'asl' AND period_from = 2023 AND value = '99.9'";
         let p = upload_indicators(&app, &office, "valori.csv", &good).await;
-        assert!(after_with(&app, &office, &p)
-            .await
-            .contains("Importati i valori degli indicatori: 2 nuovi, 0 sostituiti."));
+        assert!(after_with(&app, &office, &p).await.contains("Importati i valori degli indicatori: 2 nuovi, 0 sostituiti, 1 dell'Azienda USL o della regione già presenti lasciati come sono (sono comuni a più zone)."));
+        assert_eq!(scalar(&app.db.db, "SELECT count(*) FROM indicator_values WHERE period_from = 2024 AND territory = 'ZD-LIV'").await, 1);
+        assert_eq!(scalar(&app.db.db, kept).await, 0);
+        let page = flat(
+            &app.get("/profilo-di-salute/indicatori/vecchiaia")
+                .await
+                .body,
+        );
+        assert!(
+            page.contains("<th scope=\"row\">2024</th> <td class=\"text-end\">260,1"),
+            "{page}"
+        );
+        // Definitions: a new one is added, a stored one is left as it is.
+        let defs = "codice;nome;tema;definizione;numeratore;denominatore;moltiplicatore;unita;polarita;fonte;licenza;dimostrativo\n\
+                    vecchiaia;Indice rinominato;Demografia;x;;;100;%;neutro;ISTAT;;Sì\n\
+                    nuovo_ind;Nuovo indicatore;Demografia;y;;;;%;neutro;ISTAT;;Sì\n";
+        let p = upload_indicators(&app, &office, "definizioni.csv", defs).await;
+        assert!(after_with(&app, &office, &p).await.contains("Importate le definizioni degli indicatori: 1 nuove, 0 aggiornate, 1 già presenti lasciate come sono (sono comuni a tutte le zone)."));
         assert_eq!(
             scalar(
                 &app.db.db,
-                "SELECT count(*) FROM indicator_values WHERE period_from = 2024"
+                "SELECT count(*) FROM health_indicators WHERE name = 'Indice di vecchiaia'"
             )
             .await,
-            2
+            1
         );
+        // Each import is in the zone's register.
+        assert_eq!(scalar(&app.db.db, "SELECT count(*) FROM audit_log WHERE entity = 'health_indicator' AND zone_id IS NOT NULL").await, 2);
         // Not a CSV or a workbook; and not for Consultazione.
         let p = upload_indicators(&app, &office, "valori.txt", &good).await;
         assert!(after_with(&app, &office, &p).await.contains(

@@ -1006,10 +1006,45 @@ async fn records_of_another_zone_do_not_exist_for_an_office() {
     )
     .await
     .unwrap();
+    // A theme of the other zone's health profile.
+    let theme = zona_store::profile::add_theme(db, &system, other, 2024, "Demografia")
+        .await
+        .unwrap();
     app.login("ufficio.piano").await;
     assert_eq!(
         app.get(&format!("/admin/enti/{org}")).await.status,
         StatusCode::NOT_FOUND
+    );
+    let path = format!("/pianificazione/profilo/temi/{theme}/elimina");
+    assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    for path in [
+        format!("/pianificazione/profilo/temi/{theme}"),
+        format!("/pianificazione/profilo/temi/{theme}/voci"),
+        format!("/pianificazione/profilo/temi/{theme}/elimina"),
+    ] {
+        let p = app
+            .submit(
+                "/pianificazione/profilo",
+                &path,
+                &[
+                    ("name", "X"),
+                    ("position", "1"),
+                    ("kind", "nodo_critico"),
+                    ("text", "X"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(
+        scalar(
+            db,
+            &format!(
+                "SELECT count(*) FROM profile_themes WHERE id = {theme} AND name = 'Demografia'"
+            )
+        )
+        .await,
+        1
     );
     let list = app.get("/admin/enti?q=comune+di+pisa").await;
     assert!(

@@ -1200,7 +1200,7 @@ impl Loading<'_> {
 fn db_problem(table: &Table, line: Option<usize>, e: sqlx::Error) -> BundleError {
     let message = match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => {
-            "un'altra riga ha già gli stessi valori unici (per esempio lo stesso nome)".to_string()
+            "un'altra riga, di questo file o già registrata (anche di un'altra zona), ha gli stessi valori unici (per esempio lo stesso nome)".to_string()
         }
         sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
             "la riga è ancora usata da altri dati, o ne usa di mancanti".to_string()

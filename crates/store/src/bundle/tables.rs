@@ -150,6 +150,35 @@ fn reference_value(t: &Table, row: &[Value]) -> Result<(), (&'static str, String
     value_rule(t, row, &[GeoLevel::HealthAuthority, GeoLevel::Region])
 }
 
+/// An answer to a critical issue is one health objective (with its PIS),
+/// one programme or one sheet (with its POA's year).
+fn one_answer(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
+    let given = |h: &str| !t.value(row, h).is_null();
+    let named = ["obiettivo", "programma", "scheda"]
+        .iter()
+        .filter(|h| given(h))
+        .count();
+    if named != 1 {
+        return Err((
+            "obiettivo",
+            "indicare uno solo tra obiettivo, programma e scheda".into(),
+        ));
+    }
+    if given("obiettivo") && !given("pis") {
+        return Err((
+            "pis",
+            "indicare il primo anno del PIS dell'obiettivo".into(),
+        ));
+    }
+    if !given("obiettivo") && !given("anno_poa") {
+        return Err((
+            "anno_poa",
+            "indicare l'anno del POA del programma o della scheda".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// A role carries exactly the scope it needs (`Grant::check_scope`): a unit
 /// for a Referente, a body for a Third Sector role, neither for the others.
 fn role_scope(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
@@ -1117,6 +1146,7 @@ pub static TABLES: &[Table] = &[
             Ref::to("activity_id", "schede", &["anno_poa", "scheda"]),
         ],
         key: &["anno", "tema", "tipo", "posizione", "pis", "obiettivo", "anno_poa", "programma", "scheda"],
+        check: Some(one_answer),
         updated: None,
         versioned: false,
         audited_as: Some("finding_id"),
