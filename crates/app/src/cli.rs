@@ -491,13 +491,13 @@ async fn run(cli: Cli) -> Result<()> {
                 bail!("the database is not empty: the demo needs a fresh database (for PostgreSQL, create an empty one)");
             }
             let accounts = crate::demo::load(&db).await?;
-            let state = web::AppState {
+            let state = web::AppState::new(
                 db,
-                config: Arc::new(Config {
+                Arc::new(Config {
                     bind: addr,
                     ..Config::default()
                 }),
-            };
+            );
             println!("zona demo: Zona Distretto Livornese");
             println!("database: {}", zona_store::redact(&url));
             println!("open http://{}/ in a browser", listener.local_addr()?);
@@ -535,14 +535,7 @@ async fn run(cli: Cli) -> Result<()> {
                 listener.local_addr()?,
                 zona_store::redact(&db.database_url)
             );
-            web::serve(
-                listener,
-                web::AppState {
-                    db: database,
-                    config: Arc::new(config),
-                },
-            )
-            .await?;
+            web::serve(listener, web::AppState::new(database, Arc::new(config))).await?;
             Ok(())
         }
         Command::Backup { db, out } => {

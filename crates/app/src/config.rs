@@ -63,6 +63,9 @@ pub struct Config {
     pub mail: Option<MailConfig>,
     /// How often the notifier looks for due reminders and e-mails.
     pub notifier_interval: std::time::Duration,
+    /// Whether published pages are kept rendered between changes
+    /// (`web/published.rs`); off only to measure what it saves.
+    pub keep_published_pages: bool,
 }
 
 impl Config {
@@ -109,6 +112,7 @@ impl Default for Config {
             clock: Clock::system(),
             mail: None,
             notifier_interval: std::time::Duration::from_secs(30),
+            keep_published_pages: true,
         }
     }
 }

@@ -420,3 +420,13 @@ pub async fn latest_of(
 pub async fn get(db: &Db, id: i64) -> Result<Option<AuditRecord>> {
     select_optional::<AuditRecord>(db, "SELECT * FROM audit_log WHERE id = $1", id).await
 }
+
+/// The newest entry's id, 0 for none: every change zona makes writes one
+/// entry, so a page built from the data is the same while this is.
+pub async fn last_id(db: &Db) -> Result<i64> {
+    let rows: Vec<(Option<i64>,)> =
+        on_db!(db, |pool| sqlx::query_as("SELECT MAX(id) FROM audit_log")
+            .fetch_all(pool)
+            .await)?;
+    Ok(rows.first().and_then(|r| r.0).unwrap_or(0))
+}

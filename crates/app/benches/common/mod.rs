@@ -74,3 +74,68 @@ pub async fn signed_in(base: &str, idle_per_host: usize) -> reqwest::Client {
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "login");
     client
 }
+
+/// Latency and throughput of `requests` GETs of `url`, `concurrency` at a
+/// time, each answered 200 and read whole.
+pub struct Load {
+    pub latencies: Vec<Duration>,
+    pub elapsed: Duration,
+}
+
+impl Load {
+    pub fn per_second(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    pub fn percentile(&self, p: f64) -> Duration {
+        let n = self.latencies.len();
+        self.latencies[((n as f64 * p) as usize).min(n - 1)]
+    }
+
+    /// One line of figures.
+    pub fn line(&self) -> String {
+        format!(
+            "{:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms",
+            self.per_second(),
+            self.percentile(0.50).as_secs_f64() * 1000.0,
+            self.percentile(0.99).as_secs_f64() * 1000.0
+        )
+    }
+}
+
+pub async fn hammer(
+    client: &reqwest::Client,
+    url: &str,
+    requests: usize,
+    concurrency: usize,
+) -> Load {
+    // Warm-up.
+    for _ in 0..50 {
+        client.get(url).send().await.unwrap().bytes().await.unwrap();
+    }
+    let started = std::time::Instant::now();
+    let per_worker = requests / concurrency;
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let c = client.clone();
+        let url = url.to_string();
+        workers.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(per_worker);
+            for _ in 0..per_worker {
+                let t = std::time::Instant::now();
+                let r = c.get(&url).send().await.unwrap();
+                assert_eq!(r.status(), 200, "{url}");
+                r.bytes().await.unwrap();
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let mut latencies = Vec::with_capacity(requests);
+    for w in workers {
+        latencies.extend(w.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    Load { latencies, elapsed }
+}

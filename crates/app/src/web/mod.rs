@@ -28,6 +28,7 @@ mod profile;
 mod projects;
 mod public;
 mod public_participation;
+mod published;
 mod search;
 mod sheets;
 mod soc26;
@@ -56,9 +57,19 @@ pub use error::AppError;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// The published pages this instance keeps rendered (`published.rs`).
+    pub pages: Arc<published::Pages>,
 }
 
 impl AppState {
+    pub fn new(db: Db, config: Arc<Config>) -> AppState {
+        AppState {
+            db,
+            config,
+            pages: Arc::default(),
+        }
+    }
+
     /// Today's Italian date, from the configured clock.
     pub fn today(&self) -> time::Date {
         self.config.clock.today()
@@ -107,6 +118,10 @@ pub fn router(state: AppState) -> Router {
             check_request,
         ))
         .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            published::serve,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ctx::load,

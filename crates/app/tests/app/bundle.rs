@@ -395,10 +395,10 @@ async fn a_district_starting_from_zero_loads_its_bundle_and_works() {
 async fn serve(mut app: crate::helpers::TestApp) -> crate::helpers::TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     app.address = format!("http://{}", listener.local_addr().unwrap());
-    let state = zona_app::web::AppState {
-        db: app.db.db.clone(),
-        config: std::sync::Arc::new(zona_app::Config::default()),
-    };
+    let state = zona_app::web::AppState::new(
+        app.db.db.clone(),
+        std::sync::Arc::new(zona_app::Config::default()),
+    );
     tokio::spawn(async move {
         let _ = zona_app::web::serve(listener, state).await;
     });

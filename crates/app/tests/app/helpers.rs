@@ -44,10 +44,7 @@ pub async fn spawn_app_with(backend: Backend, config: Config) -> TestApp {
     let db = demo_db(backend).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState {
-        db: db.db.clone(),
-        config: Arc::new(config),
-    };
+    let state = AppState::new(db.db.clone(), Arc::new(config));
     tokio::spawn(async move {
         let _ = web::serve(listener, state).await;
     });

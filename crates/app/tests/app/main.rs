@@ -16,5 +16,6 @@ mod network;
 mod participation;
 mod planning;
 mod profile;
+mod published;
 mod routes;
 mod soc26;
