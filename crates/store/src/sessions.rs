@@ -57,8 +57,12 @@ pub async fn create(db: &Db, user_id: i64, ttl: Duration) -> Result<(String, Ses
     Ok((token, s))
 }
 
+/// How often a session's expiry slides forward: reading a page writes
+/// nothing in between, and the idle timeout is kept to within this.
+pub const REFRESH: Duration = Duration::minutes(5);
+
 /// The live session of a cookie token, with its expiry slid forward when it
-/// was last seen more than a minute ago (idle timeout, few writes).
+/// was last seen more than [`REFRESH`] ago (idle timeout, few writes).
 pub async fn find(db: &Db, token: &str, idle_ttl: Duration) -> Result<Option<Session>> {
     let id = hash_token(token);
     let t = now();
@@ -72,7 +76,7 @@ pub async fn find(db: &Db, token: &str, idle_ttl: Duration) -> Result<Option<Ses
     .fetch_optional(pool)
     .await)?;
     if let Some(s) = &s {
-        if t - s.last_seen_at > Duration::minutes(1) {
+        if t - s.last_seen_at > REFRESH {
             on_db!(db, |pool| sqlx::query(
                 "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3"
             )

@@ -479,6 +479,42 @@ async fn users_roles_sessions_and_failed_logins() {
             .unwrap()
             .unwrap();
         assert_eq!((found.user_id, found.csrf_token.len()), (uid, 64));
+        // Reading writes nothing until the session was last seen more than
+        // five minutes ago; then its expiry slides forward.
+        let seen =
+            |minutes: i64| time::OffsetDateTime::now_utc() - time::Duration::minutes(minutes);
+        for (ago, refreshed) in [(4, false), (6, true)] {
+            let at = seen(ago);
+            match db {
+                zona_store::Db::Sqlite(p) => {
+                    sqlx::query("UPDATE sessions SET last_seen_at = $1")
+                        .bind(at)
+                        .execute(p)
+                        .await
+                        .unwrap();
+                }
+                zona_store::Db::Postgres(p) => {
+                    sqlx::query("UPDATE sessions SET last_seen_at = $1")
+                        .bind(at)
+                        .execute(p)
+                        .await
+                        .unwrap();
+                }
+            }
+            sessions::find(db, &token, time::Duration::hours(8))
+                .await
+                .unwrap()
+                .unwrap();
+            let now = sessions::find(db, &token, time::Duration::hours(8))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                now.last_seen_at > seen(1),
+                refreshed,
+                "{backend:?}: last seen {ago} minutes ago"
+            );
+        }
         assert!(sessions::find(db, "nonsense", time::Duration::hours(8))
             .await
             .unwrap()
