@@ -20,8 +20,11 @@ use std::sync::Mutex;
 
 /// The paths whose pages depend only on the data and the day.
 const PUBLISHED: [&str; 2] = ["/piani", "/profilo-di-salute"];
-/// The most pages kept; past it the copies are dropped and built again.
+/// The most pages kept, and the most bytes in all: past either the copies
+/// are dropped and built again (a query string makes a page of its own, so
+/// a visitor inventing queries only makes this instance render more).
 const MAX_PAGES: usize = 256;
+const MAX_TOTAL_BYTES: usize = 16 * 1024 * 1024;
 /// The largest page kept (a plan's PDF is larger and is built each time).
 const MAX_BYTES: usize = 512 * 1024;
 
@@ -121,7 +124,8 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         body,
     };
     if let Ok(mut pages) = state.pages.pages.lock() {
-        if pages.len() >= MAX_PAGES {
+        let total: usize = pages.values().map(|p| p.body.len()).sum();
+        if pages.len() >= MAX_PAGES || total + page.body.len() > MAX_TOTAL_BYTES {
             pages.clear();
         }
         pages.insert(key, page.clone());
