@@ -908,13 +908,13 @@ pub async fn add_finding(
     })
 }
 
-/// Rewrites a line and the indicators it rests on.
+/// Rewrites a line and the indicators it rests on (id and code each).
 pub async fn edit_finding(
     db: &Db,
     actor: &Actor,
     before: &FindingRef,
     text: &str,
-    indicator_ids: &[i64],
+    indicators: &[(i64, String)],
 ) -> Result<()> {
     let old: Vec<(String,)> = select_all(
         db,
@@ -923,16 +923,8 @@ pub async fn edit_finding(
         before.id,
     )
     .await?;
-    let by_id: HashMap<i64, String> = definitions(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.code))
-        .collect();
-    let mut new: Vec<String> = indicator_ids
-        .iter()
-        .filter_map(|i| by_id.get(i).cloned())
-        .collect();
-    new.sort();
+    let mut new: Vec<&str> = indicators.iter().map(|(_, code)| code.as_str()).collect();
+    new.sort_unstable();
     audited!(db, actor, |tx| {
         sqlx::query("UPDATE profile_findings SET text = $1 WHERE id = $2")
             .bind(text)
@@ -943,7 +935,7 @@ pub async fn edit_finding(
             .bind(before.id)
             .execute(&mut *tx)
             .await?;
-        for id in indicator_ids {
+        for (id, _) in indicators {
             sqlx::query(
                 "INSERT INTO profile_finding_indicators (finding_id, indicator_id) VALUES ($1, $2)",
             )

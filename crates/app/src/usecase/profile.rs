@@ -753,17 +753,22 @@ pub async fn edit_finding(
 ) -> Result<profile::FindingRef, Error> {
     let f = finding_of(db, caller, id).await?;
     let text = required_text(text, LINE_MAX).map_err(|m| invalid("text", format!("Testo: {m}")))?;
-    let ids = profile::ids_by_code(db).await?;
-    let mut chosen = Vec::new();
+    // By code without regard to case: id and code as stored.
+    let defined: std::collections::HashMap<String, (i64, String)> = profile::definitions(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.code.to_lowercase(), (d.id, d.code)))
+        .collect();
+    let mut chosen: Vec<(i64, String)> = Vec::new();
     for code in indicators {
-        let id = ids.get(&code.to_lowercase()).ok_or_else(|| {
+        let found = defined.get(&code.to_lowercase()).ok_or_else(|| {
             invalid(
                 "indicators",
                 format!("«{code}» non è un indicatore definito."),
             )
         })?;
-        if !chosen.contains(id) {
-            chosen.push(*id);
+        if !chosen.iter().any(|(id, _)| *id == found.0) {
+            chosen.push(found.clone());
         }
     }
     profile::edit_finding(db, &caller.actor, &f, &text, &chosen).await?;
@@ -788,36 +793,31 @@ pub async fn delete_finding(
     Ok(f)
 }
 
-/// Links a critical issue to what answers it: `target` is a health
-/// objective or a programme chosen from the list (`obiettivo:ID`,
-/// `programma:ID`), or an activity sheet by its code (`sheet`), the latest
-/// POA's when the code comes back in several.
+/// Links a critical issue to what answers it: a health objective or a
+/// programme chosen from the list (`target`), or an activity sheet by its
+/// code (`sheet`), the latest POA's when the code comes back in several.
 pub async fn add_answer(
     db: &Db,
     caller: &Caller,
     finding_id: i64,
-    target: &str,
+    target: Option<profile::AnswerTarget>,
     sheet: &str,
     evidence: &str,
 ) -> Result<(profile::FindingRef, String), Error> {
-    use profile::AnswerTarget;
     let f = finding_of(db, caller, finding_id).await?;
     if f.kind != FindingKind::Critical {
         return Err(Error::Refused(
             "Solo un nodo critico ha risposte nella programmazione.".into(),
         ));
     }
-    let id = |s: &str| s.parse::<i64>().map_err(|_| Error::NotFound);
-    let sheet = sheet.trim();
-    let target = match (target.split_once(':'), sheet) {
+    let target = match (target, sheet.trim()) {
         (Some(_), s) if !s.is_empty() => {
             return Err(invalid(
                 "target",
                 "Scegliere un obiettivo o un programma, oppure scrivere il codice di una scheda: non entrambi.",
             ))
         }
-        (Some(("obiettivo", n)), _) => AnswerTarget::Objective(id(n)?),
-        (Some(("programma", n)), _) => AnswerTarget::Programme(id(n)?),
+        (Some(t), _) => t,
         (None, "") => {
             return Err(invalid(
                 "target",
@@ -825,7 +825,7 @@ pub async fn add_answer(
             ))
         }
         (None, code) => match profile::sheets_by_code(db, f.zone_id, code).await?.first() {
-            Some((id, _)) => AnswerTarget::Sheet(*id),
+            Some((id, _)) => profile::AnswerTarget::Sheet(*id),
             None => {
                 return Err(invalid(
                     "sheet",
@@ -833,7 +833,6 @@ pub async fn add_answer(
                 ))
             }
         },
-        (Some(_), _) => return Err(Error::NotFound),
     };
     let (zone, what) = profile::target(db, target).await?.ok_or(Error::NotFound)?;
     caller.same_zone(zone)?;

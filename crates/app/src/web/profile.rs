@@ -3,6 +3,7 @@
 //! the indicators each line rests on, and the indicators' files.
 
 use super::ctx::{with_flash, Ctx, FlashKind};
+use super::forms::choice_id;
 use super::page::{render_page, PageCtx, PageResult};
 use super::views::ConfirmPage;
 use super::{AppError, AppState};
@@ -14,7 +15,8 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use std::collections::HashMap;
-use zona_store::profile::{Choice, IndicatorRecord, Line, Theme};
+use zona_core::validation::FieldErrors;
+use zona_store::profile::{AnswerTarget, Choice, IndicatorRecord, Line, Theme};
 
 const HOME: &str = "/pianificazione/profilo";
 
@@ -189,11 +191,13 @@ struct YearForm {
 }
 
 async fn new_year(State(state): State<AppState>, ctx: Ctx, Form(f): Form<YearForm>) -> PageResult {
-    let copy_from = match f.copy_from.as_str() {
-        "" => None,
-        y => Some(y.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    let mut errors = FieldErrors::new();
+    let copy_from = choice_id(&f.copy_from, "copy_from", &mut errors);
+    let r = if errors.is_empty() {
+        usecase::new_year(&state.db, &ctx.caller(), &f.year, copy_from, &f.name).await
+    } else {
+        Err(Error::Invalid(errors))
     };
-    let r = usecase::new_year(&state.db, &ctx.caller(), &f.year, copy_from, &f.name).await;
     outcome(
         r,
         |y| match y {
@@ -368,7 +372,22 @@ async fn add_answer(
 ) -> PageResult {
     let caller = ctx.caller();
     let line = usecase::finding_to_delete(&state.db, &caller, id).await?;
-    let r = usecase::add_answer(&state.db, &caller, id, &f.target, &f.sheet, &f.evidence).await;
+    // The list's value names the kind of record and its id.
+    let mut errors = FieldErrors::new();
+    let target = match f.target.split_once(':') {
+        None if f.target.trim().is_empty() => None,
+        Some(("obiettivo", n)) => choice_id(n, "target", &mut errors).map(AnswerTarget::Objective),
+        Some(("programma", n)) => choice_id(n, "target", &mut errors).map(AnswerTarget::Programme),
+        _ => {
+            errors.add("target", "Valore non valido: scegliere dall'elenco.");
+            None
+        }
+    };
+    let r = if errors.is_empty() {
+        usecase::add_answer(&state.db, &caller, id, target, &f.sheet, &f.evidence).await
+    } else {
+        Err(Error::Invalid(errors))
+    };
     outcome(
         r,
         |_| back(line.year, &format!("voce-{id}")),
