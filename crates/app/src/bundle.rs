@@ -109,8 +109,15 @@ fn file_of(name: &str, sheet: &Sheet, csv: bool) -> FileIn {
 }
 
 fn manifest_of(file: &FileIn) -> Result<Manifest, Vec<Problem>> {
+    manifest_naming(file, "zona").map(|(format, zone)| Manifest { format, zone })
+}
+
+/// Reads a manifest: the format's version, which must be this version's, and
+/// the code under `key` (`zona` for a zone's bundle, `regione` for a
+/// region's).
+pub(crate) fn manifest_naming(file: &FileIn, key: &str) -> Result<(i64, String), Vec<Problem>> {
     let mut format = None;
-    let mut zone = None;
+    let mut code = None;
     let mut problems = Vec::new();
     if file
         .headers
@@ -135,28 +142,28 @@ fn manifest_of(file: &FileIn) -> Result<Manifest, Vec<Problem>> {
                     format!("«{value}» non è una versione del formato"),
                 )),
             },
-            "zona" => zone = Some(value.to_string()),
+            k if k == key => code = Some(value.to_string()),
             other => problems.push(manifest_problem(
                 Some(*line),
                 format!("chiave sconosciuta «{other}»"),
             )),
         }
     }
-    match (format, zone) {
-        (Some(f), Some(z)) if problems.is_empty() => {
+    match (format, code) {
+        (Some(f), Some(c)) if problems.is_empty() => {
             if f != FORMAT_VERSION {
                 return Err(vec![manifest_problem(None, format!(
                     "il pacchetto è nel formato {f}; questa versione di zona legge il formato {FORMAT_VERSION}"
                 ))]);
             }
-            Ok(Manifest { format: f, zone: z })
+            Ok((f, c))
         }
-        (f, z) => {
+        (f, c) => {
             if f.is_none() {
                 problems.push(manifest_problem(None, "manca la riga «formato»"));
             }
-            if z.is_none() {
-                problems.push(manifest_problem(None, "manca la riga «zona»"));
+            if c.is_none() {
+                problems.push(manifest_problem(None, format!("manca la riga «{key}»")));
             }
             Err(problems)
         }
@@ -166,23 +173,27 @@ fn manifest_of(file: &FileIn) -> Result<Manifest, Vec<Problem>> {
 /// Reads a bundle: a folder with `manifest.csv` and the files, or an XLSX
 /// workbook. Parsing runs off the async runtime.
 pub async fn read(path: &Path) -> Result<Result<Bundle, Vec<Problem>>> {
+    Ok(read_files(path).await?.and_then(with_manifest))
+}
+
+/// Reads the files of a bundle, manifest included, from a folder of CSV
+/// files or an XLSX workbook, off the async runtime.
+pub(crate) async fn read_files(path: &Path) -> Result<Result<Vec<FileIn>, Vec<Problem>>> {
     let path = path.to_path_buf();
     tokio::task::spawn_blocking(move || read_blocking(&path))
         .await
         .context("reading the bundle failed")?
 }
 
-fn read_blocking(path: &Path) -> Result<Result<Bundle, Vec<Problem>>> {
+fn read_blocking(path: &Path) -> Result<Result<Vec<FileIn>, Vec<Problem>>> {
     if !path.is_dir() {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         return Ok(match import::read_workbook(&bytes) {
-            Ok(sheets) => with_manifest(
-                sheets
-                    .iter()
-                    .map(|(name, sheet)| file_of(&name.to_lowercase(), sheet, false))
-                    .collect(),
-            ),
+            Ok(sheets) => Ok(sheets
+                .iter()
+                .map(|(name, sheet)| file_of(&name.to_lowercase(), sheet, false))
+                .collect()),
             Err(m) => Err(vec![Problem {
                 file: path
                     .file_name()
@@ -234,11 +245,16 @@ fn read_blocking(path: &Path) -> Result<Result<Bundle, Vec<Problem>>> {
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
-    Ok(from_csv_files(&csv))
+    Ok(csv_files(&csv))
 }
 
 /// A bundle from its CSV files, by file name (`comuni.csv`).
 pub fn from_csv_files(csv: &[(String, Vec<u8>)]) -> Result<Bundle, Vec<Problem>> {
+    csv_files(csv).and_then(with_manifest)
+}
+
+/// The files of a bundle, manifest included, from CSV files by name.
+pub(crate) fn csv_files(csv: &[(String, Vec<u8>)]) -> Result<Vec<FileIn>, Vec<Problem>> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for (name, bytes) in csv {
@@ -259,21 +275,26 @@ pub fn from_csv_files(csv: &[(String, Vec<u8>)]) -> Result<Bundle, Vec<Problem>>
         }
     }
     if problems.is_empty() {
-        with_manifest(files)
+        Ok(files)
     } else {
         Err(problems)
     }
 }
 
 fn with_manifest(mut files: Vec<FileIn>) -> Result<Bundle, Vec<Problem>> {
-    let Some(at) = files.iter().position(|f| f.file == MANIFEST) else {
-        return Err(vec![manifest_problem(
-            None,
-            "manca il manifest: il pacchetto non dice formato e zona",
-        )]);
-    };
-    let manifest_file = files.remove(at);
+    let manifest_file = take_manifest(&mut files, "zona")?;
     manifest_of(&manifest_file).map(|manifest| Bundle { manifest, files })
+}
+
+/// Takes the manifest out of a bundle's files; `what` is what it names.
+pub(crate) fn take_manifest(files: &mut Vec<FileIn>, what: &str) -> Result<FileIn, Vec<Problem>> {
+    match files.iter().position(|f| f.file == MANIFEST) {
+        Some(at) => Ok(files.remove(at)),
+        None => Err(vec![manifest_problem(
+            None,
+            format!("manca il manifest: il pacchetto non dice formato e {what}"),
+        )]),
+    }
 }
 
 /// Dumps zone `zone` into `out`: a new folder (CSV) or a new XLSX file.

@@ -41,6 +41,10 @@ enum Command {
         /// Use this database instead (PostgreSQL: it must be empty).
         #[arg(long)]
         database_url: Option<String>,
+        /// Start with every zone of Tuscany (examples/regione-toscana/): the
+        /// Zona Livornese with its full demo, the others with their territory.
+        #[arg(long)]
+        region: bool,
     },
     /// Serve the web application.
     Serve {
@@ -104,6 +108,12 @@ enum Command {
     Bundle {
         #[command(subcommand)]
         command: BundleCommand,
+    },
+    /// A region's territory as files (docs/region.md): its zones, their
+    /// municipalities and their population.
+    Region {
+        #[command(subcommand)]
+        command: RegionCommand,
     },
     /// The SOC26 service-objectives form of a municipality.
     Soc26 {
@@ -219,6 +229,21 @@ enum BundleCommand {
     },
     /// Print the data dictionary of the bundle format (docs/bundle.md).
     Dictionary,
+}
+
+#[derive(Subcommand)]
+enum RegionCommand {
+    /// Load a regional bundle (a folder, or an .xlsx file): every zone is
+    /// checked before any is written.
+    Load {
+        /// The bundle's folder or XLSX file.
+        path: PathBuf,
+        /// Check everything and report what would change, writing nothing.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -390,7 +415,8 @@ struct ExportArgs {
     /// Role code (users): planning_office, unit_editor, third_sector, viewer.
     #[arg(long)]
     role: Option<String>,
-    /// Zone code; lists of zone-bound records default to the only zone.
+    /// Zone code; lists of zone-bound records default to the only zone,
+    /// municipalities to every zone.
     #[arg(long)]
     zone: Option<String>,
     #[command(flatten)]
@@ -467,6 +493,7 @@ async fn run(cli: Cli) -> Result<()> {
             bind: addr,
             data_dir,
             database_url,
+            region,
         } => {
             let listener = bind(addr).await?;
             let url = match database_url {
@@ -490,11 +517,16 @@ async fn run(cli: Cli) -> Result<()> {
             if !db.is_empty().await? {
                 bail!("the database is not empty: the demo needs a fresh database (for PostgreSQL, create an empty one)");
             }
+            if region {
+                let zones = crate::demo::load_region(&db).await?;
+                println!("zona demo: Regione Toscana, {zones} zone");
+            }
             let accounts = crate::demo::load(&db).await?;
             let state = web::AppState::new(
                 db,
                 Arc::new(Config {
                     bind: addr,
+                    public_zone: Some(crate::demo::ZONE.to_string()),
                     ..Config::default()
                 }),
             );
@@ -568,6 +600,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User { command } => user(command).await,
         Command::Export(args) => export(args).await,
         Command::Bundle { command } => bundle(command).await,
+        Command::Region {
+            command: RegionCommand::Load { path, check, db },
+        } => load_region(&path, check, &db.database_url).await,
         Command::Soc26 {
             command: Soc26Command::Compute { file },
         } => soc26_compute(&file),
@@ -659,6 +694,47 @@ async fn bundle(cmd: BundleCommand) -> Result<()> {
         BundleCommand::Dictionary => {
             print!("{}", bundle::dictionary());
             Ok(())
+        }
+    }
+}
+
+async fn load_region(path: &std::path::Path, check: bool, url: &str) -> Result<()> {
+    let database = open(url).await?;
+    let result = match crate::region::read(path).await? {
+        Ok(r) => crate::region::load(&database, &r, check)
+            .await?
+            .map(|report| (r, report)),
+        Err(p) => Err(p),
+    };
+    match result {
+        Ok((r, report)) => {
+            println!(
+                "{} {}: {} zone, {} comuni; {}",
+                if check {
+                    "Verifica del pacchetto della regione"
+                } else {
+                    "Pacchetto caricato: regione"
+                },
+                r.region,
+                r.zones.len(),
+                r.municipalities(),
+                match (check, report.changes()) {
+                    (true, 0) | (false, 0) => "nessuna modifica".to_string(),
+                    (true, n) => format!("{n} modifiche se caricato"),
+                    (false, n) => format!("{n} modifiche"),
+                }
+            );
+            for (zone, z) in &report.zones {
+                println!("  {zone:<12} {} modifiche", z.changes());
+            }
+            Ok(())
+        }
+        Err(problems) => {
+            crate::bundle::print_problems(
+                "Il pacchetto regionale non è stato caricato: nessun dato è cambiato.",
+                &problems,
+            );
+            bail!("the regional bundle was refused")
         }
     }
 }
@@ -1161,7 +1237,11 @@ async fn export(a: ExportArgs) -> Result<()> {
             bail!("unknown role `{r}`");
         }
     }
-    if !matches!(list, ListName::Regions | ListName::Zones) {
+    // Municipalities are listed for every zone unless one is chosen: with
+    // `zona export zones`, the whole territory.
+    let every_zone = matches!(list, ListName::Regions | ListName::Zones)
+        || (list == ListName::Municipalities && a.zone.is_none());
+    if !every_zone {
         f.zone_id = Some(zone_id(&db, a.zone.as_deref()).await?);
     }
     let table = lists::table(&db, list, &f).await?;

@@ -16,6 +16,14 @@ pub const DEMO_PASSWORD: &str = "demo-livornese-2026";
 #[folder = "../../examples/zona-livornese/"]
 struct Livornese;
 
+/// The territory of Tuscany, for `zona demo --region` (docs/region.md).
+#[derive(RustEmbed)]
+#[folder = "../../examples/regione-toscana/"]
+struct Toscana;
+
+/// The demo zone's code.
+pub const ZONE: &str = "ZD-LIV";
+
 /// The health profile's indicators of the demo (definitions, then values),
 /// shared by every zone: docs/demo-data.md.
 #[derive(RustEmbed)]
@@ -30,6 +38,26 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
             Some((name.to_string(), file.data.into_owned()))
         })
         .collect()
+}
+
+/// Loads the zones of Tuscany with their municipalities and population: the
+/// regional bundle `examples/regione-toscana/`. Returns how many zones.
+pub async fn load_region(db: &Db) -> Result<usize> {
+    let files: Vec<(String, Vec<u8>)> = Toscana::iter()
+        .filter_map(|name| {
+            let file = Toscana::get(&name)?;
+            Some((name.to_string(), file.data.into_owned()))
+        })
+        .collect();
+    let refused = |problems: Vec<zona_store::bundle::Problem>| {
+        let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("the region's bundle is refused:\n{}", lines.join("\n"))
+    };
+    let region = crate::region::from_csv_files(&files).map_err(refused)?;
+    crate::region::load(db, &region, false)
+        .await?
+        .map_err(refused)?;
+    Ok(region.zones.len())
 }
 
 /// Loads the demo zone into an empty database and gives every account the

@@ -16,6 +16,7 @@ pub mod network;
 pub mod participation;
 pub mod passwords;
 pub mod poa;
+pub mod region;
 mod soc26_import;
 pub mod usecase;
 pub mod web;

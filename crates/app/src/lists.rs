@@ -299,6 +299,9 @@ pub async fn table(db: &Db, list: ListName, f: &Filters) -> anyhow::Result<Table
                     m.istat_code.clone().into()
                 }),
                 ("name", "Nome", Text, |m| m.name.clone().into()),
+                ("zone_code", "Codice zona", Text, |m| {
+                    m.zone_code.clone().into()
+                }),
                 ("zone", "Zona", Text, |m| m.zone_name.clone().into()),
                 ("population", "Popolazione residente", Integer, |m| {
                     m.population.into()

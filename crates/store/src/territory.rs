@@ -353,6 +353,7 @@ pub struct Municipality {
     pub id: i64,
     pub zone_id: i64,
     pub zone_name: String,
+    pub zone_code: String,
     pub istat_code: String,
     pub name: String,
     pub active: bool,
@@ -390,7 +391,7 @@ const MUNICIPALITY_UNIQUE: &[(&str, &str)] = &[
     ("municipalities_istat_code_uq", "istat_code"),
     ("municipalities_name_uq", "name"),
 ];
-const MUNICIPALITY_SELECT: &str = "SELECT * FROM (SELECT m.*, z.name AS zone_name, \
+const MUNICIPALITY_SELECT: &str = "SELECT * FROM (SELECT m.*, z.name AS zone_name, z.code AS zone_code, \
      (SELECT max(p.year) FROM municipality_populations p WHERE p.municipality_id = m.id) AS population_year, \
      (SELECT p.population FROM municipality_populations p WHERE p.municipality_id = m.id \
         ORDER BY p.year DESC LIMIT 1) AS population \

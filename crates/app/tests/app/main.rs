@@ -17,5 +17,6 @@ mod participation;
 mod planning;
 mod profile;
 mod published;
+mod region;
 mod routes;
 mod soc26;
