@@ -355,6 +355,8 @@ enum RoleArg {
     UnitEditor,
     ThirdSector,
     Viewer,
+    /// Reads every zone of the zone's region and edits its shared frame.
+    Region,
 }
 
 impl From<RoleArg> for Role {
@@ -364,6 +366,7 @@ impl From<RoleArg> for Role {
             RoleArg::UnitEditor => Role::UnitEditor,
             RoleArg::ThirdSector => Role::ThirdSector,
             RoleArg::Viewer => Role::Viewer,
+            RoleArg::Region => Role::Region,
         }
     }
 }
@@ -521,7 +524,10 @@ async fn run(cli: Cli) -> Result<()> {
                 let zones = crate::demo::load_region(&db).await?;
                 println!("zona demo: Regione Toscana, {zones} zone");
             }
-            let accounts = crate::demo::load(&db).await?;
+            let mut accounts = crate::demo::load(&db).await?;
+            if region {
+                accounts.push(crate::demo::add_regional_account(&db).await?);
+            }
             let state = web::AppState::new(
                 db,
                 Arc::new(Config {

@@ -60,6 +60,49 @@ pub async fn load_region(db: &Db) -> Result<usize> {
     Ok(region.zones.len())
 }
 
+/// The regional demo account: a reader of every zone of the region, held in
+/// the demo zone (the zone it opens first), with the demo password.
+pub const REGIONAL_ACCOUNT: &str = "regione.toscana";
+
+/// Adds the regional demo account, for `zona demo --region`. Returns its
+/// name and role, to print them.
+pub async fn add_regional_account(db: &Db) -> Result<(String, String)> {
+    let zone = match zona_store::territory::get_zone_by_code(db, ZONE).await? {
+        Some(z) => z.id,
+        None => bail!("the demo zone is missing"),
+    };
+    let demo = Actor::system("demo");
+    let hash = crate::passwords::hash(DEMO_PASSWORD.to_string()).await?;
+    let user = users::create_user(
+        db,
+        &demo,
+        &users::UserInput {
+            username: REGIONAL_ACCOUNT.into(),
+            full_name: "Lucia Orsini".into(),
+            email: None,
+            zone_id: zone,
+            organisation_id: None,
+        },
+        &hash,
+        false,
+    )
+    .await?;
+    let role = zona_core::authz::Role::Region;
+    users::add_role(
+        db,
+        &demo,
+        user,
+        &zona_core::authz::Grant {
+            role,
+            zone_id: zone,
+            unit_id: None,
+            organisation_id: None,
+        },
+    )
+    .await?;
+    Ok((REGIONAL_ACCOUNT.into(), role.label().into()))
+}
+
 /// Loads the demo zone into an empty database and gives every account the
 /// demo password. Returns the accounts with their roles, to print them.
 pub async fn load(db: &Db) -> Result<Vec<(String, String)>> {

@@ -13,6 +13,7 @@ labelled_enum! {
         UnitEditor = "unit_editor", "Referente";
         ThirdSector = "third_sector", "Ente del Terzo Settore";
         Viewer = "viewer", "Consultazione";
+        Region = "region", "Regione";
     }
 }
 
@@ -23,12 +24,15 @@ impl Role {
             Role::UnitEditor => "Compila le attività delle proprie unità.",
             Role::ThirdSector => "Gestisce i dati e le domande del proprio ente.",
             Role::Viewer => "Consulta tutti i dati interni, senza modificarli.",
+            Role::Region => "Consulta tutte le zone della regione e cura il quadro regionale: piani regionali, vocabolari, standard DM 77/2022.",
         }
     }
 }
 
 /// One role held by a user, with its scope: every grant has a zone; a unit
 /// editor's grant also names the unit, a third-sector grant the organisation.
+/// A regional grant is held in a zone and reaches every zone of that zone's
+/// region (see [`Principal::region_zones`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     pub role: Role,
@@ -47,8 +51,8 @@ impl Grant {
             (Role::ThirdSector, _, _) => {
                 Err("Il ruolo Ente del Terzo Settore richiede un ente.".into())
             }
-            (Role::PlanningOffice | Role::Viewer, None, None) => Ok(()),
-            (Role::PlanningOffice | Role::Viewer, _, _) => {
+            (Role::PlanningOffice | Role::Viewer | Role::Region, None, None) => Ok(()),
+            (Role::PlanningOffice | Role::Viewer | Role::Region, _, _) => {
                 Err("Questo ruolo vale per tutta la zona: non indicare unità o ente.".into())
             }
         }
@@ -62,6 +66,11 @@ pub struct Principal {
     pub username: String,
     pub full_name: String,
     pub grants: Vec<Grant>,
+    /// The regions of the caller's regional grants, and every zone of them:
+    /// what a regional grant reaches, read from the territory when the
+    /// caller is loaded.
+    pub regions: Vec<i64>,
+    pub region_zones: Vec<i64>,
 }
 
 /// What is being asked. Every route maps to one of these.
@@ -84,6 +93,10 @@ pub enum Action {
     EditUnit { zone_id: i64, unit_id: i64 },
     /// Read or edit the data of one organisation (a third-sector body's own record).
     ManageOrganisation { zone_id: i64, organisation_id: i64 },
+    /// Edit what the zones of a region share: the regional plans (PSSIR)
+    /// and their objectives, the controlled vocabularies, the DM 77/2022
+    /// standards, the region's record.
+    EditRegionalFrame { region_id: i64 },
 }
 
 impl Principal {
@@ -130,19 +143,30 @@ pub fn allows(who: Option<&Principal>, action: Action) -> bool {
         return matches!(action, ReadPublic);
     };
     let office = |zone: i64| p.has(|g| g.role == Role::PlanningOffice && g.zone_id == zone);
+    // The region reads every zone of its regions, as their offices do, and
+    // changes none of them.
+    let region = |zone: i64| p.region_zones.contains(&zone);
     match action {
         ReadPublic | UseAccount => true,
-        ReadInternal { zone_id } => p.has(|g| {
-            g.zone_id == zone_id
-                && matches!(
-                    g.role,
-                    Role::PlanningOffice | Role::Viewer | Role::UnitEditor
-                )
-        }),
-        ReadAdministration { zone_id } => {
-            p.has(|g| g.zone_id == zone_id && matches!(g.role, Role::PlanningOffice | Role::Viewer))
+        ReadInternal { zone_id } => {
+            region(zone_id)
+                || p.has(|g| {
+                    g.zone_id == zone_id
+                        && matches!(
+                            g.role,
+                            Role::PlanningOffice | Role::Viewer | Role::UnitEditor
+                        )
+                })
         }
-        Administer { zone_id } | ReadAudit { zone_id } => office(zone_id),
+        ReadAdministration { zone_id } => {
+            region(zone_id)
+                || p.has(|g| {
+                    g.zone_id == zone_id && matches!(g.role, Role::PlanningOffice | Role::Viewer)
+                })
+        }
+        ReadAudit { zone_id } => region(zone_id) || office(zone_id),
+        Administer { zone_id } => office(zone_id),
+        EditRegionalFrame { region_id } => p.regions.contains(&region_id),
         EditUnit { zone_id, unit_id } => {
             office(zone_id)
                 || p.has(|g| {
@@ -185,6 +209,8 @@ mod tests {
             username: "u".into(),
             full_name: "U".into(),
             grants,
+            regions: Vec::new(),
+            region_zones: Vec::new(),
         }
     }
     fn grant(role: Role, zone_id: i64, unit: Option<i64>, org: Option<i64>) -> Grant {
@@ -291,6 +317,41 @@ mod tests {
         ));
         assert!(!allows(Some(&p), Action::ReadInternal { zone_id: 1 }));
         assert!(allows(Some(&p), Action::UseAccount));
+    }
+
+    #[test]
+    fn the_region_reads_its_zones_and_edits_only_the_shared_frame() {
+        let mut p = principal(vec![grant(Role::Region, 1, None, None)]);
+        p.regions = vec![7];
+        p.region_zones = vec![1, 2, 3];
+        for zone_id in [1, 2, 3] {
+            assert!(allows(Some(&p), Action::ReadInternal { zone_id }));
+            assert!(allows(Some(&p), Action::ReadAdministration { zone_id }));
+            assert!(allows(Some(&p), Action::ReadAudit { zone_id }));
+            assert!(!allows(Some(&p), Action::Administer { zone_id }));
+            assert!(!allows(
+                Some(&p),
+                Action::EditUnit {
+                    zone_id,
+                    unit_id: 5
+                }
+            ));
+        }
+        assert!(!allows(Some(&p), Action::ReadInternal { zone_id: 4 }));
+        assert!(allows(Some(&p), Action::EditRegionalFrame { region_id: 7 }));
+        assert!(!allows(
+            Some(&p),
+            Action::EditRegionalFrame { region_id: 8 }
+        ));
+
+        // A zone's planning office no longer edits the shared frame.
+        let office = principal(vec![grant(Role::PlanningOffice, 1, None, None)]);
+        assert!(!allows(
+            Some(&office),
+            Action::EditRegionalFrame { region_id: 7 }
+        ));
+        assert!(grant(Role::Region, 1, None, None).check_scope().is_ok());
+        assert!(grant(Role::Region, 1, Some(2), None).check_scope().is_err());
     }
 
     #[test]

@@ -242,6 +242,30 @@ pub async fn get_zone(db: &Db, id: i64) -> Result<Option<Zone>> {
     select_optional::<Zone>(db, &sql, id).await
 }
 
+/// The region of each of `zones` with every zone of it, active or not: what
+/// regional grants held in those zones reach. Returns (regions, zones).
+pub async fn regions_of(db: &Db, zones: &[i64]) -> Result<(Vec<i64>, Vec<i64>)> {
+    if zones.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let marks: Vec<String> = (1..=zones.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT z.region_id, z.id FROM zones z WHERE z.region_id IN \
+         (SELECT region_id FROM zones WHERE id IN ({})) ORDER BY z.region_id, z.id",
+        marks.join(", ")
+    );
+    let rows: Vec<(i64, i64)> = on_db!(db, |pool| {
+        let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
+        for z in zones {
+            q = q.bind(*z);
+        }
+        q.fetch_all(pool).await?
+    });
+    let mut regions: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    regions.dedup();
+    Ok((regions, rows.into_iter().map(|r| r.1).collect()))
+}
+
 pub async fn get_zone_by_code(db: &Db, code: &str) -> Result<Option<Zone>> {
     let sql = format!("{ZONE_SELECT} WHERE code = $1");
     on_db!(db, |pool| Ok(sqlx::query_as::<_, Zone>(&sql)

@@ -71,6 +71,19 @@ impl Caller {
         }
     }
 
+    /// The region of the caller's zone, for a caller who edits its shared
+    /// frame (the regional role): the regional plans, the vocabularies, the
+    /// DM 77/2022 standards, the region's record.
+    pub async fn regional_frame(&self, db: &zona_store::Db) -> Result<i64, Error> {
+        let zone_id = self.zone()?;
+        let region_id = zona_store::territory::get_zone(db, zone_id)
+            .await?
+            .ok_or(Error::NotFound)?
+            .region_id;
+        self.require(Action::EditRegionalFrame { region_id })?;
+        Ok(region_id)
+    }
+
     /// A record of another zone is, for this caller, a record that does not
     /// exist.
     pub fn same_zone(&self, zone_id: i64) -> Result<(), Error> {

@@ -145,16 +145,25 @@ pub async fn set_clinic_rate(
     Ok(())
 }
 
-/// A standard of the DM 77/2022 check, for the planning office.
+/// A standard of the DM 77/2022 check, for whoever edits part of it: the
+/// region its rates and source, the zone's planning office its count by hand.
 pub async fn open_standard(
     db: &Db,
     caller: &Caller,
     code: &str,
 ) -> Result<(store::StoredStandard, Option<ManualCount>), Error> {
-    let zone_id = office_zone(caller)?;
+    let zone_id = caller.zone()?;
+    let office = caller.allows(Action::Administer { zone_id });
+    if !office {
+        caller.regional_frame(db).await?;
+    }
     let s = store::get_standard(db, code)
         .await?
         .ok_or(Error::NotFound)?;
+    // The office has nothing to change in a standard counted from records.
+    if s.standard.measure != zona_core::network::Measure::Manual {
+        caller.regional_frame(db).await?;
+    }
     let count = store::manual_counts(db, zone_id).await?.remove(code);
     Ok((s, count))
 }
@@ -176,7 +185,7 @@ pub async fn save_standard(
     edit: Input<StandardEdit>,
 ) -> Result<(), Error> {
     let (stored, count_before) = open_standard(db, caller, code).await?;
-    let zone_id = office_zone(caller)?;
+    let zone_id = caller.zone()?;
     let edit = edit?;
     // One transaction: the standard, versioned, and the zone's count.
     let standard = (edit.standard != stored.standard).then_some(&edit.standard);
@@ -184,6 +193,12 @@ pub async fn save_standard(
         .count
         .filter(|c| *c != count_before)
         .map(|c| (zone_id, c));
+    if standard.is_some() {
+        caller.regional_frame(db).await?;
+    }
+    if count.is_some() {
+        caller.require(Action::Administer { zone_id })?;
+    }
     if standard.is_none() && count.is_none() {
         return Ok(());
     }

@@ -240,11 +240,10 @@ pub async fn create_regional(
     caller: &Caller,
     plan: Input<NewRegionalPlan>,
 ) -> Result<String, Error> {
-    let zone_id = office_zone(caller)?;
+    let region = caller.regional_frame(db).await?;
     let plan = plan?;
     let (a, b) = plan.period;
     let title = format!("Piano sanitario e sociale integrato regionale {a}-{b}");
-    let region = region_of(db, zone_id).await?;
     let objectives: Vec<&str> = plan.objectives.iter().map(String::as_str).collect();
     match pis::create_regional_plan(db, &caller.actor, region, &title, (a, b), &objectives).await {
         Ok(_) => Ok(title),
@@ -267,8 +266,7 @@ pub async fn add_regional_objective(
     id: i64,
     title: Input<String>,
 ) -> Result<String, Error> {
-    let zone_id = office_zone(caller)?;
-    let region = region_of(db, zone_id).await?;
+    let region = caller.regional_frame(db).await?;
     if !pis::regional_plans(db, region)
         .await?
         .iter()

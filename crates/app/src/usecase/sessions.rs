@@ -9,11 +9,11 @@
 
 use super::{Caller, Error, Input};
 use time::{Duration, OffsetDateTime};
-use zona_core::authz::{login_lock, Principal};
+use zona_core::authz::{login_lock, Grant, Principal, Role};
 use zona_core::org::{check_new_password, parse_username};
 use zona_core::FieldErrors;
 use zona_store::audit::{self, action, entity, Actor, AuditEntry};
-use zona_store::{sessions, users, Db, StoreError};
+use zona_store::{sessions, territory, users, Db, StoreError};
 
 /// The longest password any account can have (`check_new_password`).
 const MAX_PASSWORD_CHARS: usize = 128;
@@ -283,17 +283,25 @@ pub async fn principal_of(
     if !u.active {
         return Ok(None);
     }
-    let grants = users::roles(db, user_id)
+    let grants: Vec<Grant> = users::roles(db, user_id)
         .await?
         .iter()
         .map(|r| r.grant())
         .collect();
+    let held: Vec<i64> = grants
+        .iter()
+        .filter(|g| g.role == Role::Region)
+        .map(|g| g.zone_id)
+        .collect();
+    let (regions, region_zones) = territory::regions_of(db, &held).await?;
     Ok(Some((
         Principal {
             user_id: u.id,
             username: u.username,
             full_name: u.full_name,
             grants,
+            regions,
+            region_zones,
         },
         u.must_change_password,
         u.zone_id,

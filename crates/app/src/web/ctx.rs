@@ -19,6 +19,8 @@ use zona_store::{sessions, Actor};
 pub const SESSION_COOKIE: &str = "zona_session";
 pub const ANON_CSRF_COOKIE: &str = "zona_csrf";
 pub const FLASH_COOKIE: &str = "zona_flash";
+/// The zone a visitor or a regional reader chose on `/regione`: its code.
+pub const ZONE_COOKIE: &str = "zona_zona";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlashKind {
@@ -84,6 +86,16 @@ impl Ctx {
 
     pub fn zone_id(&self) -> Option<i64> {
         self.zone.as_ref().map(|z| z.id)
+    }
+
+    /// Whether the caller edits the shared frame of the zone's region: the
+    /// regional plans, the vocabularies, the DM 77/2022 standards.
+    pub fn edits_frame(&self) -> bool {
+        self.zone.as_ref().is_some_and(|z| {
+            self.allows(Action::EditRegionalFrame {
+                region_id: z.region_id,
+            })
+        })
     }
 
     /// Who is asking, as the use cases see them.
@@ -204,9 +216,24 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         None => anonymous_csrf(&jar),
     };
 
-    let zone = match user_zone {
-        Some(id) => territory::get_zone(&state.db, id).await.ok().flatten(),
-        None => public_zone(&state).await,
+    let chosen = match jar.get(ZONE_COOKIE) {
+        Some(c) => territory::get_zone_by_code(&state.db, c.value())
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    // A person works in their own zone; the region in the zone it chose
+    // among its own; the public in the zone it chose, or the configured one.
+    let zone = match (user_zone, &principal) {
+        (Some(id), Some(p)) => match chosen {
+            Some(z) if p.region_zones.contains(&z.id) => Some(z),
+            _ => territory::get_zone(&state.db, id).await.ok().flatten(),
+        },
+        _ => match chosen {
+            Some(z) if z.active => Some(z),
+            _ => public_zone(&state).await,
+        },
     };
 
     let unread = match &principal {

@@ -29,6 +29,7 @@ mod projects;
 mod public;
 mod public_participation;
 mod published;
+mod region;
 mod search;
 mod sheets;
 mod soc26;
@@ -103,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         .merge(profile::routes())
         .merge(public::routes())
         .merge(zone::routes())
+        .merge(region::routes())
         .merge(codesign::routes())
         .merge(coprogramming::routes())
         .merge(meetings::routes())

@@ -83,10 +83,24 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         return next.run(req).await;
     };
     let version = (last, state.today());
-    let key = req
-        .uri()
-        .path_and_query()
-        .map_or_else(|| req.uri().path().to_string(), |p| p.as_str().to_string());
+    // The zone chosen on /regione is part of what the page shows. Only a
+    // code's characters are kept, so the ETag stays a plain header value.
+    let zone: String = jar
+        .get(super::ctx::ZONE_COOKIE)
+        .map(|c| {
+            c.value()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .take(20)
+                .collect()
+        })
+        .unwrap_or_default();
+    let key = format!(
+        "{zone} {}",
+        req.uri()
+            .path_and_query()
+            .map_or_else(|| req.uri().path(), |p| p.as_str())
+    );
     let kept = state
         .pages
         .pages
@@ -115,8 +129,13 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let mut headers = parts.headers;
     headers.remove(header::SET_COOKIE);
-    let etag = HeaderValue::from_str(&format!("\"{}-{}-{:x}\"", last, version.1, body.len()))
-        .unwrap_or(HeaderValue::from_static("\"0\""));
+    let etag = HeaderValue::from_str(&format!(
+        "\"{zone}-{}-{}-{:x}\"",
+        last,
+        version.1,
+        body.len()
+    ))
+    .unwrap_or(HeaderValue::from_static("\"0\""));
     let page = Page {
         version,
         etag,

@@ -21,6 +21,13 @@ async fn bad_input_on_every_admin_form_is_explained_and_kept() {
     for backend in BACKENDS {
         let app = spawn_app(backend).await;
         app.login("ufficio.piano").await;
+        // A region's record is the region's to edit.
+        zona_app::demo::add_regional_account(&app.db.db)
+            .await
+            .unwrap();
+        let region = app
+            .other_client_logged_in(zona_app::demo::REGIONAL_ACCOUNT)
+            .await;
         let audit_before = audit::list(&app.db.db, &AuditQuery::default(), DbPage::first(1))
             .await
             .unwrap()
@@ -103,7 +110,13 @@ async fn bad_input_on_every_admin_form_is_explained_and_kept() {
             ),
         ];
         for (path, fields, errors, kept) in cases {
-            let p = app.submit(path, path, &fields).await;
+            let client = if path.starts_with("/admin/regioni") {
+                &region
+            } else {
+                &app.client
+            };
+            let token = app.get_with(client, path).await.csrf();
+            let p = app.post_with(client, path, &token, &fields).await;
             assert_eq!(
                 p.status,
                 StatusCode::UNPROCESSABLE_ENTITY,

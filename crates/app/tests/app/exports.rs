@@ -31,12 +31,12 @@ async fn lists_export_to_italian_csv_xlsx_and_json() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "ID;Codice ISTAT;Nome;Zona;Popolazione residente;Anno (al 31/12);Attivo"
+        "ID;Codice ISTAT;Nome;Codice zona;Zona;Popolazione residente;Anno (al 31/12);Attivo"
     );
     assert!(
         lines
             .iter()
-            .any(|l| l.ends_with(";049009;Livorno;Zona Distretto Livornese;153154;2024;Sì")),
+            .any(|l| l.ends_with(";049009;Livorno;ZD-LIV;Zona Distretto Livornese;153154;2024;Sì")),
         "{text}"
     );
     assert_eq!(lines.len(), 4);

@@ -248,39 +248,47 @@ async fn the_dm77_check_follows_the_population_of_the_municipalities() {
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
         let page = flat(&app.get("/servizi/dm77").await.body);
         assert!(page.contains("Dato AUSL, 2026"));
-        // Someone renames the standard; a form opened before, which renames
-        // it too and changes the count, is refused whole: neither is saved.
-        let fields = |label: &'static str, open: &'static str, version: String| {
+        // The standard itself is the region's: the office's form left its
+        // rates alone. The region renames it; a form it opened before,
+        // which renames it again, is refused.
+        zona_app::demo::add_regional_account(&app.db.db)
+            .await
+            .unwrap();
+        let region = app
+            .other_client_logged_in(zona_app::demo::REGIONAL_ACCOUNT)
+            .await;
+        let stale = app.get_with(&region, "/servizi/dm77/family_nurses").await;
+        let version = stale.input_value("version").unwrap();
+        let fields = |label: &'static str, version: String| {
             vec![
                 ("label", label.to_string()),
                 ("min_amount", "1".into()),
                 ("min_per", "3.000".into()),
                 ("measure", "manual".into()),
                 ("source", "DM 77/2022, All. 1, «Infermiere di Famiglia o Comunità»: 1 ogni 3.000 abitanti".into()),
-                ("open_count", open.into()),
-                ("planned_count", "5".into()),
-                ("count_note", "Dato AUSL, 2026".into()),
                 ("version", version),
             ]
         };
         let send = |fields: Vec<(&'static str, String)>| {
-            let csrf = form.csrf();
+            let csrf = stale.csrf();
             let app = &app;
+            let region = region.clone();
             async move {
                 let pairs: Vec<(&str, &str)> =
                     fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                app.post_with(&app.client, "/servizi/dm77/family_nurses", &csrf, &pairs)
+                app.post_with(&region, "/servizi/dm77/family_nurses", &csrf, &pairs)
                     .await
             }
         };
-        let p = send(fields("Infermieri di famiglia", "40", version.clone())).await;
+        let p = send(fields("Infermieri di famiglia", version.clone())).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
-        let p = send(fields("Infermieri di comunità", "41", version.clone())).await;
+        let p = send(fields("Infermieri di comunità", version.clone())).await;
         assert_eq!(p.status, StatusCode::CONFLICT, "{}", p.body);
         let page = flat(&app.get("/servizi/dm77").await.body);
         assert!(
             page.contains("Infermieri di famiglia") && !page.contains("Infermieri di comunità")
         );
+        // The zone's count is the office's, and stays.
         assert_eq!(
             app.get("/servizi/dm77/family_nurses")
                 .await
@@ -289,9 +297,9 @@ async fn the_dm77_check_follows_the_population_of_the_municipalities() {
             Some("40")
         );
         // The name is put back, from the version now shown.
-        let current = app.get("/servizi/dm77/family_nurses").await;
+        let current = app.get_with(&region, "/servizi/dm77/family_nurses").await;
         let v = current.input_value("version").unwrap();
-        let p = send(fields("Infermieri di Famiglia o Comunità", "40", v)).await;
+        let p = send(fields("Infermieri di Famiglia o Comunità", v)).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
 
         // Livorno grows to 200,000 inhabitants: the requirement follows.

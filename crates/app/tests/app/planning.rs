@@ -1309,8 +1309,15 @@ async fn the_pis_shows_its_sections_regional_links_and_timeline() {
 #[tokio::test]
 async fn vocabularies_are_managed_lists_used_by_the_sheets() {
     let app = spawn_app(zona_store::Backend::Sqlite).await;
+    // The vocabularies every zone shares are the region's to edit.
+    zona_app::demo::add_regional_account(&app.db.db)
+        .await
+        .unwrap();
+    let region = app
+        .other_client_logged_in(zona_app::demo::REGIONAL_ACCOUNT)
+        .await;
     let office = app.other_client_logged_in("ufficio.piano").await;
-    let list = flat(&app.get_with(&office, "/admin/elenchi").await.body);
+    let list = flat(&app.get_with(&region, "/admin/elenchi").await.body);
     for sector in [
         "Socio-sanitario",
         "Socio-assistenziale",
@@ -1321,11 +1328,11 @@ async fn vocabularies_are_managed_lists_used_by_the_sheets() {
         assert!(list.contains(sector), "{sector}");
     }
     let form = app
-        .get_with(&office, "/admin/elenchi/funding_source/nuova")
+        .get_with(&region, "/admin/elenchi/funding_source/nuova")
         .await;
     let p = app
         .post_with(
-            &office,
+            &region,
             "/admin/elenchi/funding_source/nuova",
             &form.csrf(),
             &[("code", "Fondo Regionale!"), ("label", "")],
@@ -1339,7 +1346,7 @@ async fn vocabularies_are_managed_lists_used_by_the_sheets() {
     );
     let p = app
         .post_with(
-            &office,
+            &region,
             "/admin/elenchi/funding_source/nuova",
             &form.csrf(),
             &[
@@ -1351,7 +1358,7 @@ async fn vocabularies_are_managed_lists_used_by_the_sheets() {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let p = app
         .post_with(
-            &office,
+            &region,
             "/admin/elenchi/funding_source/nuova",
             &form.csrf(),
             &[("code", "fondo_caregiver"), ("label", "Altro nome")],
@@ -1374,18 +1381,18 @@ async fn vocabularies_are_managed_lists_used_by_the_sheets() {
         .contains(r#"<option value="fondo_caregiver">Fondo caregiver familiari</option>"#));
     let id = regex::Regex::new(r#"href="/admin/elenchi/voce/(\d+)">Fondo caregiver familiari<"#)
         .unwrap()
-        .captures(&app.get_with(&office, "/admin/elenchi").await.body)
+        .captures(&app.get_with(&region, "/admin/elenchi").await.body)
         .unwrap()[1]
         .to_string();
     let edit = format!("/admin/elenchi/voce/{id}");
-    let form = app.get_with(&office, &edit).await;
-    // A second office session has the same term open.
-    app.login("ufficio.piano").await;
+    let form = app.get_with(&region, &edit).await;
+    // A second session of the region has the same term open.
+    app.login(zona_app::demo::REGIONAL_ACCOUNT).await;
     let stale = app.get(&edit).await;
     let version = form.input_value("version").unwrap();
     let p = app
         .post_with(
-            &office,
+            &region,
             &edit,
             &form.csrf(),
             &[
@@ -1424,7 +1431,11 @@ async fn vocabularies_are_managed_lists_used_by_the_sheets() {
         )
         .await;
     assert!(!sheet_form.body.contains("fondo_caregiver"));
-    // Only the planning office manages them; the viewer reads them.
+    // Only the region manages them; the office and the viewer read them.
+    assert_eq!(
+        app.get_with(&office, &edit).await.status,
+        StatusCode::FORBIDDEN
+    );
     let viewer = app.other_client_logged_in("consultazione").await;
     assert_eq!(
         app.get_with(&viewer, "/admin/elenchi").await.status,
@@ -1552,12 +1563,33 @@ async fn the_office_creates_plans_objectives_and_programmes() {
     let app = spawn_app(zona_store::Backend::Sqlite).await;
     let office = app.other_client_logged_in("ufficio.piano").await;
     let token = app.get_with(&office, "/pianificazione/pssir").await.csrf();
-    // A new regional period, with its objectives one per line.
+    // The regional plans are the region's: the office may not add one.
+    zona_app::demo::add_regional_account(&app.db.db)
+        .await
+        .unwrap();
+    let region = app
+        .other_client_logged_in(zona_app::demo::REGIONAL_ACCOUNT)
+        .await;
+    let rtoken = app.get_with(&region, "/pianificazione/pssir").await.csrf();
     let p = app
         .post_with(
             &office,
             "/pianificazione/pssir/nuovo",
             &token,
+            &[
+                ("period_start", "2027"),
+                ("period_end", "2029"),
+                ("objectives", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    // A new regional period, with its objectives one per line.
+    let p = app
+        .post_with(
+            &region,
+            "/pianificazione/pssir/nuovo",
+            &rtoken,
             &[
                 ("period_start", "2027"),
                 ("period_end", "2029"),
@@ -1569,7 +1601,7 @@ async fn the_office_creates_plans_objectives_and_programmes() {
         )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
-    let frame = flat(&app.get_with(&office, "/pianificazione/pssir").await.body);
+    let frame = flat(&app.get_with(&region, "/pianificazione/pssir").await.body);
     assert!(
         frame.contains(
             "Piano sanitario e sociale integrato regionale 2027-2029 registrato con 2 obiettivi."
@@ -1578,9 +1610,9 @@ async fn the_office_creates_plans_objectives_and_programmes() {
     );
     let p = app
         .post_with(
-            &office,
+            &region,
             "/pianificazione/pssir/nuovo",
-            &token,
+            &rtoken,
             &[
                 ("period_start", "2029"),
                 ("period_end", "2027"),
@@ -1590,7 +1622,7 @@ async fn the_office_creates_plans_objectives_and_programmes() {
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     assert!(app
-        .get_with(&office, "/pianificazione/pssir")
+        .get_with(&region, "/pianificazione/pssir")
         .await
         .body
         .contains("L'anno di fine non può precedere quello di inizio."));

@@ -283,3 +283,300 @@ async fn a_regional_bundle_is_checked_whole_and_loads_once() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// A second zone of the demo's region, with one municipality, loaded as a
+/// regional bundle.
+async fn add_pisa(db: &zona_store::Db) {
+    let csv = |rows: &[&str]| format!("\u{feff}{}\r\n", rows.join("\r\n")).into_bytes();
+    let files = vec![
+        (
+            "manifest.csv".to_string(),
+            csv(&["chiave;valore", "formato;1", "regione;RT"]),
+        ),
+        (
+            "regioni.csv".into(),
+            csv(&["codice;nome;attivo", "RT;Regione Toscana;Sì"]),
+        ),
+        (
+            "zone.csv".into(),
+            csv(&[
+                "codice;nome;regione;ente_capofila;comune_sede;consultori_aree_interne;codice_asl;attivo",
+                "ZD-PIS;Zona Distretto Pisana;RT;;;No;ATNO;Sì",
+            ]),
+        ),
+        (
+            "comuni.csv".into(),
+            csv(&[
+                "zona;codice_istat;nome;area_interna;festa_patronale;attivo",
+                "ZD-PIS;050026;Pisa;;;Sì",
+            ]),
+        ),
+        (
+            "popolazioni.csv".into(),
+            csv(&["comune;anno;popolazione;fonte", "050026;2020;89.155;ISTAT"]),
+        ),
+    ];
+    let region = zona_app::region::from_csv_files(&files).unwrap();
+    zona_app::region::load(db, &region, false)
+        .await
+        .unwrap()
+        .unwrap();
+}
+
+/// A planning office of zone `code`, with the demo password.
+async fn office_of(db: &zona_store::Db, code: &str, username: &str) {
+    use zona_store::users;
+    let zone = zona_store::territory::get_zone_by_code(db, code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let actor = zona_store::Actor::system("test");
+    let hash = zona_app::passwords::hash(crate::helpers::PASSWORD.to_string())
+        .await
+        .unwrap();
+    let user = users::create_user(
+        db,
+        &actor,
+        &users::UserInput {
+            username: username.into(),
+            full_name: "Ufficio di Piano di Pisa".into(),
+            email: None,
+            zone_id: zone,
+            organisation_id: None,
+        },
+        &hash,
+        false,
+    )
+    .await
+    .unwrap();
+    let grant = zona_core::authz::Grant {
+        role: zona_core::authz::Role::PlanningOffice,
+        zone_id: zone,
+        unit_id: None,
+        organisation_id: None,
+    };
+    users::add_role(db, &actor, user, &grant).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
+    use crate::helpers::{new_client, spawn_app};
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = spawn_app(backend).await;
+        let db = &app.db.db;
+        add_pisa(db).await;
+        office_of(db, "ZD-PIS", "ufficio.pisa").await;
+        zona_app::demo::add_regional_account(db).await.unwrap();
+        let livorno_sheet = crate::helpers::scalar(
+            db,
+            "SELECT min(s.id) FROM activity_sheets s JOIN annual_plans p ON p.id = s.annual_plan_id \
+             JOIN zones z ON z.id = p.zone_id WHERE z.code = 'ZD-LIV'",
+        )
+        .await;
+        let livorno_body = crate::helpers::scalar(
+            db,
+            "SELECT o.id FROM organisations o JOIN zones z ON z.id = o.zone_id \
+             WHERE z.code = 'ZD-LIV' AND o.name = 'Arci Livorno'",
+        )
+        .await;
+        let terms = || crate::helpers::scalar(db, "SELECT count(*) FROM vocabulary_terms");
+        let terms_before = terms().await;
+
+        let pisa = app.other_client_logged_in("ufficio.pisa").await;
+        let livorno = app.other_client_logged_in("ufficio.piano").await;
+        let region = app
+            .other_client_logged_in(zona_app::demo::REGIONAL_ACCOUNT)
+            .await;
+        let token = |c: &reqwest::Client| {
+            let c = c.clone();
+            let app = &app;
+            async move { app.get_with(&c, "/account").await.csrf() }
+        };
+
+        // Pisa's office does not see Livorno's records and cannot change them.
+        let sheet = format!("/pianificazione/attivita/{livorno_sheet}");
+        assert_eq!(app.get_with(&pisa, &sheet).await.status, 404);
+        let t = token(&pisa).await;
+        let edit = format!("/admin/enti/{livorno_body}");
+        let refused = app
+            .post_with(
+                &pisa,
+                &edit,
+                &t,
+                &[
+                    ("name", "Preso da Pisa"),
+                    ("kind", "third_sector_body"),
+                    ("version", "1"),
+                ],
+            )
+            .await;
+        assert!(
+            [403, 404].contains(&refused.status.as_u16()),
+            "{}",
+            refused.status
+        );
+        assert_eq!(
+            crate::helpers::scalar(
+                db,
+                "SELECT count(*) FROM organisations WHERE name = 'Preso da Pisa'"
+            )
+            .await,
+            0
+        );
+        // Nor does choosing Livorno on /regione make it theirs.
+        assert_eq!(
+            app.get_with(&pisa, "/regione/zone/ZD-LIV").await.status,
+            403
+        );
+
+        // No zone grants the regional role, not even to its own people.
+        let consultazione =
+            crate::helpers::scalar(db, "SELECT id FROM users WHERE username = 'consultazione'")
+                .await;
+        let t = token(&livorno).await;
+        let p = app
+            .post_with(
+                &livorno,
+                &format!("/admin/utenti/{consultazione}/ruoli"),
+                &t,
+                &[("role", "region"), ("unit_id", ""), ("organisation_id", "")],
+            )
+            .await;
+        assert_eq!(p.status, 422, "{}", p.body);
+        assert!(
+            p.body
+                .contains("Il ruolo Regione non si assegna da una zona."),
+            "{}",
+            p.body
+        );
+        assert_eq!(
+            crate::helpers::scalar(db, "SELECT count(*) FROM user_roles WHERE role = 'region'")
+                .await,
+            1
+        );
+
+        // No zone's office edits the shared frame any more; the region does.
+        for office in [&pisa, &livorno] {
+            let t = token(office).await;
+            let p = app
+                .post_with(
+                    office,
+                    "/admin/elenchi/sector/nuova",
+                    &t,
+                    &[("code", "prova"), ("label", "Voce di prova")],
+                )
+                .await;
+            assert_eq!(p.status, 403);
+            let p = app
+                .post_with(
+                    office,
+                    "/pianificazione/pssir/nuovo",
+                    &t,
+                    &[
+                        ("period_start", "2031"),
+                        ("period_end", "2035"),
+                        ("objectives", "Uno"),
+                    ],
+                )
+                .await;
+            assert_eq!(p.status, 403);
+            assert_eq!(
+                app.get_with(office, "/servizi/dm77/community_house_hub")
+                    .await
+                    .status,
+                403
+            );
+        }
+        assert_eq!(terms().await, terms_before);
+        // The office still enters its own count of a standard counted by hand.
+        let form = app.get_with(&livorno, "/servizi/dm77/family_nurses").await;
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("name=\"open_count\""), "{}", form.body);
+        assert!(!form.body.contains("name=\"min_per\""), "{}", form.body);
+
+        let t = token(&region).await;
+        let p = app
+            .post_with(
+                &region,
+                "/admin/elenchi/sector/nuova",
+                &t,
+                &[
+                    ("code", "prova"),
+                    ("label", "Voce di prova"),
+                    ("active", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        assert_eq!(terms().await, terms_before + 1);
+        let form = app.get_with(&region, "/servizi/dm77/family_nurses").await;
+        assert!(form.body.contains("name=\"min_per\""), "{}", form.body);
+        assert!(!form.body.contains("name=\"open_count\""), "{}", form.body);
+
+        // The region reads Livorno's internal pages, its register included,
+        // and changes none of Livorno's records.
+        assert_eq!(app.get_with(&region, &sheet).await.status, 200);
+        assert_eq!(app.get_with(&region, "/admin/registro").await.status, 200);
+        let p = app
+            .post_with(
+                &region,
+                "/pianificazione/poa/2025/nuova-scheda",
+                &t,
+                &[("title", "Dalla Regione")],
+            )
+            .await;
+        assert_eq!(p.status, 403);
+        // It opens Pisa, and reads it as it reads Livorno.
+        let opened = app.get_with(&region, "/regione/zone/ZD-PIS").await;
+        assert_eq!(opened.status, 303);
+        let home = app.get_with(&region, "/").await;
+        assert!(home.body.contains("Zona Distretto Pisana"), "{}", home.body);
+        let zone = app.get_with(&region, "/zona").await;
+        assert!(zone.body.contains("Pisa"), "{}", zone.body);
+        assert!(zone.body.contains("89.155"), "{}", zone.body);
+        assert_eq!(app.get_with(&region, &sheet).await.status, 404);
+
+        // The public index lists both zones; a visitor chooses one.
+        let visitor = new_client();
+        let index = app.get_with(&visitor, "/regione").await;
+        assert_eq!(index.status, 200);
+        assert!(
+            index.body.contains("Zona Distretto Livornese"),
+            "{}",
+            index.body
+        );
+        assert!(
+            index.body.contains("Zona Distretto Pisana"),
+            "{}",
+            index.body
+        );
+        assert!(index.body.contains("2 zone, 4 Comuni"), "{}", index.body);
+        let searched = app.get_with(&visitor, "/regione?q=pis").await;
+        assert!(
+            !searched.body.contains("Zona Distretto Livornese</th>"),
+            "{}",
+            searched.body
+        );
+        let chosen = app
+            .get_with(&visitor, "/regione/zone/ZD-PIS?pagina=zona")
+            .await;
+        assert_eq!(chosen.status, 303);
+        let page = app.get_with(&visitor, "/zona").await;
+        assert!(
+            page.body.contains("<h1>Zona Distretto Pisana</h1>"),
+            "{}",
+            page.body
+        );
+        assert_eq!(
+            app.get_with(&visitor, "/regione/zone/ZD-PIS?pagina=admin")
+                .await
+                .status,
+            400
+        );
+        assert_eq!(
+            app.get_with(&visitor, "/regione/zone/ZD-NONE").await.status,
+            404
+        );
+    }
+}

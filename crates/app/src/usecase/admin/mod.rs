@@ -66,6 +66,11 @@ pub trait Administered: Send + Sync + 'static {
             zone_id: Self::zone_of(r).or(zone_id).unwrap_or(-1),
         }
     }
+    /// Who may create a record of this type in a zone of region
+    /// `region_id`: the zone's planning office.
+    fn create_action(zone_id: i64, _region_id: i64) -> Action {
+        Action::Administer { zone_id }
+    }
     /// Refuses deactivating a record this caller must keep (their own
     /// account); the message is Italian.
     fn may_deactivate(_caller: &Caller, _r: &Self::Record) -> Result<(), Error> {
@@ -157,13 +162,25 @@ pub async fn open<A: Administered>(db: &Db, caller: &Caller, id: i64) -> Result<
     Ok(r)
 }
 
+/// Refuses a caller who may not create a record of this type; returns the
+/// caller's zone.
+pub async fn creatable<A: Administered>(db: &Db, caller: &Caller) -> Result<i64, Error> {
+    let zone_id = caller.zone()?;
+    let region_id = zona_store::territory::get_zone(db, zone_id)
+        .await?
+        .ok_or(Error::NotFound)?
+        .region_id;
+    caller.require(A::create_action(zone_id, region_id))?;
+    Ok(zone_id)
+}
+
 /// Creates a record in the caller's zone; returns its id.
 pub async fn create<A: Administered>(
     db: &Db,
     caller: &Caller,
     input: Input<A::Input>,
 ) -> Result<i64, Error> {
-    let zone_id = office(caller)?;
+    let zone_id = creatable::<A>(db, caller).await?;
     let input = input?;
     A::check(db, zone_id, None, &input).await?;
     A::create(db, &caller.actor, &input).await
@@ -190,7 +207,7 @@ pub async fn open_toggle<A: Administered>(
     caller: &Caller,
     id: i64,
 ) -> Result<A::Record, Error> {
-    office(caller)?;
+    // Whoever may edit the record may switch it off: `open` asks.
     open::<A>(db, caller, id).await
 }
 

@@ -31,6 +31,13 @@ impl Administered for Regions {
     fn zone_of(_: &Region) -> Option<i64> {
         None
     }
+    /// A region's record is the region's own to edit.
+    fn edit_action(_: Option<i64>, r: &Region) -> Action {
+        Action::EditRegionalFrame { region_id: r.id }
+    }
+    fn create_action(_: i64, region_id: i64) -> Action {
+        Action::EditRegionalFrame { region_id }
+    }
     fn active(r: &Region) -> bool {
         r.active
     }

@@ -131,6 +131,14 @@ pub async fn add_role(
         unit_id,
         organisation_id,
     };
+    // A zone's office grants roles in its zone; the regional role reaches
+    // every zone of the region, so no zone grants it.
+    if role == Role::Region {
+        return Err(invalid(
+            "role",
+            "Il ruolo Regione non si assegna da una zona.",
+        ));
+    }
     if let Err(m) = grant.check_scope() {
         let field = match role {
             Role::UnitEditor => "unit_id",

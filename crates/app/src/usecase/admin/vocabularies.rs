@@ -1,8 +1,7 @@
 //! The controlled vocabularies (sectors, target areas, funding sources,
-//! kinds of intervention, indicator units, services catalogue). A zone's
-//! planning office adds and edits terms; a term's code never changes.
+//! kinds of intervention, indicator units, services catalogue), shared by
+//! every zone: the region adds and edits terms; a term's code never changes.
 
-use super::office;
 use crate::usecase::{Caller, Error, Input};
 use zona_core::planning::Vocabulary;
 use zona_core::FieldErrors;
@@ -47,7 +46,7 @@ pub async fn add_term(
     vocabulary: Vocabulary,
     input: Input<TermInput>,
 ) -> Result<i64, Error> {
-    office(caller)?;
+    caller.regional_frame(db).await?;
     let input = input?;
     vocabularies::add_term(db, &caller.actor, vocabulary, &input)
         .await
@@ -63,7 +62,7 @@ pub async fn update_term(
     version: i64,
     input: Input<TermInput>,
 ) -> Result<(), Error> {
-    office(caller)?;
+    caller.regional_frame(db).await?;
     let (_, t) = term(db, id).await?;
     let input = TermInput {
         code: t.code,

@@ -157,7 +157,7 @@ pub(super) fn with_status(p: &FormPage, status: StatusCode) -> axum::response::R
 }
 
 async fn new_form<E: Entity>(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    admin::office(&ctx.caller())?;
+    admin::creatable::<E>(&state.db, &ctx.caller()).await?;
     let opts = E::options(&state, &ctx).await?;
     Ok(render_page(&new_page::<E>(
         &ctx,
@@ -173,7 +173,7 @@ async fn create<E: Entity>(
     Form(form): Form<E::Form>,
 ) -> PageResult {
     let caller = ctx.caller();
-    admin::office(&caller)?;
+    admin::creatable::<E>(&state.db, &caller).await?;
     let opts = E::options(&state, &ctx).await?;
     let input = E::parse(&opts, &ctx, &form);
     let errors = match forms::saved(admin::create::<E>(&state.db, &caller, input).await)? {

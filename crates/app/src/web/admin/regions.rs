@@ -92,7 +92,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): QueryMap) -> Pa
             status_filter(&q),
         ],
         new_link: ctx
-            .allows(Action::Administer { zone_id })
+            .edits_frame()
             .then(|| ("Nuova regione".into(), "/admin/regioni/nuovo".into())),
         empty_message: "Nessuna regione corrisponde ai filtri.",
     };

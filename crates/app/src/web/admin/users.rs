@@ -198,7 +198,8 @@ async fn role_options(
     AppError,
 > {
     let mut roles = vec![(String::new(), "Scegli il ruolo".to_string())];
-    roles.extend(Role::ALL.iter().map(|r| {
+    // The regional role is not the zone's to grant.
+    roles.extend(Role::ALL.iter().filter(|r| **r != Role::Region).map(|r| {
         (
             r.code().to_string(),
             format!("{} — {}", r.label(), r.description()),

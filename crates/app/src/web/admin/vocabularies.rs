@@ -50,7 +50,7 @@ async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     Ok(render_page(&IndexPage {
         page: PageCtx::new(&ctx, "Elenchi controllati").crumb("Amministrazione", "/admin"),
         lists,
-        office: ctx.allows(Action::Administer { zone_id }),
+        office: ctx.edits_frame(),
     }))
 }
 
@@ -120,9 +120,15 @@ fn page(
     }
 }
 
+/// Only the region edits the vocabularies every zone shares.
 fn office(ctx: &Ctx) -> Result<(), AppError> {
     let zone_id = zone_of(ctx)?;
-    require(ctx, Action::Administer { zone_id })
+    require(ctx, Action::ReadAdministration { zone_id })?;
+    if ctx.edits_frame() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 async fn new_form(ctx: Ctx, Path(code): Path<String>) -> PageResult {

@@ -13,7 +13,10 @@ use crate::web::forms::{values_of, version_of};
 #[template(path = "network_dm77.html")]
 struct Dm77Page {
     page: PageCtx,
+    /// The zone's office: its choices and its counts by hand.
     office: bool,
+    /// The region: the standards themselves.
+    frame: bool,
     population: String,
     check: nw::Dm77Check,
 }
@@ -25,6 +28,7 @@ pub(super) async fn dm77(State(state): State<AppState>, ctx: Ctx) -> PageResult 
     Ok(render_page(&Dm77Page {
         page: crumbs(PageCtx::new(&ctx, "Standard DM 77/2022")),
         office: ctx.allows(Action::Administer { zone_id }),
+        frame: ctx.edits_frame(),
         population: zona_core::format::thousands(check.population),
         check,
     }))
@@ -83,12 +87,28 @@ pub(super) async fn export_dm77(
     )
 }
 
-fn standard_fields(values: &FormValues, errors: &FieldErrors, manual: bool) -> Vec<Field> {
+/// Whether the caller is the planning office of the page's zone.
+fn office_of(ctx: &Ctx) -> bool {
+    ctx.zone_id()
+        .is_some_and(|zone_id| ctx.allows(Action::Administer { zone_id }))
+}
+
+/// The form's fields: the standard's for the region (`frame`), the zone's
+/// count by hand for its office (`count`).
+fn standard_fields(
+    values: &FormValues,
+    errors: &FieldErrors,
+    manual: bool,
+    frame: bool,
+    count: bool,
+) -> Vec<Field> {
     let measures = Measure::ALL
         .iter()
         .map(|m| (m.code().to_string(), m.label().to_string()))
         .collect();
-    let mut v = vec![
+    let mut v = Vec::new();
+    if frame {
+        v.extend([
         Field::text("label", "Standard").required().bind(values, errors),
         Field::new("min_amount", "Almeno (quantità)", FieldKind::Number)
             .required()
@@ -111,8 +131,9 @@ fn standard_fields(values: &FormValues, errors: &FieldErrors, manual: bool) -> V
         Field::new("source", "Fonte normativa", FieldKind::Textarea)
             .required()
             .bind(values, errors),
-    ];
-    if manual {
+        ]);
+    }
+    if manual && count {
         v.extend([
             Field::new("open_count", "Esistenti nella zona: attivi", FieldKind::Number)
                 .hint("Per gli standard contati a mano (personale, équipe). Vuoto se il dato non è disponibile. Per il personale in unità equivalenti a tempo pieno, due decimali: 0,50 è mezzo posto.")
@@ -139,9 +160,13 @@ async fn standard_page(
             .crumb("Standard DM 77/2022", format!("{BASE}/dm77")),
         format!("Standard: {}", s.standard.label),
         format!("{BASE}/dm77/{}", s.standard.code),
-        standard_fields(values, errors, manual),
+        standard_fields(values, errors, manual, ctx.edits_frame(), office_of(ctx)),
     );
-    page.intro = "Gli standard valgono per tutte le zone: modificarli quando cambia la norma, indicando la nuova fonte. Il dato «esistenti» degli standard contati a mano è invece della zona.".into();
+    page.intro = match (ctx.edits_frame(), office_of(ctx)) {
+        (true, _) => "Gli standard valgono per tutte le zone della regione: modificarli quando cambia la norma, indicando la nuova fonte. Il dato «esistenti» degli standard contati a mano è di ogni zona e lo inserisce il suo Ufficio di Piano.",
+        _ => "Lo standard vale per tutte le zone e lo modifica la Regione: qui si inserisce il dato «esistenti» della zona, per gli standard contati a mano.",
+    }
+    .into();
     page.cancel_href = format!("{BASE}/dm77");
     page.errors_summary = forms::summary(errors);
     if conflict {
@@ -171,7 +196,32 @@ pub(super) async fn save_standard(
     Form(form): Form<StandardForm>,
 ) -> PageResult {
     let caller = ctx.caller();
-    let (s, _) = usecase::open_standard(&state.db, &caller, &code).await?;
+    let (s, manual) = usecase::open_standard(&state.db, &caller, &code).await?;
+    // What the form did not offer this person stays as stored.
+    let stored = StandardForm::of(&s, manual);
+    let form = StandardForm {
+        version: form.version.clone(),
+        ..if ctx.edits_frame() {
+            form.clone()
+        } else {
+            StandardForm {
+                open_count: form.open_count.clone(),
+                planned_count: form.planned_count.clone(),
+                count_note: form.count_note.clone(),
+                ..stored.clone()
+            }
+        }
+    };
+    let form = if office_of(&ctx) {
+        form
+    } else {
+        StandardForm {
+            open_count: stored.open_count,
+            planned_count: stored.planned_count,
+            count_note: stored.count_note,
+            ..form
+        }
+    };
     let version = version_of(&form.version);
     let edit = form.parse(&s);
     let values = values_of(&form);

@@ -383,7 +383,7 @@ async fn regional(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         page: PageCtx::new(&ctx, "Piano sanitario e sociale integrato regionale")
             .crumb("Pianificazione", "/pianificazione"),
         plans: pis::regional_plans(&state.db, region_of(&state, zone_id).await?).await?,
-        office: ctx.allows(Action::Administer { zone_id }),
+        office: ctx.edits_frame(),
     }))
 }
 
