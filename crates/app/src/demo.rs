@@ -32,9 +32,14 @@ struct Indicators;
 
 /// The demo bundle's files, by name.
 pub fn files() -> Vec<(String, Vec<u8>)> {
-    Livornese::iter()
+    embedded::<Livornese>()
+}
+
+/// The files of an embedded folder, by name.
+fn embedded<E: RustEmbed>() -> Vec<(String, Vec<u8>)> {
+    E::iter()
         .filter_map(|name| {
-            let file = Livornese::get(&name)?;
+            let file = E::get(&name)?;
             Some((name.to_string(), file.data.into_owned()))
         })
         .collect()
@@ -43,12 +48,7 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
 /// Loads the zones of Tuscany with their municipalities and population: the
 /// regional bundle `examples/regione-toscana/`. Returns how many zones.
 pub async fn load_region(db: &Db) -> Result<usize> {
-    let files: Vec<(String, Vec<u8>)> = Toscana::iter()
-        .filter_map(|name| {
-            let file = Toscana::get(&name)?;
-            Some((name.to_string(), file.data.into_owned()))
-        })
-        .collect();
+    let files = embedded::<Toscana>();
     let refused = |problems: Vec<zona_store::bundle::Problem>| {
         let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("the region's bundle is refused:\n{}", lines.join("\n"))

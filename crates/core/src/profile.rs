@@ -522,10 +522,6 @@ mod tests {
         read_value_row(|c| m.get(c).cloned().unwrap_or_default())
     }
 
-    fn d(s: &str) -> Decimal {
-        s.parse().unwrap()
-    }
-
     #[test]
     fn a_value_row_is_read_the_italian_way() {
         let r = row(&[
@@ -549,9 +545,12 @@ mod tests {
             }
         );
         assert_eq!(r.sex, Sex::All);
-        assert_eq!(r.value, d("252.3"));
-        assert_eq!(r.numerator, Some(d("41912")));
-        assert_eq!(r.interval, Some((d("248.1"), d("256.6"))));
+        assert_eq!(r.value, Decimal::new(2523, 1));
+        assert_eq!(r.numerator, Some(Decimal::new(41912, 0)));
+        assert_eq!(
+            r.interval,
+            Some((Decimal::new(2481, 1), Decimal::new(2566, 1)))
+        );
         assert!(!r.demo);
         let r = row(&[
             ("indicatore", "mort_evitabile"),
@@ -637,12 +636,13 @@ mod tests {
 
     #[test]
     fn the_zone_differs_from_the_region_only_when_intervals_part() {
-        let i = |a: &str, b: &str| Some((d(a), d(b)));
-        assert_eq!(differs(i("10", "12"), i("12.5", "13")), Some(true));
-        assert_eq!(differs(i("10", "12"), i("11", "13")), Some(false));
-        assert_eq!(differs(i("10", "12"), i("12", "13")), Some(false));
-        assert_eq!(differs(i("14", "15"), i("12", "13")), Some(true));
-        assert_eq!(differs(None, i("12", "13")), None);
+        // Bounds in tenths.
+        let i = |a: i64, b: i64| Some((Decimal::new(a, 1), Decimal::new(b, 1)));
+        assert_eq!(differs(i(100, 120), i(125, 130)), Some(true));
+        assert_eq!(differs(i(100, 120), i(110, 130)), Some(false));
+        assert_eq!(differs(i(100, 120), i(120, 130)), Some(false));
+        assert_eq!(differs(i(140, 150), i(120, 130)), Some(true));
+        assert_eq!(differs(None, i(120, 130)), None);
     }
 
     #[test]
@@ -705,55 +705,111 @@ mod tests {
 
     #[test]
     fn a_trend_reads_the_change_against_the_earlier_value_and_the_polarity() {
-        let d = |s: &str| s.parse::<Decimal>().unwrap();
-        let t = trend(d("417"), d("436.2"), Polarity::Neutral);
+        let t = trend(
+            Decimal::new(417, 0),
+            Decimal::new(4362, 1),
+            Polarity::Neutral,
+        );
         assert_eq!(t.direction, Direction::Up);
-        assert_eq!(t.change, Some(d("4.6")));
+        assert_eq!(t.change, Some(Decimal::new(46, 1)));
         assert_eq!(t.better, None);
         // Lower is better: a fall is good news.
-        let t = trend(d("10.0"), d("9.0"), Polarity::LowerBetter);
+        let t = trend(
+            Decimal::new(100, 1),
+            Decimal::new(90, 1),
+            Polarity::LowerBetter,
+        );
         assert_eq!(
             (t.direction, t.change, t.better),
-            (Direction::Down, Some(d("-10.0")), Some(true))
+            (Direction::Down, Some(Decimal::new(-100, 1)), Some(true))
         );
-        let t = trend(d("60"), d("66"), Polarity::HigherBetter);
+        let t = trend(
+            Decimal::new(60, 0),
+            Decimal::new(66, 0),
+            Polarity::HigherBetter,
+        );
         assert_eq!(t.better, Some(true));
-        let t = trend(d("60"), d("54"), Polarity::HigherBetter);
+        let t = trend(
+            Decimal::new(60, 0),
+            Decimal::new(54, 0),
+            Polarity::HigherBetter,
+        );
         assert_eq!(t.better, Some(false));
         // Under 1 % of the earlier value is steady; exactly 1 % is a change.
-        let t = trend(d("200"), d("201.8"), Polarity::HigherBetter);
+        let t = trend(
+            Decimal::new(200, 0),
+            Decimal::new(2018, 1),
+            Polarity::HigherBetter,
+        );
         assert_eq!(
             (t.direction, t.change, t.better),
-            (Direction::Steady, Some(d("0.9")), None)
+            (Direction::Steady, Some(Decimal::new(9, 1)), None)
         );
-        let t = trend(d("200"), d("202"), Polarity::HigherBetter);
-        assert_eq!((t.direction, t.change), (Direction::Up, Some(d("1.0"))));
-        // Half away from zero: 0.95 % rounds to 1.0 % and counts.
-        let t = trend(d("1000"), d("1009.5"), Polarity::Neutral);
-        assert_eq!((t.direction, t.change), (Direction::Up, Some(d("1.0"))));
-        let t = trend(d("1000"), d("990.6"), Polarity::Neutral);
+        let t = trend(
+            Decimal::new(200, 0),
+            Decimal::new(202, 0),
+            Polarity::HigherBetter,
+        );
         assert_eq!(
             (t.direction, t.change),
-            (Direction::Steady, Some(d("-0.9")))
+            (Direction::Up, Some(Decimal::new(10, 1)))
         );
-        let t = trend(d("1000"), d("990.5"), Polarity::Neutral);
-        assert_eq!((t.direction, t.change), (Direction::Down, Some(d("-1.0"))));
+        // Half away from zero: 0.95 % rounds to 1.0 % and counts.
+        let t = trend(
+            Decimal::new(1000, 0),
+            Decimal::new(10095, 1),
+            Polarity::Neutral,
+        );
+        assert_eq!(
+            (t.direction, t.change),
+            (Direction::Up, Some(Decimal::new(10, 1)))
+        );
+        let t = trend(
+            Decimal::new(1000, 0),
+            Decimal::new(9906, 1),
+            Polarity::Neutral,
+        );
+        assert_eq!(
+            (t.direction, t.change),
+            (Direction::Steady, Some(Decimal::new(-9, 1)))
+        );
+        let t = trend(
+            Decimal::new(1000, 0),
+            Decimal::new(9905, 1),
+            Polarity::Neutral,
+        );
+        assert_eq!(
+            (t.direction, t.change),
+            (Direction::Down, Some(Decimal::new(-10, 1)))
+        );
         // From zero there is no percentage, only a direction.
-        let t = trend(d("0"), d("3"), Polarity::LowerBetter);
+        let t = trend(
+            Decimal::new(0, 0),
+            Decimal::new(3, 0),
+            Polarity::LowerBetter,
+        );
         assert_eq!(
             (t.direction, t.change, t.better),
             (Direction::Up, None, Some(false))
         );
-        let t = trend(d("0"), d("0"), Polarity::LowerBetter);
+        let t = trend(
+            Decimal::new(0, 0),
+            Decimal::new(0, 0),
+            Polarity::LowerBetter,
+        );
         assert_eq!(
             (t.direction, t.change, t.better),
             (Direction::Steady, None, None)
         );
         // A negative earlier value (a balance) is read by its size.
-        let t = trend(d("-4"), d("-2"), Polarity::HigherBetter);
+        let t = trend(
+            Decimal::new(-4, 0),
+            Decimal::new(-2, 0),
+            Polarity::HigherBetter,
+        );
         assert_eq!(
             (t.direction, t.change, t.better),
-            (Direction::Up, Some(d("50.0")), Some(true))
+            (Direction::Up, Some(Decimal::new(500, 1)), Some(true))
         );
     }
 }

@@ -75,11 +75,7 @@ impl Caller {
     /// frame (the regional role): the regional plans, the vocabularies, the
     /// DM 77/2022 standards, the region's record.
     pub async fn regional_frame(&self, db: &zona_store::Db) -> Result<i64, Error> {
-        let zone_id = self.zone()?;
-        let region_id = zona_store::territory::get_zone(db, zone_id)
-            .await?
-            .ok_or(Error::NotFound)?
-            .region_id;
+        let region_id = pis::region_of(db, self.zone()?).await?;
         self.require(Action::EditRegionalFrame { region_id })?;
         Ok(region_id)
     }

@@ -161,7 +161,7 @@ pub async fn open_standard(
         .await?
         .ok_or(Error::NotFound)?;
     // The office has nothing to change in a standard counted from records.
-    if s.standard.measure != zona_core::network::Measure::Manual {
+    if office && s.standard.measure != zona_core::network::Measure::Manual {
         caller.regional_frame(db).await?;
     }
     let count = store::manual_counts(db, zone_id).await?.remove(code);

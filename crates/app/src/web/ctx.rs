@@ -216,7 +216,12 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         None => anonymous_csrf(&jar),
     };
 
-    let chosen = match jar.get(ZONE_COOKIE) {
+    // Only the public and the region choose a zone: for anyone else the
+    // cookie is not even looked up.
+    let chooses = principal
+        .as_ref()
+        .is_none_or(|p| !p.region_zones.is_empty());
+    let chosen = match jar.get(ZONE_COOKIE).filter(|_| chooses) {
         Some(c) => territory::get_zone_by_code(&state.db, c.value())
             .await
             .ok()

@@ -166,10 +166,7 @@ pub async fn open<A: Administered>(db: &Db, caller: &Caller, id: i64) -> Result<
 /// caller's zone.
 pub async fn creatable<A: Administered>(db: &Db, caller: &Caller) -> Result<i64, Error> {
     let zone_id = caller.zone()?;
-    let region_id = zona_store::territory::get_zone(db, zone_id)
-        .await?
-        .ok_or(Error::NotFound)?
-        .region_id;
+    let region_id = crate::usecase::pis::region_of(db, zone_id).await?;
     caller.require(A::create_action(zone_id, region_id))?;
     Ok(zone_id)
 }

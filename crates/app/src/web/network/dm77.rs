@@ -198,30 +198,11 @@ pub(super) async fn save_standard(
     let caller = ctx.caller();
     let (s, manual) = usecase::open_standard(&state.db, &caller, &code).await?;
     // What the form did not offer this person stays as stored.
-    let stored = StandardForm::of(&s, manual);
-    let form = StandardForm {
-        version: form.version.clone(),
-        ..if ctx.edits_frame() {
-            form.clone()
-        } else {
-            StandardForm {
-                open_count: form.open_count.clone(),
-                planned_count: form.planned_count.clone(),
-                count_note: form.count_note.clone(),
-                ..stored.clone()
-            }
-        }
-    };
-    let form = if office_of(&ctx) {
-        form
-    } else {
-        StandardForm {
-            open_count: stored.open_count,
-            planned_count: stored.planned_count,
-            count_note: stored.count_note,
-            ..form
-        }
-    };
+    let form = form.keeping(
+        StandardForm::of(&s, manual),
+        ctx.edits_frame(),
+        office_of(&ctx),
+    );
     let version = version_of(&form.version);
     let edit = form.parse(&s);
     let values = values_of(&form);

@@ -329,6 +329,33 @@ fn rate_text(r: Option<Rate>) -> (String, String) {
 }
 
 impl StandardForm {
+    /// The form as sent, with what the person was not offered put back as
+    /// stored: the standard's own fields unless `standard` (the region), the
+    /// zone's count unless `count` (the zone's office).
+    pub fn keeping(self, stored: StandardForm, standard: bool, count: bool) -> StandardForm {
+        let sent = if standard {
+            self
+        } else {
+            StandardForm {
+                open_count: self.open_count,
+                planned_count: self.planned_count,
+                count_note: self.count_note,
+                version: self.version,
+                ..stored.clone()
+            }
+        };
+        if count {
+            sent
+        } else {
+            StandardForm {
+                open_count: stored.open_count,
+                planned_count: stored.planned_count,
+                count_note: stored.count_note,
+                ..sent
+            }
+        }
+    }
+
     /// The form as the stored standard and the zone's counts fill it.
     pub fn of(s: &store::StoredStandard, manual: Option<ManualCount>) -> StandardForm {
         let st = &s.standard;
