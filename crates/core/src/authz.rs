@@ -97,6 +97,9 @@ pub enum Action {
     /// and their objectives, the controlled vocabularies, the DM 77/2022
     /// standards, the region's record.
     EditRegionalFrame { region_id: i64 },
+    /// Read the region's views across its zones (the comparison of their
+    /// plans).
+    ReadRegion { region_id: i64 },
 }
 
 impl Principal {
@@ -166,7 +169,9 @@ pub fn allows(who: Option<&Principal>, action: Action) -> bool {
         }
         ReadAudit { zone_id } => region(zone_id) || office(zone_id),
         Administer { zone_id } => office(zone_id),
-        EditRegionalFrame { region_id } => p.regions.contains(&region_id),
+        EditRegionalFrame { region_id } | ReadRegion { region_id } => {
+            p.regions.contains(&region_id)
+        }
         EditUnit { zone_id, unit_id } => {
             office(zone_id)
                 || p.has(|g| {
@@ -343,6 +348,8 @@ mod tests {
             Some(&p),
             Action::EditRegionalFrame { region_id: 8 }
         ));
+        assert!(allows(Some(&p), Action::ReadRegion { region_id: 7 }));
+        assert!(!allows(Some(&p), Action::ReadRegion { region_id: 8 }));
 
         // A zone's planning office no longer edits the shared frame.
         let office = principal(vec![grant(Role::PlanningOffice, 1, None, None)]);
@@ -350,6 +357,7 @@ mod tests {
             Some(&office),
             Action::EditRegionalFrame { region_id: 7 }
         ));
+        assert!(!allows(Some(&office), Action::ReadRegion { region_id: 7 }));
         assert!(grant(Role::Region, 1, None, None).check_scope().is_ok());
         assert!(grant(Role::Region, 1, Some(2), None).check_scope().is_err());
     }

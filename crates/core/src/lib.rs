@@ -64,6 +64,7 @@ pub mod org;
 pub mod planning;
 pub mod profile;
 pub mod projects;
+pub mod region;
 pub mod soc26;
 pub mod soc26_json;
 pub mod validation;

@@ -296,3 +296,24 @@ pub async fn programmes(db: &Db, annual_plan_id: i64) -> Result<Vec<ProgrammeRef
     )
     .await
 }
+
+/// The annual plans of the zones of region `region_id`: (zone, year,
+/// status), by zone and year.
+pub async fn region_plans(
+    db: &Db,
+    region_id: i64,
+) -> Result<Vec<(i64, i64, zona_core::planning::PlanStatus)>> {
+    let rows: Vec<(i64, i64, String)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT ap.zone_id, ap.year, ap.status FROM annual_plans ap \
+             JOIN zones z ON z.id = ap.zone_id WHERE z.region_id = $1 ORDER BY ap.zone_id, ap.year",
+        )
+        .bind(region_id)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .filter_map(|(z, y, s)| zona_core::planning::PlanStatus::from_code(&s).map(|s| (z, y, s)))
+        .collect())
+}

@@ -1206,3 +1206,63 @@ pub async fn plan_indicators(db: &Db, annual_plan_id: i64) -> Result<Vec<(i64, I
         })
         .collect())
 }
+
+#[derive(sqlx::FromRow)]
+struct RegionRow {
+    zone_id: i64,
+    activity_id: i64,
+    sector: Option<String>,
+    source: String,
+    amount_cents: i64,
+    start_date: Option<Date>,
+    end_date: Option<Date>,
+}
+
+/// Every funding line of the plans of `year` of the zones of region
+/// `region_id`, with what the region's comparison reads of its sheet (its
+/// zone, sector, target areas and period): two queries, whatever the number
+/// of zones and sheets.
+pub async fn region_lines(
+    db: &Db,
+    region_id: i64,
+    year: i64,
+) -> Result<Vec<zona_core::region::Line>> {
+    let lines_sql = "SELECT ap.zone_id, x.id AS activity_id, x.sector, l.source, l.amount_cents, \
+                     x.start_date, x.end_date FROM funding_lines l \
+                     JOIN activity_sheets x ON x.id = l.activity_id \
+                     JOIN annual_plans ap ON ap.id = x.annual_plan_id JOIN zones z ON z.id = ap.zone_id \
+                     WHERE z.region_id = $1 AND ap.year = $2 ORDER BY ap.zone_id, x.id, l.position";
+    let areas_sql = "SELECT t.activity_id, t.area FROM activity_target_areas t \
+                     JOIN activity_sheets x ON x.id = t.activity_id \
+                     JOIN annual_plans ap ON ap.id = x.annual_plan_id JOIN zones z ON z.id = ap.zone_id \
+                     WHERE z.region_id = $1 AND ap.year = $2 ORDER BY t.activity_id, t.area";
+    let (rows, areas): (Vec<RegionRow>, Vec<(i64, String)>) = on_db!(db, |pool| {
+        let rows = sqlx::query_as::<_, RegionRow>(lines_sql)
+            .bind(region_id)
+            .bind(year)
+            .fetch_all(pool)
+            .await?;
+        let areas = sqlx::query_as::<_, (i64, String)>(areas_sql)
+            .bind(region_id)
+            .bind(year)
+            .fetch_all(pool)
+            .await?;
+        (rows, areas)
+    });
+    let mut by_sheet: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    for (sheet, area) in areas {
+        by_sheet.entry(sheet).or_default().push(area);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| zona_core::region::Line {
+            zone_id: r.zone_id,
+            sector: r.sector,
+            areas: by_sheet.get(&r.activity_id).cloned().unwrap_or_default(),
+            source: r.source,
+            amount: Cents(r.amount_cents),
+            start: r.start_date,
+            end: r.end_date,
+        })
+        .collect())
+}

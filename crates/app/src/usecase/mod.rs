@@ -22,6 +22,7 @@ pub mod planning;
 pub mod profile;
 pub mod projects;
 pub mod queue;
+pub mod region;
 pub mod search;
 pub mod sessions;
 pub mod sheets;

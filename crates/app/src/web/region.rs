@@ -6,6 +6,7 @@
 use super::ctx::{Ctx, ZONE_COOKIE};
 use super::page::{render_page, PageCtx, PageResult};
 use super::{AppError, AppState};
+use crate::usecase::region::{self as usecase, Comparison, ZoneRow as Compared};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
@@ -16,6 +17,9 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use zona_core::format;
+use zona_core::region::Axis;
+use zona_core::Cents;
+use zona_reports::charts;
 use zona_store::territory::{self, ListQuery};
 use zona_store::Page;
 
@@ -23,6 +27,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/regione", get(index))
         .route("/regione/zone/{code}", get(choose))
+        .route("/regione/confronto", get(comparison))
+        .route("/regione/confronto/esporta", get(export_comparison))
 }
 
 /// A zone as the index lists it.
@@ -208,4 +214,146 @@ async fn choose(
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(r)
+}
+
+#[derive(Deserialize, Default)]
+struct ComparisonQuery {
+    #[serde(default)]
+    anno: String,
+    #[serde(default)]
+    asse: String,
+    #[serde(default)]
+    misura: String,
+    #[serde(default)]
+    format: String,
+}
+
+impl ComparisonQuery {
+    /// The year asked for (`None`: the latest) and the axis.
+    fn read(&self) -> Result<(Option<i64>, Axis), AppError> {
+        let year = match self.anno.trim() {
+            "" => None,
+            y => Some(
+                zona_core::validation::int_in_range(y, 1900, 2200)
+                    .map_err(|m| AppError::BadRequest(format!("Anno non valido: {m}")))?,
+            ),
+        };
+        let axis = match self.asse.as_str() {
+            "" => Axis::Sector,
+            a => Axis::from_code(a)
+                .ok_or_else(|| AppError::BadRequest("Dimensione non valida.".into()))?,
+        };
+        Ok((year, axis))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "region_comparison.html")]
+struct ComparisonPage {
+    page: PageCtx,
+    c: Comparison,
+    axes: Vec<(Axis, bool)>,
+    /// Amounts per inhabitant rather than in total.
+    per_inhabitant: bool,
+    chart: String,
+}
+
+impl ComparisonPage {
+    fn is_year(&self, y: &i64) -> bool {
+        self.c.year == Some(*y)
+    }
+    /// A cell as the chosen measure shows it.
+    fn show(&self, z: &Compared, c: &Cents) -> String {
+        if self.per_inhabitant {
+            z.per_inhabitant(*c)
+                .map_or("n.d.".into(), |v| v.to_string())
+        } else {
+            c.to_string()
+        }
+    }
+    fn show_region(&self, c: &Cents) -> String {
+        if self.per_inhabitant {
+            self.c
+                .per_inhabitant(*c)
+                .map_or("n.d.".into(), |v| v.to_string())
+        } else {
+            c.to_string()
+        }
+    }
+    fn population(&self, p: &Option<i64>) -> String {
+        p.map_or("non registrata".into(), |p| {
+            format::thousands(p.max(0) as u64)
+        })
+    }
+    fn plan(&self, z: &Compared) -> &'static str {
+        z.plan.map_or("nessun piano", |p| p.label())
+    }
+    fn query(&self) -> String {
+        format!(
+            "anno={}&asse={}",
+            self.c.year.map(|y| y.to_string()).unwrap_or_default(),
+            self.c.axis.code()
+        )
+    }
+}
+
+async fn comparison(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ComparisonQuery>,
+) -> PageResult {
+    let (year, axis) = q.read()?;
+    let per_inhabitant = match q.misura.as_str() {
+        "" | "totale" => false,
+        "abitante" => true,
+        _ => return Err(AppError::BadRequest("Misura non valida.".into())),
+    };
+    let c = usecase::comparison(&state.db, &ctx.caller(), year, axis).await?;
+    // The chart: each zone's total per inhabitant, the figure that compares
+    // zones of different size.
+    let categories: Vec<String> = c.zones.iter().map(|z| z.name.clone()).collect();
+    let values = c
+        .zones
+        .iter()
+        .map(|z| {
+            z.per_inhabitant(z.total)
+                .map(|v| (v.to_decimal(), v.format_plain()))
+        })
+        .collect();
+    let chart = charts::grouped_bars_labelled(
+        "confronto-grafico",
+        "Risorse programmate per abitante, zona per zona",
+        "Totale di ciascuna zona diviso per la sua popolazione residente, in euro; i valori sono nella tabella.",
+        &categories,
+        &[charts::LabelledSeries {
+            label: "Euro per abitante",
+            colour: "#0066cc",
+            values,
+        }],
+    );
+    Ok(render_page(&ComparisonPage {
+        page: PageCtx::new(&ctx, "Confronto tra le zone").crumb("Le zone distretto", "/regione"),
+        axes: Axis::ALL.iter().map(|a| (*a, *a == c.axis)).collect(),
+        per_inhabitant,
+        chart,
+        c,
+    }))
+}
+
+async fn export_comparison(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ComparisonQuery>,
+) -> Result<Response, AppError> {
+    let (year, axis) = q.read()?;
+    let c = usecase::comparison(&state.db, &ctx.caller(), year, axis).await?;
+    let format = match q.format.as_str() {
+        "csv" | "xlsx" => q.format.as_str(),
+        _ => {
+            return Err(AppError::BadRequest(
+                "Formato di esportazione non valido: scegliere CSV o Excel.".into(),
+            ))
+        }
+    };
+    super::network::send_table(&usecase::table(&c), Some(format), "", &[])
 }

@@ -527,6 +527,73 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
             )
             .await;
         assert_eq!(p.status, 403);
+        // It compares the zones' plans; no zone's office does.
+        let compared = app
+            .get_with(&region, "/regione/confronto?anno=2024&asse=settore")
+            .await;
+        assert_eq!(compared.status, 200, "{}", compared.body);
+        let csv = region
+            .get(app.url("/regione/confronto/esporta?anno=2024&asse=settore&format=csv"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let rows = rows(&csv);
+        let total = column(&rows, "Totale");
+        let each = column(&rows, "Totale per abitante");
+        let livorno_row = rows.iter().find(|r| r[0] == "ZD-LIV").unwrap();
+        let pisa_row = rows.iter().find(|r| r[0] == "ZD-PIS").unwrap();
+        // The same figure as the zone's own integrated budget of 2024, and
+        // per inhabitant 15.069.279,94 / 169.931 = 88,678… → 88,68.
+        let livorno_id = zona_store::territory::get_zone_by_code(db, "ZD-LIV")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let budget: zona_core::Cents = zona_app::poa::PoaData::load(db, livorno_id, 2024)
+            .await
+            .unwrap()
+            .unwrap()
+            .year_lines()
+            .iter()
+            .map(|l| l.amount)
+            .sum();
+        assert_eq!(livorno_row[total], budget.format_plain().replace('.', ""));
+        assert_eq!(livorno_row[total], "15069279,94");
+        assert_eq!(livorno_row[each], "88,68");
+        assert_eq!(livorno_row[column(&rows, "Socio-sanitario")], "4489265,87");
+        assert_eq!(pisa_row[column(&rows, "POA")], "nessun piano");
+        assert_eq!(pisa_row[total], "0,00");
+        let region_row = rows.last().unwrap();
+        assert_eq!(region_row[total], livorno_row[total]);
+        // The region's population is both zones': 169.931 + 89.155.
+        assert_eq!(region_row[column(&rows, "Popolazione residente")], "259086");
+        assert_eq!(region_row[each], "58,16");
+        assert_eq!(
+            app.get_with(&livorno, "/regione/confronto").await.status,
+            403
+        );
+        assert_eq!(
+            app.get_with(&pisa, "/regione/confronto/esporta?format=csv")
+                .await
+                .status,
+            403
+        );
+        assert_eq!(
+            app.get_with(&region, "/regione/confronto?anno=1990")
+                .await
+                .status,
+            404
+        );
+        assert_eq!(
+            app.get_with(&region, "/regione/confronto?asse=colore")
+                .await
+                .status,
+            400
+        );
+
         // It opens Pisa, and reads it as it reads Livorno.
         let opened = app.get_with(&region, "/regione/zone/ZD-PIS").await;
         assert_eq!(opened.status, 303);

@@ -152,6 +152,18 @@ async fn every_route_with_every_role() {
     let gets: Vec<(String, [u16; 5])> = vec![
         ("/".into(), [S200, S200, S200, S200, S200]),
         ("/healthz".into(), [S200; 5]),
+        ("/regione".into(), [S200; 5]),
+        // Only the region compares zones.
+        ("/regione/confronto".into(), [login, S403, S403, S403, S403]),
+        (
+            "/regione/confronto/esporta?format=csv".into(),
+            [login, S403, S403, S403, S403],
+        ),
+        // The public chooses a zone; a person of a zone stays in it.
+        (
+            "/regione/zone/ZD-LIV".into(),
+            [S303, S403, S403, S403, S403],
+        ),
         ("/login".into(), [S200, S303, S303, S303, S303]),
         ("/account".into(), [login, S200, S200, S200, S200]),
         ("/account/password".into(), [login, S200, S200, S200, S200]),
