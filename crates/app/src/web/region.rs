@@ -311,7 +311,22 @@ async fn comparison(
     let c = usecase::comparison(&state.db, &ctx.caller(), year, axis).await?;
     // The chart: each zone's total per inhabitant, the figure that compares
     // zones of different size.
-    let categories: Vec<String> = c.zones.iter().map(|z| z.name.clone()).collect();
+    // The zones by their own names: the common «Zona Distretto» would only
+    // crowd the labels.
+    let categories: Vec<String> = c
+        .zones
+        .iter()
+        .map(|z| {
+            let name = z.name.strip_prefix("Zona Distretto ").unwrap_or(&z.name);
+            // The chart's label column holds about 34 characters; the table
+            // above has the whole name.
+            if name.chars().count() > 34 {
+                format!("{}…", name.chars().take(33).collect::<String>())
+            } else {
+                name.to_string()
+            }
+        })
+        .collect();
     let values = c
         .zones
         .iter()
