@@ -204,7 +204,10 @@ pub async fn pending_mail(
          AND u.email IS NOT NULL ORDER BY n.user_id, n.created_at, n.id LIMIT 1000",
     )
     .bind(digest)
-    .bind(before)
+    // SQLite compares instants as text: one given in Italian time (the
+    // digest's cutoff) must be written as the stored ones are, in UTC, or
+    // 00:30 in Rome would read as later than 23:45 UTC of the day before.
+    .bind(before.to_offset(time::UtcOffset::UTC))
     .fetch_all(pool)
     .await?))
 }

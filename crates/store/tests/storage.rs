@@ -1504,3 +1504,62 @@ async fn an_unknown_stored_code_is_an_error_not_a_default() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_instant_in_italian_time_compares_as_the_same_moment_on_both_databases() {
+    use zona_store::notifications::{self, NewNotification};
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await;
+        let db = &t.db;
+        let (_, zone) = zone_fixture(db).await;
+        let user = users::create_user(
+            db,
+            &actor(),
+            &UserInput {
+                username: "marco".into(),
+                full_name: "Marco Lenzi".into(),
+                email: Some("marco@asl.test".into()),
+                zone_id: zone,
+                organisation_id: None,
+            },
+            "x",
+            false,
+        )
+        .await
+        .unwrap();
+        notifications::notify(
+            db,
+            &[NewNotification {
+                user_id: user,
+                event_key: "a".into(),
+                title: "Notizia".into(),
+                link: "/".into(),
+            }],
+        )
+        .await
+        .unwrap();
+        let far = zona_store::now() + time::Duration::days(1);
+        let created = notifications::pending_mail(db, false, far).await.unwrap()[0].created_at;
+        // The same moments, written in Italian winter time (+01:00): a
+        // cutoff one minute before the notification leaves it out, one
+        // minute after takes it, whatever the day the offset shifts to.
+        let rome = time::UtcOffset::from_hms(1, 0, 0).unwrap();
+        let before = (created - time::Duration::minutes(1)).to_offset(rome);
+        let after = (created + time::Duration::minutes(1)).to_offset(rome);
+        assert!(
+            notifications::pending_mail(db, false, before)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend:?}"
+        );
+        assert_eq!(
+            notifications::pending_mail(db, false, after)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "{backend:?}"
+        );
+    }
+}
