@@ -224,3 +224,78 @@ pub fn table(c: &Comparison) -> Table {
     t.push(row);
     t
 }
+
+/// One zone's DM 77/2022 check, for the region.
+pub struct Dm77Zone {
+    pub code: String,
+    pub name: String,
+    pub check: crate::network::Dm77Check,
+}
+
+/// The DM 77/2022 check of every active zone of the caller's region, in the
+/// zones' order; every check has the same standards in the same order.
+pub async fn dm77(db: &Db, caller: &Caller) -> Result<(String, Vec<Dm77Zone>), Error> {
+    let zone_id = caller.zone()?;
+    let region_id = pis::region_of(db, zone_id).await?;
+    caller.require(Action::ReadRegion { region_id })?;
+    let region = territory::get_region(db, region_id)
+        .await?
+        .ok_or(Error::NotFound)?
+        .name;
+    let active = ListQuery {
+        active: Some(true),
+        ..Default::default()
+    };
+    let (zones, _) = territory::list_zones(db, &active, Page::all()).await?;
+    let mut out = Vec::new();
+    // One check per zone, as the zone's own page makes it: the standards,
+    // the zone's facilities and counts, its population.
+    for z in zones.into_iter().filter(|z| z.region_id == region_id) {
+        out.push(Dm77Zone {
+            check: crate::network::dm77_check(db, z.id).await?,
+            code: z.code,
+            name: z.name,
+        });
+    }
+    Ok((region, out))
+}
+
+/// The regional DM 77/2022 check as a table to export: one row per zone
+/// and standard.
+pub fn dm77_table(zones: &[Dm77Zone]) -> Table {
+    let mut t = Table::new(
+        "Verifica standard DM 77-2022 per zona",
+        vec![
+            Column::new("zone_code", "Codice zona", ColumnKind::Text),
+            Column::new("zone", "Zona", ColumnKind::Text),
+            Column::new("population", "Popolazione", ColumnKind::Integer),
+            Column::new("standard", "Standard", ColumnKind::Text),
+            Column::new("required", "Fabbisogno minimo", ColumnKind::Decimal),
+            Column::new("open", "Attivi", ColumnKind::Decimal),
+            Column::new(
+                "planned",
+                "Programmati o in costruzione",
+                ColumnKind::Decimal,
+            ),
+            Column::new("outcome", "Esito", ColumnKind::Text),
+            Column::new("verdict", "Esito della zona", ColumnKind::Text),
+        ],
+    );
+    let dec = |v: Option<rust_decimal::Decimal>| v.map_or(Cell::Empty, Cell::Decimal);
+    for z in zones {
+        for r in &z.check.rows {
+            t.push(vec![
+                Cell::Text(z.code.clone()),
+                Cell::Text(z.name.clone()),
+                Cell::Integer(i64::try_from(z.check.population).unwrap_or(i64::MAX)),
+                Cell::Text(r.standard.label.clone()),
+                Cell::Decimal(r.requirement.min),
+                dec(r.open),
+                dec(r.planned),
+                Cell::Text(r.outcome_text().to_string()),
+                Cell::Text(z.check.verdict.text()),
+            ]);
+        }
+    }
+    t
+}

@@ -29,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/regione/zone/{code}", get(choose))
         .route("/regione/confronto", get(comparison))
         .route("/regione/confronto/esporta", get(export_comparison))
+        .route("/regione/dm77", get(dm77))
+        .route("/regione/dm77/esporta", get(export_dm77))
 }
 
 /// A zone as the index lists it.
@@ -371,4 +373,67 @@ async fn export_comparison(
         }
     };
     super::network::send_table(&usecase::table(&c), Some(format), "", &[])
+}
+
+#[derive(Template)]
+#[template(path = "region_dm77.html")]
+struct Dm77Page {
+    page: PageCtx,
+    region: String,
+    zones: Vec<usecase::Dm77Zone>,
+    /// The standards' labels, in the checks' order.
+    standards: Vec<String>,
+    /// How many zones meet every standard.
+    all_met: usize,
+}
+
+impl Dm77Page {
+    fn population(&self, z: &usecase::Dm77Zone) -> String {
+        format::thousands(z.check.population)
+    }
+}
+
+async fn dm77(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let (region, zones) = usecase::dm77(&state.db, &ctx.caller()).await?;
+    let standards = zones
+        .first()
+        .map(|z| {
+            z.check
+                .rows
+                .iter()
+                .map(|r| r.standard.label.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(render_page(&Dm77Page {
+        page: PageCtx::new(&ctx, "Standard DM 77/2022 per zona")
+            .crumb("Le zone distretto", "/regione"),
+        all_met: zones.iter().filter(|z| z.check.verdict.all_met()).count(),
+        region,
+        zones,
+        standards,
+    }))
+}
+
+#[derive(Deserialize, Default)]
+struct FormatQuery {
+    #[serde(default)]
+    format: String,
+}
+
+async fn export_dm77(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, AppError> {
+    let (_, zones) = usecase::dm77(&state.db, &ctx.caller()).await?;
+    let format = match q.format.as_str() {
+        "csv" | "xlsx" => q.format.as_str(),
+        _ => {
+            return Err(AppError::BadRequest(
+                "Formato di esportazione non valido: scegliere CSV o Excel.".into(),
+            ))
+        }
+    };
+    super::network::send_table(&usecase::dm77_table(&zones), Some(format), "", &[])
 }

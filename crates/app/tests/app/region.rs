@@ -540,11 +540,11 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
             .text()
             .await
             .unwrap();
-        let rows = rows(&csv);
-        let total = column(&rows, "Totale");
-        let each = column(&rows, "Totale per abitante");
-        let livorno_row = rows.iter().find(|r| r[0] == "ZD-LIV").unwrap();
-        let pisa_row = rows.iter().find(|r| r[0] == "ZD-PIS").unwrap();
+        let sums = rows(&csv);
+        let total = column(&sums, "Totale");
+        let each = column(&sums, "Totale per abitante");
+        let livorno_row = sums.iter().find(|r| r[0] == "ZD-LIV").unwrap();
+        let pisa_row = sums.iter().find(|r| r[0] == "ZD-PIS").unwrap();
         // The same figure as the zone's own integrated budget of 2024, and
         // per inhabitant 15.069.279,94 / 169.931 = 88,678… → 88,68.
         let livorno_id = zona_store::territory::get_zone_by_code(db, "ZD-LIV")
@@ -563,13 +563,13 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
         assert_eq!(livorno_row[total], budget.format_plain().replace('.', ""));
         assert_eq!(livorno_row[total], "15069279,94");
         assert_eq!(livorno_row[each], "88,68");
-        assert_eq!(livorno_row[column(&rows, "Socio-sanitario")], "4489265,87");
-        assert_eq!(pisa_row[column(&rows, "POA")], "nessun piano");
+        assert_eq!(livorno_row[column(&sums, "Socio-sanitario")], "4489265,87");
+        assert_eq!(pisa_row[column(&sums, "POA")], "nessun piano");
         assert_eq!(pisa_row[total], "0,00");
-        let region_row = rows.last().unwrap();
+        let region_row = sums.last().unwrap();
         assert_eq!(region_row[total], livorno_row[total]);
         // The region's population is both zones': 169.931 + 89.155.
-        assert_eq!(region_row[column(&rows, "Popolazione residente")], "259086");
+        assert_eq!(region_row[column(&sums, "Popolazione residente")], "259086");
         assert_eq!(region_row[each], "58,16");
         assert_eq!(
             app.get_with(&livorno, "/regione/confronto").await.status,
@@ -593,6 +593,41 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
                 .status,
             400
         );
+
+        // It reads every zone's DM 77/2022 check, as each zone's page
+        // makes it: one row per zone and standard in the export.
+        let page = app.get_with(&region, "/regione/dm77").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("Zona Distretto Pisana"), "{}", page.body);
+        let csv = region
+            .get(app.url("/regione/dm77/esporta?format=csv"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let checks = rows(&csv);
+        let standards = crate::helpers::scalar(db, "SELECT count(*) FROM care_standards").await;
+        assert_eq!(checks.len() - 1, 2 * standards as usize, "{csv}");
+        let own = app.get_with(&livorno, "/servizi/dm77").await;
+        let hub = checks
+            .iter()
+            .find(|r| r[0] == "ZD-LIV" && r[3] == "Case della Comunità hub")
+            .unwrap();
+        // Livorno's population (169.931) needs 4 hub houses at 1 every
+        // 40.000-50.000: at least 4, as on the zone's own page.
+        assert_eq!(hub[column(&checks, "Fabbisogno minimo")], "4");
+        assert!(own.body.contains("Case della Comunità hub"));
+        let pisa_hub = checks
+            .iter()
+            .find(|r| r[0] == "ZD-PIS" && r[3] == "Case della Comunità hub")
+            .unwrap();
+        assert_eq!(pisa_hub[column(&checks, "Popolazione")], "89155");
+        assert_eq!(pisa_hub[column(&checks, "Fabbisogno minimo")], "2");
+        assert_eq!(pisa_hub[column(&checks, "Attivi")], "0");
+        assert_eq!(pisa_hub[column(&checks, "Esito")], "Non rispettato");
+        assert_eq!(app.get_with(&livorno, "/regione/dm77").await.status, 403);
 
         // It opens Pisa, and reads it as it reads Livorno.
         let opened = app.get_with(&region, "/regione/zone/ZD-PIS").await;

@@ -159,6 +159,11 @@ async fn every_route_with_every_role() {
             "/regione/confronto/esporta?format=csv".into(),
             [login, S403, S403, S403, S403],
         ),
+        ("/regione/dm77".into(), [login, S403, S403, S403, S403]),
+        (
+            "/regione/dm77/esporta?format=csv".into(),
+            [login, S403, S403, S403, S403],
+        ),
         // The public chooses a zone; a person of a zone stays in it.
         (
             "/regione/zone/ZD-LIV".into(),
