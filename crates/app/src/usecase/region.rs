@@ -56,6 +56,30 @@ impl Comparison {
     }
 }
 
+/// The caller's region, for a reader of the region: its id, its name and
+/// its active zones.
+async fn region_zones(
+    db: &Db,
+    caller: &Caller,
+) -> Result<(i64, String, Vec<territory::Zone>), Error> {
+    let region_id = pis::region_of(db, caller.zone()?).await?;
+    caller.require(Action::ReadRegion { region_id })?;
+    let region = territory::get_region(db, region_id)
+        .await?
+        .ok_or(Error::NotFound)?
+        .name;
+    let active = ListQuery {
+        active: Some(true),
+        ..Default::default()
+    };
+    let (zones, _) = territory::list_zones(db, &active, Page::all()).await?;
+    let zones = zones
+        .into_iter()
+        .filter(|z| z.region_id == region_id)
+        .collect();
+    Ok((region_id, region, zones))
+}
+
 fn vocabulary(axis: Axis) -> Vocabulary {
     match axis {
         Axis::Sector => Vocabulary::Sector,
@@ -72,22 +96,11 @@ pub async fn comparison(
     year: Option<i64>,
     axis: Axis,
 ) -> Result<Comparison, Error> {
-    let zone_id = caller.zone()?;
-    let region_id = pis::region_of(db, zone_id).await?;
-    caller.require(Action::ReadRegion { region_id })?;
-    let region = territory::get_region(db, region_id)
-        .await?
-        .ok_or(Error::NotFound)?
-        .name;
+    let (region_id, region, zones) = region_zones(db, caller).await?;
     let active = ListQuery {
         active: Some(true),
         ..Default::default()
     };
-    let (zones, _) = territory::list_zones(db, &active, Page::all()).await?;
-    let zones: Vec<_> = zones
-        .into_iter()
-        .filter(|z| z.region_id == region_id)
-        .collect();
     let (municipalities, _) = territory::list_municipalities(db, &active, Page::all()).await?;
     let mut population: BTreeMap<i64, i64> = BTreeMap::new();
     for m in &municipalities {
@@ -235,22 +248,11 @@ pub struct Dm77Zone {
 /// The DM 77/2022 check of every active zone of the caller's region, in the
 /// zones' order; every check has the same standards in the same order.
 pub async fn dm77(db: &Db, caller: &Caller) -> Result<(String, Vec<Dm77Zone>), Error> {
-    let zone_id = caller.zone()?;
-    let region_id = pis::region_of(db, zone_id).await?;
-    caller.require(Action::ReadRegion { region_id })?;
-    let region = territory::get_region(db, region_id)
-        .await?
-        .ok_or(Error::NotFound)?
-        .name;
-    let active = ListQuery {
-        active: Some(true),
-        ..Default::default()
-    };
-    let (zones, _) = territory::list_zones(db, &active, Page::all()).await?;
+    let (_, region, zones) = region_zones(db, caller).await?;
     let mut out = Vec::new();
     // One check per zone, as the zone's own page makes it: the standards,
     // the zone's facilities and counts, its population.
-    for z in zones.into_iter().filter(|z| z.region_id == region_id) {
+    for z in zones {
         out.push(Dm77Zone {
             check: crate::network::dm77_check(db, z.id).await?,
             code: z.code,

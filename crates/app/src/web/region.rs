@@ -364,15 +364,7 @@ async fn export_comparison(
 ) -> Result<Response, AppError> {
     let (year, axis) = q.read()?;
     let c = usecase::comparison(&state.db, &ctx.caller(), year, axis).await?;
-    let format = match q.format.as_str() {
-        "csv" | "xlsx" => q.format.as_str(),
-        _ => {
-            return Err(AppError::BadRequest(
-                "Formato di esportazione non valido: scegliere CSV o Excel.".into(),
-            ))
-        }
-    };
-    super::network::send_table(&usecase::table(&c), Some(format), "", &[])
+    send(&usecase::table(&c), &q.format)
 }
 
 #[derive(Template)]
@@ -427,13 +419,15 @@ async fn export_dm77(
     Query(q): Query<FormatQuery>,
 ) -> Result<Response, AppError> {
     let (_, zones) = usecase::dm77(&state.db, &ctx.caller()).await?;
-    let format = match q.format.as_str() {
-        "csv" | "xlsx" => q.format.as_str(),
-        _ => {
-            return Err(AppError::BadRequest(
-                "Formato di esportazione non valido: scegliere CSV o Excel.".into(),
-            ))
-        }
-    };
-    super::network::send_table(&usecase::dm77_table(&zones), Some(format), "", &[])
+    send(&usecase::dm77_table(&zones), &q.format)
+}
+
+/// A regional table as a CSV or XLSX download.
+fn send(table: &zona_reports::table::Table, format: &str) -> Result<Response, AppError> {
+    match format {
+        "csv" | "xlsx" => super::network::send_table(table, Some(format), "", &[]),
+        _ => Err(AppError::BadRequest(
+            "Formato di esportazione non valido: scegliere CSV o Excel.".into(),
+        )),
+    }
 }

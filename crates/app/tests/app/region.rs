@@ -532,14 +532,13 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
             .get_with(&region, "/regione/confronto?anno=2024&asse=settore")
             .await;
         assert_eq!(compared.status, 200, "{}", compared.body);
-        let csv = region
-            .get(app.url("/regione/confronto/esporta?anno=2024&asse=settore&format=csv"))
-            .send()
+        let csv = app
+            .get_with(
+                &region,
+                "/regione/confronto/esporta?anno=2024&asse=settore&format=csv",
+            )
             .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .body;
         let sums = rows(&csv);
         let total = column(&sums, "Totale");
         let each = column(&sums, "Totale per abitante");
@@ -599,14 +598,10 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
         let page = app.get_with(&region, "/regione/dm77").await;
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains("Zona Distretto Pisana"), "{}", page.body);
-        let csv = region
-            .get(app.url("/regione/dm77/esporta?format=csv"))
-            .send()
+        let csv = app
+            .get_with(&region, "/regione/dm77/esporta?format=csv")
             .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .body;
         let checks = rows(&csv);
         let standards = crate::helpers::scalar(db, "SELECT count(*) FROM care_standards").await;
         assert_eq!(checks.len() - 1, 2 * standards as usize, "{csv}");
