@@ -487,7 +487,12 @@ async fn soc26_table(
     }
     let mut t = Table::new(format!("SOC26 {y}"), columns);
     let Some(zone_id) = zone_id else { return Ok(t) };
-    let forms = zona_store::soc26::list(db, zone_id, i64::from(y)).await?;
+    let forms = zona_store::soc26::list(
+        db,
+        zona_store::territory::Within::Zone(zone_id),
+        i64::from(y),
+    )
+    .await?;
     for form in forms
         .into_iter()
         .filter(|f| municipality_id.is_none_or(|m| f.municipality_id == m))

@@ -4,6 +4,7 @@
 use crate::audit::audited;
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
+use crate::territory::Within;
 use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -36,11 +37,14 @@ pub async fn get(db: &Db, municipality_id: i64, year: i64) -> Result<Option<Soc2
         .await?))
 }
 
-/// The forms of a zone for a year, by municipality name.
-pub async fn list(db: &Db, zone_id: i64, year: i64) -> Result<Vec<Soc26Form>> {
-    let sql = format!("{SELECT} WHERE zone_id = $1 AND year = $2 ORDER BY municipality_name");
+/// The forms of a zone or region for a year, by municipality name.
+pub async fn list(db: &Db, within: Within, year: i64) -> Result<Vec<Soc26Form>> {
+    let sql = format!(
+        "{SELECT} WHERE {} AND year = $2 ORDER BY municipality_name",
+        within.condition("zone_id")
+    );
     on_db!(db, |pool| Ok(sqlx::query_as::<_, Soc26Form>(&sql)
-        .bind(zone_id)
+        .bind(within.id())
         .bind(year)
         .fetch_all(pool)
         .await?))
@@ -204,6 +208,7 @@ pub async fn import(
 /// art. 1 c. 797 contribution.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, sqlx::FromRow)]
 pub struct PermanentStaff {
+    pub zone_id: i64,
     pub municipality_id: Option<i64>,
     /// `None` once cleared.
     pub fte_hundredths: Option<i64>,
@@ -218,18 +223,23 @@ pub async fn permanent_staff(
     zone_id: i64,
     year: i64,
 ) -> Result<(Vec<PermanentStaff>, i64)> {
-    let rows = on_db!(db, |pool| Ok::<_, StoreError>(
-        sqlx::query_as::<_, PermanentStaff>(
-            "SELECT municipality_id, fte_hundredths, version FROM permanent_social_workers \
-             WHERE zone_id = $1 AND year = $2 ORDER BY municipality_id"
-        )
-        .bind(zone_id)
-        .bind(year)
-        .fetch_all(pool)
-        .await?
-    ))?;
+    let rows = staff_within(db, Within::Zone(zone_id), year).await?;
     let version = rows.iter().map(|r| r.version).sum();
     Ok((rows, version))
+}
+
+/// The entries of a zone or of every zone of a region for a year, by zone.
+pub async fn staff_within(db: &Db, within: Within, year: i64) -> Result<Vec<PermanentStaff>> {
+    let sql = format!(
+        "SELECT zone_id, municipality_id, fte_hundredths, version FROM permanent_social_workers \
+         WHERE {} AND year = $2 ORDER BY zone_id, municipality_id",
+        within.condition("zone_id")
+    );
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, PermanentStaff>(&sql)
+        .bind(within.id())
+        .bind(year)
+        .fetch_all(pool)
+        .await?))
 }
 
 /// Replaces the zone's entries for a year in one transaction: `None` clears
@@ -248,7 +258,7 @@ pub async fn set_permanent_staff(
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
         let before = sqlx::query_as::<_, PermanentStaff>(
-            "SELECT municipality_id, fte_hundredths, version FROM permanent_social_workers \
+            "SELECT zone_id, municipality_id, fte_hundredths, version FROM permanent_social_workers \
              WHERE zone_id = $1 AND year = $2 ORDER BY municipality_id",
         )
         .bind(zone_id)

@@ -447,17 +447,45 @@ pub async fn zone_municipalities(db: &Db, zone_id: i64) -> Result<Vec<Municipali
     Ok(list_municipalities(db, &q, Page::all()).await?.0)
 }
 
-/// The population of every municipality of a zone recorded for one year:
-/// (municipality, population), in one query.
-pub async fn zone_populations(db: &Db, zone_id: i64, year: i64) -> Result<Vec<(i64, i64)>> {
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, (i64, i64)>(
+/// Where a read looks: one zone, or every zone of a region. Regional views
+/// read all their zones in one query rather than one query a zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Within {
+    Zone(i64),
+    Region(i64),
+}
+
+impl Within {
+    /// The SQL condition on a zone id column, with the scope's id as `$1`.
+    pub fn condition(self, zone_column: &str) -> String {
+        match self {
+            Within::Zone(_) => format!("{zone_column} = $1"),
+            Within::Region(_) => {
+                format!("{zone_column} IN (SELECT id FROM zones WHERE region_id = $1)")
+            }
+        }
+    }
+
+    pub fn id(self) -> i64 {
+        match self {
+            Within::Zone(id) | Within::Region(id) => id,
+        }
+    }
+}
+
+/// The population of every municipality of a zone or region recorded for
+/// one year: (municipality, population), in one query.
+pub async fn populations_within(db: &Db, within: Within, year: i64) -> Result<Vec<(i64, i64)>> {
+    let sql = format!(
         "SELECT p.municipality_id, p.population FROM municipality_populations p \
-         JOIN municipalities m ON m.id = p.municipality_id WHERE m.zone_id = $1 AND p.year = $2"
-    )
-    .bind(zone_id)
-    .bind(year)
-    .fetch_all(pool)
-    .await?))
+         JOIN municipalities m ON m.id = p.municipality_id WHERE {} AND p.year = $2",
+        within.condition("m.zone_id")
+    );
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, (i64, i64)>(&sql)
+        .bind(within.id())
+        .bind(year)
+        .fetch_all(pool)
+        .await?))
 }
 
 pub async fn get_municipality(db: &Db, id: i64) -> Result<Option<Municipality>> {

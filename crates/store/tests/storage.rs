@@ -823,8 +823,20 @@ async fn soc26_forms_are_saved_as_drafts_and_versioned() {
         assert!(matches!(stale, Err(StoreError::Conflict)), "{backend:?}");
         let f = soc26::get(db, livorno, 2025).await.unwrap().unwrap();
         assert_eq!((f.version, f.complete), (2, true));
-        assert_eq!(soc26::list(db, zone, 2025).await.unwrap().len(), 1);
-        assert_eq!(soc26::list(db, zone, 2024).await.unwrap().len(), 0);
+        assert_eq!(
+            soc26::list(db, territory::Within::Zone(zone), 2025)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            soc26::list(db, territory::Within::Zone(zone), 2024)
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
         let (entries, _) = audit::list(
             db,
             &AuditQuery {

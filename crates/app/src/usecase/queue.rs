@@ -289,7 +289,7 @@ async fn soc26_section(db: &Db, zone_id: i64) -> Result<Option<Section>, Error> 
     let Some(year) = soc26::latest_year(db, zone_id).await? else {
         return Ok(None);
     };
-    let forms = soc26::list(db, zone_id, year).await?;
+    let forms = soc26::list(db, zona_store::territory::Within::Zone(zone_id), year).await?;
     let q = zona_store::territory::ListQuery {
         zone_id: Some(zone_id),
         active: Some(true),

@@ -301,3 +301,201 @@ pub fn dm77_table(zones: &[Dm77Zone]) -> Table {
     }
     t
 }
+
+/// One zone's SOC26 forms and c. 797 contribution, for the region.
+pub struct Soc26Zone {
+    pub code: String,
+    pub name: String,
+    pub forms: super::soc26::ZoneForms,
+}
+
+/// The SOC26 forms of every active zone of the caller's region for the
+/// year of `spec`, in the zones' order: four queries for the whole region.
+pub async fn soc26(
+    db: &Db,
+    caller: &Caller,
+    spec: &zona_core::soc26::Soc26Spec,
+) -> Result<(String, Vec<Soc26Zone>), Error> {
+    let (region_id, region, zones) = region_zones(db, caller).await?;
+    let ids: Vec<i64> = zones.iter().map(|z| z.id).collect();
+    let forms =
+        super::soc26::forms_within(db, spec, territory::Within::Region(region_id), &ids).await?;
+    let out = zones
+        .into_iter()
+        .zip(forms)
+        .map(|(z, forms)| Soc26Zone {
+            code: z.code,
+            name: z.name,
+            forms,
+        })
+        .collect();
+    Ok((region, out))
+}
+
+/// The label of a staffing level, as the regional page and its export
+/// print it.
+pub fn staffing_label(level: Option<zona_core::soc26::StaffingLevel>) -> &'static str {
+    use zona_core::soc26::StaffingLevel;
+    match level {
+        None => "non calcolabile",
+        Some(StaffingLevel::None) => "nessun assistente sociale",
+        Some(StaffingLevel::BelowLep) => "sotto il LEP (1:5.000)",
+        Some(StaffingLevel::Lep) => "LEP raggiunto (1:5.000)",
+        Some(StaffingLevel::Target) => "obiettivo raggiunto (1:4.000)",
+    }
+}
+
+/// The regional SOC26 roll-up as a table to export: one row per zone, then
+/// the region.
+pub fn soc26_table(spec: &zona_core::soc26::Soc26Spec, region: &str, zones: &[Soc26Zone]) -> Table {
+    let mut t = Table::new(
+        format!("Obiettivi di servizio SOC26 {} per zona", spec.year),
+        vec![
+            Column::new("zone_code", "Codice zona", ColumnKind::Text),
+            Column::new("zone", "Zona", ColumnKind::Text),
+            Column::new("municipalities", "Comuni", ColumnKind::Integer),
+            Column::new("forms_filled", "Schede compilate", ColumnKind::Integer),
+            Column::new("forms_complete", "Schede complete", ColumnKind::Integer),
+            Column::new(
+                "population",
+                "Popolazione al 1° gennaio",
+                ColumnKind::Integer,
+            ),
+            Column::new(
+                "population_missing",
+                "Comuni senza popolazione",
+                ColumnKind::Integer,
+            ),
+            Column::new(
+                "permanent_staff",
+                "Assistenti sociali a tempo indeterminato (ETP)",
+                ColumnKind::Decimal,
+            ),
+            Column::new(
+                "inhabitants_per_worker",
+                "Abitanti per assistente sociale",
+                ColumnKind::Decimal,
+            ),
+            Column::new("level", "Soglie L. 178/2020", ColumnKind::Text),
+            Column::new("contribution", "Contributo c. 797", ColumnKind::Money),
+            Column::new(
+                "forms_workers",
+                "Assistenti sociali nelle schede (R01 + R01A)",
+                ColumnKind::Decimal,
+            ),
+            Column::new(
+                "indicative_contribution",
+                "Contributo indicativo dalle schede",
+                ColumnKind::Money,
+            ),
+        ],
+    );
+    let int = |n: usize| Cell::Integer(i64::try_from(n).unwrap_or(i64::MAX));
+    let big = |n: u64| Cell::Integer(i64::try_from(n).unwrap_or(i64::MAX));
+    let dec = |v: Option<rust_decimal::Decimal>| v.map_or(Cell::Empty, Cell::Decimal);
+    let money = |v: Option<Cents>| v.map_or(Cell::Empty, Cell::Money);
+    for z in zones {
+        let f = &z.forms;
+        let (filled, complete) = f.filled();
+        let staff = f.permanent_staff();
+        t.push(vec![
+            Cell::Text(z.code.clone()),
+            Cell::Text(z.name.clone()),
+            int(f.lines.len()),
+            int(filled),
+            int(complete),
+            big(f.population),
+            int(f.missing_population.len()),
+            dec(staff),
+            dec(staff.and_then(|s| zona_core::soc26::inhabitants_per_worker_shown(f.population, s))),
+            Cell::Text(staffing_label(f.staffing_level(spec)).to_string()),
+            money(f.contribution(spec)),
+            Cell::Decimal(f.form_workers()),
+            Cell::Money(f.indicative_contribution(spec)),
+        ]);
+    }
+    let totals = Soc26Totals::of(spec, zones);
+    t.push(vec![
+        Cell::Text(String::new()),
+        Cell::Text(region.to_string()),
+        int(totals.municipalities),
+        int(totals.filled),
+        int(totals.complete),
+        big(totals.population),
+        int(totals.missing_population),
+        Cell::Decimal(totals.permanent_staff),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Money(totals.contribution),
+        Cell::Decimal(totals.form_workers),
+        Cell::Money(totals.indicative_contribution),
+    ]);
+    t
+}
+
+/// The region's sums over its zones' SOC26 figures. The contribution is
+/// due to each zone (ATS) on its own thresholds: the region's amount is
+/// the sum of the zones' amounts, of the zones where it can be computed.
+pub struct Soc26Totals {
+    pub municipalities: usize,
+    pub filled: usize,
+    pub complete: usize,
+    pub population: u64,
+    pub missing_population: usize,
+    pub permanent_staff: rust_decimal::Decimal,
+    pub contribution: Cents,
+    /// Zones whose contribution cannot be computed yet.
+    pub not_computable: usize,
+    pub form_workers: rust_decimal::Decimal,
+    pub indicative_contribution: Cents,
+    /// How many zones stand at each level: below the LEP, at the LEP, at
+    /// the objective.
+    pub below_lep: usize,
+    pub lep: usize,
+    pub target: usize,
+}
+
+impl Soc26Totals {
+    pub fn of(spec: &zona_core::soc26::Soc26Spec, zones: &[Soc26Zone]) -> Soc26Totals {
+        use zona_core::soc26::StaffingLevel;
+        let mut t = Soc26Totals {
+            municipalities: 0,
+            filled: 0,
+            complete: 0,
+            population: 0,
+            missing_population: 0,
+            permanent_staff: rust_decimal::Decimal::ZERO,
+            contribution: Cents::ZERO,
+            not_computable: 0,
+            form_workers: rust_decimal::Decimal::ZERO,
+            indicative_contribution: Cents::ZERO,
+            below_lep: 0,
+            lep: 0,
+            target: 0,
+        };
+        for z in zones {
+            let f = &z.forms;
+            let (filled, complete) = f.filled();
+            t.municipalities += f.lines.len();
+            t.filled += filled;
+            t.complete += complete;
+            t.population += f.population;
+            t.missing_population += f.missing_population.len();
+            t.permanent_staff += f.permanent_staff().unwrap_or_default();
+            match f.contribution(spec) {
+                Some(c) => t.contribution = Cents(t.contribution.0 + c.0),
+                None => t.not_computable += 1,
+            }
+            t.form_workers += f.form_workers();
+            t.indicative_contribution =
+                Cents(t.indicative_contribution.0 + f.indicative_contribution(spec).0);
+            match f.staffing_level(spec) {
+                Some(StaffingLevel::Target) => t.target += 1,
+                Some(StaffingLevel::Lep) => t.lep += 1,
+                Some(StaffingLevel::BelowLep | StaffingLevel::None) => t.below_lep += 1,
+                None => {}
+            }
+        }
+        t
+    }
+}

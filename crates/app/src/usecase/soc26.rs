@@ -8,11 +8,220 @@
 //! set by the year's specification (`zona_core::soc26::Soc26Spec`).
 
 use super::{Caller, Error, Input};
+use rust_decimal::Decimal;
 use zona_core::authz::Action;
-use zona_core::soc26::{Problem, Soc26Spec};
+use zona_core::soc26::{self as rules, Problem, Soc26Input, Soc26Result, Soc26Spec, StaffingLevel};
 use zona_core::soc26_json;
-use zona_store::territory::{self, Municipality};
+use zona_core::Cents;
+use zona_store::soc26::{PermanentStaff, Soc26Form};
+use zona_store::territory::{self, Municipality, Within};
 use zona_store::{soc26 as store, Db};
+
+/// A stored form as the year's rules read it.
+#[derive(Debug, Clone)]
+pub struct ReadForm {
+    /// The form passed every rule when it was saved.
+    pub complete: bool,
+    pub input: Soc26Input,
+    pub result: Soc26Result,
+}
+
+/// A municipality of the zone and its form of the year, when filled in.
+#[derive(Debug, Clone)]
+pub struct MunicipalityForm {
+    pub municipality: Municipality,
+    pub form: Option<ReadForm>,
+}
+
+/// A zone's forms of one year, and the L. 178/2020 c. 797 contribution they
+/// lead to (docs/soc26.md).
+#[derive(Debug, Clone)]
+pub struct ZoneForms {
+    pub zone_id: i64,
+    /// The zone's active municipalities, by name.
+    pub lines: Vec<MunicipalityForm>,
+    /// Sums over the filled-in forms: R03, ROB of the current year, R01,
+    /// R01A, and how many forms give an R01A.
+    pub r03: u64,
+    pub rob: u64,
+    pub r01: Decimal,
+    pub r01a: Decimal,
+    pub r01a_forms: usize,
+    /// The permanent social workers as recorded, with the set's version.
+    pub staff: Vec<PermanentStaff>,
+    pub staff_version: i64,
+    /// The population the thresholds are measured on: the residents at
+    /// 1 January of the year (ISTAT, 31 December before), the same day as
+    /// the forms' R03, summed over the municipalities that have it.
+    pub population: u64,
+    /// The municipalities without a population for that day.
+    pub missing_population: Vec<String>,
+}
+
+impl ZoneForms {
+    /// Builds the zone's figures from its municipalities and what the
+    /// store holds: `forms`, `staff` and `populations` may hold other
+    /// zones' rows, which are left out.
+    fn build(
+        spec: &Soc26Spec,
+        zone_id: i64,
+        municipalities: Vec<Municipality>,
+        forms: &[Soc26Form],
+        staff: &[PermanentStaff],
+        populations: &[(i64, i64)],
+    ) -> ZoneForms {
+        let mut z = ZoneForms {
+            zone_id,
+            lines: Vec::new(),
+            r03: 0,
+            rob: 0,
+            r01: Decimal::ZERO,
+            r01a: Decimal::ZERO,
+            r01a_forms: 0,
+            staff: staff
+                .iter()
+                .filter(|s| s.zone_id == zone_id)
+                .cloned()
+                .collect(),
+            staff_version: 0,
+            population: 0,
+            missing_population: Vec::new(),
+        };
+        z.staff_version = z.staff.iter().map(|s| s.version).sum();
+        for m in municipalities {
+            match populations.iter().find(|(id, _)| *id == m.id) {
+                Some((_, p)) => z.population += (*p).max(0) as u64,
+                None => z.missing_population.push(m.name.clone()),
+            }
+            let form = forms
+                .iter()
+                .find(|f| f.municipality_id == m.id)
+                .map(|f| read(spec, f));
+            if let Some(f) = &form {
+                z.r03 += f.input.r03;
+                z.rob += f.result.rob_current;
+                z.r01 += f.input.r01;
+                z.r01a += f.input.r01a;
+                z.r01a_forms += usize::from(!f.input.r01a.is_zero());
+            }
+            z.lines.push(MunicipalityForm {
+                municipality: m,
+                form,
+            });
+        }
+        z
+    }
+
+    /// The social workers of the filled-in forms, with any contract: R01 + R01A.
+    pub fn form_workers(&self) -> Decimal {
+        self.r01 + self.r01a
+    }
+
+    /// The forms filled in and, of them, the complete ones.
+    pub fn filled(&self) -> (usize, usize) {
+        let filled: Vec<&ReadForm> = self.lines.iter().filter_map(|l| l.form.as_ref()).collect();
+        (filled.len(), filled.iter().filter(|f| f.complete).count())
+    }
+
+    /// The permanent staff recorded for the active municipalities and the
+    /// zone's own service, in full-time equivalents; `None` when nothing
+    /// is recorded.
+    pub fn permanent_staff(&self) -> Option<Decimal> {
+        let recorded: Vec<Decimal> = self
+            .staff
+            .iter()
+            .filter(|e| {
+                e.municipality_id
+                    .is_none_or(|id| self.lines.iter().any(|l| l.municipality.id == id))
+            })
+            .filter_map(|e| e.fte_hundredths)
+            .map(|h| Decimal::new(h, 2))
+            .collect();
+        (!recorded.is_empty()).then(|| recorded.into_iter().sum())
+    }
+
+    /// The c. 797 contribution on the permanent staff. With a population
+    /// missing the thresholds would be too low: no amount rather than a
+    /// wrong one.
+    pub fn contribution(&self, spec: &Soc26Spec) -> Option<Cents> {
+        let staff = self.permanent_staff()?;
+        self.missing_population
+            .is_empty()
+            .then(|| rules::ats_contribution(spec, self.population, staff))
+    }
+
+    /// Where the permanent staff stands against the LEP and the objective.
+    pub fn staffing_level(&self, spec: &Soc26Spec) -> Option<StaffingLevel> {
+        let staff = self.permanent_staff()?;
+        self.missing_population
+            .is_empty()
+            .then(|| rules::staffing_level(spec, self.population, staff))
+    }
+
+    /// The same rule on the forms' social workers of any contract: an
+    /// indication only.
+    pub fn indicative_contribution(&self, spec: &Soc26Spec) -> Cents {
+        rules::ats_contribution(spec, self.r03, self.form_workers())
+    }
+}
+
+/// A stored form read by the rules: best effort, so that a draft counts
+/// with what it has; a form the rules cannot read at all counts as empty.
+fn read(spec: &Soc26Spec, f: &Soc26Form) -> ReadForm {
+    let input = soc26_json::read(spec, &f.data)
+        .map(|(input, _)| input)
+        .unwrap_or_default();
+    ReadForm {
+        complete: f.complete,
+        result: rules::compute(spec, &input),
+        input,
+    }
+}
+
+/// The forms of the caller's zone for the year of `spec`, for its internal
+/// readers: four queries.
+pub async fn zone_forms(db: &Db, caller: &Caller, spec: &Soc26Spec) -> Result<ZoneForms, Error> {
+    let zone_id = caller.zone()?;
+    caller.require(Action::ReadInternal { zone_id })?;
+    let zones = forms_within(db, spec, Within::Zone(zone_id), &[zone_id]).await?;
+    zones.into_iter().next().ok_or(Error::NotFound)
+}
+
+/// The forms of `zones`, all in `within`, for the year of `spec`, in the
+/// order of `zones`: four queries whatever their number. Authorisation is
+/// the caller's.
+pub(super) async fn forms_within(
+    db: &Db,
+    spec: &Soc26Spec,
+    within: Within,
+    zones: &[i64],
+) -> Result<Vec<ZoneForms>, Error> {
+    let year = i64::from(spec.year);
+    let active = territory::ListQuery {
+        active: Some(true),
+        zone_id: match within {
+            Within::Zone(id) => Some(id),
+            Within::Region(_) => None,
+        },
+        ..Default::default()
+    };
+    let (municipalities, _) =
+        territory::list_municipalities(db, &active, zona_store::Page::all()).await?;
+    let forms = store::list(db, within, year).await?;
+    let staff = store::staff_within(db, within, year).await?;
+    let populations = territory::populations_within(db, within, year - 1).await?;
+    Ok(zones
+        .iter()
+        .map(|id| {
+            let theirs = municipalities
+                .iter()
+                .filter(|m| m.zone_id == *id)
+                .cloned()
+                .collect();
+            ZoneForms::build(spec, *id, theirs, &forms, &staff, &populations)
+        })
+        .collect())
+}
 
 /// A municipality of the caller's zone, for its internal readers.
 pub async fn open_municipality(db: &Db, caller: &Caller, id: i64) -> Result<Municipality, Error> {

@@ -31,6 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/regione/confronto/esporta", get(export_comparison))
         .route("/regione/dm77", get(dm77))
         .route("/regione/dm77/esporta", get(export_dm77))
+        .route("/regione/obiettivi-servizio", get(soc26))
+        .route("/regione/obiettivi-servizio/esporta", get(export_soc26))
 }
 
 /// A zone as the index lists it.
@@ -420,6 +422,98 @@ async fn export_dm77(
 ) -> Result<Response, AppError> {
     let (_, zones) = usecase::dm77(&state.db, &ctx.caller()).await?;
     send(&usecase::dm77_table(&zones), &q.format)
+}
+
+/// A zone's line of the regional SOC26 roll-up, as printed.
+struct Soc26Row {
+    code: String,
+    name: String,
+    /// «3 su 3 (2 complete)».
+    forms: String,
+    population: String,
+    missing_population: usize,
+    staff: String,
+    ratio: String,
+    level: &'static str,
+    contribution: String,
+    form_workers: String,
+    indicative: String,
+}
+
+#[derive(Template)]
+#[template(path = "region_soc26.html")]
+struct Soc26Page {
+    page: PageCtx,
+    year: i32,
+    region: String,
+    rows: Vec<Soc26Row>,
+    totals: usecase::Soc26Totals,
+    zones: usize,
+}
+
+impl Soc26Page {
+    fn population(&self) -> String {
+        format::thousands(self.totals.population)
+    }
+    fn staff(&self) -> String {
+        format::decimal(self.totals.permanent_staff)
+    }
+    fn workers(&self) -> String {
+        format::decimal(self.totals.form_workers)
+    }
+}
+
+async fn soc26(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let spec = zona_core::soc26::Soc26Spec::latest();
+    let (region, zones) = usecase::soc26(&state.db, &ctx.caller(), &spec).await?;
+    let rows = zones
+        .iter()
+        .map(|z| {
+            let f = &z.forms;
+            let (filled, complete) = f.filled();
+            let staff = f.permanent_staff();
+            Soc26Row {
+                code: z.code.clone(),
+                name: z.name.clone(),
+                forms: format!("{filled} su {} ({complete} complete)", f.lines.len()),
+                population: format::thousands(f.population),
+                missing_population: f.missing_population.len(),
+                staff: staff.map_or("non indicati".into(), format::decimal),
+                ratio: staff
+                    .filter(|_| f.missing_population.is_empty())
+                    .and_then(|s| zona_core::soc26::inhabitants_per_worker_shown(f.population, s))
+                    .map_or("—".into(), format::decimal),
+                level: usecase::staffing_label(f.staffing_level(&spec)),
+                contribution: f
+                    .contribution(&spec)
+                    .map_or("non calcolabile".into(), |c| c.to_string()),
+                form_workers: format::decimal(f.form_workers()),
+                indicative: f.indicative_contribution(&spec).to_string(),
+            }
+        })
+        .collect();
+    Ok(render_page(&Soc26Page {
+        page: PageCtx::new(
+            &ctx,
+            format!("Obiettivi di servizio {} per zona", spec.year),
+        )
+        .crumb("Le zone distretto", "/regione"),
+        year: spec.year,
+        totals: usecase::Soc26Totals::of(&spec, &zones),
+        zones: zones.len(),
+        region,
+        rows,
+    }))
+}
+
+async fn export_soc26(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, AppError> {
+    let spec = zona_core::soc26::Soc26Spec::latest();
+    let (region, zones) = usecase::soc26(&state.db, &ctx.caller(), &spec).await?;
+    send(&usecase::soc26_table(&spec, &region, &zones), &q.format)
 }
 
 /// A regional table as a CSV or XLSX download.

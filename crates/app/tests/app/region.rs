@@ -624,6 +624,116 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
         assert_eq!(pisa_hub[column(&checks, "Esito")], "Non rispettato");
         assert_eq!(app.get_with(&livorno, "/regione/dm77").await.status, 403);
 
+        // It rolls up the zones' SOC26 forms and c. 797 contributions.
+        // Livorno's office records 30 permanent social workers for its
+        // 169.931 residents: (30 − 169.931 ÷ 6.500) × 40.000 € = 154.270,77 €.
+        let staff = |client: &reqwest::Client, fte: &'static str| {
+            let client = client.clone();
+            let app = &app;
+            async move {
+                let page = app.get_with(&client, "/obiettivi-servizio").await;
+                let version =
+                    crate::helpers::capture(r#"name="version" value="(\d+)""#, &page.body);
+                let p = app
+                    .post_with(
+                        &client,
+                        "/obiettivi-servizio/personale",
+                        &page.csrf(),
+                        &[("fte_ambito", fte), ("version", &version)],
+                    )
+                    .await;
+                assert_eq!(p.status, 303, "{}", p.body);
+            }
+        };
+        staff(&livorno, "30").await;
+        // Pisa records 20, but has no population at 1 January 2025.
+        staff(&pisa, "20").await;
+        let soc26 = || {
+            let region = region.clone();
+            let app = &app;
+            async move {
+                let csv = app
+                    .get_with(&region, "/regione/obiettivi-servizio/esporta?format=csv")
+                    .await
+                    .body;
+                rows(&csv)
+            }
+        };
+        let table = soc26().await;
+        let contribution = column(&table, "Contributo c. 797");
+        let level = column(&table, "Soglie L. 178/2020");
+        let find = |t: &[Vec<String>], code: &str| t.iter().find(|r| r[0] == code).unwrap().clone();
+        assert_eq!(find(&table, "ZD-LIV")[contribution], "154270,77");
+        assert_eq!(find(&table, "ZD-LIV")[level], "sotto il LEP (1:5.000)");
+        assert_eq!(
+            find(&table, "ZD-LIV")[column(&table, "Schede compilate")],
+            "3"
+        );
+        assert_eq!(find(&table, "ZD-PIS")[contribution], "");
+        assert_eq!(
+            find(&table, "ZD-PIS")[column(&table, "Comuni senza popolazione")],
+            "1"
+        );
+        assert_eq!(table.last().unwrap()[contribution], "154270,77");
+        // With Pisa's residents at 31/12/2024, 90.000: 20 workers reach the
+        // LEP (1 every 4.500) and earn (18 − 13,846…) × 40.000 € + (20 − 18)
+        // × 20.000 € = 206.153,85 €; the region's total is the zones' sum.
+        let pisa_town = crate::helpers::scalar(
+            db,
+            "SELECT id FROM municipalities WHERE istat_code = '050026'",
+        )
+        .await;
+        zona_store::territory::set_population(
+            db,
+            &zona_store::Actor::system("test"),
+            pisa_town,
+            &zona_store::territory::Population {
+                year: 2024,
+                population: 90000,
+                source: None,
+            },
+        )
+        .await
+        .unwrap();
+        let table = soc26().await;
+        assert_eq!(find(&table, "ZD-PIS")[contribution], "206153,85");
+        assert_eq!(find(&table, "ZD-PIS")[level], "LEP raggiunto (1:5.000)");
+        assert_eq!(
+            find(&table, "ZD-PIS")[column(&table, "Abitanti per assistente sociale")],
+            "4500,00"
+        );
+        let region_row = table.last().unwrap();
+        assert_eq!(region_row[contribution], "360424,62");
+        assert_eq!(
+            region_row[column(&table, "Popolazione al 1° gennaio")],
+            "259931"
+        );
+        let page = app.get_with(&region, "/regione/obiettivi-servizio").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(
+            page.body.contains("<strong>360.424,62 €</strong>"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("solo il LEP di 1 ogni 5.000: 1; sotto il LEP: 1"),
+            "{}",
+            page.body
+        );
+        assert_eq!(
+            app.get_with(&livorno, "/regione/obiettivi-servizio")
+                .await
+                .status,
+            403
+        );
+        assert_eq!(
+            app.get_with(&pisa, "/regione/obiettivi-servizio/esporta?format=xlsx")
+                .await
+                .status,
+            403
+        );
+
         // It opens Pisa, and reads it as it reads Livorno.
         let opened = app.get_with(&region, "/regione/zone/ZD-PIS").await;
         assert_eq!(opened.status, 303);
@@ -631,7 +741,8 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
         assert!(home.body.contains("Zona Distretto Pisana"), "{}", home.body);
         let zone = app.get_with(&region, "/zona").await;
         assert!(zone.body.contains("Pisa"), "{}", zone.body);
-        assert!(zone.body.contains("89.155"), "{}", zone.body);
+        // Its latest population, the one recorded above for 2024.
+        assert!(zone.body.contains("90.000"), "{}", zone.body);
         assert_eq!(app.get_with(&region, &sheet).await.status, 404);
 
         // The public index lists both zones; a visitor chooses one.

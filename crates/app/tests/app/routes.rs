@@ -164,6 +164,14 @@ async fn every_route_with_every_role() {
             "/regione/dm77/esporta?format=csv".into(),
             [login, S403, S403, S403, S403],
         ),
+        (
+            "/regione/obiettivi-servizio".into(),
+            [login, S403, S403, S403, S403],
+        ),
+        (
+            "/regione/obiettivi-servizio/esporta?format=xlsx".into(),
+            [login, S403, S403, S403, S403],
+        ),
         // The public chooses a zone; a person of a zone stays in it.
         (
             "/regione/zone/ZD-LIV".into(),

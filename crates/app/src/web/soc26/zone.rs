@@ -103,54 +103,42 @@ fn ats_sentence(spec: &Soc26Spec, pop: u64, workers: Decimal) -> String {
 }
 
 pub(super) async fn zone_page(state: &AppState, ctx: &Ctx, failed: StaffFailure<'_>) -> PageResult {
-    let zone_id = zone_of(ctx)?;
-    require(ctx, Action::ReadInternal { zone_id })?;
     let spec = Soc26Spec::latest();
-    let municipalities = territory::zone_municipalities(&state.db, zone_id).await?;
-    let forms = store::list(&state.db, zone_id, i64::from(spec.year)).await?;
-    let mut rows = Vec::new();
-    let (mut pop, mut rob, mut workers) = (0u64, 0u64, Decimal::ZERO);
-    let (mut r01_total, mut r01a_total, mut r01a_count) = (Decimal::ZERO, Decimal::ZERO, 0);
-    for m in &municipalities {
-        let href = format!("/obiettivi-servizio/{}/{}", m.id, spec.year);
-        let stored = forms.iter().find(|f| f.municipality_id == m.id);
-        let Some(f) = stored else {
-            rows.push(ZoneRow::not_filled(href, m));
-            continue;
-        };
-        let values = json_to_form(&serde_json::from_str(&f.data).unwrap_or(Value::Null));
-        let (input, r, _) = evaluate(&spec, m, &values);
-        pop += input.r03;
-        rob += r.rob_current;
-        workers += input.r01 + input.r01a;
-        r01_total += input.r01;
-        r01a_total += input.r01a;
-        r01a_count += usize::from(!input.r01a.is_zero());
-        rows.push(ZoneRow {
-            href,
-            name: m.name.clone(),
-            status: if f.complete { "Completa" } else { "Bozza" },
-            population: format::thousands(input.r03),
-            rob: format::thousands(r.rob_current),
-            r04: format::decimal(r.r04),
-            r05: format::decimal(input.r05),
-            social_workers: format::decimal(input.r01 + input.r01a),
-            r01b: r.r01b.map(format::decimal).unwrap_or_else(|| "—".into()),
-            quadro3: if r.quadro3_required { "Sì" } else { "No" },
-        });
-    }
+    let zone = usecase::zone_forms(&state.db, &ctx.caller(), &spec).await?;
+    let rows = zone
+        .lines
+        .iter()
+        .map(|l| {
+            let m = &l.municipality;
+            let href = format!("/obiettivi-servizio/{}/{}", m.id, spec.year);
+            let Some(f) = &l.form else {
+                return ZoneRow::not_filled(href, m);
+            };
+            let (input, r) = (&f.input, &f.result);
+            ZoneRow {
+                href,
+                name: m.name.clone(),
+                status: if f.complete { "Completa" } else { "Bozza" },
+                population: format::thousands(input.r03),
+                rob: format::thousands(r.rob_current),
+                r04: format::decimal(r.r04),
+                r05: format::decimal(input.r05),
+                social_workers: format::decimal(input.r01 + input.r01a),
+                r01b: r.r01b.map(format::decimal).unwrap_or_else(|| "—".into()),
+                quadro3: if r.quadro3_required { "Sì" } else { "No" },
+            }
+        })
+        .collect();
+    let (pop, workers) = (zone.r03, zone.form_workers());
     let ratio = rules::inhabitants_per_social_worker(pop, workers, Decimal::ZERO);
-    let ats_sentence = ats_sentence(&spec, pop, workers);
-    let indicative = rules::ats_contribution(&spec, pop, workers);
-    let staff = permanent_staff_view(state, ctx, &spec, &municipalities, failed).await?;
     let totals = ZoneRow {
         href: String::new(),
         name: "Totale zona (schede compilate)".into(),
         status: "",
         population: format::thousands(pop),
-        rob: format::thousands(rob),
+        rob: format::thousands(zone.rob),
         r04: if pop > 0 {
-            format::decimal(rules::service_level(rob, pop))
+            format::decimal(rules::service_level(zone.rob, pop))
         } else {
             "—".into()
         },
@@ -164,12 +152,12 @@ pub(super) async fn zone_page(state: &AppState, ctx: &Ctx, failed: StaffFailure<
         year: spec.year,
         rows,
         totals,
-        ats_sentence,
-        indicative_contribution: indicative.to_string(),
-        r01_total: format::decimal(r01_total),
-        r01a_total: format::decimal(r01a_total),
-        r01a_shared: r01a_count > 1,
-        staff,
+        ats_sentence: ats_sentence(&spec, pop, workers),
+        indicative_contribution: zone.indicative_contribution(&spec).to_string(),
+        r01_total: format::decimal(zone.r01),
+        r01a_total: format::decimal(zone.r01a),
+        r01a_shared: zone.r01a_forms > 1,
+        staff: permanent_staff_view(ctx, &spec, &zone, failed),
     };
     let status = if failed.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -179,51 +167,24 @@ pub(super) async fn zone_page(state: &AppState, ctx: &Ctx, failed: StaffFailure<
     Ok((status, render_page(&page)).into_response())
 }
 
-/// The population the c. 797 thresholds are measured on: the residents at
-/// 1 January of the year (ISTAT, 31 December of the year before), the same
-/// day as the forms' R03, summed over the zone's municipalities.
-/// The zone's population on 1 January of the form's year (the residents at
-/// 31 December before), and the municipalities whose figure is missing.
-async fn threshold_population(
-    state: &AppState,
-    zone_id: i64,
-    year: i64,
-    municipalities: &[Municipality],
-) -> Result<(u64, Vec<String>), AppError> {
-    let recorded = territory::zone_populations(&state.db, zone_id, year - 1).await?;
-    let mut population = 0u64;
-    let mut missing = Vec::new();
-    for m in municipalities {
-        match recorded.iter().find(|(id, _)| *id == m.id) {
-            Some((_, p)) => population += (*p).max(0) as u64,
-            None => missing.push(m.name.clone()),
-        }
-    }
-    Ok((population, missing))
-}
-
-pub(super) async fn permanent_staff_view(
-    state: &AppState,
+pub(super) fn permanent_staff_view(
     ctx: &Ctx,
     spec: &Soc26Spec,
-    municipalities: &[Municipality],
+    zone: &usecase::ZoneForms,
     failed: StaffFailure<'_>,
-) -> Result<PermanentStaffView, AppError> {
-    let zone_id = zone_of(ctx)?;
-    let year = i64::from(spec.year);
-    let (entries, version) = store::permanent_staff(&state.db, zone_id, year).await?;
-    let (population, missing_population) =
-        threshold_population(state, zone_id, year, municipalities).await?;
+) -> PermanentStaffView {
     let stored = |id: Option<i64>| {
-        entries
+        zone.staff
             .iter()
             .find(|e| e.municipality_id == id)
             .and_then(|e| e.fte_hundredths)
             .map(|h| format::decimal(Decimal::new(h, 2)))
             .unwrap_or_default()
     };
-    let mut rows: Vec<(String, String, String, Option<String>)> = municipalities
+    let mut rows: Vec<(String, String, String, Option<String>)> = zone
+        .lines
         .iter()
+        .map(|l| &l.municipality)
         .map(|m| {
             (
                 staff_field(Some(m.id)),
@@ -238,7 +199,7 @@ pub(super) async fn permanent_staff_view(
         )))
         .map(|(k, label, v)| (k, label, v, None))
         .collect();
-    let mut version = version;
+    let mut version = zone.staff_version;
     if let Some((typed, errors)) = failed {
         for r in &mut rows {
             r.2 = typed.get(&r.0).cloned().unwrap_or_default();
@@ -248,33 +209,22 @@ pub(super) async fn permanent_staff_view(
         // meanwhile by someone else is still a conflict.
         version = crate::web::forms::version(typed);
     }
-    // Only the entries the form shows: the ATS and the active municipalities.
-    let recorded: Vec<i64> = entries
-        .iter()
-        .filter(|e| {
-            e.municipality_id
-                .is_none_or(|id| municipalities.iter().any(|m| m.id == id))
-        })
-        .filter_map(|e| e.fte_hundredths)
-        .collect();
-    let total: Decimal = recorded.iter().map(|h| Decimal::new(*h, 2)).sum();
-    let ratio = rules::inhabitants_per_worker_shown(population, total);
-    let complete = missing_population.is_empty();
-    Ok(PermanentStaffView {
-        office: ctx.allows(Action::Administer { zone_id }),
+    let total = zone.permanent_staff().unwrap_or_default();
+    let ratio = rules::inhabitants_per_worker_shown(zone.population, total);
+    PermanentStaffView {
+        office: ctx.allows(Action::Administer {
+            zone_id: zone.zone_id,
+        }),
         population_day: format!("1° gennaio {}", spec.year),
-        population: format::thousands(population),
-        missing_population,
+        population: format::thousands(zone.population),
+        missing_population: zone.missing_population.clone(),
         total: format::decimal(total),
         ratio: ratio.map(format::decimal).unwrap_or_else(|| "—".into()),
-        // With a population missing the thresholds would be too low: no
-        // amount rather than a wrong one.
-        contribution: (!recorded.is_empty() && complete)
-            .then(|| rules::ats_contribution(spec, population, total).to_string()),
+        contribution: zone.contribution(spec).map(|c| c.to_string()),
         rows,
         version,
         error: failed.map(|_| "Controlla i valori segnalati: nulla è stato salvato.".to_string()),
-    })
+    }
 }
 
 /// Saves the permanent social workers of the zone's municipalities and ATS.
