@@ -115,6 +115,14 @@ enum Command {
         #[command(subcommand)]
         command: RegionCommand,
     },
+    /// Fill every zone that has no plan with ten years of synthetic plans
+    /// (about 36.000 activity sheets and 100.000 funding lines over the
+    /// 27 other zones of Tuscany), SOC26 forms and permanent staff, for
+    /// load tests. Everything made is marked synthetic.
+    BenchData {
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// The SOC26 service-objectives form of a municipality.
     Soc26 {
         #[command(subcommand)]
@@ -609,6 +617,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Region {
             command: RegionCommand::Load { path, check, db },
         } => load_region(&path, check, &db.database_url).await,
+        Command::BenchData { db } => bench_data(&db.database_url).await,
         Command::Soc26 {
             command: Soc26Command::Compute { file },
         } => soc26_compute(&file),
@@ -619,6 +628,28 @@ async fn run(cli: Cli) -> Result<()> {
             command: IndicatorsCommand::Import { file, db },
         } => import_indicators(&file, &db.database_url).await,
     }
+}
+
+async fn bench_data(url: &str) -> Result<()> {
+    let db = open(url).await?;
+    let started = std::time::Instant::now();
+    let made = crate::bench_data::fill(&db, crate::bench_data::Scale::REGION, |done, of, zone| {
+        if done < of {
+            eprintln!("zona bench-data: zona {} di {of}, {zone}", done + 1);
+        }
+    })
+    .await?;
+    println!(
+        "zona bench-data: {} zone, {} POA, {} schede attività, {} righe di finanziamento, {} schede SOC26 ({}), in {:.0} s",
+        made.zones,
+        made.plans,
+        made.sheets,
+        made.funding_lines,
+        made.forms,
+        crate::bench_data::MARK,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn bundle(cmd: BundleCommand) -> Result<()> {

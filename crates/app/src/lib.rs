@@ -3,6 +3,7 @@
 
 pub mod audit_view;
 pub mod backup;
+pub mod bench_data;
 pub mod bundle;
 pub mod cli;
 pub mod codesign;

@@ -5,6 +5,7 @@
 use anyhow::Result;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use time::Date;
 use zona_core::format::{self, date, thousands};
 use zona_core::network::{
@@ -334,7 +335,13 @@ impl Dm77Check {
 /// The population of a zone: the latest figure of each active municipality.
 /// Returns the residents and how the total was made ("Livorno 153.154 (2024) + …").
 pub async fn zone_residents(db: &Db, zone_id: i64) -> Result<(Vec<Resident>, String)> {
-    let ms = territory::zone_municipalities(db, zone_id).await?;
+    Ok(residents_of(
+        &territory::zone_municipalities(db, zone_id).await?,
+    ))
+}
+
+/// The residents of some municipalities, and how their total was made.
+fn residents_of(ms: &[territory::Municipality]) -> (Vec<Resident>, String) {
     let mut residents = Vec::new();
     let mut parts = Vec::new();
     for m in ms {
@@ -350,7 +357,7 @@ pub async fn zone_residents(db: &Db, zone_id: i64) -> Result<(Vec<Resident>, Str
             _ => parts.push(format!("{}: popolazione non registrata", m.name)),
         }
     }
-    Ok((residents, parts.join(" + ")))
+    (residents, parts.join(" + "))
 }
 
 /// The population of a zone and how it was made.
@@ -362,15 +369,75 @@ pub async fn zone_population(db: &Db, zone_id: i64) -> Result<(u64, String)> {
 /// The check of a zone against every standard, the hours of its Case della
 /// Comunità, and the verdict.
 pub async fn dm77_check(db: &Db, zone_id: i64) -> Result<Dm77Check> {
-    let (residents, how) = zone_residents(db, zone_id).await?;
     let zone = territory::get_zone(db, zone_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("zone {zone_id} not found"))?;
+    let municipalities = territory::zone_municipalities(db, zone_id).await?;
     let facilities = net::list_facilities(db, zone_id).await?;
-    let counted: Vec<_> = facilities.iter().map(Facility::counted).collect();
     let manual = net::manual_counts(db, zone_id).await?;
+    let standards = net::standards(db).await?;
+    Ok(check_of(
+        &zone,
+        &municipalities,
+        &facilities,
+        &manual,
+        standards,
+    ))
+}
+
+/// The checks of `zones`, all of region `region_id`, in their order: each
+/// kind of data read once for the whole region (seven queries), whatever
+/// the number of zones.
+pub async fn dm77_checks(
+    db: &Db,
+    region_id: i64,
+    zones: &[territory::Zone],
+) -> Result<Vec<Dm77Check>> {
+    let within = territory::Within::Region(region_id);
+    let active = territory::ListQuery {
+        active: Some(true),
+        ..Default::default()
+    };
+    let (municipalities, _) =
+        territory::list_municipalities(db, &active, zona_store::Page::all()).await?;
+    let facilities = net::facilities_within(db, within).await?;
+    let manual = net::manual_counts_within(db, within).await?;
+    let standards = net::standards(db).await?;
+    Ok(zones
+        .iter()
+        .map(|z| {
+            let ms: Vec<territory::Municipality> = municipalities
+                .iter()
+                .filter(|m| m.zone_id == z.id)
+                .cloned()
+                .collect();
+            let fs: Vec<Facility> = facilities
+                .iter()
+                .filter(|f| f.row.zone_id == z.id)
+                .cloned()
+                .collect();
+            let counts: HashMap<String, net::ManualCount> = manual
+                .iter()
+                .filter(|(zone, _)| *zone == z.id)
+                .map(|(_, c)| (c.standard_code.clone(), c.clone()))
+                .collect();
+            check_of(z, &ms, &fs, &counts, standards.clone())
+        })
+        .collect())
+}
+
+/// The check of a zone from what is stored of it.
+fn check_of(
+    zone: &territory::Zone,
+    municipalities: &[territory::Municipality],
+    facilities: &[Facility],
+    manual: &HashMap<String, net::ManualCount>,
+    standards: Vec<net::StoredStandard>,
+) -> Dm77Check {
+    let (residents, how) = residents_of(municipalities);
+    let counted: Vec<_> = facilities.iter().map(Facility::counted).collect();
     let mut rows = Vec::new();
-    for s in net::standards(db).await? {
+    for s in standards {
         let standard = s.standard;
         let requirement = requirement(&standard, &residents, zone.family_clinics_inner_rate);
         let (open, planned, note) = match count(standard.measure, &counted) {
@@ -417,7 +484,7 @@ pub async fn dm77_check(db: &Db, zone_id: i64) -> Result<Dm77Check> {
         &rows.iter().map(|r| r.outcome).collect::<Vec<_>>(),
         &hours.iter().filter_map(|h| h.outcome).collect::<Vec<_>>(),
     );
-    Ok(Dm77Check {
+    Dm77Check {
         population: residents.iter().map(|r| r.population).sum(),
         population_how: how,
         rows,
@@ -425,7 +492,7 @@ pub async fn dm77_check(db: &Db, zone_id: i64) -> Result<Dm77Check> {
         higher_clinic_rate: zone.family_clinics_inner_rate,
         zone_version: zone.version,
         verdict,
-    })
+    }
 }
 
 /// Relative column widths of the check's PDF table.

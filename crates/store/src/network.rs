@@ -5,6 +5,7 @@
 use crate::audit::audited;
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
 use crate::db::BeginWrite;
+use crate::territory::Within;
 use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -215,9 +216,18 @@ async fn attach(db: &Db, rows: Vec<FacilityRow>) -> Result<Vec<Facility>> {
 
 /// Every facility of a zone, in the order they were entered.
 pub async fn list_facilities(db: &Db, zone_id: i64) -> Result<Vec<Facility>> {
-    let sql = format!("{FACILITY_SELECT} WHERE f.zone_id = $1 ORDER BY f.position, f.id");
+    facilities_within(db, Within::Zone(zone_id)).await
+}
+
+/// The facilities of a zone or of every zone of a region, by zone and
+/// position: three queries.
+pub async fn facilities_within(db: &Db, within: Within) -> Result<Vec<Facility>> {
+    let sql = format!(
+        "{FACILITY_SELECT} WHERE {} ORDER BY f.zone_id, f.position, f.id",
+        within.condition("f.zone_id")
+    );
     let rows = on_db!(db, |pool| sqlx::query_as::<_, FacilityRow>(&sql)
-        .bind(zone_id)
+        .bind(within.id())
         .fetch_all(pool)
         .await?);
     attach(db, rows).await
@@ -593,18 +603,32 @@ pub struct ManualCount {
 }
 
 pub async fn manual_counts(db: &Db, zone_id: i64) -> Result<HashMap<String, ManualCount>> {
-    let rows = on_db!(db, |pool| {
-        sqlx::query_as::<_, ManualCount>(
-        "SELECT standard_code, open_count, planned_count, note FROM network_counts WHERE zone_id = $1"
-    )
-    .bind(zone_id)
-    .fetch_all(pool)
-    .await?
-    });
-    Ok(rows
+    Ok(manual_counts_within(db, Within::Zone(zone_id))
+        .await?
         .into_iter()
-        .map(|c| (c.standard_code.clone(), c))
+        .map(|(_, c)| (c.standard_code.clone(), c))
         .collect())
+}
+
+/// The counts by hand of a zone or of every zone of a region: (zone, count).
+pub async fn manual_counts_within(db: &Db, within: Within) -> Result<Vec<(i64, ManualCount)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        zone_id: i64,
+        #[sqlx(flatten)]
+        count: ManualCount,
+    }
+    let sql = format!(
+        "SELECT zone_id, standard_code, open_count, planned_count, note FROM network_counts WHERE {}",
+        within.condition("zone_id")
+    );
+    let rows = on_db!(db, |pool| {
+        sqlx::query_as::<_, Row>(&sql)
+            .bind(within.id())
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows.into_iter().map(|r| (r.zone_id, r.count)).collect())
 }
 
 /// Saves a standard and a zone's count by hand of it in one transaction:

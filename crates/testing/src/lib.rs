@@ -11,6 +11,8 @@
 //! on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL. Filling the demo
 //! takes about a second on PostgreSQL; a copy takes a fraction of it.
 
+pub mod queries;
+
 use sqlx::postgres::PgConnectOptions;
 use sqlx::Connection;
 use std::path::PathBuf;

@@ -248,17 +248,19 @@ pub struct Dm77Zone {
 /// The DM 77/2022 check of every active zone of the caller's region, in the
 /// zones' order; every check has the same standards in the same order.
 pub async fn dm77(db: &Db, caller: &Caller) -> Result<(String, Vec<Dm77Zone>), Error> {
-    let (_, region, zones) = region_zones(db, caller).await?;
-    let mut out = Vec::new();
-    // One check per zone, as the zone's own page makes it: the standards,
-    // the zone's facilities and counts, its population.
-    for z in zones {
-        out.push(Dm77Zone {
-            check: crate::network::dm77_check(db, z.id).await?,
+    let (region_id, region, zones) = region_zones(db, caller).await?;
+    // Each zone's check as the zone's own page makes it, from data read
+    // once for the whole region.
+    let checks = crate::network::dm77_checks(db, region_id, &zones).await?;
+    let out = zones
+        .into_iter()
+        .zip(checks)
+        .map(|(z, check)| Dm77Zone {
             code: z.code,
             name: z.name,
-        });
-    }
+            check,
+        })
+        .collect();
     Ok((region, out))
 }
 

@@ -788,3 +788,76 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
         );
     }
 }
+
+/// `zona bench-data` fills the zones without plans, marks what it makes as
+/// synthetic, leaves the demo zone as it is, and makes nothing twice.
+#[tokio::test]
+async fn synthetic_plans_fill_only_the_empty_zones_and_say_so() {
+    use crate::helpers::scalar;
+    use zona_app::bench_data::{fill, Scale, MARK};
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = crate::helpers::spawn_app(backend).await;
+        let db = &app.db.db;
+        add_pisa(db).await;
+        let livorno_sheets = "SELECT count(*) FROM activity_sheets s JOIN annual_plans p \
+             ON p.id = s.annual_plan_id JOIN zones z ON z.id = p.zone_id WHERE z.code = 'ZD-LIV'";
+        let before = scalar(db, livorno_sheets).await;
+        let scale = Scale {
+            first_year: 2023,
+            years: 3,
+            sheets: (4, 6),
+            lines: &[1, 2],
+        };
+        let made = fill(db, scale, |_, _, _| {}).await.unwrap();
+        assert_eq!((made.zones, made.plans, made.forms), (1, 3, 1), "{made:?}");
+        assert_eq!(scalar(db, livorno_sheets).await, before);
+        let pisa = |what: &str| {
+            format!(
+                "SELECT count(*) FROM {what} JOIN annual_plans p ON p.id = s.annual_plan_id \
+                 JOIN zones z ON z.id = p.zone_id WHERE z.code = 'ZD-PIS'"
+            )
+        };
+        assert_eq!(
+            scalar(db, &pisa("activity_sheets s")).await,
+            made.sheets as i64
+        );
+        assert!((12..=18).contains(&made.sheets), "{made:?}");
+        assert_eq!(
+            scalar(
+                db,
+                &pisa("funding_lines l JOIN activity_sheets s ON s.id = l.activity_id")
+            )
+            .await,
+            made.funding_lines as i64
+        );
+        // Every sheet, plan and form says it is synthetic.
+        let unmarked = format!(
+            "{} AND (s.description NOT LIKE '%{MARK}%' OR s.title NOT LIKE 'Attività sintetica%')",
+            pisa("activity_sheets s")
+        );
+        assert_eq!(scalar(db, &unmarked).await, 0);
+        assert_eq!(
+            scalar(
+                db,
+                &format!(
+                    "SELECT count(*) FROM health_plans h JOIN zones z ON z.id = h.zone_id \
+                     WHERE z.code = 'ZD-PIS' AND h.title NOT LIKE '%{MARK}%'"
+                )
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            scalar(
+                db,
+                "SELECT count(*) FROM soc26_forms f JOIN municipalities m ON m.id = f.municipality_id \
+                 WHERE m.istat_code = '050026' AND f.data LIKE '%Dati sintetici%'"
+            )
+            .await,
+            1
+        );
+        // Run again: every zone has plans now, nothing is made.
+        let again = fill(db, scale, |_, _, _| {}).await.unwrap();
+        assert_eq!(again, zona_app::bench_data::Made::default());
+    }
+}
