@@ -147,7 +147,7 @@ pub async fn fill(db: &Db, scale: Scale, progress: impl Fn(usize, usize, &str)) 
         }
     }
     let (municipalities, _) = territory::list_municipalities(db, &active, Page::all()).await?;
-    let spec = Soc26Spec::latest();
+    let spec = zona_store::soc26::forms(db).await?.latest().clone();
     let actor = Actor::system("bench-data");
     let mut made = Made::default();
     for (i, zone) in empty.iter().enumerate() {

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use time::{Date, OffsetDateTime, Time};
 use zona_core::authz::Role;
 use zona_core::org::OrganisationKind;
-use zona_core::soc26::Soc26Spec;
 use zona_core::soc26_json::{self, flat_columns, flat_value, FlatKind};
 use zona_reports::{Cell, Column, ColumnKind, Table};
 use zona_store::audit::{self, AuditQuery};
@@ -436,7 +435,7 @@ async fn soc26_table(
     municipality_id: Option<i64>,
 ) -> anyhow::Result<Table> {
     use ColumnKind::*;
-    let spec = Soc26Spec::latest();
+    let spec = zona_store::soc26::forms(db).await?.latest().clone();
     let flat = flat_columns(&spec);
     let mut columns = vec![
         col("codice_istat", "codice_istat", Text),

@@ -5,7 +5,6 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-use zona_core::soc26::Soc26Spec;
 use zona_core::soc26_json::{read, unflatten};
 use zona_store::territory::{self, ListQuery};
 use zona_store::{Actor, Page};
@@ -98,7 +97,7 @@ pub async fn run(path: &Path, zone: Option<&str>, database_url: &str) -> Result<
     let municipalities = territory::list_municipalities(&db, &q, Page::all())
         .await?
         .0;
-    let spec = Soc26Spec::latest();
+    let spec = zona_store::soc26::forms(&db).await?.latest().clone();
 
     let mut errors: Vec<String> = Vec::new();
     let mut forms: Vec<(i64, String, bool)> = Vec::new();

@@ -106,6 +106,113 @@ impl Soc26Spec {
     pub fn has_hours(&self, r: &UsersRow) -> bool {
         r.kind != RowKind::Contribution
     }
+
+    /// A form variant written as JSON (the shape of `crates/core/soc26/*.json`),
+    /// with what makes its rules meaningful checked: the years in order, the
+    /// rows named once each, the thresholds of L. 178/2020 from the largest
+    /// to the smallest. The messages are Italian, one per problem.
+    pub fn from_json(text: &str) -> Result<Soc26Spec, Vec<String>> {
+        let spec: Soc26Spec = serde_json::from_str(text)
+            .map_err(|e| vec![format!("Il file non descrive un modulo SOC26: {e}.")])?;
+        let mut problems = Vec::new();
+        let mut note = |ok: bool, message: &str| {
+            if !ok {
+                problems.push(message.to_string());
+            }
+        };
+        note(
+            (2000..=2200).contains(&spec.year),
+            "L'anno del modulo deve essere tra il 2000 e il 2200.",
+        );
+        note(
+            spec.reference_year < spec.year,
+            "L'anno di riferimento del confronto degli utenti deve precedere l'anno del modulo.",
+        );
+        note(
+            spec.staff_reference_year < spec.year
+                && spec.spending_years.0 < spec.year
+                && spec.spending_years.1 < spec.year,
+            "Gli anni del confronto del personale e della spesa storica devono precedere l'anno del modulo.",
+        );
+        note(
+            !spec.rows.is_empty(),
+            "Il modulo deve avere almeno un rigo di utenti.",
+        );
+        let mut codes = std::collections::BTreeSet::new();
+        for r in &spec.rows {
+            note(
+                !r.code.trim().is_empty()
+                    && !r.label.trim().is_empty()
+                    && !r.area.trim().is_empty(),
+                "Ogni rigo di utenti deve avere codice, descrizione e area.",
+            );
+            note(
+                codes.insert(r.code.to_uppercase()),
+                &format!("Il codice di rigo {} compare più di una volta.", r.code),
+            );
+        }
+        note(
+            spec.social_worker_floor > spec.social_worker_lep
+                && spec.social_worker_lep > spec.social_worker_target
+                && spec.social_worker_target > 0,
+            "Le soglie di abitanti per assistente sociale vanno dalla più alta alla più bassa: soglia minima, LEP, obiettivo di servizio (6.500, 5.000, 4.000 nella L. 178/2020).",
+        );
+        note(
+            spec.contribution_to_lep > Cents::ZERO && spec.contribution_to_target > Cents::ZERO,
+            "I contributi per assistente sociale devono essere maggiori di zero.",
+        );
+        note(
+            spec.quadro3_threshold >= Cents::ZERO,
+            "La soglia del Quadro 3 non può essere negativa.",
+        );
+        note(
+            (1..=100_000).contains(&spec.r16_max_chars),
+            "La lunghezza massima della relazione R16 deve essere tra 1 e 100.000 caratteri.",
+        );
+        problems.dedup();
+        if problems.is_empty() {
+            Ok(spec)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// The SOC26 forms in use: those shipped with zona, each replaced by the
+/// variant the region stored for its year, and the years only the region
+/// added, by year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Soc26Forms(Vec<Soc26Spec>);
+
+impl Soc26Forms {
+    /// The forms shipped with zona.
+    pub fn shipped() -> Soc26Forms {
+        Soc26Forms(Soc26Spec::all())
+    }
+
+    /// The shipped forms with `stored` in their place, year by year.
+    pub fn with(stored: Vec<Soc26Spec>) -> Soc26Forms {
+        let mut all: Vec<Soc26Spec> = Soc26Spec::all()
+            .into_iter()
+            .filter(|s| !stored.iter().any(|t| t.year == s.year))
+            .collect();
+        all.extend(stored);
+        all.sort_by_key(|s| s.year);
+        Soc26Forms(all)
+    }
+
+    pub fn for_year(&self, year: i32) -> Option<&Soc26Spec> {
+        self.0.iter().find(|s| s.year == year)
+    }
+
+    /// The most recent form: there is always one, since zona ships one.
+    pub fn latest(&self) -> &Soc26Spec {
+        self.0.last().expect("at least one SOC26 form is shipped")
+    }
+
+    pub fn all(&self) -> &[Soc26Spec] {
+        &self.0
+    }
 }
 
 /// One of the qualitative and quantitative objectives of Quadro 3 (R10–R14).

@@ -130,6 +130,7 @@ pub mod entity {
     pub const GOVERNANCE_AGREEMENT: &str = "governance_agreement";
     pub const HEALTH_INDICATOR: &str = "health_indicator";
     pub const HEALTH_PROFILE: &str = "health_profile";
+    pub const SOC26_VARIANT: &str = "soc26_variant";
 
     pub fn label(code: &str) -> &'static str {
         match code {
@@ -161,6 +162,7 @@ pub mod entity {
             GOVERNANCE_AGREEMENT => "Convenzione della zona",
             HEALTH_INDICATOR => "Indicatore del profilo di salute",
             HEALTH_PROFILE => "Profilo di salute",
+            SOC26_VARIANT => "Modulo SOC26",
             _ => "Altro",
         }
     }
@@ -193,6 +195,7 @@ pub mod entity {
         GOVERNANCE_AGREEMENT,
         HEALTH_INDICATOR,
         HEALTH_PROFILE,
+        SOC26_VARIANT,
     ];
 }
 

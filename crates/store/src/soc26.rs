@@ -330,3 +330,143 @@ pub async fn set_permanent_staff(
         Ok(())
     })
 }
+
+/// A SOC26 form variant the region stored for a year.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct StoredVariant {
+    pub year: i64,
+    /// The form, as JSON (`zona_core::soc26::Soc26Spec`).
+    pub data: String,
+    pub version: i64,
+    pub updated_at: OffsetDateTime,
+}
+
+/// The SOC26 forms in use: those shipped with zona, with the variants the
+/// region stored in their place. A stored variant was checked when it was
+/// saved; one that no longer reads (written by an older zona) is left out
+/// rather than used wrong.
+pub async fn forms(db: &Db) -> Result<zona_core::soc26::Soc26Forms> {
+    let stored = variants(db)
+        .await?
+        .iter()
+        .filter_map(|v| zona_core::soc26::Soc26Spec::from_json(&v.data).ok())
+        .collect();
+    Ok(zona_core::soc26::Soc26Forms::with(stored))
+}
+
+/// How many forms of a year are stored, in every zone.
+pub async fn forms_of_year(db: &Db, year: i64) -> Result<i64> {
+    on_db!(db, |pool| Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT count(*) FROM soc26_forms WHERE year = $1"
+    )
+    .bind(year)
+    .fetch_one(pool)
+    .await?))
+}
+
+/// The stored form variants, by year.
+pub async fn variants(db: &Db) -> Result<Vec<StoredVariant>> {
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, StoredVariant>(
+        "SELECT year, data, version, updated_at FROM soc26_variants ORDER BY year"
+    )
+    .fetch_all(pool)
+    .await?))
+}
+
+/// Stores the form of a year, from the version the person saw (`None` for
+/// a year with no stored form). A form stored meanwhile is a
+/// [`StoreError::Conflict`].
+pub async fn save_variant(
+    db: &Db,
+    actor: &Actor,
+    year: i64,
+    data: &str,
+    expected: Option<i64>,
+) -> Result<()> {
+    let before = variants(db).await?.into_iter().find(|v| v.year == year);
+    let json = |s: &str| {
+        serde_json::from_str::<serde_json::Value>(s)
+            .unwrap_or(serde_json::Value::String(s.to_string()))
+    };
+    let t = now();
+    audited!(db, actor, |tx| {
+        let entry = match (&before, expected) {
+            (None, None) => {
+                sqlx::query(
+                    "INSERT INTO soc26_variants (year, data, updated_at) VALUES ($1, $2, $3)",
+                )
+                .bind(year)
+                .bind(data)
+                .bind(t)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| {
+                    match StoreError::from_unique(
+                        e,
+                        &[
+                            ("soc26_variants_pkey", "year"),
+                            ("soc26_variants_year_uq", "year"),
+                        ],
+                    ) {
+                        StoreError::Duplicate { .. } => StoreError::Conflict,
+                        other => other,
+                    }
+                })?;
+                AuditEntry::new(action::CREATE, entity::SOC26_VARIANT, Some(year))
+                    .after(&json(data))
+            }
+            (Some(b), Some(v)) if b.version == v => {
+                let n = sqlx::query(
+                    "UPDATE soc26_variants SET data = $1, version = version + 1, updated_at = $2 \
+                     WHERE year = $3 AND version = $4",
+                )
+                .bind(data)
+                .bind(t)
+                .bind(year)
+                .bind(v)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                updated(n)?;
+                AuditEntry::new(action::UPDATE, entity::SOC26_VARIANT, Some(year))
+                    .before(&json(&b.data))
+                    .after(&json(data))
+            }
+            _ => {
+                tx.rollback().await?;
+                return Err(StoreError::Conflict);
+            }
+        };
+        ((), entry.summary(format!("Modulo SOC26 del {year}")))
+    })
+}
+
+/// Removes the stored form of a year, from the version the person saw: the
+/// form shipped with zona for that year, if any, is used again.
+pub async fn delete_variant(db: &Db, actor: &Actor, year: i64, expected: i64) -> Result<()> {
+    let before = variants(db)
+        .await?
+        .into_iter()
+        .find(|v| v.year == year)
+        .ok_or(StoreError::NotFound)?;
+    audited!(db, actor, |tx| {
+        let n = sqlx::query("DELETE FROM soc26_variants WHERE year = $1 AND version = $2")
+            .bind(year)
+            .bind(expected)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict);
+        }
+        let data = serde_json::from_str::<serde_json::Value>(&before.data)
+            .unwrap_or(serde_json::Value::String(before.data.clone()));
+        (
+            (),
+            AuditEntry::new(action::DELETE, entity::SOC26_VARIANT, Some(year))
+                .before(&data)
+                .summary(format!("Modulo SOC26 del {year}")),
+        )
+    })
+}

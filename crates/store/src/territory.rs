@@ -266,6 +266,19 @@ pub async fn regions_of(db: &Db, zones: &[i64]) -> Result<(Vec<i64>, Vec<i64>)> 
     Ok((regions, rows.into_iter().map(|r| r.1).collect()))
 }
 
+/// The active zones among `ids`: (code, name), by name. For the regional
+/// reader's choice of zone in every page's header.
+pub async fn active_zone_names(db: &Db, ids: &[i64]) -> Result<Vec<(String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let sql = format!("SELECT code, name FROM zones WHERE active AND id IN ({list}) ORDER BY name");
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, (String, String)>(&sql)
+        .fetch_all(pool)
+        .await?))
+}
+
 pub async fn get_zone_by_code(db: &Db, code: &str) -> Result<Option<Zone>> {
     let sql = format!("{ZONE_SELECT} WHERE code = $1");
     on_db!(db, |pool| Ok(sqlx::query_as::<_, Zone>(&sql)

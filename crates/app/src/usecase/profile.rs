@@ -62,21 +62,130 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], xlsx: bool) -> Result<
     import_within(db, actor, bytes, xlsx, None).await
 }
 
-/// The planning office imports a file from the web: values of its own
+/// A file imported from the web. The region, which edits the regional
+/// frame, writes the definitions and the values every zone reads (a health
+/// authority's, the region's) and the values of any territory of its
+/// zones. A zone's planning office writes the values of its own
 /// territories only (its zone, its municipalities, its health authority,
-/// its region), codes written as the zone's record writes them. What every
-/// zone reads (definitions, a health authority's or a region's values) is
-/// added when missing and otherwise kept, as a zone bundle does.
+/// its region), codes written as the zone's record writes them; what every
+/// zone reads is added when missing and otherwise kept, as a zone bundle
+/// does.
 pub async fn import_by(
     db: &Db,
     caller: &Caller,
     bytes: &[u8],
     xlsx: bool,
 ) -> Result<Imported, Error> {
+    require_importer(caller)?;
+    if let Ok(region_id) = caller.regional_frame(db).await {
+        let within = Scope::Region(region_territories(db, region_id).await?);
+        return import_within(db, &caller.actor, bytes, xlsx, Some(&within)).await;
+    }
     require_office(caller)?;
     let zone_id = caller.zone()?;
-    let within = territories(db, zone_id).await?;
-    import_within(db, &caller.actor, bytes, xlsx, Some((&within, zone_id))).await
+    let within = Scope::Zone(territories(db, zone_id).await?, zone_id);
+    import_within(db, &caller.actor, bytes, xlsx, Some(&within)).await
+}
+
+/// Only a zone's planning office and the region import indicators: asked
+/// before the file is read, so that nobody else makes the server read it.
+pub fn require_importer(caller: &Caller) -> Result<(), Error> {
+    let zone_id = caller.zone()?;
+    let regional = caller.principal.as_ref().is_some_and(|p| {
+        p.regions
+            .iter()
+            .any(|&region_id| caller.allows(Action::EditRegionalFrame { region_id }))
+    });
+    if regional || caller.allows(Action::Administer { zone_id }) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+/// Whose values a file from the web may hold.
+enum Scope {
+    /// A zone's office: its own territories, the shared rows kept.
+    Zone(Territories, i64),
+    /// The region: every territory of its zones, the shared rows replaced.
+    Region(RegionTerritories),
+}
+
+impl Scope {
+    fn own(&self, level: GeoLevel, code: &str) -> Option<String> {
+        match self {
+            Scope::Zone(t, _) => t.own(level, code),
+            Scope::Region(t) => t.own(level, code),
+        }
+    }
+
+    fn holder(&self) -> &'static str {
+        match self {
+            Scope::Zone(..) => "della zona",
+            Scope::Region(_) => "della regione",
+        }
+    }
+}
+
+/// The territories of a region's zones, as their records write them.
+pub struct RegionTerritories {
+    pub region: String,
+    pub zones: Vec<String>,
+    pub health_authorities: Vec<String>,
+    pub municipalities: Vec<String>,
+}
+
+impl RegionTerritories {
+    /// The stored code of a territory of the region (codes compare without
+    /// case); none for a territory of another region.
+    pub fn own(&self, level: GeoLevel, code: &str) -> Option<String> {
+        let list: &[String] = match level {
+            GeoLevel::Region => std::slice::from_ref(&self.region),
+            GeoLevel::Zone => &self.zones,
+            GeoLevel::HealthAuthority => &self.health_authorities,
+            GeoLevel::Municipality => &self.municipalities,
+        };
+        list.iter().find(|c| c.eq_ignore_ascii_case(code)).cloned()
+    }
+}
+
+pub async fn region_territories(db: &Db, region_id: i64) -> Result<RegionTerritories, Error> {
+    use zona_store::territory;
+    let region = territory::get_region(db, region_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let (zones, _) = territory::list_zones(
+        db,
+        &territory::ListQuery::default(),
+        zona_store::Page::all(),
+    )
+    .await?;
+    let zones: Vec<territory::Zone> = zones
+        .into_iter()
+        .filter(|z| z.region_id == region_id)
+        .collect();
+    let (municipalities, _) = territory::list_municipalities(
+        db,
+        &territory::ListQuery::default(),
+        zona_store::Page::all(),
+    )
+    .await?;
+    let mut health_authorities: Vec<String> = zones
+        .iter()
+        .filter_map(|z| z.health_authority_code.clone())
+        .collect();
+    health_authorities.sort();
+    health_authorities.dedup();
+    Ok(RegionTerritories {
+        region: region.code,
+        municipalities: municipalities
+            .into_iter()
+            .filter(|m| zones.iter().any(|z| z.id == m.zone_id))
+            .map(|m| m.istat_code)
+            .collect(),
+        health_authorities,
+        zones: zones.into_iter().map(|z| z.code).collect(),
+    })
 }
 
 async fn import_within(
@@ -84,11 +193,11 @@ async fn import_within(
     actor: &Actor,
     bytes: &[u8],
     xlsx: bool,
-    within: Option<(&Territories, i64)>,
+    within: Option<&Scope>,
 ) -> Result<Imported, Error> {
     let (shared, zone) = match within {
-        Some((_, zone)) => (profile::SharedRows::Keep, Some(zone)),
-        None => (profile::SharedRows::Replace, None),
+        Some(Scope::Zone(_, zone)) => (profile::SharedRows::Keep, Some(*zone)),
+        Some(Scope::Region(_)) | None => (profile::SharedRows::Replace, None),
     };
     let rows = import::read_rows(bytes, xlsx, |h| h.trim().to_lowercase())
         .await
@@ -140,7 +249,7 @@ async fn import_within(
     for row in &rows {
         let read = read_value_row(|c| cell(row, c)).map(|mut v| {
             // The zone's own code for a territory it holds, as stored.
-            let own = within.map(|(t, _)| t.own(v.level, &v.territory));
+            let own = within.map(|t| t.own(v.level, &v.territory));
             if let Some(Some(code)) = &own {
                 v.territory = code.clone();
             }
@@ -151,9 +260,10 @@ async fn import_within(
                 row.0,
                 "territorio",
                 &format!(
-                    "«{}» non è un territorio della zona ({}): la zona importa i valori dei suoi territori.",
+                    "«{}» non è un territorio {holder} ({}): si importano i valori dei propri territori.",
                     v.territory,
-                    v.level.label().to_lowercase()
+                    v.level.label().to_lowercase(),
+                    holder = within.map_or("", Scope::holder),
                 ),
             ),
             Ok((v, _)) => match ids.get(&v.indicator.to_lowercase()) {
@@ -577,6 +687,8 @@ pub struct Editor {
     pub indicators: Vec<profile::IndicatorRecord>,
     pub choices: Vec<profile::Choice>,
     pub office: bool,
+    /// The caller is the region: it imports the indicators every zone reads.
+    pub frame: bool,
 }
 
 /// The zone's profile of a year (the latest by default) for its internal
@@ -601,6 +713,7 @@ pub async fn editor(db: &Db, caller: &Caller, year: Option<i64>) -> Result<Edito
         indicators: profile::definitions(db).await?,
         choices: profile::choices(db, zone_id).await?,
         office: caller.allows(Action::Administer { zone_id }),
+        frame: caller.regional_frame(db).await.is_ok(),
     })
 }
 

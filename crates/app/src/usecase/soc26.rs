@@ -293,3 +293,88 @@ pub async fn set_permanent_staff(
     let year = i64::from(spec.year);
     Ok(store::set_permanent_staff(db, &caller.actor, zone_id, year, version, &entries).await?)
 }
+
+/// The SOC26 forms in use (one query): the shipped ones, with the region's
+/// variants in their place.
+pub async fn forms(db: &Db) -> Result<zona_core::soc26::Soc26Forms, Error> {
+    Ok(store::forms(db).await?)
+}
+
+/// The form of a year, for the pages of a form: `NotFound` when zona has none.
+pub async fn form_of_year(db: &Db, year: i32) -> Result<Soc26Spec, Error> {
+    forms(db)
+        .await?
+        .for_year(year)
+        .cloned()
+        .ok_or(Error::NotFound)
+}
+
+/// A year's form as the region manages it.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub spec: Soc26Spec,
+    /// zona ships a form for the year.
+    pub shipped: bool,
+    /// The region's variant in use for the year: its version and when it
+    /// was saved.
+    pub stored: Option<(i64, time::OffsetDateTime)>,
+}
+
+/// The forms of every year, shipped or stored, for the zone's internal
+/// readers; `frame` tells whether the caller may change them (the region).
+pub async fn variants(db: &Db, caller: &Caller) -> Result<(Vec<Variant>, bool), Error> {
+    let zone_id = caller.zone()?;
+    caller.require(Action::ReadInternal { zone_id })?;
+    let stored = store::variants(db).await?;
+    let forms = store::forms(db).await?;
+    let shipped = Soc26Spec::all();
+    let list = forms
+        .all()
+        .iter()
+        .rev()
+        .map(|spec| Variant {
+            shipped: shipped.iter().any(|s| s.year == spec.year),
+            stored: stored
+                .iter()
+                .find(|v| v.year == i64::from(spec.year))
+                .map(|v| (v.version, v.updated_at)),
+            spec: spec.clone(),
+        })
+        .collect();
+    Ok((list, caller.regional_frame(db).await.is_ok()))
+}
+
+/// The region stores a form variant, written as JSON: it replaces the
+/// shipped form of its year or adds a year. `expected` is the version of
+/// the variant the person saw for that year (`None`: none stored). Returns
+/// the form's year.
+pub async fn save_variant(
+    db: &Db,
+    caller: &Caller,
+    json: &str,
+    expected: Option<i64>,
+) -> Result<i32, Error> {
+    caller.regional_frame(db).await?;
+    let spec = Soc26Spec::from_json(json).map_err(|p| Error::Refused(p.join("\n")))?;
+    let text = serde_json::to_string_pretty(&spec).map_err(anyhow::Error::from)?;
+    store::save_variant(db, &caller.actor, i64::from(spec.year), &text, expected).await?;
+    Ok(spec.year)
+}
+
+/// The region removes its variant of a year, from the version it saw: the
+/// shipped form of the year, if any, is used again.
+pub async fn delete_variant(
+    db: &Db,
+    caller: &Caller,
+    year: i32,
+    version: i64,
+) -> Result<(), Error> {
+    caller.regional_frame(db).await?;
+    let shipped = Soc26Spec::all().iter().any(|s| s.year == year);
+    if !shipped && store::forms_of_year(db, i64::from(year)).await? > 0 {
+        return Err(Error::Refused(format!(
+            "Ci sono schede SOC26 del {year} compilate con questo modulo e zona non ne ha un altro per quell'anno: il modulo non si può togliere."
+        )));
+    }
+    Ok(store::delete_variant(db, &caller.actor, i64::from(year), version).await?)
+}

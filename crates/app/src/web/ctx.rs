@@ -77,6 +77,9 @@ pub struct Ctx {
     pub target: String,
     /// The signed-in person's unread notifications (the bell).
     pub unread: i64,
+    /// The zones a regional reader may open, (code, name): the choice in
+    /// every page's header. Empty for everyone else.
+    pub zone_choices: Vec<(String, String)>,
 }
 
 impl Ctx {
@@ -247,6 +250,14 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
             .unwrap_or(0),
         None => 0,
     };
+    let zone_choices = match &principal {
+        Some(p) if !p.region_zones.is_empty() => {
+            territory::active_zone_names(&state.db, &p.region_zones)
+                .await
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
     let flash = flash_of(&jar);
     let had_flash = jar.get(FLASH_COOKIE).is_some();
 
@@ -261,6 +272,7 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         path: path.clone(),
         target,
         unread,
+        zone_choices,
     });
     req.extensions_mut().insert(ctx.clone());
 

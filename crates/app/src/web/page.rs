@@ -27,6 +27,8 @@ pub struct PageCtx {
     pub csrf: String,
     pub flash: Option<Flash>,
     pub crumbs: Vec<(String, String)>,
+    /// A regional reader's zones, (code, name, the one open now).
+    pub zone_choices: Vec<(String, String, bool)>,
 }
 
 /// The main menu for the person asking: the areas they may open, the one
@@ -122,6 +124,14 @@ impl PageCtx {
                 })
                 .unwrap_or_default(),
             unread: ctx.unread,
+            zone_choices: ctx
+                .zone_choices
+                .iter()
+                .map(|(code, name)| {
+                    let open = ctx.zone.as_ref().is_some_and(|z| &z.code == code);
+                    (code.clone(), name.clone(), open)
+                })
+                .collect(),
             nav,
             csrf: ctx.csrf.clone(),
             flash: ctx.flash.clone(),

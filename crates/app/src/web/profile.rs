@@ -59,6 +59,8 @@ struct EditorPage {
     /// What may answer a critical issue, by plan.
     choices: Vec<(String, Vec<Choice>)>,
     office: bool,
+    /// The region: it imports the indicators every zone reads.
+    frame: bool,
     /// Why a file of indicators was refused: a heading, then one line per
     /// problem with its line and column.
     problems: Vec<String>,
@@ -130,6 +132,7 @@ async fn editor(
         indicators,
         choices,
         office,
+        frame,
     } = usecase::editor(&state.db, &ctx.caller(), year).await?;
     let mut indicators = grouped(indicators, |d| d.theme.clone());
     indicators.sort_by(|a, b| a.0.cmp(&b.0));
@@ -143,6 +146,7 @@ async fn editor(
         indicators,
         choices: grouped(choices, |c| c.plan.clone()),
         office,
+        frame,
     }))
 }
 
@@ -430,12 +434,12 @@ async fn delete_answer(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
     ))
 }
 
-/// The office loads a file of indicators: definitions, or values of its
-/// territories; all of it or nothing.
+/// The office or the region loads a file of indicators: definitions, or
+/// values of its territories; all of it or nothing.
 async fn import(State(state): State<AppState>, ctx: Ctx, multipart: Multipart) -> PageResult {
     let to = format!("{HOME}#indicatori");
     // Whose file it is matters before it is read.
-    usecase::require_office(&ctx.caller())?;
+    usecase::require_importer(&ctx.caller())?;
     let file = super::forms::Upload::read(multipart)
         .await?
         .non_empty_file();

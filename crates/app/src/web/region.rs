@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/regione", get(index))
         .route("/regione/zone/{code}", get(choose))
+        .route("/regione/scegli", get(pick))
         .route("/regione/confronto", get(comparison))
         .route("/regione/confronto/esporta", get(export_comparison))
         .route("/regione/dm77", get(dm77))
@@ -191,7 +192,37 @@ async fn choose(
     Path(code): Path<String>,
     Query(q): Query<ChooseQuery>,
 ) -> Result<Response, AppError> {
-    let zone = territory::get_zone_by_code(&state.db, &code)
+    open_zone(&state, &ctx, &code, &q.pagina).await
+}
+
+#[derive(Deserialize, Default)]
+struct PickQuery {
+    #[serde(default)]
+    zona: String,
+}
+
+/// The header's choice of zone, for the region: a form that sends the
+/// zone's code, to open its home.
+async fn pick(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PickQuery>,
+) -> Result<Response, AppError> {
+    if q.zona.trim().is_empty() {
+        return Err(AppError::BadRequest(
+            "Scegliere una zona dall'elenco.".into(),
+        ));
+    }
+    open_zone(&state, &ctx, q.zona.trim(), "").await
+}
+
+async fn open_zone(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    page: &str,
+) -> Result<Response, AppError> {
+    let zone = territory::get_zone_by_code(&state.db, code)
         .await?
         .filter(|z| z.active)
         .ok_or(AppError::NotFound)?;
@@ -202,7 +233,7 @@ async fn choose(
             return Err(AppError::Forbidden);
         }
     }
-    let to = match q.pagina.as_str() {
+    let to = match page {
         "" => "/".to_string(),
         p if PAGES.contains(&p) => format!("/{p}"),
         _ => return Err(AppError::BadRequest("Pagina non valida.".into())),
@@ -464,7 +495,10 @@ impl Soc26Page {
 }
 
 async fn soc26(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let spec = zona_core::soc26::Soc26Spec::latest();
+    let spec = crate::usecase::soc26::forms(&state.db)
+        .await?
+        .latest()
+        .clone();
     let (region, zones) = usecase::soc26(&state.db, &ctx.caller(), &spec).await?;
     let rows = zones
         .iter()
@@ -511,7 +545,10 @@ async fn export_soc26(
     ctx: Ctx,
     Query(q): Query<FormatQuery>,
 ) -> Result<Response, AppError> {
-    let spec = zona_core::soc26::Soc26Spec::latest();
+    let spec = crate::usecase::soc26::forms(&state.db)
+        .await?
+        .latest()
+        .clone();
     let (region, zones) = usecase::soc26(&state.db, &ctx.caller(), &spec).await?;
     send(&usecase::soc26_table(&spec, &region, &zones), &q.format)
 }

@@ -11,6 +11,7 @@ mod daily;
 mod exports;
 mod helpers;
 mod imports;
+mod instances;
 mod mail;
 mod network;
 mod participation;

@@ -815,6 +815,50 @@ async fn the_office_imports_values_of_its_own_territories_from_the_web() {
         let viewer = app.other_client_logged_in("consultazione").await;
         let p = upload_indicators(&app, &viewer, "valori.csv", &good).await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
+
+        // The region edits what every zone reads: the definition is renamed,
+        // the health authority's value replaced; a territory of no zone of
+        // the region is refused.
+        zona_app::demo::add_regional_account(&app.db.db)
+            .await
+            .unwrap();
+        let region = app
+            .other_client_logged_in(zona_app::demo::REGIONAL_ACCOUNT)
+            .await;
+        let form = app.get_with(&region, "/pianificazione/profilo").await;
+        assert!(
+            form.body.contains("Le definizioni e i valori delle Aziende USL e della regione, comuni a tutte le zone, sono aggiornati dal file"),
+            "{}",
+            form.body
+        );
+        let p = upload_indicators(&app, &region, "definizioni.csv", defs).await;
+        let shown = after_with(&app, &region, &p).await;
+        assert!(
+            shown.contains("Importate le definizioni degli indicatori: 0 nuove, 2 aggiornate."),
+            "{} {}",
+            p.status,
+            shown
+        );
+        assert_eq!(
+            scalar(
+                &app.db.db,
+                "SELECT count(*) FROM health_indicators WHERE name = 'Indice rinominato'"
+            )
+            .await,
+            1
+        );
+        let p = upload_indicators(&app, &region, "valori.csv", &good).await;
+        assert!(after_with(&app, &region, &p)
+            .await
+            .contains("Importati i valori degli indicatori: 0 nuovi, 3 sostituiti."));
+        assert_eq!(scalar(&app.db.db, kept).await, 1);
+        let elsewhere = format!("{head}vecchiaia;zona;ZD-ALTRA;2024;T;;1;;;;;Sì\n");
+        let p = upload_indicators(&app, &region, "valori.csv", &elsewhere).await;
+        assert!(
+            flat(&p.body).contains("«ZD-ALTRA» non è un territorio della regione (zona distretto)"),
+            "{}",
+            p.body
+        );
     }
 }
 

@@ -734,8 +734,34 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
             403
         );
 
+        // Every page's header offers the region its zones; nobody else.
+        let home = app.get_with(&region, "/").await;
+        assert!(
+            home.body
+                .contains(r#"<option value="ZD-PIS">Zona Distretto Pisana</option>"#),
+            "{}",
+            home.body
+        );
+        assert!(home
+            .body
+            .contains(r#"<option value="ZD-LIV" selected>Zona Distretto Livornese</option>"#));
+        assert!(!app
+            .get_with(&livorno, "/")
+            .await
+            .body
+            .contains("zona-scelta"));
+        assert_eq!(
+            app.get_with(&region, "/regione/scegli?zona=").await.status,
+            400
+        );
+        assert_eq!(
+            app.get_with(&livorno, "/regione/scegli?zona=ZD-PIS")
+                .await
+                .status,
+            403
+        );
         // It opens Pisa, and reads it as it reads Livorno.
-        let opened = app.get_with(&region, "/regione/zone/ZD-PIS").await;
+        let opened = app.get_with(&region, "/regione/scegli?zona=ZD-PIS").await;
         assert_eq!(opened.status, 303);
         let home = app.get_with(&region, "/").await;
         assert!(home.body.contains("Zona Distretto Pisana"), "{}", home.body);

@@ -177,6 +177,10 @@ async fn every_route_with_every_role() {
             "/regione/zone/ZD-LIV".into(),
             [S303, S403, S403, S403, S403],
         ),
+        (
+            "/regione/scegli?zona=ZD-LIV".into(),
+            [S303, S403, S403, S403, S403],
+        ),
         ("/login".into(), [S200, S303, S303, S303, S303]),
         ("/account".into(), [login, S200, S200, S200, S200]),
         ("/account/password".into(), [login, S200, S200, S200, S200]),
@@ -296,6 +300,13 @@ async fn every_route_with_every_role() {
         (
             "/obiettivi-servizio".into(),
             [login, S200, S200, S403, S200],
+        ),
+        ("/moduli-soc26".into(), [login, S200, S200, S403, S200]),
+        ("/moduli-soc26/2025".into(), [login, S200, S200, S403, S200]),
+        // Only the region changes the forms.
+        (
+            "/moduli-soc26/2025/elimina".into(),
+            [login, S403, S403, S403, S403],
         ),
         (
             format!("/obiettivi-servizio/{}/2025", i.municipality),
@@ -607,6 +618,11 @@ async fn every_route_with_every_role() {
     // an empty form: the allowed role gets a validation error (422), nobody
     // else gets through.
     let posts: Vec<(String, [u16; 5])> = vec![
+        ("/moduli-soc26".into(), [login, S403, S403, S403, S403]),
+        (
+            "/moduli-soc26/2025/elimina".into(),
+            [login, S403, S403, S403, S403],
+        ),
         (
             "/admin/regioni/nuovo".into(),
             [login, S403, S403, S403, S403],

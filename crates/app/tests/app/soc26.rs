@@ -565,3 +565,131 @@ async fn the_c797_contribution_rests_on_permanent_staff() {
         assert!(zone.contains("1 ogni 5.664,37 abitanti"), "{zone}");
     }
 }
+
+/// The region adds and corrects the SOC26 form of a year; the zone's pages
+/// follow it; a wrong form is refused with what was typed kept; a stale
+/// save is a conflict; removing it brings the shipped form back.
+#[tokio::test]
+async fn the_region_manages_the_soc26_forms_and_the_zones_follow() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        zona_app::demo::add_regional_account(&app.db.db)
+            .await
+            .unwrap();
+        let office = app.other_client_logged_in("ufficio.piano").await;
+        let region = app
+            .other_client_logged_in(zona_app::demo::REGIONAL_ACCOUNT)
+            .await;
+        let list = app.get_with(&office, "/moduli-soc26").await;
+        assert_eq!(list.status, 200);
+        assert!(
+            flat(&list.body).contains("<th scope=\"row\">2025</th>"),
+            "{}",
+            list.body
+        );
+        assert!(list.body.contains("Fornito con zona"));
+        assert!(!list.body.contains("name=\"modulo\""));
+        let shipped = app.get_with(&office, "/moduli-soc26/2025").await.body;
+        let mut next: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+        next["year"] = 2026.into();
+        next["reference_year"] = 2020.into();
+        let post = |client: &reqwest::Client, fields: Vec<(String, String)>| {
+            let client = client.clone();
+            let app = &app;
+            async move {
+                let token = app.get_with(&client, "/moduli-soc26").await.csrf();
+                let fields: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(a, b)| (a.as_str(), b.as_str()))
+                    .collect();
+                app.post_with(&client, "/moduli-soc26", &token, &fields)
+                    .await
+            }
+        };
+        // The office does not change the forms.
+        let p = post(&office, vec![("modulo".into(), next.to_string())]).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+
+        // A form with its thresholds in the wrong order: refused, kept.
+        let mut wrong = next.clone();
+        wrong["social_worker_target"] = 9000.into();
+        let p = post(&region, vec![("modulo".into(), wrong.to_string())]).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            p.body.contains(
+                "Le soglie di abitanti per assistente sociale vanno dalla più alta alla più bassa"
+            ),
+            "{}",
+            p.body
+        );
+        assert!(p.body.contains("9000"), "{}", p.body);
+
+        // The 2026 form: the zone's page moves to 2026.
+        let p = post(&region, vec![("modulo".into(), next.to_string())]).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let list = app.get_with(&region, "/moduli-soc26").await;
+        assert!(
+            list.body.contains("Della Regione; salvato il"),
+            "{}",
+            list.body
+        );
+        let zone = app.get_with(&office, "/obiettivi-servizio").await;
+        assert!(
+            zone.body.contains("<h1>Obiettivi di servizio 2026</h1>"),
+            "{}",
+            zone.body
+        );
+        let version = list.input_value("versione_2026").unwrap();
+        // Saved again from the page's version: a new version; from the old
+        // one: a conflict, the text kept.
+        next["r16_max_chars"] = 5000.into();
+        let p = post(
+            &region,
+            vec![
+                ("modulo".into(), next.to_string()),
+                ("versione_2026".into(), version.clone()),
+            ],
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let p = post(
+            &region,
+            vec![
+                ("modulo".into(), next.to_string()),
+                ("versione_2026".into(), version),
+            ],
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            p.body.contains("è stato cambiato da un'altra persona"),
+            "{}",
+            p.body
+        );
+        // Every change is in the register, with the form before and after.
+        assert_eq!(
+            scalar(
+                &app.db.db,
+                "SELECT count(*) FROM audit_log WHERE entity = 'soc26_variant'"
+            )
+            .await,
+            2
+        );
+
+        // Removed: 2025 is the latest again.
+        let confirm = app.get_with(&region, "/moduli-soc26/2026/elimina").await;
+        assert_eq!(confirm.status, 200);
+        let action = capture(
+            r#"action="(/moduli-soc26/2026/elimina\?versione=\d+)""#,
+            &confirm.body,
+        );
+        let p = app.post_with(&region, &action, &confirm.csrf(), &[]).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let zone = app.get_with(&office, "/obiettivi-servizio").await;
+        assert!(zone.body.contains("<h1>Obiettivi di servizio 2025</h1>"));
+        assert_eq!(
+            app.get_with(&office, "/moduli-soc26/2026").await.status,
+            404
+        );
+    }
+}

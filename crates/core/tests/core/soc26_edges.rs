@@ -418,3 +418,48 @@ fn permanent_staff_is_read_in_hundredths() {
         Err("«1.5»: usare la virgola per i decimali (esempio 1234,56); il punto separa solo le migliaia, a gruppi di tre cifre.".into())
     );
 }
+
+/// A form variant the region writes is checked before it is used: the
+/// shipped 2025 form passes; disordered thresholds, a repeated row and a
+/// reference year after the form's own are refused, each with its message.
+#[test]
+fn a_form_variant_is_checked_before_use() {
+    let shipped = serde_json::to_string(&Soc26Spec::form_2025()).unwrap();
+    assert_eq!(
+        Soc26Spec::from_json(&shipped).unwrap(),
+        Soc26Spec::form_2025()
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+    v["year"] = 2026.into();
+    v["reference_year"] = 2027.into();
+    v["social_worker_lep"] = 7000.into();
+    let first = v["rows"][0].clone();
+    v["rows"].as_array_mut().unwrap().push(first);
+    let problems = Soc26Spec::from_json(&v.to_string()).unwrap_err();
+    assert_eq!(
+        problems,
+        vec![
+            "L'anno di riferimento del confronto degli utenti deve precedere l'anno del modulo.",
+            "Il codice di rigo M12 compare più di una volta.",
+            "Le soglie di abitanti per assistente sociale vanno dalla più alta alla più bassa: soglia minima, LEP, obiettivo di servizio (6.500, 5.000, 4.000 nella L. 178/2020).",
+        ]
+    );
+    assert!(Soc26Spec::from_json("{\"year\": 2026}").unwrap_err()[0]
+        .starts_with("Il file non descrive un modulo SOC26"));
+}
+
+/// The forms in use: a stored variant takes the shipped one's place for its
+/// year, a new year is added, and the latest is the newest year.
+#[test]
+fn stored_variants_replace_or_add_to_the_shipped_forms() {
+    let mut corrected = Soc26Spec::form_2025();
+    corrected.contribution_to_target = Cents(2_500_000);
+    let mut next = Soc26Spec::form_2025();
+    next.year = 2026;
+    next.reference_year = 2020;
+    let forms = Soc26Forms::with(vec![corrected.clone(), next.clone()]);
+    assert_eq!(forms.for_year(2025), Some(&corrected));
+    assert_eq!(forms.latest(), &next);
+    assert_eq!(forms.all().len(), Soc26Spec::all().len() + 1);
+    assert_eq!(Soc26Forms::with(Vec::new()), Soc26Forms::shipped());
+}

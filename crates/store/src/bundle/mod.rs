@@ -136,7 +136,12 @@ pub enum Fixed {
 }
 
 /// A rule across a row's cells: `Err` names the column to blame and why.
-pub type RowRule = fn(&Table, &[Value]) -> Result<(), (&'static str, String)>;
+pub type RowRule = fn(&Table, &[Value], &Rules) -> Result<(), (&'static str, String)>;
+
+/// What the rows' rules read besides the row: the SOC26 forms in use.
+pub struct Rules {
+    pub soc26: zona_core::soc26::Soc26Forms,
+}
 
 /// One file of a bundle and the table it is stored in.
 #[derive(Debug)]
@@ -736,7 +741,7 @@ type Parsed = Vec<(usize, Vec<Value>)>;
 /// Reads every file's cells into values, checking headers, kinds, required
 /// cells and duplicate keys; a file the bundle leaves out is `None`, so that
 /// nothing of its kind changes. Nothing touches the database.
-pub fn parse(files: &[FileIn]) -> Result<Vec<Option<Parsed>>, Vec<Problem>> {
+pub fn parse(files: &[FileIn], rules: &Rules) -> Result<Vec<Option<Parsed>>, Vec<Problem>> {
     let mut problems = Vec::new();
     for f in files {
         if Table::named(&f.file).is_none() {
@@ -802,7 +807,7 @@ pub fn parse(files: &[FileIn]) -> Result<Vec<Option<Parsed>>, Vec<Problem>> {
                 }
             }
             if let (true, Some(rule)) = (ok, table.check) {
-                if let Err((column, message)) = rule(table, &values) {
+                if let Err((column, message)) = rule(table, &values, rules) {
                     problems.push(problem(table.file, Some(*line), Some(column), message));
                     ok = false;
                 }
@@ -1224,7 +1229,10 @@ pub async fn load(
     files: &[FileIn],
     check_only: bool,
 ) -> Result<Report, BundleError> {
-    let parsed = parse(files).map_err(BundleError::Problems)?;
+    let rules = Rules {
+        soc26: crate::soc26::forms(db).await?,
+    };
+    let parsed = parse(files, &rules).map_err(BundleError::Problems)?;
     let zone_file = TABLES
         .iter()
         .position(|t| t.file == "zone")

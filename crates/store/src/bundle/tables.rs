@@ -4,7 +4,7 @@
 //! Each text column is bounded at least as widely as the application's form
 //! for it, so that whatever a person typed dumps and loads back.
 
-use super::{Field, Fixed, Ref, Table};
+use super::{Field, Fixed, Ref, Rules, Table};
 use crate::audit::entity;
 use zona_core::bundle::Kind;
 use zona_core::bundle::Value;
@@ -140,19 +140,19 @@ fn value_rule(
     .map_err(|mut problems| problems.swap_remove(0))
 }
 
-fn zone_value(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
+fn zone_value(t: &Table, row: &[Value], _: &Rules) -> Result<(), (&'static str, String)> {
     use zona_core::profile::GeoLevel;
     value_rule(t, row, &[GeoLevel::Zone, GeoLevel::Municipality])
 }
 
-fn reference_value(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
+fn reference_value(t: &Table, row: &[Value], _: &Rules) -> Result<(), (&'static str, String)> {
     use zona_core::profile::GeoLevel;
     value_rule(t, row, &[GeoLevel::HealthAuthority, GeoLevel::Region])
 }
 
 /// An answer to a critical issue is one health objective (with its PIS),
 /// one programme or one sheet (with its POA's year).
-fn one_answer(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
+fn one_answer(t: &Table, row: &[Value], _: &Rules) -> Result<(), (&'static str, String)> {
     let given = |h: &str| !t.value(row, h).is_null();
     let named = ["obiettivo", "programma", "scheda"]
         .iter()
@@ -181,7 +181,7 @@ fn one_answer(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
 
 /// A role carries exactly the scope it needs (`Grant::check_scope`): a unit
 /// for a Referente, a body for a Third Sector role, neither for the others.
-fn role_scope(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
+fn role_scope(t: &Table, row: &[Value], _: &Rules) -> Result<(), (&'static str, String)> {
     let Value::Text(code) = t.value(row, "ruolo") else {
         return Ok(());
     };
@@ -199,7 +199,7 @@ fn role_scope(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
 
 /// A SOC26 form is complete exactly when the official rules of its year
 /// find no problem, as when it is saved from the web.
-fn soc26_complete(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)> {
+fn soc26_complete(t: &Table, row: &[Value], rules: &Rules) -> Result<(), (&'static str, String)> {
     let (Value::Int(year), Value::Text(json), Value::Bool(complete)) = (
         t.value(row, "anno"),
         t.value(row, "dati"),
@@ -209,9 +209,9 @@ fn soc26_complete(t: &Table, row: &[Value]) -> Result<(), (&'static str, String)
     };
     let spec = i32::try_from(*year)
         .ok()
-        .and_then(zona_core::soc26::Soc26Spec::for_year)
+        .and_then(|y| rules.soc26.for_year(y))
         .ok_or(("anno", format!("zona non ha il modulo SOC26 del {year}")))?;
-    let problems = match zona_core::soc26_json::read(&spec, json) {
+    let problems = match zona_core::soc26_json::read(spec, json) {
         Ok((_, problems)) | Err(problems) => problems,
     };
     match (problems.first(), complete) {

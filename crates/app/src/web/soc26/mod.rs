@@ -25,6 +25,7 @@ use zona_core::soc26_json;
 use zona_store::soc26 as store;
 use zona_store::territory::{self, Municipality};
 
+mod variants;
 mod zone;
 
 use zone::*;
@@ -33,6 +34,12 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/obiettivi-servizio", get(zone_view))
         .route("/obiettivi-servizio/personale", post(save_permanent_staff))
+        .route("/moduli-soc26", get(variants::list).post(variants::save))
+        .route("/moduli-soc26/{year}", get(variants::download))
+        .route(
+            "/moduli-soc26/{year}/elimina",
+            get(variants::confirm_delete).post(variants::delete),
+        )
         .route(
             "/obiettivi-servizio/{municipality}/{year}",
             get(form).post(save),
@@ -271,8 +278,8 @@ struct Loaded {
     last_change: Option<String>,
 }
 
-fn spec_for(year: i32) -> Result<Soc26Spec, AppError> {
-    Soc26Spec::for_year(year).ok_or(AppError::NotFound)
+async fn spec_for(state: &AppState, year: i32) -> Result<Soc26Spec, AppError> {
+    Ok(usecase::form_of_year(&state.db, year).await?)
 }
 
 async fn load(
@@ -493,7 +500,7 @@ async fn form(
     ctx: Ctx,
     Path((municipality_id, year)): Path<(i64, i32)>,
 ) -> PageResult {
-    let spec = spec_for(year)?;
+    let spec = spec_for(&state, year).await?;
     let loaded = load(&state, &ctx, municipality_id, year).await?;
     let can_edit = ctx.allows(Action::Administer {
         zone_id: loaded.municipality.zone_id,
@@ -510,7 +517,7 @@ async fn save(
     Path((municipality_id, year)): Path<(i64, i32)>,
     Form(values): Form<FormValues>,
 ) -> PageResult {
-    let spec = spec_for(year)?;
+    let spec = spec_for(&state, year).await?;
     let caller = ctx.caller();
     let m = usecase::open_municipality(&state.db, &caller, municipality_id).await?;
     let json = form_to_json(&spec, &m.name.to_uppercase(), &values);
@@ -559,7 +566,7 @@ async fn preview(
     Path((municipality_id, year)): Path<(i64, i32)>,
     Form(values): Form<FormValues>,
 ) -> PageResult {
-    let spec = spec_for(year)?;
+    let spec = spec_for(&state, year).await?;
     let loaded = load(&state, &ctx, municipality_id, year).await?;
     let (input, result, problems) = evaluate(&spec, &loaded.municipality, &values);
     Ok(render_page(&ComputedFragment {
@@ -573,7 +580,7 @@ async fn computed_json(
     ctx: Ctx,
     Path((municipality_id, year)): Path<(i64, i32)>,
 ) -> PageResult {
-    let spec = spec_for(year)?;
+    let spec = spec_for(&state, year).await?;
     let loaded = load(&state, &ctx, municipality_id, year).await?;
     let m = &loaded.municipality;
     let json = form_to_json(&spec, &m.name.to_uppercase(), &loaded.values);

@@ -103,7 +103,7 @@ fn ats_sentence(spec: &Soc26Spec, pop: u64, workers: Decimal) -> String {
 }
 
 pub(super) async fn zone_page(state: &AppState, ctx: &Ctx, failed: StaffFailure<'_>) -> PageResult {
-    let spec = Soc26Spec::latest();
+    let spec = usecase::forms(&state.db).await?.latest().clone();
     let zone = usecase::zone_forms(&state.db, &ctx.caller(), &spec).await?;
     let rows = zone
         .lines
@@ -235,7 +235,7 @@ pub(super) async fn save_permanent_staff(
 ) -> PageResult {
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::Administer { zone_id })?;
-    let spec = Soc26Spec::latest();
+    let spec = usecase::forms(&state.db).await?.latest().clone();
     let municipalities = territory::zone_municipalities(&state.db, zone_id).await?;
     let mut errors = HashMap::new();
     let mut entries = Vec::new();
@@ -281,7 +281,7 @@ pub(super) async fn pdf(
     ctx: Ctx,
     Path((municipality_id, year)): Path<(i64, i32)>,
 ) -> PageResult {
-    let spec = spec_for(year)?;
+    let spec = spec_for(&state, year).await?;
     let loaded = load(&state, &ctx, municipality_id, year).await?;
     let m = &loaded.municipality;
     let stored = store::get(&state.db, municipality_id, i64::from(year)).await?;
@@ -359,7 +359,7 @@ pub(super) async fn comparison(
     ctx: Ctx,
     Path((municipality_id, year)): Path<(i64, i32)>,
 ) -> PageResult {
-    let spec = spec_for(year)?;
+    let spec = spec_for(&state, year).await?;
     let loaded = load(&state, &ctx, municipality_id, year).await?;
     let m = &loaded.municipality;
     let (input, result, _) = evaluate(&spec, m, &loaded.values);

@@ -1,0 +1,10 @@
+-- The SOC26 form variants the region stored: a year's form (the JSON of
+-- crates/core/soc26/*.json), which replaces the one shipped with zona for
+-- that year or adds a year zona does not ship. Shared by every zone, like
+-- the vocabularies and the DM 77/2022 standards.
+CREATE TABLE soc26_variants (
+    year        INTEGER PRIMARY KEY,
+    data        TEXT    NOT NULL,
+    version     INTEGER NOT NULL DEFAULT 1,
+    updated_at  TEXT    NOT NULL
+);
