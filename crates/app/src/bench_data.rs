@@ -140,14 +140,22 @@ pub async fn fill(db: &Db, scale: Scale, progress: impl Fn(usize, usize, &str)) 
         ..Default::default()
     };
     let (zones, _) = territory::list_zones(db, &active, Page::all()).await?;
+    let spec = zona_store::soc26::forms(db).await?.latest().clone();
+    // Only zones with nothing of what is made: no plan, no SOC26 form, no
+    // permanent staff. A zone's real data is never overwritten.
     let mut empty = Vec::new();
     for z in zones {
-        if planning::annual_plans(db, z.id).await?.is_empty() {
+        let within = territory::Within::Zone(z.id);
+        let untouched = planning::annual_plans(db, z.id).await?.is_empty()
+            && zona_store::soc26::latest_year(db, within).await?.is_none()
+            && zona_store::soc26::staff_within(db, within, i64::from(spec.year))
+                .await?
+                .is_empty();
+        if untouched {
             empty.push(z);
         }
     }
     let (municipalities, _) = territory::list_municipalities(db, &active, Page::all()).await?;
-    let spec = zona_store::soc26::forms(db).await?.latest().clone();
     let actor = Actor::system("bench-data");
     let mut made = Made::default();
     for (i, zone) in empty.iter().enumerate() {
@@ -180,6 +188,9 @@ pub async fn fill(db: &Db, scale: Scale, progress: impl Fn(usize, usize, &str)) 
         }
     }
     progress(empty.len(), empty.len(), "");
+    if made.zones > 0 {
+        db.analyze().await?;
+    }
     Ok(made)
 }
 

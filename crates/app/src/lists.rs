@@ -435,7 +435,15 @@ async fn soc26_table(
     municipality_id: Option<i64>,
 ) -> anyhow::Result<Table> {
     use ColumnKind::*;
-    let spec = zona_store::soc26::forms(db).await?.latest().clone();
+    // The year the zone's page shows: the latest with forms.
+    let spec = match zone_id {
+        Some(z) => {
+            crate::usecase::soc26::year_shown(db, zona_store::territory::Within::Zone(z), None)
+                .await?
+                .1
+        }
+        None => zona_store::soc26::forms(db).await?.latest().clone(),
+    };
     let flat = flat_columns(&spec);
     let mut columns = vec![
         col("codice_istat", "codice_istat", Text),

@@ -386,7 +386,7 @@ pub async fn dm77_check(db: &Db, zone_id: i64) -> Result<Dm77Check> {
 }
 
 /// The checks of `zones`, all of region `region_id`, in their order: each
-/// kind of data read once for the whole region (seven queries), whatever
+/// kind of data read once for the whole region (six queries), whatever
 /// the number of zones.
 pub async fn dm77_checks(
     db: &Db,
@@ -394,12 +394,7 @@ pub async fn dm77_checks(
     zones: &[territory::Zone],
 ) -> Result<Vec<Dm77Check>> {
     let within = territory::Within::Region(region_id);
-    let active = territory::ListQuery {
-        active: Some(true),
-        ..Default::default()
-    };
-    let (municipalities, _) =
-        territory::list_municipalities(db, &active, zona_store::Page::all()).await?;
+    let municipalities = territory::municipalities_within(db, within).await?;
     let facilities = net::facilities_within(db, within).await?;
     let manual = net::manual_counts_within(db, within).await?;
     let standards = net::standards(db).await?;

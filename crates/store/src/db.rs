@@ -407,6 +407,17 @@ impl Db {
         Ok(n == 0)
     }
 
+    /// Refreshes the planner's statistics: after a bulk load the database
+    /// would otherwise plan by the sizes it last saw (PostgreSQL's autovacuum
+    /// catches up within minutes; SQLite only when asked).
+    pub async fn analyze(&self) -> Result<()> {
+        on_db!(self, |p| sqlx::query("ANALYZE")
+            .execute(p)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         on_db!(self, |p| p.close().await)
     }

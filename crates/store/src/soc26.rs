@@ -50,16 +50,18 @@ pub async fn list(db: &Db, within: Within, year: i64) -> Result<Vec<Soc26Form>> 
         .await?))
 }
 
-/// The last year any form of the zone is for.
-pub async fn latest_year(db: &Db, zone_id: i64) -> Result<Option<i64>> {
+/// The last year any form of the zone, or of the region's zones, is for.
+pub async fn latest_year(db: &Db, within: Within) -> Result<Option<i64>> {
+    let sql = format!(
+        "SELECT MAX(f.year) FROM soc26_forms f JOIN municipalities m ON m.id = f.municipality_id \
+         WHERE {}",
+        within.condition("m.zone_id")
+    );
     on_db!(db, |pool| {
-        let (y,): (Option<i64>,) = sqlx::query_as(
-            "SELECT MAX(f.year) FROM soc26_forms f JOIN municipalities m ON m.id = f.municipality_id \
-             WHERE m.zone_id = $1",
-        )
-        .bind(zone_id)
-        .fetch_one(pool)
-        .await?;
+        let (y,): (Option<i64>,) = sqlx::query_as(&sql)
+            .bind(within.id())
+            .fetch_one(pool)
+            .await?;
         Ok(y)
     })
 }
@@ -354,16 +356,6 @@ pub async fn forms(db: &Db) -> Result<zona_core::soc26::Soc26Forms> {
     Ok(zona_core::soc26::Soc26Forms::with(stored))
 }
 
-/// How many forms of a year are stored, in every zone.
-pub async fn forms_of_year(db: &Db, year: i64) -> Result<i64> {
-    on_db!(db, |pool| Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT count(*) FROM soc26_forms WHERE year = $1"
-    )
-    .bind(year)
-    .fetch_one(pool)
-    .await?))
-}
-
 /// The stored form variants, by year.
 pub async fn variants(db: &Db) -> Result<Vec<StoredVariant>> {
     on_db!(db, |pool| Ok(sqlx::query_as::<_, StoredVariant>(
@@ -373,16 +365,56 @@ pub async fn variants(db: &Db) -> Result<Vec<StoredVariant>> {
     .await?))
 }
 
+/// Checks again, by `spec`, every stored form of its year and sets their
+/// `complete` flag; evaluates to how many changed.
+macro_rules! recheck {
+    ($tx:expr, $spec:expr) => {{
+        let rows: Vec<(i64, String, bool)> =
+            sqlx::query_as("SELECT id, data, complete FROM soc26_forms WHERE year = $1")
+                .bind(i64::from($spec.year))
+                .fetch_all(&mut *$tx)
+                .await?;
+        let mut changed = 0usize;
+        for (id, data, complete) in rows {
+            let now_complete = matches!(
+                zona_core::soc26_json::read($spec, &data),
+                Ok((_, ref problems)) if problems.is_empty()
+            );
+            if now_complete != complete {
+                sqlx::query("UPDATE soc26_forms SET complete = $1 WHERE id = $2")
+                    .bind(now_complete)
+                    .bind(id)
+                    .execute(&mut *$tx)
+                    .await?;
+                changed += 1;
+            }
+        }
+        changed
+    }};
+}
+
+/// What a change of a year's form did to the forms of that year.
+fn rechecked(changed: usize) -> String {
+    match changed {
+        0 => String::new(),
+        1 => "; 1 scheda dell'anno ha cambiato stato (completa o bozza)".into(),
+        n => format!("; {n} schede dell'anno hanno cambiato stato (complete o bozze)"),
+    }
+}
+
 /// Stores the form of a year, from the version the person saw (`None` for
-/// a year with no stored form). A form stored meanwhile is a
-/// [`StoreError::Conflict`].
+/// a year with no stored form), and checks that year's forms again by it,
+/// in one transaction. A form stored meanwhile is a [`StoreError::Conflict`].
 pub async fn save_variant(
     db: &Db,
     actor: &Actor,
-    year: i64,
-    data: &str,
+    spec: &zona_core::soc26::Soc26Spec,
     expected: Option<i64>,
 ) -> Result<()> {
+    let year = i64::from(spec.year);
+    let data = serde_json::to_string_pretty(spec)
+        .map_err(|e| StoreError::Refused(format!("modulo non scrivibile: {e}")))?;
+    let data = data.as_str();
     let before = variants(db).await?.into_iter().find(|v| v.year == year);
     let json = |s: &str| {
         serde_json::from_str::<serde_json::Value>(s)
@@ -437,13 +469,25 @@ pub async fn save_variant(
                 return Err(StoreError::Conflict);
             }
         };
-        ((), entry.summary(format!("Modulo SOC26 del {year}")))
+        let changed = recheck!(tx, spec);
+        (
+            (),
+            entry.summary(format!("Modulo SOC26 del {year}{}", rechecked(changed))),
+        )
     })
 }
 
-/// Removes the stored form of a year, from the version the person saw: the
-/// form shipped with zona for that year, if any, is used again.
-pub async fn delete_variant(db: &Db, actor: &Actor, year: i64, expected: i64) -> Result<()> {
+/// Removes the stored form of a year, from the version the person saw; the
+/// year's forms are checked again by `shipped`, the form zona ships for that
+/// year. Without one, the variant is removed only while no form of the year
+/// exists ([`StoreError::Refused`] otherwise).
+pub async fn delete_variant(
+    db: &Db,
+    actor: &Actor,
+    year: i64,
+    expected: i64,
+    shipped: Option<&zona_core::soc26::Soc26Spec>,
+) -> Result<()> {
     let before = variants(db)
         .await?
         .into_iter()
@@ -460,13 +504,30 @@ pub async fn delete_variant(db: &Db, actor: &Actor, year: i64, expected: i64) ->
             tx.rollback().await?;
             return Err(StoreError::Conflict);
         }
+        let changed = match shipped {
+            Some(spec) => recheck!(tx, spec),
+            None => {
+                let forms: i64 =
+                    sqlx::query_scalar("SELECT count(*) FROM soc26_forms WHERE year = $1")
+                        .bind(year)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if forms > 0 {
+                    tx.rollback().await?;
+                    return Err(StoreError::Refused(format!(
+                        "Ci sono schede SOC26 del {year} compilate con questo modulo e zona non ne ha un altro per quell'anno: il modulo non si può togliere."
+                    )));
+                }
+                0
+            }
+        };
         let data = serde_json::from_str::<serde_json::Value>(&before.data)
             .unwrap_or(serde_json::Value::String(before.data.clone()));
         (
             (),
             AuditEntry::new(action::DELETE, entity::SOC26_VARIANT, Some(year))
                 .before(&data)
-                .summary(format!("Modulo SOC26 del {year}")),
+                .summary(format!("Modulo SOC26 del {year}{}", rechecked(changed))),
         )
     })
 }

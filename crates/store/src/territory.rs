@@ -450,6 +450,19 @@ pub async fn list_municipalities(
     list_query(db, MUNICIPALITY_SELECT, "ORDER BY name", f, page).await
 }
 
+/// The active municipalities of a zone or of every zone of a region, by
+/// name, in one query.
+pub async fn municipalities_within(db: &Db, within: Within) -> Result<Vec<Municipality>> {
+    let sql = format!(
+        "{MUNICIPALITY_SELECT} WHERE active AND {} ORDER BY name",
+        within.condition("zone_id")
+    );
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, Municipality>(&sql)
+        .bind(within.id())
+        .fetch_all(pool)
+        .await?))
+}
+
 /// The active municipalities of a zone, by name.
 pub async fn zone_municipalities(db: &Db, zone_id: i64) -> Result<Vec<Municipality>> {
     let q = ListQuery {

@@ -63,9 +63,8 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], xlsx: bool) -> Result<
 }
 
 /// A file imported from the web. The region, which edits the regional
-/// frame, writes the definitions and the values every zone reads (a health
-/// authority's, the region's) and the values of any territory of its
-/// zones. A zone's planning office writes the values of its own
+/// frame, writes the definitions and the values every zone reads (its
+/// health authorities', its own); a zone's values stay its office's. A zone's planning office writes the values of its own
 /// territories only (its zone, its municipalities, its health authority,
 /// its region), codes written as the zone's record writes them; what every
 /// zone reads is added when missing and otherwise kept, as a zone bundle
@@ -119,31 +118,36 @@ impl Scope {
         }
     }
 
-    fn holder(&self) -> &'static str {
+    /// Why a value of a territory the caller does not import is refused.
+    fn refusal(&self, level: GeoLevel, code: &str) -> String {
+        let level = level.label().to_lowercase();
         match self {
-            Scope::Zone(..) => "della zona",
-            Scope::Region(_) => "della regione",
+            Scope::Zone(..) => format!(
+                "«{code}» non è un territorio della zona ({level}): la zona importa i valori dei suoi territori."
+            ),
+            Scope::Region(_) => format!(
+                "«{code}» ({level}): la Regione importa i valori delle sue Aziende USL e della regione; quelli di una zona e dei suoi comuni li importa l'ufficio di piano della zona."
+            ),
         }
     }
 }
 
-/// The territories of a region's zones, as their records write them.
+/// What the region imports values of: itself and the health authorities
+/// of its zones. A zone's and its municipalities' values are the zone's
+/// records, which only its office changes.
 pub struct RegionTerritories {
     pub region: String,
-    pub zones: Vec<String>,
     pub health_authorities: Vec<String>,
-    pub municipalities: Vec<String>,
 }
 
 impl RegionTerritories {
-    /// The stored code of a territory of the region (codes compare without
-    /// case); none for a territory of another region.
+    /// The stored code of a territory the region imports (codes compare
+    /// without case); none for any other.
     pub fn own(&self, level: GeoLevel, code: &str) -> Option<String> {
         let list: &[String] = match level {
             GeoLevel::Region => std::slice::from_ref(&self.region),
-            GeoLevel::Zone => &self.zones,
             GeoLevel::HealthAuthority => &self.health_authorities,
-            GeoLevel::Municipality => &self.municipalities,
+            GeoLevel::Zone | GeoLevel::Municipality => &[],
         };
         list.iter().find(|c| c.eq_ignore_ascii_case(code)).cloned()
     }
@@ -160,31 +164,16 @@ pub async fn region_territories(db: &Db, region_id: i64) -> Result<RegionTerrito
         zona_store::Page::all(),
     )
     .await?;
-    let zones: Vec<territory::Zone> = zones
+    let mut health_authorities: Vec<String> = zones
         .into_iter()
         .filter(|z| z.region_id == region_id)
-        .collect();
-    let (municipalities, _) = territory::list_municipalities(
-        db,
-        &territory::ListQuery::default(),
-        zona_store::Page::all(),
-    )
-    .await?;
-    let mut health_authorities: Vec<String> = zones
-        .iter()
-        .filter_map(|z| z.health_authority_code.clone())
+        .filter_map(|z| z.health_authority_code)
         .collect();
     health_authorities.sort();
     health_authorities.dedup();
     Ok(RegionTerritories {
         region: region.code,
-        municipalities: municipalities
-            .into_iter()
-            .filter(|m| zones.iter().any(|z| z.id == m.zone_id))
-            .map(|m| m.istat_code)
-            .collect(),
         health_authorities,
-        zones: zones.into_iter().map(|z| z.code).collect(),
     })
 }
 
@@ -259,12 +248,7 @@ async fn import_within(
             Ok((v, Some(None))) => note(
                 row.0,
                 "territorio",
-                &format!(
-                    "«{}» non è un territorio {holder} ({}): si importano i valori dei propri territori.",
-                    v.territory,
-                    v.level.label().to_lowercase(),
-                    holder = within.map_or("", Scope::holder),
-                ),
+                &within.map_or(String::new(), |w| w.refusal(v.level, &v.territory)),
             ),
             Ok((v, _)) => match ids.get(&v.indicator.to_lowercase()) {
                 Some(id) => {

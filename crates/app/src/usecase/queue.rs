@@ -286,7 +286,8 @@ async fn minutes_section(db: &Db, zone_id: i64, today: Date) -> Result<Section, 
 /// incomplete. The latest year is the last one any form of the zone has
 /// (the office starts a campaign with the first form).
 async fn soc26_section(db: &Db, zone_id: i64) -> Result<Option<Section>, Error> {
-    let Some(year) = soc26::latest_year(db, zone_id).await? else {
+    let Some(year) = soc26::latest_year(db, zona_store::territory::Within::Zone(zone_id)).await?
+    else {
         return Ok(None);
     };
     let forms = soc26::list(db, zona_store::territory::Within::Zone(zone_id), year).await?;

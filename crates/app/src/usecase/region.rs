@@ -311,27 +311,40 @@ pub struct Soc26Zone {
     pub forms: super::soc26::ZoneForms,
 }
 
+/// The region's SOC26 roll-up of one year.
+pub struct Soc26Rollup {
+    pub region: String,
+    pub spec: zona_core::soc26::Soc26Spec,
+    /// Every year zona has a form of, the latest first.
+    pub years: Vec<i32>,
+    pub zones: Vec<Soc26Zone>,
+}
+
 /// The SOC26 forms of every active zone of the caller's region for the
-/// year of `spec`, in the zones' order: four queries for the whole region.
-pub async fn soc26(
-    db: &Db,
-    caller: &Caller,
-    spec: &zona_core::soc26::Soc26Spec,
-) -> Result<(String, Vec<Soc26Zone>), Error> {
+/// year asked for (by default the latest year with forms in the region), in
+/// the zones' order: the whole region in four queries, besides the forms
+/// in use and the year.
+pub async fn soc26(db: &Db, caller: &Caller, asked: Option<i32>) -> Result<Soc26Rollup, Error> {
     let (region_id, region, zones) = region_zones(db, caller).await?;
+    let within = territory::Within::Region(region_id);
+    let (forms, spec) = super::soc26::year_shown(db, within, asked).await?;
     let ids: Vec<i64> = zones.iter().map(|z| z.id).collect();
-    let forms =
-        super::soc26::forms_within(db, spec, territory::Within::Region(region_id), &ids).await?;
-    let out = zones
+    let read = super::soc26::forms_within(db, &spec, within, &ids).await?;
+    let zones = zones
         .into_iter()
-        .zip(forms)
+        .zip(read)
         .map(|(z, forms)| Soc26Zone {
             code: z.code,
             name: z.name,
             forms,
         })
         .collect();
-    Ok((region, out))
+    Ok(Soc26Rollup {
+        region,
+        years: forms.all().iter().rev().map(|s| s.year).collect(),
+        spec,
+        zones,
+    })
 }
 
 /// The label of a staffing level, as the regional page and its export
@@ -409,7 +422,10 @@ pub fn soc26_table(spec: &zona_core::soc26::Soc26Spec, region: &str, zones: &[So
             big(f.population),
             int(f.missing_population.len()),
             dec(staff),
-            dec(staff.and_then(|s| zona_core::soc26::inhabitants_per_worker_shown(f.population, s))),
+            // A ratio on part of the population would be too good.
+            dec(staff
+                .filter(|_| f.missing_population.is_empty())
+                .and_then(|s| zona_core::soc26::inhabitants_per_worker_shown(f.population, s))),
             Cell::Text(staffing_label(f.staffing_level(spec)).to_string()),
             money(f.contribution(spec)),
             Cell::Decimal(f.form_workers()),

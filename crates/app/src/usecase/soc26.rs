@@ -197,16 +197,7 @@ pub(super) async fn forms_within(
     zones: &[i64],
 ) -> Result<Vec<ZoneForms>, Error> {
     let year = i64::from(spec.year);
-    let active = territory::ListQuery {
-        active: Some(true),
-        zone_id: match within {
-            Within::Zone(id) => Some(id),
-            Within::Region(_) => None,
-        },
-        ..Default::default()
-    };
-    let (municipalities, _) =
-        territory::list_municipalities(db, &active, zona_store::Page::all()).await?;
+    let municipalities = territory::municipalities_within(db, within).await?;
     let forms = store::list(db, within, year).await?;
     let staff = store::staff_within(db, within, year).await?;
     let populations = territory::populations_within(db, within, year - 1).await?;
@@ -300,6 +291,29 @@ pub async fn forms(db: &Db) -> Result<zona_core::soc26::Soc26Forms, Error> {
     Ok(store::forms(db).await?)
 }
 
+/// The year a page of forms shows, with every form in use: the year asked
+/// for (`NotFound` when zona has no form of it), or else the latest year
+/// with forms in `within`, or else the latest form. A form the region adds
+/// for a new year does not hide the year being filled in.
+pub async fn year_shown(
+    db: &Db,
+    within: Within,
+    asked: Option<i32>,
+) -> Result<(zona_core::soc26::Soc26Forms, Soc26Spec), Error> {
+    let forms = forms(db).await?;
+    let spec = match asked {
+        Some(y) => forms.for_year(y).cloned().ok_or(Error::NotFound)?,
+        None => {
+            let filled = store::latest_year(db, within).await?;
+            filled
+                .and_then(|y| i32::try_from(y).ok())
+                .and_then(|y| forms.for_year(y).cloned())
+                .unwrap_or_else(|| forms.latest().clone())
+        }
+    };
+    Ok((forms, spec))
+}
+
 /// The form of a year, for the pages of a form: `NotFound` when zona has none.
 pub async fn form_of_year(db: &Db, year: i32) -> Result<Soc26Spec, Error> {
     forms(db)
@@ -356,8 +370,7 @@ pub async fn save_variant(
 ) -> Result<i32, Error> {
     caller.regional_frame(db).await?;
     let spec = Soc26Spec::from_json(json).map_err(|p| Error::Refused(p.join("\n")))?;
-    let text = serde_json::to_string_pretty(&spec).map_err(anyhow::Error::from)?;
-    store::save_variant(db, &caller.actor, i64::from(spec.year), &text, expected).await?;
+    store::save_variant(db, &caller.actor, &spec, expected).await?;
     Ok(spec.year)
 }
 
@@ -370,11 +383,13 @@ pub async fn delete_variant(
     version: i64,
 ) -> Result<(), Error> {
     caller.regional_frame(db).await?;
-    let shipped = Soc26Spec::all().iter().any(|s| s.year == year);
-    if !shipped && store::forms_of_year(db, i64::from(year)).await? > 0 {
-        return Err(Error::Refused(format!(
-            "Ci sono schede SOC26 del {year} compilate con questo modulo e zona non ne ha un altro per quell'anno: il modulo non si può togliere."
-        )));
-    }
-    Ok(store::delete_variant(db, &caller.actor, i64::from(year), version).await?)
+    let shipped = Soc26Spec::for_year(year);
+    Ok(store::delete_variant(
+        db,
+        &caller.actor,
+        i64::from(year),
+        version,
+        shipped.as_ref(),
+    )
+    .await?)
 }

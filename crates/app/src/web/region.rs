@@ -175,8 +175,9 @@ struct ChooseQuery {
 }
 
 /// The pages a chosen zone can be opened at.
-const PAGES: [&str; 6] = [
+const PAGES: [&str; 7] = [
     "zona",
+    "obiettivi-servizio",
     "piani",
     "profilo-di-salute",
     "partecipa",
@@ -476,6 +477,8 @@ struct Soc26Row {
 struct Soc26Page {
     page: PageCtx,
     year: i32,
+    /// Every year zona has a form of, the latest first.
+    years: Vec<i32>,
     region: String,
     rows: Vec<Soc26Row>,
     totals: usecase::Soc26Totals,
@@ -494,23 +497,34 @@ impl Soc26Page {
     }
 }
 
-async fn soc26(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let spec = crate::usecase::soc26::forms(&state.db)
-        .await?
-        .latest()
-        .clone();
-    let (region, zones) = usecase::soc26(&state.db, &ctx.caller(), &spec).await?;
+async fn soc26(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ComparisonQuery>,
+) -> PageResult {
+    let asked = super::soc26::asked_year(&q.anno)?;
+    let usecase::Soc26Rollup {
+        region,
+        spec,
+        years,
+        zones,
+    } = usecase::soc26(&state.db, &ctx.caller(), asked).await?;
     let rows = zones
         .iter()
         .map(|z| {
             let f = &z.forms;
             let (filled, complete) = f.filled();
             let staff = f.permanent_staff();
+            let all_missing = f.missing_population.len() == f.lines.len() && !f.lines.is_empty();
             Soc26Row {
                 code: z.code.clone(),
                 name: z.name.clone(),
                 forms: format!("{filled} su {} ({complete} complete)", f.lines.len()),
-                population: format::thousands(f.population),
+                population: if all_missing {
+                    "non registrata".into()
+                } else {
+                    format::thousands(f.population)
+                },
                 missing_population: f.missing_population.len(),
                 staff: staff.map_or("non indicati".into(), format::decimal),
                 ratio: staff
@@ -533,6 +547,7 @@ async fn soc26(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         )
         .crumb("Le zone distretto", "/regione"),
         year: spec.year,
+        years,
         totals: usecase::Soc26Totals::of(&spec, &zones),
         zones: zones.len(),
         region,
@@ -543,14 +558,14 @@ async fn soc26(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 async fn export_soc26(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<FormatQuery>,
+    Query(q): Query<ComparisonQuery>,
 ) -> Result<Response, AppError> {
-    let spec = crate::usecase::soc26::forms(&state.db)
-        .await?
-        .latest()
-        .clone();
-    let (region, zones) = usecase::soc26(&state.db, &ctx.caller(), &spec).await?;
-    send(&usecase::soc26_table(&spec, &region, &zones), &q.format)
+    let asked = super::soc26::asked_year(&q.anno)?;
+    let r = usecase::soc26(&state.db, &ctx.caller(), asked).await?;
+    send(
+        &usecase::soc26_table(&r.spec, &r.region, &r.zones),
+        &q.format,
+    )
 }
 
 /// A regional table as a CSV or XLSX download.

@@ -158,6 +158,8 @@ async fn two_instances_on_one_postgres_share_sessions_forms_conflicts_and_publis
     };
     let kept = etag(public(&two).await).expect("an ETag");
     assert_eq!(etag(public(&two).await).unwrap(), kept);
+    // Instance one keeps the same page, with the same ETag.
+    assert_eq!(etag(public(&one).await).unwrap(), kept);
 
     // Luca's form, opened on one, is saved through two: the form's token
     // belongs to the session, not to the instance.
@@ -200,8 +202,9 @@ async fn two_instances_on_one_postgres_share_sessions_forms_conflicts_and_publis
         refused.body.contains("Versione di Luca") && refused.body.contains("Versione di Giulia")
     );
 
-    // The change through two is in the register both read: instance two
-    // renders its public page again.
+    // The change through two is in the register both read: both instances
+    // render their kept public page again.
+    assert_ne!(etag(public(&one).await).unwrap(), kept);
     assert_ne!(etag(public(&two).await).unwrap(), kept);
     assert_eq!(
         etag(public(&one).await).unwrap(),

@@ -847,15 +847,23 @@ async fn the_office_imports_values_of_its_own_territories_from_the_web() {
             .await,
             1
         );
+        // A zone's values stay its office's: refused whole.
         let p = upload_indicators(&app, &region, "valori.csv", &good).await;
+        assert!(
+            flat(&p.body).contains("«zd-liv» (zona distretto): la Regione importa i valori delle sue Aziende USL e della regione"),
+            "{}",
+            p.body
+        );
+        let asl = format!("{head}antinfluenzale65;asl;ATNO;2023;T;;99,9;;;;;Sì\n");
+        let p = upload_indicators(&app, &region, "valori.csv", &asl).await;
         assert!(after_with(&app, &region, &p)
             .await
-            .contains("Importati i valori degli indicatori: 0 nuovi, 3 sostituiti."));
+            .contains("Importati i valori degli indicatori: 0 nuovi, 1 sostituiti."));
         assert_eq!(scalar(&app.db.db, kept).await, 1);
-        let elsewhere = format!("{head}vecchiaia;zona;ZD-ALTRA;2024;T;;1;;;;;Sì\n");
+        let elsewhere = format!("{head}vecchiaia;asl;ALTRA;2024;T;;1;;;;;Sì\n");
         let p = upload_indicators(&app, &region, "valori.csv", &elsewhere).await;
         assert!(
-            flat(&p.body).contains("«ZD-ALTRA» non è un territorio della regione (zona distretto)"),
+            flat(&p.body).contains("«ALTRA» (azienda usl): la Regione importa i valori delle sue Aziende USL e della regione"),
             "{}",
             p.body
         );

@@ -639,7 +639,7 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
                         &client,
                         "/obiettivi-servizio/personale",
                         &page.csrf(),
-                        &[("fte_ambito", fte), ("version", &version)],
+                        &[("fte_ambito", fte), ("version", &version), ("anno", "2025")],
                     )
                     .await;
                 assert_eq!(p.status, 303, "{}", p.body);

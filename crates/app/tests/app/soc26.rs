@@ -486,7 +486,8 @@ async fn the_c797_contribution_rests_on_permanent_staff() {
             let token = token.clone();
             let app = &app;
             async move {
-                let mut form: Vec<(String, String)> = vec![("csrf_token".into(), token)];
+                let mut form: Vec<(String, String)> =
+                    vec![("csrf_token".into(), token), ("anno".into(), "2025".into())];
                 form.extend(fields);
                 app.client
                     .post(app.url("/obiettivi-servizio/personale"))
@@ -633,11 +634,28 @@ async fn the_region_manages_the_soc26_forms_and_the_zones_follow() {
             "{}",
             list.body
         );
+        // The zone's page stays on 2025, the year its forms are of, and
+        // offers 2026.
         let zone = app.get_with(&office, "/obiettivi-servizio").await;
+        assert!(
+            zone.body.contains("<h1>Obiettivi di servizio 2025</h1>"),
+            "{}",
+            zone.body
+        );
+        assert!(zone
+            .body
+            .contains(r#"<a href="/obiettivi-servizio?anno=2026">2026</a>"#));
+        let zone = app.get_with(&office, "/obiettivi-servizio?anno=2026").await;
         assert!(
             zone.body.contains("<h1>Obiettivi di servizio 2026</h1>"),
             "{}",
             zone.body
+        );
+        assert_eq!(
+            app.get_with(&office, "/obiettivi-servizio?anno=2031")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
         );
         let version = list.input_value("versione_2026").unwrap();
         // Saved again from the page's version: a new version; from the old
@@ -675,6 +693,30 @@ async fn the_region_manages_the_soc26_forms_and_the_zones_follow() {
             .await,
             2
         );
+
+        // A correction of 2025 that its forms no longer meet (a report of
+        // at most 10 characters): they become drafts, in the same change;
+        // removing it makes them complete again.
+        let complete = "SELECT count(*) FROM soc26_forms WHERE year = 2025 AND complete";
+        assert_eq!(scalar(&app.db.db, complete).await, 3);
+        let mut strict: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+        strict["r16_max_chars"] = 10.into();
+        let p = post(&region, vec![("modulo".into(), strict.to_string())]).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        assert_eq!(scalar(&app.db.db, complete).await, 0);
+        let zone = app.get_with(&office, "/obiettivi-servizio").await;
+        assert!(zone.body.contains("<td>Bozza</td>"), "{}", zone.body);
+        let confirm = app.get_with(&region, "/moduli-soc26/2025/elimina").await;
+        assert!(confirm
+            .body
+            .contains("torneranno a seguire il modulo fornito con zona"));
+        let action = capture(
+            r#"action="(/moduli-soc26/2025/elimina\?versione=\d+)""#,
+            &confirm.body,
+        );
+        let p = app.post_with(&region, &action, &confirm.csrf(), &[]).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        assert_eq!(scalar(&app.db.db, complete).await, 3);
 
         // Removed: 2025 is the latest again.
         let confirm = app.get_with(&region, "/moduli-soc26/2026/elimina").await;

@@ -28,6 +28,7 @@ use zona_store::territory::{self, Municipality};
 mod variants;
 mod zone;
 
+pub(super) use zone::asked_year;
 use zone::*;
 
 pub fn routes() -> Router<AppState> {

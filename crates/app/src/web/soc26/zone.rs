@@ -9,6 +9,8 @@ use crate::usecase::soc26 as usecase;
 pub(super) struct ZonePage {
     page: PageCtx,
     year: i32,
+    /// Every year zona has a form of, the latest first.
+    years: Vec<i32>,
     rows: Vec<ZoneRow>,
     totals: ZoneRow,
     ats_sentence: String,
@@ -53,8 +55,28 @@ pub(super) struct ZoneRow {
     quadro3: &'static str,
 }
 
-pub(super) async fn zone_view(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    zone_page(&state, &ctx, None).await
+#[derive(serde::Deserialize, Default)]
+pub(super) struct YearQuery {
+    #[serde(default)]
+    anno: String,
+}
+
+/// The year asked for in a query (`anno`), if any.
+pub fn asked_year(text: &str) -> Result<Option<i32>, AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        y => zona_core::validation::int_in_range(y, 1900, 2200)
+            .map(|y| Some(y as i32))
+            .map_err(|m| AppError::BadRequest(format!("Anno non valido: {m}"))),
+    }
+}
+
+pub(super) async fn zone_view(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<YearQuery>,
+) -> PageResult {
+    zone_page(&state, &ctx, asked_year(&q.anno)?, None).await
 }
 
 /// A permanent-staff form that failed: what was typed and the messages.
@@ -102,8 +124,20 @@ fn ats_sentence(spec: &Soc26Spec, pop: u64, workers: Decimal) -> String {
     }
 }
 
-pub(super) async fn zone_page(state: &AppState, ctx: &Ctx, failed: StaffFailure<'_>) -> PageResult {
-    let spec = usecase::forms(&state.db).await?.latest().clone();
+pub(super) async fn zone_page(
+    state: &AppState,
+    ctx: &Ctx,
+    asked: Option<i32>,
+    failed: StaffFailure<'_>,
+) -> PageResult {
+    let zone_id = zone_of(ctx)?;
+    require(ctx, Action::ReadInternal { zone_id })?;
+    let (forms, spec) = usecase::year_shown(
+        &state.db,
+        zona_store::territory::Within::Zone(zone_id),
+        asked,
+    )
+    .await?;
     let zone = usecase::zone_forms(&state.db, &ctx.caller(), &spec).await?;
     let rows = zone
         .lines
@@ -150,6 +184,7 @@ pub(super) async fn zone_page(state: &AppState, ctx: &Ctx, failed: StaffFailure<
     let page = ZonePage {
         page: PageCtx::new(ctx, format!("Obiettivi di servizio {}", spec.year)),
         year: spec.year,
+        years: forms.all().iter().rev().map(|s| s.year).collect(),
         rows,
         totals,
         ats_sentence: ats_sentence(&spec, pop, workers),
@@ -235,7 +270,10 @@ pub(super) async fn save_permanent_staff(
 ) -> PageResult {
     let zone_id = zone_of(&ctx)?;
     require(&ctx, Action::Administer { zone_id })?;
-    let spec = usecase::forms(&state.db).await?.latest().clone();
+    // The year of the page the form was on.
+    let year = asked_year(v.get("anno").map(String::as_str).unwrap_or(""))?
+        .ok_or_else(|| AppError::BadRequest("Anno mancante.".into()))?;
+    let spec = usecase::form_of_year(&state.db, year).await?;
     let municipalities = territory::zone_municipalities(&state.db, zone_id).await?;
     let mut errors = HashMap::new();
     let mut entries = Vec::new();
@@ -254,19 +292,20 @@ pub(super) async fn save_permanent_staff(
         }
     }
     if !errors.is_empty() {
-        return zone_page(&state, &ctx, Some((&v, &errors))).await;
+        return zone_page(&state, &ctx, Some(year), Some((&v, &errors))).await;
     }
     let version = crate::web::forms::version(&v);
     let outcome =
         usecase::set_permanent_staff(&state.db, &ctx.caller(), &spec, version, Ok(entries)).await;
+    let back = format!("/obiettivi-servizio?anno={year}#personale");
     match outcome {
         Ok(()) => Ok(with_flash(
-            Redirect::to("/obiettivi-servizio#personale"),
+            Redirect::to(&back),
             FlashKind::Success,
             "Assistenti sociali a tempo indeterminato salvati: il contributo è ricalcolato.",
         )),
         Err(crate::usecase::Error::Conflict) => Ok(with_flash(
-            Redirect::to("/obiettivi-servizio#personale"),
+            Redirect::to(&back),
             FlashKind::Danger,
             "Gli assistenti sociali sono stati modificati da un'altra persona mentre compilavi: ricarica e ripeti la modifica.",
         )),
