@@ -407,14 +407,16 @@ impl Db {
         Ok(n == 0)
     }
 
-    /// Refreshes the planner's statistics: after a bulk load the database
-    /// would otherwise plan by the sizes it last saw (PostgreSQL's autovacuum
-    /// catches up within minutes; SQLite only when asked).
+    /// Settles the database after a bulk load: refreshes the planner's
+    /// statistics, and on PostgreSQL also vacuums, so that the visibility
+    /// map is set and autovacuum does not do it later while the database
+    /// serves (PostgreSQL's autovacuum would catch up within minutes; SQLite
+    /// refreshes its statistics only when asked).
     pub async fn analyze(&self) -> Result<()> {
-        on_db!(self, |p| sqlx::query("ANALYZE")
-            .execute(p)
-            .await
-            .map(|_| ()))?;
+        match self {
+            Db::Sqlite(p) => sqlx::query("ANALYZE").execute(p).await.map(|_| ())?,
+            Db::Postgres(p) => sqlx::query("VACUUM ANALYZE").execute(p).await.map(|_| ())?,
+        }
         Ok(())
     }
 

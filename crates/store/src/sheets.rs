@@ -1207,6 +1207,10 @@ pub async fn plan_indicators(db: &Db, annual_plan_id: i64) -> Result<Vec<(i64, I
         .collect())
 }
 
+/// A zone's sum for a term, with the period of a sheet that crosses the
+/// year (none otherwise).
+type TermSum = (i64, Option<String>, i64, Option<Date>, Option<Date>);
+
 #[derive(sqlx::FromRow)]
 struct RegionRow {
     zone_id: i64,
@@ -1218,15 +1222,67 @@ struct RegionRow {
     end_date: Option<Date>,
 }
 
-/// Every funding line of the plans of `year` of the zones of region
-/// `region_id`, with what the region's comparison reads of its sheet (its
-/// zone, sector, target areas and period): two queries, whatever the number
-/// of zones and sheets.
+/// What the region's comparison reads of the plans of `year` of the zones
+/// of region `region_id`, by `axis`: two queries at most, whatever the
+/// number of zones and sheets. By target area, every funding line with its
+/// sheet's zone, areas and period (a line's amount is split among its
+/// sheet's areas, cent by cent, line by line). By sector or funding source,
+/// the lines' sums by zone and term, summed in the database: a sheet whose
+/// period lies within the year counts its whole amount, so summing first
+/// changes nothing; a sheet whose period crosses the year keeps each of its
+/// lines apart, with its period, to be shared out by day as the budget does.
 pub async fn region_lines(
     db: &Db,
     region_id: i64,
     year: i64,
+    axis: zona_core::region::Axis,
 ) -> Result<Vec<zona_core::region::Line>> {
+    use zona_core::region::Axis;
+    let first = Date::from_ordinal_date(i32::try_from(year).unwrap_or(1900), 1)
+        .map_err(|e| StoreError::Refused(format!("anno non valido: {e}")))?;
+    let last = Date::from_calendar_date(first.year(), time::Month::December, 31)
+        .map_err(|e| StoreError::Refused(format!("anno non valido: {e}")))?;
+    let term = match axis {
+        Axis::Sector => "x.sector",
+        Axis::FundingSource => "l.source",
+        Axis::TargetArea => "",
+    };
+    if !term.is_empty() {
+        let crosses = "(x.start_date < $3 OR x.end_date > $4)";
+        let sql = format!(
+            "SELECT ap.zone_id, {term} AS term, CAST(SUM(l.amount_cents) AS BIGINT) AS amount_cents, \
+             MAX(CASE WHEN {crosses} THEN x.start_date END) AS start_date, \
+             MAX(CASE WHEN {crosses} THEN x.end_date END) AS end_date FROM funding_lines l \
+             JOIN activity_sheets x ON x.id = l.activity_id \
+             JOIN annual_plans ap ON ap.id = x.annual_plan_id JOIN zones z ON z.id = ap.zone_id \
+             WHERE z.region_id = $1 AND ap.year = $2 \
+             GROUP BY ap.zone_id, {term}, CASE WHEN {crosses} THEN l.id ELSE 0 END \
+             ORDER BY ap.zone_id"
+        );
+        let rows: Vec<TermSum> = on_db!(db, |pool| sqlx::query_as(&sql)
+            .bind(region_id)
+            .bind(year)
+            .bind(first)
+            .bind(last)
+            .fetch_all(pool)
+            .await?);
+        return Ok(rows
+            .into_iter()
+            .map(
+                |(zone_id, term, amount, start, end)| zona_core::region::Line {
+                    zone_id,
+                    sector: term.clone().filter(|_| axis == Axis::Sector),
+                    areas: Vec::new(),
+                    source: term
+                        .filter(|_| axis == Axis::FundingSource)
+                        .unwrap_or_default(),
+                    amount: Cents(amount),
+                    start,
+                    end,
+                },
+            )
+            .collect());
+    }
     let lines_sql = "SELECT ap.zone_id, x.id AS activity_id, x.sector, l.source, l.amount_cents, \
                      x.start_date, x.end_date FROM funding_lines l \
                      JOIN activity_sheets x ON x.id = l.activity_id \

@@ -119,7 +119,7 @@ pub async fn comparison(
     };
     let by_term = match year {
         Some(y) => amounts(
-            &sheets::region_lines(db, region_id, y).await?,
+            &sheets::region_lines(db, region_id, y, axis).await?,
             axis,
             i32::try_from(y).unwrap_or(i32::MAX),
         ),

@@ -563,6 +563,19 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
         assert_eq!(livorno_row[total], "15069279,94");
         assert_eq!(livorno_row[each], "88,68");
         assert_eq!(livorno_row[column(&sums, "Socio-sanitario")], "4489265,87");
+        // By funding source and by target area the zone's total is the same.
+        for axis in ["fonte", "area"] {
+            let csv = app
+                .get_with(
+                    &region,
+                    &format!("/regione/confronto/esporta?anno=2024&asse={axis}&format=csv"),
+                )
+                .await
+                .body;
+            let by = rows(&csv);
+            let row = by.iter().find(|r| r[0] == "ZD-LIV").unwrap();
+            assert_eq!(row[column(&by, "Totale")], "15069279,94", "{axis}");
+        }
         assert_eq!(pisa_row[column(&sums, "POA")], "nessun piano");
         assert_eq!(pisa_row[total], "0,00");
         let region_row = sums.last().unwrap();
