@@ -197,7 +197,8 @@ async fn main() {
             d.statements,
             r.statements,
             if p.zone_page {
-                if ratio <= 1.2 {
+                // As printed, to two decimals.
+                if (ratio * 100.0).round() <= 120.0 {
                     "  (zone page: within 1,2)"
                 } else {
                     "  (zone page: ABOVE 1,2)"

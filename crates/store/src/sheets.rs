@@ -889,8 +889,11 @@ pub async fn served_municipalities(
 ) -> Result<std::collections::BTreeMap<i64, Vec<i64>>> {
     let rows: Vec<(i64, i64)> = on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT m.activity_id, m.municipality_id FROM activity_municipalities m \
-             JOIN activity_sheets x ON x.id = m.activity_id WHERE x.annual_plan_id = $1 \
+            // The plan's sheets first (`MATERIALIZED`): joined the other way
+            // round, PostgreSQL may walk every sheet of every zone.
+            "WITH x AS MATERIALIZED (SELECT id FROM activity_sheets WHERE annual_plan_id = $1) \
+             SELECT m.activity_id, m.municipality_id FROM x \
+             JOIN activity_municipalities m ON m.activity_id = x.id \
              ORDER BY m.activity_id, m.municipality_id",
         )
         .bind(annual_plan_id)
@@ -1183,8 +1186,10 @@ struct PlanIndicatorRow {
 pub async fn plan_indicators(db: &Db, annual_plan_id: i64) -> Result<Vec<(i64, Indicator)>> {
     let rows: Vec<PlanIndicatorRow> = on_db!(db, |pool| {
         sqlx::query_as::<_, PlanIndicatorRow>(
-        "SELECT i.activity_id, i.name, i.unit, i.baseline, i.target, i.actual FROM indicators i \
-         JOIN activity_sheets x ON x.id = i.activity_id WHERE x.annual_plan_id = $1 ORDER BY x.code, i.position"
+        // The plan's sheets first, as in `served_municipalities`.
+        "WITH x AS MATERIALIZED (SELECT id, code FROM activity_sheets WHERE annual_plan_id = $1) \
+         SELECT i.activity_id, i.name, i.unit, i.baseline, i.target, i.actual FROM x \
+         JOIN indicators i ON i.activity_id = x.id ORDER BY x.code, i.position"
     )
     .bind(annual_plan_id)
     .fetch_all(pool)

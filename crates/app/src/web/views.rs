@@ -148,6 +148,12 @@ impl FormPage {
             sections: Vec::new(),
         }
     }
+
+    /// Whether any field is required: the form explains the asterisk only
+    /// when it shows one.
+    pub fn has_required(&self) -> bool {
+        self.fields.iter().any(|f| f.required && !f.is_hidden())
+    }
 }
 
 /// An entry form of one record (co-design agreement, meeting, facility):

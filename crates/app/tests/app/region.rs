@@ -494,6 +494,8 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
         assert_eq!(form.status, 200);
         assert!(form.body.contains("name=\"open_count\""), "{}", form.body);
         assert!(!form.body.contains("name=\"min_per\""), "{}", form.body);
+        // None of its fields is required: no line explains the asterisk.
+        assert!(!form.body.contains("sono obbligatori"), "{}", form.body);
 
         let t = token(&region).await;
         let p = app
@@ -512,6 +514,7 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
         assert_eq!(terms().await, terms_before + 1);
         let form = app.get_with(&region, "/servizi/dm77/family_nurses").await;
         assert!(form.body.contains("name=\"min_per\""), "{}", form.body);
+        assert!(form.body.contains("sono obbligatori"), "{}", form.body);
         assert!(!form.body.contains("name=\"open_count\""), "{}", form.body);
 
         // The region reads Livorno's internal pages, its register included,
