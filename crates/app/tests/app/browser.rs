@@ -299,7 +299,10 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
     );
 
     // (user, pages it may open, pages it must be refused, text its navigation shows or not)
-    let plan: [(&str, &[&str], &[&str], bool); 4] = [
+    zona_app::demo::add_regional_account(&app.db.db)
+        .await
+        .unwrap();
+    let plan: [(&str, &[&str], &[&str], bool); 5] = [
         (
             "ufficio.piano",
             &[
@@ -339,6 +342,25 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
                 "/cerca?q=a",
                 "/pianificazione/poa/2025/bilancio?per=comune",
                 "/pianificazione/profilo",
+                "/obiettivi-servizio",
+                "/moduli-soc26",
+            ],
+            &["/regione/confronto", "/regione/obiettivi-servizio"],
+            true,
+        ),
+        (
+            zona_app::demo::REGIONAL_ACCOUNT,
+            &[
+                "/",
+                "/regione",
+                "/regione/confronto",
+                "/regione/confronto?asse=area&misura=abitante",
+                "/regione/dm77",
+                "/regione/obiettivi-servizio",
+                "/moduli-soc26",
+                "/pianificazione/profilo",
+                "/obiettivi-servizio",
+                "/servizi/dm77/family_nurses",
             ],
             &[],
             true,
