@@ -128,10 +128,11 @@ const ZONE_PAGES: [&str; 6] = [
 ];
 
 /// The regional pages counted.
-const REGION_PAGES: [&str; 3] = [
+const REGION_PAGES: [&str; 4] = [
     "/regione/confronto?anno=2025",
     "/regione/dm77",
     "/regione/obiettivi-servizio",
+    "/regione/profilo",
 ];
 
 /// The statements of each page of a zone, as the region sees it, and of

@@ -185,6 +185,23 @@ pub async fn values(db: &Db) -> Result<Vec<ValueRecord>> {
     })
 }
 
+/// Every value of one indicator, for all sexes and all ages, of every
+/// territory, by period: one query.
+pub async fn totals_of(db: &Db, indicator: &str) -> Result<Vec<ValueRecord>> {
+    on_db!(db, |pool| {
+        Ok(sqlx::query_as::<_, ValueRecord>(
+        "SELECT i.code AS indicator, v.level, v.territory, v.period_from, v.period_to, v.sex, COALESCE(v.age_band, '') AS age_band, \
+         v.value, v.numerator, v.denominator, v.ci_low, v.ci_high, v.demo \
+         FROM indicator_values v JOIN health_indicators i ON i.id = v.indicator_id \
+         WHERE i.code = $1 AND v.sex = 'T' AND COALESCE(v.age_band, '') = '' \
+         ORDER BY v.period_from, v.period_to, v.level, v.territory"
+    )
+    .bind(indicator)
+    .fetch_all(pool)
+    .await?)
+    })
+}
+
 /// How many values an indicator has.
 pub async fn value_count(db: &Db, indicator_id: i64) -> Result<i64> {
     let rows: Vec<(i64,)> = select_all(

@@ -356,7 +356,7 @@ pub struct Shown {
 }
 
 impl Shown {
-    fn of(v: &profile::ValueRecord) -> Option<Shown> {
+    pub fn of(v: &profile::ValueRecord) -> Option<Shown> {
         let value = profile::ValueRecord::decimal(Some(&v.value))?;
         let bound = |s: &Option<String>| profile::ValueRecord::decimal(s.as_deref());
         Some(Shown {

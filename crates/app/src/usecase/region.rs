@@ -517,3 +517,170 @@ impl Soc26Totals {
         t
     }
 }
+
+/// One indicator of the health profile, zone by zone, for the region.
+pub struct ProfileComparison {
+    pub region: String,
+    /// Every indicator, (code, name), to choose from.
+    pub indicators: Vec<(String, String)>,
+    pub indicator: Option<zona_store::profile::IndicatorRecord>,
+    /// The latest period with a value of a zone of the region, as printed.
+    pub period: Option<String>,
+    /// Each zone (code, name) with its value of that period, if any.
+    pub zones: Vec<(String, String, Option<super::profile::Shown>)>,
+    /// The zones' health authorities and the region, (label, value).
+    pub references: Vec<(String, Option<super::profile::Shown>)>,
+}
+
+/// The values of one indicator (by default the first) for every zone of
+/// the caller's region, its health authorities and the region, in the
+/// latest period any zone has, all sexes and all ages: two queries besides
+/// the region's zones.
+pub async fn profile(
+    db: &Db,
+    caller: &Caller,
+    code: Option<&str>,
+) -> Result<ProfileComparison, Error> {
+    use zona_core::profile::GeoLevel;
+    use zona_store::profile;
+    let (region_id, region, zones) = region_zones(db, caller).await?;
+    let definitions = profile::definitions(db).await?;
+    let indicator = match code {
+        Some(c) => Some(
+            definitions
+                .iter()
+                .find(|d| d.code.eq_ignore_ascii_case(c))
+                .cloned()
+                .ok_or(Error::NotFound)?,
+        ),
+        None => definitions.first().cloned(),
+    };
+    let region_code = territory::get_region(db, region_id)
+        .await?
+        .map(|r| r.code)
+        .unwrap_or_default();
+    let values = match &indicator {
+        Some(i) => profile::totals_of(db, &i.code).await?,
+        None => Vec::new(),
+    };
+    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    let of_zone = |v: &profile::ValueRecord| {
+        v.level == GeoLevel::Zone && zones.iter().any(|z| same(&z.code, &v.territory))
+    };
+    let latest = values
+        .iter()
+        .filter(|v| of_zone(v))
+        .map(|v| (v.period_from, v.period_to))
+        .max();
+    let at = |level: GeoLevel, code: &str| {
+        values
+            .iter()
+            .find(|v| {
+                Some((v.period_from, v.period_to)) == latest
+                    && v.level == level
+                    && same(&v.territory, code)
+            })
+            .and_then(super::profile::Shown::of)
+    };
+    let mut authorities: Vec<String> = zones
+        .iter()
+        .filter_map(|z| z.health_authority_code.clone())
+        .collect();
+    authorities.sort();
+    authorities.dedup();
+    let mut references: Vec<(String, Option<super::profile::Shown>)> = authorities
+        .iter()
+        .map(|a| (format!("Azienda USL {a}"), at(GeoLevel::HealthAuthority, a)))
+        .collect();
+    references.push((region.clone(), at(GeoLevel::Region, &region_code)));
+    Ok(ProfileComparison {
+        indicators: definitions
+            .iter()
+            .map(|d| (d.code.clone(), d.name.clone()))
+            .collect(),
+        period: latest.map(|(from, to)| {
+            if from == to {
+                from.to_string()
+            } else {
+                format!("{from}–{to}")
+            }
+        }),
+        zones: zones
+            .iter()
+            .map(|z| (z.code.clone(), z.name.clone(), at(GeoLevel::Zone, &z.code)))
+            .collect(),
+        references,
+        indicator,
+        region,
+    })
+}
+
+/// The indicator zone by zone as a table to export: one row per zone, then
+/// the health authorities and the region.
+pub fn profile_table(c: &ProfileComparison) -> Table {
+    let (name, unit) = c
+        .indicator
+        .as_ref()
+        .map(|i| (i.name.clone(), i.unit.clone()))
+        .unwrap_or_default();
+    let mut t = Table::new(
+        format!(
+            "{name} per zona{}",
+            c.period
+                .as_ref()
+                .map(|p| format!(" – {p}"))
+                .unwrap_or_default()
+        ),
+        vec![
+            Column::new("territory_code", "Codice", ColumnKind::Text),
+            Column::new("territory", "Territorio", ColumnKind::Text),
+            Column::new("period", "Periodo", ColumnKind::Text),
+            Column::new("value", format!("Valore ({unit})"), ColumnKind::Decimal),
+            Column::new(
+                "ci_low",
+                "Intervallo di confidenza: da",
+                ColumnKind::Decimal,
+            ),
+            Column::new(
+                "ci_high",
+                "Intervallo di confidenza: a",
+                ColumnKind::Decimal,
+            ),
+            Column::new("demo", "Dato dimostrativo", ColumnKind::Text),
+        ],
+    );
+    let period = c.period.clone().unwrap_or_default();
+    let row = |code: &str, label: &str, v: &Option<super::profile::Shown>| {
+        vec![
+            Cell::Text(code.to_string()),
+            Cell::Text(label.to_string()),
+            Cell::Text(if v.is_some() {
+                period.clone()
+            } else {
+                String::new()
+            }),
+            v.as_ref().map_or(Cell::Empty, |s| Cell::Decimal(s.value)),
+            v.as_ref()
+                .and_then(|s| s.interval)
+                .map_or(Cell::Empty, |(l, _)| Cell::Decimal(l)),
+            v.as_ref()
+                .and_then(|s| s.interval)
+                .map_or(Cell::Empty, |(_, h)| Cell::Decimal(h)),
+            Cell::Text(
+                if v.as_ref().is_some_and(|s| s.demo) {
+                    "Sì"
+                } else {
+                    ""
+                }
+                .to_string(),
+            ),
+        ]
+    };
+    for (code, zone, v) in &c.zones {
+        t.push(row(code, zone, v));
+    }
+    for (label, v) in &c.references {
+        t.push(row("", label, v));
+    }
+    t
+}

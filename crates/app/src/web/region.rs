@@ -32,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/regione/confronto/esporta", get(export_comparison))
         .route("/regione/dm77", get(dm77))
         .route("/regione/dm77/esporta", get(export_dm77))
+        .route("/regione/profilo", get(profile))
+        .route("/regione/profilo/esporta", get(export_profile))
         .route("/regione/obiettivi-servizio", get(soc26))
         .route("/regione/obiettivi-servizio/esporta", get(export_soc26))
 }
@@ -566,6 +568,90 @@ async fn export_soc26(
         &usecase::soc26_table(&r.spec, &r.region, &r.zones),
         &q.format,
     )
+}
+
+#[derive(Deserialize, Default)]
+struct ProfileQuery {
+    #[serde(default)]
+    indicatore: String,
+    #[serde(default)]
+    format: String,
+}
+
+impl ProfileQuery {
+    fn code(&self) -> Option<&str> {
+        Some(self.indicatore.trim()).filter(|c| !c.is_empty())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "region_profile.html")]
+struct ProfilePage {
+    page: PageCtx,
+    c: usecase::ProfileComparison,
+    chart: String,
+}
+
+impl ProfilePage {
+    fn chosen(&self, code: &str) -> bool {
+        self.c.indicator.as_ref().is_some_and(|i| i.code == code)
+    }
+    fn code(&self) -> String {
+        self.c
+            .indicator
+            .as_ref()
+            .map(|i| i.code.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// One indicator of the health profile, zone by zone.
+async fn profile(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ProfileQuery>,
+) -> PageResult {
+    let c = usecase::profile(&state.db, &ctx.caller(), q.code()).await?;
+    let chart = match &c.indicator {
+        Some(i) if c.zones.iter().any(|z| z.2.is_some()) => charts::grouped_bars_labelled(
+            "profilo-zone",
+            &format!("{} per zona", i.name),
+            "Valore di ciascuna zona nel periodo più recente; i valori sono nella tabella.",
+            &c.zones
+                .iter()
+                .map(|(_, name, _)| {
+                    name.strip_prefix("Zona Distretto ")
+                        .unwrap_or(name)
+                        .to_string()
+                })
+                .collect::<Vec<_>>(),
+            &[charts::LabelledSeries {
+                label: &i.unit,
+                colour: "#0066cc",
+                values: c
+                    .zones
+                    .iter()
+                    .map(|(_, _, v)| v.as_ref().map(|s| (s.value, s.text.clone())))
+                    .collect(),
+            }],
+        ),
+        _ => String::new(),
+    };
+    Ok(render_page(&ProfilePage {
+        page: PageCtx::new(&ctx, "Profilo di salute per zona")
+            .crumb("Le zone distretto", "/regione"),
+        c,
+        chart,
+    }))
+}
+
+async fn export_profile(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ProfileQuery>,
+) -> Result<Response, AppError> {
+    let c = usecase::profile(&state.db, &ctx.caller(), q.code()).await?;
+    send(&usecase::profile_table(&c), &q.format)
 }
 
 /// A regional table as a CSV or XLSX download.

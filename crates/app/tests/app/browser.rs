@@ -357,6 +357,8 @@ async fn every_role_in_a_real_browser_with_accessibility_checks() {
                 "/regione/confronto?asse=area&misura=abitante",
                 "/regione/dm77",
                 "/regione/obiettivi-servizio",
+                "/regione/profilo",
+                "/regione/profilo?indicatore=vecchiaia",
                 "/moduli-soc26",
                 "/pianificazione/profilo",
                 "/obiettivi-servizio",

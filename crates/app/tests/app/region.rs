@@ -640,6 +640,39 @@ async fn the_region_reads_every_zone_and_each_office_edits_only_its_own() {
         assert_eq!(pisa_hub[column(&checks, "Esito")], "Non rispettato");
         assert_eq!(app.get_with(&livorno, "/regione/dm77").await.status, 403);
 
+        // It reads an indicator of the health profile zone by zone, with
+        // the health authority and the region of the same period.
+        let page = app
+            .get_with(&region, "/regione/profilo?indicatore=vecchiaia")
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(
+            page.body.contains("Indice di vecchiaia – 2023"),
+            "{}",
+            page.body
+        );
+        let csv = app
+            .get_with(
+                &region,
+                "/regione/profilo/esporta?indicatore=vecchiaia&format=csv",
+            )
+            .await
+            .body;
+        let table = rows(&csv);
+        let value = column(&table, "Valore (anziani ogni 100 giovani)");
+        let find = |label: &str| table.iter().find(|r| r[1] == label).unwrap().clone();
+        assert_eq!(find("Zona Distretto Livornese")[value], "266,8");
+        assert_eq!(find("Zona Distretto Pisana")[value], "");
+        assert_eq!(find("Azienda USL ATNO")[value], "237");
+        assert_eq!(find("Regione Toscana")[value], "219");
+        assert_eq!(
+            app.get_with(&region, "/regione/profilo?indicatore=nessuno")
+                .await
+                .status,
+            404
+        );
+        assert_eq!(app.get_with(&livorno, "/regione/profilo").await.status, 403);
+
         // It rolls up the zones' SOC26 forms and c. 797 contributions.
         // Livorno's office records 30 permanent social workers for its
         // 169.931 residents: (30 − 169.931 ÷ 6.500) × 40.000 € = 154.270,77 €.

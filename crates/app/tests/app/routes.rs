@@ -168,6 +168,11 @@ async fn every_route_with_every_role() {
             "/regione/obiettivi-servizio".into(),
             [login, S403, S403, S403, S403],
         ),
+        ("/regione/profilo".into(), [login, S403, S403, S403, S403]),
+        (
+            "/regione/profilo/esporta?format=csv".into(),
+            [login, S403, S403, S403, S403],
+        ),
         (
             "/regione/obiettivi-servizio/esporta?format=xlsx".into(),
             [login, S403, S403, S403, S403],
