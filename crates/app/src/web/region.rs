@@ -254,6 +254,18 @@ async fn open_zone(
     Ok(r)
 }
 
+/// A zone's name as a chart's label: its own name, without the common
+/// «Zona Distretto» that would only crowd the labels, cut to the about 34
+/// characters the label column holds (the table has the whole name).
+fn chart_label(name: &str) -> String {
+    let name = name.strip_prefix("Zona Distretto ").unwrap_or(name);
+    if name.chars().count() > 34 {
+        format!("{}…", name.chars().take(33).collect::<String>())
+    } else {
+        name.to_string()
+    }
+}
+
 #[derive(Deserialize, Default)]
 struct ComparisonQuery {
     #[serde(default)]
@@ -349,22 +361,7 @@ async fn comparison(
     let c = usecase::comparison(&state.db, &ctx.caller(), year, axis).await?;
     // The chart: each zone's total per inhabitant, the figure that compares
     // zones of different size.
-    // The zones by their own names: the common «Zona Distretto» would only
-    // crowd the labels.
-    let categories: Vec<String> = c
-        .zones
-        .iter()
-        .map(|z| {
-            let name = z.name.strip_prefix("Zona Distretto ").unwrap_or(&z.name);
-            // The chart's label column holds about 34 characters; the table
-            // above has the whole name.
-            if name.chars().count() > 34 {
-                format!("{}…", name.chars().take(33).collect::<String>())
-            } else {
-                name.to_string()
-            }
-        })
-        .collect();
+    let categories: Vec<String> = c.zones.iter().map(|z| chart_label(&z.name)).collect();
     let values = c
         .zones
         .iter()
@@ -619,11 +616,7 @@ async fn profile(
             "Valore di ciascuna zona nel periodo più recente; i valori sono nella tabella.",
             &c.zones
                 .iter()
-                .map(|(_, name, _)| {
-                    name.strip_prefix("Zona Distretto ")
-                        .unwrap_or(name)
-                        .to_string()
-                })
+                .map(|(_, name, _)| chart_label(name))
                 .collect::<Vec<_>>(),
             &[charts::LabelledSeries {
                 label: &i.unit,
