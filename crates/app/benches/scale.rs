@@ -67,36 +67,6 @@ async fn measure(base: &str, pages: &[Measured]) -> Vec<Figures> {
     out
 }
 
-async fn sign_in(base: &str, username: &str) -> reqwest::Client {
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(CONCURRENCY)
-        .build()
-        .unwrap();
-    let login = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let r = c
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf_token", common::token_of(&login).as_str()),
-            ("username", username),
-            ("password", zona_app::demo::DEMO_PASSWORD),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "login");
-    c
-}
-
 #[tokio::main]
 async fn main() {
     queries::install();
@@ -121,8 +91,8 @@ async fn main() {
     tokio::spawn(async move {
         let _ = web::serve(listener, state).await;
     });
-    let office = sign_in(&base, "ufficio.piano").await;
-    let region = sign_in(&base, zona_app::demo::REGIONAL_ACCOUNT).await;
+    let office = common::signed_in_as(&base, "ufficio.piano", CONCURRENCY).await;
+    let region = common::signed_in_as(&base, zona_app::demo::REGIONAL_ACCOUNT, CONCURRENCY).await;
     let visitor = reqwest::Client::builder()
         .pool_max_idle_per_host(CONCURRENCY)
         .build()

@@ -5,6 +5,9 @@
 //! A binary of its own, with one test: the statement count is the
 //! process's (`zona_testing::queries`), so nothing else may run meanwhile.
 
+#[path = "../benches/common/mod.rs"]
+mod common;
+
 use reqwest::{redirect, Client};
 use std::sync::Arc;
 use zona_app::bench_data::{self, Scale};
@@ -74,32 +77,6 @@ fn client() -> Client {
         .redirect(redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-async fn sign_in(base: &str, username: &str) -> Client {
-    let c = client();
-    let login = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let at = login.find("name=\"csrf_token\" value=\"").unwrap() + 25;
-    let r = c
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf_token", &login[at..at + 64]),
-            ("username", username),
-            ("password", zona_app::demo::DEMO_PASSWORD),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "login of {username}");
-    c
 }
 
 /// The statements a GET of `path` runs: the fewer of two requests, so that
@@ -191,7 +168,7 @@ async fn check(backend: Backend) {
     tokio::spawn(async move {
         let _ = web::serve(listener, state).await;
     });
-    let region = sign_in(&base, zona_app::demo::REGIONAL_ACCOUNT).await;
+    let region = common::signed_in_as(&base, zona_app::demo::REGIONAL_ACCOUNT, 1).await;
     let visitor = client();
 
     let regional_before = region_counts(&region, &base).await;

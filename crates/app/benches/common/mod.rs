@@ -46,6 +46,12 @@ pub fn token_of(body: &str) -> String {
 /// A client signed in as the demo's planning office, keeping its session
 /// cookie, not following redirects.
 pub async fn signed_in(base: &str, idle_per_host: usize) -> reqwest::Client {
+    signed_in_as(base, "ufficio.piano", idle_per_host).await
+}
+
+/// A client signed in as one of the demo's accounts, keeping its session
+/// cookie, not following redirects.
+pub async fn signed_in_as(base: &str, username: &str, idle_per_host: usize) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -64,7 +70,7 @@ pub async fn signed_in(base: &str, idle_per_host: usize) -> reqwest::Client {
         .post(format!("{base}/login"))
         .form(&[
             ("csrf_token", token_of(&login).as_str()),
-            ("username", "ufficio.piano"),
+            ("username", username),
             ("password", zona_app::demo::DEMO_PASSWORD),
             ("next", "/"),
         ])

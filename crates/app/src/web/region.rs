@@ -281,13 +281,7 @@ struct ComparisonQuery {
 impl ComparisonQuery {
     /// The year asked for (`None`: the latest) and the axis.
     fn read(&self) -> Result<(Option<i64>, Axis), AppError> {
-        let year = match self.anno.trim() {
-            "" => None,
-            y => Some(
-                zona_core::validation::int_in_range(y, 1900, 2200)
-                    .map_err(|m| AppError::BadRequest(format!("Anno non valido: {m}")))?,
-            ),
-        };
+        let year = super::soc26::asked_year(&self.anno)?.map(i64::from);
         let axis = match self.asse.as_str() {
             "" => Axis::Sector,
             a => Axis::from_code(a)
