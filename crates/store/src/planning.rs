@@ -161,13 +161,27 @@ impl AnnualPlanSummary {
     }
 }
 
+const PLAN_SUMMARY: &str = "SELECT a.id, a.year, a.status, h.title AS health_plan_title, \
+     (SELECT count(DISTINCT p.health_objective_id) FROM programmes p WHERE p.annual_plan_id = a.id) AS objectives, \
+     (SELECT count(*) FROM programmes p WHERE p.annual_plan_id = a.id) AS programmes, \
+     (SELECT count(*) FROM activity_sheets x WHERE x.annual_plan_id = a.id) AS activities \
+     FROM annual_plans a JOIN health_plans h ON h.id = a.health_plan_id";
+
+/// A zone's annual plans with their counts, the latest first.
 pub async fn annual_plans(db: &Db, zone_id: i64) -> Result<Vec<AnnualPlanSummary>> {
-    select_all::<AnnualPlanSummary>(db, "SELECT a.id, a.year, a.status, h.title AS health_plan_title, \
-         (SELECT count(DISTINCT p.health_objective_id) FROM programmes p WHERE p.annual_plan_id = a.id) AS objectives, \
-         (SELECT count(*) FROM programmes p WHERE p.annual_plan_id = a.id) AS programmes, \
-         (SELECT count(*) FROM activity_sheets x WHERE x.annual_plan_id = a.id) AS activities \
-         FROM annual_plans a JOIN health_plans h ON h.id = a.health_plan_id \
-         WHERE a.zone_id = $1 ORDER BY a.year DESC", zone_id).await
+    let sql = format!("{PLAN_SUMMARY} WHERE a.zone_id = $1 ORDER BY a.year DESC");
+    select_all::<AnnualPlanSummary>(db, &sql, zone_id).await
+}
+
+/// A zone's annual plan of one year with its counts: a plan's pages read
+/// this one row rather than every plan of the zone.
+pub async fn annual_plan(db: &Db, zone_id: i64, year: i64) -> Result<Option<AnnualPlanSummary>> {
+    let sql = format!("{PLAN_SUMMARY} WHERE a.zone_id = $1 AND a.year = $2");
+    on_db!(db, |pool| Ok(sqlx::query_as::<_, AnnualPlanSummary>(&sql)
+        .bind(zone_id)
+        .bind(year)
+        .fetch_optional(pool)
+        .await?))
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]

@@ -845,22 +845,26 @@ pub async fn budget_lines(
     annual_plan_id: i64,
     labels: &Vocabularies,
 ) -> Result<Vec<BudgetLine>> {
+    // The programme's plan is the sheet's, as in `list_sheets`: said in the
+    // join, it lets PostgreSQL read the plan's programmes by index instead of
+    // hashing every programme of the region.
     let rows: Vec<BudgetRow> = on_db!(db, |pool| {
         sqlx::query_as::<_, BudgetRow>(
-        "SELECT x.id AS activity_id, o.title AS objective, p.title AS programme, x.sector, \
+            "SELECT x.id AS activity_id, o.title AS objective, p.title AS programme, x.sector, \
          g.name AS organisation, gm.label AS matter, l.source, l.amount_cents \
          FROM funding_lines l JOIN activity_sheets x ON x.id = l.activity_id \
-         JOIN programmes p ON p.id = x.programme_id JOIN health_objectives o ON o.id = p.health_objective_id \
+         JOIN programmes p ON p.id = x.programme_id AND p.annual_plan_id = x.annual_plan_id \
+         JOIN health_objectives o ON o.id = p.health_objective_id \
          JOIN annual_plans ap ON ap.id = x.annual_plan_id \
          LEFT JOIN organisations g ON g.id = x.organisation_id \
          LEFT JOIN (SELECT a.zone_id, m.code, max(m.label) AS label FROM governance_matters m \
            JOIN governance_agreements a ON a.id = m.agreement_id GROUP BY a.zone_id, m.code) gm \
            ON gm.zone_id = ap.zone_id AND gm.code = x.integrated_matter \
-         WHERE x.annual_plan_id = $1 ORDER BY o.position, p.position, x.code, l.position"
-    )
-    .bind(annual_plan_id)
-    .fetch_all(pool)
-    .await
+         WHERE x.annual_plan_id = $1 ORDER BY o.position, p.position, x.code, l.position",
+        )
+        .bind(annual_plan_id)
+        .fetch_all(pool)
+        .await
     })?;
     Ok(rows
         .into_iter()
@@ -949,6 +953,7 @@ pub async fn lineage(
             "SELECT x.id, x.previous_id, x.code, x.title, x.programme_id, p.title AS programme, \
              CAST(coalesce((SELECT sum(l.amount_cents) FROM funding_lines l WHERE l.activity_id = x.id), 0) AS BIGINT) AS total_cents \
              FROM activity_sheets x JOIN programmes p ON p.id = x.programme_id \
+             AND p.annual_plan_id = x.annual_plan_id \
              JOIN health_objectives o ON o.id = p.health_objective_id \
              WHERE x.annual_plan_id = $1 ORDER BY o.position, p.position, x.code",
         )

@@ -17,10 +17,8 @@ use zona_store::{pis, Db, StoreError};
 pub async fn open_plan(db: &Db, caller: &Caller, year: i64) -> Result<AnnualPlanSummary, Error> {
     let zone_id = caller.zone()?;
     caller.require(Action::ReadInternal { zone_id })?;
-    planning::annual_plans(db, zone_id)
+    planning::annual_plan(db, zone_id, year)
         .await?
-        .into_iter()
-        .find(|p| p.year == year)
         .ok_or(Error::NotFound)
 }
 

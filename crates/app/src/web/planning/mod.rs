@@ -108,10 +108,8 @@ async fn plan_of(
 ) -> Result<(i64, AnnualPlanSummary), AppError> {
     let zone_id = zone_of(ctx)?;
     require(ctx, Action::ReadInternal { zone_id })?;
-    let summary = planning::annual_plans(&state.db, zone_id)
+    let summary = planning::annual_plan(&state.db, zone_id, year)
         .await?
-        .into_iter()
-        .find(|p| p.year == year)
         .ok_or(AppError::NotFound)?;
     Ok((zone_id, summary))
 }
@@ -204,10 +202,9 @@ async fn tree(State(state): State<AppState>, ctx: Ctx, Path(year): Path<i64>) ->
         total: total.to_string(),
         office: ctx.allows(Action::Administer { zone_id }),
         pis_objectives: zona_store::pis::health_objectives(&state.db, info.health_plan_id).await?,
-        has_previous: planning::annual_plans(&state.db, zone_id)
+        has_previous: planning::annual_plan_id(&state.db, zone_id, year - 1)
             .await?
-            .iter()
-            .any(|p| p.year == year - 1),
+            .is_some(),
         answers: zona_store::profile::answered_in_plan(&state.db, summary_id).await?,
         deadlines: crate::usecase::deadlines::of_plan(&state.db, &ctx.caller(), year)
             .await?
