@@ -807,13 +807,17 @@ pub async fn list_sheets(
     let count_sql = format!("SELECT count(*) {from}{}", f.sql());
     let count_params = f.params.clone();
     let where_sql = f.sql();
+    // The totals come from the sheets' funding lines joined and grouped:
+    // summed in a subquery sheet by sheet, PostgreSQL scans the whole
+    // funding-line table once per sheet when it is small.
     let limit = f.limit(&page);
     let list_sql = format!(
         "SELECT x.id, x.code, x.title, x.demo, o.title AS objective, p.title AS programme, x.sector, \
          x.kind, x.start_date, x.end_date, x.unit_id, u.name AS unit_name, g.name AS organisation_name, x.status, x.progress, x.review_comment, x.survey_date, x.monitoring_notes, o.id AS objective_id, x.programme_id, \
          (SELECT count(*) FROM indicators i WHERE i.activity_id = x.id) AS indicator_count, \
-         CAST(coalesce((SELECT sum(l.amount_cents) FROM funding_lines l WHERE l.activity_id = x.id), 0) AS BIGINT) AS total_cents \
-         {from}{where_sql} ORDER BY o.position, p.position, x.code{limit}"
+         CAST(coalesce(sum(l.amount_cents), 0) AS BIGINT) AS total_cents \
+         {from} LEFT JOIN funding_lines l ON l.activity_id = x.id{where_sql} \
+         GROUP BY x.id, o.id, p.id, u.id, g.id ORDER BY o.position, p.position, x.code{limit}"
     );
     on_db!(db, |pool| {
         let total: i64 = bind_params!(sqlx::query_scalar(&count_sql), count_params)
