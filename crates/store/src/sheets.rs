@@ -800,11 +800,15 @@ pub async fn list_sheets(
     // The programme's plan is the sheet's: said in the join, it lets
     // PostgreSQL read the plan's programmes by index rather than hash every
     // programme of the region.
-    let from = "FROM activity_sheets x JOIN programmes p ON p.id = x.programme_id \
-        AND p.annual_plan_id = x.annual_plan_id \
-        JOIN health_objectives o ON o.id = p.health_objective_id \
-        LEFT JOIN units u ON u.id = x.unit_id LEFT JOIN organisations g ON g.id = x.organisation_id";
-    let count_sql = format!("SELECT count(*) {from}{}", f.sql());
+    let sheets = "FROM activity_sheets x JOIN programmes p ON p.id = x.programme_id \
+        AND p.annual_plan_id = x.annual_plan_id";
+    let from = format!(
+        "{sheets} JOIN health_objectives o ON o.id = p.health_objective_id \
+         LEFT JOIN units u ON u.id = x.unit_id LEFT JOIN organisations g ON g.id = x.organisation_id"
+    );
+    // The filters name only sheets and programmes, and every programme has
+    // its objective: the count reads no other table.
+    let count_sql = format!("SELECT count(*) {sheets}{}", f.sql());
     let count_params = f.params.clone();
     let where_sql = f.sql();
     // The totals come from the sheets' funding lines joined and grouped:
@@ -851,7 +855,8 @@ pub async fn budget_lines(
 ) -> Result<Vec<BudgetLine>> {
     // The programme's plan is the sheet's, as in `list_sheets`: said in the
     // join, it lets PostgreSQL read the plan's programmes by index instead of
-    // hashing every programme of the region.
+    // hashing every programme of the region. The plan's zone is read once,
+    // not once for each line.
     let rows: Vec<BudgetRow> = on_db!(db, |pool| {
         sqlx::query_as::<_, BudgetRow>(
             "SELECT x.id AS activity_id, o.title AS objective, p.title AS programme, x.sector, \
@@ -859,11 +864,10 @@ pub async fn budget_lines(
          FROM funding_lines l JOIN activity_sheets x ON x.id = l.activity_id \
          JOIN programmes p ON p.id = x.programme_id AND p.annual_plan_id = x.annual_plan_id \
          JOIN health_objectives o ON o.id = p.health_objective_id \
-         JOIN annual_plans ap ON ap.id = x.annual_plan_id \
          LEFT JOIN organisations g ON g.id = x.organisation_id \
          LEFT JOIN (SELECT a.zone_id, m.code, max(m.label) AS label FROM governance_matters m \
            JOIN governance_agreements a ON a.id = m.agreement_id GROUP BY a.zone_id, m.code) gm \
-           ON gm.zone_id = ap.zone_id AND gm.code = x.integrated_matter \
+           ON gm.zone_id = (SELECT zone_id FROM annual_plans WHERE id = $1) AND gm.code = x.integrated_matter \
          WHERE x.annual_plan_id = $1 ORDER BY o.position, p.position, x.code, l.position",
         )
         .bind(annual_plan_id)
