@@ -144,10 +144,19 @@ pub(crate) async fn select_optional<T: Record>(
     sql: &str,
     key: impl Into<Param>,
 ) -> Result<Option<T>> {
-    let params = [key.into()];
+    select_optional_by(db, sql, [key.into()]).await
+}
+
+/// The row a query selects for its keys (`$1`, `$2`, … in order), if there
+/// is one.
+pub(crate) async fn select_optional_by<T: Record, const N: usize>(
+    db: &Db,
+    sql: &str,
+    keys: [Param; N],
+) -> Result<Option<T>> {
     on_db!(db, |pool| Ok(bind_params!(
         sqlx::query_as::<_, T>(sql),
-        params
+        keys
     )
     .fetch_optional(pool)
     .await?))

@@ -3,7 +3,7 @@
 
 use crate::audit::audited;
 use crate::audit::{action, entity, Actor, AuditEntry};
-use crate::db::select_all;
+use crate::db::{select_all, select_optional_by, Param};
 use crate::{now, on_db, Db, Result, StoreError};
 use serde::Serialize;
 use zona_core::planning::HealthPlanStatus;
@@ -177,11 +177,7 @@ pub async fn annual_plans(db: &Db, zone_id: i64) -> Result<Vec<AnnualPlanSummary
 /// this one row rather than every plan of the zone.
 pub async fn annual_plan(db: &Db, zone_id: i64, year: i64) -> Result<Option<AnnualPlanSummary>> {
     let sql = format!("{PLAN_SUMMARY} WHERE a.zone_id = $1 AND a.year = $2");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, AnnualPlanSummary>(&sql)
-        .bind(zone_id)
-        .bind(year)
-        .fetch_optional(pool)
-        .await?))
+    select_optional_by(db, &sql, [Param::Int(zone_id), Param::Int(year)]).await
 }
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]

@@ -811,10 +811,10 @@ pub async fn list_sheets(
     let count_sql = format!("SELECT count(*) {sheets}{}", f.sql());
     let count_params = f.params.clone();
     let where_sql = f.sql();
+    let limit = f.limit(&page);
     // The totals come from the sheets' funding lines joined and grouped:
     // summed in a subquery sheet by sheet, PostgreSQL scans the whole
     // funding-line table once per sheet when it is small.
-    let limit = f.limit(&page);
     let list_sql = format!(
         "SELECT x.id, x.code, x.title, x.demo, o.title AS objective, p.title AS programme, x.sector, \
          x.kind, x.start_date, x.end_date, x.unit_id, u.name AS unit_name, g.name AS organisation_name, x.status, x.progress, x.review_comment, x.survey_date, x.monitoring_notes, o.id AS objective_id, x.programme_id, \

@@ -3,7 +3,7 @@
 
 use crate::audit::audited;
 use crate::audit::{action, entity, write_audit, Actor, AuditEntry};
-use crate::db::BeginWrite;
+use crate::db::{select_optional_by, BeginWrite, Param};
 use crate::territory::Within;
 use crate::{now, on_db, updated, Db, Result, StoreError};
 use serde::Serialize;
@@ -30,11 +30,7 @@ const SELECT: &str = "SELECT * FROM (SELECT f.id, f.municipality_id, m.name AS m
 
 pub async fn get(db: &Db, municipality_id: i64, year: i64) -> Result<Option<Soc26Form>> {
     let sql = format!("{SELECT} WHERE municipality_id = $1 AND year = $2");
-    on_db!(db, |pool| Ok(sqlx::query_as::<_, Soc26Form>(&sql)
-        .bind(municipality_id)
-        .bind(year)
-        .fetch_optional(pool)
-        .await?))
+    select_optional_by(db, &sql, [Param::Int(municipality_id), Param::Int(year)]).await
 }
 
 /// The forms of a zone or region for a year, by municipality name.
